@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from tracker.catalog import SYMPTOMS, TREATMENT_KINDS, kind_key, symptom_key
+from tracker.errors import TrackerError
+
+ISSUE_SYMPTOMS = [
+    *("itching", "swelling", "redness", "rash", "pain", "burning", "dryness", "peeling"),
+    *("crusting", "oozing", "bruising", "blistering", "pus", "fever", "cold-sores"),
+    *("darkening", "lightening", "breakouts"),
+]
+ISSUE_KINDS = [
+    *("laser-rejuvenation", "co2-ablative", "co2-fractional", "erbium-yag"),
+    *("nonablative-fractional", "ipl", "peel-superficial", "peel-medium", "peel-deep"),
+    "microneedling",
+]
+
+
+def test_catalogs_hold_the_agreed_keys() -> None:
+    assert [s.key for s in SYMPTOMS] == ISSUE_SYMPTOMS
+    assert [k.key for k in TREATMENT_KINDS] == ISSUE_KINDS
+
+
+def test_no_word_names_two_symptoms_or_two_kinds() -> None:
+    for items in (SYMPTOMS, TREATMENT_KINDS):
+        words = [w.lower() for item in items for w in (item.key, *item.aliases)]
+        assert len(words) == len(set(words))
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        ("pruritus", "itching"),
+        ("Edema", "swelling"),
+        ("oedema", "swelling"),
+        ("ERYTHEMA", "redness"),
+        ("flaking", "peeling"),
+        ("scabbing", "crusting"),
+        ("hyperpigmentation", "darkening"),
+        ("hypopigmentation", "lightening"),
+        ("milia", "breakouts"),
+        ("cold sores", "cold-sores"),
+        ("cold_sores", "cold-sores"),
+    ],
+)
+def test_medical_words_and_spellings_find_the_symptom(word: str, key: str) -> None:
+    assert symptom_key(word) == key
+
+
+def test_kind_aliases() -> None:
+    assert kind_key("Fraxel") == "nonablative-fractional"
+    assert kind_key("laser") == "laser-rejuvenation"
+
+
+def test_unknown_words_are_malformed_and_list_what_is_known() -> None:
+    with pytest.raises(TrackerError, match="Known symptoms: itching") as caught:
+        symptom_key("sneezing")
+    assert caught.value.exit_code == 2
+    with pytest.raises(TrackerError, match="Known kinds: laser-rejuvenation"):
+        kind_key("botox")

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.dates import parse_date
+from tracker.errors import TrackerError
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-01", dt.date(2026, 11, 1)),
+        ("today", TODAY),
+        ("  Today ", TODAY),
+        ("yesterday", dt.date(2026, 11, 23)),
+        ("tomorrow", dt.date(2026, 11, 25)),
+        ("3 days ago", dt.date(2026, 11, 21)),
+        ("1 day ago", dt.date(2026, 11, 23)),
+        ("-3", dt.date(2026, 11, 21)),
+        ("+14", dt.date(2026, 12, 8)),
+        ("in 2 days", dt.date(2026, 11, 26)),
+    ],
+)
+def test_accepted_forms(text: str, expected: dt.date) -> None:
+    assert parse_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "2026-02-30", "2026/11/01", "next week", "3 weeks ago", "-", "-99999999", "2026-1-1"],
+)
+def test_refused_forms_are_malformed(text: str) -> None:
+    with pytest.raises(TrackerError) as caught:
+        parse_date(text, TODAY)
+    assert caught.value.exit_code == 2
+
+
+def test_too_far_back_is_a_clear_error() -> None:
+    with pytest.raises(TrackerError, match="too far"):
+        parse_date("999999 days ago", dt.date(5, 1, 1))
+
+
+@given(st.dates(), st.integers(min_value=0, max_value=3000))
+def test_days_ago_counts_back_from_today(today: dt.date, days: int) -> None:
+    try:
+        expected = today - dt.timedelta(days=days)
+    except OverflowError:
+        return
+    assert parse_date(f"{days} days ago", today) == expected
+    assert parse_date(f"-{days}", today) == expected
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)), st.dates())
+def test_iso_dates_round_trip_whatever_today_is(date: dt.date, today: dt.date) -> None:
+    assert parse_date(date.isoformat(), today) == date

@@ -1,0 +1,128 @@
+"""The schema history: one head, reversible with data in place, and matching the models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from tracker.storage import migrate
+from tracker.storage.database import resolve
+from tracker.storage.models import Base
+from tracker.storage.revisions import HEAD, REVISIONS
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def _revision_chain() -> list[str]:
+    script = migrate.script_directory()
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def test_single_head_and_the_program_knows_every_revision_in_order() -> None:
+    script = migrate.script_directory()
+    assert script.get_heads() == [HEAD]
+    assert _revision_chain() == list(REVISIONS)
+
+
+def _seed(path: Path) -> None:
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO sessions (id, date, kind) VALUES (1, '2026-11-10', 'ipl')"))
+        conn.execute(
+            text(
+                "INSERT INTO entries (session_id, date, symptom, severity, note) "
+                "VALUES (1, '2026-11-11', 'redness', 4, 'warm')"
+            )
+        )
+    engine.dispose()
+
+
+def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        dump = {
+            table: [tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
+            for table in ("sessions", "entries")
+        }
+    engine.dispose()
+    return dump
+
+
+def test_upgrade_downgrade_upgrade_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    location = resolve(str(path))
+    migrate.upgrade(location, REVISIONS[0])
+    _seed(path)
+    before = _dump(path)
+    migrate.upgrade(location)
+    assert migrate.current(location) == HEAD
+    assert _dump(path) == before
+    # Step down one revision at a time to the first, then back up.
+    for revision in reversed(REVISIONS[:-1]):
+        migrate.downgrade(location, revision)
+        assert migrate.current(location) == revision
+    assert _dump(path) == before
+    migrate.upgrade(location)
+    assert _dump(path) == before
+    migrate.downgrade(location, "base")
+    assert migrate.current(location) is None
+
+
+def test_models_match_the_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    migrate.upgrade(resolve(str(path)))
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_alembic_from_the_checkout_uses_the_same_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "from-checkout.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "-x", f"db={path}", "upgrade", "head"],
+        cwd=CHECKOUT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert migrate.current(resolve(str(path))) == HEAD
+    assert (path.stat().st_mode & 0o777) == 0o600
+
+
+def test_installed_package_carries_the_checkout_migrations() -> None:
+    shipped = migrate.migrations_dir()
+    checkout = CHECKOUT / "migrations"
+    names = sorted(p.name for p in (checkout / "versions").glob("*.py"))
+    assert sorted(p.name for p in (shipped / "versions").glob("*.py")) == names
+    for name in names:
+        assert (shipped / "versions" / name).read_text() == (
+            checkout / "versions" / name
+        ).read_text()
+    if shipped.resolve() == checkout.resolve():
+        pytest.skip("running from the checkout: the wheel is checked after a plain `pip install .`")
+    recorded = {str(f) for f in importlib.metadata.files("skin-recovery-tracker") or []}
+    for name in names:
+        assert f"tracker/_migrations/versions/{name}" in recorded
+    assert "tracker/_migrations/env.py" in recorded
+
+
+def test_dates_are_stored_as_iso_text_on_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "m.db"
+    migrate.upgrade(resolve(str(path)))
+    _seed(path)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT date FROM entries")).scalar() == "2026-11-11"
+    engine.dispose()
+    assert dt.date.fromisoformat("2026-11-11")

@@ -1,0 +1,122 @@
+"""The symptoms a patient can log and the treatment kinds a session can be.
+
+Keys are what the database stores and what JSON carries; aliases are the other
+words people use (including the medical ones), accepted in any case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.errors import TrackerError
+
+
+@dataclass(frozen=True)
+class Symptom:
+    key: str
+    name: str
+    aliases: tuple[str, ...]
+    # "red-flag" symptoms mean: contact the clinic now; "pigment" ones: raise at follow-up.
+    group: str = "common"
+
+
+@dataclass(frozen=True)
+class TreatmentKind:
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+SYMPTOMS: tuple[Symptom, ...] = (
+    Symptom("itching", "Itching", ("itch", "itchy", "pruritus")),
+    Symptom("swelling", "Swelling", ("swollen", "edema", "oedema", "puffiness")),
+    Symptom("redness", "Redness", ("red", "erythema", "flushing", "flush")),
+    Symptom("rash", "Red or pink rash", ("pink-rash", "red-rash", "hives", "urticaria")),
+    Symptom("pain", "Pain or soreness", ("sore", "soreness", "tenderness", "ache")),
+    Symptom("burning", "Burning or stinging", ("stinging", "burning-sensation", "heat")),
+    Symptom("dryness", "Dryness or tightness", ("dry", "tightness", "xerosis")),
+    Symptom("peeling", "Peeling or flaking", ("flaking", "desquamation", "scaling")),
+    Symptom("crusting", "Crusting or scabs", ("crust", "crusts", "scabbing", "scabs")),
+    Symptom("oozing", "Oozing or weeping", ("weeping", "exudate")),
+    Symptom("bruising", "Bruising", ("bruise", "bruises", "purpura", "ecchymosis")),
+    Symptom("blistering", "Blisters", ("blister", "blisters", "bullae", "vesicles"), "red-flag"),
+    Symptom("pus", "Pus or bad smell", ("pustules", "discharge", "bad-smell"), "red-flag"),
+    Symptom("fever", "Fever", ("temperature", "pyrexia"), "red-flag"),
+    Symptom(
+        "cold-sores",
+        "Cold sores",
+        ("cold-sore", "herpes", "fever-blisters", "fever-blister"),
+        "red-flag",
+    ),
+    Symptom(
+        "darkening",
+        "Darker patches",
+        ("hyperpigmentation", "dark-spots", "dark-patches", "pih"),
+        "pigment",
+    ),
+    Symptom(
+        "lightening",
+        "Lighter patches",
+        ("hypopigmentation", "light-spots", "white-patches"),
+        "pigment",
+    ),
+    Symptom("breakouts", "Breakouts or milia", ("acne", "pimples", "spots", "milia", "whiteheads")),
+)
+
+TREATMENT_KINDS: tuple[TreatmentKind, ...] = (
+    TreatmentKind("laser-rejuvenation", "Laser skin rejuvenation", ("laser",)),
+    TreatmentKind("co2-ablative", "Fully ablative CO2 laser resurfacing"),
+    TreatmentKind("co2-fractional", "Fractional CO2 laser", ("fractional-co2",)),
+    TreatmentKind("erbium-yag", "Erbium:YAG laser resurfacing", ("erbium", "er-yag")),
+    TreatmentKind(
+        "nonablative-fractional", "Non-ablative fractional laser (e.g. Fraxel)", ("fraxel",)
+    ),
+    TreatmentKind("ipl", "Intense pulsed light (IPL, photofacial)", ("photofacial",)),
+    TreatmentKind(
+        "peel-superficial", "Superficial chemical peel (glycolic, salicylic)", ("light-peel",)
+    ),
+    TreatmentKind("peel-medium", "Medium-depth chemical peel (e.g. TCA)", ("tca-peel",)),
+    TreatmentKind("peel-deep", "Deep chemical peel (phenol)", ("phenol-peel",)),
+    TreatmentKind("microneedling", "Microneedling (collagen induction)", ("dermarolling",)),
+)
+
+DEFAULT_KIND = "laser-rejuvenation"
+
+
+def _normalise(word: str) -> str:
+    return "-".join(word.strip().lower().replace("_", " ").split())
+
+
+def _index(items: tuple[Symptom, ...] | tuple[TreatmentKind, ...]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for item in items:
+        for word in (item.key, *item.aliases):
+            index[_normalise(word)] = item.key
+    return index
+
+
+_SYMPTOM_INDEX = _index(SYMPTOMS)
+_KIND_INDEX = _index(TREATMENT_KINDS)
+SYMPTOMS_BY_KEY = {symptom.key: symptom for symptom in SYMPTOMS}
+KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
+
+
+def symptom_key(word: str) -> str:
+    """The catalog key for a symptom name or alias typed in any case."""
+    key = _SYMPTOM_INDEX.get(_normalise(word))
+    if key is None:
+        raise TrackerError.malformed(
+            f"Unknown symptom {word!r}. Known symptoms: {', '.join(SYMPTOMS_BY_KEY)} "
+            "(run `tracker symptoms` for their other names)."
+        )
+    return key
+
+
+def kind_key(word: str) -> str:
+    """The catalog key for a treatment kind or alias typed in any case."""
+    key = _KIND_INDEX.get(_normalise(word))
+    if key is None:
+        raise TrackerError.malformed(
+            f"Unknown treatment kind {word!r}. Known kinds: {', '.join(KINDS_BY_KEY)}."
+        )
+    return key

@@ -1,0 +1,29 @@
+"""What every command shares, kept on ``ctx.obj``: the database and today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tracker.storage.database import Database, Location, resolve
+
+
+@dataclass
+class AppContext:
+    db_value: str | None
+    today: dt.date
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def location(self) -> Location:
+        return resolve(self.db_value)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.location)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()

@@ -1,0 +1,95 @@
+"""`tracker log` and `tracker history`: the daily values themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from tracker.cli.context import AppContext
+from tracker.cli.params import DATE, DATE_HELP, SYMPTOM, json_option, session_option
+from tracker.cli.render import echo_json, table
+from tracker.records import parse_readings
+from tracker.services import symptom_log as service
+from tracker.severity import band
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.command()
+@click.argument("readings", metavar="SYMPTOM=SEVERITY...", nargs=-1)
+@click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
+@session_option("Session to log against. Default: the latest one on or before the date.")
+@click.option("--note", help="A note for this day, stored with each value.")
+@pass_app
+def log(
+    app: AppContext,
+    readings: tuple[str, ...],
+    date: dt.date,
+    session_id: int | None,
+    note: str | None,
+) -> None:
+    """Log how strong each symptom is today, from 0 (none) to 10 (worst).
+
+    \b
+    Example: tracker log itching=3 swelling=1 redness=5
+    Bands: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe.
+    Logging a symptom again for the same day replaces its value.
+    """
+    result = service.log_symptoms(
+        app.db,
+        parse_readings(readings),
+        date=date,
+        today=app.today,
+        session_id=session_id,
+        note=note,
+    )
+    first = result.logged[0].entry
+    s = result.session
+    click.echo(
+        f"Logged for {first.date}, day {first.day} after session {s.id} ({s.kind} on {s.date}):"
+    )
+    width = max(len(item.entry.symptom) for item in result.logged)
+    for item in result.logged:
+        entry = item.entry
+        line = f"  {entry.symptom:<{width}}  {entry.severity:>2}/10  {band(entry.severity)}"
+        if item.replaced is not None:
+            line += f"  (replaced {item.replaced}/10 logged earlier for this day)"
+        click.echo(line)
+
+
+@click.command()
+@session_option("Only this session.")
+@click.option("--symptom", type=SYMPTOM, help="Only this symptom (any of its names).")
+@json_option
+@pass_app
+def history(app: AppContext, session_id: int | None, symptom: str | None, as_json: bool) -> None:
+    """Show every logged value: date, day after the session, symptom, severity, note."""
+    groups = service.history(app.db, session_id=session_id, symptom=symptom)
+    if as_json:
+        echo_json([entry.to_json() for _, entries in groups for entry in entries])
+        return
+    if not groups:
+        click.echo("Nothing logged yet. Log today's values with: tracker log itching=3 redness=5")
+        return
+    for index, (record, entries) in enumerate(groups):
+        if index:
+            click.echo()
+        where = f" · {record.area}" if record.area else ""
+        click.echo(f"Session {record.id} · {record.kind} · {record.date}{where}")
+        rows = []
+        previous: tuple[dt.date, str | None] | None = None
+        for entry in entries:
+            # One log command stores its note on every value; show it once per day.
+            shown = entry.note if previous != (entry.date, entry.note) else None
+            previous = (entry.date, entry.note)
+            rows.append(
+                (
+                    entry.date,
+                    entry.day,
+                    entry.symptom,
+                    f"{entry.severity:>2} {band(entry.severity)}",
+                    shown or "",
+                )
+            )
+        click.echo(table(("date", "day", "symptom", "severity", "note"), rows, frozenset({1})))

@@ -1,0 +1,166 @@
+"""`tracker session ...`: the treatment sessions symptoms are logged against."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from tracker.catalog import DEFAULT_KIND, KINDS_BY_KEY
+from tracker.cli.context import AppContext
+from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID, json_option
+from tracker.cli.render import echo_json, relative_day, table
+from tracker.records import SessionRecord
+from tracker.services import sessions as service
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def _describe(record: SessionRecord) -> str:
+    where = f", {record.area}" if record.area else ""
+    return f"session {record.id} ({record.kind} on {record.date}{where})"
+
+
+@click.group()
+def session() -> None:
+    """Add, list, show, edit and delete treatment sessions."""
+
+
+@session.command("add")
+@click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
+@click.option(
+    "--kind",
+    type=KIND,
+    default=DEFAULT_KIND,
+    show_default=True,
+    help="Treatment kind (see `tracker kinds`).",
+)
+@click.option("--area", help="Treated area, e.g. 'face' or 'neck and chest'.")
+@click.option("--clinic", help="Clinic or practitioner.")
+@click.option("--notes", help="Settings, products, anything worth remembering.")
+@click.option("--follow-up", type=DATE, help="Date of the follow-up visit.")
+@json_option
+@pass_app
+def add(
+    app: AppContext,
+    date: dt.date,
+    kind: str,
+    area: str | None,
+    clinic: str | None,
+    notes: str | None,
+    follow_up: dt.date | None,
+    as_json: bool,
+) -> None:
+    """Record a treatment session; prints its id."""
+    record = service.add_session(
+        app.db,
+        service.SessionFields(
+            date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
+        ),
+    )
+    if as_json:
+        echo_json(record.to_json())
+        return
+    click.echo(f"Added {_describe(record)}.")
+    click.echo("Log how it feels each day, for example: tracker log itching=3 redness=5")
+
+
+@session.command("list")
+@json_option
+@pass_app
+def list_(app: AppContext, as_json: bool) -> None:
+    """List every session, oldest first."""
+    found = service.list_sessions(app.db)
+    if as_json:
+        echo_json([record.to_json() for record, _ in found])
+        return
+    if not found:
+        click.echo("No sessions yet. Add one: tracker session add --date YYYY-MM-DD --kind KIND")
+        return
+    rows = [
+        (r.id, r.date, r.kind, r.area, r.follow_up, count, r.day_of(app.today))
+        for r, count in found
+    ]
+    headers = ("id", "date", "kind", "area", "follow-up", "entries", "day today")
+    click.echo(table(headers, rows, frozenset({0, 5, 6})))
+
+
+@session.command("show")
+@click.argument("session_id", metavar="ID", type=SESSION_ID)
+@json_option
+@pass_app
+def show(app: AppContext, session_id: int, as_json: bool) -> None:
+    """Show one session."""
+    record, count = service.show_session(app.db, session_id)
+    if as_json:
+        echo_json(record.to_json())
+        return
+    kind = KINDS_BY_KEY.get(record.kind)
+    lines = [
+        ("date", f"{record.date} (day {record.day_of(app.today)} today)"),
+        ("kind", f"{record.kind} ({kind.name})" if kind else record.kind),
+        ("area", record.area or "-"),
+        ("clinic", record.clinic or "-"),
+        (
+            "follow-up",
+            f"{record.follow_up} ({relative_day(record.follow_up, app.today)})"
+            if record.follow_up
+            else "-",
+        ),
+        ("entries", str(count)),
+        ("notes", record.notes or "-"),
+    ]
+    click.echo(f"Session {record.id}")
+    for label, value in lines:
+        click.echo(f"  {label + ':':<11}{value}")
+
+
+@session.command("edit")
+@click.argument("session_id", metavar="ID", type=SESSION_ID)
+@click.option("--date", type=DATE, help=DATE_HELP)
+@click.option("--kind", type=KIND, help="Treatment kind (see `tracker kinds`).")
+@click.option("--area", help="Treated area; an empty text clears it.")
+@click.option("--clinic", help="Clinic or practitioner; an empty text clears it.")
+@click.option("--notes", help="Notes; an empty text clears them.")
+@click.option("--follow-up", type=DATE, help="Date of the follow-up visit.")
+@json_option
+@pass_app
+def edit(
+    app: AppContext,
+    session_id: int,
+    date: dt.date | None,
+    kind: str | None,
+    area: str | None,
+    clinic: str | None,
+    notes: str | None,
+    follow_up: dt.date | None,
+    as_json: bool,
+) -> None:
+    """Change a session's details."""
+    record = service.edit_session(
+        app.db,
+        session_id,
+        service.SessionFields(
+            date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
+        ),
+    )
+    if as_json:
+        echo_json(record.to_json())
+        return
+    click.echo(f"Updated {_describe(record)}.")
+
+
+@session.command("delete")
+@click.argument("session_id", metavar="ID", type=SESSION_ID)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def delete(app: AppContext, session_id: int, yes: bool) -> None:
+    """Delete a session and every symptom value logged for it."""
+    if not yes:
+        record, count = service.show_session(app.db, session_id)
+        click.confirm(
+            f"Delete {_describe(record)} and its {count} logged value{'s' * (count != 1)}?",
+            abort=True,
+        )
+    record, count = service.delete_session(app.db, session_id)
+    click.echo(f"Deleted {_describe(record)} and {count} logged value{'s' * (count != 1)}.")

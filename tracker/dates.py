@@ -1,0 +1,38 @@
+"""Dates as people type them, read relative to a `today` passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tracker.errors import TrackerError
+
+ACCEPTED = "YYYY-MM-DD, today, yesterday, 'N days ago' or -N (tomorrow, 'in N days' or +N ahead)"
+_DAYS_AGO = re.compile(r"^(\d{1,6}) days? ago$|^-(\d{1,6})$")
+_DAYS_AHEAD = re.compile(r"^in (\d{1,6}) days?$|^\+(\d{1,6})$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(text: str, today: dt.date) -> dt.date:
+    """Read a date: an ISO date or one counted back from `today`."""
+    cleaned = " ".join(text.strip().lower().split())
+    if cleaned == "today":
+        return today
+    if cleaned == "yesterday":
+        return today - dt.timedelta(days=1)
+    if cleaned == "tomorrow":
+        return today + dt.timedelta(days=1)
+    for pattern, sign in ((_DAYS_AGO, -1), (_DAYS_AHEAD, 1)):
+        match = pattern.match(cleaned)
+        if match:
+            days = int(match.group(1) or match.group(2))
+            try:
+                return today + sign * dt.timedelta(days=days)
+            except OverflowError:
+                raise TrackerError.malformed(f"{text!r} is too far from today.") from None
+    if _ISO.match(cleaned):
+        try:
+            return dt.date.fromisoformat(cleaned)
+        except ValueError:
+            raise TrackerError.malformed(f"{text!r} is not a real calendar date.") from None
+    raise TrackerError.malformed(f"Cannot read the date {text!r}. Use {ACCEPTED}.")

@@ -1,0 +1,87 @@
+"""Plain data passed between the services, the domain rules, the CLI and the charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.catalog import symptom_key
+from tracker.errors import TrackerError
+from tracker.severity import parse_severity
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    date: dt.date
+    kind: str
+    area: str | None = None
+    clinic: str | None = None
+    notes: str | None = None
+    follow_up: dt.date | None = None
+
+    def day_of(self, date: dt.date) -> int:
+        """Days after the session; the session day is day 0."""
+        return (date - self.date).days
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.date.isoformat(),
+            "kind": self.kind,
+            "area": self.area,
+            "clinic": self.clinic,
+            "notes": self.notes,
+            "follow_up": self.follow_up.isoformat() if self.follow_up else None,
+        }
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    session_id: int
+    date: dt.date
+    day: int
+    symptom: str
+    severity: int
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "date": self.date.isoformat(),
+            "day": self.day,
+            "symptom": self.symptom,
+            "severity": self.severity,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One SYMPTOM=SEVERITY pair as typed on the command line, checked."""
+
+    symptom: str
+    severity: int
+
+
+def parse_readings(pairs: list[str] | tuple[str, ...]) -> list[Reading]:
+    """Read SYMPTOM=SEVERITY pairs; each symptom at most once per command."""
+    if not pairs:
+        raise TrackerError.malformed(
+            "Give at least one SYMPTOM=SEVERITY, for example: tracker log itching=3 redness=5"
+        )
+    readings: list[Reading] = []
+    seen: set[str] = set()
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise TrackerError.malformed(
+                f"Cannot read {pair!r}: write SYMPTOM=SEVERITY, for example itching=3."
+            )
+        key = symptom_key(name)
+        if key in seen:
+            raise TrackerError.malformed(f"{key} is given more than once in this log.")
+        seen.add(key)
+        readings.append(Reading(key, parse_severity(value, symptom=key)))
+    return readings

@@ -1,0 +1,1 @@
+"""Use cases: each opens one database transaction and returns plain records."""

@@ -1,0 +1,82 @@
+"""A realistic sample recovery in a database of its own, never the user's real one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.records import Reading, SessionRecord
+from tracker.services.sessions import SessionFields, add_session
+from tracker.services.symptom_log import log_symptoms
+from tracker.storage.database import PRIVATE_DIR, Database, Location, resolve
+
+DEMO_FILE = "demo.db"
+SESSION_DAYS_AGO = 12
+
+# Day-by-day severities after a laser rejuvenation session: itching, swelling and the
+# pink rash fade within a few days, while redness lingers past its expected week.
+DEMO_COURSE: dict[str, list[int]] = {
+    "itching": [4, 5, 3, 2, 1, 0, 0],
+    "swelling": [6, 5, 3, 1, 0, 0],
+    "rash": [5, 4, 3, 2, 1, 0, 0],
+    "pain": [3, 1, 0],
+    "peeling": [0, 0, 1, 2, 3, 2, 1, 0],
+    "redness": [6, 6, 5, 5, 4, 4, 3, 3, 3, 3, 2, 2, 2],
+}
+DEMO_NOTES: dict[int, str] = {
+    0: "Face felt hot in the evening; ice pack twice.",
+    1: "Itchy at night. Used the cream the clinic gave me.",
+    4: "Moisturiser morning and night; skin flaking a little.",
+    9: "Redness still there in the mornings.",
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    location: Location
+    session: SessionRecord
+    entries: int
+
+
+def build_demo(folder: Path, today: dt.date) -> DemoResult:
+    """Make DIR/demo.db afresh with one session and its daily logs up to today."""
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    path = folder / DEMO_FILE
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    location = resolve(os.fspath(path))
+    db = Database(location)
+    try:
+        start = today - dt.timedelta(days=SESSION_DAYS_AGO)
+        session = add_session(
+            db,
+            SessionFields(
+                date=start,
+                kind="laser-rejuvenation",
+                area="face (cheeks and forehead)",
+                clinic="Demo Skin Clinic",
+                notes="Demo data: third of three sessions, moderate settings.",
+                follow_up=start + dt.timedelta(days=14),
+            ),
+        )
+        count = 0
+        for day in range(SESSION_DAYS_AGO + 1):
+            readings = [
+                Reading(symptom, course[day])
+                for symptom, course in DEMO_COURSE.items()
+                if day < len(course)
+            ]
+            log_symptoms(
+                db,
+                readings,
+                date=start + dt.timedelta(days=day),
+                today=today,
+                session_id=session.id,
+                note=DEMO_NOTES.get(day),
+            )
+            count += len(readings)
+    finally:
+        db.dispose()
+    return DemoResult(location, session, count)

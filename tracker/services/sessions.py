@@ -1,0 +1,107 @@
+"""Adding, listing, editing and deleting treatment sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from tracker.errors import TrackerError
+from tracker.records import SessionRecord
+from tracker.storage import queries
+from tracker.storage.database import Database
+from tracker.storage.models import TreatmentSession
+
+
+@dataclass(frozen=True)
+class SessionFields:
+    """Fields of a session; in an edit, ``None`` for a field means leave it as it is."""
+
+    date: dt.date | None = None
+    kind: str | None = None
+    area: str | None = None
+    clinic: str | None = None
+    notes: str | None = None
+    follow_up: dt.date | None = None
+
+
+def _clean(text: str | None) -> str | None:
+    # An empty text clears a field: `--area ""` removes the area.
+    if text is None:
+        return None
+    return text if text.strip() else None
+
+
+def _check_follow_up(date: dt.date, follow_up: dt.date | None) -> None:
+    if follow_up is not None and follow_up < date:
+        raise TrackerError(f"The follow-up ({follow_up}) cannot be before the session ({date}).")
+
+
+def add_session(db: Database, new: SessionFields) -> SessionRecord:
+    if new.date is None or new.kind is None:
+        raise TrackerError.malformed("A session needs a date and a kind.")
+    _check_follow_up(new.date, new.follow_up)
+    row = TreatmentSession(
+        date=new.date,
+        kind=new.kind,
+        area=_clean(new.area),
+        clinic=_clean(new.clinic),
+        notes=_clean(new.notes),
+        follow_up=new.follow_up,
+    )
+    with db.transaction() as session:
+        session.add(row)
+        session.flush()
+        return queries.session_record(row)
+
+
+def list_sessions(db: Database) -> list[tuple[SessionRecord, int]]:
+    """Every session, oldest first, with how many entries it holds."""
+    with db.transaction() as session:
+        rows = queries.all_sessions(session)
+        counts = queries.entry_counts(session)
+        return [(queries.session_record(row), counts.get(row.id, 0)) for row in rows]
+
+
+def show_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
+    with db.transaction() as session:
+        row = queries.get_session(session, session_id)
+        return queries.session_record(row), queries.count_entries(session, session_id)
+
+
+def edit_session(db: Database, session_id: int, changes: SessionFields) -> SessionRecord:
+    if all(getattr(changes, f.name) is None for f in fields(changes)):
+        raise TrackerError.malformed(
+            "Nothing to change: give at least one of --date, --kind, --area, --clinic, "
+            "--notes, --follow-up."
+        )
+    with db.transaction() as session:
+        row = queries.get_session(session, session_id)
+        new_date = changes.date or row.date
+        if changes.date is not None:
+            first, _ = queries.entry_dates_range(session, session_id)
+            if first is not None and first < changes.date:
+                raise TrackerError(
+                    f"Session {session_id} has entries from {first}; its date cannot move "
+                    f"after that."
+                )
+            row.date = changes.date
+        if changes.kind is not None:
+            row.kind = changes.kind
+        for name in ("area", "clinic", "notes"):
+            value = getattr(changes, name)
+            if value is not None:
+                setattr(row, name, _clean(value))
+        if changes.follow_up is not None:
+            row.follow_up = changes.follow_up
+        _check_follow_up(new_date, row.follow_up)
+        return queries.session_record(row)
+
+
+def delete_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
+    """Delete a session and its entries; returns what was deleted."""
+    with db.transaction() as session:
+        row = queries.get_session(session, session_id)
+        record = queries.session_record(row)
+        count = queries.count_entries(session, session_id)
+        session.delete(row)
+        return record, count

@@ -1,0 +1,35 @@
+"""The 0-10 numeric rating scale and its bands (NRS-11)."""
+
+from __future__ import annotations
+
+from tracker.errors import TrackerError
+
+MIN_SEVERITY = 0
+MAX_SEVERITY = 10
+# Upper bound of each band: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe.
+BANDS: tuple[tuple[int, str], ...] = ((0, "none"), (3, "mild"), (6, "moderate"), (10, "severe"))
+SEVERE_FROM = 7
+
+
+def band(severity: int) -> str:
+    """The word for a severity: none, mild, moderate or severe."""
+    for upper, word in BANDS:
+        if MIN_SEVERITY <= severity <= upper:
+            return word
+    raise ValueError(f"severity out of range: {severity}")
+
+
+def parse_severity(text: str, *, symptom: str = "") -> int:
+    """A whole number 0-10 from what the person typed."""
+    cleaned = text.strip()
+    what = f" for {symptom}" if symptom else ""
+    if not cleaned.isascii() or not cleaned.lstrip("+-").isdigit():
+        raise TrackerError.malformed(
+            f"Severity{what} must be a whole number from 0 (none) to 10 (worst), not {text!r}."
+        )
+    value = int(cleaned)
+    if not MIN_SEVERITY <= value <= MAX_SEVERITY:
+        raise TrackerError.malformed(
+            f"Severity{what} must be from 0 (none) to 10 (worst), not {value}."
+        )
+    return value

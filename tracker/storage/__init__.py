@@ -1,0 +1,1 @@
+"""Storage: the ORM models, the engine and the schema's revision check."""

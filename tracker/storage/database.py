@@ -1,0 +1,203 @@
+"""Where the data lives, how it is opened, and keeping its schema current."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session
+
+from tracker.errors import TrackerError
+from tracker.storage.revisions import HEAD, REVISIONS
+
+APP_NAME = "tracker"
+DB_FILE_NAME = "tracker.db"
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+@dataclass(frozen=True)
+class Location:
+    """A database as the user named it: an SQLAlchemy URL and, for SQLite, its file."""
+
+    url: URL
+    path: Path | None
+    is_default: bool = False
+
+    def describe(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+
+def default_path() -> Path:
+    import click  # only to find the per-user app folder the way click-based tools do
+
+    return Path(click.get_app_dir(APP_NAME)) / DB_FILE_NAME
+
+
+def resolve(value: str | None) -> Location:
+    """Read the --db / TRACKER_DB value: a file path (SQLite) or an SQLAlchemy URL."""
+    if value is None or not value.strip():
+        path = default_path()
+        return Location(URL.create("sqlite", database=str(path)), path, is_default=True)
+    if "://" in value:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise TrackerError.malformed(f"Cannot read the database URL {value!r}.") from None
+        if url.get_backend_name() == "sqlite":
+            if not url.database or url.database == ":memory:":
+                raise TrackerError.malformed(
+                    "An in-memory SQLite database would forget everything; give a file path."
+                )
+            path = Path(url.database).expanduser().absolute()
+            return Location(url.set(database=str(path)), path)
+        return Location(url, None)
+    path = Path(value).expanduser().absolute()
+    return Location(URL.create("sqlite", database=str(path)), path)
+
+
+def prepare_file(location: Location) -> None:
+    """Create a missing SQLite file privately; only the default folder is created for you."""
+    path = location.path
+    if path is None:
+        return
+    folder = path.parent
+    if not folder.exists():
+        if not location.is_default:
+            raise TrackerError(f"The folder {folder} does not exist; create it first.")
+        folder.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
+    if path.is_dir():
+        raise TrackerError(f"{path} is a folder, not a database file.")
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
+        except FileExistsError:
+            return  # another process made it first
+        except OSError as exc:
+            raise TrackerError(f"Cannot create {path}: {exc.strerror}.") from None
+        os.close(fd)
+
+
+def _sqlite_events(engine: Engine, *, foreign_keys: bool, begin: str) -> None:
+    # pysqlite's own transaction handling skips BEGIN before DDL and some writes;
+    # taking over (SQLAlchemy's documented recipe) makes every write a real transaction.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+
+def make_engine(location: Location, *, for_migrations: bool = False) -> Engine:
+    """An engine for the location; migrations get foreign keys off and a write lock."""
+    try:
+        engine = create_engine(location.url)
+    except NoSuchModuleError:
+        raise TrackerError.malformed(
+            f"Unsupported database {location.describe()!r}: use a file path or a "
+            "postgresql+psycopg:// URL."
+        ) from None
+    except ImportError as exc:
+        raise TrackerError(f"The database driver is not installed: {exc}.") from None
+    if engine.dialect.name == "sqlite":
+        # With foreign keys on, the table rebuilds of SQLite batch migrations would
+        # cascade-delete child rows; BEGIN IMMEDIATE stops two first runs racing.
+        _sqlite_events(
+            engine,
+            foreign_keys=not for_migrations,
+            begin="BEGIN IMMEDIATE" if for_migrations else "BEGIN",
+        )
+    return engine
+
+
+def read_revision(engine: Engine) -> tuple[str | None, bool]:
+    """The database's schema revision, and whether it holds any tables at all."""
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        if inspector.has_table("alembic_version"):
+            versions = connection.execute(text("SELECT version_num FROM alembic_version"))
+            found = [row[0] for row in versions]
+            return (found[0] if len(found) == 1 else ",".join(found)) or None, True
+        return None, bool(inspector.get_table_names())
+
+
+def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
+    """A user's words for a database that cannot be read or written."""
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    lowered = detail.lower()
+    where = location.describe()
+    if "not a database" in lowered or "malformed" in lowered:
+        return TrackerError(f"{where} is not a tracker database (or it is damaged): {detail}.")
+    if "readonly" in lowered or "read-only" in lowered:
+        return TrackerError(f"{where} is read-only, so nothing could be saved.")
+    if "locked" in lowered:
+        return TrackerError(f"{where} is busy in another program; try again in a moment.")
+    return TrackerError(f"Cannot use the database {where}: {detail}.")
+
+
+class Database:
+    """One database, opened lazily, with its schema brought up to date on first use."""
+
+    def __init__(self, location: Location) -> None:
+        self.location = location
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            prepare_file(self.location)
+            engine = make_engine(self.location)
+            try:
+                self._ensure_schema(engine)
+            except DBAPIError as exc:
+                engine.dispose()
+                raise describe_db_error(self.location, exc) from None
+            self._engine = engine
+        return self._engine
+
+    def _ensure_schema(self, engine: Engine) -> None:
+        revision, has_tables = read_revision(engine)
+        if revision == HEAD:
+            return
+        if revision is None and has_tables:
+            raise TrackerError(
+                f"{self.location.describe()} is not a tracker database (it holds other tables); "
+                "it was left as it is."
+            )
+        if revision is not None and revision not in REVISIONS:
+            raise TrackerError(
+                f"{self.location.describe()} was made by a newer version of the tracker "
+                f"(schema {revision}); upgrade the program. The database was left as it is."
+            )
+        from tracker.storage import migrate  # Alembic only when the schema must change
+
+        migrate.upgrade(self.location)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One ORM session, committed on success and rolled back on any error."""
+        engine = self.engine
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise describe_db_error(self.location, exc) from None
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

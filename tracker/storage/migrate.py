@@ -1,0 +1,67 @@
+"""Alembic driven from the program. Imported only by the code paths that migrate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import DBAPIError
+
+import tracker
+from tracker.storage.database import Location, describe_db_error, make_engine, prepare_file
+
+
+def migrations_dir() -> Path:
+    """The migrations shipped in the wheel, or the checkout's own folder."""
+    package = Path(tracker.__file__).resolve().parent
+    installed = package / "_migrations"
+    if (installed / "env.py").is_file():
+        return installed
+    return package.parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def _run(location: Location, action: str, revision: str) -> None:
+    prepare_file(location)
+    engine = make_engine(location, for_migrations=True)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            if action == "upgrade":
+                command.upgrade(config, revision)
+            else:
+                command.downgrade(config, revision)
+    except DBAPIError as exc:
+        raise describe_db_error(location, exc) from None
+    finally:
+        engine.dispose()
+
+
+def upgrade(location: Location, revision: str = "head") -> None:
+    _run(location, "upgrade", revision)
+
+
+def downgrade(location: Location, revision: str) -> None:
+    _run(location, "downgrade", revision)
+
+
+def current(location: Location) -> str | None:
+    engine = make_engine(location)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()

@@ -1,0 +1,8 @@
+"""The schema revisions this version of the program knows, oldest first.
+
+Kept here as plain data so that every command can check a database's revision
+without importing Alembic; a test holds it equal to the migrations folder.
+"""
+
+REVISIONS: tuple[str, ...] = ("0001",)
+HEAD = REVISIONS[-1]
