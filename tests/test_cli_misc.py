@@ -111,4 +111,4 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (checkout / "README.md").read_text()
     command = "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/pytest"
     assert command in readme
-    assert command in (checkout / ".ci" / "run").read_text().splitlines()
+    assert f"\n{command} || exit $?\n" in (checkout / ".ci" / "run").read_text()
