@@ -55,7 +55,7 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
             SessionFields(
                 date=start,
                 kind="laser-rejuvenation",
-                area="face (cheeks and forehead)",
+                area="cheeks and forehead",
                 clinic="Demo Skin Clinic",
                 notes="Demo data: third of three sessions, moderate settings.",
                 follow_up=start + dt.timedelta(days=14),
