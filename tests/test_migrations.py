@@ -65,6 +65,15 @@ def test_upgrade_downgrade_upgrade_keeps_data(tmp_path: Path) -> None:
     migrate.upgrade(location)
     assert migrate.current(location) == HEAD
     assert _dump(path) == before
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:  # rows in the later tables too, so downgrades meet data
+        conn.execute(
+            text(
+                "INSERT INTO protocol_overrides (kind, symptom, typical_days, max_days) "
+                "VALUES ('ipl', 'redness', 2, 5)"
+            )
+        )
+    engine.dispose()
     # Step down one revision at a time to the first, then back up.
     for revision in reversed(REVISIONS[:-1]):
         migrate.downgrade(location, revision)

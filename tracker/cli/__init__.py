@@ -100,6 +100,7 @@ def _register() -> None:
         db_commands,
         demo_command,
         log_commands,
+        recovery_commands,
         session_commands,
     )
 
@@ -108,6 +109,10 @@ def _register() -> None:
     cli.add_command(log_commands.history)
     cli.add_command(catalog_commands.symptoms)
     cli.add_command(catalog_commands.kinds)
+    cli.add_command(recovery_commands.status)
+    cli.add_command(recovery_commands.checkin)
+    cli.add_command(recovery_commands.flags)
+    cli.add_command(recovery_commands.protocol)
     cli.add_command(db_commands.db)
     cli.add_command(demo_command.demo)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from tracker.cli.context import AppContext
+from tracker.cli.recovery_commands import echo_flags
+from tracker.flags import DISCLAIMER
 from tracker.services.demo import build_demo
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -32,8 +34,13 @@ def demo(app: AppContext, folder: Path) -> None:
         f"  {result.entries} values logged over {(app.today - s.date).days + 1} days: itching, "
         "swelling and the pink rash faded within days; redness lingers."
     )
+    if result.flags:
+        click.echo(f"Flags as of {app.today}:")
+        echo_flags(result.flags)
+        click.echo(f"  {DISCLAIMER}")
     prefix = f"tracker --db {shlex.quote(path)}"
     click.echo("Try next:")
+    click.echo(f"  {prefix} status")
     click.echo(f"  {prefix} history --symptom redness")
     click.echo(f"  {prefix} session show {s.id}")
     click.echo(f"  {prefix} log redness=2 --note 'a little better'")

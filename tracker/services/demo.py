@@ -7,7 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.flags import Flag
 from tracker.records import Reading, SessionRecord
+from tracker.services.recovery import flags
 from tracker.services.sessions import SessionFields, add_session
 from tracker.services.symptom_log import log_symptoms
 from tracker.storage.database import PRIVATE_DIR, Database, Location, resolve
@@ -15,14 +17,15 @@ from tracker.storage.database import PRIVATE_DIR, Database, Location, resolve
 DEMO_FILE = "demo.db"
 SESSION_DAYS_AGO = 12
 
-# Day-by-day severities after a laser rejuvenation session: itching, swelling and the
-# pink rash fade within a few days, while redness lingers past its expected week.
-DEMO_COURSE: dict[str, list[int]] = {
+# Day-by-day severities after a laser rejuvenation session (None: not logged that day):
+# itching, swelling and the pink rash fade within a few days, light peeling comes and
+# goes, while redness lingers past its expected week.
+DEMO_COURSE: dict[str, list[int | None]] = {
     "itching": [4, 5, 3, 2, 1, 0, 0],
     "swelling": [6, 5, 3, 1, 0, 0],
     "rash": [5, 4, 3, 2, 1, 0, 0],
     "pain": [3, 1, 0],
-    "peeling": [0, 0, 1, 2, 3, 2, 1, 0],
+    "peeling": [None, None, 1, 2, 2, 1, 1, 0],
     "redness": [6, 6, 5, 5, 4, 4, 3, 3, 3, 3, 2, 2, 2],
 }
 DEMO_NOTES: dict[int, str] = {
@@ -38,6 +41,7 @@ class DemoResult:
     location: Location
     session: SessionRecord
     entries: int
+    flags: list[Flag]
 
 
 def build_demo(folder: Path, today: dt.date) -> DemoResult:
@@ -64,9 +68,9 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
         count = 0
         for day in range(SESSION_DAYS_AGO + 1):
             readings = [
-                Reading(symptom, course[day])
+                Reading(symptom, value)
                 for symptom, course in DEMO_COURSE.items()
-                if day < len(course)
+                if day < len(course) and (value := course[day]) is not None
             ]
             log_symptoms(
                 db,
@@ -77,6 +81,7 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
                 note=DEMO_NOTES.get(day),
             )
             count += len(readings)
+        found = flags(db, as_of=today, session_id=session.id)
     finally:
         db.dispose()
-    return DemoResult(location, session, count)
+    return DemoResult(location, session, count, found)

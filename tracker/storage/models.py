@@ -67,3 +67,23 @@ class SymptomEntry(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     session: Mapped[TreatmentSession] = relationship(back_populates="entries")
+
+
+class ProtocolOverride(Base):
+    """A patient's or clinic's own expected course for one treatment kind and symptom."""
+
+    __tablename__ = "protocol_overrides"
+    __table_args__ = (
+        UniqueConstraint("kind", "symptom"),
+        CheckConstraint(
+            "max_days >= 0 AND (typical_days IS NULL OR "
+            "(typical_days >= 0 AND typical_days <= max_days))",
+            name="days_in_order",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    symptom: Mapped[str] = mapped_column(String(40))
+    typical_days: Mapped[int | None] = mapped_column(Integer)
+    max_days: Mapped[int] = mapped_column(Integer)

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
+from tracker.expectations import Override
 from tracker.records import EntryRecord, SessionRecord
-from tracker.storage.models import SymptomEntry, TreatmentSession
+from tracker.storage.models import ProtocolOverride, SymptomEntry, TreatmentSession
 
 
 def session_record(row: TreatmentSession) -> SessionRecord:
@@ -102,3 +103,45 @@ def entries_with_sessions(
 def entry_counts(db: Session) -> dict[int, int]:
     query = select(SymptomEntry.session_id, func.count()).group_by(SymptomEntry.session_id)
     return {session_id: count for session_id, count in db.execute(query)}
+
+
+def entries_for_sessions(db: Session, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
+    """The entries of several sessions in one query, keyed by session id."""
+    query = (
+        select(SymptomEntry, TreatmentSession.date)
+        .join(SymptomEntry.session)
+        .where(SymptomEntry.session_id.in_(session_ids))
+        .order_by(SymptomEntry.session_id, SymptomEntry.date, SymptomEntry.symptom)
+    )
+    grouped: dict[int, list[EntryRecord]] = {session_id: [] for session_id in session_ids}
+    for entry, session_date in db.execute(query):
+        grouped[entry.session_id].append(entry_record(entry, session_date))
+    return grouped
+
+
+def overrides(db: Session, kind: str | None = None) -> list[Override]:
+    query = select(ProtocolOverride)
+    if kind is not None:
+        query = query.where(ProtocolOverride.kind == kind)
+    return [
+        Override(row.kind, row.symptom, row.max_days, row.typical_days) for row in db.scalars(query)
+    ]
+
+
+def find_override(db: Session, kind: str, symptom: str) -> ProtocolOverride | None:
+    query = select(ProtocolOverride).where(
+        ProtocolOverride.kind == kind, ProtocolOverride.symptom == symptom
+    )
+    return db.scalars(query).first()
+
+
+def delete_overrides(db: Session, kind: str | None, symptom: str | None) -> int:
+    query = select(ProtocolOverride)
+    if kind is not None:
+        query = query.where(ProtocolOverride.kind == kind)
+    if symptom is not None:
+        query = query.where(ProtocolOverride.symptom == symptom)
+    rows = db.scalars(query).all()
+    for row in rows:
+        db.delete(row)
+    return len(rows)

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import TODAY, Run
+
+
+def _laser_with_lingering_redness(run: Run) -> None:
+    # Session on 2026-11-14: today (2026-11-24) is day 10; laser redness is expected gone by day 7.
+    assert run("session", "add", "--date", "2026-11-14", "--follow-up", "2026-11-28").exit_code == 0
+    for day, (itching, redness) in enumerate([(4, 6), (3, 5), (1, 4), (0, 4), (0, 3)]):
+        date = f"2026-11-{14 + day}"
+        assert run("log", f"itching={itching}", f"redness={redness}", "--date", date).exit_code == 0
+    assert run("log", "redness=3", "--date", "2026-11-23").exit_code == 0
+    assert run("log", "redness=3").exit_code == 0
+
+
+def test_flags_name_the_lingering_symptom_only(run: Run) -> None:
+    _laser_with_lingering_redness(run)
+    flags = json.loads(run("flags", "--json").stdout)
+    assert [(f["symptom"], f["kind"], f["level"]) for f in flags] == [
+        ("redness", "persisting", "warning")
+    ]
+    assert flags[0]["first_day"] == 9 and flags[0]["last_day"] == 10
+    text = run("flags").stdout
+    assert "WARNING  redness persisting (session 1, days 9-10)" in text
+    assert "information, not a diagnosis" in text
+
+
+def test_fail_on_exits_3_at_or_above_the_level(run: Run) -> None:
+    _laser_with_lingering_redness(run)
+    assert run("flags", "--fail-on", "warning").exit_code == 3
+    assert run("flags", "--fail-on", "info").exit_code == 3
+    assert run("flags", "--fail-on", "urgent").exit_code == 0
+    assert run("flags").exit_code == 0
+
+
+def test_as_of_judges_an_earlier_day(run: Run) -> None:
+    _laser_with_lingering_redness(run)
+    # On day 6 redness was inside its course, but not logged since day 4.
+    earlier = json.loads(run("flags", "--json", "--as-of", "2026-11-20").stdout)
+    assert [(f["symptom"], f["kind"], f["last_date"]) for f in earlier] == [
+        ("redness", "missing", "2026-11-20")
+    ]
+    assert "No flags as of 2026-11-18" in run("flags", "--as-of", "2026-11-18").stdout
+
+
+def test_all_and_session_choose_sessions(run: Run) -> None:
+    _laser_with_lingering_redness(run)
+    assert run("session", "add", "--date", "2026-11-24", "--kind", "ipl").exit_code == 0
+    assert run("log", "blistering=2", "--session", "2").exit_code == 0
+    latest = json.loads(run("flags", "--json").stdout)
+    assert {(f["session_id"], f["kind"]) for f in latest} == {(2, "red-flag")}
+    every = json.loads(run("flags", "--all", "--json").stdout)
+    assert [(f["session_id"], f["kind"]) for f in every] == [(2, "red-flag"), (1, "persisting")]
+    first = json.loads(run("flags", "--session", "1", "--json").stdout)
+    assert [f["session_id"] for f in first] == [1]
+    both = run("flags", "--all", "--session", "1")
+    assert both.exit_code == 2
+
+
+def test_status_shows_the_course_flags_follow_up_and_gaps(run: Run) -> None:
+    _laser_with_lingering_redness(run)
+    lines = run("status").stdout.splitlines()
+    assert lines[0] == "Session 1: laser-rejuvenation on 2026-11-14, day 10 on 2026-11-24"
+    assert lines[1] == "Follow-up: 2026-11-28 (in 4 days)"
+    assert "  redness 3/10, day 10, expected gone by day 7: past its expected course" in lines
+    assert "  itching 0/10, day 4, expected gone by day 5: gone" in lines
+    assert "Days not logged yet: 2026-11-19, 2026-11-20, 2026-11-21, 2026-11-22." in lines
+    assert any("redness persisting" in line for line in lines)
+
+
+def test_status_without_a_session_is_a_refusal(run: Run) -> None:
+    result = run("status")
+    assert result.exit_code == 1
+    assert "no treatment session" in result.stderr
+
+
+def test_protocol_lists_and_overrides_change_flags(run: Run, db_path: Path) -> None:
+    rows = json.loads(run("protocol", "--kind", "ipl", "--json").stdout)
+    redness = next(r for r in rows if r["symptom"] == "redness")
+    assert redness == {
+        "kind": "ipl",
+        "symptom": "redness",
+        "typical_days": 1,
+        "max_days": 3,
+        "basis": "published",
+        "source": redness["source"],
+        "overridden": False,
+    }
+    _laser_with_lingering_redness(run)
+    result = run("protocol", "set", "laser", "erythema", "--max-days", "14")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "redness after laser-rejuvenation: usually gone by day 3, expected gone by day 14.\n"
+    )
+    assert json.loads(run("flags", "--json").stdout) == []
+    listed = json.loads(run("protocol", "--kind", "laser-rejuvenation", "--json").stdout)
+    assert next(r for r in listed if r["symptom"] == "redness")["overridden"] is True
+    assert "your own setting" in run("protocol", "--kind", "laser-rejuvenation").stdout
+    assert run("protocol", "reset", "laser-rejuvenation", "redness").stdout.startswith("Removed 1")
+    assert len(json.loads(run("flags", "--json").stdout)) == 1
+
+
+def test_protocol_set_refusals_change_nothing(run: Run, db_path: Path) -> None:
+    assert run("protocol", "--json").exit_code == 0
+    before = db_path.read_bytes()
+    bad = run("protocol", "set", "ipl", "redness", "--max-days", "2", "--typical-days", "3")
+    assert bad.exit_code == 1
+    assert "cannot be longer than the maximum" in bad.stderr
+    assert run("protocol", "set", "ipl", "redness", "--max-days", "-1").exit_code == 2
+    assert run("protocol", "set", "botox", "redness", "--max-days", "3").exit_code == 2
+    assert run("protocol", "set", "ipl", "redness").exit_code == 2
+    assert db_path.read_bytes() == before
+
+
+def test_checkin_asks_one_symptom_at_a_time_and_saves_all_at_the_end(run: Run) -> None:
+    _laser_with_lingering_redness(run)
+    assert run("log", "itching=0", "redness=3", "--date", "2026-11-22").exit_code == 0
+    # itching: Enter keeps 0; redness: 2; then add swelling=1; then finish.
+    result = run("checkin", input="\n2\nswollen\n1\n\n")
+    assert result.exit_code == 0, result.output
+    assert "itching (last 0/10 on day 8) [0]:" in result.stdout
+    assert "redness (last 3/10 on day 9) [3]:" in result.stdout
+    assert "Saved for 2026-11-24: itching 0 (none), redness 2 (mild), swelling 1 (mild)." in (
+        result.stdout
+    )
+    today = [e for e in json.loads(run("history", "--json").stdout) if e["date"] == "2026-11-24"]
+    assert {e["symptom"]: e["severity"] for e in today} == {
+        "itching": 0,
+        "redness": 2,
+        "swelling": 1,
+    }
+    assert "Latest values against the expected course:" in result.stdout
+
+
+def test_checkin_rejects_bad_values_and_asks_again(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-23").exit_code == 0
+    result = run("checkin", input="11\n3\nx\n2\n1\n0\n\n")
+    assert result.exit_code == 0, result.output
+    assert "11 is not in the range 0<=x<=10" in result.stdout
+    entries = json.loads(run("history", "--json").stdout)
+    assert [(e["symptom"], e["severity"]) for e in entries] == [
+        ("itching", 3),
+        ("rash", 0),
+        ("redness", 1),
+        ("swelling", 2),
+    ]
+
+
+def test_checkin_cut_short_saves_nothing(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-23").exit_code == 0
+    result = run("checkin", input="3\n")
+    assert result.exit_code == 1
+    assert json.loads(run("history", "--json").stdout) == []
+
+
+def test_demo_prints_its_flags(run: Run, tmp_path: Path) -> None:
+    result = run("demo", str(tmp_path / "demo"))
+    assert "WARNING  redness persisting (days 8-12)" in result.stdout
+    for faded in ("itching", "swelling", "rash", "peeling"):
+        assert f"{faded} " not in result.stdout.split("Flags as of")[1].split("Try next")[0]
+    assert str(TODAY) in result.stdout

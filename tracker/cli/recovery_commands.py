@@ -1,0 +1,238 @@
+"""`tracker protocol`, `flags`, `status` and `checkin`: is recovery on course?"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import click
+
+from tracker.catalog import symptom_key
+from tracker.cli.context import AppContext
+from tracker.cli.params import DATE, DATE_HELP, KIND, SYMPTOM, json_option, session_option
+from tracker.cli.render import echo_json, relative_day, table
+from tracker.errors import TrackerError
+from tracker.flags import DISCLAIMER, LEVELS, Flag, level_at_least
+from tracker.records import Reading
+from tracker.services import recovery as service
+from tracker.services.symptom_log import log_symptoms
+from tracker.severity import BANDS, band
+from tracker.status import Status
+
+pass_app = click.make_pass_decorator(AppContext)
+FAIL_EXIT = 3
+WIDTH = 92
+SCALE = "0 none · 1-3 mild · 4-6 moderate · 7-10 severe"
+assert [word for _, word in BANDS] == ["none", "mild", "moderate", "severe"]
+
+
+@click.group(invoke_without_command=True)
+@click.option("--kind", type=KIND, help="Only this treatment kind.")
+@json_option
+@click.pass_context
+def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
+    """Show how long each symptom is expected to last after each treatment.
+
+    Days count from the session (day 0). 'published' figures come from a cited
+    source, 'inferred' ones were reasoned from nearby figures; change any with
+    `tracker protocol set`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = service.protocol(ctx.find_object(AppContext).db, kind)  # type: ignore[union-attr]
+    if as_json:
+        echo_json([row.to_json() for row in rows])
+        return
+    lines = [
+        (
+            r.kind,
+            r.symptom,
+            "-" if r.typical_days is None else r.typical_days,
+            r.max_days,
+            r.basis + (" *" if r.overridden else ""),
+            r.source,
+        )
+        for r in rows
+    ]
+    headers = ("kind", "symptom", "typical", "max", "basis", "source")
+    click.echo(table(headers, lines, frozenset({2, 3})))
+    if any(r.overridden for r in rows):
+        click.echo("\n* your own setting; `tracker protocol reset` returns to the shipped figures.")
+
+
+@protocol.command("set")
+@click.argument("kind", type=KIND)
+@click.argument("symptom", type=SYMPTOM)
+@click.option("--max-days", type=click.IntRange(min=0), required=True, help="Expected gone by.")
+@click.option("--typical-days", type=click.IntRange(min=0), help="Usually gone by.")
+@pass_app
+def protocol_set(
+    app: AppContext, kind: str, symptom: str, max_days: int, typical_days: int | None
+) -> None:
+    """Set your own expected course for one treatment kind and symptom."""
+    row = service.set_override(app.db, kind, symptom, max_days, typical_days)
+    typical = f"usually gone by day {row.typical_days}, " if row.typical_days is not None else ""
+    click.echo(f"{symptom} after {kind}: {typical}expected gone by day {row.max_days}.")
+
+
+@protocol.command("reset")
+@click.argument("kind", type=KIND, required=False)
+@click.argument("symptom", type=SYMPTOM, required=False)
+@pass_app
+def protocol_reset(app: AppContext, kind: str | None, symptom: str | None) -> None:
+    """Remove your own settings (all, one kind's, or one symptom's)."""
+    count = service.reset_overrides(app.db, kind, symptom)
+    click.echo(f"Removed {count} setting{'s' * (count != 1)}; the shipped figures apply.")
+
+
+def _flag_lines(flag: Flag, with_session: bool) -> list[str]:
+    days = (
+        f"day {flag.first_day}"
+        if flag.first_day == flag.last_day
+        else f"days {flag.first_day}-{flag.last_day}"
+    )
+    where = f"session {flag.session_id}, " if with_session else ""
+    indent = " " * 11
+    return [
+        f"  {flag.level.upper():<8} {flag.symptom} {flag.kind} ({where}{days})",
+        *textwrap.wrap(flag.message, WIDTH, initial_indent=indent, subsequent_indent=indent),
+        *textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent),
+    ]
+
+
+def echo_flags(flags: list[Flag], with_session: bool = False) -> None:
+    for flag in flags:
+        for line in _flag_lines(flag, with_session):
+            click.echo(line)
+
+
+@click.command()
+@session_option("This session. Default: the latest one on or before the as-of date.")
+@click.option("--all", "every_session", is_flag=True, help="Every session.")
+@click.option("--as-of", type=DATE, help=f"Judge on this day (default today). {DATE_HELP}")
+@click.option(
+    "--fail-on",
+    type=click.Choice(LEVELS),
+    help="Exit with status 3 when a flag at or above this level exists.",
+)
+@json_option
+@pass_app
+def flags(
+    app: AppContext,
+    session_id: int | None,
+    every_session: bool,
+    as_of: dt.date | None,
+    fail_on: str | None,
+    as_json: bool,
+) -> None:
+    """Flag symptoms lasting longer than expected, coming back, or needing the clinic now."""
+    if session_id is not None and every_session:
+        raise TrackerError.malformed("Give either --session or --all, not both.")
+    day = as_of or app.today
+    found = service.flags(app.db, as_of=day, session_id=session_id, every_session=every_session)
+    if as_json:
+        echo_json([flag.to_json() for flag in found])
+    elif not found:
+        click.echo(f"No flags as of {day}: every symptom logged is on its expected course.")
+        click.echo(textwrap.fill(DISCLAIMER, WIDTH))
+    else:
+        click.echo(f"Flags as of {day}:")
+        echo_flags(found, with_session=True)
+        click.echo(textwrap.fill(DISCLAIMER, WIDTH))
+    if fail_on is not None and level_at_least(found, fail_on):
+        click.get_current_context().exit(FAIL_EXIT)
+
+
+def _echo_status(report: Status, today: dt.date) -> None:
+    s = report.session
+    click.echo(
+        f"Session {s.id}: {s.kind} on {s.date}, day {report.day} on {report.as_of}"
+        + (f" · {s.area}" if s.area else "")
+    )
+    if s.follow_up is not None:
+        click.echo(f"Follow-up: {s.follow_up} ({relative_day(s.follow_up, today)})")
+    click.echo()
+    if report.symptoms:
+        click.echo("Latest values against the expected course:")
+        for item in report.symptoms:
+            click.echo(f"  {item.describe()}")
+    else:
+        click.echo("Nothing logged for this session yet.")
+    click.echo()
+    if report.flags:
+        click.echo("Flags:")
+        echo_flags(report.flags)
+    else:
+        click.echo("Flags: none.")
+    if report.unlogged:
+        shown = ", ".join(str(d) for d in report.unlogged[-7:])
+        more = f" and {len(report.unlogged) - 7} earlier" if len(report.unlogged) > 7 else ""
+        click.echo(f"Days not logged yet: {shown}{more}.")
+    if report.as_of in report.unlogged:
+        click.echo("Log today with: tracker checkin  (or tracker log itching=N ...)")
+    click.echo(textwrap.fill(DISCLAIMER, WIDTH))
+
+
+@click.command()
+@click.option("--as-of", type=DATE, help=f"Show the status on this day. {DATE_HELP}")
+@pass_app
+def status(app: AppContext, as_of: dt.date | None) -> None:
+    """One screen for today: the session, each symptom against its course, the flags."""
+    _echo_status(service.status(app.db, as_of or app.today), app.today)
+
+
+def _ask_value(label: str, default: int | None) -> int:
+    value: int = click.prompt(
+        f"  {label}",
+        type=click.IntRange(0, 10),
+        default=default,
+        show_default=default is not None,
+    )
+    return value
+
+
+@click.command()
+@click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
+@pass_app
+def checkin(app: AppContext, date: dt.date) -> None:
+    """Answer, one symptom at a time, how strong it is today; then see the status.
+
+    Press Enter to keep the value in brackets. Nothing is saved until the end.
+    """
+    plan = service.checkin_plan(app.db, date, app.today)
+    s = plan.session
+    click.echo(
+        f"Check-in for {date}, day {s.day_of(date)} after session {s.id} ({s.kind} on {s.date})."
+    )
+    click.echo(f"Rate each symptom from 0 to 10: {SCALE}.")
+    answers: dict[str, int] = {}
+    for symptom, last in plan.questions:
+        default = plan.today.get(symptom, last.severity if last else None)
+        label = f"{symptom} (last {last.severity}/10 on day {last.day})" if last else symptom
+        answers[symptom] = _ask_value(label, default)
+    while True:
+        try:
+            name = click.prompt(
+                "  Another symptom? Type its name, or press Enter to finish",
+                default="",
+                show_default=False,
+            )
+        except click.Abort:
+            break  # end of piped answers: finish with what was given
+        if not name.strip():
+            break
+        try:
+            key = symptom_key(name)
+        except TrackerError as exc:
+            click.echo(f"  {exc.message}")
+            continue
+        if key in answers:
+            click.echo(f"  {key} is already in this check-in.")
+            continue
+        answers[key] = _ask_value(key, plan.today.get(key))
+    readings = [Reading(symptom, value) for symptom, value in answers.items()]
+    log_symptoms(app.db, readings, date=date, today=app.today, session_id=s.id)
+    summary = ", ".join(f"{r.symptom} {r.severity} ({band(r.severity)})" for r in readings)
+    click.echo(f"Saved for {date}: {summary}.")
+    click.echo()
+    _echo_status(service.status(app.db, date), app.today)

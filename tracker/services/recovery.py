@@ -1,0 +1,129 @@
+"""Expected recovery, flags and the daily status: the use cases around the flag engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from tracker.catalog import KINDS_BY_KEY, SYMPTOMS
+from tracker.errors import TrackerError
+from tracker.expectations import Expectation, Expectations, shipped_table
+from tracker.flags import Flag, evaluate, sort_flags
+from tracker.records import EntryRecord, SessionRecord
+from tracker.status import Status, build_status
+from tracker.storage import queries
+from tracker.storage.database import Database
+from tracker.storage.models import ProtocolOverride
+
+# Asked in a first check-in, before anything has been logged for the session.
+FIRST_CHECKIN = ("itching", "swelling", "redness", "rash")
+
+
+def _expectations(session: Session) -> Expectations:
+    return Expectations(shipped_table(), queries.overrides(session))
+
+
+def _current(session: Session, as_of: dt.date) -> SessionRecord:
+    row = queries.latest_session_on_or_before(session, as_of)
+    if row is None:
+        raise TrackerError(
+            f"There is no treatment session on or before {as_of}. Add one first: "
+            "tracker session add --date YYYY-MM-DD --kind KIND"
+        )
+    return queries.session_record(row)
+
+
+def flags(
+    db: Database, *, as_of: dt.date, session_id: int | None = None, every_session: bool = False
+) -> list[Flag]:
+    """Flags of one session (default: the latest on or before as_of) or of all sessions."""
+    with db.transaction() as session:
+        if every_session:
+            records = [
+                queries.session_record(row)
+                for row in queries.all_sessions(session)
+                if row.date <= as_of
+            ]
+        elif session_id is not None:
+            records = [queries.session_record(queries.get_session(session, session_id))]
+        else:
+            records = [_current(session, as_of)]
+        expectations = _expectations(session)
+        entries = queries.entries_for_sessions(session, [r.id for r in records])
+    found: list[Flag] = []
+    for record in records:
+        found.extend(evaluate(record, entries[record.id], expectations.for_pair, as_of))
+    return sort_flags(found)
+
+
+def status(db: Database, as_of: dt.date) -> Status:
+    with db.transaction() as session:
+        record = _current(session, as_of)
+        expectations = _expectations(session)
+        entries = queries.entries_for_sessions(session, [record.id])[record.id]
+    return build_status(record, entries, expectations.for_pair, as_of)
+
+
+def protocol(db: Database, kind: str | None = None) -> list[Expectation]:
+    with db.transaction() as session:
+        expectations = _expectations(session)
+    return expectations.rows([kind] if kind else list(KINDS_BY_KEY))
+
+
+def set_override(
+    db: Database, kind: str, symptom: str, max_days: int, typical_days: int | None
+) -> Expectation:
+    if max_days < 0 or (typical_days is not None and typical_days < 0):
+        raise TrackerError.malformed("Days must be 0 or more.")
+    with db.transaction() as session:
+        if typical_days is None:
+            # Keep the figure's typical course where it still fits inside the new maximum.
+            before = _expectations(session).for_pair(kind, symptom).typical_days
+            typical_days = min(before, max_days) if before is not None else None
+        if typical_days is not None and typical_days > max_days:
+            raise TrackerError(
+                f"The typical course ({typical_days} days) cannot be longer than the maximum "
+                f"({max_days} days)."
+            )
+        row = queries.find_override(session, kind, symptom)
+        if row is None:
+            row = ProtocolOverride(kind=kind, symptom=symptom)
+            session.add(row)
+        row.max_days = max_days
+        row.typical_days = typical_days
+        session.flush()
+        return _expectations(session).for_pair(kind, symptom)
+
+
+def reset_overrides(db: Database, kind: str | None = None, symptom: str | None = None) -> int:
+    with db.transaction() as session:
+        return queries.delete_overrides(session, kind, symptom)
+
+
+@dataclass(frozen=True)
+class CheckinPlan:
+    session: SessionRecord
+    date: dt.date
+    # Each symptom to ask about, with its latest value before this date if any.
+    questions: list[tuple[str, EntryRecord | None]]
+    today: dict[str, int]  # values already logged for this date
+
+
+def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
+    if date > today:
+        raise TrackerError(f"{date} is in the future; check in on a day once it has happened.")
+    with db.transaction() as session:
+        record = _current(session, date)
+        entries = queries.entries_for_sessions(session, [record.id])[record.id]
+    latest: dict[str, EntryRecord] = {}
+    on_date: dict[str, int] = {}
+    for entry in entries:
+        if entry.date < date:
+            latest[entry.symptom] = entry
+        elif entry.date == date:
+            on_date[entry.symptom] = entry.severity
+    order = [s.key for s in SYMPTOMS]
+    asked = sorted(set(latest) | set(on_date), key=order.index) or list(FIRST_CHECKIN)
+    return CheckinPlan(record, date, [(s, latest.get(s)) for s in asked], on_date)
