@@ -73,6 +73,12 @@ def test_upgrade_downgrade_upgrade_keeps_data(tmp_path: Path) -> None:
                 "VALUES ('ipl', 'redness', 2, 5)"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO care_actions (session_id, date, action, note) "
+                "VALUES (1, '2026-11-11', 'ice-pack', 'twice')"
+            )
+        )
     engine.dispose()
     # Step down one revision at a time to the first, then back up.
     for revision in reversed(REVISIONS[:-1]):

@@ -83,7 +83,7 @@ TREATMENT_KINDS: tuple[TreatmentKind, ...] = (
 DEFAULT_KIND = "laser-rejuvenation"
 
 
-def _normalise(word: str) -> str:
+def normalise(word: str) -> str:
     return "-".join(word.strip().lower().replace("_", " ").split())
 
 
@@ -91,7 +91,7 @@ def _index(items: tuple[Symptom, ...] | tuple[TreatmentKind, ...]) -> dict[str, 
     index: dict[str, str] = {}
     for item in items:
         for word in (item.key, *item.aliases):
-            index[_normalise(word)] = item.key
+            index[normalise(word)] = item.key
     return index
 
 
@@ -103,7 +103,7 @@ KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
 
 def symptom_key(word: str) -> str:
     """The catalog key for a symptom name or alias typed in any case."""
-    key = _SYMPTOM_INDEX.get(_normalise(word))
+    key = _SYMPTOM_INDEX.get(normalise(word))
     if key is None:
         raise TrackerError.malformed(
             f"Unknown symptom {word!r}. Known symptoms: {', '.join(SYMPTOMS_BY_KEY)} "
@@ -114,7 +114,7 @@ def symptom_key(word: str) -> str:
 
 def kind_key(word: str) -> str:
     """The catalog key for a treatment kind or alias typed in any case."""
-    key = _KIND_INDEX.get(_normalise(word))
+    key = _KIND_INDEX.get(normalise(word))
     if key is None:
         raise TrackerError.malformed(
             f"Unknown treatment kind {word!r}. Known kinds: {', '.join(KINDS_BY_KEY)}."

@@ -43,6 +43,13 @@ class Flag:
     advice: str
 
     @property
+    def days(self) -> str:
+        """The days it covers, in words: "day 9" or "days 8-12"."""
+        if self.first_day == self.last_day:
+            return f"day {self.first_day}"
+        return f"days {self.first_day}-{self.last_day}"
+
+    @property
     def rank(self) -> int:
         return LEVELS.index(self.level)
 

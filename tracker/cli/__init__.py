@@ -96,7 +96,9 @@ def cli(ctx: click.Context, db_value: str | None, today: dt.date | None) -> None
 
 def _register() -> None:
     from tracker.cli import (
+        care_commands,
         catalog_commands,
+        chart_commands,
         db_commands,
         demo_command,
         log_commands,
@@ -113,6 +115,9 @@ def _register() -> None:
     cli.add_command(recovery_commands.checkin)
     cli.add_command(recovery_commands.flags)
     cli.add_command(recovery_commands.protocol)
+    cli.add_command(care_commands.care)
+    cli.add_command(chart_commands.chart)
+    cli.add_command(chart_commands.report)
     cli.add_command(db_commands.db)
     cli.add_command(demo_command.demo)
 

@@ -38,6 +38,8 @@ def demo(app: AppContext, folder: Path) -> None:
         click.echo(f"Flags as of {app.today}:")
         echo_flags(result.flags)
         click.echo(f"  {DISCLAIMER}")
+    click.echo(f"Chart:  {result.chart}")
+    click.echo(f"Report: {result.report}")
     prefix = f"tracker --db {shlex.quote(path)}"
     click.echo("Try next:")
     click.echo(f"  {prefix} status")

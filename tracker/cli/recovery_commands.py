@@ -86,15 +86,10 @@ def protocol_reset(app: AppContext, kind: str | None, symptom: str | None) -> No
 
 
 def _flag_lines(flag: Flag, with_session: bool) -> list[str]:
-    days = (
-        f"day {flag.first_day}"
-        if flag.first_day == flag.last_day
-        else f"days {flag.first_day}-{flag.last_day}"
-    )
     where = f"session {flag.session_id}, " if with_session else ""
     indent = " " * 11
     return [
-        f"  {flag.level.upper():<8} {flag.symptom} {flag.kind} ({where}{days})",
+        f"  {flag.level.upper():<8} {flag.symptom} {flag.kind} ({where}{flag.days})",
         *textwrap.wrap(flag.message, WIDTH, initial_indent=indent, subsequent_indent=indent),
         *textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent),
     ]

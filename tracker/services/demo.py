@@ -9,9 +9,11 @@ from pathlib import Path
 
 from tracker.flags import Flag
 from tracker.records import Reading, SessionRecord
-from tracker.services.recovery import flags
+from tracker.services import documents
+from tracker.services.care import add_care
 from tracker.services.sessions import SessionFields, add_session
 from tracker.services.symptom_log import log_symptoms
+from tracker.services.views import session_view
 from tracker.storage.database import PRIVATE_DIR, Database, Location, resolve
 
 DEMO_FILE = "demo.db"
@@ -28,6 +30,12 @@ DEMO_COURSE: dict[str, list[int | None]] = {
     "peeling": [None, None, 1, 2, 2, 1, 1, 0],
     "redness": [6, 6, 5, 5, 4, 4, 3, 3, 3, 3, 2, 2, 2],
 }
+DEMO_CARE: dict[int, list[tuple[str, str | None]]] = {
+    0: [("ice-pack", "twice, 10 minutes"), ("prescribed-cream", "hydrocortisone 1%")],
+    1: [("ice-pack", None), ("prescribed-cream", None)],
+    2: [("moisturizer", None), ("prescribed-cream", None)],
+    **{day: [("moisturizer", None), ("sunscreen", "SPF 50")] for day in range(3, 13)},
+}
 DEMO_NOTES: dict[int, str] = {
     0: "Face felt hot in the evening; ice pack twice.",
     1: "Itchy at night. Used the cream the clinic gave me.",
@@ -42,6 +50,8 @@ class DemoResult:
     session: SessionRecord
     entries: int
     flags: list[Flag]
+    chart: Path
+    report: Path
 
 
 def build_demo(folder: Path, today: dt.date) -> DemoResult:
@@ -81,7 +91,19 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
                 note=DEMO_NOTES.get(day),
             )
             count += len(readings)
-        found = flags(db, as_of=today, session_id=session.id)
+            for action, note in DEMO_CARE.get(day, []):
+                add_care(
+                    db,
+                    action,
+                    date=start + dt.timedelta(days=day),
+                    today=today,
+                    session_id=session.id,
+                    note=note,
+                )
+        view = session_view(db, session.id, today)
     finally:
         db.dispose()
-    return DemoResult(location, session, count, found)
+    chart, report = folder / "recovery-chart.png", folder / "recovery-report.pdf"
+    documents.write_chart([view], chart)
+    documents.write_report(view, report, today)
+    return DemoResult(location, session, count, view.flags, chart, report)

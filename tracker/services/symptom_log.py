@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.errors import TrackerError
 from tracker.records import EntryRecord, Reading, SessionRecord
+from tracker.services.common import session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import SymptomEntry
@@ -36,25 +36,9 @@ def log_symptoms(
     note: str | None = None,
 ) -> LogResult:
     """Store every reading for one day, all or nothing."""
-    if date > today:
-        raise TrackerError(f"{date} is in the future; log a day once it has happened.")
     note = note if note and note.strip() else None
     with db.transaction() as session:
-        if session_id is not None:
-            row = queries.get_session(session, session_id)
-        else:
-            found = queries.latest_session_on_or_before(session, date)
-            if found is None:
-                raise TrackerError(
-                    f"There is no treatment session on or before {date}. Add one first: "
-                    "tracker session add --date YYYY-MM-DD --kind KIND"
-                )
-            row = found
-        if date < row.date:
-            raise TrackerError(
-                f"{date} is before session {row.id} ({row.date}); a log belongs to a day on "
-                "or after its session."
-            )
+        row = session_for_day(session, date=date, today=today, session_id=session_id)
         logged: list[Logged] = []
         for reading in readings:
             entry = queries.find_entry(session, row.id, reading.symptom, date)

@@ -87,3 +87,17 @@ class ProtocolOverride(Base):
     symptom: Mapped[str] = mapped_column(String(40))
     typical_days: Mapped[int | None] = mapped_column(Integer)
     max_days: Mapped[int] = mapped_column(Integer)
+
+
+class CareEntry(Base):
+    """Something the patient did for their skin on a day: an ice pack, a cream..."""
+
+    __tablename__ = "care_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date)
+    action: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tracker.care import CareRecord
 from tracker.errors import TrackerError
 from tracker.expectations import Override
 from tracker.records import EntryRecord, SessionRecord
-from tracker.storage.models import ProtocolOverride, SymptomEntry, TreatmentSession
+from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
 
 
 def session_record(row: TreatmentSession) -> SessionRecord:
@@ -145,3 +146,24 @@ def delete_overrides(db: Session, kind: str | None, symptom: str | None) -> int:
     for row in rows:
         db.delete(row)
     return len(rows)
+
+
+def care_record(row: CareEntry, session_date: dt.date) -> CareRecord:
+    return CareRecord(
+        id=row.id,
+        session_id=row.session_id,
+        date=row.date,
+        day=(row.date - session_date).days,
+        action=row.action,
+        note=row.note,
+    )
+
+
+def care_records(db: Session, session_ids: Sequence[int] | None = None) -> list[CareRecord]:
+    query = select(CareEntry, TreatmentSession.date).join(
+        TreatmentSession, CareEntry.session_id == TreatmentSession.id
+    )
+    if session_ids is not None:
+        query = query.where(CareEntry.session_id.in_(session_ids))
+    query = query.order_by(CareEntry.date, CareEntry.id)
+    return [care_record(row, session_date) for row, session_date in db.execute(query)]

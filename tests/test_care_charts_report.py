@@ -1,0 +1,183 @@
+"""The care log, charts and the follow-up report, as files a person opens."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Run
+from pypdf import PdfReader
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _session_with_values(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-14", "--follow-up", "2026-11-28").exit_code == 0
+    for day, (itching, redness) in enumerate([(4, 6), (3, 5), (1, 4), (0, 4), (0, 3)]):
+        date = f"2026-11-{14 + day}"
+        assert run("log", f"itching={itching}", f"redness={redness}", "--date", date).exit_code == 0
+    assert run("log", "redness=3", "--note", "still pink in the mornings").exit_code == 0
+
+
+def test_care_add_and_list(run: Run) -> None:
+    _session_with_values(run)
+    added = run("care", "add", "ice", "--date", "2026-11-14", "--note", "10 minutes")
+    assert added.stdout == "Recorded ice pack (10 minutes) on 2026-11-14, day 0 after session 1.\n"
+    assert run("care", "add", "moisturiser").exit_code == 0
+    listed = json.loads(run("care", "list", "--json").stdout)
+    assert listed == [
+        {
+            "id": 1,
+            "session_id": 1,
+            "date": "2026-11-14",
+            "day": 0,
+            "action": "ice-pack",
+            "note": "10 minutes",
+        },
+        {
+            "id": 2,
+            "session_id": 1,
+            "date": "2026-11-24",
+            "day": 10,
+            "action": "moisturizer",
+            "note": None,
+        },
+    ]
+    assert "ice-pack" in run("care", "list").stdout
+
+
+def test_care_refusals(run: Run, db_path: Path) -> None:
+    _session_with_values(run)
+    before = db_path.read_bytes()
+    cases = {
+        ("care", "add", "other"): (2, "Say what you did with --note"),
+        ("care", "add", "botox"): (2, "Unknown care action"),
+        ("care", "add", "sunscreen", "--date", "tomorrow"): (1, "in the future"),
+        ("care", "add", "sunscreen", "--date", "2026-11-01"): (1, "no treatment session"),
+        ("care", "add", "sunscreen", "--session", "4"): (1, "no session 4"),
+    }
+    for args, (code, words) in cases.items():
+        result = run(*args)
+        assert (result.exit_code, words in result.stderr) == (code, True), result.output
+    assert db_path.read_bytes() == before
+
+
+def test_deleting_a_session_takes_its_care_log_with_it(run: Run) -> None:
+    _session_with_values(run)
+    assert run("care", "add", "sunscreen").exit_code == 0
+    assert run("session", "delete", "1", "--yes").exit_code == 0
+    assert json.loads(run("care", "list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "header"),
+    [("c.png", PNG), ("c.svg", b"<?xml"), ("c.pdf", b"%PDF-")],
+)
+def test_chart_formats_follow_the_extension(
+    run: Run, tmp_path: Path, name: str, header: bytes
+) -> None:
+    _session_with_values(run)
+    path = tmp_path / name
+    result = run("chart", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Chart written to {path}\n"
+    assert path.read_bytes().startswith(header)
+    assert (path.stat().st_mode & 0o777) == 0o600  # it holds health data
+
+
+def test_chart_default_name_is_printed(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _session_with_values(run)
+    monkeypatch.chdir(tmp_path)
+    result = run("chart")
+    assert result.stdout == "Chart written to recovery-session-1.png\n"
+    assert (tmp_path / "recovery-session-1.png").read_bytes().startswith(PNG)
+
+
+def test_chart_refusals_are_clear(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-20").exit_code == 0
+    empty = run("chart", "-o", str(tmp_path / "x.png"))
+    assert empty.exit_code == 1
+    assert "has nothing logged yet" in empty.stderr
+    assert not (tmp_path / "x.png").exists()
+    assert run("log", "itching=2").exit_code == 0
+    wrong = run("chart", "-o", str(tmp_path / "x.jpg"))
+    assert (wrong.exit_code, "name the file .png, .svg or .pdf" in wrong.stderr) == (2, True)
+    missing = run("chart", "-o", str(tmp_path / "no" / "x.png"))
+    assert (missing.exit_code, "does not exist" in missing.stderr) == (1, True)
+    other = run("chart", "--symptom", "fever", "-o", str(tmp_path / "x.png"))
+    assert (other.exit_code, "Nothing logged for fever" in other.stderr) == (1, True)
+
+
+def test_one_entry_and_every_symptom_draw_sound_charts(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-20").exit_code == 0
+    assert run("log", "itching=2").exit_code == 0
+    assert run("chart", "-o", str(tmp_path / "one.png")).exit_code == 0
+    from tracker.catalog import SYMPTOMS
+
+    pairs = [f"{s.key}={i % 11}" for i, s in enumerate(SYMPTOMS)]
+    assert run("log", *pairs, "--date", "yesterday").exit_code == 0
+    assert run("care", "add", "ice-pack").exit_code == 0
+    result = run("chart", "-o", str(tmp_path / "all.png"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "all.png").read_bytes().startswith(PNG)
+    only = run("chart", "--symptom", "itching", "--symptom", "rash", "-o", str(tmp_path / "2.svg"))
+    assert only.exit_code == 0
+    svg = (tmp_path / "2.svg").read_text()
+    assert "Itching" in svg and "Swelling" not in svg
+
+
+def test_compare_aligns_sessions_and_says_days_to_zero(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-10-01").exit_code == 0
+    for day, value in enumerate([5, 3, 0]):
+        assert run("log", f"redness={value}", "--date", f"2026-10-0{day + 1}").exit_code == 0
+    _session_with_values(run)
+    path = tmp_path / "compare.png"
+    result = run("chart", "--compare", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes().startswith(PNG)
+    assert "  redness: session 1 day 2, session 2 not yet" in result.stdout
+    assert "  itching: session 2 day 3" in result.stdout
+    assert run("chart", "--compare", "--session", "1").exit_code == 2
+
+
+def test_report_is_a_searchable_multi_page_pdf(run: Run, tmp_path: Path) -> None:
+    _session_with_values(run)
+    assert run("care", "add", "ice-pack", "--date", "2026-11-14").exit_code == 0
+    path = tmp_path / "report.pdf"
+    result = run("report", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Report written to {path} (4 pages)\n"
+    assert (path.stat().st_mode & 0o777) == 0o600
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    assert len(pages) == 4
+    first = pages[0]
+    assert "Recovery report for the follow-up visit" in first
+    assert "Laser skin rejuvenation" in first
+    assert "2026-11-28" in first  # follow-up
+    assert "WARNING: Redness (persisting, day 10)" in first
+    assert "Questions to ask at your visit" in first
+    assert "Itching" in pages[2] and "Redness" in pages[2]
+    assert "Ice pack" in pages[2]
+    assert "still pink in the mornings" in pages[3]
+    for page in pages:
+        assert "Information, not a diagnosis" in page
+
+
+def test_report_refusals(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-20").exit_code == 0
+    assert run("report", "-o", str(tmp_path / "r.pdf")).exit_code == 1
+    assert run("log", "itching=1").exit_code == 0
+    bad = run("report", "-o", str(tmp_path / "r.png"))
+    assert (bad.exit_code, "name the file .pdf" in bad.stderr) == (2, True)
+
+
+def test_demo_writes_chart_and_report(run: Run, tmp_path: Path) -> None:
+    result = run("demo", str(tmp_path / "demo"))
+    assert f"Chart:  {tmp_path / 'demo' / 'recovery-chart.png'}" in result.stdout
+    assert f"Report: {tmp_path / 'demo' / 'recovery-report.pdf'}" in result.stdout
+    text = PdfReader(tmp_path / "demo" / "recovery-report.pdf").pages[0].extract_text()
+    assert "Redness (persisting" in text
+    assert "Itching (" not in text  # faded in time: no flag

@@ -1,0 +1,377 @@
+"""The follow-up report: a multi-page A4 PDF with real, searchable text.
+
+Drawn with matplotlib's object API (TrueType text, so it can be searched and
+copied), from plain data. Imported only by the commands that write reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Sequence
+from typing import BinaryIO
+
+import matplotlib
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from tracker.care import CARE_BY_KEY
+from tracker.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
+from tracker.charts import session_figure
+from tracker.flags import Flag
+from tracker.severity import band
+from tracker.summaries import SessionView
+
+PAGE = (8.27, 11.69)  # A4 portrait, inches; prints on Letter with little loss
+MARGIN = 0.7
+TEXT_WIDTH = PAGE[0] - 2 * MARGIN
+FOOTER = (
+    "Information, not a diagnosis: this record was kept by the patient. Ask your skin "
+    "specialist about anything that worries you."
+)
+GRID_COLUMNS = 8  # symptoms per daily-log table before it splits
+DAILY_ROWS_PER_PAGE = 38
+
+
+def _name(symptom: str) -> str:
+    known = SYMPTOMS_BY_KEY.get(symptom)
+    return known.name if known else symptom
+
+
+def questions(flags: Sequence[Flag]) -> list[str]:
+    """Questions for the visit, one per flag worth asking about, then the usual ones."""
+    asked: list[str] = []
+    for flag in flags:
+        name = _name(flag.symptom).lower()
+        if flag.kind == "persisting":
+            asked.append(
+                f"My {name} was still there on day {flag.last_day}, later than expected. Is "
+                "that normal for my skin, and what should I do about it?"
+            )
+        elif flag.kind == "worsening":
+            asked.append(
+                f"My {name} came back stronger from day {flag.first_day}. Could it be an infection?"
+            )
+        elif flag.kind == "severe":
+            asked.append(
+                f"My {name} was severe around day {flag.first_day}. What should I do if that "
+                "happens again?"
+            )
+        elif flag.kind == "red-flag":
+            asked.append(f"I had {name} from day {flag.first_day}. Does it need treatment?")
+        elif flag.kind == "pigment":
+            asked.append(
+                f"I noticed {name} from day {flag.first_day}. Will it fade, and how can I help it?"
+            )
+    asked.append("When can I have my next session, and should the settings or aftercare change?")
+    asked.append("Which moisturiser, creams and sun protection should I use from now on?")
+    return asked
+
+
+def day_ranges(days: Sequence[int]) -> str:
+    """Days as compact ranges: [0, 1, 2, 5] -> "0-2, 5"."""
+    ordered = sorted(set(days))
+    parts: list[str] = []
+    start = previous = ordered[0]
+    for day in [*ordered[1:], None]:
+        if day is not None and day == previous + 1:
+            previous = day
+            continue
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+        if day is not None:
+            start = previous = day
+    return ", ".join(parts)
+
+
+class Pages:
+    """Lays out text top to bottom on A4 figures, starting new pages as needed."""
+
+    def __init__(self, heading: str) -> None:
+        self.heading = heading
+        self.figures: list[Figure] = []
+        self.y = 0.0
+        self.page: Figure | None = None
+
+    def new_page(self) -> Figure:
+        self.page = Figure(figsize=PAGE)
+        self.figures.append(self.page)
+        self.page.text(
+            MARGIN / PAGE[0],
+            1 - 0.45 / PAGE[1],
+            self.heading,
+            fontsize=8,
+            color="#555555",
+            va="top",
+        )
+        self.y = PAGE[1] - MARGIN - 0.15
+        return self.page
+
+    def _room(self, height: float) -> Figure:
+        if self.page is None or self.y - height < MARGIN + 0.3:
+            return self.new_page()
+        return self.page
+
+    def text(
+        self,
+        content: str,
+        *,
+        size: float = 10,
+        weight: str = "normal",
+        indent: float = 0,
+        colour: str = "black",
+        gap: float = 0.04,
+        width: float | None = None,
+        x: float | None = None,
+    ) -> None:
+        line_height = size * 1.45 / 72
+        chars = int(((width or TEXT_WIDTH) - indent) * 72 / (size * 0.56))
+        lines = textwrap.wrap(content, max(chars, 10)) or [""]
+        for line in lines:
+            page = self._room(line_height)
+            left = (x if x is not None else MARGIN) + indent
+            page.text(
+                left / PAGE[0],
+                self.y / PAGE[1],
+                line,
+                fontsize=size,
+                fontweight=weight,
+                color=colour,
+                va="top",
+            )
+            self.y -= line_height
+        self.y -= gap
+
+    def space(self, inches: float) -> None:
+        self.y -= inches
+
+    def title(self, content: str) -> None:
+        self._room(0.8)
+        self.space(0.08)
+        self.text(content, size=13, weight="bold", gap=0.08)
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        size: float = 8.5,
+    ) -> None:
+        """Columns at fixed widths (inches); long cells wrap within their column."""
+        line_height = size * 1.45 / 72
+
+        def draw_row(cells: Sequence[str], weight: str) -> None:
+            wrapped = [
+                textwrap.wrap(cell, max(int(w * 72 / (size * 0.56)), 4)) or [""]
+                for cell, w in zip(cells, widths, strict=True)
+            ]
+            height = max(len(lines) for lines in wrapped) * line_height
+            fresh = self.page is None or self.y - height < MARGIN + 0.3
+            page = self._room(height)
+            if fresh and weight == "normal":
+                draw_row(headers, "bold")
+                page = self._room(height)
+            left = MARGIN
+            for lines, w in zip(wrapped, widths, strict=True):
+                for number, line in enumerate(lines):
+                    page.text(
+                        left / PAGE[0],
+                        (self.y - number * line_height) / PAGE[1],
+                        line,
+                        fontsize=size,
+                        fontweight=weight,
+                        va="top",
+                    )
+                left += w
+            self.y -= height + 0.03
+
+        draw_row(headers, "bold")
+        for row in rows:
+            draw_row(row, "normal")
+        self.y -= 0.1
+
+
+def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
+    s = view.session
+    kind = KINDS_BY_KEY.get(s.kind)
+    pages.new_page()
+    pages.text("Recovery report for the follow-up visit", size=18, weight="bold", gap=0.06)
+    pages.text(
+        f"Kept by the patient with the recovery tracker; made on {generated}. Values are how "
+        "strong each symptom felt that day, from 0 (none) to 10 (worst): 1-3 mild, 4-6 "
+        "moderate, 7-10 severe.",
+        size=9,
+        colour="#333333",
+        gap=0.15,
+    )
+    pages.title("Treatment")
+    follow = "not set"
+    if s.follow_up is not None:
+        follow = f"{s.follow_up} (day {s.day_of(s.follow_up)})"
+    facts = [
+        ("Treatment", f"{kind.name if kind else s.kind} ({s.kind})"),
+        ("Session date", f"{s.date}: day 0"),
+        ("Report as of", f"{view.as_of}: day {s.day_of(view.as_of)}"),
+        ("Area", s.area or "-"),
+        ("Clinic", s.clinic or "-"),
+        ("Follow-up", follow),
+        ("Session notes", s.notes or "-"),
+    ]
+    for label, value in facts:
+        top = pages.y
+        pages.text(label, size=10, weight="bold", gap=0)
+        pages.y = top
+        pages.text(value, size=10, indent=1.5, gap=0.02)
+    pages.title("At a glance")
+    late_first = sorted(view.summaries, key=lambda item: "on course" in item.outcome)
+    for summary in late_first:
+        peak = summary.peak
+        pages.text(
+            f"{_name(summary.symptom)}: peak {peak.severity}/10 ({band(peak.severity)}) on day "
+            f"{peak.day}; {summary.outcome}; expected gone by day {summary.expected.max_days}.",
+            size=10,
+            indent=0.15,
+        )
+    pages.title("Flags")
+    shown = [f for f in view.flags if f.kind != "missing"]
+    if not shown:
+        pages.text("None: every symptom logged stayed within its expected course.", size=10)
+    for flag in shown:
+        pages.text(
+            f"{flag.level.upper()}: {_name(flag.symptom)} ({flag.kind}, {flag.days})",
+            size=10,
+            weight="bold",
+            gap=0.01,
+        )
+        pages.text(flag.message, size=10, indent=0.15, gap=0.01)
+        pages.text(flag.advice, size=9.5, indent=0.15, colour="#333333", gap=0.08)
+    pages.title("Questions to ask at your visit")
+    for question in questions(shown):
+        pages.text(f"•  {question}", size=10, indent=0.15)
+
+
+def _chart_page(pages: Pages, view: SessionView) -> None:
+    figure = session_figure(view, size=PAGE)
+    # Leave room for the page heading and footer.
+    figure.set_layout_engine("constrained", rect=(0.04, 0.05, 0.92, 0.9))
+    figure.text(
+        MARGIN / PAGE[0], 1 - 0.45 / PAGE[1], pages.heading, fontsize=8, color="#555555", va="top"
+    )
+    pages.figures.append(figure)
+    pages.page = None
+
+
+def _tables(pages: Pages, view: SessionView) -> None:
+    pages.new_page()
+    pages.title("Each symptom against its expected course")
+    rows = []
+    for summary in view.summaries:
+        peak = summary.peak
+        expected = summary.expected
+        typical = (
+            f"usually by day {expected.typical_days}, " if expected.typical_days is not None else ""
+        )
+        rows.append(
+            (
+                _name(summary.symptom),
+                f"{peak.severity}/10 on day {peak.day}",
+                summary.outcome,
+                f"{typical}at the latest day {expected.max_days}",
+                expected.basis + (" (your setting)" if expected.overridden else ""),
+            )
+        )
+    pages.table(
+        ("Symptom", "Peak", "Course", "Expected gone", "Basis"), rows, (1.45, 1.0, 1.75, 1.75, 0.9)
+    )
+    pages.text(
+        "Basis: 'published' figures come from cited aftercare and clinical sources; "
+        "'inferred' ones were reasoned from nearby figures; 'default' means no figure exists "
+        "for this treatment and symptom.",
+        size=8,
+        colour="#444444",
+        gap=0.15,
+    )
+    pages.title("Care log")
+    if not view.care:
+        pages.text("Nothing recorded.", size=10)
+    else:
+        care_rows: list[tuple[str, ...]] = []
+        for action in dict.fromkeys(c.action for c in view.care):
+            done = [c for c in view.care if c.action == action]
+            notes = "; ".join(dict.fromkeys(c.note for c in done if c.note))
+            known = CARE_BY_KEY.get(action)
+            care_rows.append(
+                (
+                    known.name if known else action,
+                    day_ranges([c.day for c in done]),
+                    str(len(done)),
+                    notes,
+                )
+            )
+        pages.table(("Care", "Days", "Times", "Notes"), care_rows, (2.0, 1.6, 0.6, 2.65))
+
+
+def _daily_log(pages: Pages, view: SessionView) -> None:
+    pages.new_page()
+    pages.title("Daily log (0-10)")
+    dates = sorted({e.date for e in view.entries})
+    values = {(e.date, e.symptom): e.severity for e in view.entries}
+    symptoms = view.symptoms
+    for start in range(0, len(symptoms), GRID_COLUMNS):
+        chunk = symptoms[start : start + GRID_COLUMNS]
+        column = min(0.8, (TEXT_WIDTH - 1.4) / len(chunk))
+        rows = [
+            (
+                str(date),
+                str(view.session.day_of(date)),
+                *(str(values.get((date, s), "")) for s in chunk),
+            )
+            for date in dates
+        ]
+        pages.table(("Date", "Day", *chunk), rows, (0.95, 0.45, *([column] * len(chunk))))
+    pages.text("A blank cell: not logged that day.", size=8, colour="#444444", gap=0.1)
+    notes = []
+    seen: set[tuple[dt.date, str]] = set()
+    for entry in view.entries:
+        if entry.note and (entry.date, entry.note) not in seen:
+            seen.add((entry.date, entry.note))
+            notes.append((str(entry.date), str(entry.day), entry.note))
+    pages.title("Notes")
+    if not notes:
+        pages.text("No notes.", size=10)
+    else:
+        pages.table(("Date", "Day", "Note"), notes, (1.0, 0.5, 5.35))
+
+
+def build_report(view: SessionView, generated: dt.date, version: str) -> list[Figure]:
+    """The report's pages, in order, each with the footer and page number."""
+    s = view.session
+    pages = Pages(f"Recovery report · {s.kind} on {s.date} · as of {view.as_of}")
+    _first_page(pages, view, generated)
+    _chart_page(pages, view)
+    _tables(pages, view)
+    _daily_log(pages, view)
+    total = len(pages.figures)
+    for number, figure in enumerate(pages.figures, start=1):
+        figure.text(
+            MARGIN / PAGE[0], 0.4 / PAGE[1], FOOTER, fontsize=7.5, color="#444444", va="bottom"
+        )
+        figure.text(
+            1 - MARGIN / PAGE[0],
+            0.4 / PAGE[1] - 0.16 / PAGE[1],
+            f"tracker {version} · page {number} of {total}",
+            fontsize=7.5,
+            color="#444444",
+            va="bottom",
+            ha="right",
+        )
+    return pages.figures
+
+
+def write_pdf(figures: Sequence[Figure], handle: BinaryIO, title: str) -> None:
+    # TrueType (type 42) fonts keep the text searchable and copyable.
+    with (
+        matplotlib.rc_context({"pdf.fonttype": 42}),
+        PdfPages(handle, metadata={"Title": title, "Creator": "tracker"}) as pdf,
+    ):
+        for figure in figures:
+            pdf.savefig(figure)

@@ -1,0 +1,35 @@
+"""Rules shared by the use cases that record something on a day of a session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from tracker.errors import TrackerError
+from tracker.storage import queries
+from tracker.storage.models import TreatmentSession
+
+
+def session_for_day(
+    session: Session, *, date: dt.date, today: dt.date, session_id: int | None, what: str = "log"
+) -> TreatmentSession:
+    """The session a day's record belongs to: the one named, or the latest on or before it."""
+    if date > today:
+        raise TrackerError(f"{date} is in the future; {what} a day once it has happened.")
+    if session_id is not None:
+        row = queries.get_session(session, session_id)
+    else:
+        found = queries.latest_session_on_or_before(session, date)
+        if found is None:
+            raise TrackerError(
+                f"There is no treatment session on or before {date}. Add one first: "
+                "tracker session add --date YYYY-MM-DD --kind KIND"
+            )
+        row = found
+    if date < row.date:
+        raise TrackerError(
+            f"{date} is before session {row.id} ({row.date}); a {what} belongs to a day on "
+            "or after its session."
+        )
+    return row

@@ -1,0 +1,66 @@
+"""Gathering what a chart or report shows, in one transaction, as plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from tracker.errors import TrackerError
+from tracker.expectations import Expectations, shipped_table
+from tracker.flags import evaluate
+from tracker.records import SessionRecord
+from tracker.storage import queries
+from tracker.storage.database import Database
+from tracker.summaries import SessionView, summarise
+
+
+def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> list[SessionView]:
+    expectations = Expectations(shipped_table(), queries.overrides(session))
+    entries = queries.entries_for_sessions(session, [r.id for r in records])
+    care = queries.care_records(session, [r.id for r in records])
+    views = []
+    for record in records:
+        seen = [e for e in entries[record.id] if e.date <= as_of]
+        views.append(
+            SessionView(
+                record,
+                as_of,
+                seen,
+                summarise(record, seen, expectations.for_pair),
+                evaluate(record, seen, expectations.for_pair, as_of),
+                [c for c in care if c.session_id == record.id and c.date <= as_of],
+            )
+        )
+    return views
+
+
+def session_view(db: Database, session_id: int | None, as_of: dt.date) -> SessionView:
+    """One session: the one named, or the latest on or before as_of."""
+    with db.transaction() as db_session:
+        return _session_view(db_session, session_id, as_of)
+
+
+def _session_view(db_session: Session, session_id: int | None, as_of: dt.date) -> SessionView:
+    if session_id is not None:
+        record = queries.session_record(queries.get_session(db_session, session_id))
+    else:
+        row = queries.latest_session_on_or_before(db_session, as_of)
+        if row is None:
+            raise TrackerError(
+                f"There is no treatment session on or before {as_of}. Add one first: "
+                "tracker session add --date YYYY-MM-DD --kind KIND"
+            )
+        record = queries.session_record(row)
+    return _views(db_session, [record], as_of)[0]
+
+
+def all_views(db: Database, as_of: dt.date) -> list[SessionView]:
+    """Every session on or before as_of, oldest first."""
+    with db.transaction() as db_session:
+        records = [
+            queries.session_record(row)
+            for row in queries.all_sessions(db_session)
+            if row.date <= as_of
+        ]
+        return _views(db_session, records, as_of)

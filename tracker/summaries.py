@@ -1,0 +1,102 @@
+"""Per-symptom summaries of a session: peak, the day it reached 0, and the expectation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from tracker.care import CareRecord
+from tracker.catalog import SYMPTOMS
+from tracker.expectations import Expectation
+from tracker.flags import Flag
+from tracker.records import EntryRecord, SessionRecord
+
+_ORDER = {symptom.key: index for index, symptom in enumerate(SYMPTOMS)}
+
+
+def resolved_day(series: Sequence[EntryRecord]) -> int | None:
+    """The first day logged as 0 after the last value above 0; None while it is still there.
+
+    A symptom never logged above 0 has nothing to resolve: None as well.
+    """
+    last_positive = None
+    for index, entry in enumerate(series):
+        if entry.severity > 0:
+            last_positive = index
+    if last_positive is None or last_positive == len(series) - 1:
+        return None
+    return series[last_positive + 1].day
+
+
+@dataclass(frozen=True)
+class SymptomSummary:
+    symptom: str
+    series: list[EntryRecord]
+    expected: Expectation
+
+    @property
+    def peak(self) -> EntryRecord:
+        return max(self.series, key=lambda e: (e.severity, -e.day))
+
+    @property
+    def resolved_day(self) -> int | None:
+        return resolved_day(self.series)
+
+    @property
+    def ever_present(self) -> bool:
+        return any(e.severity > 0 for e in self.series)
+
+    @property
+    def outcome(self) -> str:
+        """How the course compares with the expectation, in words."""
+        if not self.ever_present:
+            return "never above 0"
+        day = self.resolved_day
+        if day is None:
+            last = self.series[-1]
+            late = last.day > self.expected.max_days
+            return f"still {last.severity}/10 on day {last.day}" + (" (late)" if late else "")
+        if day > self.expected.max_days + 1:
+            return f"reached 0 on day {day}: later than expected"
+        return f"reached 0 on day {day}: on course"
+
+
+def summarise(
+    session: SessionRecord,
+    entries: Iterable[EntryRecord],
+    expectation: Callable[[str, str], Expectation],
+) -> list[SymptomSummary]:
+    by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: e.date):
+        by_symptom[entry.symptom].append(entry)
+    ordered = sorted(by_symptom, key=lambda s: _ORDER.get(s, len(_ORDER)))
+    return [SymptomSummary(s, by_symptom[s], expectation(session.kind, s)) for s in ordered]
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """Everything charts and reports show about one session, as plain data."""
+
+    session: SessionRecord
+    as_of: dt.date
+    entries: list[EntryRecord]
+    summaries: list[SymptomSummary]
+    flags: list[Flag]
+    care: list[CareRecord] = field(default_factory=list)
+
+    @property
+    def symptoms(self) -> list[str]:
+        return [s.symptom for s in self.summaries]
+
+    def only(self, symptoms: Sequence[str]) -> SessionView:
+        wanted = set(symptoms)
+        return SessionView(
+            self.session,
+            self.as_of,
+            [e for e in self.entries if e.symptom in wanted],
+            [s for s in self.summaries if s.symptom in wanted],
+            [f for f in self.flags if f.symptom in wanted],
+            self.care,
+        )
