@@ -18,6 +18,8 @@ class Symptom:
     aliases: tuple[str, ...]
     # "red-flag" symptoms mean: contact the clinic now; "pigment" ones: raise at follow-up.
     group: str = "common"
+    # SNOMED CT concept for exchange (FHIR); None where no code was confirmed.
+    snomed: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -28,18 +30,51 @@ class TreatmentKind:
 
 
 SYMPTOMS: tuple[Symptom, ...] = (
-    Symptom("itching", "Itching", ("itch", "itchy", "pruritus")),
-    Symptom("swelling", "Swelling", ("swollen", "edema", "oedema", "puffiness")),
-    Symptom("redness", "Redness", ("red", "erythema", "flushing", "flush")),
-    Symptom("rash", "Red or pink rash", ("pink-rash", "red-rash", "hives", "urticaria")),
+    Symptom(
+        "itching", "Itching", ("itch", "itchy", "pruritus"), snomed=("418290006", "Itching of skin")
+    ),
+    Symptom(
+        "swelling",
+        "Swelling",
+        ("swollen", "edema", "oedema", "puffiness"),
+        snomed=("65124004", "Swelling"),
+    ),
+    Symptom(
+        "redness",
+        "Redness",
+        ("red", "erythema", "flushing", "flush"),
+        snomed=("247441003", "Erythema"),
+    ),
+    Symptom(
+        "rash",
+        "Red or pink rash",
+        ("pink-rash", "red-rash", "hives", "urticaria"),
+        snomed=("271807003", "Eruption of skin"),
+    ),
     Symptom("pain", "Pain or soreness", ("sore", "soreness", "tenderness", "ache")),
-    Symptom("burning", "Burning or stinging", ("stinging", "burning-sensation", "heat")),
+    Symptom(
+        "burning",
+        "Burning or stinging",
+        ("stinging", "burning-sensation", "heat"),
+        snomed=("90673000", "Burning sensation"),
+    ),
     Symptom("dryness", "Dryness or tightness", ("dry", "tightness", "xerosis")),
-    Symptom("peeling", "Peeling or flaking", ("flaking", "desquamation", "scaling")),
+    Symptom(
+        "peeling",
+        "Peeling or flaking",
+        ("flaking", "desquamation", "scaling"),
+        snomed=("271767006", "Peeling of skin"),
+    ),
     Symptom("crusting", "Crusting or scabs", ("crust", "crusts", "scabbing", "scabs")),
     Symptom("oozing", "Oozing or weeping", ("weeping", "exudate")),
     Symptom("bruising", "Bruising", ("bruise", "bruises", "purpura", "ecchymosis")),
-    Symptom("blistering", "Blisters", ("blister", "blisters", "bullae", "vesicles"), "red-flag"),
+    Symptom(
+        "blistering",
+        "Blisters",
+        ("blister", "blisters", "bullae", "vesicles"),
+        "red-flag",
+        snomed=("339008", "Blister"),
+    ),
     Symptom("pus", "Pus or bad smell", ("pustules", "discharge", "bad-smell"), "red-flag"),
     Symptom("fever", "Fever", ("temperature", "pyrexia"), "red-flag"),
     Symptom(

@@ -33,3 +33,13 @@ def parse_severity(text: str, *, symptom: str = "") -> int:
             f"Severity{what} must be from 0 (none) to 10 (worst), not {value}."
         )
     return value
+
+
+# SNOMED CT codes for the bands, as in FHIR's condition-severity value set
+# (the moderate code there is 6736007), plus "absent" for 0.
+BAND_SNOMED: dict[str, tuple[str, str]] = {
+    "none": ("2667000", "Absent"),
+    "mild": ("255604002", "Mild"),
+    "moderate": ("6736007", "Moderate"),
+    "severe": ("24484000", "Severe"),
+}

@@ -104,6 +104,7 @@ def _register() -> None:
         log_commands,
         recovery_commands,
         session_commands,
+        transfer_commands,
     )
 
     cli.add_command(session_commands.session)
@@ -118,6 +119,8 @@ def _register() -> None:
     cli.add_command(care_commands.care)
     cli.add_command(chart_commands.chart)
     cli.add_command(chart_commands.report)
+    cli.add_command(transfer_commands.export)
+    cli.add_command(transfer_commands.import_)
     cli.add_command(db_commands.db)
     cli.add_command(demo_command.demo)
 

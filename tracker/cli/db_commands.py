@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
 
 from tracker.cli.context import AppContext
@@ -53,3 +56,51 @@ def current(app: AppContext, as_json: bool) -> None:
 def upgrade(app: AppContext, as_json: bool) -> None:
     """Upgrade the schema to this program's newest (done by itself on first use)."""
     _report(service.upgrade(app.location), as_json)
+
+
+@db.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def backup(app: AppContext, file: Path) -> None:
+    """Copy the database to FILE, safely even while the tracker is in use."""
+    from tracker.services import backups
+
+    backups.backup(app.location, file)
+    click.echo(f"Backed up {app.location.describe()} to {file}")
+
+
+@db.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_app
+def restore(app: AppContext, file: Path, yes: bool) -> None:
+    """Replace the database with a backup (the current one is kept as a dated copy)."""
+    from tracker.services import backups
+
+    if not yes:
+        click.confirm(
+            f"Replace {app.location.describe()} with {file}? The current database is kept "
+            "as a dated copy beside it.",
+            abort=True,
+        )
+    revision, kept = backups.restore(app.location, file, dt.datetime.now())
+    if kept is not None:
+        click.echo(f"Kept the previous database as {kept}")
+    click.echo(f"Restored {file} (schema {revision}) into {app.location.describe()}")
+
+
+@db.command()
+@pass_app
+def check(app: AppContext) -> None:
+    """Check the database's integrity, its links and its schema; exit 1 on a problem."""
+    from tracker.services import backups
+
+    result = backups.check(app.location)
+    click.echo(f"Database: {app.location.describe()}")
+    click.echo(f"Schema:   {result.revision or 'unknown'}")
+    if not result.problems:
+        click.echo("Integrity: ok. Links between records: ok.")
+        return
+    for problem in result.problems:
+        click.echo(f"Problem:  {problem}")
+    click.get_current_context().exit(1)

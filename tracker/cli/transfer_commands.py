@@ -1,0 +1,148 @@
+"""`tracker export` and `tracker import`: your data in and out, whole."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO
+
+import click
+
+from tracker.cli.context import AppContext
+from tracker.cli.params import session_option
+from tracker.errors import TrackerError
+from tracker.exchange import (
+    CARE_COLUMNS,
+    ENTRY_COLUMNS,
+    care_rows,
+    entry_rows,
+    fhir_bundle,
+    json_document,
+)
+from tracker.private_files import private_output
+from tracker.services import transfer
+from tracker.storage.revisions import HEAD
+
+pass_app = click.make_pass_decorator(AppContext)
+PROGRESS_FROM_BYTES = 1_000_000
+
+
+def _write_csv(handle: IO[str], columns: tuple[str, ...], rows: Iterable[list[object]]) -> None:
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
+def _emit(output: Path | None, write: Callable[[IO[str]], object]) -> None:
+    """Write text to the file (privately) or to standard output."""
+    if output is None:
+        write(sys.stdout)
+        return
+    with private_output(output) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        write(text)
+
+
+@click.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "fhir"]),
+    default="json",
+    show_default=True,
+    help="csv: one row per value; json: everything; fhir: an R4 Bundle.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@session_option("Only this session.")
+@pass_app
+def export(app: AppContext, fmt: str, output: Path | None, session_id: int | None) -> None:
+    """Export your data: CSV for spreadsheets, JSON to restore, FHIR for clinics.
+
+    With --format csv and -o FILE.csv, care actions go to FILE-care.csv beside it.
+    """
+    bundles, overrides = transfer.export_data(app.db, session_id)
+    if fmt == "json":
+        document = json_document(bundles, overrides if session_id is None else [], HEAD)
+        _emit(output, lambda h: h.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n"))
+    elif fmt == "fhir":
+        bundle = fhir_bundle(bundles)
+        _emit(output, lambda h: h.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"))
+    else:
+        _emit(output, lambda h: _write_csv(h, ENTRY_COLUMNS, entry_rows(bundles)))
+        if output is not None:
+            care_path = output.with_name(f"{output.stem}-care{output.suffix or '.csv'}")
+            _emit(care_path, lambda h: _write_csv(h, CARE_COLUMNS, care_rows(bundles)))
+            click.echo(f"Care actions written to {care_path}", err=True)
+    if output is not None:
+        click.echo(f"Exported to {output}", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    help="Default: from the file's extension.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(transfer.DUPLICATE_POLICIES),
+    default="error",
+    show_default=True,
+    help="A value already logged for that session, symptom and day.",
+)
+@pass_app
+def import_(app: AppContext, file: Path, fmt: str | None, dry_run: bool, on_duplicate: str) -> None:
+    """Import a CSV or JSON export. The whole file is one transaction: all or nothing.
+
+    Sessions are matched by their date and kind, or created.
+    """
+    fmt = fmt or file.suffix.lower().lstrip(".")
+    if fmt == "json":
+        report = transfer.import_json(
+            app.db, file, today=app.today, policy=on_duplicate, dry_run=dry_run
+        )
+    elif fmt == "csv":
+        size = file.stat().st_size
+        if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
+            with click.progressbar(length=size, label="Importing", file=sys.stderr) as bar:
+                report = transfer.import_csv(
+                    app.db,
+                    file,
+                    today=app.today,
+                    policy=on_duplicate,
+                    dry_run=dry_run,
+                    progress=bar.update,
+                )
+        else:
+            report = transfer.import_csv(
+                app.db, file, today=app.today, policy=on_duplicate, dry_run=dry_run
+            )
+    else:
+        raise TrackerError.malformed(
+            f"Cannot tell the format of {file.name}: name it .csv or .json, or give --format."
+        )
+    verb = "Would import" if dry_run else "Imported"
+    parts = [f"{report.added} values"]
+    if report.replaced:
+        parts.append(f"{report.replaced} replaced")
+    if report.care_added:
+        parts.append(f"{report.care_added} care actions")
+    if report.overrides:
+        parts.append(f"{report.overrides} expected-course settings")
+    if report.skipped:
+        parts.append(f"{report.skipped} skipped as already there")
+    sessions = f"sessions: {report.sessions_created} new, {report.sessions_matched} matched"
+    click.echo(f"{verb} {', '.join(parts)} from {report.rows} rows ({sessions}).")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")

@@ -1,0 +1,72 @@
+"""Backing up, restoring and checking an SQLite database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.errors import TrackerError
+from tracker.storage import sqlite_files
+from tracker.storage.database import Database, Location
+from tracker.storage.revisions import HEAD
+
+
+def _sqlite_path(location: Location, what: str) -> Path:
+    if location.path is None:
+        raise TrackerError(
+            f"{what} works on SQLite files; for a database server use its own tools "
+            "(for PostgreSQL: pg_dump and pg_restore)."
+        )
+    return location.path
+
+
+def backup(location: Location, target: Path) -> None:
+    source = _sqlite_path(location, "Backup")
+    if target.exists():
+        raise TrackerError(f"{target} already exists; choose a new file name.")
+    if target.absolute() == source:
+        raise TrackerError("A backup must go to another file than the database itself.")
+    Database(location).engine.dispose()  # makes sure there is a database, at the newest schema
+    sqlite_files.copy_database(source, target)
+
+
+def restore(location: Location, source: Path, now: dt.datetime) -> tuple[str, Path | None]:
+    """Check the source, keep the current database as a timestamped copy, then swap.
+
+    Returns the restored schema revision and where the previous database was kept.
+    """
+    target = _sqlite_path(location, "Restore")
+    with sqlite_files.read_only(source) as connection:
+        revision = sqlite_files.revision_of(connection, source)
+        found = sqlite_files.problems(connection)
+    if found:
+        raise TrackerError(f"{source} is damaged ({found[0]}); nothing was restored.")
+    kept = None
+    if target.exists() and target.stat().st_size > 0:
+        kept = target.with_name(f"{target.name}.before-restore-{now:%Y%m%d-%H%M%S}")
+        sqlite_files.copy_database(target, kept)
+    else:
+        Database(location).engine.dispose()
+    sqlite_files.restore_into(source, target)
+    Database(location).engine.dispose()  # an older backup is brought to the newest schema
+    return revision, kept
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    revision: str | None
+    problems: list[str]
+
+
+def check(location: Location) -> CheckResult:
+    path = _sqlite_path(location, "The check")
+    with sqlite_files.read_only(path) as connection:
+        found = sqlite_files.problems(connection)
+        try:
+            revision: str | None = sqlite_files.revision_of(connection, path)
+        except TrackerError as exc:
+            return CheckResult(None, [*found, exc.message])
+    if revision != HEAD:
+        found.append(f"schema {revision} is older than {HEAD}: run tracker db upgrade")
+    return CheckResult(revision, found)

@@ -1,0 +1,404 @@
+"""Export and import: moving a person's data out and back in, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from tracker.errors import TrackerError
+from tracker.exchange import (
+    JSON_FORMAT,
+    JSON_VERSION,
+    ImportedCare,
+    ImportedEntry,
+    SessionBundle,
+    SessionKey,
+    csv_kind,
+    iso_date,
+    parse_care_row,
+    parse_entry_row,
+    parse_override,
+    session_key,
+)
+from tracker.exchange import (
+    note_text as _note,
+)
+from tracker.expectations import Override
+from tracker.storage import queries
+from tracker.storage.database import Database
+from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
+from tracker.storage.revisions import REVISIONS
+
+BATCH = 2000
+DUPLICATE_POLICIES = ("error", "skip", "replace")
+Progress = Callable[[int], None]
+
+
+def export_data(
+    db: Database, session_id: int | None = None
+) -> tuple[list[SessionBundle], list[Override]]:
+    with db.transaction() as session:
+        if session_id is not None:
+            rows = [queries.get_session(session, session_id)]
+        else:
+            rows = list(queries.all_sessions(session))
+        records = [queries.session_record(row) for row in rows]
+        ids = [r.id for r in records]
+        entries = queries.entries_for_sessions(session, ids)
+        care = queries.care_records(session, ids)
+        overrides = queries.overrides(session)
+    bundles = [
+        SessionBundle(r, entries[r.id], [c for c in care if c.session_id == r.id]) for r in records
+    ]
+    return bundles, overrides
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    care_added: int = 0
+    sessions_created: int = 0
+    sessions_matched: int = 0
+    overrides: int = 0
+    dry_run: bool = False
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so that the transaction rolls back."""
+
+
+class _Importer:
+    """Writes checked rows in batches inside one transaction."""
+
+    def __init__(self, session: Session, policy: str, report: ImportReport) -> None:
+        self.session = session
+        self.policy = policy
+        self.report = report
+        self.session_ids: dict[SessionKey, int] = {}
+        self.claimed: set[int] = set()
+
+    def session_id(
+        self, key: SessionKey, *, distinct: bool = False, fields: dict[str, Any] | None = None
+    ) -> int:
+        """The session for a date and kind: matched, or created.
+
+        ``distinct``: each document session claims its own match (JSON import), so two
+        sessions on the same day and kind stay two.
+        """
+        if not distinct and key in self.session_ids:
+            return self.session_ids[key]
+        query = (
+            select(TreatmentSession.id)
+            .where(TreatmentSession.date == key.date, TreatmentSession.kind == key.kind)
+            .order_by(TreatmentSession.id)
+        )
+        found = [i for i in self.session.scalars(query) if not (distinct and i in self.claimed)]
+        if found:
+            session_id = found[0]
+            self.report.sessions_matched += 1
+        else:
+            row = TreatmentSession(date=key.date, kind=key.kind, **(fields or {}))
+            self.session.add(row)
+            self.session.flush()
+            session_id = row.id
+            self.report.sessions_created += 1
+        self.session_ids[key] = session_id
+        self.claimed.add(session_id)
+        return session_id
+
+    def entries(
+        self, batch: list[tuple[int, ImportedEntry]], where: Callable[[ImportedEntry], str]
+    ) -> None:
+        if not batch:
+            return
+        session_ids = {sid for sid, _ in batch}
+        dates = [e.date for _, e in batch]
+        existing_query = select(
+            SymptomEntry.id, SymptomEntry.session_id, SymptomEntry.symptom, SymptomEntry.date
+        ).where(
+            SymptomEntry.session_id.in_(session_ids),
+            SymptomEntry.date >= min(dates),
+            SymptomEntry.date <= max(dates),
+        )
+        existing = {
+            (sid, sym, date): row_id
+            for row_id, sid, sym, date in self.session.execute(existing_query)
+        }
+        fresh: dict[tuple[int, str, dt.date], dict[str, Any]] = {}
+        updates: dict[int, dict[str, Any]] = {}
+        for session_id, e in batch:
+            key = (session_id, e.symptom, e.date)
+            values = {
+                "session_id": session_id,
+                "date": e.date,
+                "symptom": e.symptom,
+                "severity": e.severity,
+                "note": e.note,
+            }
+            if key in existing or key in fresh:
+                if self.policy == "error":
+                    raise TrackerError(
+                        f"{where(e)}: {e.symptom} on {e.date} is already logged for that session "
+                        "(use --on-duplicate skip or replace)"
+                    )
+                if self.policy == "skip":
+                    self.report.skipped += 1
+                    continue
+                self.report.replaced += 1
+                if key in fresh:
+                    fresh[key] = values
+                else:
+                    updates[existing[key]] = {
+                        "id": existing[key],
+                        "severity": e.severity,
+                        "note": e.note,
+                    }
+                continue
+            fresh[key] = values
+        if fresh:
+            self.session.execute(insert(SymptomEntry), list(fresh.values()))
+        if updates:
+            self.session.execute(update(SymptomEntry), list(updates.values()))
+        self.report.added += len(fresh)
+
+    def override(self, item: Override, where: str) -> None:
+        row = queries.find_override(self.session, item.kind, item.symptom)
+        if row is not None:
+            same = (row.max_days, row.typical_days) == (item.max_days, item.typical_days)
+            if same or self.policy == "skip":
+                self.report.skipped += 0 if same else 1
+                return
+            if self.policy == "error":
+                raise TrackerError(
+                    f"{where}: a different setting for {item.symptom} after {item.kind} exists "
+                    "(use --on-duplicate skip or replace)"
+                )
+        else:
+            row = ProtocolOverride(kind=item.kind, symptom=item.symptom)
+            self.session.add(row)
+        row.max_days, row.typical_days = item.max_days, item.typical_days
+        self.report.overrides += 1
+
+    def care(self, session_id: int, item: ImportedCare) -> None:
+        if self.policy != "replace":
+            same = select(CareEntry.id).where(
+                CareEntry.session_id == session_id,
+                CareEntry.date == item.date,
+                CareEntry.action == item.action,
+                CareEntry.note.is_(None) if item.note is None else CareEntry.note == item.note,
+            )
+            if self.session.scalars(same).first() is not None:
+                self.report.skipped += (
+                    1  # the same action already recorded: importing twice adds nothing
+                )
+                return
+        self.session.add(
+            CareEntry(session_id=session_id, date=item.date, action=item.action, note=item.note)
+        )
+        self.report.care_added += 1
+
+
+def _run(
+    db: Database, policy: str, dry_run: bool, work: Callable[[_Importer], None]
+) -> ImportReport:
+    if policy not in DUPLICATE_POLICIES:
+        raise TrackerError.malformed(
+            f"--on-duplicate must be one of {', '.join(DUPLICATE_POLICIES)}."
+        )
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with db.transaction() as session:
+            work(_Importer(session, policy, report))
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
+
+
+def _lines(handle: io.TextIOWrapper, progress: Progress | None) -> Iterator[str]:
+    for line in handle:
+        if progress is not None:
+            progress(len(line))
+        yield line
+
+
+def import_csv(
+    db: Database,
+    path: Path,
+    *,
+    today: dt.date,
+    policy: str = "error",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Stream a CSV of entries (or of care actions) into the database in one transaction."""
+
+    def work(importer: _Importer) -> None:
+        with _open_text(path) as handle:
+            reader = csv.DictReader(_lines(handle, progress))
+            try:
+                header = reader.fieldnames
+            except (csv.Error, UnicodeDecodeError) as exc:
+                raise TrackerError.malformed(f"{path}:1: {_reason(exc)}") from None
+            if header is None:
+                raise TrackerError.malformed(f"{path}: the file is empty")
+            try:
+                kind = csv_kind(header)
+            except TrackerError as exc:
+                raise TrackerError(f"{path}:1: {exc.message}", exit_code=exc.exit_code) from None
+            batch: list[tuple[int, ImportedEntry]] = []
+
+            def where(entry: ImportedEntry) -> str:
+                return f"{path}:{entry.line}"
+
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except (csv.Error, UnicodeDecodeError) as exc:
+                    raise TrackerError.malformed(
+                        f"{path}:{reader.line_num + 1}: {_reason(exc)}"
+                    ) from None
+                line = reader.line_num
+                if None in row:
+                    raise TrackerError.malformed(f"{path}:{line}: more values than columns")
+                importer.report.rows += 1
+                try:
+                    if kind == "care":
+                        item = parse_care_row(row, line, today)
+                        importer.care(importer.session_id(item.session), item)
+                        continue
+                    entry = parse_entry_row(row, line, today)
+                except TrackerError as exc:
+                    raise TrackerError(
+                        f"{path}:{line}: {exc.message}", exit_code=exc.exit_code
+                    ) from None
+                batch.append((importer.session_id(entry.session), entry))
+                if len(batch) >= BATCH:
+                    importer.entries(batch, where)
+                    batch = []
+            importer.entries(batch, where)
+
+    return _run(db, policy, dry_run, work)
+
+
+def import_json(
+    db: Database,
+    path: Path,
+    *,
+    today: dt.date,
+    policy: str = "error",
+    dry_run: bool = False,
+) -> ImportReport:
+    """Restore an export document. JSON is read whole; use CSV for very large files."""
+    with _open_text(path) as handle:
+        try:
+            document = json.load(handle)
+        except json.JSONDecodeError as exc:
+            raise TrackerError.malformed(
+                f"{path}:{exc.lineno}: not valid JSON ({exc.msg})"
+            ) from None
+        except UnicodeDecodeError:
+            raise TrackerError.malformed(f"{path}: not UTF-8 text") from None
+    if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
+        raise TrackerError.malformed(f'{path}: not a tracker export (no "format": "{JSON_FORMAT}")')
+    if document.get("format_version") != JSON_VERSION:
+        raise TrackerError(
+            f"{path}: export format version {document.get('format_version')!r} is not one "
+            "this program reads"
+        )
+    revision = document.get("schema_revision")
+    if revision not in REVISIONS:
+        raise TrackerError(
+            f"{path}: made by a newer version of the tracker (schema {revision}); "
+            "upgrade the program"
+        )
+
+    def work(importer: _Importer) -> None:
+        for index, item in enumerate(_objects(document, "sessions", str(path))):
+            where = f"{path}: sessions[{index}]"
+            try:
+                key = session_key(item.get("date"), item.get("kind"))
+                fields: dict[str, Any] = {
+                    name: _note(item.get(name)) for name in ("area", "clinic", "notes")
+                }
+                if item.get("follow_up"):
+                    fields["follow_up"] = iso_date(item["follow_up"], "follow_up")
+            except TrackerError as exc:
+                raise TrackerError(f"{where}: {exc.message}", exit_code=exc.exit_code) from None
+            session_id = importer.session_id(key, distinct=True, fields=fields)
+            batch = []
+            for number, entry in enumerate(_objects(item, "entries", where)):
+                importer.report.rows += 1
+                row = {**entry, "session_date": item.get("date"), "kind": key.kind}
+                try:
+                    batch.append((session_id, parse_entry_row(row, number, today)))
+                except TrackerError as exc:
+                    raise TrackerError(
+                        f"{where}.entries[{number}]: {exc.message}", exit_code=exc.exit_code
+                    ) from None
+            importer.entries(batch, _json_place(where))
+            for number, care in enumerate(_objects(item, "care", where)):
+                importer.report.rows += 1
+                row = {**care, "session_date": item.get("date"), "kind": key.kind}
+                try:
+                    parsed = parse_care_row(row, number, today)
+                except TrackerError as exc:
+                    raise TrackerError(
+                        f"{where}.care[{number}]: {exc.message}", exit_code=exc.exit_code
+                    ) from None
+                importer.care(session_id, parsed)
+        for index, item in enumerate(_objects(document, "protocol_overrides", str(path))):
+            where = f"{path}: protocol_overrides[{index}]"
+            try:
+                override = parse_override(item)
+            except TrackerError as exc:
+                raise TrackerError(f"{where}: {exc.message}", exit_code=exc.exit_code) from None
+            importer.override(override, where)
+
+    return _run(db, policy, dry_run, work)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text (save the file as UTF-8 CSV)"
+    return str(exc)
+
+
+def _json_place(where: str) -> Callable[[ImportedEntry], str]:
+    def place(entry: ImportedEntry) -> str:
+        return f"{where}.entries[{entry.line}]"
+
+    return place
+
+
+def _objects(container: dict[str, Any], name: str, where: str) -> list[dict[str, Any]]:
+    value = container.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise TrackerError.malformed(f'{where}: "{name}" must be a list of objects')
+    return value
+
+
+@contextmanager
+def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise TrackerError(f"Cannot read {path}: {exc.strerror}.") from None
+    with handle:
+        yield handle
