@@ -48,9 +48,16 @@ def _seed(path: Path) -> None:
 def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
+        # The columns every revision has: later ones add columns, never drop these.
+        columns = {
+            "sessions": "id, date, kind, area, clinic, notes, follow_up",
+            "entries": "id, session_id, date, symptom, severity, note",
+        }
         dump = {
-            table: [tuple(row) for row in conn.execute(text(f"SELECT * FROM {table} ORDER BY id"))]
-            for table in ("sessions", "entries")
+            table: [
+                tuple(row) for row in conn.execute(text(f"SELECT {names} FROM {table} ORDER BY id"))
+            ]
+            for table, names in columns.items()
         }
     engine.dispose()
     return dump
@@ -66,11 +73,17 @@ def test_upgrade_downgrade_upgrade_keeps_data(tmp_path: Path) -> None:
     assert migrate.current(location) == HEAD
     assert _dump(path) == before
     engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:  # existing data belongs to the default profile
+        owners = conn.execute(
+            text("SELECT p.name FROM sessions s JOIN profiles p ON p.id = s.profile_id")
+        )
+        assert [row[0] for row in owners] == ["default"]
     with engine.begin() as conn:  # rows in the later tables too, so downgrades meet data
         conn.execute(
             text(
-                "INSERT INTO protocol_overrides (kind, symptom, typical_days, max_days) "
-                "VALUES ('ipl', 'redness', 2, 5)"
+                "INSERT INTO protocol_overrides "
+                "(profile_id, kind, symptom, typical_days, max_days) "
+                "VALUES (1, 'ipl', 'redness', 2, 5)"
             )
         )
         conn.execute(
@@ -134,8 +147,9 @@ def test_installed_package_carries_the_checkout_migrations() -> None:
 
 def test_dates_are_stored_as_iso_text_on_sqlite(tmp_path: Path) -> None:
     path = tmp_path / "m.db"
-    migrate.upgrade(resolve(str(path)))
+    migrate.upgrade(resolve(str(path)), REVISIONS[0])
     _seed(path)
+    migrate.upgrade(resolve(str(path)))
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT date FROM entries")).scalar() == "2026-11-11"

@@ -85,3 +85,27 @@ def parse_readings(pairs: list[str] | tuple[str, ...]) -> list[Reading]:
         seen.add(key)
         readings.append(Reading(key, parse_severity(value, symptom=key)))
     return readings
+
+
+SKIN_TYPES = ("I", "II", "III", "IV", "V", "VI")  # Fitzpatrick
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    name: str
+    skin_type: str | None = None
+    sensitive_skin: bool = False
+
+    def describe_skin(self) -> str:
+        parts = []
+        if self.skin_type:
+            parts.append(f"Fitzpatrick type {self.skin_type}")
+        parts.append("sensitive skin" if self.sensitive_skin else "skin not marked sensitive")
+        return ", ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "skin_type": self.skin_type,
+            "sensitive_skin": self.sensitive_skin,
+        }

@@ -208,6 +208,8 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
     if s.follow_up is not None:
         follow = f"{s.follow_up} (day {s.day_of(s.follow_up)})"
     facts = [
+        ("Patient profile", view.profile.name if view.profile else "-"),
+        ("Skin", view.profile.describe_skin() if view.profile else "-"),
         ("Treatment", f"{kind.name if kind else s.kind} ({s.kind})"),
         ("Session date", f"{s.date}: day 0"),
         ("Report as of", f"{view.as_of}: day {s.day_of(view.as_of)}"),

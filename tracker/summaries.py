@@ -11,7 +11,7 @@ from tracker.care import CareRecord
 from tracker.catalog import SYMPTOMS
 from tracker.expectations import Expectation
 from tracker.flags import Flag
-from tracker.records import EntryRecord, SessionRecord
+from tracker.records import EntryRecord, ProfileRecord, SessionRecord
 
 _ORDER = {symptom.key: index for index, symptom in enumerate(SYMPTOMS)}
 
@@ -85,6 +85,7 @@ class SessionView:
     summaries: list[SymptomSummary]
     flags: list[Flag]
     care: list[CareRecord] = field(default_factory=list)
+    profile: ProfileRecord | None = None
 
     @property
     def symptoms(self) -> list[str]:
@@ -99,4 +100,5 @@ class SessionView:
             [s for s in self.summaries if s.symptom in wanted],
             [f for f in self.flags if f.symptom in wanted],
             self.care,
+            self.profile,
         )

@@ -73,6 +73,14 @@ class TrackerGroup(click.Group):
     "Env: TRACKER_DB.",
 )
 @click.option(
+    "--profile",
+    envvar="TRACKER_PROFILE",
+    default="default",
+    show_default=True,
+    metavar="NAME",
+    help="Whose data to use (see `tracker profile list`). Env: TRACKER_PROFILE.",
+)
+@click.option(
     "--today",
     type=DATE,
     envvar="TRACKER_TODAY",
@@ -81,7 +89,7 @@ class TrackerGroup(click.Group):
 )
 @click.version_option(__version__, "--version", prog_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db_value: str | None, today: dt.date | None) -> None:
+def cli(ctx: click.Context, db_value: str | None, profile: str, today: dt.date | None) -> None:
     """Log how side effects fade after a skin treatment, day by day.
 
     Record a session (laser, IPL, peel, microneedling...), then each day log how
@@ -89,7 +97,7 @@ def cli(ctx: click.Context, db_value: str | None, today: dt.date | None) -> None
     information, never a diagnosis: ask your skin specialist about anything that
     worries you.
     """
-    app = AppContext(db_value=db_value, today=today or dt.date.today())
+    app = AppContext(db_value=db_value, today=today or dt.date.today(), profile=profile)
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -102,11 +110,13 @@ def _register() -> None:
         db_commands,
         demo_command,
         log_commands,
+        profile_commands,
         recovery_commands,
         session_commands,
         transfer_commands,
     )
 
+    cli.add_command(profile_commands.profile)
     cli.add_command(session_commands.session)
     cli.add_command(log_commands.log)
     cli.add_command(log_commands.history)

@@ -6,12 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tracker.storage.database import Database, Location, resolve
+from tracker.storage.models import DEFAULT_PROFILE
 
 
 @dataclass
 class AppContext:
     db_value: str | None
     today: dt.date
+    profile: str = DEFAULT_PROFILE
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -21,7 +23,7 @@ class AppContext:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database(self.location)
+            self._db = Database(self.location, self.profile)
         return self._db
 
     def close(self) -> None:

@@ -104,6 +104,9 @@ def echo_flags(flags: list[Flag], with_session: bool = False) -> None:
 @click.command()
 @session_option("This session. Default: the latest one on or before the as-of date.")
 @click.option("--all", "every_session", is_flag=True, help="Every session.")
+@click.option(
+    "--all-profiles", is_flag=True, help="Every profile's latest session: a clinic's triage list."
+)
 @click.option("--as-of", type=DATE, help=f"Judge on this day (default today). {DATE_HELP}")
 @click.option(
     "--fail-on",
@@ -116,14 +119,18 @@ def flags(
     app: AppContext,
     session_id: int | None,
     every_session: bool,
+    all_profiles: bool,
     as_of: dt.date | None,
     fail_on: str | None,
     as_json: bool,
 ) -> None:
     """Flag symptoms lasting longer than expected, coming back, or needing the clinic now."""
-    if session_id is not None and every_session:
-        raise TrackerError.malformed("Give either --session or --all, not both.")
+    if sum((session_id is not None, every_session, all_profiles)) > 1:
+        raise TrackerError.malformed("Give one of --session, --all or --all-profiles.")
     day = as_of or app.today
+    if all_profiles:
+        _triage(app, day, fail_on, as_json)
+        return
     found = service.flags(app.db, as_of=day, session_id=session_id, every_session=every_session)
     if as_json:
         echo_json([flag.to_json() for flag in found])
@@ -135,6 +142,26 @@ def flags(
         echo_flags(found, with_session=True)
         click.echo(textwrap.fill(DISCLAIMER, WIDTH))
     if fail_on is not None and level_at_least(found, fail_on):
+        click.get_current_context().exit(FAIL_EXIT)
+
+
+def _triage(app: AppContext, day: dt.date, fail_on: str | None, as_json: bool) -> None:
+    from tracker.services import triage
+
+    found = triage.all_flags(app.db, day)
+    if as_json:
+        echo_json([item.to_json() for item in found])
+    elif not found:
+        click.echo(f"No flags in any profile as of {day}.")
+    else:
+        click.echo(f"Flags in every profile as of {day}, most urgent first:")
+        for item in found:
+            lines = _flag_lines(item.flag, with_session=True)
+            lines[0] = f"{lines[0]} · {item.profile}"
+            for line in lines:
+                click.echo(line)
+        click.echo(textwrap.fill(DISCLAIMER, WIDTH))
+    if fail_on is not None and level_at_least([item.flag for item in found], fail_on):
         click.get_current_context().exit(FAIL_EXIT)
 
 
@@ -170,10 +197,35 @@ def _echo_status(report: Status, today: dt.date) -> None:
 
 @click.command()
 @click.option("--as-of", type=DATE, help=f"Show the status on this day. {DATE_HELP}")
+@click.option("--all-profiles", is_flag=True, help="One line per profile.")
 @pass_app
-def status(app: AppContext, as_of: dt.date | None) -> None:
+def status(app: AppContext, as_of: dt.date | None, all_profiles: bool) -> None:
     """One screen for today: the session, each symptom against its course, the flags."""
-    _echo_status(service.status(app.db, as_of or app.today), app.today)
+    day = as_of or app.today
+    if not all_profiles:
+        _echo_status(service.status(app.db, day), app.today)
+        return
+    from tracker.services import triage
+
+    rows: list[tuple[object, ...]] = []
+    for item in triage.all_statuses(app.db, day):
+        if item.session is None:
+            rows.append((item.profile, "no session yet", "", "", ""))
+            continue
+        worst = (
+            f"{item.worst.level} {item.worst.symptom} {item.worst.kind}" if item.worst else "none"
+        )
+        rows.append(
+            (
+                item.profile,
+                f"{item.session.kind} {item.session.date}",
+                item.day,
+                worst,
+                item.last_logged or "never",
+            )
+        )
+    click.echo(f"Every profile as of {day}:")
+    click.echo(table(("profile", "session", "day", "worst flag", "last logged"), rows))
 
 
 def _ask_value(label: str, default: int | None) -> int:

@@ -89,7 +89,9 @@ def set_override(
             )
         row = queries.find_override(session, kind, symptom)
         if row is None:
-            row = ProtocolOverride(kind=kind, symptom=symptom)
+            row = ProtocolOverride(
+                profile_id=queries.profile_id(session), kind=kind, symptom=symptom
+            )
             session.add(row)
         row.max_days = max_days
         row.typical_days = typical_days

@@ -49,6 +49,7 @@ def add_session(db: Database, new: SessionFields) -> SessionRecord:
         follow_up=new.follow_up,
     )
     with db.transaction() as session:
+        row.profile_id = queries.profile_id(session)
         session.add(row)
         session.flush()
         return queries.session_record(row)

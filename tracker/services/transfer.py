@@ -102,7 +102,11 @@ class _Importer:
             return self.session_ids[key]
         query = (
             select(TreatmentSession.id)
-            .where(TreatmentSession.date == key.date, TreatmentSession.kind == key.kind)
+            .where(
+                TreatmentSession.profile_id == queries.profile_id(self.session),
+                TreatmentSession.date == key.date,
+                TreatmentSession.kind == key.kind,
+            )
             .order_by(TreatmentSession.id)
         )
         found = [i for i in self.session.scalars(query) if not (distinct and i in self.claimed)]
@@ -110,7 +114,12 @@ class _Importer:
             session_id = found[0]
             self.report.sessions_matched += 1
         else:
-            row = TreatmentSession(date=key.date, kind=key.kind, **(fields or {}))
+            row = TreatmentSession(
+                profile_id=queries.profile_id(self.session),
+                date=key.date,
+                kind=key.kind,
+                **(fields or {}),
+            )
             self.session.add(row)
             self.session.flush()
             session_id = row.id
@@ -187,7 +196,9 @@ class _Importer:
                     "(use --on-duplicate skip or replace)"
                 )
         else:
-            row = ProtocolOverride(kind=item.kind, symptom=item.symptom)
+            row = ProtocolOverride(
+                profile_id=queries.profile_id(self.session), kind=item.kind, symptom=item.symptom
+            )
             self.session.add(row)
         row.max_days, row.typical_days = item.max_days, item.typical_days
         self.report.overrides += 1

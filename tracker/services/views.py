@@ -19,6 +19,7 @@ def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> li
     expectations = Expectations(shipped_table(), queries.overrides(session))
     entries = queries.entries_for_sessions(session, [r.id for r in records])
     care = queries.care_records(session, [r.id for r in records])
+    profile = queries.profile_record(queries.current_profile(session))
     views = []
     for record in records:
         seen = [e for e in entries[record.id] if e.date <= as_of]
@@ -30,6 +31,7 @@ def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> li
                 summarise(record, seen, expectations.for_pair),
                 evaluate(record, seen, expectations.for_pair, as_of),
                 [c for c in care if c.session_id == record.id and c.date <= as_of],
+                profile,
             )
         )
     return views

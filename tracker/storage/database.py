@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
+from tracker.storage.models import DEFAULT_PROFILE
 from tracker.storage.revisions import HEAD, REVISIONS
 
 APP_NAME = "tracker"
@@ -152,8 +153,9 @@ def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
 class Database:
     """One database, opened lazily, with its schema brought up to date on first use."""
 
-    def __init__(self, location: Location) -> None:
+    def __init__(self, location: Location, profile: str = DEFAULT_PROFILE) -> None:
         self.location = location
+        self.profile = profile  # whose data every transaction reads and writes
         self._engine: Engine | None = None
 
     @property
@@ -193,6 +195,7 @@ class Database:
         engine = self.engine
         try:
             with Session(engine, expire_on_commit=False) as session, session.begin():
+                session.info["profile"] = self.profile
                 yield session
         except DBAPIError as exc:
             raise describe_db_error(self.location, exc) from None

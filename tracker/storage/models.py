@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -30,10 +33,27 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class TreatmentSession(Base):
-    __tablename__ = "sessions"
+DEFAULT_PROFILE = "default"
+
+
+class Profile(Base):
+    """One person whose recovery is tracked; a clinic's database holds many."""
+
+    __tablename__ = "profiles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    skin_type: Mapped[str | None] = mapped_column(String(3))  # Fitzpatrick I-VI
+    sensitive_skin: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class TreatmentSession(Base):
+    __tablename__ = "sessions"
+    # "The latest session on or before a day" for one profile is the hottest query.
+    __table_args__ = (Index("ix_sessions_profile_id_date", "profile_id", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     date: Mapped[dt.date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(40))
     area: Mapped[str | None] = mapped_column(Text)
@@ -74,7 +94,7 @@ class ProtocolOverride(Base):
 
     __tablename__ = "protocol_overrides"
     __table_args__ = (
-        UniqueConstraint("kind", "symptom"),
+        UniqueConstraint("profile_id", "kind", "symptom"),
         CheckConstraint(
             "max_days >= 0 AND (typical_days IS NULL OR "
             "(typical_days >= 0 AND typical_days <= max_days))",
@@ -83,6 +103,7 @@ class ProtocolOverride(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     symptom: Mapped[str] = mapped_column(String(40))
     typical_days: Mapped[int | None] = mapped_column(Integer)

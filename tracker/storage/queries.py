@@ -11,8 +11,15 @@ from sqlalchemy.orm import Session
 from tracker.care import CareRecord
 from tracker.errors import TrackerError
 from tracker.expectations import Override
-from tracker.records import EntryRecord, SessionRecord
-from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
+from tracker.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.storage.models import (
+    DEFAULT_PROFILE,
+    CareEntry,
+    Profile,
+    ProtocolOverride,
+    SymptomEntry,
+    TreatmentSession,
+)
 
 
 def session_record(row: TreatmentSession) -> SessionRecord:
@@ -38,9 +45,24 @@ def entry_record(row: SymptomEntry, session_date: dt.date) -> EntryRecord:
     )
 
 
+def profile_id(db: Session) -> int:
+    """The id of the profile this transaction works for (named in ``db.info``)."""
+    cached = db.info.get("profile_id")
+    if cached is None:
+        name = db.info.get("profile", DEFAULT_PROFILE)
+        cached = db.scalar(select(Profile.id).where(Profile.name == name))
+        if cached is None:
+            raise TrackerError(
+                f"There is no profile named {name!r}. Add it with: tracker profile add {name}"
+            )
+        db.info["profile_id"] = cached
+    return int(cached)
+
+
 def get_session(db: Session, session_id: int) -> TreatmentSession:
     row = db.get(TreatmentSession, session_id)
-    if row is None:
+    # Another profile's session is, for this profile, no session at all.
+    if row is None or row.profile_id != profile_id(db):
         raise TrackerError(
             f"There is no session {session_id}. Run `tracker session list` to see yours."
         )
@@ -48,15 +70,18 @@ def get_session(db: Session, session_id: int) -> TreatmentSession:
 
 
 def all_sessions(db: Session) -> Sequence[TreatmentSession]:
-    return db.scalars(
-        select(TreatmentSession).order_by(TreatmentSession.date, TreatmentSession.id)
-    ).all()
+    query = (
+        select(TreatmentSession)
+        .where(TreatmentSession.profile_id == profile_id(db))
+        .order_by(TreatmentSession.date, TreatmentSession.id)
+    )
+    return db.scalars(query).all()
 
 
 def latest_session_on_or_before(db: Session, date: dt.date) -> TreatmentSession | None:
     query = (
         select(TreatmentSession)
-        .where(TreatmentSession.date <= date)
+        .where(TreatmentSession.profile_id == profile_id(db), TreatmentSession.date <= date)
         .order_by(TreatmentSession.date.desc(), TreatmentSession.id.desc())
         .limit(1)
     )
@@ -90,7 +115,11 @@ def find_entry(db: Session, session_id: int, symptom: str, date: dt.date) -> Sym
 def entries_with_sessions(
     db: Session, *, session_id: int | None = None, symptom: str | None = None
 ) -> list[tuple[TreatmentSession, SymptomEntry]]:
-    query = select(TreatmentSession, SymptomEntry).join(SymptomEntry.session)
+    query = (
+        select(TreatmentSession, SymptomEntry)
+        .join(SymptomEntry.session)
+        .where(TreatmentSession.profile_id == profile_id(db))
+    )
     if session_id is not None:
         query = query.where(SymptomEntry.session_id == session_id)
     if symptom is not None:
@@ -102,7 +131,12 @@ def entries_with_sessions(
 
 
 def entry_counts(db: Session) -> dict[int, int]:
-    query = select(SymptomEntry.session_id, func.count()).group_by(SymptomEntry.session_id)
+    query = (
+        select(SymptomEntry.session_id, func.count())
+        .join(SymptomEntry.session)
+        .where(TreatmentSession.profile_id == profile_id(db))
+        .group_by(SymptomEntry.session_id)
+    )
     return {session_id: count for session_id, count in db.execute(query)}
 
 
@@ -121,7 +155,7 @@ def entries_for_sessions(db: Session, session_ids: Sequence[int]) -> dict[int, l
 
 
 def overrides(db: Session, kind: str | None = None) -> list[Override]:
-    query = select(ProtocolOverride)
+    query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id(db))
     if kind is not None:
         query = query.where(ProtocolOverride.kind == kind)
     return [
@@ -131,13 +165,15 @@ def overrides(db: Session, kind: str | None = None) -> list[Override]:
 
 def find_override(db: Session, kind: str, symptom: str) -> ProtocolOverride | None:
     query = select(ProtocolOverride).where(
-        ProtocolOverride.kind == kind, ProtocolOverride.symptom == symptom
+        ProtocolOverride.profile_id == profile_id(db),
+        ProtocolOverride.kind == kind,
+        ProtocolOverride.symptom == symptom,
     )
     return db.scalars(query).first()
 
 
 def delete_overrides(db: Session, kind: str | None, symptom: str | None) -> int:
-    query = select(ProtocolOverride)
+    query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id(db))
     if kind is not None:
         query = query.where(ProtocolOverride.kind == kind)
     if symptom is not None:
@@ -160,10 +196,97 @@ def care_record(row: CareEntry, session_date: dt.date) -> CareRecord:
 
 
 def care_records(db: Session, session_ids: Sequence[int] | None = None) -> list[CareRecord]:
-    query = select(CareEntry, TreatmentSession.date).join(
-        TreatmentSession, CareEntry.session_id == TreatmentSession.id
+    query = (
+        select(CareEntry, TreatmentSession.date)
+        .join(TreatmentSession, CareEntry.session_id == TreatmentSession.id)
+        .where(TreatmentSession.profile_id == profile_id(db))
     )
     if session_ids is not None:
         query = query.where(CareEntry.session_id.in_(session_ids))
     query = query.order_by(CareEntry.date, CareEntry.id)
     return [care_record(row, session_date) for row, session_date in db.execute(query)]
+
+
+def profile_record(row: Profile) -> ProfileRecord:
+    return ProfileRecord(row.name, row.skin_type, row.sensitive_skin)
+
+
+def current_profile(db: Session) -> Profile:
+    row = db.get(Profile, profile_id(db))
+    assert row is not None  # profile_id() has just found it
+    return row
+
+
+def find_profile(db: Session, name: str) -> Profile | None:
+    return db.scalars(select(Profile).where(Profile.name == name)).first()
+
+
+def all_profiles(db: Session) -> Sequence[Profile]:
+    return db.scalars(select(Profile).order_by(Profile.name)).all()
+
+
+def session_counts_by_profile(db: Session) -> dict[int, int]:
+    query = select(TreatmentSession.profile_id, func.count()).group_by(TreatmentSession.profile_id)
+    return {pid: count for pid, count in db.execute(query)}
+
+
+def latest_sessions_all_profiles(db: Session, as_of: dt.date) -> list[tuple[str, TreatmentSession]]:
+    """Each profile's latest session on or before as_of, in one query."""
+    ranked = (
+        select(
+            TreatmentSession.id,
+            func.row_number()
+            .over(
+                partition_by=TreatmentSession.profile_id,
+                order_by=(TreatmentSession.date.desc(), TreatmentSession.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(TreatmentSession.date <= as_of)
+        .subquery()
+    )
+    query = (
+        select(Profile.name, TreatmentSession)
+        .join(TreatmentSession, TreatmentSession.profile_id == Profile.id)
+        .join(ranked, ranked.c.id == TreatmentSession.id)
+        .where(ranked.c.rank == 1)
+        .order_by(Profile.name)
+    )
+    return [(name, row) for name, row in db.execute(query)]
+
+
+def entries_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, list[EntryRecord]]:
+    """The entries (up to as_of) of every profile's latest session, in one query."""
+    ranked = (
+        select(
+            TreatmentSession.id,
+            TreatmentSession.date,
+            func.row_number()
+            .over(
+                partition_by=TreatmentSession.profile_id,
+                order_by=(TreatmentSession.date.desc(), TreatmentSession.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(TreatmentSession.date <= as_of)
+        .subquery()
+    )
+    query = (
+        select(SymptomEntry, ranked.c.date)
+        .join(ranked, ranked.c.id == SymptomEntry.session_id)
+        .where(ranked.c.rank == 1, SymptomEntry.date <= as_of)
+        .order_by(SymptomEntry.session_id, SymptomEntry.date)
+    )
+    grouped: dict[int, list[EntryRecord]] = {}
+    for entry, session_date in db.execute(query):
+        grouped.setdefault(entry.session_id, []).append(entry_record(entry, session_date))
+    return grouped
+
+
+def overrides_by_profile(db: Session) -> dict[int, list[Override]]:
+    grouped: dict[int, list[Override]] = {}
+    for row in db.scalars(select(ProtocolOverride)):
+        grouped.setdefault(row.profile_id, []).append(
+            Override(row.kind, row.symptom, row.max_days, row.typical_days)
+        )
+    return grouped
