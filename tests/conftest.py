@@ -1,17 +1,48 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from tracker.cli import cli
 
 TODAY = dt.date(2026, 11, 24)
+# When set, every test that uses a database runs on a fresh PostgreSQL database instead.
+POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 
 Run = Callable[..., Result]
+State = Callable[[], object]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about SQLite files themselves")
+    config.addinivalue_line("markers", "postgres_only: needs TRACKER_TEST_DATABASE_URL")
+    _refuse_a_stale_install()
+
+
+def pytest_report_header() -> str:
+    if POSTGRES_URL:
+        return f"database: PostgreSQL ({make_url(POSTGRES_URL).render_as_string()})"
+    return "database: SQLite files (set TRACKER_TEST_DATABASE_URL to run on PostgreSQL)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if POSTGRES_URL and item.get_closest_marker("sqlite_only"):
+            reason = "about SQLite files; covered by the SQLite run"
+            item.add_marker(pytest.mark.skip(reason=reason))
+        if not POSTGRES_URL and item.get_closest_marker("postgres_only"):
+            item.add_marker(
+                pytest.mark.skip(reason="no PostgreSQL: set TRACKER_TEST_DATABASE_URL to run it")
+            )
 
 
 @pytest.fixture
@@ -20,14 +51,31 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run(db_path: Path) -> Run:
-    """Run the CLI against a real SQLite file under tmp_path, with a fixed today."""
+def db_url(db_path: Path) -> Iterator[str]:
+    """The database under test: a SQLite file, or a new PostgreSQL database per test."""
+    if not POSTGRES_URL:
+        yield str(db_path)
+        return
+    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def run(db_url: str) -> Run:
+    """Run the CLI against the database under test, with a fixed today."""
 
     def invoke(*args: str, input: str | None = None, today: dt.date = TODAY) -> Result:
-        runner = CliRunner()
-        return runner.invoke(
+        return CliRunner().invoke(
             cli,
-            ["--db", str(db_path), "--today", today.isoformat(), *args],
+            ["--db", db_url, "--today", today.isoformat(), *args],
             input=input,
             catch_exceptions=False,
         )
@@ -36,16 +84,37 @@ def run(db_path: Path) -> Run:
 
 
 @pytest.fixture
+def state(db_url: str, db_path: Path) -> State:
+    """What the database holds right now: a SQLite file's bytes, or every table's rows."""
+
+    def snapshot() -> object:
+        if not POSTGRES_URL:
+            return db_path.read_bytes() if db_path.exists() else None
+        engine = create_engine(db_url)
+        try:
+            with engine.connect() as connection:
+                return {
+                    table: sorted(
+                        json.dumps(list(row), default=str)
+                        for row in connection.execute(text(f'SELECT * FROM "{table}"'))
+                    )
+                    for table in inspect(connection).get_table_names()
+                }
+        finally:
+            engine.dispose()
+
+    return snapshot
+
+
+@pytest.fixture
 def session_id(run: Run) -> int:
     """A laser session ten days before TODAY."""
     result = run("session", "add", "--date", "2026-11-14", "--kind", "laser", "--json")
     assert result.exit_code == 0, result.output
-    import json
-
     return int(json.loads(result.stdout)["id"])
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def _refuse_a_stale_install() -> None:
     """Refuse to test a stale installed copy instead of the code in this checkout."""
     import tracker
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import Run, State
 from pypdf import PdfReader
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -47,9 +47,9 @@ def test_care_add_and_list(run: Run) -> None:
     assert "ice-pack" in run("care", "list").stdout
 
 
-def test_care_refusals(run: Run, db_path: Path) -> None:
+def test_care_refusals(run: Run, state: State) -> None:
     _session_with_values(run)
-    before = db_path.read_bytes()
+    before = state()
     cases = {
         ("care", "add", "other"): (2, "Say what you did with --note"),
         ("care", "add", "botox"): (2, "Unknown care action"),
@@ -60,7 +60,7 @@ def test_care_refusals(run: Run, db_path: Path) -> None:
     for args, (code, words) in cases.items():
         result = run(*args)
         assert (result.exit_code, words in result.stderr) == (code, True), result.output
-    assert db_path.read_bytes() == before
+    assert state() == before
 
 
 def test_deleting_a_session_takes_its_care_log_with_it(run: Run) -> None:

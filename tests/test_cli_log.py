@@ -4,7 +4,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-from conftest import Run
+import pytest
+from conftest import Run, State
 
 
 def test_log_confirms_in_words(run: Run, session_id: int) -> None:
@@ -50,9 +51,9 @@ def test_dates_in_every_accepted_form(run: Run, session_id: int) -> None:
     assert days == [5, 6, 7, 9, 10]
 
 
-def test_refusals_leave_the_database_as_it_was(run: Run, db_path: Path, session_id: int) -> None:
+def test_refusals_leave_the_database_as_it_was(run: Run, state: State, session_id: int) -> None:
     assert run("log", "itching=2").exit_code == 0
-    before = db_path.read_bytes()
+    before = state()
     cases = {
         ("log", "itching=3", "--date", "tomorrow"): (1, "in the future"),
         ("log", "itching=3", "--date", "2026-11-13"): (1, "no treatment session on or before"),
@@ -72,9 +73,10 @@ def test_refusals_leave_the_database_as_it_was(run: Run, db_path: Path, session_
         assert words in result.stderr, (args, result.stderr)
         assert len(result.stderr.splitlines()) == 1
         assert result.stdout == ""
-        assert db_path.read_bytes() == before, args
+        assert state() == before, args
 
 
+@pytest.mark.sqlite_only
 def test_a_multi_symptom_log_is_all_or_nothing_in_the_database(
     run: Run, db_path: Path, session_id: int
 ) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import TODAY, Run
 
@@ -28,6 +29,7 @@ def test_symptoms_and_kinds_list_keys_and_aliases(run: Run) -> None:
     assert "microneedling" in run("kinds").stdout
 
 
+@pytest.mark.sqlite_only
 def test_db_current_changes_nothing_and_upgrade_sets_up(run: Run, db_path: Path) -> None:
     result = run("db", "current")
     assert result.exit_code == 0

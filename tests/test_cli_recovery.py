@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import TODAY, Run
+from conftest import TODAY, Run, State
 
 
 def _laser_with_lingering_redness(run: Run) -> None:
@@ -103,16 +103,16 @@ def test_protocol_lists_and_overrides_change_flags(run: Run, db_path: Path) -> N
     assert len(json.loads(run("flags", "--json").stdout)) == 1
 
 
-def test_protocol_set_refusals_change_nothing(run: Run, db_path: Path) -> None:
+def test_protocol_set_refusals_change_nothing(run: Run, state: State) -> None:
     assert run("protocol", "--json").exit_code == 0
-    before = db_path.read_bytes()
+    before = state()
     bad = run("protocol", "set", "ipl", "redness", "--max-days", "2", "--typical-days", "3")
     assert bad.exit_code == 1
     assert "cannot be longer than the maximum" in bad.stderr
     assert run("protocol", "set", "ipl", "redness", "--max-days", "-1").exit_code == 2
     assert run("protocol", "set", "botox", "redness", "--max-days", "3").exit_code == 2
     assert run("protocol", "set", "ipl", "redness").exit_code == 2
-    assert db_path.read_bytes() == before
+    assert state() == before
 
 
 def test_checkin_asks_one_symptom_at_a_time_and_saves_all_at_the_end(run: Run) -> None:

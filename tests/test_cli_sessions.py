@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Run
+from conftest import Run, State
 
 
 def test_add_prints_the_new_id_and_json_has_the_agreed_shape(run: Run) -> None:
@@ -66,16 +66,16 @@ def test_edit_changes_only_what_is_given_and_empty_text_clears(run: Run, session
 
 
 def test_edit_refuses_to_move_the_date_after_its_entries(
-    run: Run, db_path, session_id: int
+    run: Run, state: State, session_id: int
 ) -> None:
     assert run("log", "itching=2", "--date", "2026-11-15").exit_code == 0
-    before = db_path.read_bytes()
+    before = state()
     result = run("session", "edit", "1", "--date", "2026-11-16")
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: Session 1 has entries from 2026-11-15; its date cannot move after that.\n"
     )
-    assert db_path.read_bytes() == before
+    assert state() == before
 
 
 def test_edit_with_nothing_to_change_is_malformed(run: Run, session_id: int) -> None:

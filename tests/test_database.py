@@ -11,6 +11,9 @@ from sqlalchemy import text
 
 from tracker.storage.database import Database, resolve
 
+# About SQLite files themselves; the PostgreSQL run covers the server side elsewhere.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _raw(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Run
+from conftest import TODAY, Run, State
 
 # Another program writing all the time: inserts and deletes, each its own transaction.
 WRITER = """
@@ -115,10 +115,10 @@ def test_csv_round_trip_keeps_every_value(run: Run, tmp_path: Path) -> None:
 
 
 def test_a_bad_row_names_its_line_and_nothing_is_imported(
-    run: Run, tmp_path: Path, db_path: Path
+    run: Run, tmp_path: Path, state: State
 ) -> None:
     assert run("session", "list").exit_code == 0  # the database exists, empty
-    before = db_path.read_bytes()
+    before = state()
     rows = ["date,session_id,session_date,kind,day,symptom,severity,note"]
     rows += [f"2026-11-{d:02d},1,2026-11-01,ipl,{d - 1},redness,{d % 5}," for d in range(1, 9)]
     rows.insert(6, "2026-11-09,1,2026-11-01,ipl,8,redness,12,oops")  # line 7
@@ -129,7 +129,7 @@ def test_a_bad_row_names_its_line_and_nothing_is_imported(
     assert result.stderr == (
         f"Error: {path}:7: Severity for redness must be from 0 (none) to 10 (worst), not 12.\n"
     )
-    assert db_path.read_bytes() == before
+    assert state() == before
 
 
 @pytest.mark.parametrize(
@@ -177,9 +177,9 @@ def test_duplicates_skip_or_replace(run: Run, tmp_path: Path) -> None:
     assert (entry["severity"], entry["note"]) == (4, "later")
 
 
-def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path, db_path: Path) -> None:
+def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path, state: State) -> None:
     assert run("session", "list").exit_code == 0
-    before = db_path.read_bytes()
+    before = state()
     path = tmp_path / "rows.csv"
     path.write_text(
         "date,session_id,session_date,kind,day,symptom,severity,note\n"
@@ -191,7 +191,7 @@ def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path, db_path: Pa
         "Would import 20 values from 20 rows (sessions: 1 new, 0 matched).\n"
         "Dry run: nothing was written.\n"
     )
-    assert db_path.read_bytes() == before
+    assert state() == before
 
 
 def test_files_that_are_not_exports_are_refused(run: Run, tmp_path: Path) -> None:
@@ -257,6 +257,7 @@ def test_fhir_bundle_validates_and_codes_symptoms(run: Run) -> None:
         getattr(module, resource_type).model_validate(entry["resource"])
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_another_process_logs_is_sound(
     run: Run, tmp_path: Path, db_path: Path
 ) -> None:
@@ -280,6 +281,7 @@ def test_backup_while_another_process_logs_is_sound(
         conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_backup_refuses_to_overwrite(run: Run, tmp_path: Path) -> None:
     target = tmp_path / "b.db"
     assert run("db", "backup", str(target)).exit_code == 0
@@ -287,6 +289,7 @@ def test_backup_refuses_to_overwrite(run: Run, tmp_path: Path) -> None:
     assert (again.exit_code, "already exists" in again.stderr) == (1, True)
 
 
+@pytest.mark.sqlite_only
 def test_restore_keeps_the_current_database_and_swaps(
     run: Run, tmp_path: Path, db_path: Path
 ) -> None:
@@ -303,6 +306,7 @@ def test_restore_keeps_the_current_database_and_swaps(
     assert run("db", "check").exit_code == 0
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_what_is_not_a_tracker_database(
     run: Run, tmp_path: Path, db_path: Path
 ) -> None:
@@ -323,6 +327,7 @@ def test_restore_refuses_what_is_not_a_tracker_database(
     assert not [p for p in tmp_path.iterdir() if ".before-restore-" in p.name]
 
 
+@pytest.mark.sqlite_only
 def test_check_finds_broken_links(run: Run, db_path: Path) -> None:
     _filled(run)
     assert run("db", "check").stdout.endswith("Integrity: ok. Links between records: ok.\n")

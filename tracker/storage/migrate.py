@@ -8,10 +8,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 import tracker
 from tracker.storage.database import Location, describe_db_error, make_engine, prepare_file
+
+LOCK_KEY = 0x7261636B  # any fixed number, shared by every copy of the program
 
 
 def migrations_dir() -> Path:
@@ -38,6 +41,10 @@ def _run(location: Location, action: str, revision: str) -> None:
     engine = make_engine(location, for_migrations=True)
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Two programs opening a new database at once: the second waits, then
+                # finds the schema made. (SQLite gets the same from BEGIN IMMEDIATE.)
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
             config = alembic_config()
             config.attributes["connection"] = connection
             if action == "upgrade":
