@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import insert
+
 from tracker.records import EntryRecord, Reading, SessionRecord
 from tracker.services.common import session_for_day
 from tracker.storage import queries
@@ -40,24 +42,33 @@ def log_symptoms(
     with db.transaction() as session:
         row = session_for_day(session, date=date, today=today, session_id=session_id)
         logged: list[Logged] = []
+        already = queries.entries_on(session, row.id, date)
+        fresh: list[dict[str, object]] = []
         for reading in readings:
-            entry = queries.find_entry(session, row.id, reading.symptom, date)
+            entry = already.get(reading.symptom)
             replaced = None
             if entry is None:
-                entry = SymptomEntry(
-                    session_id=row.id,
-                    date=date,
-                    symptom=reading.symptom,
-                    severity=reading.severity,
-                    note=note,
+                values = {
+                    "session_id": row.id,
+                    "date": date,
+                    "symptom": reading.symptom,
+                    "severity": reading.severity,
+                    "note": note,
+                }
+                fresh.append(values)
+                stored = EntryRecord(
+                    row.id, date, (date - row.date).days, reading.symptom, reading.severity, note
                 )
-                session.add(entry)
             else:
                 replaced = entry.severity
                 entry.severity = reading.severity
                 if note is not None:
                     entry.note = note
-            logged.append(Logged(queries.entry_record(entry, row.date), replaced))
+                stored = queries.entry_record(entry, row.date)
+            logged.append(Logged(stored, replaced))
+        if fresh:
+            # One multi-row INSERT, however many symptoms the log names.
+            session.execute(insert(SymptomEntry), fresh)
         return LogResult(queries.session_record(row), logged)
 
 

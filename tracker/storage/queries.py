@@ -103,13 +103,12 @@ def entry_dates_range(db: Session, session_id: int) -> tuple[dt.date | None, dt.
     return first, last
 
 
-def find_entry(db: Session, session_id: int, symptom: str, date: dt.date) -> SymptomEntry | None:
+def entries_on(db: Session, session_id: int, date: dt.date) -> dict[str, SymptomEntry]:
+    """A session's entries for one day, by symptom."""
     query = select(SymptomEntry).where(
-        SymptomEntry.session_id == session_id,
-        SymptomEntry.symptom == symptom,
-        SymptomEntry.date == date,
+        SymptomEntry.session_id == session_id, SymptomEntry.date == date
     )
-    return db.scalars(query).first()
+    return {row.symptom: row for row in db.scalars(query)}
 
 
 def entries_with_sessions(
