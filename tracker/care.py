@@ -8,6 +8,7 @@ from typing import Any
 
 from tracker.catalog import normalise
 from tracker.errors import TrackerError
+from tracker.records import clean_text
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def care_key(word: str) -> str:
 
 
 def check_note(action: str, note: str | None) -> str | None:
-    note = note if note and note.strip() else None
+    note = clean_text(note)
     if action == "other" and note is None:
         raise TrackerError.malformed("Say what you did with --note when the action is 'other'.")
     return note

@@ -19,6 +19,7 @@ from tracker.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.errors import TrackerError
 from tracker.severity import BANDS
 from tracker.summaries import SessionView
+from tracker.text import visible
 
 # Okabe-Ito: told apart by colour-blind readers; markers and dashes add a second cue.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933")
@@ -162,7 +163,7 @@ def session_figure(
     main.set_xlim(-0.6, last_day + 0.6)
     main.grid(axis="x", color="#dddddd", linewidth=0.6)
     main.tick_params(labelbottom=False)
-    where = f" · {session.area}" if session.area else ""
+    where = f" · {visible(session.area)}" if session.area else ""
     kind = KINDS_BY_KEY.get(session.kind)
     main.set_title(
         f"Recovery after {kind.name if kind else session.kind} on {session.date}{where}\n"

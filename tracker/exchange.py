@@ -18,7 +18,7 @@ from tracker.care import CareRecord, care_key, check_note
 from tracker.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, kind_key, symptom_key
 from tracker.errors import TrackerError
 from tracker.expectations import Override
-from tracker.records import EntryRecord, SessionRecord
+from tracker.records import EntryRecord, SessionRecord, clean_text
 from tracker.severity import BAND_SNOMED, band, parse_severity
 
 ENTRY_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "symptom", "severity", "note")
@@ -237,8 +237,7 @@ def _text(value: object) -> str:
 
 
 def note_text(value: object) -> str | None:
-    text = "" if value is None else str(value)
-    return text if text.strip() else None
+    return clean_text(None if value is None else str(value))
 
 
 def session_key(session_date: object, kind: object) -> SessionKey:

@@ -109,3 +109,15 @@ class ProfileRecord:
             "skin_type": self.skin_type,
             "sensitive_skin": self.sensitive_skin,
         }
+
+
+def clean_text(value: str | None, what: str = "A note") -> str | None:
+    """Free text as typed, kept verbatim; blank means none.
+
+    NUL is refused: PostgreSQL cannot store it, and no person types it on purpose.
+    """
+    if value is None or not value.strip():
+        return None
+    if "\x00" in value:
+        raise TrackerError.malformed(f"{what} cannot contain a NUL character.")
+    return value

@@ -21,6 +21,7 @@ from tracker.charts import session_figure
 from tracker.flags import Flag
 from tracker.severity import band
 from tracker.summaries import SessionView
+from tracker.text import visible
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches; prints on Letter with little loss
 MARGIN = 0.7
@@ -125,7 +126,7 @@ class Pages:
     ) -> None:
         line_height = size * 1.45 / 72
         chars = int(((width or TEXT_WIDTH) - indent) * 72 / (size * 0.56))
-        lines = textwrap.wrap(content, max(chars, 10)) or [""]
+        lines = textwrap.wrap(visible(content), max(chars, 10)) or [""]
         for line in lines:
             page = self._room(line_height)
             left = (x if x is not None else MARGIN) + indent
@@ -161,7 +162,7 @@ class Pages:
 
         def draw_row(cells: Sequence[str], weight: str) -> None:
             wrapped = [
-                textwrap.wrap(cell, max(int(w * 72 / (size * 0.56)), 4)) or [""]
+                textwrap.wrap(visible(cell), max(int(w * 72 / (size * 0.56)), 4)) or [""]
                 for cell, w in zip(cells, widths, strict=True)
             ]
             height = max(len(lines) for lines in wrapped) * line_height

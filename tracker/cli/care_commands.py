@@ -12,6 +12,7 @@ from tracker.cli.context import AppContext
 from tracker.cli.params import DATE, DATE_HELP, CatalogType, json_option, session_option
 from tracker.cli.render import echo_json, table
 from tracker.services import care as service
+from tracker.text import visible
 
 pass_app = click.make_pass_decorator(AppContext)
 ACTION = CatalogType("ACTION", care_key)
@@ -39,7 +40,7 @@ def add(
     record = service.add_care(
         app.db, action, date=date, today=app.today, session_id=session_id, note=note
     )
-    detail = f" ({record.note})" if record.note else ""
+    detail = f" ({visible(record.note)})" if record.note else ""
     click.echo(
         f"Recorded {CARE_BY_KEY[record.action].name.lower()}{detail} on {record.date}, "
         f"day {record.day} after session {record.session_id}."

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker.storage.database import Database, Location, resolve
+import click
+
+from tracker.storage.database import Database, Location, exposure, resolve
 from tracker.storage.models import DEFAULT_PROFILE
 
 
@@ -23,7 +25,11 @@ class AppContext:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database(self.location, self.profile)
+            location = self.location
+            warning = exposure(location)
+            if warning:
+                click.echo(warning, err=True)
+            self._db = Database(location, self.profile)
         return self._db
 
     def close(self) -> None:

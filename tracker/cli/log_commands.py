@@ -12,6 +12,7 @@ from tracker.cli.render import echo_json, table
 from tracker.records import parse_readings
 from tracker.services import symptom_log as service
 from tracker.severity import band
+from tracker.text import visible
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -75,7 +76,7 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
     for index, (record, entries) in enumerate(groups):
         if index:
             click.echo()
-        where = f" · {record.area}" if record.area else ""
+        where = f" · {visible(record.area)}" if record.area else ""
         click.echo(f"Session {record.id} · {record.kind} · {record.date}{where}")
         rows = []
         previous: tuple[dt.date, str | None] | None = None

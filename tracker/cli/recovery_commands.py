@@ -18,6 +18,7 @@ from tracker.services import recovery as service
 from tracker.services.symptom_log import log_symptoms
 from tracker.severity import BANDS, band
 from tracker.status import Status
+from tracker.text import visible
 
 pass_app = click.make_pass_decorator(AppContext)
 FAIL_EXIT = 3
@@ -169,7 +170,7 @@ def _echo_status(report: Status, today: dt.date) -> None:
     s = report.session
     click.echo(
         f"Session {s.id}: {s.kind} on {s.date}, day {report.day} on {report.as_of}"
-        + (f" · {s.area}" if s.area else "")
+        + (f" · {visible(s.area)}" if s.area else "")
     )
     if s.follow_up is not None:
         click.echo(f"Follow-up: {s.follow_up} ({relative_day(s.follow_up, today)})")

@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from tracker.text import visible
+
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -18,7 +20,7 @@ def table(
     headers: Sequence[str], rows: Sequence[Sequence[object]], right: frozenset[int] = frozenset()
 ) -> str:
     """A plain text table; columns in ``right`` are right-aligned (numbers)."""
-    cells = [[("" if value is None else str(value)) for value in row] for row in rows]
+    cells = [[("" if value is None else visible(str(value))) for value in row] for row in rows]
     widths = [len(header) for header in headers]
     for row in cells:
         for index, value in enumerate(row):

@@ -12,12 +12,13 @@ from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID, json_option
 from tracker.cli.render import echo_json, relative_day, table
 from tracker.records import SessionRecord
 from tracker.services import sessions as service
+from tracker.text import visible
 
 pass_app = click.make_pass_decorator(AppContext)
 
 
 def _describe(record: SessionRecord) -> str:
-    where = f", {record.area}" if record.area else ""
+    where = f", {visible(record.area)}" if record.area else ""
     return f"session {record.id} ({record.kind} on {record.date}{where})"
 
 
@@ -99,8 +100,8 @@ def show(app: AppContext, session_id: int, as_json: bool) -> None:
     lines = [
         ("date", f"{record.date} (day {record.day_of(app.today)} today)"),
         ("kind", f"{record.kind} ({kind.name})" if kind else record.kind),
-        ("area", record.area or "-"),
-        ("clinic", record.clinic or "-"),
+        ("area", visible(record.area or "-")),
+        ("clinic", visible(record.clinic or "-")),
         (
             "follow-up",
             f"{record.follow_up} ({relative_day(record.follow_up, app.today)})"
@@ -108,7 +109,7 @@ def show(app: AppContext, session_id: int, as_json: bool) -> None:
             else "-",
         ),
         ("entries", str(count)),
-        ("notes", record.notes or "-"),
+        ("notes", visible(record.notes or "-")),
     ]
     click.echo(f"Session {record.id}")
     for label, value in lines:

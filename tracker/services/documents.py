@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from tracker import __version__
@@ -12,13 +14,28 @@ from tracker.private_files import private_output
 from tracker.summaries import SessionView
 
 
+@contextmanager
+def _plain_text() -> Iterator[None]:
+    """Every text drawn is the patient's or ours, never TeX: "$5 cream" stays "$5 cream"."""
+    import matplotlib
+
+    with (
+        matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}),
+        warnings.catch_warnings(),
+    ):
+        # An emoji in a note has no glyph in the bundled font: drawn as a box, no warning.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        yield
+
+
 def write_chart(views: Sequence[SessionView], path: Path, *, compare: bool = False) -> None:
     from tracker import charts
 
     fmt = charts.chart_format(path.suffix)
-    figure = charts.compare_figure(views) if compare else charts.session_figure(views[0])
-    with private_output(path) as handle:
-        charts.save(figure, handle, fmt)
+    with _plain_text():
+        figure = charts.compare_figure(views) if compare else charts.session_figure(views[0])
+        with private_output(path) as handle:
+            charts.save(figure, handle, fmt)
 
 
 def write_report(view: SessionView, path: Path, generated: dt.date) -> int:
@@ -32,8 +49,9 @@ def write_report(view: SessionView, path: Path, generated: dt.date) -> int:
         )
     from tracker.report import build_report, write_pdf
 
-    figures = build_report(view, generated, __version__)
-    title = f"Recovery report: {view.session.kind} on {view.session.date}"
-    with private_output(path) as handle:
-        write_pdf(figures, handle, title)
+    with _plain_text():
+        figures = build_report(view, generated, __version__)
+        title = f"Recovery report: {view.session.kind} on {view.session.date}"
+        with private_output(path) as handle:
+            write_pdf(figures, handle, title)
     return len(figures)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from tracker.errors import TrackerError
-from tracker.records import SessionRecord
+from tracker.records import SessionRecord, clean_text
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import TreatmentSession
@@ -26,9 +26,7 @@ class SessionFields:
 
 def _clean(text: str | None) -> str | None:
     # An empty text clears a field: `--area ""` removes the area.
-    if text is None:
-        return None
-    return text if text.strip() else None
+    return clean_text(text, "Session details")
 
 
 def _check_follow_up(date: dt.date, follow_up: dt.date | None) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
-from tracker.records import EntryRecord, Reading, SessionRecord
+from tracker.records import EntryRecord, Reading, SessionRecord, clean_text
 from tracker.services.common import session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database
@@ -38,7 +38,7 @@ def log_symptoms(
     note: str | None = None,
 ) -> LogResult:
     """Store every reading for one day, all or nothing."""
-    note = note if note and note.strip() else None
+    note = clean_text(note)
     with db.transaction() as session:
         row = session_for_day(session, date=date, today=today, session_id=session_id)
         logged: list[Logged] = []

@@ -52,7 +52,7 @@ def resolve(value: str | None) -> Location:
     if "://" in value:
         try:
             url = make_url(value)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             raise TrackerError.malformed(f"Cannot read the database URL {value!r}.") from None
         if url.get_backend_name() == "sqlite":
             if not url.database or url.database == ":memory:":
@@ -103,10 +103,27 @@ def _sqlite_events(engine: Engine, *, foreign_keys: bool, begin: str) -> None:
         connection.exec_driver_sql(begin)
 
 
-def make_engine(location: Location, *, for_migrations: bool = False) -> Engine:
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def is_writable(path: Path) -> bool:
+    """Whether this user may change the file (and the journal beside it)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def make_engine(
+    location: Location, *, for_migrations: bool = False, read_only: bool = False
+) -> Engine:
     """An engine for the location; migrations get foreign keys off and a write lock."""
+    url = location.url
+    connect_args: dict[str, Any] = {}
+    if url.get_backend_name() == "sqlite":
+        # Another process holding the write lock makes us wait, not fail.
+        connect_args["timeout"] = BUSY_TIMEOUT_SECONDS
+        if read_only and location.path is not None:
+            url = url.set(database=f"{location.path.as_uri()}?mode=ro", query={"uri": "true"})
     try:
-        engine = create_engine(location.url)
+        engine = create_engine(url, connect_args=connect_args)
     except NoSuchModuleError:
         raise TrackerError.malformed(
             f"Unsupported database {location.describe()!r}: use a file path or a "
@@ -116,11 +133,12 @@ def make_engine(location: Location, *, for_migrations: bool = False) -> Engine:
         raise TrackerError(f"The database driver is not installed: {exc}.") from None
     if engine.dialect.name == "sqlite":
         # With foreign keys on, the table rebuilds of SQLite batch migrations would
-        # cascade-delete child rows; BEGIN IMMEDIATE stops two first runs racing.
+        # cascade-delete child rows. BEGIN IMMEDIATE takes the write lock up front, so a
+        # writer waits its turn (busy timeout) instead of failing halfway with "locked".
         _sqlite_events(
             engine,
             foreign_keys=not for_migrations,
-            begin="BEGIN IMMEDIATE" if for_migrations else "BEGIN",
+            begin="BEGIN" if read_only else "BEGIN IMMEDIATE",
         )
     return engine
 
@@ -144,10 +162,26 @@ def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
     if "not a database" in lowered or "malformed" in lowered:
         return TrackerError(f"{where} is not a tracker database (or it is damaged): {detail}.")
     if "readonly" in lowered or "read-only" in lowered:
-        return TrackerError(f"{where} is read-only, so nothing could be saved.")
+        return TrackerError(f"{where} is read-only, so nothing was saved; reading it still works.")
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return TrackerError(f"The disk holding {where} is full; nothing was saved.")
     if "locked" in lowered:
         return TrackerError(f"{where} is busy in another program; try again in a moment.")
     return TrackerError(f"Cannot use the database {where}: {detail}.")
+
+
+def exposure(location: Location) -> str | None:
+    """A warning when other users of this computer can read the health data file."""
+    path = location.path
+    if path is None or not path.exists():
+        return None
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        return (
+            f"Warning: {path} can be read by other users of this computer (mode {mode:o}); "
+            f"`chmod 600 {path}` keeps it private."
+        )
+    return None
 
 
 class Database:
@@ -156,13 +190,16 @@ class Database:
     def __init__(self, location: Location, profile: str = DEFAULT_PROFILE) -> None:
         self.location = location
         self.profile = profile  # whose data every transaction reads and writes
+        self.read_only = False
         self._engine: Engine | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
             prepare_file(self.location)
-            engine = make_engine(self.location)
+            path = self.location.path
+            self.read_only = path is not None and not is_writable(path)
+            engine = make_engine(self.location, read_only=self.read_only)
             try:
                 self._ensure_schema(engine)
             except DBAPIError as exc:
@@ -184,6 +221,11 @@ class Database:
             raise TrackerError(
                 f"{self.location.describe()} was made by a newer version of the tracker "
                 f"(schema {revision}); upgrade the program. The database was left as it is."
+            )
+        if self.read_only:
+            raise TrackerError(
+                f"{self.location.describe()} is read-only and its schema needs an upgrade; "
+                "make it writable first. It was left as it is."
             )
         from tracker.storage import migrate  # Alembic only when the schema must change
 

@@ -51,6 +51,14 @@ def _run(location: Location, action: str, revision: str) -> None:
                 command.upgrade(config, revision)
             else:
                 command.downgrade(config, revision)
+        if engine.dialect.name == "sqlite":
+            # Write-ahead logging lets readers and a writer work at once; it is a
+            # property of the file, set once here, never on a file we refuse.
+            raw = engine.raw_connection()  # outside any transaction, as SQLite requires
+            try:
+                raw.cursor().execute("PRAGMA journal_mode=WAL")
+            finally:
+                raw.close()
     except DBAPIError as exc:
         raise describe_db_error(location, exc) from None
     finally:

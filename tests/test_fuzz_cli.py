@@ -1,0 +1,131 @@
+"""Arbitrary arguments to every command: never a traceback, and a refusal changes nothing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, Run, State
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.cli import cli
+
+
+def _leaves(
+    group: click.Group, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield (*path, name), command  # groups run on their own too (protocol)
+            yield from _leaves(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+COMMANDS = list(_leaves(cli))
+OPTIONS = sorted(
+    {
+        opt
+        for _, command in COMMANDS
+        for param in command.params
+        for opt in param.opts
+        if opt.startswith("-")
+    }
+)
+VALUES = [
+    "1",
+    "0",
+    "2",
+    "-3",
+    "11",
+    "3.5",
+    "today",
+    "yesterday",
+    "2026-11-20",
+    "2026-02-30",
+    "1 day ago",
+    "itching=3",
+    "redness=0",
+    "fever=1",
+    "pruritus=12",
+    "itching",
+    "=",
+    "laser",
+    "ipl",
+    "botox",
+    "ice-pack",
+    "other",
+    "json",
+    "csv",
+    "fhir",
+    "warning",
+    "urgent",
+    "I",
+    "VII",
+    "alice",
+    "default",
+    "x.png",
+    "r.pdf",
+    "e.json",
+    "e.csv",
+    "b.db",
+    "",
+    " ",
+    "☃",
+    "'; DROP TABLE entries;--",
+]
+SAFE_TEXT = st.text(max_size=12).filter(lambda t: "/" not in t and "\x00" not in t)
+TOKENS = st.one_of(st.sampled_from(OPTIONS), st.sampled_from(VALUES), SAFE_TEXT)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "cwd"
+    folder.mkdir()
+    before = Path.cwd()
+    os.chdir(folder)  # any file a command writes lands here
+    yield folder
+    os.chdir(before)
+
+
+@settings(
+    max_examples=int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.sampled_from(COMMANDS), st.lists(TOKENS, max_size=6))
+def test_arbitrary_arguments_never_break_the_program(
+    run: Run,
+    state: State,
+    db_url: str,
+    workdir: Path,
+    command: tuple[tuple[str, ...], click.Command],
+    args: list[str],
+) -> None:
+    if run("session", "list").exit_code == 0 and "No sessions" in run("session", "list").stdout:
+        assert run("session", "add", "--date", "2026-11-10").exit_code == 0
+        assert run("log", "itching=3", "redness=5", "--date", "2026-11-12").exit_code == 0
+    path, _ = command
+    before = state()
+    result = CliRunner().invoke(
+        cli, ["--db", db_url, "--today", TODAY.isoformat(), *path, *args], input=""
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        path,
+        args,
+        result.exception,
+    )
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 1, 2, 3), (path, args, result.output)
+    if result.exit_code in (1, 2):
+        assert result.stderr.startswith("Error: ") or result.stderr.startswith("Aborted"), (
+            path,
+            args,
+            result.stderr,
+        )
+        assert state() == before, (path, args, result.stderr)

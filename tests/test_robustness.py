@@ -1,0 +1,228 @@
+"""Nothing lost, nothing leaked: concurrent writers, killed processes, hostile files and text."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, Run, State
+
+from tracker.catalog import SYMPTOMS
+from tracker.cli import cli
+
+# Each worker logs one symptom for 50 days through the real CLI, in its own process.
+WORKER = """
+import sys
+from tracker.cli import cli
+url, symptom = sys.argv[1], sys.argv[2]
+for day in range(1, 51):
+    code = cli(["--db", url, "--today", "2026-11-24", "log", f"{symptom}={day % 11}",
+                "--date", f"{day} days ago", "--session", "1"], standalone_mode=False)
+    assert code in (None, 0), code
+"""
+
+
+def test_eight_processes_logging_at_once_all_land(run: Run, db_url: str) -> None:
+    assert run("session", "add", "--date", "2026-09-01").exit_code == 0
+    symptoms = [s.key for s in SYMPTOMS[:8]]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, db_url, symptom], stderr=subprocess.PIPE, text=True
+        )
+        for symptom in symptoms
+    ]
+    for worker in workers:
+        _, errors = worker.communicate(timeout=600)
+        assert worker.returncode == 0, errors
+        assert "locked" not in errors
+    assert len(json.loads(run("history", "--json").stdout)) == 400
+
+
+def _tracker(db: str, *args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "tracker", "--db", db, "--today", TODAY.isoformat(), *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.sqlite_only
+def test_an_import_killed_midway_leaves_all_or_nothing(
+    run: Run, db_path: Path, tmp_path: Path
+) -> None:
+    rows = 60_000
+    big = tmp_path / "big.csv"
+    with big.open("w") as handle:
+        handle.write("date,session_id,session_date,kind,day,symptom,severity,note\n")
+        for number in range(rows):
+            symptom = SYMPTOMS[number % len(SYMPTOMS)].key
+            date = f"{1000 + number // len(SYMPTOMS):04d}-01-01"
+            handle.write(f"{date},1,1000-01-01,ipl,,{symptom},{number % 11},row {number}\n")
+    assert run("session", "list").exit_code == 0
+    for delay in (0.8, 1.6):
+        process = _tracker(str(db_path), "import", str(big))
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        count = len(json.loads(run("history", "--json").stdout))
+        assert count in (0, rows), count
+        assert run("db", "check").exit_code == 0
+        if count:
+            break
+
+
+@pytest.mark.sqlite_only
+def test_a_log_killed_at_any_moment_stores_every_symptom_or_none(run: Run, db_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-01-01").exit_code == 0
+    pairs = [f"{s.key}={n % 11}" for n, s in enumerate(SYMPTOMS)]
+    chance = random.Random(7)
+    for day in range(1, 9):
+        process = _tracker(str(db_path), "log", *pairs, "--date", f"2026-02-{day:02d}")
+        time.sleep(chance.uniform(0.2, 0.7))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    counts: dict[str, int] = {}
+    for entry in json.loads(run("history", "--json").stdout):
+        counts[entry["date"]] = counts.get(entry["date"], 0) + 1
+    assert set(counts.values()) <= {len(SYMPTOMS)}
+    assert run("db", "check").exit_code == 0
+
+
+@pytest.mark.sqlite_only
+def test_a_corrupted_database_is_refused_and_left_as_it_is(run: Run, db_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-01").exit_code == 0
+    for day in range(1, 20):
+        assert run("log", "itching=2", "redness=3", "--date", f"2026-11-{day:02d}").exit_code == 0
+    data = bytearray(db_path.read_bytes())
+    data[4096:8192] = bytes(random.Random(1).randrange(256) for _ in range(4096))
+    db_path.write_bytes(bytes(data))
+    for args in (("history",), ("log", "itching=1"), ("db", "check")):
+        result = run(*args)
+        assert result.exit_code != 0, args
+        assert "Traceback" not in result.output
+        assert len(result.stderr.splitlines()) <= 1 or args[0] == "db"
+        assert db_path.read_bytes() == bytes(data)
+
+
+@pytest.mark.sqlite_only
+def test_a_read_only_database_reads_but_refuses_writes(
+    run: Run, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("session", "add", "--date", "2026-11-01").exit_code == 0
+    assert run("log", "itching=2").exit_code == 0
+    # Root may write any file, so the tests cannot chmod their way to a read-only file:
+    # the program is told it may not write, and SQLite then opens the file read-only.
+    monkeypatch.setattr("tracker.storage.database.is_writable", lambda path: False)
+    before = db_path.read_bytes()
+    assert json.loads(run("history", "--json").stdout)[0]["severity"] == 2
+    assert run("status").exit_code == 0
+    refused = run("log", "itching=5")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"Error: {db_path} is read-only, so nothing was saved; reading it still works.\n"
+    )
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.sqlite_only
+def test_a_database_others_can_read_is_warned_about(run: Run, db_path: Path) -> None:
+    assert run("session", "list").exit_code == 0
+    assert (db_path.stat().st_mode & 0o777) == 0o600
+    assert run("session", "list").stderr == ""
+    db_path.chmod(0o644)
+    warned = run("session", "list")
+    assert warned.exit_code == 0
+    assert "can be read by other users of this computer (mode 644)" in warned.stderr
+
+
+NASTY = [
+    'it\'s "quoted"',
+    "'); DROP TABLE entries; --",
+    "tab\there, bell\x07, escape \x1b[31mred\x1b[0m",
+    "emoji 👍🏽 and accents: é ü ñ 中文",
+    "x" * 20_000,
+    "$5 cream, \\frac{a}{b} and $x^2$",
+    "line one\nline two",
+]
+
+
+def test_text_is_stored_verbatim_and_shown_inert(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-01", "--area", NASTY[2]).exit_code == 0
+    for day, note in enumerate(NASTY, start=1):
+        assert (
+            run("log", "itching=1", "--date", f"2026-11-{day:02d}", "--note", note).exit_code == 0
+        )
+    stored = [e["note"] for e in json.loads(run("history", "--json").stdout)]
+    assert stored == NASTY
+    shown = run("history").stdout + run("session", "show", "1").stdout
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b[31mred" in shown
+    assert run("report", "-o", str(tmp_path / "r.pdf")).exit_code == 0
+    assert run("chart", "-o", str(tmp_path / "c.png")).exit_code == 0
+    assert json.loads(run("session", "show", "1", "--json").stdout)["area"] == NASTY[2]
+
+
+def test_nul_is_refused_everywhere_text_is_typed(run: Run, state: State) -> None:
+    assert run("session", "add", "--date", "2026-11-01").exit_code == 0
+    before = state()
+    for args in (
+        ("log", "itching=1", "--note", "a\x00b"),
+        ("session", "edit", "1", "--area", "a\x00b"),
+        ("care", "add", "other", "--note", "a\x00b"),
+        ("profile", "add", "a\x00b"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "NUL" in result.stderr or "printable" in result.stderr
+    assert state() == before
+
+
+@pytest.mark.sqlite_only
+def test_exports_and_backups_are_private(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-01").exit_code == 0
+    os.umask(0o022)
+    outputs = {
+        "export": tmp_path / "e.json",
+        "backup": tmp_path / "b.db",
+        "chart": tmp_path / "c.svg",
+    }
+    assert run("export", "-o", str(outputs["export"])).exit_code == 0
+    assert run("db", "backup", str(outputs["backup"])).exit_code == 0
+    assert run("log", "itching=1").exit_code == 0
+    assert run("chart", "-o", str(outputs["chart"])).exit_code == 0
+    for path in outputs.values():
+        assert (path.stat().st_mode & 0o777) == 0o600, path
+
+
+def test_the_cli_never_shows_a_traceback_for_a_bad_database_url(tmp_path: Path) -> None:
+    for url in (
+        "mysql://x@y/z",
+        "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        "sqlite://",
+        "http://[::1",
+    ):
+        result = CliRunner().invoke(cli, ["--db", url, "session", "list"])
+        assert result.exit_code in (1, 2), (url, result.output)
+        assert "Traceback" not in result.output
+        assert result.stderr.startswith("Error: "), (url, result.stderr)
+
+
+@pytest.mark.sqlite_only
+def test_a_sqlite_file_of_another_program_is_left_byte_for_byte(run: Run, db_path: Path) -> None:
+    connection = sqlite3.connect(db_path)
+    connection.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+    connection.execute("INSERT INTO photos (name) VALUES ('a.jpg')")
+    connection.commit()
+    connection.close()
+    before = db_path.read_bytes()
+    for args in (("history",), ("log", "itching=1"), ("db", "upgrade"), ("export",)):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert db_path.read_bytes() == before
+    assert not Path(f"{db_path}-wal").exists()

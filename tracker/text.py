@@ -1,0 +1,22 @@
+"""Showing text people typed without letting it act on the screen or page."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def visible(text: str) -> str:
+    """Control characters (escape sequences, bells, NUL...) written out as \\xNN codes.
+
+    The stored text stays exactly as typed; only what is shown is made inert.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char
+        if char.isprintable() or char == " "
+        else char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char).startswith("C")
+        else char
+        for char in text
+    )
