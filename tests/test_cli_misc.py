@@ -114,3 +114,22 @@ def test_ci_runs_the_readme_test_command() -> None:
     command = "python3 -m venv .venv && .venv/bin/pip install '.[test]' && .venv/bin/pytest"
     assert command in readme
     assert f"\n{command} || exit $?\n" in (checkout / ".ci" / "run").read_text()
+
+
+def test_help_imports_neither_sqlalchemy_nor_matplotlib() -> None:
+    probe = (
+        "import sys\n"
+        "from tracker.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'], prog_name='tracker')\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'alembic', 'matplotlib') if m in sys.modules)\n"
+        "print(','.join(heavy) or 'none')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "none"
+    assert "session   Add, list, show" in done.stdout

@@ -19,12 +19,13 @@ from tracker.cli import cli
 def _leaves(
     group: click.Group, path: tuple[str, ...] = ()
 ) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
+        yield (*path, name), command  # groups run on their own too (protocol)
         if isinstance(command, click.Group):
-            yield (*path, name), command  # groups run on their own too (protocol)
             yield from _leaves(command, (*path, name))
-        else:
-            yield (*path, name), command
 
 
 COMMANDS = list(_leaves(cli))

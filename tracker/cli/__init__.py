@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -23,8 +24,48 @@ class Refused(click.ClickException):
     exit_code = REFUSED
 
 
+# Each command's module, and the one-line help shown by `tracker --help`. Modules are
+# imported only when their command runs, so `--help` needs neither SQLAlchemy nor
+# matplotlib, and `log` never loads the drawing code.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "session": ("session_commands:session", "Add, list, show, edit and delete treatment sessions."),
+    "log": ("log_commands:log", "Log how strong each symptom is today, from 0 to 10."),
+    "checkin": ("recovery_commands:checkin", "Answer symptom by symptom; then see the status."),
+    "status": ("recovery_commands:status", "Today: each symptom against its expected course."),
+    "flags": ("recovery_commands:flags", "Symptoms lasting too long, coming back, or urgent."),
+    "history": ("log_commands:history", "Every logged value, by session."),
+    "care": ("care_commands:care", "Record ice packs, moisturiser, creams, sunscreen..."),
+    "chart": ("chart_commands:chart", "Draw the recovery (PNG, SVG or PDF)."),
+    "report": ("chart_commands:report", "A PDF to hand to the doctor at the follow-up."),
+    "protocol": ("recovery_commands:protocol", "Expected recovery per treatment; your settings."),
+    "symptoms": ("catalog_commands:symptoms", "The symptoms you can log, and their other names."),
+    "kinds": ("catalog_commands:kinds", "The treatment kinds a session can be."),
+    "profile": ("profile_commands:profile", "Several people: a family, or a clinic's patients."),
+    "export": ("transfer_commands:export", "Export to CSV, JSON or FHIR."),
+    "import": ("transfer_commands:import_", "Import a CSV or JSON export, all or nothing."),
+    "db": ("db_commands:db", "The database: schema, backup, restore, check."),
+    "demo": ("demo_command:demo", "Build a sample recovery to explore (never your data)."),
+}
+
+
 class TrackerGroup(click.Group):
-    """Turns the core's TrackerError, and click's own usage errors, into one line."""
+    """Loads commands on demand; turns TrackerError and usage errors into one line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute = COMMANDS[cmd_name][0].split(":")
+        module = importlib.import_module(f"tracker.cli.{module_name}")
+        command: click.Command = getattr(module, attribute)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -100,42 +141,6 @@ def cli(ctx: click.Context, db_value: str | None, profile: str, today: dt.date |
     app = AppContext(db_value=db_value, today=today or dt.date.today(), profile=profile)
     ctx.obj = app
     ctx.call_on_close(app.close)
-
-
-def _register() -> None:
-    from tracker.cli import (
-        care_commands,
-        catalog_commands,
-        chart_commands,
-        db_commands,
-        demo_command,
-        log_commands,
-        profile_commands,
-        recovery_commands,
-        session_commands,
-        transfer_commands,
-    )
-
-    cli.add_command(profile_commands.profile)
-    cli.add_command(session_commands.session)
-    cli.add_command(log_commands.log)
-    cli.add_command(log_commands.history)
-    cli.add_command(catalog_commands.symptoms)
-    cli.add_command(catalog_commands.kinds)
-    cli.add_command(recovery_commands.status)
-    cli.add_command(recovery_commands.checkin)
-    cli.add_command(recovery_commands.flags)
-    cli.add_command(recovery_commands.protocol)
-    cli.add_command(care_commands.care)
-    cli.add_command(chart_commands.chart)
-    cli.add_command(chart_commands.report)
-    cli.add_command(transfer_commands.export)
-    cli.add_command(transfer_commands.import_)
-    cli.add_command(db_commands.db)
-    cli.add_command(demo_command.demo)
-
-
-_register()
 
 
 def main() -> None:

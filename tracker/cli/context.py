@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
-from tracker.storage.database import Database, Location, exposure, resolve
-from tracker.storage.models import DEFAULT_PROFILE
+if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command needs it
+    from tracker.storage.database import Database, Location
+
+DEFAULT_PROFILE = "default"
 
 
 @dataclass
@@ -20,11 +23,15 @@ class AppContext:
 
     @property
     def location(self) -> Location:
+        from tracker.storage.database import resolve
+
         return resolve(self.db_value)
 
     @property
     def db(self) -> Database:
         if self._db is None:
+            from tracker.storage.database import Database, exposure
+
             location = self.location
             warning = exposure(location)
             if warning:
