@@ -147,10 +147,14 @@ def _persisting(
 def _worsening(session: SessionRecord, symptom: str, series: Sequence[EntryRecord]) -> Flag | None:
     hits: list[EntryRecord] = []
     lows: list[int] = []
-    for entry in series:
+    for index, entry in enumerate(series):
         if entry.day < WORSENING_FROM_DAY:
             continue
-        window = [e.severity for e in series if entry.day - WORSENING_WINDOW <= e.day < entry.day]
+        window = []
+        back = index - 1  # the series is in date order: look back only as far as needed
+        while back >= 0 and series[back].day >= entry.day - WORSENING_WINDOW:
+            window.append(series[back].severity)
+            back -= 1
         if window and entry.severity - min(window) >= WORSENING_RISE:
             hits.append(entry)
             lows.append(min(window))

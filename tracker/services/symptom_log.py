@@ -79,10 +79,6 @@ def history(
     with db.transaction() as session:
         if session_id is not None:
             queries.get_session(session, session_id)
-        pairs = queries.entries_with_sessions(session, session_id=session_id, symptom=symptom)
-        grouped: dict[int, tuple[SessionRecord, list[EntryRecord]]] = {}
-        for session_row, entry_row in pairs:
-            if session_row.id not in grouped:
-                grouped[session_row.id] = (queries.session_record(session_row), [])
-            grouped[session_row.id][1].append(queries.entry_record(entry_row, session_row.date))
-        return list(grouped.values())
+        found = queries.entries_with_sessions(session, session_id=session_id, symptom=symptom)
+        sessions = {row.id: row for row in queries.all_sessions(session) if row.id in found}
+        return [(queries.session_record(sessions[sid]), entries) for sid, entries in found.items()]

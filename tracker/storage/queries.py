@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -113,9 +114,10 @@ def entries_on(db: Session, session_id: int, date: dt.date) -> dict[str, Symptom
 
 def entries_with_sessions(
     db: Session, *, session_id: int | None = None, symptom: str | None = None
-) -> list[tuple[TreatmentSession, SymptomEntry]]:
+) -> dict[int, list[EntryRecord]]:
+    """A profile's entries by session id, sessions oldest first."""
     query = (
-        select(TreatmentSession, SymptomEntry)
+        select(*ENTRY_COLUMNS, TreatmentSession.date)
         .join(SymptomEntry.session)
         .where(TreatmentSession.profile_id == profile_id(db))
     )
@@ -126,7 +128,7 @@ def entries_with_sessions(
     query = query.order_by(
         TreatmentSession.date, TreatmentSession.id, SymptomEntry.date, SymptomEntry.symptom
     )
-    return [(session, entry) for session, entry in db.execute(query)]
+    return _entries_by_session(db.execute(query))
 
 
 def entry_counts(db: Session) -> dict[int, int]:
@@ -139,18 +141,35 @@ def entry_counts(db: Session) -> dict[int, int]:
     return {session_id: count for session_id, count in db.execute(query)}
 
 
+# Bulk reads select plain columns: building ORM objects for a clinic's hundreds of
+# thousands of values costs several times more than the query itself.
+ENTRY_COLUMNS = (
+    SymptomEntry.session_id,
+    SymptomEntry.date,
+    SymptomEntry.symptom,
+    SymptomEntry.severity,
+    SymptomEntry.note,
+)
+
+
+def _entries_by_session(rows: Iterable[Any]) -> dict[int, list[EntryRecord]]:
+    grouped: dict[int, list[EntryRecord]] = {}
+    for session_id, date, symptom, severity, note, session_date in rows:
+        record = EntryRecord(session_id, date, (date - session_date).days, symptom, severity, note)
+        grouped.setdefault(session_id, []).append(record)
+    return grouped
+
+
 def entries_for_sessions(db: Session, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
     """The entries of several sessions in one query, keyed by session id."""
     query = (
-        select(SymptomEntry, TreatmentSession.date)
+        select(*ENTRY_COLUMNS, TreatmentSession.date)
         .join(SymptomEntry.session)
         .where(SymptomEntry.session_id.in_(session_ids))
         .order_by(SymptomEntry.session_id, SymptomEntry.date, SymptomEntry.symptom)
     )
-    grouped: dict[int, list[EntryRecord]] = {session_id: [] for session_id in session_ids}
-    for entry, session_date in db.execute(query):
-        grouped[entry.session_id].append(entry_record(entry, session_date))
-    return grouped
+    found = _entries_by_session(db.execute(query))
+    return {session_id: found.get(session_id, []) for session_id in session_ids}
 
 
 def overrides(db: Session, kind: str | None = None) -> list[Override]:
@@ -271,15 +290,12 @@ def entries_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, list[En
         .subquery()
     )
     query = (
-        select(SymptomEntry, ranked.c.date)
+        select(*ENTRY_COLUMNS, ranked.c.date)
         .join(ranked, ranked.c.id == SymptomEntry.session_id)
         .where(ranked.c.rank == 1, SymptomEntry.date <= as_of)
         .order_by(SymptomEntry.session_id, SymptomEntry.date)
     )
-    grouped: dict[int, list[EntryRecord]] = {}
-    for entry, session_date in db.execute(query):
-        grouped.setdefault(entry.session_id, []).append(entry_record(entry, session_date))
-    return grouped
+    return _entries_by_session(db.execute(query))
 
 
 def overrides_by_profile(db: Session) -> dict[int, list[Override]]:
