@@ -138,7 +138,8 @@ KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
 
 def symptom_key(word: str) -> str:
     """The catalog key for a symptom name or alias typed in any case."""
-    key = _SYMPTOM_INDEX.get(normalise(word))
+    # Keys as written (the common case in files) skip the normalising.
+    key = _SYMPTOM_INDEX.get(word) or _SYMPTOM_INDEX.get(normalise(word))
     if key is None:
         raise TrackerError.malformed(
             f"Unknown symptom {word!r}. Known symptoms: {', '.join(SYMPTOMS_BY_KEY)} "
@@ -149,7 +150,7 @@ def symptom_key(word: str) -> str:
 
 def kind_key(word: str) -> str:
     """The catalog key for a treatment kind or alias typed in any case."""
-    key = _KIND_INDEX.get(normalise(word))
+    key = _KIND_INDEX.get(word) or _KIND_INDEX.get(normalise(word))
     if key is None:
         raise TrackerError.malformed(
             f"Unknown treatment kind {word!r}. Known kinds: {', '.join(KINDS_BY_KEY)}."

@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tracker.care import CareRecord, care_key, check_note
@@ -241,7 +242,15 @@ def note_text(value: object) -> str | None:
 
 
 def session_key(session_date: object, kind: object) -> SessionKey:
+    if isinstance(session_date, str) and isinstance(kind, str):
+        return _session_key_cached(session_date, kind)
     return SessionKey(iso_date(session_date, "session_date"), kind_key(str(kind or "")))
+
+
+@lru_cache(maxsize=4096)
+def _session_key_cached(session_date: str, kind: str) -> SessionKey:
+    # A file repeats its few sessions on every row: read each one once.
+    return SessionKey(iso_date(session_date, "session_date"), kind_key(kind))
 
 
 def parse_entry_row(row: Mapping[str, Any], line: int, today: dt.date) -> ImportedEntry:

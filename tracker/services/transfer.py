@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
@@ -39,7 +39,7 @@ from tracker.storage.database import Database
 from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
 from tracker.storage.revisions import REVISIONS
 
-BATCH = 2000
+BATCH = 5000
 DUPLICATE_POLICIES = ("error", "skip", "replace")
 Progress = Callable[[int], None]
 
@@ -178,10 +178,35 @@ class _Importer:
                 continue
             fresh[key] = values
         if fresh:
-            self.session.execute(insert(SymptomEntry), list(fresh.values()))
+            self._insert_entries(list(fresh.values()))
         if updates:
             self.session.execute(update(SymptomEntry), list(updates.values()))
         self.report.added += len(fresh)
+
+    def _insert_entries(self, rows: list[dict[str, Any]]) -> None:
+        """One driver-level executemany: at a million rows, SQLAlchemy's per-row parameter
+        processing would cost more than SQLite's own work."""
+        connection = self.session.connection()
+        dialect = connection.dialect
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        sql = (
+            "INSERT INTO entries (session_id, date, symptom, severity, note) "
+            f"VALUES ({', '.join([marker] * 5)})"
+        )
+        sqlite = dialect.name == "sqlite"
+        connection.exec_driver_sql(
+            sql,
+            [
+                (
+                    row["session_id"],
+                    row["date"].isoformat() if sqlite else row["date"],
+                    row["symptom"],
+                    row["severity"],
+                    row["note"],
+                )
+                for row in rows
+            ],
+        )
 
     def override(self, item: Override, where: str) -> None:
         row = queries.find_override(self.session, item.kind, item.symptom)
