@@ -28,6 +28,7 @@ DASHES = ("-", "--", "-.", ":")
 BAND_SHADES = {"mild": "#f3f3f3", "moderate": "#e6e6e6", "severe": "#d6d6d6"}
 FLAG_RING = "#222222"
 DODGE = 0.06
+NARROW = 9.0  # inches: below this the legend goes inside the plot
 COURSE_MARGIN_DAYS = 14
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -73,24 +74,31 @@ def _shade_bands(ax: Axes, *, labels: bool = True) -> None:
         lower = upper + 0.5
 
 
-def _day_marker(axes: Sequence[Axes], day: int, label: str, linestyle: str) -> None:
+def _day_marker(
+    axes: Sequence[Axes], day: int, label: str, linestyle: str, *, low: bool = False
+) -> None:
     for ax in axes:
         ax.axvline(day, color="#444444", linestyle=linestyle, linewidth=1, zorder=1)
     axes[0].text(
         day - 0.12,
-        0.98,
+        0.02 if low else 0.98,
         label,
         transform=axes[0].get_xaxis_transform(),
         rotation=90,
         ha="right",
-        va="top",
+        va="bottom" if low else "top",
         fontsize=8,
         color="#333333",
     )
 
 
 def session_figure(
-    view: SessionView, *, width: float = 11.0, size: tuple[float, float] | None = None
+    view: SessionView,
+    *,
+    width: float = 11.0,
+    size: tuple[float, float] | None = None,
+    top_margin: float = 0.0,
+    bottom_margin: float = 0.0,
 ) -> Figure:
     """One line per symptom against the day after the session, with its expected course."""
     if not view.entries:
@@ -113,8 +121,24 @@ def session_figure(
     heights = [6.0, 0.32 * len(summaries) + 0.5]
     if care_actions:
         heights.append(0.32 * len(care_actions) + 0.4)
-    figure = Figure(figsize=size or (width, 5.2 + 0.32 * lanes + 0.6), layout="constrained")
-    grid = figure.add_gridspec(len(heights), 1, height_ratios=heights)
+    fig_width, fig_height = size or (width, 5.2 + 0.32 * lanes + 0.6)
+    figure = Figure(figsize=(fig_width, fig_height))
+    # Fixed margins (inches) instead of a layout engine: the engine's extra drawing pass
+    # costs as much as the drawing itself. Room on the left for the lane labels, on the
+    # right for the band words and the legend, at the top for the title.
+    right = 0.8 if fig_width < NARROW else 2.25
+    left, top, bottom = 1.45, 0.75 + top_margin, 0.55 + bottom_margin
+    gap = 0.45  # between the panels, room for each one's title
+    grid = figure.add_gridspec(
+        len(heights),
+        1,
+        height_ratios=heights,
+        left=left / fig_width,
+        right=1 - right / fig_width,
+        top=1 - top / fig_height,
+        bottom=bottom / fig_height,
+        hspace=gap / ((fig_height - top - bottom - gap * (len(heights) - 1)) / len(heights)),
+    )
     main = figure.add_subplot(grid[0])
     course = figure.add_subplot(grid[1], sharex=main)
     axes = [main, course]
@@ -186,12 +210,15 @@ def session_figure(
         )
         labels.append("flagged day")
     # Outside the plot, so it never hides a value or the today/follow-up markers.
+    # Beside the plot where the page is wide enough, so it never hides a value; on a
+    # portrait page inside its top corner, with the day markers' words moved down.
+    inside = fig_width < NARROW
     main.legend(
         handles,
         labels,
-        loc="upper left",
-        bbox_to_anchor=(1.07, 1.0),
-        fontsize=9,
+        loc="upper right" if inside else "upper left",
+        bbox_to_anchor=None if inside else (1 + 0.72 / (fig_width - left - right), 1.0),
+        fontsize=8 if inside else 9,
         framealpha=0.95,
     )
     main.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -237,9 +264,9 @@ def session_figure(
         ax.tick_params(labelbottom=False)
     axes[-1].set_xlabel("Day after the session (session day = day 0)")
 
-    _day_marker(axes, today_day, "today", ":")
+    _day_marker(axes, today_day, "today", ":", low=inside)
     if session.follow_up is not None:
-        _day_marker(axes, session.day_of(session.follow_up), "follow-up", "--")
+        _day_marker(axes, session.day_of(session.follow_up), "follow-up", "--", low=inside)
     return figure
 
 

@@ -253,9 +253,8 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
 
 
 def _chart_page(pages: Pages, view: SessionView) -> None:
-    figure = session_figure(view, size=PAGE)
-    # Leave room for the page heading and footer.
-    figure.set_layout_engine("constrained", rect=(0.04, 0.05, 0.92, 0.9))
+    # Room for the page heading above and the footer below.
+    figure = session_figure(view, size=PAGE, top_margin=0.45, bottom_margin=0.65)
     figure.text(
         MARGIN / PAGE[0], 1 - 0.45 / PAGE[1], pages.heading, fontsize=8, color="#555555", va="top"
     )
