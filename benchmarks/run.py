@@ -59,6 +59,13 @@ def peak_kib(command: Sequence[str]) -> int:
     return int(done.stdout.split()[-1])
 
 
+def fresh(path: Path) -> Path:
+    """A path with no database (nor journal) left from an earlier run."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
 def tracker(db: Path, *args: str) -> list[str]:
     return [*TRACKER, "--db", str(db), "--today", TODAY, *args]
 
@@ -78,13 +85,20 @@ def record(figure: str, ours: float, baseline: float, target: float, unit: str =
     )
 
 
+# The least an ORM program does to store one row: a mapped class, a session, an insert.
 FLOOR_LOG = """
 import sys
-from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+class Base(DeclarativeBase):
+    pass
+class Row(Base):
+    __tablename__ = "t"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    x: Mapped[int]
 engine = create_engine(f"sqlite:///{sys.argv[1]}")
 with Session(engine) as session, session.begin():
-    session.execute(text("INSERT INTO t (x) VALUES (3)"))
+    session.add(Row(x=3))
 """
 
 FLOOR_CHART = """
@@ -141,14 +155,14 @@ def bench_help(runs: int) -> None:
 
 
 def bench_log(work: Path, runs: int) -> None:
-    db = work / "log.db"
+    db = fresh(work / "log.db")
     subprocess.run(
         tracker(db, "session", "add", "--date", "2026-11-01"), check=True, stdout=subprocess.DEVNULL
     )
-    floor_db = work / "floor.db"
+    floor_db = fresh(work / "floor.db")
     connection = sqlite3.connect(floor_db)
     connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+    connection.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, x INTEGER)")
     connection.close()
     ours = seconds(tracker(db, "log", "itching=3"), runs)
     base = seconds([PYTHON, "-c", FLOOR_LOG, str(floor_db)], runs)
@@ -156,7 +170,7 @@ def bench_log(work: Path, runs: int) -> None:
 
 
 def bench_chart(work: Path, runs: int) -> None:
-    db = work / "chart.db"
+    db = fresh(work / "chart.db")
     subprocess.run(
         tracker(db, "session", "add", "--date", "2026-10-20"), check=True, stdout=subprocess.DEVNULL
     )
@@ -241,24 +255,22 @@ def bench_import(work: Path, rows_wanted: int) -> None:
     write_csv(big, rows_wanted)
     write_csv(small, rows_wanted // 10)
 
-    def fresh(name: str) -> Path:
-        path = work / name
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    def empty(name: str) -> Path:
+        path = fresh(work / name)
         subprocess.run(tracker(path, "db", "upgrade"), check=True, stdout=subprocess.DEVNULL)
         return path
 
-    ours_db = fresh("import-ours.db")
+    ours_db = empty("import-ours.db")
     started = time.perf_counter()
     subprocess.run(tracker(ours_db, "import", str(big)), check=True, stdout=subprocess.DEVNULL)
     ours = time.perf_counter() - started
-    raw_db = fresh("import-raw.db")
+    raw_db = empty("import-raw.db")
     started = time.perf_counter()
     subprocess.run([PYTHON, "-c", RAW_IMPORT, str(raw_db), str(big)], check=True)
     base = time.perf_counter() - started
     record(f"import {rows_wanted:,}-row CSV / raw executemany", ours, base, 3.0)
-    peak_big = peak_kib(tracker(fresh("mem-big.db"), "import", str(big)))
-    peak_small = peak_kib(tracker(fresh("mem-small.db"), "import", str(small)))
+    peak_big = peak_kib(tracker(empty("mem-big.db"), "import", str(big)))
+    peak_small = peak_kib(tracker(empty("mem-small.db"), "import", str(small)))
     record(
         f"import peak memory {rows_wanted:,} / {rows_wanted // 10:,} rows",
         peak_big / 1024,
