@@ -133,19 +133,19 @@ class _Importer:
     ) -> None:
         if not batch:
             return
-        session_ids = {sid for sid, _ in batch}
-        dates = [e.date for _, e in batch]
-        existing_query = select(
-            SymptomEntry.id, SymptomEntry.session_id, SymptomEntry.symptom, SymptomEntry.date
-        ).where(
-            SymptomEntry.session_id.in_(session_ids),
-            SymptomEntry.date >= min(dates),
-            SymptomEntry.date <= max(dates),
-        )
-        existing = {
-            (sid, sym, date): row_id
-            for row_id, sid, sym, date in self.session.execute(existing_query)
-        }
+        existing: dict[tuple[int, str, dt.date], int] = {}
+        for session_id in {sid for sid, _ in batch}:
+            mine = [e for sid, e in batch if sid == session_id]
+            # Session, symptom and date lead the unique index: each probe reads only the
+            # batch's own stretch of days, however many values the session already holds.
+            query = select(SymptomEntry.id, SymptomEntry.symptom, SymptomEntry.date).where(
+                SymptomEntry.session_id == session_id,
+                SymptomEntry.symptom.in_({e.symptom for e in mine}),
+                SymptomEntry.date >= min(e.date for e in mine),
+                SymptomEntry.date <= max(e.date for e in mine),
+            )
+            for row_id, symptom, date in self.session.execute(query):
+                existing[(session_id, symptom, date)] = row_id
         fresh: dict[tuple[int, str, dt.date], dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         for session_id, e in batch:

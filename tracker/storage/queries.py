@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 
 from tracker.care import CareRecord
 from tracker.errors import TrackerError
@@ -248,34 +249,9 @@ def session_counts_by_profile(db: Session) -> dict[int, int]:
     return {pid: count for pid, count in db.execute(query)}
 
 
-def latest_sessions_all_profiles(db: Session, as_of: dt.date) -> list[tuple[str, TreatmentSession]]:
-    """Each profile's latest session on or before as_of, in one query."""
-    ranked = (
-        select(
-            TreatmentSession.id,
-            func.row_number()
-            .over(
-                partition_by=TreatmentSession.profile_id,
-                order_by=(TreatmentSession.date.desc(), TreatmentSession.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(TreatmentSession.date <= as_of)
-        .subquery()
-    )
-    query = (
-        select(Profile.name, TreatmentSession)
-        .join(TreatmentSession, TreatmentSession.profile_id == Profile.id)
-        .join(ranked, ranked.c.id == TreatmentSession.id)
-        .where(ranked.c.rank == 1)
-        .order_by(Profile.name)
-    )
-    return [(name, row) for name, row in db.execute(query)]
-
-
-def entries_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, list[EntryRecord]]:
-    """The entries (up to as_of) of every profile's latest session, in one query."""
-    ranked = (
+def _latest_per_profile(as_of: dt.date) -> Subquery:
+    """Each profile's sessions ranked newest first (rank 1: the latest on or before as_of)."""
+    return (
         select(
             TreatmentSession.id,
             TreatmentSession.date,
@@ -289,6 +265,24 @@ def entries_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, list[En
         .where(TreatmentSession.date <= as_of)
         .subquery()
     )
+
+
+def latest_sessions_all_profiles(db: Session, as_of: dt.date) -> list[tuple[str, TreatmentSession]]:
+    """Each profile's latest session on or before as_of, in one query."""
+    ranked = _latest_per_profile(as_of)
+    query = (
+        select(Profile.name, TreatmentSession)
+        .join(TreatmentSession, TreatmentSession.profile_id == Profile.id)
+        .join(ranked, ranked.c.id == TreatmentSession.id)
+        .where(ranked.c.rank == 1)
+        .order_by(Profile.name)
+    )
+    return [(name, row) for name, row in db.execute(query)]
+
+
+def entries_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, list[EntryRecord]]:
+    """The entries (up to as_of) of every profile's latest session, in one query."""
+    ranked = _latest_per_profile(as_of)
     query = (
         select(*ENTRY_COLUMNS, ranked.c.date)
         .join(ranked, ranked.c.id == SymptomEntry.session_id)
