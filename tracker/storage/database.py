@@ -11,7 +11,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session
 
 from tracker.errors import TrackerError
@@ -104,6 +110,7 @@ def _sqlite_events(engine: Engine, *, foreign_keys: bool, begin: str) -> None:
 
 
 BUSY_TIMEOUT_SECONDS = 30
+VERSION_QUERY = "SELECT version_num FROM alembic_version"
 
 
 def is_writable(path: Path) -> bool:
@@ -145,13 +152,16 @@ def make_engine(
 
 def read_revision(engine: Engine) -> tuple[str | None, bool]:
     """The database's schema revision, and whether it holds any tables at all."""
-    with engine.connect() as connection:
-        inspector = inspect(connection)
-        if inspector.has_table("alembic_version"):
-            versions = connection.execute(text("SELECT version_num FROM alembic_version"))
-            found = [row[0] for row in versions]
+    try:
+        # The common case in one statement; the inspector only when there is no version.
+        with engine.connect() as connection:
+            found = [row[0] for row in connection.execute(text(VERSION_QUERY))]
             return (found[0] if len(found) == 1 else ",".join(found)) or None, True
-        return None, bool(inspector.get_table_names())
+    except (OperationalError, ProgrammingError) as exc:
+        if "alembic_version" not in str(exc.orig):
+            raise
+    with engine.connect() as connection:
+        return None, bool(inspect(connection).get_table_names())
 
 
 def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
