@@ -25,13 +25,11 @@ from tracker.exchange import (
     SessionKey,
     csv_kind,
     iso_date,
+    note_text,
     parse_care_row,
     parse_entry_row,
     parse_override,
     session_key,
-)
-from tracker.exchange import (
-    note_text as _note,
 )
 from tracker.expectations import Override
 from tracker.storage import queries
@@ -371,7 +369,7 @@ def import_json(
             try:
                 key = session_key(item.get("date"), item.get("kind"))
                 fields: dict[str, Any] = {
-                    name: _note(item.get(name)) for name in ("area", "clinic", "notes")
+                    name: note_text(item.get(name)) for name in ("area", "clinic", "notes")
                 }
                 if item.get("follow_up"):
                     fields["follow_up"] = iso_date(item["follow_up"], "follow_up")
