@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.catalog import symptom_key
 from tracker.errors import TrackerError
@@ -37,8 +37,9 @@ class SessionRecord:
         }
 
 
-@dataclass(frozen=True)
-class EntryRecord:
+class EntryRecord(NamedTuple):
+    """One logged value. A named tuple: a clinic's triage builds hundreds of thousands."""
+
     session_id: int
     date: dt.date
     day: int
