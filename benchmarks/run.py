@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,16 +34,17 @@ TRACKER = (
 )
 
 
-def seconds(command: Sequence[str], runs: int, before: Callable[[], None] | None = None) -> float:
-    """Median wall time of a command run as its own process."""
-    times = []
+def paired(ours: Sequence[str], baseline: Sequence[str], runs: int) -> tuple[float, float]:
+    """Medians of ours and the baseline, run alternately so that the machine's drift
+    (a shared VM speeds up and slows down) weighs on both alike."""
+    mine: list[float] = []
+    theirs: list[float] = []
     for _ in range(runs):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for command, times in ((ours, mine), (baseline, theirs)):
+            started = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            times.append(time.perf_counter() - started)
+    return statistics.median(mine), statistics.median(theirs)
 
 
 def peak_kib(command: Sequence[str]) -> int:
@@ -149,8 +150,7 @@ def persisting_sql() -> str:
 
 
 def bench_help(runs: int) -> None:
-    ours = seconds([*TRACKER, "--help"], runs)
-    base = seconds([PYTHON, "-c", "import click"], runs)
+    ours, base = paired([*TRACKER, "--help"], [PYTHON, "-c", "import click"], runs)
     record("tracker --help / import click", ours, base, 1.5)
 
 
@@ -164,8 +164,9 @@ def bench_log(work: Path, runs: int) -> None:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, x INTEGER)")
     connection.close()
-    ours = seconds(tracker(db, "log", "itching=3"), runs)
-    base = seconds([PYTHON, "-c", FLOOR_LOG, str(floor_db)], runs)
+    ours, base = paired(
+        tracker(db, "log", "itching=3"), [PYTHON, "-c", FLOOR_LOG, str(floor_db)], runs
+    )
     record("tracker log itching=3 / ORM insert floor", ours, base, 1.25)
 
 
@@ -187,8 +188,11 @@ def bench_chart(work: Path, runs: int) -> None:
     )
     connection.commit()
     connection.close()
-    ours = seconds(tracker(db, "chart", "-o", str(work / "ours.png")), runs)
-    base = seconds([PYTHON, "-c", FLOOR_CHART, str(db), str(work / "floor.png")], runs)
+    ours, base = paired(
+        tracker(db, "chart", "-o", str(work / "ours.png")),
+        [PYTHON, "-c", FLOOR_CHART, str(db), str(work / "floor.png")],
+        runs,
+    )
     record("tracker chart (8 symptoms x 30 days) / floor", ours, base, 1.2)
 
 
@@ -199,13 +203,19 @@ def bench_clinic(work: Path, runs: int) -> None:
         subprocess.run([*generator, str(clinic)], check=True)
     if not alone.exists():
         subprocess.run([*generator, str(alone), "--only", "p0007"], check=True)
-    ours = seconds(tracker(clinic, "flags", "--all-profiles", "--json"), runs)
     query = "import sqlite3, sys\nsqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchall()"
-    base = seconds([PYTHON, "-c", query, str(clinic), persisting_sql()], runs)
+    ours, base = paired(
+        tracker(clinic, "flags", "--all-profiles", "--json"),
+        [PYTHON, "-c", query, str(clinic), persisting_sql()],
+        runs,
+    )
     record("flags --all-profiles / SQL for persisting", ours, base, 2.0)
     for command in (("status",), ("history", "--json"), ("report", "-o", str(work / "r.pdf"))):
-        big = seconds(tracker(clinic, "--profile", "p0007", *command), runs)
-        small = seconds(tracker(alone, "--profile", "p0007", *command), runs)
+        big, small = paired(
+            tracker(clinic, "--profile", "p0007", *command),
+            tracker(alone, "--profile", "p0007", *command),
+            runs,
+        )
         record(f"one profile's {command[0]}: clinic / alone", big, small, 1.2)
 
 
