@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
@@ -14,12 +13,13 @@ if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command ne
 DEFAULT_PROFILE = "default"
 
 
-@dataclass
 class AppContext:
-    db_value: str | None
-    today: dt.date
-    profile: str = DEFAULT_PROFILE
-    _db: Database | None = field(default=None, repr=False)
+    # A plain class: `tracker --help` should not pay for importing dataclasses.
+    def __init__(self, db_value: str | None, today: dt.date, profile: str = DEFAULT_PROFILE):
+        self.db_value = db_value
+        self.today = today
+        self.profile = profile
+        self._db: Database | None = None
 
     @property
     def location(self) -> Location:

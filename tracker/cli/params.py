@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 import click
 
-from tracker.catalog import kind_key, symptom_key
 from tracker.cli.context import AppContext
 from tracker.dates import ACCEPTED, parse_date
 from tracker.errors import TrackerError
@@ -48,8 +47,22 @@ class CatalogType(click.ParamType[str, Any]):
 
 
 DATE = DateType()
-SYMPTOM = CatalogType("SYMPTOM", symptom_key)
-KIND = CatalogType("KIND", kind_key)
+
+
+def _symptom_key(word: str) -> str:
+    from tracker.catalog import symptom_key  # loaded when a value is read, not for --help
+
+    return symptom_key(word)
+
+
+def _kind_key(word: str) -> str:
+    from tracker.catalog import kind_key
+
+    return kind_key(word)
+
+
+SYMPTOM = CatalogType("SYMPTOM", _symptom_key)
+KIND = CatalogType("KIND", _kind_key)
 SESSION_ID = click.IntRange(min=1)
 DATE_HELP = f"Accepts {ACCEPTED}."
 
