@@ -22,3 +22,7 @@ class TrackerError(Exception):
     @classmethod
     def malformed(cls, message: str) -> TrackerError:
         return cls(message, exit_code=MALFORMED)
+
+    def at(self, place: str) -> TrackerError:
+        """The same problem, said with where it is: "values.csv:7: ..."."""
+        return TrackerError(f"{place}: {self.message}", exit_code=self.exit_code)

@@ -293,7 +293,7 @@ def import_csv(
             try:
                 kind = csv_kind(header)
             except TrackerError as exc:
-                raise TrackerError(f"{path}:1: {exc.message}", exit_code=exc.exit_code) from None
+                raise exc.at(f"{path}:1") from None
             batch: list[tuple[int, ImportedEntry]] = []
 
             def where(entry: ImportedEntry) -> str:
@@ -319,9 +319,7 @@ def import_csv(
                         continue
                     entry = parse_entry_row(row, line, today)
                 except TrackerError as exc:
-                    raise TrackerError(
-                        f"{path}:{line}: {exc.message}", exit_code=exc.exit_code
-                    ) from None
+                    raise exc.at(f"{path}:{line}") from None
                 batch.append((importer.session_id(entry.session), entry))
                 if len(batch) >= BATCH:
                     importer.entries(batch, where)
@@ -374,7 +372,7 @@ def import_json(
                 if item.get("follow_up"):
                     fields["follow_up"] = iso_date(item["follow_up"], "follow_up")
             except TrackerError as exc:
-                raise TrackerError(f"{where}: {exc.message}", exit_code=exc.exit_code) from None
+                raise exc.at(where) from None
             session_id = importer.session_id(key, distinct=True, fields=fields)
             batch = []
             for number, entry in enumerate(_objects(item, "entries", where)):
@@ -383,9 +381,7 @@ def import_json(
                 try:
                     batch.append((session_id, parse_entry_row(row, number, today)))
                 except TrackerError as exc:
-                    raise TrackerError(
-                        f"{where}.entries[{number}]: {exc.message}", exit_code=exc.exit_code
-                    ) from None
+                    raise exc.at(f"{where}.entries[{number}]") from None
             importer.entries(batch, _json_place(where))
             for number, care in enumerate(_objects(item, "care", where)):
                 importer.report.rows += 1
@@ -393,16 +389,14 @@ def import_json(
                 try:
                     parsed = parse_care_row(row, number, today)
                 except TrackerError as exc:
-                    raise TrackerError(
-                        f"{where}.care[{number}]: {exc.message}", exit_code=exc.exit_code
-                    ) from None
+                    raise exc.at(f"{where}.care[{number}]") from None
                 importer.care(session_id, parsed)
         for index, item in enumerate(_objects(document, "protocol_overrides", str(path))):
             where = f"{path}: protocol_overrides[{index}]"
             try:
                 override = parse_override(item)
             except TrackerError as exc:
-                raise TrackerError(f"{where}: {exc.message}", exit_code=exc.exit_code) from None
+                raise exc.at(where) from None
             importer.override(override, where)
 
     return _run(db, policy, dry_run, work)
