@@ -11,22 +11,26 @@ from tracker.storage import queries
 from tracker.storage.models import TreatmentSession
 
 
+def chosen_session(session: Session, session_id: int | None, date: dt.date) -> TreatmentSession:
+    """The session named, or else the latest one on or before the date; refuses when none."""
+    if session_id is not None:
+        return queries.get_session(session, session_id)
+    found = queries.latest_session_on_or_before(session, date)
+    if found is None:
+        raise TrackerError(
+            f"There is no treatment session on or before {date}. Add one first: "
+            "tracker session add --date YYYY-MM-DD --kind KIND"
+        )
+    return found
+
+
 def session_for_day(
     session: Session, *, date: dt.date, today: dt.date, session_id: int | None, what: str = "log"
 ) -> TreatmentSession:
     """The session a day's record belongs to: the one named, or the latest on or before it."""
     if date > today:
         raise TrackerError(f"{date} is in the future; {what} a day once it has happened.")
-    if session_id is not None:
-        row = queries.get_session(session, session_id)
-    else:
-        found = queries.latest_session_on_or_before(session, date)
-        if found is None:
-            raise TrackerError(
-                f"There is no treatment session on or before {date}. Add one first: "
-                "tracker session add --date YYYY-MM-DD --kind KIND"
-            )
-        row = found
+    row = chosen_session(session, session_id, date)
     if date < row.date:
         raise TrackerError(
             f"{date} is before session {row.id} ({row.date}); a {what} belongs to a day on "

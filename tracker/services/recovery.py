@@ -12,6 +12,7 @@ from tracker.errors import TrackerError
 from tracker.expectations import Expectation, Expectations, shipped_table
 from tracker.flags import Flag, evaluate, sort_flags
 from tracker.records import EntryRecord, SessionRecord
+from tracker.services.common import chosen_session
 from tracker.status import Status, build_status
 from tracker.storage import queries
 from tracker.storage.database import Database
@@ -26,13 +27,7 @@ def _expectations(session: Session) -> Expectations:
 
 
 def _current(session: Session, as_of: dt.date) -> SessionRecord:
-    row = queries.latest_session_on_or_before(session, as_of)
-    if row is None:
-        raise TrackerError(
-            f"There is no treatment session on or before {as_of}. Add one first: "
-            "tracker session add --date YYYY-MM-DD --kind KIND"
-        )
-    return queries.session_record(row)
+    return queries.session_record(chosen_session(session, None, as_of))
 
 
 def flags(

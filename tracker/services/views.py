@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from tracker.errors import TrackerError
 from tracker.expectations import Expectations, shipped_table
 from tracker.flags import evaluate
 from tracker.records import SessionRecord
+from tracker.services.common import chosen_session
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.summaries import SessionView, summarise
@@ -44,16 +44,7 @@ def session_view(db: Database, session_id: int | None, as_of: dt.date) -> Sessio
 
 
 def _session_view(db_session: Session, session_id: int | None, as_of: dt.date) -> SessionView:
-    if session_id is not None:
-        record = queries.session_record(queries.get_session(db_session, session_id))
-    else:
-        row = queries.latest_session_on_or_before(db_session, as_of)
-        if row is None:
-            raise TrackerError(
-                f"There is no treatment session on or before {as_of}. Add one first: "
-                "tracker session add --date YYYY-MM-DD --kind KIND"
-            )
-        record = queries.session_record(row)
+    record = queries.session_record(chosen_session(db_session, session_id, as_of))
     return _views(db_session, [record], as_of)[0]
 
 
