@@ -124,7 +124,7 @@ figure.savefig(sys.argv[2], dpi=150)
 
 def persisting_sql() -> str:
     """A hand-written query for the persisting flags alone, with the shipped expectations."""
-    from tracker.expectations import DEFAULT_MAX_DAYS, shipped_table
+    from tracker.domain.expectations import DEFAULT_MAX_DAYS, shipped_table
 
     values = ", ".join(
         f"('{kind}', '{symptom}', {item.max_days})"

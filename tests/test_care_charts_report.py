@@ -115,7 +115,7 @@ def test_one_entry_and_every_symptom_draw_sound_charts(run: Run, tmp_path: Path)
     assert run("session", "add", "--date", "2026-11-20").exit_code == 0
     assert run("log", "itching=2").exit_code == 0
     assert run("chart", "-o", str(tmp_path / "one.png")).exit_code == 0
-    from tracker.catalog import SYMPTOMS
+    from tracker.domain.catalog import SYMPTOMS
 
     pairs = [f"{s.key}={i % 11}" for i, s in enumerate(SYMPTOMS)]
     assert run("log", *pairs, "--date", "yesterday").exit_code == 0

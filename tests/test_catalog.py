@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.catalog import SYMPTOMS, TREATMENT_KINDS, kind_key, symptom_key
-from tracker.errors import TrackerError
+from tracker.domain.catalog import SYMPTOMS, TREATMENT_KINDS, kind_key, symptom_key
+from tracker.domain.errors import TrackerError
 
 ISSUE_SYMPTOMS = [
     *("itching", "swelling", "redness", "rash", "pain", "burning", "dryness", "peeling"),

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.dates import parse_date
-from tracker.errors import TrackerError
+from tracker.domain.dates import parse_date
+from tracker.domain.errors import TrackerError
 
 TODAY = dt.date(2026, 11, 24)
 

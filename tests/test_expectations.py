@@ -3,8 +3,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from tracker.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
-from tracker.expectations import Expectations, Override, shipped_table
+from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
+from tracker.domain.expectations import Expectations, Override, shipped_table
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "expected_recovery.csv"
 

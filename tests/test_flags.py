@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.expectations import Expectation, Expectations, shipped_table
-from tracker.flags import Flag, evaluate, level_at_least
-from tracker.records import EntryRecord, SessionRecord
+from tracker.domain.expectations import Expectation, Expectations, shipped_table
+from tracker.domain.flags import Flag, evaluate, level_at_least
+from tracker.domain.records import EntryRecord, SessionRecord
 
 START = dt.date(2026, 11, 1)
 SESSION = SessionRecord(1, START, "laser-rejuvenation")
@@ -148,7 +148,7 @@ def test_every_flag_carries_its_fields_and_urgent_comes_first() -> None:
 
 
 def test_an_override_changes_the_outcome() -> None:
-    from tracker.expectations import Override
+    from tracker.domain.expectations import Override
 
     entries = series("redness", {0: 5, 10: 2})
     longer = Expectations(shipped_table(), [Override("laser-rejuvenation", "redness", 14)])

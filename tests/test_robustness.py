@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY, Run, State
 
-from tracker.catalog import SYMPTOMS
 from tracker.cli import cli
+from tracker.domain.catalog import SYMPTOMS
 
 # Each worker logs one symptom for 50 days through the real CLI, in its own process.
 WORKER = """

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.errors import TrackerError
-from tracker.records import Reading, parse_readings
-from tracker.severity import band, parse_severity
+from tracker.domain.errors import TrackerError
+from tracker.domain.records import Reading, parse_readings
+from tracker.domain.severity import band, parse_severity
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import click
 from tracker import __version__
 from tracker.cli.context import AppContext
 from tracker.cli.params import DATE
-from tracker.errors import MALFORMED, REFUSED, TrackerError
+from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
 
 
 class MalformedInput(click.ClickException):

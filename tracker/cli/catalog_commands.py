@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from tracker.catalog import SYMPTOMS, TREATMENT_KINDS
 from tracker.cli.params import json_option
 from tracker.cli.render import echo_json, table
+from tracker.domain.catalog import SYMPTOMS, TREATMENT_KINDS
 
 
 @click.command()

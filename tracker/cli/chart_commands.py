@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from tracker.catalog import SYMPTOMS_BY_KEY
 from tracker.cli.context import AppContext
 from tracker.cli.params import SYMPTOM, session_option
-from tracker.errors import TrackerError
+from tracker.domain.catalog import SYMPTOMS_BY_KEY
+from tracker.domain.errors import TrackerError
 from tracker.services import documents
 from tracker.services.views import all_views, session_view
 

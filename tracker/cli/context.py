@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from tracker.domain.profiles import DEFAULT_PROFILE
+
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command needs it
     from tracker.storage.database import Database, Location
 
-DEFAULT_PROFILE = "default"
+
+def default_database() -> Path:
+    """tracker.db in the per-user app folder, found the way click-based tools find it."""
+    return Path(click.get_app_dir("tracker")) / "tracker.db"
 
 
 class AppContext:
@@ -25,7 +31,7 @@ class AppContext:
     def location(self) -> Location:
         from tracker.storage.database import resolve
 
-        return resolve(self.db_value)
+        return resolve(self.db_value, default_database())
 
     @property
     def db(self) -> Database:

@@ -9,7 +9,7 @@ import click
 
 from tracker.cli.context import AppContext
 from tracker.cli.recovery_commands import echo_flags
-from tracker.flags import DISCLAIMER
+from tracker.domain.flags import DISCLAIMER
 from tracker.services.demo import build_demo
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -9,10 +9,10 @@ import click
 from tracker.cli.context import AppContext
 from tracker.cli.params import DATE, DATE_HELP, SYMPTOM, json_option, session_option
 from tracker.cli.render import echo_json, table
-from tracker.records import parse_readings
+from tracker.domain.records import parse_readings
+from tracker.domain.severity import band
+from tracker.domain.text import visible
 from tracker.services import symptom_log as service
-from tracker.severity import band
-from tracker.text import visible
 
 pass_app = click.make_pass_decorator(AppContext)
 

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from tracker.cli.context import AppContext
-from tracker.dates import ACCEPTED, parse_date
-from tracker.errors import TrackerError
+from tracker.domain.dates import ACCEPTED, parse_date
+from tracker.domain.errors import TrackerError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,13 +50,13 @@ DATE = DateType()
 
 
 def _symptom_key(word: str) -> str:
-    from tracker.catalog import symptom_key  # loaded when a value is read, not for --help
+    from tracker.domain.catalog import symptom_key  # loaded when a value is read, not for --help
 
     return symptom_key(word)
 
 
 def _kind_key(word: str) -> str:
-    from tracker.catalog import kind_key
+    from tracker.domain.catalog import kind_key
 
     return kind_key(word)
 

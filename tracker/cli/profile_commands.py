@@ -7,7 +7,7 @@ import click
 from tracker.cli.context import AppContext
 from tracker.cli.params import json_option
 from tracker.cli.render import echo_json, table
-from tracker.records import SKIN_TYPES
+from tracker.domain.records import SKIN_TYPES
 from tracker.services import profiles as service
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -7,18 +7,18 @@ import textwrap
 
 import click
 
-from tracker.catalog import symptom_key
 from tracker.cli.context import AppContext
 from tracker.cli.params import DATE, DATE_HELP, KIND, SYMPTOM, json_option, session_option
 from tracker.cli.render import echo_json, relative_day, table
-from tracker.errors import TrackerError
-from tracker.flags import DISCLAIMER, LEVELS, Flag, level_at_least
-from tracker.records import Reading
+from tracker.domain.catalog import symptom_key
+from tracker.domain.errors import TrackerError
+from tracker.domain.flags import DISCLAIMER, LEVELS, Flag, level_at_least
+from tracker.domain.records import Reading
+from tracker.domain.severity import BANDS, band
+from tracker.domain.status import Status
+from tracker.domain.text import visible
 from tracker.services import recovery as service
 from tracker.services.symptom_log import log_symptoms
-from tracker.severity import BANDS, band
-from tracker.status import Status
-from tracker.text import visible
 
 pass_app = click.make_pass_decorator(AppContext)
 FAIL_EXIT = 3

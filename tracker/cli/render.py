@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from tracker.text import visible
+from tracker.domain.text import visible
 
 
 def echo_json(data: Any) -> None:

@@ -6,13 +6,13 @@ import datetime as dt
 
 import click
 
-from tracker.catalog import DEFAULT_KIND, KINDS_BY_KEY
 from tracker.cli.context import AppContext
 from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID, json_option
 from tracker.cli.render import echo_json, relative_day, table
-from tracker.records import SessionRecord
+from tracker.domain.catalog import DEFAULT_KIND, KINDS_BY_KEY
+from tracker.domain.records import SessionRecord
+from tracker.domain.text import visible
 from tracker.services import sessions as service
-from tracker.text import visible
 
 pass_app = click.make_pass_decorator(AppContext)
 

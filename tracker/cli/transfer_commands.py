@@ -14,8 +14,8 @@ import click
 
 from tracker.cli.context import AppContext
 from tracker.cli.params import session_option
-from tracker.errors import TrackerError
-from tracker.exchange import (
+from tracker.domain.errors import TrackerError
+from tracker.domain.exchange import (
     CARE_COLUMNS,
     ENTRY_COLUMNS,
     care_rows,
@@ -23,8 +23,8 @@ from tracker.exchange import (
     fhir_bundle,
     json_document,
 )
-from tracker.private_files import private_output
 from tracker.services import transfer
+from tracker.storage.private_files import private_output
 from tracker.storage.revisions import HEAD
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.errors import TrackerError
+from tracker.domain.errors import TrackerError
 from tracker.storage import sqlite_files
 from tracker.storage.database import Database, Location
 from tracker.storage.revisions import HEAD

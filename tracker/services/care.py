@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.care import CareRecord, check_note
+from tracker.domain.care import CareRecord, check_note
 from tracker.services.common import session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from tracker.errors import TrackerError
+from tracker.domain.errors import TrackerError
 from tracker.storage import queries
 from tracker.storage.models import TreatmentSession
 

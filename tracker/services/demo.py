@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.flags import Flag
-from tracker.records import Reading, SessionRecord
+from tracker.domain.flags import Flag
+from tracker.domain.records import Reading, SessionRecord
 from tracker.services import documents
 from tracker.services.care import add_care
 from tracker.services.sessions import SessionFields, add_session

@@ -1,41 +1,23 @@
-"""Writing charts and reports to private files. matplotlib is imported only here, lazily."""
+"""Writing charts and reports to private files; the drawing code is loaded only here, lazily."""
 
 from __future__ import annotations
 
 import datetime as dt
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from tracker import __version__
-from tracker.errors import TrackerError
-from tracker.private_files import private_output
-from tracker.summaries import SessionView
-
-
-@contextmanager
-def _plain_text() -> Iterator[None]:
-    """Every text drawn is the patient's or ours, never TeX: "$5 cream" stays "$5 cream"."""
-    import matplotlib
-
-    with (
-        matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}),
-        warnings.catch_warnings(),
-    ):
-        # An emoji in a note has no glyph in the bundled font: drawn as a box, no warning.
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        yield
+from tracker.domain.errors import TrackerError
+from tracker.domain.summaries import SessionView
+from tracker.storage.private_files import private_output
 
 
 def write_chart(views: Sequence[SessionView], path: Path, *, compare: bool = False) -> None:
-    from tracker import charts
+    from tracker.drawing import output
 
-    fmt = charts.chart_format(path.suffix)
-    with _plain_text():
-        figure = charts.compare_figure(views) if compare else charts.session_figure(views[0])
-        with private_output(path) as handle:
-            charts.save(figure, handle, fmt)
+    fmt = output.chart_format(path.suffix)
+    with private_output(path) as handle:
+        output.draw_chart(views, handle, fmt, compare=compare)
 
 
 def write_report(view: SessionView, path: Path, generated: dt.date) -> int:
@@ -47,11 +29,7 @@ def write_report(view: SessionView, path: Path, generated: dt.date) -> int:
             f"Session {view.session.id} has nothing logged yet, so there is nothing to report. "
             "Log a day first, for example: tracker log itching=3"
         )
-    from tracker.report import build_report, write_pdf
+    from tracker.drawing import output
 
-    with _plain_text():
-        figures = build_report(view, generated, __version__)
-        title = f"Recovery report: {view.session.kind} on {view.session.date}"
-        with private_output(path) as handle:
-            write_pdf(figures, handle, title)
-    return len(figures)
+    with private_output(path) as handle:
+        return output.draw_report(view, handle, generated, __version__)

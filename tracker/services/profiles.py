@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from tracker.errors import TrackerError
-from tracker.records import SKIN_TYPES, ProfileRecord
+from tracker.domain.errors import TrackerError
+from tracker.domain.profiles import DEFAULT_PROFILE
+from tracker.domain.records import SKIN_TYPES, ProfileRecord
 from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import DEFAULT_PROFILE, Profile
+from tracker.storage.models import Profile
 
 MAX_NAME = 80
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from tracker.catalog import KINDS_BY_KEY, SYMPTOMS
-from tracker.errors import TrackerError
-from tracker.expectations import Expectation, Expectations, shipped_table
-from tracker.flags import Flag, evaluate, sort_flags
-from tracker.records import EntryRecord, SessionRecord
+from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS
+from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Expectation, Expectations, shipped_table
+from tracker.domain.flags import Flag, evaluate, sort_flags
+from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.status import Status, build_status
 from tracker.services.common import chosen_session
-from tracker.status import Status, build_status
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import ProtocolOverride

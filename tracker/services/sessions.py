@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields
 
-from tracker.errors import TrackerError
-from tracker.records import SessionRecord, clean_text
+from tracker.domain.errors import TrackerError
+from tracker.domain.records import SessionRecord, clean_text
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import TreatmentSession

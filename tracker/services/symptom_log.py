@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert
 
-from tracker.records import EntryRecord, Reading, SessionRecord, clean_text
+from tracker.domain.records import EntryRecord, Reading, SessionRecord, clean_text
 from tracker.services.common import session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tracker.errors import TrackerError
-from tracker.exchange import (
+from tracker.domain.errors import TrackerError
+from tracker.domain.exchange import (
     JSON_FORMAT,
     JSON_VERSION,
     ImportedCare,
@@ -31,7 +31,7 @@ from tracker.exchange import (
     parse_override,
     session_key,
 )
-from tracker.expectations import Override
+from tracker.domain.expectations import Override
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession

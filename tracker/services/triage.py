@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.expectations import Expectations, shipped_table
-from tracker.flags import Flag, evaluate
-from tracker.records import SessionRecord
+from tracker.domain.expectations import Expectations, shipped_table
+from tracker.domain.flags import Flag, evaluate
+from tracker.domain.records import SessionRecord
 from tracker.storage import queries
 from tracker.storage.database import Database
 

@@ -6,13 +6,13 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from tracker.expectations import Expectations, shipped_table
-from tracker.flags import evaluate
-from tracker.records import SessionRecord
+from tracker.domain.expectations import Expectations, shipped_table
+from tracker.domain.flags import evaluate
+from tracker.domain.records import SessionRecord
+from tracker.domain.summaries import SessionView, summarise
 from tracker.services.common import chosen_session
 from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.summaries import SessionView, summarise
 
 
 def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> list[SessionView]:

@@ -20,13 +20,11 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
-from tracker.errors import TrackerError
-from tracker.storage.models import DEFAULT_PROFILE
+from tracker.domain.errors import TrackerError
+from tracker.domain.profiles import DEFAULT_PROFILE
+from tracker.storage.private_files import PRIVATE_FILE
 from tracker.storage.revisions import HEAD, REVISIONS
 
-APP_NAME = "tracker"
-DB_FILE_NAME = "tracker.db"
-PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
 
@@ -44,16 +42,16 @@ class Location:
         return self.url.render_as_string(hide_password=True)
 
 
-def default_path() -> Path:
-    import click  # only to find the per-user app folder the way click-based tools do
+def resolve(value: str | None, default: Path | None = None) -> Location:
+    """Read the --db / TRACKER_DB value: a file path (SQLite) or an SQLAlchemy URL.
 
-    return Path(click.get_app_dir(APP_NAME)) / DB_FILE_NAME
-
-
-def resolve(value: str | None) -> Location:
-    """Read the --db / TRACKER_DB value: a file path (SQLite) or an SQLAlchemy URL."""
+    With no value, the default file is used: the caller (the command line) knows where a
+    user's app folder is.
+    """
     if value is None or not value.strip():
-        path = default_path()
+        if default is None:
+            raise TrackerError("No database was named: give --db FILE or set TRACKER_DB.")
+        path = default
         return Location(URL.create("sqlite", database=str(path)), path, is_default=True)
     if "://" in value:
         try:

@@ -33,9 +33,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-DEFAULT_PROFILE = "default"
-
-
 class Profile(Base):
     """One person whose recovery is tracked; a clinic's database holds many."""
 

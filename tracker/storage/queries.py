@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
-from tracker.care import CareRecord
-from tracker.errors import TrackerError
-from tracker.expectations import Override
-from tracker.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.care import CareRecord
+from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Override
+from tracker.domain.profiles import DEFAULT_PROFILE
+from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
 from tracker.storage.models import (
-    DEFAULT_PROFILE,
     CareEntry,
     Profile,
     ProtocolOverride,

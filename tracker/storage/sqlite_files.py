@@ -8,8 +8,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from tracker.errors import TrackerError
-from tracker.private_files import PRIVATE_FILE
+from tracker.domain.errors import TrackerError
+from tracker.storage.private_files import PRIVATE_FILE
 from tracker.storage.revisions import REVISIONS
 
 

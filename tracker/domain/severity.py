@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.errors import TrackerError
+from tracker.domain.errors import TrackerError
 
 MIN_SEVERITY = 0
 MAX_SEVERITY = 10

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.catalog import normalise
-from tracker.errors import TrackerError
-from tracker.records import clean_text
+from tracker.domain.catalog import normalise
+from tracker.domain.errors import TrackerError
+from tracker.domain.records import clean_text
 
 
 @dataclass(frozen=True)

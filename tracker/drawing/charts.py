@@ -14,12 +14,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from tracker.care import CARE_BY_KEY
-from tracker.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
-from tracker.errors import TrackerError
-from tracker.severity import BANDS
-from tracker.summaries import SessionView
-from tracker.text import visible
+from tracker.domain.care import CARE_BY_KEY
+from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
+from tracker.domain.errors import TrackerError
+from tracker.domain.severity import BANDS
+from tracker.domain.summaries import SessionView
+from tracker.domain.text import visible
 
 # Okabe-Ito: told apart by colour-blind readers; markers and dashes add a second cue.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933")

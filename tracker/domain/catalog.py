@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.errors import TrackerError
+from tracker.domain.errors import TrackerError
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from tracker.catalog import DEFAULT_KIND, SYMPTOMS
+from tracker.domain.catalog import DEFAULT_KIND, SYMPTOMS
 
 DEFAULT_MAX_DAYS = 7
 DEFAULT_SOURCE = "no figure for this treatment and symptom: the tracker's general default"

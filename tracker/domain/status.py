@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from tracker.expectations import Expectation
-from tracker.flags import Flag, evaluate
-from tracker.records import EntryRecord, SessionRecord
+from tracker.domain.expectations import Expectation
+from tracker.domain.flags import Flag, evaluate
+from tracker.domain.records import EntryRecord, SessionRecord
 
 
 @dataclass(frozen=True)

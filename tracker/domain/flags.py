@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.catalog import SYMPTOMS_BY_KEY
-from tracker.expectations import Expectation
-from tracker.records import EntryRecord, SessionRecord
-from tracker.severity import SEVERE_FROM
+from tracker.domain.catalog import SYMPTOMS_BY_KEY
+from tracker.domain.expectations import Expectation
+from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.severity import SEVERE_FROM
 
 LEVELS = ("info", "warning", "urgent")
 WORSENING_FROM_DAY = 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tracker.errors import TrackerError
+from tracker.domain.errors import TrackerError
 
 ACCEPTED = "YYYY-MM-DD, today, yesterday, 'N days ago' or -N (tomorrow, 'in N days' or +N ahead)"
 _DAYS_AGO = re.compile(r"^(\d{1,6}) days? ago$|^-(\d{1,6})$")

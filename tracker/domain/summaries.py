@@ -7,11 +7,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tracker.care import CareRecord
-from tracker.catalog import SYMPTOMS
-from tracker.expectations import Expectation
-from tracker.flags import Flag
-from tracker.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.care import CareRecord
+from tracker.domain.catalog import SYMPTOMS
+from tracker.domain.expectations import Expectation
+from tracker.domain.flags import Flag
+from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
 
 _ORDER = {symptom.key: index for index, symptom in enumerate(SYMPTOMS)}
 

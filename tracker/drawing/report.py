@@ -15,13 +15,13 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from tracker.care import CARE_BY_KEY
-from tracker.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
-from tracker.charts import session_figure
-from tracker.flags import Flag
-from tracker.severity import band
-from tracker.summaries import SessionView
-from tracker.text import visible
+from tracker.domain.care import CARE_BY_KEY
+from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
+from tracker.domain.flags import Flag
+from tracker.domain.severity import band
+from tracker.domain.summaries import SessionView
+from tracker.domain.text import visible
+from tracker.drawing.charts import session_figure
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches; prints on Letter with little loss
 MARGIN = 0.7

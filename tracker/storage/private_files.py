@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from tracker.errors import TrackerError
+from tracker.domain.errors import TrackerError
 
 PRIVATE_FILE = 0o600
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from tracker.care import CareRecord, care_key, check_note
-from tracker.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, kind_key, symptom_key
-from tracker.errors import TrackerError
-from tracker.expectations import Override
-from tracker.records import EntryRecord, SessionRecord, clean_text
-from tracker.severity import BAND_SNOMED, band, parse_severity
+from tracker.domain.care import CareRecord, care_key, check_note
+from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, kind_key, symptom_key
+from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Override
+from tracker.domain.records import EntryRecord, SessionRecord, clean_text
+from tracker.domain.severity import BAND_SNOMED, band, parse_severity
 
 ENTRY_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "symptom", "severity", "note")
 CARE_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "action", "note")

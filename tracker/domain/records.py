@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from tracker.catalog import symptom_key
-from tracker.errors import TrackerError
-from tracker.severity import parse_severity
+from tracker.domain.catalog import symptom_key
+from tracker.domain.errors import TrackerError
+from tracker.domain.severity import parse_severity
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Pure rules over plain records: no database, no drawing, no command line, no clock."""

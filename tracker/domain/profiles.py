@@ -1,0 +1,3 @@
+"""Whose data: the profile every database starts with."""
+
+DEFAULT_PROFILE = "default"

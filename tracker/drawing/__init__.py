@@ -1,0 +1,1 @@
+"""Charts and the report: the only code that imports matplotlib."""
