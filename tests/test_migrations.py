@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from pytest_alembic.tests import (
+    test_model_definitions_match_ddl,
+    test_single_head_revision,
+    test_up_down_consistency,
+    test_upgrade,
+)
+from sqlalchemy import Engine, create_engine, text
 
 from tracker.storage import migrate
 from tracker.storage.database import resolve
@@ -19,6 +27,31 @@ from tracker.storage.models import Base
 from tracker.storage.revisions import HEAD, REVISIONS
 
 CHECKOUT = Path(__file__).resolve().parents[1]
+
+# pytest-alembic's four standard checks, imported so that pytest runs them here. They
+# migrate the shipped migrations through whatever `alembic_engine` gives: on SQLite the
+# plugin's own fixture (an Engine, which migrations/env.py must accept), on the PostgreSQL
+# run a fresh database on the server.
+__all__ = [
+    "test_model_definitions_match_ddl",
+    "test_single_head_revision",
+    "test_up_down_consistency",
+    "test_upgrade",
+]
+
+
+@pytest.fixture
+def alembic_config() -> dict[str, str]:
+    return {"script_location": str(migrate.migrations_dir())}
+
+
+if os.environ.get("TRACKER_TEST_DATABASE_URL"):
+
+    @pytest.fixture
+    def alembic_engine(db_url: str) -> Iterator[Engine]:
+        engine = create_engine(db_url)
+        yield engine
+        engine.dispose()
 
 
 def _revision_chain() -> list[str]:

@@ -8,11 +8,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 import tracker
-from tracker.storage.database import Location, describe_db_error, make_engine, prepare_file
+from tracker.storage.database import (
+    Location,
+    describe_db_error,
+    make_engine,
+    prepare_file,
+    resolve,
+)
 
 LOCK_KEY = 0x7261636B  # any fixed number, shared by every copy of the program
 
@@ -34,6 +40,14 @@ def alembic_config() -> Config:
 
 def script_directory() -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config())
+
+
+def engine_for_migrations(value: str | None, *, create: bool = True) -> Engine:
+    """The database `alembic` names from the checkout (``-x db=...`` or TRACKER_DB)."""
+    location = resolve(value)
+    if create:
+        prepare_file(location)
+    return make_engine(location, for_migrations=True)
 
 
 def _run(location: Location, action: str, revision: str) -> None:
