@@ -25,6 +25,7 @@ State = Callable[[], object]
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite files themselves")
     config.addinivalue_line("markers", "postgres_only: needs TRACKER_TEST_DATABASE_URL")
+    config.addinivalue_line("markers", "slow: several processes or kills; CI runs them too")
     _refuse_a_stale_install()
 
 

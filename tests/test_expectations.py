@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
+
+import pytest
 
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.domain.expectations import Expectations, Override, shipped_table
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "expected_recovery.csv"
+# shared/ sits beside the checkout in CI, and above the worktrees on a developer's machine.
+REFERENCES = [
+    folder / "shared" / "reference" / "expected_recovery.csv"
+    for folder in Path(__file__).resolve().parents[1:]
+]
 
 
 def test_shipped_figures_cover_known_kinds_and_symptoms_with_basis_and_source() -> None:
@@ -21,16 +28,21 @@ def test_shipped_figures_cover_known_kinds_and_symptoms_with_basis_and_source() 
 
 
 def test_shipped_figures_match_the_reference_where_it_is_at_hand() -> None:
-    if not REFERENCE.exists():
-        return
-    with REFERENCE.open() as handle:
-        for row in csv.DictReader(handle):
-            item = shipped_table()[(row["treatment"], row["symptom"])]
-            assert (item.typical_days, item.max_days, item.basis) == (
-                int(row["typical_days"]),
-                int(row["max_days"]),
-                row["basis"],
-            )
+    found = [path for path in REFERENCES if path.is_file()]
+    if not found:
+        # CI always has shared/ beside the checkout: there a missing reference is a failure.
+        assert not os.environ.get("CI"), f"no reference file at any of {REFERENCES}"
+        pytest.skip("shared/reference/expected_recovery.csv is not at hand")
+    with found[0].open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) >= 60
+    for row in rows:
+        item = shipped_table()[(row["treatment"], row["symptom"])]
+        assert (item.typical_days, item.max_days, item.basis) == (
+            int(row["typical_days"]),
+            int(row["max_days"]),
+            row["basis"],
+        ), row
 
 
 def test_a_kind_without_a_figure_falls_back_to_laser_rejuvenation_then_7_days() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.metadata
 import os
 import subprocess
@@ -189,4 +188,3 @@ def test_dates_are_stored_as_iso_text_on_sqlite(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT date FROM entries")).scalar() == "2026-11-11"
     engine.dispose()
-    assert dt.date.fromisoformat("2026-11-11")

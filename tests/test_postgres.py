@@ -63,6 +63,7 @@ for day in range(days):
 """
 
 
+@pytest.mark.slow
 def test_several_processes_logging_at_once_all_land(run: Run, db_url: str) -> None:
     assert run("session", "add", "--date", "2026-09-01").exit_code == 0
     symptoms = ["itching", "swelling", "redness", "rash"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -10,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,7 @@ for day in range(1, 51):
 """
 
 
+@pytest.mark.slow
 def test_eight_processes_logging_at_once_all_land(run: Run, db_url: str) -> None:
     assert run("session", "add", "--date", "2026-09-01").exit_code == 0
     symptoms = [s.key for s in SYMPTOMS[:8]]
@@ -52,44 +55,64 @@ def _tracker(db: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _kill_while_running(process: subprocess.Popen[str], after: float) -> None:
+    """Kill the process after some seconds; a process that ended first tested nothing."""
+    time.sleep(after)
+    assert process.poll() is None, f"ended before the kill: {process.communicate()}"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+
+
+def _timed_run(db: str, *args: str) -> float:
+    """Run a command to its end: how long it takes sets when the kills fall."""
+    started = time.monotonic()
+    process = _tracker(db, *args)
+    _, errors = process.communicate(timeout=300)
+    assert process.returncode == 0, errors
+    return time.monotonic() - started
+
+
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_an_import_killed_midway_leaves_all_or_nothing(
     run: Run, db_path: Path, tmp_path: Path
 ) -> None:
     rows = 60_000
     big = tmp_path / "big.csv"
+    first = dt.date(2010, 1, 1)  # every row valid (none in the future): only the kill stops it
     with big.open("w") as handle:
         handle.write("date,session_id,session_date,kind,day,symptom,severity,note\n")
         for number in range(rows):
             symptom = SYMPTOMS[number % len(SYMPTOMS)].key
-            date = f"{1000 + number // len(SYMPTOMS):04d}-01-01"
-            handle.write(f"{date},1,1000-01-01,ipl,,{symptom},{number % 11},row {number}\n")
+            date = first + dt.timedelta(days=number // len(SYMPTOMS))
+            handle.write(f"{date},1,{first},ipl,,{symptom},{number % 11},row {number}\n")
+    whole = tmp_path / "whole.db"
+    duration = _timed_run(str(whole), "import", str(big))
     assert run("session", "list").exit_code == 0
-    for delay in (0.8, 1.6):
-        process = _tracker(str(db_path), "import", str(big))
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+    for share in (0.3, 0.6):
+        _kill_while_running(_tracker(str(db_path), "import", str(big)), share * duration)
         count = len(json.loads(run("history", "--json").stdout))
         assert count in (0, rows), count
         assert run("db", "check").exit_code == 0
-        if count:
-            break
+    # The same file, left to finish, imports whole: the kills above stopped a real import.
+    assert _timed_run(str(db_path), "import", str(big), "--on-duplicate", "replace") > 0
+    assert len(json.loads(run("history", "--json").stdout)) == rows
 
 
+@pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_a_log_killed_at_any_moment_stores_every_symptom_or_none(run: Run, db_path: Path) -> None:
     assert run("session", "add", "--date", "2026-01-01").exit_code == 0
     pairs = [f"{s.key}={n % 11}" for n, s in enumerate(SYMPTOMS)]
+    duration = _timed_run(str(db_path), "log", *pairs, "--date", "2026-02-20")
     chance = random.Random(7)
     for day in range(1, 9):
         process = _tracker(str(db_path), "log", *pairs, "--date", f"2026-02-{day:02d}")
-        time.sleep(chance.uniform(0.2, 0.7))
-        process.send_signal(signal.SIGKILL)
-        process.wait()
+        _kill_while_running(process, chance.uniform(0.1, 0.6) * duration)
     counts: dict[str, int] = {}
     for entry in json.loads(run("history", "--json").stdout):
         counts[entry["date"]] = counts.get(entry["date"], 0) + 1
+    assert counts.pop("2026-02-20") == len(SYMPTOMS)
     assert set(counts.values()) <= {len(SYMPTOMS)}
     assert run("db", "check").exit_code == 0
 
@@ -183,10 +206,19 @@ def test_nul_is_refused_everywhere_text_is_typed(run: Run, state: State) -> None
     assert state() == before
 
 
+@pytest.fixture
+def common_umask() -> Iterator[None]:
+    """The usual umask, under which new files are readable by all: the tracker must not rely
+    on a strict one. Restored afterwards, so that later tests see the umask they started with."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
 @pytest.mark.sqlite_only
+@pytest.mark.usefixtures("common_umask")
 def test_exports_and_backups_are_private(run: Run, tmp_path: Path) -> None:
     assert run("session", "add", "--date", "2026-11-01").exit_code == 0
-    os.umask(0o022)
     outputs = {
         "export": tmp_path / "e.json",
         "backup": tmp_path / "b.db",
