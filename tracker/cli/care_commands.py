@@ -7,14 +7,13 @@ from typing import Any
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, CatalogType, json_option, session_option
 from tracker.cli.render import echo_json, table
 from tracker.domain.care import CARE_ACTIONS, CARE_BY_KEY, care_key
 from tracker.domain.text import visible
 from tracker.services import care as service
 
-pass_app = click.make_pass_decorator(AppContext)
 ACTION = CatalogType("ACTION", care_key)
 
 

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import SYMPTOM, session_option
 from tracker.domain.catalog import SYMPTOMS_BY_KEY
 from tracker.domain.errors import TrackerError
 from tracker.services import documents
 from tracker.services.views import all_views, session_view
 
-pass_app = click.make_pass_decorator(AppContext)
 OUTPUT = click.Path(dir_okay=False, path_type=Path)
 
 

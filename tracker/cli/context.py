@@ -48,3 +48,7 @@ class AppContext:
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+
+
+# Hands a command the AppContext that the top-level group put on ctx.obj.
+pass_app = click.make_pass_decorator(AppContext)

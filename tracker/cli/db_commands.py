@@ -7,11 +7,9 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import json_option
 from tracker.services import database_admin as service
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 def _report(state: service.SchemaState, as_json: bool) -> None:

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.recovery_commands import echo_flags
 from tracker.domain.flags import DISCLAIMER
 from tracker.services.demo import build_demo
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 @click.command()

@@ -6,15 +6,13 @@ import datetime as dt
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, SYMPTOM, json_option, session_option
 from tracker.cli.render import echo_json, table
 from tracker.domain.records import parse_readings
 from tracker.domain.severity import band
 from tracker.domain.text import visible
 from tracker.services import symptom_log as service
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 @click.command()

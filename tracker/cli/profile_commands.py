@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import json_option
 from tracker.cli.render import echo_json, table
 from tracker.domain.records import SKIN_TYPES
 from tracker.services import profiles as service
 
-pass_app = click.make_pass_decorator(AppContext)
 SKIN_TYPE = click.Choice(SKIN_TYPES, case_sensitive=False)
 
 

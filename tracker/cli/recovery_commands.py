@@ -7,7 +7,7 @@ import textwrap
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, KIND, SYMPTOM, json_option, session_option
 from tracker.cli.render import echo_json, relative_day, table
 from tracker.domain.catalog import symptom_key
@@ -20,7 +20,6 @@ from tracker.domain.text import visible
 from tracker.services import recovery as service
 from tracker.services.symptom_log import log_symptoms
 
-pass_app = click.make_pass_decorator(AppContext)
 FAIL_EXIT = 3
 WIDTH = 92
 SCALE = "0 none · 1-3 mild · 4-6 moderate · 7-10 severe"

@@ -6,15 +6,13 @@ import datetime as dt
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID, json_option
 from tracker.cli.render import echo_json, relative_day, table
 from tracker.domain.catalog import DEFAULT_KIND, KINDS_BY_KEY
 from tracker.domain.records import SessionRecord
 from tracker.domain.text import visible
 from tracker.services import sessions as service
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 def _describe(record: SessionRecord) -> str:

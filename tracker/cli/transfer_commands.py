@@ -12,7 +12,7 @@ from typing import IO
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import session_option
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
@@ -27,7 +27,6 @@ from tracker.services import transfer
 from tracker.storage.private_files import private_output
 from tracker.storage.revisions import HEAD
 
-pass_app = click.make_pass_decorator(AppContext)
 PROGRESS_FROM_BYTES = 1_000_000
 
 

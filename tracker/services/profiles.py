@@ -84,8 +84,3 @@ def edit_profile(
         if sensitive_skin is not None:
             row.sensitive_skin = sensitive_skin
         return queries.profile_record(row)
-
-
-def current_profile(db: Database) -> ProfileRecord:
-    with db.transaction() as session:
-        return queries.profile_record(queries.current_profile(session))
