@@ -6,6 +6,7 @@ import importlib.metadata
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from pytest_alembic.tests import (
     test_up_down_consistency,
     test_upgrade,
 )
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from tracker.storage import migrate
 from tracker.storage.database import resolve
@@ -187,4 +189,59 @@ def test_dates_are_stored_as_iso_text_on_sqlite(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{path}")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT date FROM entries")).scalar() == "2026-11-11"
+    engine.dispose()
+
+
+def _profiles(url: str) -> list[tuple[object, ...]]:
+    engine = create_engine(resolve(url).url)
+    with engine.connect() as conn:
+        names = [c["name"] for c in inspect(conn).get_columns("profiles")]
+        wanted = ", ".join(c for c in ("id", "name", "skin_type", "uuid") if c in names)
+        rows = [
+            tuple(row) for row in conn.execute(text(f"SELECT {wanted} FROM profiles ORDER BY id"))
+        ]
+    engine.dispose()
+    return rows
+
+
+def test_0005_gives_every_existing_profile_its_own_random_id_and_steps_back(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0004")
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO profiles (name, skin_type) VALUES ('alice', 'III')"))
+        conn.execute(text("INSERT INTO profiles (name) VALUES ('bob')"))
+        conn.execute(
+            text("INSERT INTO sessions (profile_id, date, kind) VALUES (2, '2026-11-10', 'ipl')")
+        )
+    engine.dispose()
+    before = _profiles(db_url)
+    assert [row[1] for row in before] == ["default", "alice", "bob"]
+
+    migrate.upgrade(location, "0005")
+    after = _profiles(db_url)
+    assert [row[:3] for row in after] == before  # nothing else changed
+    ids = [str(row[3]) for row in after]
+    assert len(set(ids)) == 3
+    assert all(str(uuid.UUID(value)) == value for value in ids)  # canonical, 36 characters
+
+    migrate.downgrade(location, "0004")
+    assert _profiles(db_url) == before
+    migrate.upgrade(location, "0005")
+    again = [str(row[3]) for row in _profiles(db_url)]
+    assert len(set(again)) == 3 and not set(again) & set(ids)  # fresh randomness, not derived
+
+
+def test_profile_ids_are_unique_in_the_schema(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location)
+    engine = create_engine(location.url)
+    same = "00000000-0000-4000-8000-000000000000"
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE profiles SET uuid = :same"), {"same": same})
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO profiles (name, sensitive_skin, uuid) VALUES ('x', false, :same)"),
+            {"same": same},
+        )
     engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY, Run
+from sqlalchemy import create_engine, text
 
 from tracker.cli import cli
 
@@ -39,11 +41,22 @@ READS: list[tuple[str, ...]] = [
 ]
 
 
-def test_the_same_scenario_gives_the_same_answers_on_sqlite(run: Run, tmp_path: Path) -> None:
+def test_the_same_scenario_gives_the_same_answers_on_sqlite(
+    run: Run, tmp_path: Path, db_url: str
+) -> None:
     sqlite = ["--db", str(tmp_path / "same.db"), "--today", TODAY.isoformat()]
     for step in SCENARIO:
         assert run(*step).exit_code == 0, step
         assert CliRunner().invoke(cli, [*sqlite, *step]).exit_code == 0, step
+    # Profile ids are random by design (the FHIR Patient id): give both databases the same.
+    server = create_engine(db_url)
+    with server.connect() as connection:
+        ids = list(connection.execute(text("SELECT name, uuid FROM profiles")))
+    server.dispose()
+    with sqlite3.connect(tmp_path / "same.db") as connection:
+        connection.executemany(
+            "UPDATE profiles SET uuid = ? WHERE name = ?", [(u, n) for n, u in ids]
+        )
     for read in READS:
         on_postgres = run(*read)
         on_sqlite = CliRunner().invoke(cli, [*sqlite, *read])

@@ -20,7 +20,6 @@ from tracker.domain.exchange import (
     ENTRY_COLUMNS,
     care_rows,
     entry_rows,
-    fhir_bundle,
     json_document,
 )
 from tracker.services import transfer
@@ -67,13 +66,18 @@ def export(app: AppContext, fmt: str, output: Path | None, session_id: int | Non
 
     With --format csv and -o FILE.csv, care actions go to FILE-care.csv beside it.
     """
+    if fmt == "fhir":
+        from tracker.services.fhir_exchange import export_fhir
+
+        bundle = export_fhir(app.db, session_id)
+        _emit(output, lambda h: h.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"))
+        if output is not None:
+            click.echo(f"Exported to {output}", err=True)
+        return
     bundles, overrides = transfer.export_data(app.db, session_id)
     if fmt == "json":
         document = json_document(bundles, overrides if session_id is None else [], HEAD)
         _emit(output, lambda h: h.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n"))
-    elif fmt == "fhir":
-        bundle = fhir_bundle(bundles)
-        _emit(output, lambda h: h.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"))
     else:
         _emit(output, lambda h: _write_csv(h, ENTRY_COLUMNS, entry_rows(bundles)))
         if output is not None:
@@ -89,8 +93,8 @@ def export(app: AppContext, fmt: str, output: Path | None, session_id: int | Non
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "json"]),
-    help="Default: from the file's extension.",
+    type=click.Choice(["csv", "json", "fhir"]),
+    help="Default: from the file's extension (a FHIR bundle is a .json file).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 @click.option(
@@ -102,12 +106,13 @@ def export(app: AppContext, fmt: str, output: Path | None, session_id: int | Non
 )
 @pass_app
 def import_(app: AppContext, file: Path, fmt: str | None, dry_run: bool, on_duplicate: str) -> None:
-    """Import a CSV or JSON export. The whole file is one transaction: all or nothing.
+    """Import a CSV, JSON or FHIR export. The whole file is one transaction: all or nothing.
 
-    Sessions are matched by their date and kind, or created.
+    Sessions are matched by their date and kind, or created. A FHIR bundle goes into the
+    profile that exported it, or into an empty profile.
     """
     fmt = fmt or file.suffix.lower().lstrip(".")
-    if fmt == "json":
+    if fmt in ("json", "fhir"):
         report = transfer.import_json(
             app.db, file, today=app.today, policy=on_duplicate, dry_run=dry_run
         )
@@ -143,5 +148,7 @@ def import_(app: AppContext, file: Path, fmt: str | None, dry_run: bool, on_dupl
         parts.append(f"{report.skipped} skipped as already there")
     sessions = f"sessions: {report.sessions_created} new, {report.sessions_matched} matched"
     click.echo(f"{verb} {', '.join(parts)} from {report.rows} rows ({sessions}).")
+    for note in report.notes:
+        click.echo(note)
     if dry_run:
         click.echo("Dry run: nothing was written.")

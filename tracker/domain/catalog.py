@@ -18,8 +18,11 @@ class Symptom:
     aliases: tuple[str, ...]
     # "red-flag" symptoms mean: contact the clinic now; "pigment" ones: raise at follow-up.
     group: str = "common"
-    # SNOMED CT concept for exchange (FHIR); None where no code was confirmed.
+    # SNOMED CT clinical-finding concept and its preferred term, for exchange (FHIR); None
+    # where no concept was confirmed as a clinical finding: those symptoms travel as text.
     snomed: tuple[str, str] | None = None
+    # LOINC code and display where a 0-10 score of this symptom has its own LOINC term.
+    loinc: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,7 @@ class TreatmentKind:
 
 
 SYMPTOMS: tuple[Symptom, ...] = (
-    Symptom(
-        "itching", "Itching", ("itch", "itchy", "pruritus"), snomed=("418290006", "Itching of skin")
-    ),
+    Symptom("itching", "Itching", ("itch", "itchy", "pruritus"), snomed=("418290006", "Itching")),
     Symptom(
         "swelling",
         "Swelling",
@@ -49,9 +50,14 @@ SYMPTOMS: tuple[Symptom, ...] = (
         "rash",
         "Red or pink rash",
         ("pink-rash", "red-rash", "hives", "urticaria"),
-        snomed=("271807003", "Eruption of skin"),
+        snomed=("271807003", "Eruption"),
     ),
-    Symptom("pain", "Pain or soreness", ("sore", "soreness", "tenderness", "ache")),
+    Symptom(
+        "pain",
+        "Pain or soreness",
+        ("sore", "soreness", "tenderness", "ache"),
+        loinc=("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
+    ),
     Symptom(
         "burning",
         "Burning or stinging",
@@ -73,7 +79,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         "Blisters",
         ("blister", "blisters", "bullae", "vesicles"),
         "red-flag",
-        snomed=("339008", "Blister"),
+        snomed=("417237009", "Blister"),
     ),
     Symptom("pus", "Pus or bad smell", ("pustules", "discharge", "bad-smell"), "red-flag"),
     Symptom("fever", "Fever", ("temperature", "pyrexia"), "red-flag"),

@@ -3,31 +3,28 @@
 CSV: one row per entry (``ENTRY_COLUMNS``); care actions go to a CSV of their
 own (``CARE_COLUMNS``); ``import`` tells the two apart by their header.
 JSON: the whole database as one document that ``import`` restores losslessly.
-FHIR: an R4 ``Bundle`` of type ``collection``.
+FHIR: an R4 ``Bundle``, in ``tracker.domain.fhir``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from tracker.domain.care import CareRecord, care_key, check_note
-from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, kind_key, symptom_key
+from tracker.domain.catalog import kind_key, symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.records import EntryRecord, SessionRecord, clean_text
-from tracker.domain.severity import BAND_SNOMED, band, parse_severity
+from tracker.domain.severity import parse_severity
 
 ENTRY_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "symptom", "severity", "note")
 CARE_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "action", "note")
 JSON_FORMAT = "skin-recovery-tracker"
 JSON_VERSION = 1
-SNOMED = "http://snomed.info/sct"
-_FHIR_NAMESPACE = uuid.UUID("7b4f2a52-1d55-4c55-9a53-6f1c3b7e2d10")
 
 
 @dataclass
@@ -92,90 +89,6 @@ def json_document(
             for o in sorted(overrides, key=lambda o: (o.kind, o.symptom))
         ],
     }
-
-
-def _urn(kind: str, *parts: object) -> str:
-    return "urn:uuid:" + str(uuid.uuid5(_FHIR_NAMESPACE, ":".join([kind, *map(str, parts)])))
-
-
-def fhir_bundle(bundles: Sequence[SessionBundle]) -> dict[str, Any]:
-    """An R4 collection Bundle: a Patient, a Procedure per session, an Observation per entry."""
-    patient = _urn("patient")
-    resources: list[dict[str, Any]] = [
-        {"fullUrl": patient, "resource": {"resourceType": "Patient", "active": True}}
-    ]
-    for b in bundles:
-        s = b.session
-        procedure = _urn("session", s.id, s.date, s.kind)
-        kind = KINDS_BY_KEY.get(s.kind)
-        resource: dict[str, Any] = {
-            "resourceType": "Procedure",
-            "status": "completed",
-            "code": {"text": kind.name if kind else s.kind},
-            "subject": {"reference": patient},
-            "performedDateTime": s.date.isoformat(),
-        }
-        if s.area:
-            resource["bodySite"] = [{"text": s.area}]
-        notes = [
-            n for n in (s.notes, f"Follow-up visit: {s.follow_up}" if s.follow_up else None) if n
-        ]
-        if notes:
-            resource["note"] = [{"text": n} for n in notes]
-        if s.clinic:
-            resource["location"] = {"display": s.clinic}
-        resources.append({"fullUrl": procedure, "resource": resource})
-        for e in b.entries:
-            resources.append(
-                {
-                    "fullUrl": _urn("entry", s.id, e.symptom, e.date),
-                    "resource": _observation(e, patient, procedure),
-                }
-            )
-    return {"resourceType": "Bundle", "type": "collection", "entry": resources}
-
-
-def _observation(e: EntryRecord, patient: str, procedure: str) -> dict[str, Any]:
-    known = SYMPTOMS_BY_KEY.get(e.symptom)
-    code: dict[str, Any] = {"text": known.name if known else e.symptom}
-    if known is not None and known.snomed is not None:
-        code["coding"] = [{"system": SNOMED, "code": known.snomed[0], "display": known.snomed[1]}]
-    word = band(e.severity)
-    severity_code, severity_display = BAND_SNOMED[word]
-    observation: dict[str, Any] = {
-        "resourceType": "Observation",
-        "status": "final",
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                        "code": "survey",
-                        "display": "Survey",
-                    }
-                ]
-            }
-        ],
-        "code": code,
-        "subject": {"reference": patient},
-        "partOf": [{"reference": procedure}],
-        "effectiveDateTime": e.date.isoformat(),
-        "valueInteger": e.severity,
-        "component": [
-            {
-                "code": {"text": "Severity band (0 none, 1-3 mild, 4-6 moderate, 7-10 severe)"},
-                "valueCodeableConcept": {
-                    "coding": [
-                        {"system": SNOMED, "code": severity_code, "display": severity_display}
-                    ],
-                    "text": word,
-                },
-            }
-        ],
-    }
-    if e.note:
-        observation["note"] = [{"text": e.note}]
-    return observation
 
 
 # --- import -----------------------------------------------------------------------------

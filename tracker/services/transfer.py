@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from tracker.domain.exchange import (
     session_key,
 )
 from tracker.domain.expectations import Override
+from tracker.domain.fhir import is_bundle
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
@@ -72,6 +73,7 @@ class ImportReport:
     sessions_matched: int = 0
     overrides: int = 0
     dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -347,6 +349,10 @@ def import_json(
             ) from None
         except UnicodeDecodeError:
             raise TrackerError.malformed(f"{path}: not UTF-8 text") from None
+    if is_bundle(document):
+        from tracker.services.fhir_exchange import import_fhir
+
+        return import_fhir(db, path, document, today=today, policy=policy, dry_run=dry_run)
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         raise TrackerError.malformed(f'{path}: not a tracker export (no "format": "{JSON_FORMAT}")')
     if document.get("format_version") != JSON_VERSION:

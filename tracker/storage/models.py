@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     Boolean,
@@ -33,6 +34,10 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def _random_id() -> str:
+    return str(uuid.uuid4())
+
+
 class Profile(Base):
     """One person whose recovery is tracked; a clinic's database holds many."""
 
@@ -42,6 +47,8 @@ class Profile(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     skin_type: Mapped[str | None] = mapped_column(String(3))  # Fitzpatrick I-VI
     sensitive_skin: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # Random, never reused and never shown as a name: the FHIR Patient id a clinic files under.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=_random_id)
 
 
 class TreatmentSession(Base):

@@ -1,0 +1,95 @@
+"""FHIR out and back in: one profile's data as the Bundle a clinic files, and its return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tracker.domain.errors import TrackerError
+from tracker.domain.exchange import ImportedEntry, SessionBundle
+from tracker.domain.fhir import fhir_bundle, parse_bundle
+from tracker.services import transfer
+from tracker.storage import queries
+from tracker.storage.database import Database
+from tracker.storage.models import Profile, TreatmentSession
+
+
+def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
+    """The current profile's sessions and values as an R4 collection Bundle."""
+    with db.transaction() as session:
+        patient_id = queries.current_profile(session).uuid
+        if session_id is not None:
+            rows = [queries.get_session(session, session_id)]
+        else:
+            rows = list(queries.all_sessions(session))
+        records = [queries.session_record(row) for row in rows]
+        entries = queries.entries_for_sessions(session, [r.id for r in records])
+    return fhir_bundle(patient_id, [SessionBundle(r, entries[r.id]) for r in records])
+
+
+def import_fhir(
+    db: Database,
+    path: Path,
+    document: dict[str, Any],
+    *,
+    today: dt.date,
+    policy: str = "error",
+    dry_run: bool = False,
+) -> transfer.ImportReport:
+    """Read a bundle the tracker exported back into the current profile, all or nothing.
+
+    A bundle is one patient's: it goes into the profile that carries its patient id, or
+    into an empty profile, which then takes that id so that the clinic still sees one
+    patient. Another patient's bundle is refused rather than mixed into this profile.
+    """
+    try:
+        parsed = parse_bundle(document, today)
+    except TrackerError as exc:
+        raise exc.at(str(path)) from None
+
+    def work(importer: transfer._Importer) -> None:
+        session = importer.session
+        profile = queries.current_profile(session)
+        if profile.uuid != parsed.patient_id:
+            _adopt(session, profile, parsed.patient_id, path, importer.report)
+
+        def place(entry: ImportedEntry) -> str:
+            return f"{path}: entry[{entry.line}]"
+
+        for item in parsed.sessions:
+            session_id = importer.session_id(item.key, distinct=True, fields=item.fields)
+            importer.report.rows += len(item.entries)
+            importer.entries([(session_id, e) for e in item.entries], place)
+
+    return transfer._run(db, policy, dry_run, work)
+
+
+def _adopt(
+    session: Any, profile: Profile, patient_id: str, path: Path, report: transfer.ImportReport
+) -> None:
+    owner = session.scalars(select(Profile).where(Profile.uuid == patient_id)).first()
+    if owner is not None:
+        raise TrackerError(
+            f"{path} is the bundle of profile {owner.name!r}: "
+            f"import it with tracker --profile {owner.name} import {path}"
+        )
+    held = session.scalar(
+        select(func.count())
+        .select_from(TreatmentSession)
+        .where(TreatmentSession.profile_id == profile.id)
+    )
+    if held:
+        raise TrackerError(
+            f"{path} is another patient's bundle (patient id {patient_id}), and profile "
+            f"{profile.name!r} already holds sessions of its own. Add a profile for them "
+            f"(tracker profile add NAME) and import it there (tracker --profile NAME import "
+            f"{path})."
+        )
+    profile.uuid = patient_id
+    report.notes.append(
+        f"Profile {profile.name!r} now carries the bundle's patient id {patient_id}, "
+        "so that its next FHIR export is the same patient."
+    )
