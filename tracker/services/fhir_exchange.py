@@ -6,15 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import ImportedEntry, SessionBundle
 from tracker.domain.fhir import fhir_bundle, parse_bundle
 from tracker.services import transfer
 from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import Profile, TreatmentSession
+from tracker.storage.models import Profile
 
 
 def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
@@ -70,17 +68,13 @@ def import_fhir(
 def _adopt(
     session: Any, profile: Profile, patient_id: str, path: Path, report: transfer.ImportReport
 ) -> None:
-    owner = session.scalars(select(Profile).where(Profile.uuid == patient_id)).first()
+    owner = queries.profile_with_uuid(session, patient_id)
     if owner is not None:
         raise TrackerError(
             f"{path} is the bundle of profile {owner.name!r}: "
             f"import it with tracker --profile {owner.name} import {path}"
         )
-    held = session.scalar(
-        select(func.count())
-        .select_from(TreatmentSession)
-        .where(TreatmentSession.profile_id == profile.id)
-    )
+    held = queries.session_counts_by_profile(session).get(profile.id, 0)
     if held:
         raise TrackerError(
             f"{path} is another patient's bundle (patient id {patient_id}), and profile "

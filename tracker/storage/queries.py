@@ -240,6 +240,10 @@ def find_profile(db: Session, name: str) -> Profile | None:
     return db.scalars(select(Profile).where(Profile.name == name)).first()
 
 
+def profile_with_uuid(db: Session, value: str) -> Profile | None:
+    return db.scalars(select(Profile).where(Profile.uuid == value)).first()
+
+
 def all_profiles(db: Session) -> Sequence[Profile]:
     return db.scalars(select(Profile).order_by(Profile.name)).all()
 
