@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "care": ("care_commands:care", "Record ice packs, moisturiser, creams, sunscreen..."),
     "chart": ("chart_commands:chart", "Draw the recovery (PNG, SVG or PDF)."),
     "report": ("chart_commands:report", "A PDF to hand to the doctor at the follow-up."),
+    "remind": ("remind_command:remind", "Daily reminders to log, in your own calendar (.ics)."),
     "protocol": ("recovery_commands:protocol", "Expected recovery per treatment; your settings."),
     "symptoms": ("catalog_commands:symptoms", "The symptoms you can log, and their other names."),
     "kinds": ("catalog_commands:kinds", "The treatment kinds a session can be."),

@@ -1,0 +1,77 @@
+"""`tracker remind`: daily reminders to log, and the follow-up, in the patient's calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.local_zone import local_zone_name
+from tracker.cli.params import session_option
+from tracker.domain.reminders import parse_time, zone
+from tracker.services import reminders
+
+
+@click.command("remind")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The calendar file to write, e.g. recovery.ics.",
+)
+@click.option(
+    "--at", "at_text", default="20:00", show_default=True, metavar="HH:MM", help="Time of day."
+)
+@click.option(
+    "--tz",
+    "tz_name",
+    metavar="ZONE",
+    help="Time zone, like Europe/Paris (default: this computer's).",
+)
+@session_option("The session to remind about (default: the latest).")
+@pass_app
+def remind(
+    app: AppContext, output: Path, at_text: str, tz_name: str | None, session_id: int | None
+) -> None:
+    """Write reminders as an iCalendar file (.ics) that any calendar opens.
+
+    A daily "Log today's symptoms" with an alarm, from the session day until the longest
+    expected course of that treatment ends (or until every symptom logged has reached 0,
+    when you make the file again), and the follow-up visit with a reminder the evening
+    before. Making the file again updates the same events in your calendar.
+    """
+    at = parse_time(at_text)
+    name = tz_name or local_zone_name()
+    tz = zone(name or "UTC")
+    plan = reminders.reminder_plan(app.db, as_of=app.today, session_id=session_id)
+    profile = "" if app.profile == "default" else f"--profile {app.profile} "
+    reminders.write_calendar(
+        output,
+        plan,
+        at=at,
+        tz=tz,
+        stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        command=f"tracker {profile}checkin",
+    )
+    when = f"{at:%H:%M} ({tz.key})"
+    click.echo(
+        f"Wrote {output}: a daily reminder at {when} from {plan.first_day} to {plan.last_day} "
+        f"({plan.days} days: {plan.reason})."
+    )
+    session = plan.session
+    if session.follow_up is not None:
+        click.echo(
+            f"Follow-up visit on {session.follow_up}, with a reminder the evening before at "
+            f"{at:%H:%M}."
+        )
+    else:
+        click.echo(
+            f"Session {session.id} has no follow-up date: add one with tracker session edit "
+            f"{session.id} --follow-up DATE, then make the file again."
+        )
+    if name is None:
+        click.echo("Could not tell this computer's time zone: times are in UTC; give --tz.")
+    click.echo("Open the file with your calendar app (phone or desktop) to add the reminders.")

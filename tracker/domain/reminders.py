@@ -1,0 +1,178 @@
+"""Reminders in the patient's own calendar: when to ask for a log, and the iCalendar file.
+
+The plan is pure: a session, what was logged and the expected courses go in; the days to
+remind come out. ``calendar_bytes`` writes the plan as RFC 5545 with the ``icalendar``
+library, which every calendar (phone or desktop) reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from tracker.domain.catalog import KINDS_BY_KEY
+from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Expectation
+from tracker.domain.records import EntryRecord, SessionRecord
+
+if TYPE_CHECKING:
+    from icalendar import Alarm
+
+DAILY_SUMMARY = "Log today's symptoms"
+FOLLOW_UP_SUMMARY = "Follow-up visit"
+# When symptoms are still logged above 0 after the longest expected course, the reminders
+# go on this many days past the day the file is made: silence is earned by the data.
+STILL_PRESENT_DAYS = 7
+PRODID = "-//skin-recovery-tracker//remind//EN"
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """What the calendar file will hold, and why the daily reminder ends when it does."""
+
+    session: SessionRecord
+    first_day: dt.date
+    last_day: dt.date
+    reason: str
+    course_days: int
+    uid_base: str
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def plan_reminders(
+    session: SessionRecord,
+    entries: Sequence[EntryRecord],
+    courses: Sequence[Expectation],
+    *,
+    as_of: dt.date,
+    uid_base: str,
+) -> ReminderPlan:
+    """Daily from the session day to the end of the longest expected course of its kind;
+    or to the day every logged symptom reached 0; or on, while a symptom outlasts it."""
+    course_days = max((c.max_days for c in courses), default=0)
+    course_end = session.date + dt.timedelta(days=course_days)
+    kind = KINDS_BY_KEY[session.kind].name if session.kind in KINDS_BY_KEY else session.kind
+    latest: dict[str, EntryRecord] = {}
+    for entry in sorted(entries, key=lambda e: e.date):
+        if entry.date <= as_of:
+            latest[entry.symptom] = entry
+    if latest and all(e.severity == 0 for e in latest.values()):
+        reached = max(e.date for e in latest.values())
+        if reached < course_end:
+            return ReminderPlan(
+                session,
+                session.date,
+                reached,
+                f"every symptom logged had reached 0 by {reached}",
+                course_days,
+                uid_base,
+            )
+    if latest and course_end < as_of:
+        still = sorted(s for s, e in latest.items() if e.severity > 0)
+        last_day = as_of + dt.timedelta(days=STILL_PRESENT_DAYS)
+        return ReminderPlan(
+            session,
+            session.date,
+            last_day,
+            f"{', '.join(still)} still logged above 0 after the longest expected course "
+            f"({course_days} days): {STILL_PRESENT_DAYS} more days, then make the file again",
+            course_days,
+            uid_base,
+        )
+    return ReminderPlan(
+        session,
+        session.date,
+        course_end,
+        f"the longest expected course after {kind} is {course_days} days",
+        course_days,
+        uid_base,
+    )
+
+
+def parse_time(text: str) -> dt.time:
+    """HH:MM, 24-hour."""
+    try:
+        hours, minutes = text.strip().split(":")
+        if len(minutes) != 2:
+            raise ValueError
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        raise TrackerError.malformed(
+            f"--at takes a time as HH:MM (24-hour), like 20:00, not {text!r}."
+        ) from None
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        raise TrackerError.malformed(
+            f"Unknown time zone {name!r}: give an IANA name like Europe/Paris or America/New_York."
+        ) from None
+
+
+def calendar_bytes(
+    plan: ReminderPlan, at: dt.time, tz: ZoneInfo, stamp: dt.datetime, command: str
+) -> bytes:
+    """The plan as an iCalendar file: the daily event with its alarm, and the follow-up."""
+    from icalendar import Calendar, Event
+
+    s = plan.session
+    kind = KINDS_BY_KEY[s.kind].name if s.kind in KINDS_BY_KEY else s.kind
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Skin recovery reminders")
+
+    daily = Event()
+    # The same UID each time the file is made: a calendar updates the event, not doubles it.
+    daily.add("uid", f"{plan.uid_base}-session-{s.id}-daily@skin-recovery-tracker")
+    daily.add("dtstamp", stamp)
+    start = dt.datetime.combine(plan.first_day, at, tzinfo=tz)
+    daily.add("dtstart", start)
+    daily.add("duration", dt.timedelta(minutes=10))
+    daily.add("rrule", {"freq": "daily", "count": plan.days})
+    daily.add("summary", DAILY_SUMMARY)
+    daily.add(
+        "description",
+        f"How strong is each symptom today, from 0 (none) to 10? Your {kind} session of "
+        f"{s.date} is day 0. Run: {command}",
+    )
+    daily.add_component(_alarm(dt.timedelta(0), DAILY_SUMMARY))
+    calendar.add_component(daily)
+
+    if s.follow_up is not None:
+        visit = Event()
+        visit.add("uid", f"{plan.uid_base}-session-{s.id}-follow-up@skin-recovery-tracker")
+        visit.add("dtstamp", stamp)
+        visit.add("dtstart", s.follow_up)
+        visit.add("dtend", s.follow_up + dt.timedelta(days=1))
+        visit.add("summary", f"{FOLLOW_UP_SUMMARY} ({kind}, session of {s.date})")
+        visit.add(
+            "description",
+            "Bring your record: tracker report -o report.pdf makes a PDF for the doctor.",
+        )
+        visit.add("transp", "TRANSPARENT")
+        # An all-day event starts at midnight: the reminder comes the evening before, at --at.
+        before = dt.timedelta(days=1) - dt.timedelta(hours=at.hour, minutes=at.minute)
+        visit.add_component(_alarm(-before, f"Tomorrow: {FOLLOW_UP_SUMMARY.lower()}"))
+        calendar.add_component(visit)
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
+
+
+def _alarm(trigger: dt.timedelta, text: str) -> Alarm:
+    from icalendar import Alarm
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", trigger)
+    alarm.add("description", text)
+    return alarm

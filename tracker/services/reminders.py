@@ -1,0 +1,38 @@
+"""Reminders: which days to ask for a log, written as a calendar file the patient opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tracker.domain.expectations import Expectations, shipped_table
+from tracker.domain.reminders import ReminderPlan, calendar_bytes, plan_reminders
+from tracker.services.common import chosen_session
+from tracker.storage import queries
+from tracker.storage.database import Database
+from tracker.storage.private_files import private_output
+
+
+def reminder_plan(db: Database, *, as_of: dt.date, session_id: int | None = None) -> ReminderPlan:
+    """The plan for the session named, or the latest on or before as_of."""
+    with db.transaction() as session:
+        record = queries.session_record(chosen_session(session, session_id, as_of))
+        entries = queries.entries_for_sessions(session, [record.id])[record.id]
+        courses = Expectations(shipped_table(), queries.overrides(session)).rows([record.kind])
+        uid_base = queries.current_profile(session).uuid
+    return plan_reminders(record, entries, courses, as_of=as_of, uid_base=uid_base)
+
+
+def write_calendar(
+    path: Path,
+    plan: ReminderPlan,
+    *,
+    at: dt.time,
+    tz: ZoneInfo,
+    stamp: dt.datetime,
+    command: str,
+) -> None:
+    data = calendar_bytes(plan, at, tz, stamp, command)
+    with private_output(path) as handle:
+        handle.write(data)
