@@ -23,7 +23,9 @@ def _session_with_values(run: Run) -> None:
 def test_care_add_and_list(run: Run) -> None:
     _session_with_values(run)
     added = run("care", "add", "ice", "--date", "2026-11-14", "--note", "10 minutes")
-    assert added.stdout == "Recorded ice pack (10 minutes) on 2026-11-14, day 0 after session 1.\n"
+    assert added.stdout == (
+        "Recorded ice pack (10 minutes) on 2026-11-14, day 0 after session 1 (entry 1).\n"
+    )
     assert run("care", "add", "moisturiser").exit_code == 0
     listed = json.loads(run("care", "list", "--json").stdout)
     assert listed == [
@@ -44,7 +46,12 @@ def test_care_add_and_list(run: Run) -> None:
             "note": None,
         },
     ]
-    assert "ice-pack" in run("care", "list").stdout
+    assert run("care", "list").stdout == (
+        "id  date        day  session  action       note\n"
+        " 1  2026-11-14    0        1  ice-pack     10 minutes\n"
+        " 2  2026-11-24   10        1  moisturiser\n"
+        "Remove an entry recorded by mistake with: tracker care remove ID\n"
+    )
 
 
 def test_care_refusals(run: Run, state: State) -> None:
@@ -54,7 +61,7 @@ def test_care_refusals(run: Run, state: State) -> None:
         ("care", "add", "other"): (2, "Say what you did with --note"),
         ("care", "add", "botox"): (2, "Unknown care action"),
         ("care", "add", "sunscreen", "--date", "tomorrow"): (1, "in the future"),
-        ("care", "add", "sunscreen", "--date", "2026-11-01"): (1, "no treatment session"),
+        ("care", "add", "sunscreen", "--date", "2026-11-01"): (1, "before your first session"),
         ("care", "add", "sunscreen", "--session", "4"): (1, "no session 4"),
     }
     for args, (code, words) in cases.items():

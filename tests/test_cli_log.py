@@ -56,7 +56,7 @@ def test_refusals_leave_the_database_as_it_was(run: Run, state: State, session_i
     before = state()
     cases = {
         ("log", "itching=3", "--date", "tomorrow"): (1, "in the future"),
-        ("log", "itching=3", "--date", "2026-11-13"): (1, "no treatment session on or before"),
+        ("log", "itching=3", "--date", "2026-11-13"): (1, "before your first session"),
         ("log", "itching=3", "--date", "2026-11-13", "--session", "1"): (1, "is before session 1"),
         ("log", "itching=3", "--session", "9"): (1, "There is no session 9"),
         ("log", "itching=3", "redness=11"): (2, "Severity for redness must be from 0"),

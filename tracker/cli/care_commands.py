@@ -10,16 +10,29 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, CatalogType, json_option, session_option
 from tracker.cli.render import echo_json, table
-from tracker.domain.care import CARE_ACTIONS, CARE_BY_KEY, care_key
+from tracker.domain.care import CARE_ACTIONS, CareRecord, care_key, care_name, care_word
 from tracker.domain.text import visible
 from tracker.services import care as service
 
 ACTION = CatalogType("ACTION", care_key)
+ACTION_WORDS = ", ".join(action.word for action in CARE_ACTIONS)
+
+
+def _describe(record: CareRecord) -> str:
+    detail = f" ({visible(record.note)})" if record.note else ""
+    return (
+        f"{care_name(record.action).lower()}{detail} on {record.date}, "
+        f"day {record.day} after session {record.session_id}"
+    )
 
 
 @click.group()
 def care() -> None:
-    """Record what you did for your skin: ice packs, moisturiser, creams, sunscreen..."""
+    """Record ice packs, moisturiser, creams, sunscreen...
+
+    The care log: what you did for your skin, and when. It is drawn under the chart
+    and listed in the report.
+    """
 
 
 @care.command("add")
@@ -27,23 +40,26 @@ def care() -> None:
 @click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
 @session_option("Session it belongs to. Default: the latest one on or before the date.")
 @click.option("--note", help="Details, e.g. which cream; required for 'other'.")
+@click.option("--again", is_flag=True, help="Record it even if already recorded that day.")
 @pass_app
 def add(
-    app: AppContext, action: str, date: dt.date, session_id: int | None, note: str | None
+    app: AppContext,
+    action: str,
+    date: dt.date,
+    session_id: int | None,
+    note: str | None,
+    again: bool,
 ) -> None:
     """Record a care action.
 
-    ACTION is one of: ice-pack, moisturizer, petroleum-jelly, prescribed-cream,
-    sunscreen, pain-relief, other (with a note).
+    ACTION is one of: ice-pack, moisturiser, petroleum-jelly, prescribed-cream,
+    sunscreen, pain-relief, other (with a note). The same action twice on one day
+    is refused as a likely repeat unless you add --again.
     """
     record = service.add_care(
-        app.db, action, date=date, today=app.today, session_id=session_id, note=note
+        app.db, action, date=date, today=app.today, session_id=session_id, note=note, again=again
     )
-    detail = f" ({visible(record.note)})" if record.note else ""
-    click.echo(
-        f"Recorded {CARE_BY_KEY[record.action].name.lower()}{detail} on {record.date}, "
-        f"day {record.day} after session {record.session_id}."
-    )
+    click.echo(f"Recorded {_describe(record)} (entry {record.id}).")
 
 
 @care.command("list")
@@ -51,16 +67,29 @@ def add(
 @json_option
 @pass_app
 def list_(app: AppContext, session_id: int | None, as_json: bool) -> None:
-    """List the care log, oldest first."""
+    """List the care log, oldest first, with each entry's id."""
     records = service.list_care(app.db, session_id)
     if as_json:
         echo_json([record.to_json() for record in records])
         return
     if not records:
-        names = ", ".join(a.key for a in CARE_ACTIONS)
-        click.echo(f"No care actions recorded. Add one: tracker care add ACTION ({names})")
+        click.echo(f"No care actions recorded. Add one: tracker care add ACTION ({ACTION_WORDS})")
         return
     rows: list[tuple[Any, ...]] = [
-        (r.date, r.day, r.session_id, r.action, r.note or "") for r in records
+        (r.id, r.date, r.day, r.session_id, care_word(r.action), r.note or "") for r in records
     ]
-    click.echo(table(("date", "day", "session", "action", "note"), rows, frozenset({1, 2})))
+    click.echo(
+        table(("id", "date", "day", "session", "action", "note"), rows, frozenset({0, 2, 3}))
+    )
+    click.echo("Remove an entry recorded by mistake with: tracker care remove ID")
+
+
+@care.command("remove")
+@click.argument("care_id", metavar="ID", type=click.IntRange(min=1))
+@pass_app
+def remove(app: AppContext, care_id: int) -> None:
+    """Remove one care entry recorded by mistake (its ID is in `tracker care list`)."""
+    from tracker.services.corrections import remove_care
+
+    record = remove_care(app.db, care_id)
+    click.echo(f"Removed entry {record.id}: {_describe(record)}.")

@@ -9,6 +9,8 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, SYMPTOM, json_option, session_option
 from tracker.cli.render import echo_json, table
+from tracker.domain.catalog import symptom_key
+from tracker.domain.errors import TrackerError
 from tracker.domain.records import parse_readings
 from tracker.domain.severity import band
 from tracker.domain.text import visible
@@ -20,6 +22,11 @@ from tracker.services import symptom_log as service
 @click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
 @session_option("Session to log against. Default: the latest one on or before the date.")
 @click.option("--note", help="A note for this day, stored with each value.")
+@click.option(
+    "--remove",
+    is_flag=True,
+    help="Remove the day's values of the symptoms named instead (tracker log --remove itching).",
+)
 @pass_app
 def log(
     app: AppContext,
@@ -27,14 +34,19 @@ def log(
     date: dt.date,
     session_id: int | None,
     note: str | None,
+    remove: bool,
 ) -> None:
-    """Log how strong each symptom is today, from 0 (none) to 10 (worst).
+    """Log how strong each symptom is today, from 0 to 10.
 
     \b
     Example: tracker log itching=3 swelling=1 redness=5
     Bands: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe.
     Logging a symptom again for the same day replaces its value.
+    A value logged by mistake: tracker log --remove itching [--date DATE]
     """
+    if remove:
+        _remove(app, readings, date, session_id, note)
+        return
     result = service.log_symptoms(
         app.db,
         parse_readings(readings),
@@ -55,6 +67,39 @@ def log(
         if item.replaced is not None:
             line += f"  (replaced {item.replaced}/10 logged earlier for this day)"
         click.echo(line)
+
+
+def _remove(
+    app: AppContext,
+    names: tuple[str, ...],
+    date: dt.date,
+    session_id: int | None,
+    note: str | None,
+) -> None:
+    from tracker.services.corrections import remove_values
+
+    if note is not None:
+        raise TrackerError.malformed("--note goes with a log, not with --remove.")
+    if not names:
+        raise TrackerError.malformed(
+            "Name the symptoms to remove, for example: tracker log --remove itching"
+        )
+    if any("=" in name for name in names):
+        raise TrackerError.malformed(
+            "With --remove, name the symptoms alone (itching), without a value (itching=3)."
+        )
+    symptoms = [symptom_key(name) for name in names]
+    result = remove_values(app.db, symptoms, date=date, today=app.today, session_id=session_id)
+    s = result.session
+    day = s.day_of(result.date)
+    click.echo(
+        f"Removed from {result.date}, day {day} after session {s.id} ({s.kind} on {s.date}):"
+    )
+    width = max(len(entry.symptom) for entry in result.removed)
+    for entry in result.removed:
+        click.echo(f"  {entry.symptom:<{width}}  {entry.severity:>2}/10  {band(entry.severity)}")
+    if result.not_logged:
+        click.echo(f"Nothing was logged that day for: {', '.join(result.not_logged)}.")
 
 
 @click.command()

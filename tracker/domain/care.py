@@ -9,36 +9,62 @@ from typing import Any
 from tracker.domain.catalog import normalise
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import clean_text
+from tracker.domain.suggestions import suggest
 
 
 @dataclass(frozen=True)
 class CareAction:
+    """``key`` is the stored and exported code; ``word`` the one spelling a patient types
+    and reads in lists, ``name`` the label in charts and reports."""
+
     key: str
+    word: str
     name: str
     aliases: tuple[str, ...] = ()
 
 
+# British spelling, as the rest of the text. The key "moisturizer" predates that choice and
+# stays as the stored code (changing it would need a migration); people never see it.
 CARE_ACTIONS: tuple[CareAction, ...] = (
-    CareAction("ice-pack", "Ice pack", ("ice", "cold-pack", "cold-compress")),
-    CareAction("moisturizer", "Moisturiser", ("moisturiser", "lotion", "emollient")),
-    CareAction("petroleum-jelly", "Petroleum jelly", ("vaseline", "ointment")),
-    CareAction("prescribed-cream", "Cream the doctor prescribed", ("cream", "prescription")),
-    CareAction("sunscreen", "Sunscreen", ("spf", "sunblock")),
-    CareAction("pain-relief", "Pain relief", ("painkiller", "paracetamol", "ibuprofen")),
-    CareAction("other", "Other (say what in the note)"),
+    CareAction("ice-pack", "ice-pack", "Ice pack", ("ice", "cold-pack", "cold-compress")),
+    CareAction("moisturizer", "moisturiser", "Moisturiser", ("moisturizer", "lotion", "emollient")),
+    CareAction("petroleum-jelly", "petroleum-jelly", "Petroleum jelly", ("vaseline", "ointment")),
+    CareAction(
+        "prescribed-cream", "prescribed-cream", "Prescribed cream", ("cream", "prescription")
+    ),
+    CareAction("sunscreen", "sunscreen", "Sunscreen", ("spf", "sunblock")),
+    CareAction(
+        "pain-relief", "pain-relief", "Pain relief", ("painkiller", "paracetamol", "ibuprofen")
+    ),
+    CareAction("other", "other", "Other care"),
 )
 CARE_BY_KEY = {action.key: action for action in CARE_ACTIONS}
 _INDEX = {
-    normalise(word): action.key for action in CARE_ACTIONS for word in (action.key, *action.aliases)
+    normalise(word): action.key
+    for action in CARE_ACTIONS
+    for word in (action.key, action.word, *action.aliases)
 }
+
+
+def care_name(key: str) -> str:
+    """The label for a stored care action; an unknown code is shown as it is."""
+    known = CARE_BY_KEY.get(key)
+    return known.name if known else key
+
+
+def care_word(key: str) -> str:
+    known = CARE_BY_KEY.get(key)
+    return known.word if known else key
 
 
 def care_key(word: str) -> str:
     key = _INDEX.get(normalise(word))
     if key is None:
-        raise TrackerError.malformed(
-            f"Unknown care action {word!r}. Known actions: {', '.join(CARE_BY_KEY)}."
-        )
+        known = ", ".join(action.word for action in CARE_ACTIONS)
+        hint = suggest(word, _INDEX, care_word)
+        if hint:
+            raise TrackerError.malformed(f"Unknown care action {word!r}.{hint} (Known: {known}.)")
+        raise TrackerError.malformed(f"Unknown care action {word!r}. Known actions: {known}.")
     return key
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.suggestions import suggest
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,11 @@ def symptom_key(word: str) -> str:
     # Keys as written (the common case in files) skip the normalising.
     key = _SYMPTOM_INDEX.get(word) or _SYMPTOM_INDEX.get(normalise(word))
     if key is None:
+        hint = suggest(word, _SYMPTOM_INDEX)
+        if hint:
+            raise TrackerError.malformed(
+                f"Unknown symptom {word!r}.{hint} (`tracker symptoms` lists them all.)"
+            )
         raise TrackerError.malformed(
             f"Unknown symptom {word!r}. Known symptoms: {', '.join(SYMPTOMS_BY_KEY)} "
             "(run `tracker symptoms` for their other names)."
@@ -158,6 +164,11 @@ def kind_key(word: str) -> str:
     """The catalog key for a treatment kind or alias typed in any case."""
     key = _KIND_INDEX.get(word) or _KIND_INDEX.get(normalise(word))
     if key is None:
+        hint = suggest(word, _KIND_INDEX)
+        if hint:
+            raise TrackerError.malformed(
+                f"Unknown treatment kind {word!r}.{hint} (`tracker kinds` lists them all.)"
+            )
         raise TrackerError.malformed(
             f"Unknown treatment kind {word!r}. Known kinds: {', '.join(KINDS_BY_KEY)}."
         )

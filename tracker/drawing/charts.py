@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from tracker.domain.care import CARE_BY_KEY
+from tracker.domain.care import CARE_BY_KEY, care_name
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.domain.errors import TrackerError
 from tracker.domain.severity import BANDS
@@ -256,7 +256,9 @@ def session_figure(
             care_ax.scatter(
                 days, [row] * len(days), marker="|", s=160, color="#333333", linewidths=2
             )
-        care_ax.set_yticks(range(len(care_actions)), care_actions, fontsize=8)
+        care_ax.set_yticks(
+            range(len(care_actions)), [care_name(a) for a in care_actions], fontsize=8
+        )
         care_ax.set_ylim(len(care_actions) - 0.5, -0.5)
         care_ax.set_title("Care log", loc="left", fontsize=9)
         care_ax.grid(axis="x", color="#dddddd", linewidth=0.6)

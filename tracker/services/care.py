@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.domain.care import CareRecord, check_note
+from tracker.domain.care import CARE_BY_KEY, CareRecord, check_note
+from tracker.domain.errors import TrackerError
 from tracker.services.common import session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database
@@ -19,12 +20,27 @@ def add_care(
     today: dt.date,
     session_id: int | None = None,
     note: str | None = None,
+    again: bool = False,
 ) -> CareRecord:
+    """Record a care action. The same action on the same day of the same session is most
+    often a command typed twice, so it is refused unless ``again`` says it happened twice."""
     note = check_note(action, note)
     with db.transaction() as session:
         row = session_for_day(
             session, date=date, today=today, session_id=session_id, what="care action"
         )
+        if not again:
+            # 'other' is told apart by its note: two different things are not a repeat.
+            same = queries.same_care(
+                session, row.id, date, action, note if action == "other" else None
+            )
+            if same is not None:
+                name = CARE_BY_KEY[action].word
+                raise TrackerError(
+                    f"{name.capitalize()} is already recorded on {date} (entry {same.id}, "
+                    f"session {row.id}); nothing was added. If you did it again that day, "
+                    "add --again."
+                )
         entry = CareEntry(session_id=row.id, date=date, action=action, note=note)
         session.add(entry)
         session.flush()

@@ -17,6 +17,12 @@ def chosen_session(session: Session, session_id: int | None, date: dt.date) -> T
         return queries.get_session(session, session_id)
     found = queries.latest_session_on_or_before(session, date)
     if found is None:
+        first = queries.first_session(session)
+        if first is not None:
+            raise TrackerError(
+                f"{date} is before your first session (session {first.id} on {first.date}); "
+                "choose a day on or after it."
+            )
         raise TrackerError(
             f"There is no treatment session on or before {date}. Add one first: "
             "tracker session add --date YYYY-MM-DD --kind KIND"

@@ -90,6 +90,16 @@ def latest_session_on_or_before(db: Session, date: dt.date) -> TreatmentSession 
     return db.scalars(query).first()
 
 
+def first_session(db: Session) -> TreatmentSession | None:
+    query = (
+        select(TreatmentSession)
+        .where(TreatmentSession.profile_id == profile_id(db))
+        .order_by(TreatmentSession.date, TreatmentSession.id)
+        .limit(1)
+    )
+    return db.scalars(query).first()
+
+
 def count_entries(db: Session, session_id: int) -> int:
     query = (
         select(func.count()).select_from(SymptomEntry).where(SymptomEntry.session_id == session_id)
@@ -212,6 +222,34 @@ def care_record(row: CareEntry, session_date: dt.date) -> CareRecord:
         action=row.action,
         note=row.note,
     )
+
+
+def get_care(db: Session, care_id: int) -> tuple[CareEntry, dt.date]:
+    """One care entry of this profile, with its session's date; refuses any other id."""
+    query = (
+        select(CareEntry, TreatmentSession.date)
+        .join(TreatmentSession, CareEntry.session_id == TreatmentSession.id)
+        .where(CareEntry.id == care_id, TreatmentSession.profile_id == profile_id(db))
+    )
+    found = db.execute(query).first()
+    if found is None:
+        raise TrackerError(
+            f"There is no care entry {care_id}. Run `tracker care list` to see their ids."
+        )
+    return found[0], found[1]
+
+
+def same_care(
+    db: Session, session_id: int, date: dt.date, action: str, note: str | None = None
+) -> CareEntry | None:
+    """An entry already recording this action on this day of this session (with this
+    note, when one is given)."""
+    query = select(CareEntry).where(
+        CareEntry.session_id == session_id, CareEntry.date == date, CareEntry.action == action
+    )
+    if note is not None:
+        query = query.where(CareEntry.note == note)
+    return db.scalars(query.order_by(CareEntry.id).limit(1)).first()
 
 
 def care_records(db: Session, session_ids: Sequence[int] | None = None) -> list[CareRecord]:
