@@ -8,11 +8,12 @@ import json
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 
 from tracker.cli.context import AppContext, pass_app
+from tracker.cli.other_tracker_import import import_other_tracker, other_tracker_options
 from tracker.cli.params import session_option
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
@@ -104,13 +105,25 @@ def export(app: AppContext, fmt: str, output: Path | None, session_id: int | Non
     show_default=True,
     help="A value already logged for that session, symptom and day.",
 )
+@other_tracker_options
 @pass_app
-def import_(app: AppContext, file: Path, fmt: str | None, dry_run: bool, on_duplicate: str) -> None:
+def import_(
+    app: AppContext,
+    /,
+    file: Path,
+    fmt: str | None,
+    dry_run: bool,
+    on_duplicate: str,
+    **other: Any,
+) -> None:
     """Import a CSV, JSON or FHIR export. The whole file is one transaction: all or nothing.
 
     Sessions are matched by their date and kind, or created. A FHIR bundle goes into the
-    profile that exported it, or into an empty profile.
+    profile that exported it, or into an empty profile. With --from, an export of
+    Flaredown, Bearable or Track & Graph goes into one session (see README).
     """
+    if import_other_tracker(app, file, dry_run=dry_run, on_duplicate=on_duplicate, **other):
+        return
     fmt = fmt or file.suffix.lower().lstrip(".")
     if fmt in ("json", "fhir"):
         report = transfer.import_json(

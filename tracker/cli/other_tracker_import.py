@@ -1,0 +1,118 @@
+"""`tracker import --from flaredown|bearable|trackandgraph FILE`: parse, call, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from tracker.cli.context import AppContext
+from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID
+from tracker.domain.errors import TrackerError
+from tracker.domain.other_trackers import FIVE_POINT_TO_TEN, SOURCES, UNMAPPED
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def other_tracker_options(func: F) -> F:
+    options = [
+        click.option(
+            "--from",
+            "source",
+            type=click.Choice(list(SOURCES)),
+            help="The file is an export of another tracker (see README).",
+        ),
+        click.option("--session", "session_id", type=SESSION_ID, metavar="ID", help="With --from."),
+        click.option("--kind", type=KIND, help="With --from and --date: that session's kind."),
+        click.option(
+            "--date", "session_date", type=DATE, help=f"With --from: the session day. {DATE_HELP}"
+        ),
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="NAME=SYMPTOM",
+            help="With --from: their name for one of ours, e.g. 'Itchy skin=itching'.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def import_other_tracker(
+    app: AppContext,
+    file: Path,
+    *,
+    source: str | None,
+    session_id: int | None,
+    kind: str | None,
+    session_date: dt.date | None,
+    maps: tuple[str, ...],
+    dry_run: bool,
+    on_duplicate: str,
+) -> bool:
+    """Run and render an import --from; False when the command is a plain import."""
+    if source is None:
+        if session_id or kind or session_date or maps:
+            raise TrackerError.malformed("--session, --kind, --date and --map go with --from.")
+        return False
+    if session_id is not None and (kind is not None or session_date is not None):
+        raise TrackerError.malformed("Give --session ID, or --kind and --date, not both.")
+    from tracker.services.other_trackers import import_other_tracker as run
+
+    report = run(
+        app.db,
+        file,
+        source,
+        today=app.today,
+        maps=maps,
+        session_id=session_id,
+        kind=kind,
+        date=session_date,
+        policy=on_duplicate,
+        dry_run=dry_run,
+    )
+    s = report.session
+    assert s is not None  # the service names the session it imported into
+    rows = f"Read {report.rows} rows of {file.name} ({SOURCES[source]}): {report.values} readings"
+    if report.empty_rows:
+        rows += f" ({report.empty_rows} of the rows held none)"
+    click.echo(rows + ".")
+    verb = "Would import" if dry_run else "Imported"
+    made = ", a new session" if report.session_created else ""
+    line = f"{verb} {report.added} into session {s.id} ({s.date}, {s.kind}{made})"
+    if report.replaced:
+        line += f" and replaced {report.replaced} logged before"
+    click.echo(line + ".")
+    if report.converted and source == "trackandgraph":
+        click.echo(
+            f"Rounded {report.converted} of them to whole numbers (half up); each one's "
+            "note says so, and the history and the PDF report show it."
+        )
+    elif report.converted:
+        table = ", ".join(f"{k}->{v}" for k, v in FIVE_POINT_TO_TEN.items())
+        click.echo(
+            f"Converted {report.converted} of them from the 0-4 scale to 0-10 ({table}); "
+            "each one's note says so, and the history and the PDF report show it."
+        )
+    skipped = dict(report.skipped)
+    if report.already_there:
+        skipped["already logged for that day"] = report.already_there
+    total = sum(skipped.values()) + sum(report.unmapped.values())
+    if total:
+        click.echo(f"Skipped {total}:")
+    for reason, count in sorted(skipped.items()):
+        click.echo(f"  {count} {reason}")
+    if report.unmapped:
+        names = ", ".join(f"{n!r} ({c})" for n, c in sorted(report.unmapped.items()))
+        click.echo(
+            f"  {sum(report.unmapped.values())} {UNMAPPED}: {names}; "
+            "--map NAME=SYMPTOM brings one in"
+        )
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    return True

@@ -1,0 +1,109 @@
+"""Bringing a history from Flaredown, Bearable or Track & Graph into one session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.domain.catalog import DEFAULT_KIND
+from tracker.domain.errors import TrackerError
+from tracker.domain.exchange import ImportedEntry, SessionKey, note_text
+from tracker.domain.other_trackers import READERS, SOURCES, convert, parse_map
+from tracker.domain.records import SessionRecord
+from tracker.services import transfer
+from tracker.services.common import chosen_session
+from tracker.storage import queries
+from tracker.storage.database import Database
+
+
+@dataclass
+class ForeignImportReport:
+    """Every value read, and where each one went: imported, already there, or skipped why."""
+
+    source: str
+    rows: int = 0
+    values: int = 0
+    empty_rows: int = 0
+    added: int = 0
+    replaced: int = 0
+    already_there: int = 0
+    converted: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    unmapped: Counter[str] = field(default_factory=Counter)
+    session: SessionRecord | None = None
+    session_created: bool = False
+    dry_run: bool = False
+
+    @property
+    def accounted(self) -> int:
+        kept = self.added + self.replaced + self.already_there
+        return kept + sum(self.skipped.values()) + sum(self.unmapped.values())
+
+
+def import_other_tracker(
+    db: Database,
+    path: Path,
+    source: str,
+    *,
+    today: dt.date,
+    maps: tuple[str, ...] = (),
+    session_id: int | None = None,
+    kind: str | None = None,
+    date: dt.date | None = None,
+    policy: str = "error",
+    dry_run: bool = False,
+) -> ForeignImportReport:
+    """Read another tracker's export into one session, in one transaction.
+
+    The session: the one named, or the one on --date of --kind (made if missing), or else
+    the latest on or before today.
+    """
+    if source not in READERS:
+        raise TrackerError.malformed(f"--from takes one of {', '.join(SOURCES)}.")
+    mapping = parse_map(maps)
+    with transfer._open_text(path) as handle:
+        try:
+            found = READERS[source](handle)
+        except TrackerError as exc:
+            raise exc.at(str(path)) from None
+        except UnicodeDecodeError:
+            raise TrackerError.malformed(f"{path}: not UTF-8 text") from None
+    report = ForeignImportReport(
+        source, rows=found.rows, values=len(found.values) + sum(found.set_aside.values())
+    )
+    report.empty_rows = found.empty_rows
+    report.dry_run = dry_run
+
+    def work(importer: transfer._Importer) -> None:
+        session = importer.session
+        if session_id is not None:
+            row = queries.get_session(session, session_id)
+            key = SessionKey(row.date, row.kind)
+            target = row.id
+        elif kind is not None or date is not None:
+            if date is None:
+                raise TrackerError.malformed("--kind needs --date: the day of that session.")
+            key = SessionKey(date, kind or DEFAULT_KIND)
+            target = importer.session_id(key)
+            report.session_created = importer.report.sessions_created > 0
+        else:
+            row = chosen_session(session, None, today)
+            key = SessionKey(row.date, row.kind)
+            target = row.id
+        report.session = queries.session_record(queries.get_session(session, target))
+        result = convert(found, mapping, session_date=key.date, today=today)
+        report.skipped, report.unmapped = result.skipped, result.unmapped
+        report.converted = result.converted
+        batch = [
+            (target, ImportedEntry(c.line, key, c.date, c.symptom, c.severity, note_text(c.note)))
+            for c in sorted(result.kept.values(), key=lambda c: (c.date, c.symptom))
+        ]
+        importer.entries(batch, lambda e: f"{path}:{e.line}")
+        report.added = importer.report.added
+        report.replaced = importer.report.replaced
+        report.already_there = importer.report.skipped
+
+    transfer._run(db, policy, dry_run, work)
+    return report
