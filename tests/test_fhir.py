@@ -25,6 +25,7 @@ FINDINGS = {
     "90673000": "Burning sensation",
     "271767006": "Peeling of skin",
     "417237009": "Blister",
+    "22253000": "Pain",
 }
 BANDS = {
     "2667000": "Absent",
@@ -123,7 +124,7 @@ def test_codes_are_clinical_findings_with_their_preferred_terms(run: Run) -> Non
     assert codes("Itching", SNOMED) == [("418290006", "Itching")]
     assert codes("Blisters", SNOMED) == [("417237009", "Blister")]  # not 339008, a morphology
     assert codes("Red or pink rash", SNOMED) == [("271807003", "Eruption")]
-    assert codes("Pain or soreness", SNOMED) == []
+    assert codes("Pain or soreness", SNOMED) == [("22253000", "Pain")]
     assert codes("Pain or soreness", LOINC) == [
         ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
     ]

@@ -57,6 +57,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         "pain",
         "Pain or soreness",
         ("sore", "soreness", "tenderness", "ache"),
+        snomed=("22253000", "Pain"),
         loinc=("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported"),
     ),
     Symptom(
