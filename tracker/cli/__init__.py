@@ -28,6 +28,7 @@ class Refused(click.ClickException):
 # imported only when their command runs, so `--help` needs neither SQLAlchemy nor
 # matplotlib, and `log` never loads the drawing code.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("serve_command:serve", "Open the tracker as a web page, on this computer only."),
     "session": ("session_commands:session", "Add, list, show, edit and delete treatment sessions."),
     "log": ("log_commands:log", "Log how strong each symptom is today, from 0 to 10."),
     "checkin": ("recovery_commands:checkin", "Answer symptom by symptom; then see the status."),

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
+from tracker.domain.dates import relative_day
 from tracker.domain.text import visible
+
+__all__ = ["echo_json", "relative_day", "table"]
 
 
 def echo_json(data: Any) -> None:
@@ -34,14 +36,3 @@ def table(
         return "  ".join(parts).rstrip()
 
     return "\n".join([line(headers), *(line(row) for row in cells)])
-
-
-def relative_day(date: dt.date, today: dt.date) -> str:
-    delta = (date - today).days
-    if delta == 0:
-        return "today"
-    if delta == 1:
-        return "tomorrow"
-    if delta == -1:
-        return "yesterday"
-    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"

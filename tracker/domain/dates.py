@@ -36,3 +36,15 @@ def parse_date(text: str, today: dt.date) -> dt.date:
         except ValueError:
             raise TrackerError.malformed(f"{text!r} is not a real calendar date.") from None
     raise TrackerError.malformed(f"Cannot read the date {text!r}. Use {ACCEPTED}.")
+
+
+def relative_day(date: dt.date, today: dt.date) -> str:
+    """A date said from today: "tomorrow", "in 3 days", "2 days ago"."""
+    delta = (date - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"

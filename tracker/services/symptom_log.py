@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from tracker.domain.records import EntryRecord, Reading, SessionRecord, clean_text
 from tracker.services.common import session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import SymptomEntry
+from tracker.storage.models import SymptomEntry, TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -41,35 +42,48 @@ def log_symptoms(
     note = clean_text(note)
     with db.transaction() as session:
         row = session_for_day(session, date=date, today=today, session_id=session_id)
-        logged: list[Logged] = []
-        already = queries.entries_on(session, row.id, date)
-        fresh: list[dict[str, object]] = []
-        for reading in readings:
-            entry = already.get(reading.symptom)
-            replaced = None
-            if entry is None:
-                values = {
-                    "session_id": row.id,
-                    "date": date,
-                    "symptom": reading.symptom,
-                    "severity": reading.severity,
-                    "note": note,
-                }
-                fresh.append(values)
-                stored = EntryRecord(
-                    row.id, date, (date - row.date).days, reading.symptom, reading.severity, note
-                )
-            else:
-                replaced = entry.severity
-                entry.severity = reading.severity
-                if note is not None:
-                    entry.note = note
-                stored = queries.entry_record(entry, row.date)
-            logged.append(Logged(stored, replaced))
-        if fresh:
-            # One multi-row INSERT, however many symptoms the log names.
-            session.execute(insert(SymptomEntry), fresh)
+        logged = store_readings(session, row, readings, date=date, note=note)
         return LogResult(queries.session_record(row), logged)
+
+
+def store_readings(
+    session: Session,
+    row: TreatmentSession,
+    readings: list[Reading],
+    *,
+    date: dt.date,
+    note: str | None,
+) -> list[Logged]:
+    """Inside a caller's transaction: a day's readings, replacing that day's earlier values."""
+    logged: list[Logged] = []
+    already = queries.entries_on(session, row.id, date)
+    fresh: list[dict[str, object]] = []
+    for reading in readings:
+        entry = already.get(reading.symptom)
+        replaced = None
+        if entry is None:
+            values = {
+                "session_id": row.id,
+                "date": date,
+                "symptom": reading.symptom,
+                "severity": reading.severity,
+                "note": note,
+            }
+            fresh.append(values)
+            stored = EntryRecord(
+                row.id, date, (date - row.date).days, reading.symptom, reading.severity, note
+            )
+        else:
+            replaced = entry.severity
+            entry.severity = reading.severity
+            if note is not None:
+                entry.note = note
+            stored = queries.entry_record(entry, row.date)
+        logged.append(Logged(stored, replaced))
+    if fresh:
+        # One multi-row INSERT, however many symptoms the log names.
+        session.execute(insert(SymptomEntry), fresh)
+    return logged
 
 
 def history(

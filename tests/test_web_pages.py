@@ -1,0 +1,289 @@
+"""Every page of `tracker serve` through Flask's test client: what it shows, what it writes."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from conftest import TODAY, Run, State
+from web_support import Browser
+
+from tracker.domain.flags import CONTACT_NOW, DISCLAIMER
+
+
+@pytest.fixture
+def web(db_url: str) -> Iterator[Browser]:
+    browser = Browser(db_url, TODAY)
+    assert browser.sign_in().status_code == 303
+    yield browser
+    browser.close()
+
+
+def values(run: Run) -> list[tuple[str, str, int, str | None]]:
+    entries = json.loads(run("history", "--json").stdout)
+    return [(e["date"], e["symptom"], e["severity"], e["note"]) for e in entries]
+
+
+def text(response: object) -> str:
+    """The page's visible words, tags dropped, spaces squeezed."""
+    body = response.text  # type: ignore[attr-defined]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def test_without_a_session_today_and_status_offer_to_add_one(web: Browser) -> None:
+    for path in ("/", "/status", "/history", "/chart"):
+        response = web.get(path)
+        assert response.status_code == 200, path
+        assert "Add a session" in response.text or "No sessions yet" in response.text
+    assert "tracker session add" not in web.get("/").text
+
+
+def test_today_offers_each_symptom_prefilled_with_its_latest_value(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    first = text(web.get("/"))
+    # A first check-in asks the usual four, like `tracker checkin`.
+    for name in ("Itching", "Swelling", "Redness", "Red or pink rash"):
+        assert name in first
+    assert "none mild moderate severe" in first
+    run("log", "itching=3", "peeling=2", "--date", "2026-11-22")
+    page = web.get("/").text
+    assert re.search(r'name="value-itching" value="3" checked', page)
+    assert re.search(r'name="value-peeling" value="2" checked', page)
+    assert "last 3/10 on day 8" in page
+    assert 'name="value-swelling"' not in page  # not a symptom of this session
+    assert '<input type="date" id="date" name="date" value="2026-11-24" max="2026-11-24"' in page
+
+
+def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    form = {
+        "date": "2026-11-23",
+        "value-itching": "3",
+        "value-redness": "5",
+        "value-swelling": "",
+        "extra": "peeling",
+        "extra-value": "1",
+        "care": ["ice-pack", "moisturiser"],
+        "note": "after the gym",
+    }
+    response = web.post("/checkin", form)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/status"
+    assert sorted(values(run)) == [
+        ("2026-11-23", "itching", 3, "after the gym"),
+        ("2026-11-23", "peeling", 1, "after the gym"),
+        ("2026-11-23", "redness", 5, "after the gym"),
+    ]
+    care = json.loads(run("care", "list", "--json").stdout)
+    assert [(c["date"], c["action"]) for c in care] == [
+        ("2026-11-23", "ice-pack"),
+        ("2026-11-23", "moisturizer"),
+    ]
+    status = text(web.get("/status"))
+    assert (
+        "Saved for 2026-11-23: itching 3 (mild), redness 5 (moderate), peeling 1 (mild); "
+        "care: ice-pack, moisturizer." in status
+    )
+    assert "Redness 5/10 moderate 9 day 7 past its expected course" in status
+
+
+@pytest.mark.parametrize(
+    ("form", "field", "message"),
+    [
+        ({"date": "2026-11-25", "value-itching": "3"}, "date", "2026-11-25 is in the future"),
+        ({"date": "2026-11-01", "value-itching": "3"}, "date", "There is no treatment session"),
+        ({"date": "soon", "value-itching": "3"}, "date", "Cannot read the date 'soon'"),
+        ({"date": "today", "value-itching": "11"}, "value-itching", "from 0 (none) to 10"),
+        ({"date": "today", "extra": "hair"}, "extra", "Unknown symptom 'hair'"),
+        ({"date": "today", "extra": "fever"}, "extra-value", "This is needed."),
+        ({"date": "today", "care": "dancing"}, "care", "Unknown care action 'dancing'"),
+        ({"date": "today"}, "form", "Nothing to save"),
+    ],
+)
+def test_a_refused_checkin_says_why_next_to_the_field_and_changes_nothing(
+    web: Browser, state: State, session_id: int, form: dict[str, str], field: str, message: str
+) -> None:
+    before = state()
+    response = web.post("/checkin", {**form, "care": form.get("care", [])})
+    assert response.status_code == 400
+    assert message in html.unescape(response.text)
+    if field != "form":
+        assert f'id="{field}-error"' in response.text
+        assert f'aria-describedby="{field}-error"' in response.text
+    assert state() == before
+
+
+def test_a_checkin_with_care_refused_for_its_day_writes_neither(
+    web: Browser, state: State, session_id: int
+) -> None:
+    before = state()
+    form = {"date": "2026-11-13", "value-itching": "2", "care": ["ice-pack"]}
+    assert web.post("/checkin", form).status_code == 400
+    assert state() == before
+
+
+def test_a_red_flag_brings_urgent_advice_at_once(web: Browser, session_id: int) -> None:
+    response = web.post(
+        "/checkin", {"date": "today", "value-blistering": "2"}, follow_redirects=True
+    )
+    page = text(response)
+    assert "Contact your clinic now" in page
+    assert CONTACT_NOW in page
+    assert 'role="alert"' in response.text
+    assert page.index("Contact your clinic now") < page.index("Each symptom against")
+
+
+def test_status_shows_courses_flags_follow_up_and_the_disclaimer(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("session", "edit", str(session_id), "--follow-up", "2026-11-28")
+    run("log", "redness=4", "--date", "2026-11-24")
+    run("log", "itching=0", "--date", "2026-11-24")
+    run("log", "swelling=3", "--date", "2026-11-22")
+    page = text(web.get("/status"))
+    assert "Follow-up: 2026-11-28 (in 4 days)." in page
+    assert "Swelling 3/10 mild 8 day" in page
+    assert "past its expected course" in page
+    assert "Itching 0/10 none 10 day" in page and "gone" in page
+    assert "WARNING Swelling · persisting" in page
+    assert DISCLAIMER in page
+
+
+def test_status_says_none_only_when_there_are_no_flags(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("log", "redness=0", "--date", "2026-11-24")
+    page = text(web.get("/status"))
+    assert "Flags None." in page
+    run("log", "redness=8", "--date", "2026-11-24")
+    assert "Flags None." not in text(web.get("/status"))
+
+
+def test_sessions_are_added_and_edited_with_errors_next_to_their_field(
+    web: Browser, run: Run, state: State
+) -> None:
+    form = {"date": "2026-11-20", "kind": "ipl", "area": "face", "follow_up": "2026-11-10"}
+    assert web.get("/sessions").status_code == 200
+    before = state()
+    refused = web.post("/sessions", form)
+    assert refused.status_code == 400
+    assert 'id="follow_up-error"' in refused.text
+    assert "cannot be before the session" in html.unescape(refused.text)
+    assert 'value="face"' in refused.text  # what was typed comes back
+    assert state() == before
+    bad_kind = web.post("/sessions", {**form, "kind": "botox", "follow_up": ""})
+    assert 'id="kind-error"' in bad_kind.text
+    added = web.post("/sessions", {**form, "follow_up": "2026-12-01"})
+    assert added.status_code == 303
+    listed = json.loads(run("session", "list", "--json").stdout)
+    assert [(s["date"], s["kind"], s["area"], s["follow_up"]) for s in listed] == [
+        ("2026-11-20", "ipl", "face", "2026-12-01")
+    ]
+    sid = listed[0]["id"]
+    edit_page = web.get(f"/sessions/{sid}")
+    assert 'value="face"' in edit_page.text
+    edited = web.post(
+        f"/sessions/{sid}", {"date": "2026-11-19", "kind": "ipl", "area": "", "clinic": "Dr Lee"}
+    )
+    assert edited.status_code == 303
+    shown = json.loads(run("session", "show", str(sid), "--json").stdout)
+    assert (shown["date"], shown["area"], shown["clinic"]) == ("2026-11-19", None, "Dr Lee")
+    assert web.get("/sessions/999").status_code == 404
+
+
+def test_a_session_date_cannot_move_past_its_values(
+    web: Browser, run: Run, session_id: int, state: State
+) -> None:
+    run("log", "itching=2", "--date", "2026-11-15")
+    before = state()
+    response = web.post(f"/sessions/{session_id}", {"date": "2026-11-20", "kind": "laser"})
+    assert response.status_code == 400
+    assert 'id="date-error"' in response.text
+    assert state() == before
+
+
+def test_profiles_are_added_and_chosen(web: Browser, run: Run, session_id: int) -> None:
+    assert web.post("/profiles", {"name": "alice", "skin_type": "III"}).status_code == 303
+    duplicate = web.post("/profiles", {"name": "alice"})
+    assert duplicate.status_code == 400
+    assert "already exists" in html.unescape(duplicate.text)
+    assert web.post("/profile", {"profile": "nobody"}).status_code == 400
+    chosen = web.post("/profile", {"profile": "alice"})
+    assert chosen.status_code == 303
+    assert "HttpOnly" in chosen.headers["Set-Cookie"]
+    # Alice has no session yet: the page offers to add one, and shows none of default's.
+    assert "Add a session" in web.get("/").text
+    web.post("/sessions", {"date": "2026-11-22", "kind": "ipl"})
+    web.post("/checkin", {"date": "today", "value-redness": "4"})
+    mine = json.loads(run("--profile", "alice", "history", "--json").stdout)
+    assert [(e["symptom"], e["severity"]) for e in mine] == [("redness", 4)]
+    assert values(run) == []
+
+
+def test_history_fixes_a_typo_by_logging_again(web: Browser, run: Run, session_id: int) -> None:
+    run("log", "itching=8", "redness=3", "--date", "2026-11-22", "--note", "typo day")
+    page = web.get("/history")
+    assert page.status_code == 200
+    assert "typo day" in page.text
+    response = web.post(
+        "/history/value",
+        {"session": str(session_id), "date": "2026-11-22", "symptom": "itching", "severity": "3"},
+    )
+    assert response.status_code == 303
+    assert ("2026-11-22", "itching", 3, "typo day") in values(run)
+    assert "itching on 2026-11-22 is now 3/10 mild (was 8/10)." in text(
+        web.get(response.headers["Location"])
+    )
+    refused = web.post(
+        "/history/value",
+        {"session": str(session_id), "date": "2026-11-22", "symptom": "itching", "severity": "12"},
+    )
+    assert refused.status_code == 400
+    assert 'id="v-2026-11-22-itching-error"' in refused.text
+    assert web.get("/history?session=99").status_code == 404
+    assert web.get("/history?session=x").status_code == 200
+
+
+def test_the_chart_page_and_its_svg(web: Browser, run: Run, session_id: int) -> None:
+    run("log", "itching=3", "redness=5", "--date", "2026-11-20")
+    run("log", "itching=1", "redness=4", "--date", "2026-11-22")
+    page = web.get("/chart")
+    assert page.status_code == 200
+    assert f'src="/chart.svg?session={session_id}"' in page.text
+    assert "Redness" in page.text or "redness" in page.text
+    svg = web.get(f"/chart.svg?session={session_id}")
+    assert svg.mimetype == "image/svg+xml"
+    assert b"<svg" in svg.data[:500]
+    assert "unsafe-inline" in svg.headers["Content-Security-Policy"]
+    assert "script" not in svg.headers["Content-Security-Policy"]
+    compare = web.get("/chart.svg?compare=1")
+    assert compare.status_code == 200 and b"<svg" in compare.data[:500]
+    assert web.get("/chart?compare=1").status_code == 200
+    assert web.get("/chart.svg?session=99").status_code == 404
+
+
+def test_report_and_exports_download(web: Browser, run: Run, session_id: int) -> None:
+    empty = web.get(f"/report.pdf?session={session_id}")
+    assert empty.status_code == 400
+    assert "nothing logged yet" in empty.text
+    run("log", "itching=3", "--date", "2026-11-20", "--note", "ice helped")
+    run("care", "add", "ice-pack", "--date", "2026-11-20")
+    pdf = web.get(f"/report.pdf?session={session_id}")
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    csv_text = web.get("/export/csv").text
+    assert csv_text.splitlines()[0].startswith("date,session_id")
+    assert "ice helped" in csv_text
+    assert "ice-pack" in web.get("/export/care-csv").text
+    document = json.loads(web.get("/export/json").data)
+    assert document["sessions"][0]["entries"][0]["severity"] == 3
+    bundle = json.loads(web.get("/export/fhir").data)
+    assert bundle["resourceType"] == "Bundle"
+    assert web.get("/export/xml").status_code == 404
+    assert "Download the report" in web.get("/report").text

@@ -1,0 +1,171 @@
+"""`tracker serve` is private by default: every refusal the issue lists, one test each."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+from conftest import TODAY, Run, State
+from web_support import BASE, PORT, Browser
+
+from tracker.web.security import MAX_BODY_BYTES, allowed_hosts
+
+PAGES = [
+    "/",
+    "/status",
+    "/chart",
+    "/chart.svg",
+    "/history",
+    "/sessions",
+    "/report",
+    "/report.pdf",
+    "/export/json",
+    "/static/style.css",
+    "/sessions/1",
+]
+WRITES = ["/checkin", "/sessions", "/sessions/1", "/history/value", "/profile", "/profiles"]
+
+
+@pytest.fixture
+def browser(db_url: str) -> Iterator[Browser]:
+    found = Browser(db_url, TODAY)
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def signed_in(browser: Browser, session_id: int) -> Browser:
+    assert browser.sign_in().status_code == 303
+    return browser
+
+
+def test_without_the_key_every_page_and_write_is_refused(browser: Browser, run: Run) -> None:
+    run("session", "add", "--date", "2026-11-20")
+    for path in PAGES:
+        response = browser.get(path)
+        assert response.status_code == 403, path
+        assert "tracker serve" in response.text
+    for path in WRITES:
+        assert browser.post(path, {"date": "today"}).status_code == 403, path
+
+
+def test_the_key_is_exchanged_for_a_strict_httponly_cookie(browser: Browser) -> None:
+    response = browser.sign_in()
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"  # the key leaves the address bar
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith(f"tracker-key-{PORT}=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert browser.keys.token not in cookie
+    assert browser.get("/sessions").status_code == 200
+
+
+def test_a_wrong_key_or_a_wrong_cookie_is_refused(browser: Browser) -> None:
+    assert browser.get("/?token=guess").status_code == 403
+    browser.client.set_cookie(f"tracker-key-{PORT}", "guess", domain="127.0.0.1")
+    assert browser.get("/sessions").status_code == 403
+    assert browser.get(f"/?token={browser.keys.token[:-1]}x").status_code == 403
+
+
+def test_a_host_header_other_than_the_address_served_is_refused(signed_in: Browser) -> None:
+    # DNS rebinding: evil.example resolving to 127.0.0.1 still says Host: evil.example.
+    for host in (f"evil.example:{PORT}", "127.0.0.1:9999", "localhost"):
+        response = signed_in.get("/status", headers={"Host": host})
+        assert response.status_code == 403, host
+    response = signed_in.client.get(f"http://evil.example:{PORT}/?token={signed_in.keys.token}")
+    assert response.status_code == 403
+    # The loopback aliases of the address served are fine (each holds its own cookie).
+    local = f"http://localhost:{PORT}"
+    assert signed_in.client.get(f"{local}/?token={signed_in.keys.token}").status_code == 303
+    assert signed_in.client.get(f"{local}/status").status_code == 200
+
+
+def test_allowed_hosts_name_the_port_and_loopback_aliases() -> None:
+    assert allowed_hosts("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert allowed_hosts("192.0.2.7", 80) == {"192.0.2.7:80"}
+
+
+def test_a_write_without_or_with_a_wrong_csrf_token_changes_nothing(
+    signed_in: Browser, state: State
+) -> None:
+    before = state()
+    form = {"date": TODAY.isoformat(), "value-itching": "3"}
+    assert signed_in.client.post(f"{BASE}/checkin", data=form).status_code == 403
+    assert signed_in.post("/checkin", {**form, "csrf": "0" * 64}).status_code == 403
+    assert state() == before
+    assert signed_in.post("/checkin", form).status_code == 303
+
+
+def test_a_write_from_another_origin_is_refused(signed_in: Browser, state: State) -> None:
+    before = state()
+    form = {"date": TODAY.isoformat(), "value-itching": "3"}
+    response = signed_in.post("/checkin", form, headers={"Origin": "http://evil.example"})
+    assert response.status_code == 403
+    assert state() == before
+    same = signed_in.post("/checkin", form, headers={"Origin": BASE})
+    assert same.status_code == 303
+
+
+def test_a_body_over_the_limit_is_refused_and_changes_nothing(
+    signed_in: Browser, state: State
+) -> None:
+    before = state()
+    form = {"date": TODAY.isoformat(), "value-itching": "3", "note": "x" * (MAX_BODY_BYTES + 1)}
+    assert signed_in.post("/checkin", form).status_code == 413
+    assert state() == before
+
+
+def test_pages_carry_a_strict_content_security_policy(signed_in: Browser) -> None:
+    response = signed_in.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    # No third-party asset: every script and stylesheet is the page's own.
+    assert "http" not in "".join(
+        line for line in response.text.splitlines() if "<script" in line or "<link" in line
+    )
+
+
+def test_nothing_about_the_patient_reaches_the_logs(
+    signed_in: Browser, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret_note = "rash-behind-left-ear-7431"
+    form = {"date": TODAY.isoformat(), "value-blistering": "4", "note": secret_note}
+    assert signed_in.post("/checkin", form).status_code == 303
+    assert signed_in.get("/status").status_code == 200
+    assert signed_in.get("/history").status_code == 200
+
+    # An unexpected failure is logged by its kind, never by its text (which can hold data).
+    from tracker.services import recovery
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"boom with {secret_note}")
+
+    monkeypatch.setattr(recovery, "status", broken)
+    response = signed_in.get("/status")
+    assert response.status_code == 500
+    assert secret_note not in response.text
+    assert "RuntimeError" in caplog.text
+    for word in (secret_note, "blistering", signed_in.keys.token):
+        assert word not in caplog.text
+
+
+def test_every_form_that_writes_carries_the_csrf_token(signed_in: Browser, run: Run) -> None:
+    run("log", "itching=3")
+    token = signed_in.keys.csrf_token
+    forms = 0
+    for path in ("/", "/sessions", "/sessions/1", "/history"):
+        page = signed_in.get(path).text
+        for form in page.split("<form")[1:]:
+            if 'method="post"' in form.split(">")[0]:
+                forms += 1
+                assert f'<input type="hidden" name="csrf" value="{token}">' in form, path
+    assert forms >= 6

@@ -1,0 +1,235 @@
+"""`tracker serve` itself: a real waitress server on loopback, its key, and Ctrl-C."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import TODAY, Run
+
+
+class Served:
+    def __init__(self, process: subprocess.Popen[str], url: str, printed: str) -> None:
+        self.process = process
+        self.printed = printed
+        self.url = url
+        parts = urlsplit(url)
+        self.host = parts.hostname or ""
+        self.port = parts.port or 0
+        self.token = parts.query.split("=", 1)[1]
+        self.cookie = ""
+
+    def request(
+        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> http.client.HTTPResponse:
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        sent = {"Cookie": self.cookie, **(headers or {})}
+        if body is not None:
+            sent.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        connection.request(method, path, body=body, headers=sent)
+        response = connection.getresponse()
+        response.read()
+        return response
+
+    def sign_in(self) -> None:
+        response = self.request("GET", f"/?token={self.token}")
+        assert response.status == 303
+        self.cookie = response.getheader("Set-Cookie", "").split(";")[0]
+
+
+def start(db_url: str, *extra: str) -> Served:
+    command = [
+        sys.executable,
+        "-m",
+        "tracker",
+        "--db",
+        db_url,
+        "--today",
+        TODAY.isoformat(),
+        "serve",
+        "--no-browser",
+        "--port",
+        "0",
+        *extra,
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    seen = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        seen.append(line)
+        found = re.search(r"(http://\S+\?token=\S+)", line)
+        if found:
+            return Served(process, found.group(1), "".join(seen))
+        if not line and process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError("serve printed no address: " + "".join(seen))
+
+
+def stop(served: Served) -> str:
+    served.process.send_signal(signal.SIGINT)
+    out, _ = served.process.communicate(timeout=30)
+    assert served.process.returncode == 0, out
+    return out
+
+
+@pytest.fixture
+def served(db_url: str, session_id: int) -> Iterator[Served]:
+    found = start(db_url)
+    yield found
+    if found.process.poll() is None:
+        found.process.kill()
+        found.process.communicate()
+
+
+def test_serve_listens_on_loopback_with_a_fresh_key_and_stops_on_ctrl_c(
+    served: Served, db_url: str
+) -> None:
+    assert served.host == "127.0.0.1"
+    assert len(served.token) >= 40
+    assert served.request("GET", "/status").status == 403
+    served.sign_in()
+    assert served.request("GET", "/status").status == 200
+    evil = served.request("GET", "/status", headers={"Host": "evil.example"})
+    assert evil.status == 403
+    assert "Stopped." in stop(served)
+    again = start(db_url)
+    try:
+        assert again.token != served.token  # a new key each start
+    finally:
+        stop(again)
+
+
+def test_serve_warns_when_listening_beyond_this_computer(db_url: str) -> None:
+    # 127.0.0.2 is still loopback, so the test reaches nothing else; but it is not the
+    # default address, which is what the warning is about.
+    served = start(db_url, "--host", "127.0.0.2")
+    stop(served)
+    assert "Warning: serving on 127.0.0.2" in served.printed
+
+
+def test_a_taken_port_is_refused_in_one_line(db_url: str) -> None:
+    served = start(db_url)
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tracker",
+                "--db",
+                db_url,
+                "serve",
+                "--no-browser",
+                "--port",
+                str(served.port),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 1
+        assert done.stderr.strip() == (
+            f"Error: Port {served.port} is already in use; choose another with --port N "
+            "(--port 0 takes any free port)."
+        )
+    finally:
+        stop(served)
+
+
+def test_a_page_write_and_a_command_line_log_at_the_same_moment_both_land(
+    served: Served, db_url: str, run: Run
+) -> None:
+    served.sign_in()
+    page = served.request("GET", "/")
+    assert page.status == 200
+    connection = http.client.HTTPConnection(served.host, served.port, timeout=30)
+    connection.request("GET", "/", headers={"Cookie": served.cookie})
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', connection.getresponse().read().decode())
+    assert csrf is not None
+    results: dict[str, int] = {}
+
+    def web_write() -> None:
+        body = f"csrf={csrf.group(1)}&date={TODAY.isoformat()}&value-itching=4&care=ice-pack"
+        results["web"] = served.request("POST", "/checkin", body=body).status
+
+    def cli_write() -> None:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tracker",
+                "--db",
+                db_url,
+                "--today",
+                TODAY.isoformat(),
+                "log",
+                "redness=5",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        results["cli"] = done.returncode
+
+    threads = [threading.Thread(target=web_write), threading.Thread(target=cli_write)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == {"web": 303, "cli": 0}
+    logged = {(e["symptom"], e["severity"]) for e in json.loads(run("history", "--json").stdout)}
+    assert logged == {("itching", 4), ("redness", 5)}
+    stop(served)
+
+
+def test_help_and_serve_help_load_no_web_framework() -> None:
+    probe = (
+        "import sys\n"
+        "from tracker.cli import cli\n"
+        "for args in (['--help'], ['serve', '--help']):\n"
+        "    try:\n"
+        "        cli(args, prog_name='tracker')\n"
+        "    except SystemExit as exit:\n"
+        "        assert exit.code == 0, exit.code\n"
+        "web = ('flask', 'waitress', 'jinja2', 'werkzeug')\n"
+        "heavy = sorted(m for m in web if m in sys.modules)\n"
+        "print(','.join(heavy) or 'none')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "serve     Open the tracker as a web page" in done.stdout
+    assert "--no-browser" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "none"
+
+
+def test_the_wheel_ships_templates_and_static_files() -> None:
+    import tracker.web
+
+    folder = Path(tracker.web.__file__).parent
+    assert (folder / "templates" / "today.html").is_file()
+    assert (folder / "static" / "style.css").is_file()
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert '"tracker.web" = ["templates/*.html", "static/*.css", "static/*.js"' in pyproject

@@ -1,0 +1,53 @@
+"""The daily check-in as one write: the day's values, its note and its care actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tracker.domain.care import CareRecord
+from tracker.domain.errors import TrackerError
+from tracker.domain.records import Reading, SessionRecord, clean_text
+from tracker.services.care import store_care
+from tracker.services.common import session_for_day
+from tracker.services.symptom_log import Logged, store_readings
+from tracker.storage import queries
+from tracker.storage.database import Database
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    session: SessionRecord
+    date: dt.date
+    logged: list[Logged]
+    care: list[CareRecord]
+
+
+def save_checkin(
+    db: Database,
+    readings: list[Reading],
+    care_actions: list[str],
+    *,
+    date: dt.date,
+    today: dt.date,
+    note: str | None = None,
+    session_id: int | None = None,
+) -> CheckinResult:
+    """Store a day's values and care actions, all or nothing.
+
+    The note goes with the values, as `tracker log --note` does; on a day with care
+    actions only, it goes with them instead of being lost.
+    """
+    if not readings and not care_actions:
+        raise TrackerError.malformed(
+            "Nothing to save: give a value for at least one symptom, or a care action."
+        )
+    note = clean_text(note)
+    with db.transaction() as session:
+        row = session_for_day(session, date=date, today=today, session_id=session_id)
+        logged = store_readings(session, row, readings, date=date, note=note)
+        care_note = None if readings else note
+        care = [
+            store_care(session, row, action, date=date, note=care_note) for action in care_actions
+        ]
+        return CheckinResult(queries.session_record(row), date, logged, care)

@@ -1,0 +1,117 @@
+"""The Flask application: settings, the database per profile, errors, template helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from tracker import __version__
+from tracker.domain.dates import relative_day
+from tracker.domain.flags import DISCLAIMER
+from tracker.domain.severity import band
+from tracker.domain.text import visible
+from tracker.storage.database import Database, Location
+from tracker.web import security
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    location: Location
+    profile: str
+    keys: security.Keys
+    today: Callable[[], dt.date] = dt.date.today
+
+
+class Databases:
+    """One Database per profile chosen, sharing nothing but the file or server."""
+
+    def __init__(self, location: Location, first_profile: str) -> None:
+        self.location = location
+        self.first_profile = first_profile
+        self._open: dict[str, Database] = {}
+        self._lock = threading.Lock()
+
+    def get(self, profile: str) -> Database:
+        with self._lock:
+            found = self._open.get(profile)
+            if found is None:
+                found = Database(self.location, profile)
+                _ = found.engine  # open (and upgrade) now, not halfway through a request
+                self._open[profile] = found
+            return found
+
+    def dispose(self) -> None:
+        with self._lock:
+            for database in self._open.values():
+                database.dispose()
+            self._open.clear()
+
+
+def settings() -> WebSettings:
+    found: WebSettings = current_app.extensions["tracker.settings"]
+    return found
+
+
+def databases() -> Databases:
+    found: Databases = current_app.extensions["tracker.databases"]
+    return found
+
+
+def profile_cookie() -> str:
+    return f"tracker-profile-{settings().keys.port}"
+
+
+def current_profile() -> str:
+    return request.cookies.get(profile_cookie()) or databases().first_profile
+
+
+def db() -> Database:
+    """The database of the profile this browser chose (default: the one `serve` was given)."""
+    return databases().get(current_profile())
+
+
+def today() -> dt.date:
+    return settings().today()
+
+
+def create_app(web: WebSettings) -> Flask:
+    app = Flask(__name__)
+    app.secret_key = secrets.token_bytes(32)  # flash messages; per start, like the key
+    app.config.update(
+        SESSION_COOKIE_NAME=f"tracker-flash-{web.keys.port}",
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+    app.extensions["tracker.settings"] = web
+    app.extensions["tracker.databases"] = Databases(web.location, web.profile)
+    app.jinja_env.filters["visible"] = visible
+    app.jinja_env.filters["band"] = band
+    app.jinja_env.globals.update(
+        DISCLAIMER=DISCLAIMER, relative_day=relative_day, version=__version__, today=today
+    )
+    security.install(app, web.keys)
+
+    from tracker.web import documents, pages, records, sessions
+
+    for module in (pages, records, sessions, documents):
+        module.register(app)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response | HTTPException:
+        if isinstance(exc, HTTPException):
+            return exc
+        # Only the kind of failure and where: an exception's text can hold what was typed.
+        log.error("Internal error %s in %s", type(exc).__name__, request.endpoint)
+        page = render_template("problem.html", status=500)
+        return Response(page, status=500)
+
+    return app

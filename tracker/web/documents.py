@@ -1,0 +1,94 @@
+"""Chart, report and exports: the drawing code's output, served instead of written."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+
+from tracker.domain.errors import TrackerError
+from tracker.services import documents, exports, sessions
+from tracker.services.views import all_views, session_view
+from tracker.web.app import current_profile, db, today
+from tracker.web.forms import Form
+from tracker.web.records import _session_id
+
+Page = str | tuple[str, int]
+EXPORTS = {
+    "csv": ("values.csv", "text/csv", "Values (CSV, for spreadsheets)"),
+    "care-csv": ("care.csv", "text/csv", "Care log (CSV)"),
+    "json": ("tracker-export.json", "application/json", "Everything (JSON, restores with import)"),
+    "fhir": ("fhir-bundle.json", "application/fhir+json", "For a clinic's systems (HL7 FHIR R4)"),
+}
+
+
+def _asked_session() -> int | None:
+    return Form(request.args).read("session", _session_id)
+
+
+def chart_page() -> Page:
+    found = sessions.list_sessions(db())
+    if not found:
+        return render_template("start.html", message="No sessions yet: nothing to chart."), 200
+    compare = request.args.get("compare") == "1"
+    try:
+        view = None if compare else session_view(db(), _asked_session(), today())
+    except TrackerError as exc:
+        return render_template("missing.html", message=exc.message), 404
+    return render_template("chart.html", found=found, view=view, compare=compare)
+
+
+def chart_svg() -> Response:
+    try:
+        if request.args.get("compare") == "1":
+            views = all_views(db(), today())
+            if not views:
+                raise TrackerError("No sessions yet: nothing to chart.")
+            image = documents.chart_bytes(views, "svg", compare=True)
+        else:
+            view = session_view(db(), _asked_session(), today())
+            image = documents.chart_bytes([view], "svg")
+    except TrackerError as exc:
+        return Response(exc.message, status=404, mimetype="text/plain")
+    return Response(image, mimetype="image/svg+xml")
+
+
+def downloads_page() -> Page:
+    found = sessions.list_sessions(db())
+    return render_template("downloads.html", found=found, exports=EXPORTS)
+
+
+def _attachment(body: bytes | str, name: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def report_pdf() -> Response | Page:
+    try:
+        view = session_view(db(), _asked_session(), today())
+        pdf = documents.report_bytes(view, today())
+    except TrackerError as exc:
+        found = sessions.list_sessions(db())
+        page = render_template("downloads.html", found=found, exports=EXPORTS, problem=exc.message)
+        return page, 400
+    name = f"recovery-report-session-{view.session.id}.pdf"
+    return _attachment(pdf, name, "application/pdf")
+
+
+def export(fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        return Response("Unknown export format.", status=404, mimetype="text/plain")
+    name, mimetype, _ = EXPORTS[fmt]
+    profile = current_profile()
+    # The profile's name goes into the file name, so several people's files stay apart.
+    stem = "" if profile == "default" else "".join(c for c in profile if c.isalnum())[:40]
+    return _attachment(
+        exports.export_text(db(), fmt), f"{stem}{'-' if stem else ''}{name}", mimetype
+    )
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/chart", "chart", chart_page)
+    app.add_url_rule("/chart.svg", "chart_svg", chart_svg)
+    app.add_url_rule("/report", "downloads", downloads_page)
+    app.add_url_rule("/report.pdf", "report_pdf", report_pdf)
+    app.add_url_rule("/export/<fmt>", "export", export)

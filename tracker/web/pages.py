@@ -1,0 +1,133 @@
+"""Today (the daily check-in) and Status: the two pages a patient opens every day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.domain.care import CARE_ACTIONS, care_key
+from tracker.domain.catalog import SYMPTOMS, SYMPTOMS_BY_KEY, symptom_key
+from tracker.domain.errors import MALFORMED, TrackerError
+from tracker.domain.records import Reading
+from tracker.domain.severity import BANDS, band, parse_severity
+from tracker.services import recovery
+from tracker.services.checkin import save_checkin
+from tracker.web.app import db, today
+from tracker.web.forms import Form, empty
+
+# One tap each on the check-in; "other" needs words, which the care log's own form takes.
+ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
+VALUE = "value-"
+
+
+def _no_session(exc: TrackerError) -> str:
+    # The service's words end with the command to type; the page offers a form instead.
+    return exc.message.split(" Add one first")[0]
+
+
+def _render_today(form: Form, date: dt.date, status: int = 200) -> str | tuple[str, int]:
+    try:
+        plan = recovery.checkin_plan(db(), date, today())
+    except TrackerError as exc:
+        if date == today():
+            return render_template("start.html", message=_no_session(exc)), status
+        form.errors.setdefault("date", exc.message)
+        return _render_today(form, today(), 400)
+    asked = [symptom for symptom, _ in plan.questions]
+    chosen: dict[str, str] = {}
+    for symptom, last in plan.questions:
+        default = plan.today.get(symptom, last.severity if last else None)
+        chosen[symptom] = form.data.get(VALUE + symptom, "" if default is None else str(default))
+    page = render_template(
+        "today.html",
+        plan=plan,
+        form=form,
+        chosen=chosen,
+        date=date,
+        others=[s for s in SYMPTOMS if s.key not in asked],
+        names={s.key: s.name for s in SYMPTOMS},
+        care_actions=ONE_TAP_CARE,
+        care_chosen=set(form.data.getlist("care")),
+        bands=BANDS,
+    )
+    return page, status
+
+
+def today_page() -> str | tuple[str, int]:
+    form = Form(request.args) if "date" in request.args else empty()
+    date = form.date("date", today()) or today()
+    return _render_today(form, date)
+
+
+def _severity_of(symptom: str) -> Callable[[str], int]:
+    return lambda text: parse_severity(text, symptom=symptom)
+
+
+def _readings(form: Form) -> list[Reading]:
+    readings: list[Reading] = []
+    for symptom in SYMPTOMS:
+        value = form.read(VALUE + symptom.key, _severity_of(symptom.key))
+        if value is not None:
+            readings.append(Reading(symptom.key, value))
+    extra = form.read("extra", symptom_key)
+    if extra is not None:
+        value = form.read("extra-value", _severity_of(extra), required=True)
+        if any(r.symptom == extra for r in readings):
+            form.errors["extra"] = f"{extra} is already in this check-in."
+        elif value is not None:
+            readings.append(Reading(extra, value))
+    return readings
+
+
+def checkin() -> Response | str | tuple[str, int]:
+    form = Form(request.form)
+    day = today()
+    date = form.date("date", day, required=True)
+    readings = _readings(form)
+    actions: list[str] = []
+    for word in form.data.getlist("care"):
+        try:
+            actions.append(care_key(word))
+        except TrackerError as exc:
+            form.fail("care", exc)
+    note = form.text("note")
+    if form.ok and date is not None:
+        try:
+            result = save_checkin(db(), readings, actions, date=date, today=day, note=note)
+        except TrackerError as exc:
+            # A malformed check-in is the whole form's; a refusal is about its day.
+            form.fail("form" if exc.exit_code == MALFORMED else "date", exc)
+        else:
+            saved = ", ".join(
+                f"{item.entry.symptom} {item.entry.severity} ({band(item.entry.severity)})"
+                for item in result.logged
+            )
+            care = ", ".join(c.action for c in result.care)
+            parts = [p for p in (saved, care and f"care: {care}") if p]
+            flash(f"Saved for {result.date}: {'; '.join(parts)}.")
+            return redirect(url_for("status"), code=303)
+    return _render_today(form, date if date is not None and date <= day else day, 400)
+
+
+def status_page() -> str | tuple[str, int]:
+    try:
+        report = recovery.status(db(), today())
+    except TrackerError as exc:
+        return render_template("start.html", message=_no_session(exc)), 200
+    urgent = [flag for flag in report.flags if flag.level == "urgent"]
+    return render_template(
+        "status.html",
+        report=report,
+        urgent=urgent,
+        others=[flag for flag in report.flags if flag.level != "urgent"],
+        names={key: s.name for key, s in SYMPTOMS_BY_KEY.items()},
+    )
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/", "today", today_page)
+    app.add_url_rule("/checkin", "checkin", checkin, methods=["POST"])
+    app.add_url_rule("/status", "status", status_page)

@@ -1,0 +1,88 @@
+"""History: every value of a session, with editing (log again) and removal."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.domain.catalog import SYMPTOMS_BY_KEY, symptom_key
+from tracker.domain.errors import TrackerError
+from tracker.domain.records import Reading
+from tracker.domain.severity import band, parse_severity
+from tracker.services import care, sessions, symptom_log
+from tracker.web.app import db, today
+from tracker.web.forms import Form
+
+Page = str | tuple[str, int]
+
+
+def _session_id(text: str) -> int:
+    if not text.isdigit():
+        raise TrackerError.malformed(f"A session is given by its number, not {text!r}.")
+    return int(text)
+
+
+def history_page() -> Page:
+    return _history(Form(request.args).read("session", _session_id))
+
+
+def _history(
+    asked: int | None, problem: tuple[str, str, str] | None = None, status: int = 200
+) -> Page:
+    """The page for a session (default the latest); ``problem`` is (date, symptom, message)."""
+    found = sessions.list_sessions(db())
+    if not found:
+        message = "No sessions yet, so nothing is logged."
+        return render_template("start.html", message=message), 200
+    chosen = asked if asked is not None else found[-1][0].id
+    try:
+        groups = symptom_log.history(db(), session_id=chosen)
+        care_log = care.list_care(db(), chosen)
+    except TrackerError as exc:
+        return render_template("missing.html", message=exc.message), 404
+    record = next(r for r, _ in found if r.id == chosen)
+    entries = groups[0][1] if groups else []
+    page = render_template(
+        "history.html",
+        found=found,
+        record=record,
+        entries=entries,
+        care_log=care_log,
+        names={key: s.name for key, s in SYMPTOMS_BY_KEY.items()},
+        problem=problem,
+    )
+    return page, status
+
+
+def change_value() -> Response | Page:
+    """Editing a value is logging it again: the log replaces that day's value."""
+    form = Form(request.form)
+    session_id = form.read("session", _session_id, required=True)
+    date = form.date("date", today(), required=True)
+    symptom = form.read("symptom", symptom_key, required=True)
+    severity = form.read(
+        "severity", lambda text: parse_severity(text, symptom=symptom or ""), required=True
+    )
+    if form.ok and session_id and date and symptom and severity is not None:
+        try:
+            result = symptom_log.log_symptoms(
+                db(), [Reading(symptom, severity)], date=date, today=today(), session_id=session_id
+            )
+        except TrackerError as exc:
+            form.fail("severity", exc)
+        else:
+            item = result.logged[0]
+            was = f" (was {item.replaced}/10)" if item.replaced is not None else ""
+            flash(f"{symptom} on {date} is now {severity}/10 {band(severity)}{was}.")
+            return redirect(url_for("history", session=session_id), code=303)
+    problem = (
+        form.data.get("date", ""),
+        form.data.get("symptom", ""),
+        " ".join(form.errors.values()),
+    )
+    return _history(session_id, problem, 400)
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/history", "history", history_page)
+    app.add_url_rule("/history/value", "change_value", change_value, methods=["POST"])

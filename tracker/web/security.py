@@ -1,0 +1,130 @@
+"""Keeping a local server private, the way Jupyter does.
+
+Only this computer's browser, holding the key printed at start, may read or write:
+a random token in the URL is exchanged for an HttpOnly, SameSite=Strict cookie; the
+Host header must name the address served (a DNS-rebinding page names its own host);
+every form that writes carries a CSRF token; a strict Content-Security-Policy lets
+the page run only its own script and style; request bodies are kept small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
+
+MAX_BODY_BYTES = 64 * 1024  # a check-in form is a few hundred bytes
+TOKEN_PARAMETER = "token"
+CSRF_FIELD = "csrf"
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    )
+)
+# The chart is an SVG drawn by matplotlib, shown through <img>: its own inline styles
+# are its only content, and it can run nothing.
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Secrets of one server start; none survives a restart."""
+
+    port: int
+    hosts: frozenset[str]
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+
+    @property
+    def cookie_name(self) -> str:
+        # Cookies are shared across ports of one host: each server has its own name.
+        return f"tracker-key-{self.port}"
+
+    @property
+    def cookie_value(self) -> str:
+        return self._derive(b"cookie")
+
+    @property
+    def csrf_token(self) -> str:
+        return self._derive(b"csrf")
+
+    def _derive(self, purpose: bytes) -> str:
+        return hmac.new(self.secret, purpose + self.token.encode(), hashlib.sha256).hexdigest()
+
+
+def allowed_hosts(host: str, port: int) -> frozenset[str]:
+    """The Host header values a browser sends for the address served."""
+    names = {host}
+    if host in ("127.0.0.1", "localhost", "::1"):
+        names |= {"127.0.0.1", "localhost", "::1"}
+    return frozenset(f"[{name}]:{port}" if ":" in name else f"{name}:{port}" for name in names)
+
+
+def _refuse(reason: str) -> Response:
+    response = Response(render_template("refused.html", reason=reason), status=403)
+    return response
+
+
+def _same(given: str | None, expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def install(app: Flask, keys: Keys) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
+    @app.before_request
+    def guard() -> BaseResponse | None:
+        if request.host.lower() not in keys.hosts:
+            return _refuse("host")
+        given = request.args.get(TOKEN_PARAMETER)
+        if given is not None:
+            if not _same(given, keys.token):
+                return _refuse("token")
+            # Take the key out of the address bar and history; the cookie holds it now.
+            response = redirect(request.path, code=303)
+            response.set_cookie(
+                keys.cookie_name,
+                keys.cookie_value,
+                httponly=True,
+                samesite="Strict",
+                path="/",
+            )
+            return response
+        if not _same(request.cookies.get(keys.cookie_name), keys.cookie_value):
+            return _refuse("cookie")
+        if request.method not in ("GET", "HEAD"):
+            if (request.content_length or 0) > MAX_BODY_BYTES:
+                return Response("Request too large.", status=413, mimetype="text/plain")
+            origin = request.headers.get("Origin")
+            if origin is not None and urlsplit(origin).netloc.lower() not in keys.hosts:
+                return _refuse("origin")
+            if not _same(request.form.get(CSRF_FIELD), keys.csrf_token):
+                return _refuse("csrf")
+        return None
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        policy = SVG_POLICY if response.mimetype == "image/svg+xml" else CONTENT_SECURITY_POLICY
+        response.headers["Content-Security-Policy"] = policy
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        # Health data: never kept in a shared cache or the browser's disk cache.
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    # Globals, not a context processor: imported form macros see globals only.
+    app.jinja_env.globals.update(csrf_field=CSRF_FIELD, csrf_token=keys.csrf_token)

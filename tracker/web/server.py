@@ -1,0 +1,103 @@
+"""Serving the web face with waitress until Ctrl-C, on loopback unless told otherwise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import threading
+import webbrowser
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from tracker.domain.errors import TrackerError
+from tracker.storage.database import Location
+from tracker.web.app import WebSettings, create_app
+from tracker.web.security import MAX_BODY_BYTES, TOKEN_PARAMETER, Keys, allowed_hosts
+
+DEFAULT_PORT = 8765
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+THREADS = 8  # a page waits on the database, not the CPU: a few threads keep pages flowing
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class _Deferred:
+    """The server binds first (to learn a free port); the app, which needs the port, after."""
+
+    app: WSGIApp | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        assert self.app is not None
+        return self.app(environ, start_response)
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def serve(
+    location: Location,
+    profile: str,
+    *,
+    host: str,
+    port: int | None,
+    open_browser: bool,
+    today: Callable[[], dt.date],
+    say: Callable[[str], None],
+) -> None:
+    from waitress.server import create_server
+
+    deferred = _Deferred()
+
+    def bind(number: int) -> Any:
+        return create_server(
+            deferred,
+            host=host,
+            port=number,
+            threads=THREADS,
+            max_request_body_size=MAX_BODY_BYTES,
+            ident="tracker",
+            expose_tracebacks=False,
+        )
+
+    try:
+        try:
+            server = bind(DEFAULT_PORT if port is None else port)
+        except OSError as exc:
+            if port is not None or exc.errno != errno.EADDRINUSE:
+                raise
+            server = bind(0)  # the usual port is taken (another tracker?): any free one
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise TrackerError(
+                f"Port {port} is already in use; choose another with --port N "
+                "(--port 0 takes any free port)."
+            ) from None
+        raise TrackerError(f"Cannot serve on {host}: {exc.strerror or exc}.") from None
+    databases = None
+    try:
+        bound = server.effective_port
+        keys = Keys(port=bound, hosts=allowed_hosts(host, bound))
+        app = create_app(WebSettings(location, profile, keys, today))
+        databases = app.extensions["tracker.databases"]
+        databases.get(profile)  # open the database (and refuse a bad one) before anyone comes
+        deferred.app = app
+        url = f"http://{url_host(host)}:{bound}/?{TOKEN_PARAMETER}={keys.token}"
+        if host not in LOOPBACK:
+            say(
+                f"Warning: serving on {host}, so other computers on the network can reach "
+                "this page; only someone with the address below (its key) gets in. Use the "
+                "default (127.0.0.1) unless you need this."
+            )
+        say(f"The tracker is at {url}")
+        say("Open that address (with its key) in your browser. Ctrl-C stops the tracker.")
+        if open_browser:
+            threading.Timer(0.3, webbrowser.open, args=(url,)).start()
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        if databases is not None:
+            databases.dispose()
+    say("Stopped.")

@@ -1,0 +1,146 @@
+"""Sessions and profiles: add and edit sessions, choose whose data the page shows."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key
+from tracker.domain.errors import TrackerError
+from tracker.domain.records import SKIN_TYPES
+from tracker.services import profiles, sessions
+from tracker.web.app import current_profile, databases, db, profile_cookie, today
+from tracker.web.forms import Form, empty
+
+Page = str | tuple[str, int]
+
+
+def _session_fields(form: Form) -> sessions.SessionFields:
+    day = today()
+    return sessions.SessionFields(
+        date=form.date("date", day, required=True),
+        kind=form.read("kind", kind_key, required=True),
+        # An empty box clears the field, as `--area ""` does.
+        area=form.data.get("area", ""),
+        clinic=form.data.get("clinic", ""),
+        notes=form.data.get("notes", ""),
+        follow_up=form.date("follow_up", day),
+    )
+
+
+def _field_of(exc: TrackerError) -> str:
+    # The session rules refuse either a follow-up before the session or a date moved
+    # past logged days; say so next to the field the message is about.
+    return "follow_up" if "follow-up" in exc.message else "date"
+
+
+def _list_page(form: Form, profile_form: Form, status: int = 200) -> Page:
+    found = sessions.list_sessions(db())
+    people = profiles.list_profiles(db())
+    page = render_template(
+        "sessions.html",
+        found=found,
+        people=people,
+        chosen=current_profile(),
+        form=form,
+        profile_form=profile_form,
+        kinds=TREATMENT_KINDS,
+        default_kind=DEFAULT_KIND,
+        skin_types=SKIN_TYPES,
+    )
+    return page, status
+
+
+def list_page() -> Page:
+    return _list_page(empty(), empty())
+
+
+def add() -> Response | Page:
+    form = Form(request.form)
+    fields = _session_fields(form)
+    if form.ok:
+        try:
+            record = sessions.add_session(db(), fields)
+        except TrackerError as exc:
+            form.fail(_field_of(exc), exc)
+        else:
+            flash(f"Added session {record.id} ({record.kind} on {record.date}).")
+            return redirect(url_for("today"), code=303)
+    return _list_page(form, empty(), 400)
+
+
+def edit_page(session_id: int) -> Page:
+    try:
+        record, _ = sessions.show_session(db(), session_id)
+    except TrackerError as exc:
+        return render_template("missing.html", message=exc.message), 404
+    data = {
+        "date": str(record.date),
+        "kind": record.kind,
+        "area": record.area or "",
+        "clinic": record.clinic or "",
+        "notes": record.notes or "",
+        "follow_up": str(record.follow_up or ""),
+    }
+    form = Form(MultiDict(data))
+    return render_template("session_edit.html", record=record, form=form, kinds=TREATMENT_KINDS)
+
+
+def edit(session_id: int) -> Response | Page:
+    form = Form(request.form)
+    fields = _session_fields(form)
+    try:
+        record, _ = sessions.show_session(db(), session_id)
+    except TrackerError as exc:
+        return render_template("missing.html", message=exc.message), 404
+    if form.ok:
+        try:
+            record = sessions.edit_session(db(), session_id, fields)
+        except TrackerError as exc:
+            form.fail(_field_of(exc), exc)
+        else:
+            flash(f"Updated session {record.id} ({record.kind} on {record.date}).")
+            return redirect(url_for("sessions"), code=303)
+    page = render_template("session_edit.html", record=record, form=form, kinds=TREATMENT_KINDS)
+    return page, 400
+
+
+def choose_profile() -> Response | Page:
+    form = Form(request.form)
+    name = form.text("profile")
+    known = {record.name for record, _ in profiles.list_profiles(db())}
+    if name not in known:
+        form.errors["profile"] = f"There is no profile named {name!r}."
+        return _list_page(empty(), form, 400)
+    response = redirect(url_for("today"), code=303)
+    response.set_cookie(profile_cookie(), name, httponly=True, samesite="Strict", path="/")
+    flash(f"Showing {name}'s data.")
+    return response
+
+
+def add_profile() -> Response | Page:
+    form = Form(request.form)
+    name = form.data.get("name", "")
+    try:
+        record = profiles.add_profile(
+            db(),
+            name,
+            form.text("skin_type"),
+            sensitive_skin=form.data.get("sensitive_skin") == "yes",
+        )
+    except TrackerError as exc:
+        form.fail("name" if "name" in exc.message else "skin_type", exc)
+        return _list_page(empty(), form, 400)
+    databases().get(record.name)
+    flash(f"Added profile {record.name!r} ({record.describe_skin()}). Choose it below to use it.")
+    return redirect(url_for("sessions"), code=303)
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/sessions", "sessions", list_page)
+    app.add_url_rule("/sessions", "add_session", add, methods=["POST"])
+    app.add_url_rule("/sessions/<int:session_id>", "edit_session", edit_page)
+    app.add_url_rule("/sessions/<int:session_id>", "save_session", edit, methods=["POST"])
+    app.add_url_rule("/profile", "choose_profile", choose_profile, methods=["POST"])
+    app.add_url_rule("/profiles", "add_profile", add_profile, methods=["POST"])
