@@ -233,3 +233,19 @@ def test_the_wheel_ships_templates_and_static_files() -> None:
     assert (folder / "static" / "style.css").is_file()
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
     assert '"tracker.web" = ["templates/*.html", "static/*.css", "static/*.js"' in pyproject
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "70000"], "70000 is not in the range 0<=x<=65535"),
+        (["--port", "eighty"], "'eighty' is not a valid integer"),
+        (["--bogus"], "No such option '--bogus'"),
+    ],
+)
+def test_malformed_serve_arguments_are_refused_before_serving(
+    run: Run, args: list[str], message: str
+) -> None:
+    result = run("serve", "--no-browser", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -8,7 +8,7 @@ from tracker.domain.errors import TrackerError
 from tracker.services import documents, exports, sessions
 from tracker.services.views import all_views, session_view
 from tracker.web.app import current_profile, db, today
-from tracker.web.forms import Form
+from tracker.web.forms import Form, page_words
 from tracker.web.records import _session_id
 
 Page = str | tuple[str, int]
@@ -32,7 +32,7 @@ def chart_page() -> Page:
     try:
         view = None if compare else session_view(db(), _asked_session(), today())
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), 404
+        return render_template("missing.html", message=page_words(exc)), 404
     return render_template("chart.html", found=found, view=view, compare=compare)
 
 
@@ -47,7 +47,7 @@ def chart_svg() -> Response:
             view = session_view(db(), _asked_session(), today())
             image = documents.chart_bytes([view], "svg")
     except TrackerError as exc:
-        return Response(exc.message, status=404, mimetype="text/plain")
+        return Response(page_words(exc), status=404, mimetype="text/plain")
     return Response(image, mimetype="image/svg+xml")
 
 
@@ -68,7 +68,7 @@ def report_pdf() -> Response | Page:
         pdf = documents.report_bytes(view, today())
     except TrackerError as exc:
         found = sessions.list_sessions(db())
-        page = render_template("downloads.html", found=found, exports=EXPORTS, problem=exc.message)
+        page = render_template("downloads.html", found=found, exports=EXPORTS, problem=page_words(exc))
         return page, 400
     name = f"recovery-report-session-{view.session.id}.pdf"
     return _attachment(pdf, name, "application/pdf")

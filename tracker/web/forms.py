@@ -14,6 +14,20 @@ from tracker.domain.errors import TrackerError
 T = TypeVar("T")
 
 
+def page_words(exc: TrackerError) -> str:
+    """The rule's own message, without the sentence telling what to type in a terminal.
+
+    "There is no session 9. Run `tracker session list` to see yours." reads, on a page
+    that has a Sessions link, as "There is no session 9."
+    """
+    sentences = exc.message.split(". ")
+    kept = [sentence for sentence in sentences if "tracker " not in sentence]
+    if not kept or len(kept) == len(sentences):
+        return exc.message
+    text = ". ".join(kept)
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 class Form:
     """A submitted form: its raw values (to show back) and the problems found, by field."""
 
@@ -34,14 +48,14 @@ class Form:
         try:
             return parse(raw)
         except TrackerError as exc:
-            self.errors[name] = exc.message
+            self.errors[name] = page_words(exc)
             return None
 
     def date(self, name: str, today: dt.date, *, required: bool = False) -> dt.date | None:
         return self.read(name, lambda text: parse_date(text, today), required=required)
 
     def fail(self, name: str, exc: TrackerError) -> None:
-        self.errors[name] = exc.message
+        self.errors[name] = page_words(exc)
 
     @property
     def ok(self) -> bool:

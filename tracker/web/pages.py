@@ -16,16 +16,11 @@ from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.services import recovery
 from tracker.services.checkin import save_checkin
 from tracker.web.app import db, today
-from tracker.web.forms import Form, empty
+from tracker.web.forms import Form, empty, page_words
 
 # One tap each on the check-in; "other" needs words, which the care log's own form takes.
 ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
 VALUE = "value-"
-
-
-def _no_session(exc: TrackerError) -> str:
-    # The service's words end with the command to type; the page offers a form instead.
-    return exc.message.split(" Add one first")[0]
 
 
 def _render_today(form: Form, date: dt.date, status: int = 200) -> str | tuple[str, int]:
@@ -33,8 +28,8 @@ def _render_today(form: Form, date: dt.date, status: int = 200) -> str | tuple[s
         plan = recovery.checkin_plan(db(), date, today())
     except TrackerError as exc:
         if date == today():
-            return render_template("start.html", message=_no_session(exc)), status
-        form.errors.setdefault("date", exc.message)
+            return render_template("start.html", message=page_words(exc)), status
+        form.errors.setdefault("date", page_words(exc))
         return _render_today(form, today(), 400)
     asked = [symptom for symptom, _ in plan.questions]
     chosen: dict[str, str] = {}
@@ -116,7 +111,7 @@ def status_page() -> str | tuple[str, int]:
     try:
         report = recovery.status(db(), today())
     except TrackerError as exc:
-        return render_template("start.html", message=_no_session(exc)), 200
+        return render_template("start.html", message=page_words(exc)), 200
     urgent = [flag for flag in report.flags if flag.level == "urgent"]
     return render_template(
         "status.html",

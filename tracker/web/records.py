@@ -11,7 +11,7 @@ from tracker.domain.records import Reading
 from tracker.domain.severity import band, parse_severity
 from tracker.services import care, sessions, symptom_log
 from tracker.web.app import db, today
-from tracker.web.forms import Form
+from tracker.web.forms import Form, page_words
 
 Page = str | tuple[str, int]
 
@@ -39,7 +39,7 @@ def _history(
         groups = symptom_log.history(db(), session_id=chosen)
         care_log = care.list_care(db(), chosen)
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), 404
+        return render_template("missing.html", message=page_words(exc)), 404
     record = next(r for r, _ in found if r.id == chosen)
     entries = groups[0][1] if groups else []
     page = render_template(

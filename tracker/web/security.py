@@ -120,7 +120,8 @@ def install(app: Flask, keys: Keys) -> None:
         response.headers["Content-Security-Policy"] = policy
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # same-origin, not no-referrer: with no-referrer the browser sends "Origin: null".
+        response.headers["Referrer-Policy"] = "same-origin"
         # Health data: never kept in a shared cache or the browser's disk cache.
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"

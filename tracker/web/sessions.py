@@ -11,7 +11,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPES
 from tracker.services import profiles, sessions
 from tracker.web.app import current_profile, databases, db, profile_cookie, today
-from tracker.web.forms import Form, empty
+from tracker.web.forms import Form, empty, page_words
 
 Page = str | tuple[str, int]
 
@@ -74,7 +74,7 @@ def edit_page(session_id: int) -> Page:
     try:
         record, _ = sessions.show_session(db(), session_id)
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), 404
+        return render_template("missing.html", message=page_words(exc)), 404
     data = {
         "date": str(record.date),
         "kind": record.kind,
@@ -93,7 +93,7 @@ def edit(session_id: int) -> Response | Page:
     try:
         record, _ = sessions.show_session(db(), session_id)
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), 404
+        return render_template("missing.html", message=page_words(exc)), 404
     if form.ok:
         try:
             record = sessions.edit_session(db(), session_id, fields)

@@ -1,0 +1,254 @@
+"""The patient's fortnight in a real browser: Debian's chromium driven by Selenium.
+
+Phone (390 px wide) and desktop sizes; screenshots of each step land in
+TRACKER_SCREENSHOTS (default: the test's tmp folder); axe-core, fetched from the npm
+registry by .ci/run, must find no serious or critical accessibility problem on any page.
+Without Chromium these tests are skipped with the reason; with TRACKER_REQUIRE_BROWSER=1
+(as .ci/run sets) a missing browser or axe-core fails them instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import POSTGRES_URL, TODAY
+from test_web_serve import Served, start, stop
+
+CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("TRACKER_CHROMEDRIVER", "/usr/bin/chromedriver")
+CHECKOUT = Path(__file__).resolve().parents[1]
+AXE = Path(os.environ.get("TRACKER_AXE_JS", CHECKOUT / ".cache" / "axe" / "package" / "axe.min.js"))
+REQUIRED = os.environ.get("TRACKER_REQUIRE_BROWSER") == "1"
+SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+def _missing() -> str | None:
+    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+        if not (Path(path).is_file() or shutil.which(path)):
+            return f"{path} not found: `apt-get install chromium chromium-driver` to run them"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed: pip install '.[test]'"
+    return None
+
+
+_reason = _missing()
+if _reason is not None:
+    if REQUIRED:
+        raise RuntimeError(f"Browser tests required (TRACKER_REQUIRE_BROWSER=1): {_reason}")
+    pytest.skip(f"browser tests skipped: {_reason}", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    POSTGRES_URL is not None, reason="the browser story runs once, in the SQLite run"
+)
+
+
+class Page:
+    """The browser, the server, and the habits of a careful tester."""
+
+    def __init__(self, driver: WebDriver, served: Served, shots: Path, size: str) -> None:
+        self.driver = driver
+        self.served = served
+        self.shots = shots
+        self.size = size
+        self.base = served.url.split("/?")[0]
+        self.step = 0
+
+    def open(self, path: str) -> None:
+        self.driver.get(self.base + path)
+
+    def find(self, css: str) -> Any:
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def text(self) -> str:
+        return str(self.find("main").text)
+
+    def click(self, css: str) -> None:
+        element = self.find(css)
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
+    def submit(self, css: str) -> None:
+        old = self.find("html")
+        self.click(css)
+        WebDriverWait(self.driver, 30).until(lambda _: old.id != self.find("html").id)
+
+    def set_date(self, css: str, value: str) -> None:
+        # Typing into a date input depends on the browser's locale; set it as a picker would.
+        self.driver.execute_script("arguments[0].value = arguments[1]", self.find(css), value)
+
+    def choose(self, symptom: str, value: int) -> None:
+        self.click(f"label:has(> input[name='value-{symptom}'][value='{value}'])")
+
+    def shot(self, name: str) -> Path:
+        self.step += 1
+        path = self.shots / f"{self.size}-{self.step:02d}-{name}.png"
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        width = SIZES[self.size][0]
+        self.driver.set_window_size(width, min(int(height) + 140, 4000))
+        self.driver.save_screenshot(str(path))
+        self.driver.set_window_size(*SIZES[self.size])
+        return path
+
+    def axe(self) -> list[str]:
+        self.driver.execute_script(AXE.read_text(encoding="utf-8"))
+        result = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => done(r.violations.map(v => [v.impact, v.id, v.help,"
+            " v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')])))"
+            ".catch(e => done([['critical', 'axe-error', String(e), '']]));"
+        )
+        return [
+            f"{impact} {rule}: {help_} ({where})"
+            for impact, rule, help_, where in result
+            if impact in ("serious", "critical")
+        ]
+
+
+@pytest.fixture(params=list(SIZES))
+def page(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterator[Page]:
+    size = request.param
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    shots = Path(os.environ.get("TRACKER_SCREENSHOTS", tmp_path / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=en-GB",
+                     f"--window-size={SIZES[size][0]},{SIZES[size][1]}"):
+        options.add_argument(argument)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(*SIZES[size])
+    served = start(db_url)
+    try:
+        driver.get(served.url)
+        yield Page(driver, served, shots, size)
+    finally:
+        driver.quit()
+        if served.process.poll() is None:
+            stop(served)
+
+
+def _downloaded(folder: Path, suffix: str) -> Path:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = [p for p in folder.glob(f"*{suffix}") if not p.name.endswith(".crdownload")]
+        if done:
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} downloaded into {folder}")
+
+
+def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path) -> None:
+    if not AXE.is_file():
+        message = f"axe-core not found at {AXE}: .ci/run fetches it with `npm pack axe-core`"
+        if REQUIRED:
+            raise AssertionError(message)
+        pytest.skip(message)
+    problems: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        page.shot(name)
+        found = page.axe()
+        if found:
+            problems[name] = found
+
+    # No session yet: the page says so and offers to add one.
+    assert "Start with your treatment session" in page.text()
+    check("start")
+    page.click("a.button.primary")
+    page.set_date("#date", "2026-11-12")
+    page.find("#area").send_keys("face")
+    page.set_date("#follow_up", "2026-11-26")
+    check("add-session")
+    page.submit("form[action='/sessions'] button[type='submit']")
+    assert "Added session 1 (laser-rejuvenation on 2026-11-12)." in page.text()
+
+    # Check in on several days, each chosen with the day picker.
+    days = {
+        "2026-11-13": {"itching": 4, "swelling": 6, "redness": 6, "rash": 5},
+        "2026-11-16": {"itching": 2, "swelling": 1, "redness": 5, "rash": 2},
+        "2026-11-20": {"itching": 9, "swelling": 0, "redness": 4, "rash": 0},  # 9: a typo for 0
+    }
+    for index, (day, values) in enumerate(days.items()):
+        page.open("/")
+        page.set_date("#date", day)
+        page.submit("form.day-picker button")
+        assert f"{day} is day" in page.text()
+        for symptom, value in values.items():
+            page.choose(symptom, value)
+        if index == 0:
+            page.click("label:has(> input[name='care'][value='ice-pack'])")
+            page.find("#note").send_keys("Face felt hot; ice pack twice.")
+            check("checkin")
+        page.submit("form.checkin button[type='submit']")
+        assert f"Saved for {day}:" in page.text()
+    check("status-after-checkins")
+
+    # Today: redness lingers past its course, and blisters appear: urgent advice at once.
+    page.open("/")
+    page.choose("itching", 0)
+    page.choose("redness", 4)
+    page.find("#extra option[value='blistering']").click()
+    page.find("#extra-value option[value='3']").click()
+    page.submit("form.checkin button[type='submit']")
+    status = page.text()
+    assert "Contact your clinic now" in status
+    assert "Blisters logged on day 12 (3/10)." in status
+    assert "Contact your skin specialist or clinic now." in status
+    assert "Redness was still 4/10 on day 12, past its expected course" in status
+    assert "information, not a diagnosis" in status
+    check("status-urgent")
+
+    # A day the tracker cannot take comes back on the same form, next to its field.
+    page.open("/")
+    page.set_date("#date", "2026-11-11")
+    page.submit("form.day-picker button")
+    assert page.find("#date-error").text == "There is no treatment session on or before 2026-11-11."
+    check("day-refused")
+
+    # Fix the typo'd itching of 2026-11-20 in the history.
+    page.open("/history")
+    select = "#v-2026-11-20-itching-value"
+    page.find(f"{select} option[value='0']").click()
+    page.submit(f"#v-2026-11-20-itching form.edit-value button")
+    assert "itching on 2026-11-20 is now 0/10 none (was 9/10)." in page.text()
+    check("history-fixed")
+
+    # The chart: the drawing code's SVG, loaded under the page's own policy.
+    page.open("/chart")
+    WebDriverWait(page.driver, 60).until(
+        lambda d: d.execute_script(
+            "const i = document.querySelector('.chart img'); return i.complete && i.naturalWidth"
+        )
+    )
+    check("chart")
+
+    # The report for the follow-up, downloaded.
+    page.open("/report")
+    check("report")
+    page.click("form[action='/report.pdf'] button")
+    pdf = _downloaded(tmp_path / "downloads", ".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    page.open("/sessions")
+    check("sessions")
+    assert not problems, problems
