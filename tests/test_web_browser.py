@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POSTGRES_URL, TODAY
+from conftest import POSTGRES_URL
 from test_web_serve import Served, start, stop
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
@@ -29,7 +29,7 @@ SIZES = {"phone": (390, 844), "desktop": (1280, 900)}
 
 
 def _missing() -> str | None:
-    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+    for path in (CHROMIUM, CHROMEDRIVER):
         if not (Path(path).is_file() or shutil.which(path)):
             return f"{path} not found: `apt-get install chromium chromium-driver` to run them"
     try:
@@ -128,12 +128,19 @@ def page(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterato
     shots.mkdir(parents=True, exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--hide-scrollbars", "--lang=en-GB",
-                     f"--window-size={SIZES[size][0]},{SIZES[size][1]}"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        "--lang=en-GB",
+        f"--window-size={SIZES[size][0]},{SIZES[size][1]}",
+    ):
         options.add_argument(argument)
     options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
     )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_window_size(*SIZES[size])
@@ -192,7 +199,7 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path) -> None:
         page.open("/")
         page.set_date("#date", day)
         page.submit("form.day-picker button")
-        assert f"{day} is day" in page.text()
+        assert f"Check-in for {day}" in page.text()
         for symptom, value in values.items():
             page.choose(symptom, value)
         if index == 0:
@@ -222,14 +229,17 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path) -> None:
     page.open("/")
     page.set_date("#date", "2026-11-11")
     page.submit("form.day-picker button")
-    assert page.find("#date-error").text == "There is no treatment session on or before 2026-11-11."
+    assert page.find("#date-error").text == (
+        "2026-11-11 is before your first session (session 1 on 2026-11-12); "
+        "choose a day on or after it."
+    )
     check("day-refused")
 
     # Fix the typo'd itching of 2026-11-20 in the history.
     page.open("/history")
     select = "#v-2026-11-20-itching-value"
     page.find(f"{select} option[value='0']").click()
-    page.submit(f"#v-2026-11-20-itching form.edit-value button")
+    page.submit("#v-2026-11-20-itching form.edit-value button")
     assert "itching on 2026-11-20 is now 0/10 none (was 9/10)." in page.text()
     check("history-fixed")
 

@@ -96,7 +96,11 @@ def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(
     ("form", "field", "message"),
     [
         ({"date": "2026-11-25", "value-itching": "3"}, "date", "2026-11-25 is in the future"),
-        ({"date": "2026-11-01", "value-itching": "3"}, "date", "There is no treatment session"),
+        (
+            {"date": "2026-11-01", "value-itching": "3"},
+            "date",
+            "2026-11-01 is before your first session",
+        ),
         ({"date": "soon", "value-itching": "3"}, "date", "Cannot read the date 'soon'"),
         ({"date": "today", "value-itching": "11"}, "value-itching", "from 0 (none) to 10"),
         ({"date": "today", "extra": "hair"}, "extra", "Unknown symptom 'hair'"),

@@ -31,6 +31,7 @@ DODGE = 0.06
 NARROW = 9.0  # inches: below this the legend goes inside the plot
 COURSE_MARGIN_DAYS = 14
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+DEFAULT_WIDTH = 11.0  # inches
 
 
 def style(index: int) -> dict[str, Any]:
@@ -95,7 +96,7 @@ def _day_marker(
 def session_figure(
     view: SessionView,
     *,
-    width: float = 11.0,
+    width: float = DEFAULT_WIDTH,
     size: tuple[float, float] | None = None,
     top_margin: float = 0.0,
     bottom_margin: float = 0.0,
@@ -272,7 +273,7 @@ def session_figure(
     return figure
 
 
-def compare_figure(views: Sequence[SessionView], *, width: float = 11.0) -> Figure:
+def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH) -> Figure:
     """Every session aligned at day 0, one small chart per symptom."""
     views = [v for v in views if v.entries]
     if not views:

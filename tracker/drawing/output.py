@@ -32,10 +32,20 @@ def chart_format(suffix: str) -> str:
 
 
 def draw_chart(
-    views: Sequence[SessionView], handle: BinaryIO, fmt: str, *, compare: bool = False
+    views: Sequence[SessionView],
+    handle: BinaryIO,
+    fmt: str,
+    *,
+    compare: bool = False,
+    width: float | None = None,
 ) -> None:
+    """``width`` in inches; None for the charts' own (a phone-sized page asks for less)."""
+    wide = charts.DEFAULT_WIDTH if width is None else width
     with _plain_text():
-        figure = charts.compare_figure(views) if compare else charts.session_figure(views[0])
+        if compare:
+            figure = charts.compare_figure(views, width=wide)
+        else:
+            figure = charts.session_figure(views[0], width=wide)
         charts.save(figure, handle, fmt)
 
 

@@ -9,7 +9,7 @@ from tracker.domain.errors import TrackerError
 from tracker.services.common import session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import CareEntry, TreatmentSession
+from tracker.storage.models import CareEntry
 
 
 def add_care(
@@ -52,14 +52,3 @@ def list_care(db: Database, session_id: int | None = None) -> list[CareRecord]:
         if session_id is not None:
             queries.get_session(session, session_id)
         return queries.care_records(session, None if session_id is None else [session_id])
-
-
-def store_care(
-    session: Session, row: TreatmentSession, action: str, *, date: dt.date, note: str | None
-) -> CareRecord:
-    """Inside a caller's transaction: one care action on a day of the session ``row``."""
-    note = check_note(action, note)
-    entry = CareEntry(session_id=row.id, date=date, action=action, note=note)
-    session.add(entry)
-    session.flush()
-    return queries.care_record(entry, row.date)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.domain.care import CareRecord
+from tracker.domain.care import CareRecord, check_note
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading, SessionRecord, clean_text
-from tracker.services.care import store_care
 from tracker.services.common import session_for_day
 from tracker.services.symptom_log import Logged, store_readings
 from tracker.storage import queries
 from tracker.storage.database import Database
+from tracker.storage.models import CareEntry
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class CheckinResult:
     date: dt.date
     logged: list[Logged]
     care: list[CareRecord]
+    already: list[str]  # care actions the day already held: not recorded twice
 
 
 def save_checkin(
@@ -36,7 +37,9 @@ def save_checkin(
     """Store a day's values and care actions, all or nothing.
 
     The note goes with the values, as `tracker log --note` does; on a day with care
-    actions only, it goes with them instead of being lost.
+    actions only, it goes with them instead of being lost. Saving a day's check-in again
+    (to correct a value) keeps its care actions once: one already recorded that day is
+    not added again, where `tracker care add` refuses the repeat.
     """
     if not readings and not care_actions:
         raise TrackerError.malformed(
@@ -47,7 +50,15 @@ def save_checkin(
         row = session_for_day(session, date=date, today=today, session_id=session_id)
         logged = store_readings(session, row, readings, date=date, note=note)
         care_note = None if readings else note
-        care = [
-            store_care(session, row, action, date=date, note=care_note) for action in care_actions
-        ]
-        return CheckinResult(queries.session_record(row), date, logged, care)
+        care: list[CareRecord] = []
+        already: list[str] = []
+        for action in care_actions:
+            action_note = check_note(action, care_note)
+            if queries.same_care(session, row.id, date, action) is not None:
+                already.append(action)
+                continue
+            entry = CareEntry(session_id=row.id, date=date, action=action, note=action_note)
+            session.add(entry)
+            session.flush()
+            care.append(queries.care_record(entry, row.date))
+        return CheckinResult(queries.session_record(row), date, logged, care, already)

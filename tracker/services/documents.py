@@ -40,12 +40,14 @@ def _check_reportable(view: SessionView) -> None:
         )
 
 
-def chart_bytes(views: Sequence[SessionView], fmt: str, *, compare: bool = False) -> bytes:
+def chart_bytes(
+    views: Sequence[SessionView], fmt: str, *, compare: bool = False, width: float | None = None
+) -> bytes:
     """The chart as a file's bytes in memory (the web page serves them, nothing is written)."""
     from tracker.drawing import output
 
     buffer = io.BytesIO()
-    output.draw_chart(views, buffer, fmt, compare=compare)
+    output.draw_chart(views, buffer, fmt, compare=compare, width=width)
     return buffer.getvalue()
 
 

@@ -12,7 +12,6 @@ from tracker.domain.exchange import (
     ENTRY_COLUMNS,
     care_rows,
     entry_rows,
-    fhir_bundle,
     json_document,
 )
 from tracker.services.transfer import export_data
@@ -32,12 +31,14 @@ def _csv(columns: tuple[str, ...], rows: Iterable[list[object]]) -> str:
 
 def export_text(db: Database, fmt: str) -> str:
     """Everything of the profile, as `tracker export --format ...` writes it."""
+    if fmt == "fhir":
+        from tracker.services.fhir_exchange import export_fhir
+
+        return json.dumps(export_fhir(db), indent=2, ensure_ascii=False) + "\n"
     bundles, overrides = export_data(db)
     if fmt == "json":
         document = json_document(bundles, overrides, HEAD)
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "fhir":
-        return json.dumps(fhir_bundle(bundles), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return _csv(ENTRY_COLUMNS, entry_rows(bundles))
     if fmt == "care-csv":

@@ -12,6 +12,7 @@ from tracker.web.forms import Form, page_words
 from tracker.web.records import _session_id
 
 Page = str | tuple[str, int]
+NARROW_INCHES = 6.0
 EXPORTS = {
     "csv": ("values.csv", "text/csv", "Values (CSV, for spreadsheets)"),
     "care-csv": ("care.csv", "text/csv", "Care log (CSV)"),
@@ -37,15 +38,17 @@ def chart_page() -> Page:
 
 
 def chart_svg() -> Response:
+    # A phone's page asks for a narrow chart: the legend then goes inside the plot.
+    width = NARROW_INCHES if request.args.get("narrow") == "1" else None
     try:
         if request.args.get("compare") == "1":
             views = all_views(db(), today())
             if not views:
                 raise TrackerError("No sessions yet: nothing to chart.")
-            image = documents.chart_bytes(views, "svg", compare=True)
+            image = documents.chart_bytes(views, "svg", compare=True, width=width)
         else:
             view = session_view(db(), _asked_session(), today())
-            image = documents.chart_bytes([view], "svg")
+            image = documents.chart_bytes([view], "svg", width=width)
     except TrackerError as exc:
         return Response(page_words(exc), status=404, mimetype="text/plain")
     return Response(image, mimetype="image/svg+xml")
@@ -68,7 +71,9 @@ def report_pdf() -> Response | Page:
         pdf = documents.report_bytes(view, today())
     except TrackerError as exc:
         found = sessions.list_sessions(db())
-        page = render_template("downloads.html", found=found, exports=EXPORTS, problem=page_words(exc))
+        page = render_template(
+            "downloads.html", found=found, exports=EXPORTS, problem=page_words(exc)
+        )
         return page, 400
     name = f"recovery-report-session-{view.session.id}.pdf"
     return _attachment(pdf, name, "application/pdf")

@@ -101,7 +101,16 @@ def checkin() -> Response | str | tuple[str, int]:
                 for item in result.logged
             )
             care = ", ".join(c.action for c in result.care)
-            parts = [p for p in (saved, care and f"care: {care}") if p]
+            already = ", ".join(result.already)
+            parts = [
+                p
+                for p in (
+                    saved,
+                    care and f"care: {care}",
+                    already and f"already recorded: {already}",
+                )
+                if p
+            ]
             flash(f"Saved for {result.date}: {'; '.join(parts)}.")
             return redirect(url_for("status"), code=303)
     return _render_today(form, date if date is not None and date <= day else day, 400)
