@@ -291,3 +291,45 @@ def test_report_and_exports_download(web: Browser, run: Run, session_id: int) ->
     assert bundle["resourceType"] == "Bundle"
     assert web.get("/export/xml").status_code == 404
     assert "Download the report" in web.get("/report").text
+
+
+def test_history_removes_a_value_and_a_care_entry(
+    web: Browser, run: Run, session_id: int, state: State
+) -> None:
+    run("log", "itching=3", "redness=2", "--date", "2026-11-22")
+    run("care", "add", "ice-pack", "--date", "2026-11-22")
+    page = web.get("/history").text
+    assert 'action="/history/value/remove"' in page
+    assert 'action="/history/care/remove"' in page
+    gone = web.post(
+        "/history/value/remove",
+        {"session": str(session_id), "date": "2026-11-22", "symptom": "itching"},
+    )
+    assert gone.status_code == 303
+    assert values(run) == [("2026-11-22", "redness", 2, None)]
+    assert "Removed itching 3/10 on 2026-11-22 from session 1." in text(
+        web.get(gone.headers["Location"])
+    )
+    before = state()
+    again = web.post(
+        "/history/value/remove",
+        {"session": str(session_id), "date": "2026-11-22", "symptom": "itching"},
+    )
+    assert again.status_code == 400
+    assert "Nothing to remove: itching has no value on 2026-11-22" in html.unescape(again.text)
+    assert state() == before
+    care_id = json.loads(run("care", "list", "--json").stdout)[0]["id"]
+    removed = web.post("/history/care/remove", {"care": str(care_id), "session": "1"})
+    assert removed.status_code == 303
+    assert json.loads(run("care", "list", "--json").stdout) == []
+    missing = web.post("/history/care/remove", {"care": str(care_id), "session": "1"})
+    assert missing.status_code == 400
+
+
+def test_a_checkin_saved_twice_keeps_its_care_once(web: Browser, run: Run, session_id: int) -> None:
+    form = {"date": "2026-11-23", "value-itching": "3", "care": ["ice-pack"]}
+    assert web.post("/checkin", form).status_code == 303
+    fixed = web.post("/checkin", {**form, "value-itching": "2"}, follow_redirects=True)
+    assert "already recorded: ice-pack" in text(fixed)
+    assert [c["action"] for c in json.loads(run("care", "list", "--json").stdout)] == ["ice-pack"]
+    assert values(run) == [("2026-11-23", "itching", 2, None)]

@@ -9,7 +9,7 @@ from tracker.domain.catalog import SYMPTOMS_BY_KEY, symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading
 from tracker.domain.severity import band, parse_severity
-from tracker.services import care, sessions, symptom_log
+from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import db, today
 from tracker.web.forms import Form, page_words
 
@@ -19,6 +19,12 @@ Page = str | tuple[str, int]
 def _session_id(text: str) -> int:
     if not text.isdigit():
         raise TrackerError.malformed(f"A session is given by its number, not {text!r}.")
+    return int(text)
+
+
+def _entry_id(text: str) -> int:
+    if not text.isdigit():
+        raise TrackerError.malformed(f"A care entry is given by its number, not {text!r}.")
     return int(text)
 
 
@@ -42,6 +48,8 @@ def _history(
         return render_template("missing.html", message=page_words(exc)), 404
     record = next(r for r, _ in found if r.id == chosen)
     entries = groups[0][1] if groups else []
+    if problem and not any((str(e.date), e.symptom) == problem[:2] for e in entries):
+        problem = ("", "", problem[2])  # no row to put it next to: at the top of the table
     page = render_template(
         "history.html",
         found=found,
@@ -83,6 +91,46 @@ def change_value() -> Response | Page:
     return _history(session_id, problem, 400)
 
 
+def remove_value() -> Response | Page:
+    form = Form(request.form)
+    session_id = form.read("session", _session_id, required=True)
+    date = form.date("date", today(), required=True)
+    symptom = form.read("symptom", symptom_key, required=True)
+    if form.ok and session_id and date and symptom:
+        try:
+            removal = corrections.remove_values(
+                db(), [symptom], date=date, today=today(), session_id=session_id
+            )
+        except TrackerError as exc:
+            form.fail("symptom", exc)
+        else:
+            gone = ", ".join(f"{e.symptom} {e.severity}/10" for e in removal.removed)
+            flash(f"Removed {gone} on {date} from session {removal.session.id}.")
+            return redirect(url_for("history", session=session_id), code=303)
+    message = " ".join(form.errors.values())
+    return _history(
+        session_id, (form.data.get("date", ""), form.data.get("symptom", ""), message), 400
+    )
+
+
+def remove_care() -> Response | Page:
+    form = Form(request.form)
+    care_id = form.read("care", _entry_id, required=True)
+    session_id = form.read("session", _session_id)
+    if form.ok and care_id:
+        try:
+            record = corrections.remove_care(db(), care_id)
+        except TrackerError as exc:
+            form.fail("care", exc)
+        else:
+            flash(f"Removed {record.action} on {record.date} from session {record.session_id}.")
+            return redirect(url_for("history", session=record.session_id), code=303)
+    message = " ".join(form.errors.values())
+    return _history(session_id, ("", "", message), 400)
+
+
 def register(app: Flask) -> None:
     app.add_url_rule("/history", "history", history_page)
     app.add_url_rule("/history/value", "change_value", change_value, methods=["POST"])
+    app.add_url_rule("/history/value/remove", "remove_value", remove_value, methods=["POST"])
+    app.add_url_rule("/history/care/remove", "remove_care", remove_care, methods=["POST"])
