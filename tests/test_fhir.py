@@ -249,3 +249,24 @@ def test_a_damaged_bundle_is_refused_with_where(
     assert words in result.stderr
     assert "Traceback" not in result.output
     assert state() == before
+
+
+def test_one_session_alone_keeps_its_resource_ids(run: Run) -> None:
+    _fill(run)
+    # A second session on the same day and kind: the second of its kind keeps its own ids.
+    assert run("session", "add", "--date", "2026-11-14", "--kind", "laser").exit_code == 0
+    assert run("log", "redness=3", "--session", "2", "--date", "2026-11-15").exit_code == 0
+    whole = _export(run)
+    result = run("export", "--format", "fhir", "--session", "2")
+    assert result.exit_code == 0, result.output
+    alone = json.loads(result.stdout)
+    validate(alone)
+    procedures = [e for e in whole["entry"] if e["resource"]["resourceType"] == "Procedure"]
+    second = procedures[1]["fullUrl"]
+    expected = [whole["entry"][0]] + [
+        e
+        for e in whole["entry"]
+        if e["fullUrl"] == second or e["resource"].get("partOf", [{}])[0].get("reference") == second
+    ]
+    assert alone["entry"] == expected
+    assert len(expected) == 3  # the Patient, the session, its one value

@@ -149,3 +149,17 @@ def test_refusals_change_nothing_and_leave_no_file(run: Run, tmp_path: Path, sta
     assert not target.exists()
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")]
     assert state() == before
+
+
+def test_all_symptoms_at_zero_after_the_course_end_it_there(run: Run, tmp_path: Path) -> None:
+    _add_session(run, date="2026-09-01")
+    assert run("log", "redness=4", "--date", "2026-09-02").exit_code == 0
+    assert run("log", "redness=0", "--date", "2026-11-20").exit_code == 0
+    target = tmp_path / "r.ics"
+    result = run("remind", "-o", str(target), "--tz", "Europe/Paris")
+    assert result.exit_code == 0, result.output
+    assert "to 2026-11-20 (81 days: every symptom logged had reached 0 by 2026-11-20)" in (
+        result.stdout
+    )
+    (daily,) = _read(target)[1]
+    assert daily["RRULE"]["COUNT"] == [81]

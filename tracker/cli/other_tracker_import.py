@@ -78,7 +78,10 @@ def import_other_tracker(
     )
     s = report.session
     assert s is not None  # the service names the session it imported into
-    rows = f"Read {report.rows} rows of {file.name} ({SOURCES[source]}): {report.values} readings"
+    rows = (
+        f"Read {_count(report.rows, 'row')} of {file.name} ({SOURCES[source]}): "
+        f"{_count(report.values, 'reading')}"
+    )
     if report.empty_rows:
         rows += f" ({report.empty_rows} of the rows held none)"
     click.echo(rows + ".")
@@ -116,3 +119,7 @@ def import_other_tracker(
     if dry_run:
         click.echo("Dry run: nothing was written.")
     return True
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"

@@ -53,8 +53,14 @@ def _coding(system: str, code: str, display: str) -> dict[str, str]:
 # --- export -----------------------------------------------------------------------------
 
 
-def fhir_bundle(patient_id: str, bundles: Sequence[SessionBundle]) -> dict[str, Any]:
-    """An R4 collection Bundle for one profile: Patient, Procedures, Observations."""
+def fhir_bundle(
+    patient_id: str, bundles: Sequence[SessionBundle], only_session: int | None = None
+) -> dict[str, Any]:
+    """An R4 collection Bundle for one profile: Patient, Procedures, Observations.
+
+    ``bundles`` are all the profile's sessions, oldest first, so that a session keeps its
+    resource ids when ``only_session`` exports it alone.
+    """
     patient_url = f"urn:uuid:{patient_id}"
     entries: list[dict[str, Any]] = [
         {
@@ -73,6 +79,8 @@ def fhir_bundle(patient_id: str, bundles: Sequence[SessionBundle]) -> dict[str, 
         s = b.session
         ordinal = seen[(s.date, s.kind)]
         seen[(s.date, s.kind)] += 1
+        if only_session is not None and s.id != only_session:
+            continue
         procedure_id = _resource_id(patient_id, "session", s.date, s.kind, ordinal)
         entries.append(
             {

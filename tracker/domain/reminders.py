@@ -64,15 +64,14 @@ def plan_reminders(
             latest[entry.symptom] = entry
     if latest and all(e.severity == 0 for e in latest.values()):
         reached = max(e.date for e in latest.values())
-        if reached < course_end:
-            return ReminderPlan(
-                session,
-                session.date,
-                reached,
-                f"every symptom logged had reached 0 by {reached}",
-                course_days,
-                uid_base,
-            )
+        return ReminderPlan(
+            session,
+            session.date,
+            reached,
+            f"every symptom logged had reached 0 by {reached}",
+            course_days,
+            uid_base,
+        )
     if latest and course_end < as_of:
         still = sorted(s for s, e in latest.items() if e.severity > 0)
         last_day = as_of + dt.timedelta(days=STILL_PRESENT_DAYS)

@@ -20,12 +20,12 @@ def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
     with db.transaction() as session:
         patient_id = queries.current_profile(session).uuid
         if session_id is not None:
-            rows = [queries.get_session(session, session_id)]
-        else:
-            rows = list(queries.all_sessions(session))
-        records = [queries.session_record(row) for row in rows]
-        entries = queries.entries_for_sessions(session, [r.id for r in records])
-    return fhir_bundle(patient_id, [SessionBundle(r, entries[r.id]) for r in records])
+            queries.get_session(session, session_id)  # refuses another profile's session
+        records = [queries.session_record(row) for row in queries.all_sessions(session)]
+        wanted = [r.id for r in records if session_id in (None, r.id)]
+        entries = queries.entries_for_sessions(session, wanted)
+    bundles = [SessionBundle(r, entries.get(r.id, [])) for r in records]
+    return fhir_bundle(patient_id, bundles, only_session=session_id)
 
 
 def import_fhir(
