@@ -333,3 +333,21 @@ def test_a_checkin_saved_twice_keeps_its_care_once(web: Browser, run: Run, sessi
     assert "already recorded: ice-pack" in text(fixed)
     assert [c["action"] for c in json.loads(run("care", "list", "--json").stdout)] == ["ice-pack"]
     assert values(run) == [("2026-11-23", "itching", 2, None)]
+
+
+def test_reminders_download_as_a_calendar_file(web: Browser, run: Run, session_id: int) -> None:
+    run("session", "edit", str(session_id), "--follow-up", "2026-11-28")
+    page = web.get("/report").text
+    assert 'action="/reminders.ics"' in page
+    response = web.get(f"/reminders.ics?session={session_id}&at=19:30")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    body = response.data.decode()
+    assert body.startswith("BEGIN:VCALENDAR")
+    assert "Log today" in body
+    assert "T193000" in body
+    assert "Follow-up" in body
+    refused = web.get(f"/reminders.ics?session={session_id}&at=25:99")
+    assert refused.status_code == 400
+    assert 'id="remind-error"' in refused.text
+    assert web.get("/reminders.ics?session=77").status_code == 400

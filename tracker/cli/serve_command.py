@@ -32,6 +32,7 @@ def serve(app: AppContext, port: int | None, host: str, no_browser: bool) -> Non
     Prints an address holding a new secret key each time it starts; only a browser
     that opened it gets in. Stop it with Ctrl-C.
     """
+    from tracker.cli.local_zone import local_zone_name
     from tracker.web.server import serve as run
 
     fixed = click.get_current_context().find_root().params.get("today")
@@ -49,4 +50,5 @@ def serve(app: AppContext, port: int | None, host: str, no_browser: bool) -> Non
         open_browser=not no_browser,
         today=today,
         say=click.echo,
+        zone_name=local_zone_name(),
     )

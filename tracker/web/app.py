@@ -29,6 +29,7 @@ class WebSettings:
     profile: str
     keys: security.Keys
     today: Callable[[], dt.date] = dt.date.today
+    zone_name: str | None = None  # this computer's time zone, for calendar reminders
 
 
 class Databases:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, Response, render_template, request
 
 from tracker.domain.errors import TrackerError
-from tracker.services import documents, exports, sessions
+from tracker.domain.reminders import calendar_bytes, parse_time, zone
+from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
-from tracker.web.app import current_profile, db, today
+from tracker.web.app import current_profile, db, settings, today
 from tracker.web.forms import Form, page_words
 from tracker.web.records import _session_id
 
@@ -54,9 +57,20 @@ def chart_svg() -> Response:
     return Response(image, mimetype="image/svg+xml")
 
 
-def downloads_page() -> Page:
+def _downloads(status: int = 200, **problems: str) -> Page:
     found = sessions.list_sessions(db())
-    return render_template("downloads.html", found=found, exports=EXPORTS)
+    page = render_template(
+        "downloads.html",
+        found=found,
+        exports=EXPORTS,
+        zone_name=settings().zone_name or "UTC",
+        **problems,
+    )
+    return page, status
+
+
+def downloads_page() -> Page:
+    return _downloads()
 
 
 def _attachment(body: bytes | str, name: str, mimetype: str) -> Response:
@@ -79,6 +93,21 @@ def report_pdf() -> Response | Page:
     return _attachment(pdf, name, "application/pdf")
 
 
+def reminders_ics() -> Response | Page:
+    """The calendar file `tracker remind` writes, in this computer's time zone."""
+    try:
+        at = parse_time(request.args.get("at", "20:00"))
+        tz = zone(settings().zone_name or "UTC")
+        plan = reminders.reminder_plan(db(), as_of=today(), session_id=_asked_session())
+    except TrackerError as exc:
+        return _downloads(400, reminder_problem=page_words(exc))
+    profile = current_profile()
+    command = "tracker serve" if profile == "default" else f"tracker --profile {profile} serve"
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    data = calendar_bytes(plan, at, tz, stamp, command)
+    return _attachment(data, "recovery-reminders.ics", "text/calendar")
+
+
 def export(fmt: str) -> Response:
     if fmt not in EXPORTS:
         return Response("Unknown export format.", status=404, mimetype="text/plain")
@@ -97,3 +126,4 @@ def register(app: Flask) -> None:
     app.add_url_rule("/report", "downloads", downloads_page)
     app.add_url_rule("/report.pdf", "report_pdf", report_pdf)
     app.add_url_rule("/export/<fmt>", "export", export)
+    app.add_url_rule("/reminders.ics", "reminders_ics", reminders_ics)

@@ -44,6 +44,7 @@ def serve(
     open_browser: bool,
     today: Callable[[], dt.date],
     say: Callable[[str], None],
+    zone_name: str | None = None,
 ) -> None:
     from waitress.server import create_server
 
@@ -78,7 +79,7 @@ def serve(
     try:
         bound = server.effective_port
         keys = Keys(port=bound, hosts=allowed_hosts(host, bound))
-        app = create_app(WebSettings(location, profile, keys, today))
+        app = create_app(WebSettings(location, profile, keys, today, zone_name))
         databases = app.extensions["tracker.databases"]
         databases.get(profile)  # open the database (and refuse a bad one) before anyone comes
         deferred.app = app
