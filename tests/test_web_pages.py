@@ -299,7 +299,7 @@ def test_history_removes_a_value_and_a_care_entry(
     run("log", "itching=3", "redness=2", "--date", "2026-11-22")
     run("care", "add", "ice-pack", "--date", "2026-11-22")
     page = web.get("/history").text
-    assert 'action="/history/value/remove"' in page
+    assert 'formaction="/history/value/remove"' in page
     assert 'action="/history/care/remove"' in page
     gone = web.post(
         "/history/value/remove",
@@ -351,3 +351,27 @@ def test_reminders_download_as_a_calendar_file(web: Browser, run: Run, session_i
     assert refused.status_code == 400
     assert 'id="remind-error"' in refused.text
     assert web.get("/reminders.ics?session=77").status_code == 400
+
+
+def test_an_unchanged_chart_is_drawn_once_and_a_new_value_redraws_it(
+    web: Browser, run: Run, session_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.services import documents
+
+    drawn: list[int] = []
+    real = documents.chart_bytes
+
+    def counting(*args: object, **kwargs: object) -> bytes:
+        drawn.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "chart_bytes", counting)
+    run("log", "itching=3", "--date", "2026-11-20")
+    first = web.get(f"/chart.svg?session={session_id}").data
+    assert web.get(f"/chart.svg?session={session_id}").data == first
+    assert len(drawn) == 1
+    run("log", "itching=1", "--date", "2026-11-22")
+    assert web.get(f"/chart.svg?session={session_id}").data != first
+    assert len(drawn) == 2
+    web.get(f"/chart.svg?session={session_id}&narrow=1")
+    assert len(drawn) == 3

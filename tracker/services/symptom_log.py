@@ -91,8 +91,11 @@ def history(
 ) -> list[tuple[SessionRecord, list[EntryRecord]]]:
     """Entries grouped by session, oldest first; sessions with no matching entry are left out."""
     with db.transaction() as session:
-        if session_id is not None:
-            queries.get_session(session, session_id)
         found = queries.entries_with_sessions(session, session_id=session_id, symptom=symptom)
-        sessions = {row.id: row for row in queries.all_sessions(session) if row.id in found}
+        if session_id is not None:
+            # One session asked for: read that one, not all of the profile's.
+            rows = [queries.get_session(session, session_id)]
+        else:
+            rows = list(queries.all_sessions(session))
+        sessions = {row.id: row for row in rows if row.id in found}
         return [(queries.session_record(sessions[sid]), entries) for sid, entries in found.items()]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.reminders import calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
 from tracker.web.app import current_profile, db, settings, today
+from tracker.web.chart_cache import ChartCache, fingerprint
 from tracker.web.forms import Form, page_words
 from tracker.web.records import _session_id
 
@@ -22,6 +23,11 @@ EXPORTS = {
     "json": ("tracker-export.json", "application/json", "Everything (JSON, restores with import)"),
     "fhir": ("fhir-bundle.json", "application/fhir+json", "For a clinic's systems (HL7 FHIR R4)"),
 }
+
+
+def charts() -> ChartCache:
+    found: ChartCache = current_app.extensions["tracker.charts"]
+    return found
 
 
 def _asked_session() -> int | None:
@@ -43,15 +49,18 @@ def chart_page() -> Page:
 def chart_svg() -> Response:
     # A phone's page asks for a narrow chart: the legend then goes inside the plot.
     width = NARROW_INCHES if request.args.get("narrow") == "1" else None
+    compare = request.args.get("compare") == "1"
     try:
-        if request.args.get("compare") == "1":
+        if compare:
             views = all_views(db(), today())
             if not views:
                 raise TrackerError("No sessions yet: nothing to chart.")
-            image = documents.chart_bytes(views, "svg", compare=True, width=width)
         else:
-            view = session_view(db(), _asked_session(), today())
-            image = documents.chart_bytes([view], "svg", width=width)
+            views = [session_view(db(), _asked_session(), today())]
+        key = fingerprint(views, compare, width)
+        image = charts().get(
+            key, lambda: documents.chart_bytes(views, "svg", compare=compare, width=width)
+        )
     except TrackerError as exc:
         return Response(page_words(exc), status=404, mimetype="text/plain")
     return Response(image, mimetype="image/svg+xml")
@@ -121,6 +130,7 @@ def export(fmt: str) -> Response:
 
 
 def register(app: Flask) -> None:
+    app.extensions["tracker.charts"] = ChartCache()
     app.add_url_rule("/chart", "chart", chart_page)
     app.add_url_rule("/chart.svg", "chart_svg", chart_svg)
     app.add_url_rule("/report", "downloads", downloads_page)

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 from flask import Flask, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from tracker.domain.catalog import SYMPTOMS_BY_KEY, symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading
-from tracker.domain.severity import band, parse_severity
+from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import db, today
 from tracker.web.forms import Form, page_words
 
 Page = str | tuple[str, int]
+
+
+def _severity_options(chosen: int) -> Markup:
+    return Markup("").join(
+        Markup('<option value="{0}"{1}>{0} {2}</option>').format(
+            n, Markup(" selected") if n == chosen else "", band(n)
+        )
+        for n in range(MIN_SEVERITY, MAX_SEVERITY + 1)
+    )
+
+
+# The 0-10 choices of every row, made once: a session's history has hundreds of rows.
+SEVERITY_OPTIONS = {n: _severity_options(n) for n in range(MIN_SEVERITY, MAX_SEVERITY + 1)}
 
 
 def _session_id(text: str) -> int:
@@ -58,6 +72,7 @@ def _history(
         care_log=care_log,
         names={key: s.name for key, s in SYMPTOMS_BY_KEY.items()},
         problem=problem,
+        options=SEVERITY_OPTIONS,
     )
     return page, status
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, redirect, render_template, request
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 MAX_BODY_BYTES = 64 * 1024  # a check-in form is a few hundred bytes
@@ -128,4 +129,9 @@ def install(app: Flask, keys: Keys) -> None:
         return response
 
     # Globals, not a context processor: imported form macros see globals only.
-    app.jinja_env.globals.update(csrf_field=CSRF_FIELD, csrf_token=keys.csrf_token)
+    hidden = Markup('<input type="hidden" name="{}" value="{}">').format(
+        CSRF_FIELD, keys.csrf_token
+    )
+    app.jinja_env.globals.update(
+        csrf_field=CSRF_FIELD, csrf_token=keys.csrf_token, csrf_input=hidden
+    )

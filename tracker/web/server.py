@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import logging
 import threading
 import webbrowser
 from collections.abc import Callable, Iterable
@@ -47,6 +48,9 @@ def serve(
     zone_name: str | None = None,
 ) -> None:
     from waitress.server import create_server
+
+    # "Task queue depth" warnings tell an operator to add threads; to a patient they are noise.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     deferred = _Deferred()
 
