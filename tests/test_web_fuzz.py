@@ -1,0 +1,105 @@
+"""Arbitrary form values on every page that writes: never a 500, and a refusal changes nothing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from conftest import TODAY, Run, State
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from web_support import Browser
+
+WRITES = [
+    "/checkin",
+    "/sessions",
+    "/sessions/1",
+    "/history/value",
+    "/history/value/remove",
+    "/history/care/remove",
+    "/profile",
+    "/profiles",
+]
+FIELDS = [
+    "date",
+    "value-itching",
+    "value-blistering",
+    "extra",
+    "extra-value",
+    "care",
+    "note",
+    "kind",
+    "area",
+    "follow_up",
+    "session",
+    "symptom",
+    "severity",
+    "name",
+    "skin_type",
+    "profile",
+]
+VALUES = [
+    "",
+    " ",
+    "0",
+    "3",
+    "10",
+    "11",
+    "-1",
+    "3.5",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "2026-11-20",
+    "2026-02-30",
+    "2026-11-01",
+    "itching",
+    "fever",
+    "hair",
+    "ice-pack",
+    "other",
+    "laser",
+    "botox",
+    "III",
+    "VII",
+    "default",
+    "alice",
+    "1",
+    "99",
+    "x" * 300,
+    "☃",
+    "'; DROP TABLE entries;--",
+    "<script>alert(1)</script>",
+    "\x00",
+]
+FORMS = st.dictionaries(
+    st.sampled_from(FIELDS), st.one_of(st.sampled_from(VALUES), st.text(max_size=20)), max_size=6
+)
+
+
+@pytest.fixture
+def web(db_url: str, run: Run) -> Iterator[Browser]:
+    run("session", "add", "--date", "2026-11-14", "--kind", "laser")
+    run("log", "itching=3", "--date", "2026-11-20")
+    browser = Browser(db_url, TODAY)
+    assert browser.sign_in().status_code == 303
+    yield browser
+    browser.close()
+
+
+@settings(
+    max_examples=int(os.environ.get("TRACKER_FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.sampled_from(WRITES), FORMS)
+def test_arbitrary_forms_are_saved_or_refused_never_broken(
+    web: Browser, state: State, path: str, form: dict[str, str]
+) -> None:
+    before = state()
+    response = web.post(path, form)
+    assert response.status_code in (303, 400, 404), (path, form, response.status_code)
+    assert "<script>alert" not in response.text  # typed text is shown escaped
+    if response.status_code != 303 and path != "/profile":
+        assert state() == before, (path, form)
