@@ -1,0 +1,278 @@
+"""The use cases called directly, on a real database (a SQLite file, or PostgreSQL in CI).
+
+The clock is passed in: `today` is an argument of every service that needs it, so these
+tests pick days around TODAY instead of depending on when they run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import POSTGRES_URL, TODAY
+
+from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
+from tracker.domain.records import Reading, SessionRecord
+from tracker.services import care, database_admin, profiles, sessions, symptom_log
+from tracker.services.sessions import SessionFields
+from tracker.storage.database import Database, Location, resolve
+from tracker.storage.revisions import HEAD
+
+SESSION_DAY = TODAY - dt.timedelta(days=10)
+Open = Callable[..., Database]
+
+
+@pytest.fixture
+def location(db_url: str) -> Location:
+    return resolve(db_url)
+
+
+@pytest.fixture
+def open_db(location: Location) -> Iterator[Open]:
+    """Databases on the location under test, one per profile asked for, closed afterwards."""
+    opened: list[Database] = []
+
+    def open_(profile: str = "default") -> Database:
+        opened.append(Database(location, profile))
+        return opened[-1]
+
+    yield open_
+    for db in opened:
+        db.dispose()
+
+
+@pytest.fixture
+def db(open_db: Open) -> Database:
+    return open_db()
+
+
+@pytest.fixture
+def laser(db: Database) -> SessionRecord:
+    return sessions.add_session(db, SessionFields(date=SESSION_DAY, kind="laser-rejuvenation"))
+
+
+def _refused(code: int, words: str, action: Callable[[], object]) -> None:
+    with pytest.raises(TrackerError) as raised:
+        action()
+    assert raised.value.exit_code == code
+    assert words in raised.value.message
+
+
+# sessions
+
+
+def test_a_session_is_stored_as_typed_an_empty_detail_as_none_and_listed_with_its_count(
+    db: Database,
+) -> None:
+    fields = SessionFields(
+        date=SESSION_DAY, kind="ipl", area="  face ", clinic="", follow_up=TODAY, notes="ok"
+    )
+    added = sessions.add_session(db, fields)
+    assert added == SessionRecord(added.id, SESSION_DAY, "ipl", "  face ", None, "ok", TODAY)
+    symptom_log.log_symptoms(db, [Reading("redness", 4)], date=TODAY, today=TODAY)
+    assert sessions.list_sessions(db) == [(added, 1)]
+    assert sessions.show_session(db, added.id) == (added, 1)
+
+
+def test_a_follow_up_before_its_session_is_refused_and_nothing_is_stored(db: Database) -> None:
+    early = SESSION_DAY - dt.timedelta(days=1)
+    fields = SessionFields(date=SESSION_DAY, kind="ipl", follow_up=early)
+    _refused(REFUSED, "cannot be before the session", lambda: sessions.add_session(db, fields))
+    _refused(
+        MALFORMED, "needs a date and a kind", lambda: sessions.add_session(db, SessionFields())
+    )
+    assert sessions.list_sessions(db) == []
+
+
+def test_an_edit_changes_only_the_fields_given_and_keeps_the_date_before_the_entries(
+    db: Database, laser: SessionRecord
+) -> None:
+    edited = sessions.edit_session(db, laser.id, SessionFields(area="neck"))
+    assert (edited.kind, edited.date, edited.area) == (laser.kind, laser.date, "neck")
+    symptom_log.log_symptoms(db, [Reading("itching", 2)], date=SESSION_DAY, today=TODAY)
+    later = SessionFields(date=SESSION_DAY + dt.timedelta(days=1))
+    _refused(REFUSED, "has entries from", lambda: sessions.edit_session(db, laser.id, later))
+    _refused(
+        MALFORMED, "Nothing to change", lambda: sessions.edit_session(db, laser.id, SessionFields())
+    )
+    assert sessions.show_session(db, laser.id) == (edited, 1)
+
+
+def test_deleting_a_session_returns_it_with_its_count_and_takes_its_entries(
+    db: Database, laser: SessionRecord
+) -> None:
+    symptom_log.log_symptoms(
+        db, [Reading("itching", 2), Reading("redness", 5)], date=TODAY, today=TODAY
+    )
+    assert sessions.delete_session(db, laser.id) == (laser, 2)
+    assert symptom_log.history(db) == []
+    _refused(REFUSED, str(laser.id), lambda: sessions.show_session(db, laser.id))
+
+
+# profiles
+
+
+def test_profiles_are_cleaned_unique_and_listed_with_their_sessions(
+    db: Database, laser: SessionRecord
+) -> None:
+    alice = profiles.add_profile(db, "  alice ", "iii", sensitive_skin=True)
+    assert (alice.name, alice.skin_type, alice.sensitive_skin) == ("alice", "III", True)
+    _refused(REFUSED, "already exists", lambda: profiles.add_profile(db, "alice"))
+    _refused(MALFORMED, "Fitzpatrick", lambda: profiles.add_profile(db, "bob", "VII"))
+    _refused(MALFORMED, "printable", lambda: profiles.add_profile(db, "a\tb"))
+    listed = {record.name: count for record, count in profiles.list_profiles(db)}
+    assert listed == {"default": 1, "alice": 0}
+
+
+def test_a_profile_sees_only_its_own_sessions(open_db: Open, laser: SessionRecord) -> None:
+    default = open_db()
+    profiles.add_profile(default, "alice")
+    alice = open_db("alice")
+    assert sessions.list_sessions(alice) == []
+    _refused(REFUSED, str(laser.id), lambda: sessions.show_session(alice, laser.id))
+    own = sessions.add_session(alice, SessionFields(date=SESSION_DAY, kind="ipl"))
+    assert [record for record, _ in sessions.list_sessions(alice)] == [own]
+    assert [record for record, _ in sessions.list_sessions(default)] == [laser]
+
+
+def test_the_default_profile_keeps_its_name_and_an_edit_needs_a_change(db: Database) -> None:
+    _refused(
+        REFUSED,
+        "keeps its name",
+        lambda: profiles.edit_profile(db, "default", new_name="me"),
+    )
+    _refused(MALFORMED, "Nothing to change", lambda: profiles.edit_profile(db, "default"))
+    _refused(REFUSED, "no profile named", lambda: profiles.edit_profile(db, "x", skin_type="I"))
+    edited = profiles.edit_profile(db, "default", skin_type="ii", sensitive_skin=True)
+    assert (edited.name, edited.skin_type, edited.sensitive_skin) == ("default", "II", True)
+
+
+# symptom log
+
+
+def test_a_log_says_what_it_replaced_and_history_reads_back_by_session_and_symptom(
+    db: Database, laser: SessionRecord
+) -> None:
+    first = symptom_log.log_symptoms(
+        db, [Reading("redness", 6), Reading("itching", 3)], date=TODAY, today=TODAY, note="hot"
+    )
+    assert [(item.entry.day, item.replaced) for item in first.logged] == [(10, None), (10, None)]
+    again = symptom_log.log_symptoms(db, [Reading("redness", 4)], date=TODAY, today=TODAY)
+    assert [(item.entry.severity, item.replaced) for item in again.logged] == [(4, 6)]
+    assert again.logged[0].entry.note == "hot"  # a log without a note keeps the day's note
+    ((found_session, entries),) = symptom_log.history(db, symptom="redness")
+    assert found_session == laser
+    assert [(e.date, e.symptom, e.severity, e.note) for e in entries] == [
+        (TODAY, "redness", 4, "hot")
+    ]
+    _refused(REFUSED, "99", lambda: symptom_log.history(db, session_id=99))
+
+
+def test_a_log_goes_to_the_latest_session_on_or_before_its_day(db: Database) -> None:
+    old = sessions.add_session(db, SessionFields(date=SESSION_DAY, kind="ipl"))
+    new = sessions.add_session(db, SessionFields(date=TODAY - dt.timedelta(days=2), kind="peel"))
+    before_new = TODAY - dt.timedelta(days=3)
+    assert (
+        symptom_log.log_symptoms(db, [Reading("peeling", 2)], date=before_new, today=TODAY).session
+        == old
+    )
+    assert (
+        symptom_log.log_symptoms(db, [Reading("peeling", 2)], date=TODAY, today=TODAY).session
+        == new
+    )
+
+
+def test_the_clock_passed_in_decides_what_is_the_future(db: Database, laser: SessionRecord) -> None:
+    tomorrow = TODAY + dt.timedelta(days=1)
+    log = symptom_log.log_symptoms
+    _refused(
+        REFUSED, "in the future", lambda: log(db, [Reading("rash", 1)], date=tomorrow, today=TODAY)
+    )
+    assert log(db, [Reading("rash", 1)], date=tomorrow, today=tomorrow).logged[0].entry.day == 11
+    eve = SESSION_DAY - dt.timedelta(days=1)
+    _refused(
+        REFUSED,
+        f"is before session {laser.id}",
+        lambda: log(db, [Reading("rash", 1)], date=eve, today=TODAY, session_id=laser.id),
+    )
+    _refused(
+        REFUSED,
+        f"{eve} is before your first session (session {laser.id} on {SESSION_DAY})",
+        lambda: log(db, [Reading("rash", 1)], date=eve, today=TODAY),
+    )
+
+
+def test_a_refused_log_stores_none_of_its_readings(db: Database, laser: SessionRecord) -> None:
+    readings = [Reading("itching", 2), Reading("redness", 5)]
+    _refused(
+        MALFORMED,
+        "NUL",
+        lambda: symptom_log.log_symptoms(db, readings, date=TODAY, today=TODAY, note="a\x00b"),
+    )
+    assert symptom_log.history(db) == []
+
+
+# care log
+
+
+def test_care_is_logged_against_the_day_s_session_and_listed_per_session(
+    db: Database, laser: SessionRecord
+) -> None:
+    other = sessions.add_session(db, SessionFields(date=TODAY, kind="ipl"))
+    early = care.add_care(db, "ice-pack", date=SESSION_DAY, today=TODAY, note="10 minutes")
+    assert (early.session_id, early.day, early.note) == (laser.id, 0, "10 minutes")
+    late = care.add_care(db, "sunscreen", date=TODAY, today=TODAY)
+    assert late.session_id == other.id
+    assert care.list_care(db) == [early, late]
+    assert care.list_care(db, laser.id) == [early]
+    _refused(REFUSED, "99", lambda: care.list_care(db, 99))
+
+
+def test_care_refuses_the_future_an_unexplained_other_and_a_day_before_the_session(
+    db: Database, laser: SessionRecord
+) -> None:
+    tomorrow = TODAY + dt.timedelta(days=1)
+    _refused(
+        REFUSED,
+        "in the future",
+        lambda: care.add_care(db, "ice-pack", date=tomorrow, today=TODAY),
+    )
+    _refused(MALFORMED, "--note", lambda: care.add_care(db, "other", date=TODAY, today=TODAY))
+    eve = SESSION_DAY - dt.timedelta(days=1)
+    _refused(
+        REFUSED,
+        "a care action belongs to a day on or after its session",
+        lambda: care.add_care(db, "ice-pack", date=eve, today=TODAY, session_id=laser.id),
+    )
+    assert care.list_care(db) == []
+
+
+# database administration
+
+
+@pytest.mark.sqlite_only
+def test_current_leaves_a_missing_file_missing_and_upgrade_brings_it_to_head(
+    tmp_path: Path,
+) -> None:
+    location = resolve(str(tmp_path / "new.db"))
+    before = database_admin.current(location)
+    assert (before.revision, before.is_current) == (None, False)
+    assert not (tmp_path / "new.db").exists()
+    after = database_admin.upgrade(location)
+    assert (after.revision, after.head, after.is_current) == (HEAD, HEAD, True)
+    assert ((tmp_path / "new.db").stat().st_mode & 0o777) == 0o600
+
+
+def test_upgrade_is_idempotent_and_current_reports_head(location: Location) -> None:
+    assert database_admin.upgrade(location).is_current
+    assert database_admin.upgrade(location).revision == HEAD
+    assert database_admin.current(location).revision == HEAD
+
+
+def test_current_on_an_empty_database_reports_no_revision(location: Location) -> None:
+    if POSTGRES_URL is None:
+        assert location.path is not None
+        location.path.touch()  # an empty file, which SQLite reads as an empty database
+    assert database_admin.current(location).revision is None
