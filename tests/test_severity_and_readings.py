@@ -67,3 +67,66 @@ def test_bad_readings_are_malformed(pairs: list[str], message: str) -> None:
     with pytest.raises(TrackerError, match=message) as caught:
         parse_readings(pairs)
     assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(("text", "value"), [("+5", 5), (" 7 ", 7), ("-0", 0), ("010", 10)])
+def test_one_sign_and_spaces_around_are_read(text: str, value: int) -> None:
+    assert parse_severity(text) == value
+
+
+@pytest.mark.parametrize("text", ["--5", "+-5", "-+5", "5-", "+", "-", "\uff15", "²", "1 0"])
+def test_two_signs_or_digits_other_than_ascii_are_refused_not_crashed(text: str) -> None:
+    with pytest.raises(TrackerError, match="whole number") as caught:
+        parse_severity(text)
+    assert caught.value.exit_code == 2
+
+
+@given(st.text())
+def test_any_text_is_a_severity_0_to_10_or_a_malformed_error(text: str) -> None:
+    try:
+        value = parse_severity(text)
+    except TrackerError as error:
+        assert error.exit_code == 2
+    else:
+        assert 0 <= value <= 10
+
+
+def test_severity_messages_name_the_symptom_and_the_value() -> None:
+    with pytest.raises(TrackerError) as caught:
+        parse_severity("lots", symptom="itching")
+    assert caught.value.message == (
+        "Severity for itching must be a whole number from 0 (none) to 10 (worst), not 'lots'."
+    )
+    with pytest.raises(TrackerError) as caught:
+        parse_severity("+11")
+    assert caught.value.message == "Severity must be from 0 (none) to 10 (worst), not 11."
+    with pytest.raises(TrackerError) as caught:
+        parse_readings(["redness=-1"])
+    assert (
+        caught.value.message == "Severity for redness must be from 0 (none) to 10 (worst), not -1."
+    )
+
+
+@pytest.mark.parametrize("value", [-1, 11])
+def test_a_band_outside_the_scale_is_a_programming_error(value: int) -> None:
+    with pytest.raises(ValueError, match=f"^severity out of range: {value}$"):
+        band(value)
+
+
+def test_reading_messages_say_what_was_typed() -> None:
+    for pairs, message in (
+        ([], "Give at least one SYMPTOM=SEVERITY, for example: tracker log itching=3 redness=5"),
+        (["itching 3"], "Cannot read 'itching 3': write SYMPTOM=SEVERITY, for example itching=3."),
+        ([" =3"], "Cannot read ' =3': write SYMPTOM=SEVERITY, for example itching=3."),
+        (["itching= "], "Cannot read 'itching= ': write SYMPTOM=SEVERITY, for example itching=3."),
+        (["Itching=1", "pruritus=2"], "itching is given more than once in this log."),
+        (
+            ["itching=3=4"],
+            "Severity for itching must be a whole number from 0 (none) to 10 (worst), not '3=4'.",
+        ),
+    ):
+        with pytest.raises(TrackerError) as caught:
+            parse_readings(pairs)
+        assert caught.value.message == message
+        assert caught.value.exit_code == 2
+    assert parse_readings((" rash =+2",)) == [Reading("rash", 2)]

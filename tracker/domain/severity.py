@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tracker.domain.errors import TrackerError
 
 MIN_SEVERITY = 0
@@ -9,6 +11,9 @@ MAX_SEVERITY = 10
 # Upper bound of each band: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe.
 BANDS: tuple[tuple[int, str], ...] = ((0, "none"), (3, "mild"), (6, "moderate"), (10, "severe"))
 SEVERE_FROM = 7
+# ASCII digits only (int() would also take Arabic-Indic or fullwidth ones), after at most
+# one sign: "--5" is no number.
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 def band(severity: int) -> str:
@@ -23,7 +28,7 @@ def parse_severity(text: str, *, symptom: str = "") -> int:
     """A whole number 0-10 from what the person typed."""
     cleaned = text.strip()
     what = f" for {symptom}" if symptom else ""
-    if not cleaned.isascii() or not cleaned.lstrip("+-").isdigit():
+    if not _WHOLE_NUMBER.fullmatch(cleaned):
         raise TrackerError.malformed(
             f"Severity{what} must be a whole number from 0 (none) to 10 (worst), not {text!r}."
         )
