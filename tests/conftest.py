@@ -29,6 +29,22 @@ def pytest_configure(config: pytest.Config) -> None:
     _refuse_a_stale_install()
 
 
+@pytest.fixture(autouse=True)
+def fresh_tables() -> None:
+    """Tables cached for speed are built again in each test, so that a mutation test run
+    (mutmut) sees a mutant in the code that builds them."""
+    from tracker.domain import care, catalog, exchange, expectations
+
+    for cached in (
+        catalog._symptom_index,
+        catalog._kind_index,
+        care._care_index,
+        expectations.shipped_table,
+        exchange._session_key_cached,
+    ):
+        cached.cache_clear()
+
+
 def pytest_report_header() -> str:
     if POSTGRES_URL:
         return f"database: PostgreSQL ({make_url(POSTGRES_URL).render_as_string()})"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.domain.catalog import SYMPTOMS, TREATMENT_KINDS, kind_key, symptom_key
+from tracker.domain.catalog import SYMPTOMS, TREATMENT_KINDS, kind_key, normalise, symptom_key
 from tracker.domain.errors import TrackerError
 
 ISSUE_SYMPTOMS = [
@@ -59,3 +59,41 @@ def test_unknown_words_are_malformed_and_list_what_is_known() -> None:
     assert caught.value.exit_code == 2
     with pytest.raises(TrackerError, match="Known kinds: laser-rejuvenation"):
         kind_key("botox")
+
+
+def test_unknown_words_are_answered_with_the_whole_list() -> None:
+    with pytest.raises(TrackerError) as caught:
+        symptom_key("sneezing")
+    assert caught.value.message == (
+        f"Unknown symptom 'sneezing'. Known symptoms: {', '.join(ISSUE_SYMPTOMS)} "
+        "(run `tracker symptoms` for their other names)."
+    )
+    with pytest.raises(TrackerError) as caught:
+        kind_key("botox")
+    assert caught.value.message == (
+        f"Unknown treatment kind 'botox'. Known kinds: {', '.join(ISSUE_KINDS)}."
+    )
+    assert caught.value.exit_code == 2
+    with pytest.raises(TrackerError) as caught:
+        symptom_key("swellng")
+    assert caught.value.message == (
+        "Unknown symptom 'swellng'. Did you mean swelling? (`tracker symptoms` lists them all.)"
+    )
+    with pytest.raises(TrackerError) as caught:
+        kind_key("ipll")
+    assert caught.value.message == (
+        "Unknown treatment kind 'ipll'. Did you mean ipl? (`tracker kinds` lists them all.)"
+    )
+
+
+def test_every_key_and_alias_finds_its_own_item_however_it_is_typed() -> None:
+    for items, lookup in ((SYMPTOMS, symptom_key), (TREATMENT_KINDS, kind_key)):
+        for item in items:
+            for word in (item.key, *item.aliases):
+                assert lookup(word) == item.key
+                assert lookup(f"  {word.upper().replace('-', ' ')} ") == item.key
+
+
+def test_normalised_words_are_lower_case_joined_by_hyphens() -> None:
+    assert normalise("  Cold_Sores  ") == "cold-sores"
+    assert normalise("Fractional   CO2\tlaser") == "fractional-co2-laser"

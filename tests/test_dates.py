@@ -59,3 +59,34 @@ def test_days_ago_counts_back_from_today(today: dt.date, days: int) -> None:
 @given(st.dates(min_value=dt.date(1000, 1, 1)), st.dates())
 def test_iso_dates_round_trip_whatever_today_is(date: dt.date, today: dt.date) -> None:
     assert parse_date(date.isoformat(), today) == date
+
+
+def test_messages_quote_what_was_typed_and_say_what_is_accepted() -> None:
+    for text, message in (
+        ("2026-02-30", "'2026-02-30' is not a real calendar date."),
+        (
+            "next week",
+            "Cannot read the date 'next week'. Use YYYY-MM-DD, today, yesterday, "
+            "'N days ago' or -N (tomorrow, 'in N days' or +N ahead).",
+        ),
+        ("in 999999 days", "'in 999999 days' is too far from today."),
+    ):
+        with pytest.raises(TrackerError) as caught:
+            parse_date(text, dt.date(9999, 1, 1))
+        assert caught.value.message == message
+        assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("YESTERDAY", dt.date(2026, 11, 23)),
+        ("Tomorrow ", dt.date(2026, 11, 25)),
+        ("in 1 day", dt.date(2026, 11, 25)),
+        ("0 days ago", TODAY),
+        ("2  days   ago", dt.date(2026, 11, 22)),
+        ("+0", TODAY),
+    ],
+)
+def test_words_in_any_case_and_spacing(text: str, expected: dt.date) -> None:
+    assert parse_date(text, TODAY) == expected

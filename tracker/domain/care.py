@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from tracker.domain.catalog import normalise
@@ -39,11 +40,15 @@ CARE_ACTIONS: tuple[CareAction, ...] = (
     CareAction("other", "other", "Other care"),
 )
 CARE_BY_KEY = {action.key: action for action in CARE_ACTIONS}
-_INDEX = {
-    normalise(word): action.key
-    for action in CARE_ACTIONS
-    for word in (action.key, action.word, *action.aliases)
-}
+
+
+@cache  # cleared by the tests, so that a mutation run sees a changed index
+def _care_index() -> dict[str, str]:
+    return {
+        normalise(word): action.key
+        for action in CARE_ACTIONS
+        for word in (action.key, action.word, *action.aliases)
+    }
 
 
 def care_name(key: str) -> str:
@@ -58,10 +63,10 @@ def care_word(key: str) -> str:
 
 
 def care_key(word: str) -> str:
-    key = _INDEX.get(normalise(word))
+    key = _care_index().get(normalise(word))
     if key is None:
         known = ", ".join(action.word for action in CARE_ACTIONS)
-        hint = suggest(word, _INDEX, care_word)
+        hint = suggest(word, _care_index(), care_word)
         if hint:
             raise TrackerError.malformed(f"Unknown care action {word!r}.{hint} (Known: {known}.)")
         raise TrackerError.malformed(f"Unknown care action {word!r}. Known actions: {known}.")

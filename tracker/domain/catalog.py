@@ -7,6 +7,7 @@ words people use (including the medical ones), accepted in any case.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.suggestions import suggest
@@ -138,8 +139,18 @@ def _index(items: tuple[Symptom, ...] | tuple[TreatmentKind, ...]) -> dict[str, 
     return index
 
 
-_SYMPTOM_INDEX = _index(SYMPTOMS)
-_KIND_INDEX = _index(TREATMENT_KINDS)
+# Built on first use, and cached: tests clear the caches (cache_clear) so that a mutation
+# run sees a changed _index.
+@cache
+def _symptom_index() -> dict[str, str]:
+    return _index(SYMPTOMS)
+
+
+@cache
+def _kind_index() -> dict[str, str]:
+    return _index(TREATMENT_KINDS)
+
+
 SYMPTOMS_BY_KEY = {symptom.key: symptom for symptom in SYMPTOMS}
 KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
 
@@ -147,9 +158,10 @@ KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
 def symptom_key(word: str) -> str:
     """The catalog key for a symptom name or alias typed in any case."""
     # Keys as written (the common case in files) skip the normalising.
-    key = _SYMPTOM_INDEX.get(word) or _SYMPTOM_INDEX.get(normalise(word))
+    index = _symptom_index()
+    key = index.get(word) or index.get(normalise(word))
     if key is None:
-        hint = suggest(word, _SYMPTOM_INDEX)
+        hint = suggest(word, index)
         if hint:
             raise TrackerError.malformed(
                 f"Unknown symptom {word!r}.{hint} (`tracker symptoms` lists them all.)"
@@ -163,9 +175,10 @@ def symptom_key(word: str) -> str:
 
 def kind_key(word: str) -> str:
     """The catalog key for a treatment kind or alias typed in any case."""
-    key = _KIND_INDEX.get(word) or _KIND_INDEX.get(normalise(word))
+    index = _kind_index()
+    key = index.get(word) or index.get(normalise(word))
     if key is None:
-        hint = suggest(word, _KIND_INDEX)
+        hint = suggest(word, index)
         if hint:
             raise TrackerError.malformed(
                 f"Unknown treatment kind {word!r}.{hint} (`tracker kinds` lists them all.)"

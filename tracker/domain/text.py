@@ -12,10 +12,9 @@ def visible(text: str) -> str:
     """
     if text.isprintable():
         return text
+    # Printable characters are never in a C (control, format...) category: only these change.
     return "".join(
-        char
-        if char.isprintable() or char == " "
-        else char.encode("unicode_escape").decode("ascii")
+        char.encode("unicode_escape").decode("ascii")
         if unicodedata.category(char).startswith("C")
         else char
         for char in text
