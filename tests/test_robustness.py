@@ -89,7 +89,7 @@ def test_an_import_killed_midway_leaves_all_or_nothing(
     whole = tmp_path / "whole.db"
     duration = _timed_run(str(whole), "import", str(big))
     assert run("session", "list").exit_code == 0
-    for share in (0.3, 0.6):
+    for share in (0.25, 0.5):
         _kill_while_running(_tracker(str(db_path), "import", str(big)), share * duration)
         count = len(json.loads(run("history", "--json").stdout))
         assert count in (0, rows), count
@@ -108,7 +108,7 @@ def test_a_log_killed_at_any_moment_stores_every_symptom_or_none(run: Run, db_pa
     chance = random.Random(7)
     for day in range(1, 9):
         process = _tracker(str(db_path), "log", *pairs, "--date", f"2026-02-{day:02d}")
-        _kill_while_running(process, chance.uniform(0.1, 0.6) * duration)
+        _kill_while_running(process, chance.uniform(0.1, 0.5) * duration)
     counts: dict[str, int] = {}
     for entry in json.loads(run("history", "--json").stdout):
         counts[entry["date"]] = counts.get(entry["date"], 0) + 1
