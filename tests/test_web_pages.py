@@ -275,6 +275,7 @@ def test_report_and_exports_download(web: Browser, run: Run, session_id: int) ->
     empty = web.get(f"/report.pdf?session={session_id}")
     assert empty.status_code == 400
     assert "nothing logged yet" in empty.text
+    assert "Times are in UTC." in text(empty)  # the rest of the page is whole
     run("log", "itching=3", "--date", "2026-11-20", "--note", "ice helped")
     run("care", "add", "ice-pack", "--date", "2026-11-20")
     pdf = web.get(f"/report.pdf?session={session_id}")

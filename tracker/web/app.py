@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, render_template, request
+from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 
 from tracker import __version__
@@ -94,6 +95,8 @@ def create_app(web: WebSettings) -> Flask:
     )
     app.extensions["tracker.settings"] = web
     app.extensions["tracker.databases"] = Databases(web.location, web.profile)
+    # A misspelt or renamed field fails the page's tests instead of rendering as nothing.
+    app.jinja_env.undefined = StrictUndefined
     app.jinja_env.filters["visible"] = visible
     app.jinja_env.filters["band"] = band
     app.jinja_env.globals.update(

@@ -73,7 +73,7 @@ def _downloads(status: int = 200, **problems: str) -> Page:
         found=found,
         exports=EXPORTS,
         zone_name=settings().zone_name or "UTC",
-        **problems,
+        **{"problem": "", "reminder_problem": "", **problems},
     )
     return page, status
 
@@ -93,11 +93,7 @@ def report_pdf() -> Response | Page:
         view = session_view(db(), _asked_session(), today())
         pdf = documents.report_bytes(view, today())
     except TrackerError as exc:
-        found = sessions.list_sessions(db())
-        page = render_template(
-            "downloads.html", found=found, exports=EXPORTS, problem=page_words(exc)
-        )
-        return page, 400
+        return _downloads(400, problem=page_words(exc))
     name = f"recovery-report-session-{view.session.id}.pdf"
     return _attachment(pdf, name, "application/pdf")
 
