@@ -224,6 +224,7 @@ def test_profiles_are_added_and_chosen(web: Browser, run: Run, session_id: int) 
     assert "Add a session" in web.get("/").text
     web.post("/sessions", {"date": "2026-11-22", "kind": "ipl"})
     web.post("/checkin", {"date": "today", "value-redness": "4"})
+    assert "Recovery tracker · alice" in text(web.get("/status"))
     mine = json.loads(run("--profile", "alice", "history", "--json").stdout)
     assert [(e["symptom"], e["severity"]) for e in mine] == [("redness", 4)]
     assert values(run) == []

@@ -100,7 +100,11 @@ def create_app(web: WebSettings) -> Flask:
     app.jinja_env.filters["visible"] = visible
     app.jinja_env.filters["band"] = band
     app.jinja_env.globals.update(
-        DISCLAIMER=DISCLAIMER, relative_day=relative_day, version=__version__, today=today
+        DISCLAIMER=DISCLAIMER,
+        relative_day=relative_day,
+        version=__version__,
+        today=today,
+        profile=current_profile,
     )
     security.install(app, web.keys)
 

@@ -90,9 +90,10 @@ def serve(
         url = f"http://{url_host(host)}:{bound}/?{TOKEN_PARAMETER}={keys.token}"
         if host not in LOOPBACK:
             say(
-                f"Warning: serving on {host}, so other computers on the network can reach "
-                "this page; only someone with the address below (its key) gets in. Use the "
-                "default (127.0.0.1) unless you need this."
+                f"Warning: serving on {host}, so other devices on the network can reach this "
+                "page, unencrypted (plain HTTP): only someone with the address below (its "
+                "key) gets in, but anyone watching the network can read it. Use the default "
+                "(127.0.0.1) unless you need this."
             )
         say(f"The tracker is at {url}")
         say("Open that address (with its key) in your browser. Ctrl-C stops the tracker.")
