@@ -107,6 +107,10 @@ def test_serve_listens_on_loopback_with_a_fresh_key_and_stops_on_ctrl_c(
     assert served.host == "127.0.0.1"
     assert len(served.token) >= 40
     assert served.request("GET", "/status").status == 403
+    # The way in never leads to another site, whatever path the address holds.
+    away = served.request("GET", f"//evil.example/?token={served.token}")
+    assert away.status == 303
+    assert away.getheader("Location") == "/evil.example/"
     served.sign_in()
     assert served.request("GET", "/status").status == 200
     evil = served.request("GET", "/status", headers={"Host": "evil.example"})

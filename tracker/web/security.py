@@ -94,7 +94,8 @@ def install(app: Flask, keys: Keys) -> None:
             if not _same(given, keys.token):
                 return _refuse("token")
             # Take the key out of the address bar and history; the cookie holds it now.
-            response = redirect(request.path, code=303)
+            # Always a path on this server: "//elsewhere" would leave it.
+            response = redirect("/" + request.path.lstrip("/"), code=303)
             response.set_cookie(
                 keys.cookie_name,
                 keys.cookie_value,
