@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -84,23 +88,64 @@ class TrackerGroup(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        try:
-            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.UsageError as exc:
-            hint = ""
-            if exc.ctx is not None:
-                hint = f" See '{exc.ctx.command_path} -h'."
-            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
-            sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("Aborted: nothing was changed.", err=True)
-            sys.exit(1)
+        arguments = list(sys.argv[1:] if args is None else args)
+        with _terminate_as_exit():
+            try:
+                result = super().main(
+                    arguments, prog_name, complete_var, standalone_mode=False, **extra
+                )
+            except click.UsageError as exc:
+                hint = ""
+                if exc.ctx is not None:
+                    hint = f" See '{exc.ctx.command_path} -h'."
+                _error(f"{exc.format_message()}{hint}")
+                sys.exit(exc.exit_code)
+            except click.ClickException as exc:
+                _error(exc.format_message())
+                sys.exit(exc.exit_code)
+            except click.Abort:
+                click.echo("Aborted: nothing was changed.", err=True)
+                sys.exit(1)
+            except Exception as exc:
+                # The last resort: a defect of ours, said in one line. Every write is one
+                # transaction and every file is written aside first, so nothing changed.
+                if "--debug" in arguments or os.environ.get("TRACKER_DEBUG"):
+                    raise
+                _error(
+                    f"an unexpected problem: {type(exc).__name__}: {exc}; nothing was changed; "
+                    "please report it with --debug output"
+                )
+                sys.exit(REFUSED)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
+
+
+def _error(message: str) -> None:
+    # Whatever a message quotes (a file's content, a name typed) cannot act on the terminal.
+    from tracker.domain.text import visible
+
+    lines = message.splitlines() or [""]
+    click.echo(f"Error: {visible(lines[0][:2000])}", err=True)
+    for line in lines[1:]:
+        click.echo(visible(line[:2000]), err=True)
+
+
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C: transactions roll back and temporary files are removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(
@@ -130,9 +175,17 @@ class TrackerGroup(click.Group):
     hidden=True,
     help="Pretend today is this date (for tests and demonstrations).",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an unexpected problem, show the full traceback (for a bug report). "
+    "Env: TRACKER_DEBUG.",
+)
 @click.version_option(__version__, "--version", prog_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db_value: str | None, profile: str, today: dt.date | None) -> None:
+def cli(
+    ctx: click.Context, db_value: str | None, profile: str, today: dt.date | None, debug: bool
+) -> None:
     """Log how side effects fade after a skin treatment, day by day.
 
     Record a session (laser, IPL, peel, microneedling...), then each day log how

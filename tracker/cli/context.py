@@ -12,6 +12,7 @@ from tracker.domain.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command needs it
     from tracker.storage.database import Database, Location
+    from tracker.storage.private_files import Target
 
 
 def default_database() -> Path:
@@ -44,6 +45,19 @@ class AppContext:
                 click.echo(warning, err=True)
             self._db = Database(location, self.profile)
         return self._db
+
+    def output(self, named: Path, *, force: bool) -> Target:
+        """Where a command may write: never the database in use (nor the default one, nor
+        their journals), never over an existing file without --force."""
+        from tracker.storage.private_files import database_files, output_target
+
+        protected = [default_database()]
+        path = self.location.path
+        if path is not None:
+            protected.append(path)
+        return output_target(
+            named, force=force, protected=[f for p in protected for f in database_files(p)]
+        )
 
     def close(self) -> None:
         if self._db is not None:

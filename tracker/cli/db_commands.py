@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tracker.cli.context import AppContext, pass_app
-from tracker.cli.params import json_option
+from tracker.cli.params import force_option, json_option
+from tracker.domain.text import visible
 from tracker.services import database_admin as service
 
 
@@ -58,13 +59,14 @@ def upgrade(app: AppContext, as_json: bool) -> None:
 
 @db.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@force_option
 @pass_app
-def backup(app: AppContext, file: Path) -> None:
+def backup(app: AppContext, file: Path, force: bool) -> None:
     """Copy the database to FILE, safely even while the tracker is in use."""
     from tracker.services import backups
 
-    backups.backup(app.location, file)
-    click.echo(f"Backed up {app.location.describe()} to {file}")
+    backups.backup(app.location, file, force=force)
+    click.echo(f"Backed up {app.location.describe()} to {visible(str(file))}")
 
 
 @db.command()

@@ -80,3 +80,18 @@ def session_option(help_text: str) -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+def force_option(func: F) -> F:
+    return click.option(
+        "--force", is_flag=True, help="Replace the file if it exists (never the database)."
+    )(func)
+
+
+def output_option(help_text: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), help=help_text
+        )(func)
+
+    return decorate

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -14,7 +15,7 @@ import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.other_tracker_import import import_other_tracker, other_tracker_options
-from tracker.cli.params import session_option
+from tracker.cli.params import force_option, output_option, session_option
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
     CARE_COLUMNS,
@@ -24,7 +25,7 @@ from tracker.domain.exchange import (
     json_document,
 )
 from tracker.services import transfer
-from tracker.storage.private_files import private_output
+from tracker.storage.private_files import Target, private_output
 from tracker.storage.revisions import HEAD
 
 PROGRESS_FROM_BYTES = 1_000_000
@@ -36,12 +37,23 @@ def _write_csv(handle: IO[str], columns: tuple[str, ...], rows: Iterable[list[ob
     writer.writerows(rows)
 
 
-def _emit(output: Path | None, write: Callable[[IO[str]], object]) -> None:
-    """Write text to the file (privately) or to standard output."""
-    if output is None:
+@contextmanager
+def _text_output(target: Target) -> Iterator[IO[str]]:
+    """UTF-8 text onto a checked target (a private file, or a stream)."""
+    with private_output(target) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            yield text
+        finally:
+            text.detach()  # flushes; the raw file is closed (or left open) by its owner
+
+
+def _emit(target: Target | None, write: Callable[[IO[str]], object]) -> None:
+    """Write text to the target, or to standard output."""
+    if target is None:
         write(sys.stdout)
         return
-    with private_output(output) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+    with _text_output(target) as text:
         write(text)
 
 
@@ -54,39 +66,46 @@ def _emit(output: Path | None, write: Callable[[IO[str]], object]) -> None:
     show_default=True,
     help="csv: one row per value; json: everything; fhir: an R4 Bundle.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File to write (default: standard output).",
-)
+@output_option("File to write (default, or -: standard output).")
+@force_option
 @session_option("Only this session.")
 @pass_app
-def export(app: AppContext, fmt: str, output: Path | None, session_id: int | None) -> None:
+def export(
+    app: AppContext, fmt: str, output: str | None, force: bool, session_id: int | None
+) -> None:
     """Export your data: CSV for spreadsheets, JSON to restore, FHIR for clinics.
 
     With --format csv and -o FILE.csv, care actions go to FILE-care.csv beside it.
     """
+    # Every file is checked before anything is read or written: a refusal writes nothing.
+    target = app.output(Path(output), force=force) if output is not None else None
+    care_target = None
+    if fmt == "csv" and target is not None and target.kind == "file":
+        named = Path(output or "")
+        care_path = named.with_name(f"{named.stem}-care{named.suffix or '.csv'}")
+        care_target = app.output(care_path, force=force)
     if fmt == "fhir":
         from tracker.services.fhir_exchange import export_fhir
 
         bundle = export_fhir(app.db, session_id)
-        _emit(output, lambda h: h.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"))
-        if output is not None:
-            click.echo(f"Exported to {output}", err=True)
+        _emit(target, lambda h: h.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"))
+        if target is not None and target.kind != "stdout":
+            click.echo(f"Exported to {target.shown}", err=True)
         return
     bundles, overrides = transfer.export_data(app.db, session_id)
     if fmt == "json":
         document = json_document(bundles, overrides if session_id is None else [], HEAD)
-        _emit(output, lambda h: h.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n"))
+        _emit(target, lambda h: h.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n"))
+    elif care_target is None:
+        _emit(target, lambda h: _write_csv(h, ENTRY_COLUMNS, entry_rows(bundles)))
     else:
-        _emit(output, lambda h: _write_csv(h, ENTRY_COLUMNS, entry_rows(bundles)))
-        if output is not None:
-            care_path = output.with_name(f"{output.stem}-care{output.suffix or '.csv'}")
-            _emit(care_path, lambda h: _write_csv(h, CARE_COLUMNS, care_rows(bundles)))
-            click.echo(f"Care actions written to {care_path}", err=True)
-    if output is not None:
-        click.echo(f"Exported to {output}", err=True)
+        assert target is not None
+        with _text_output(target) as values, _text_output(care_target) as care:
+            _write_csv(values, ENTRY_COLUMNS, entry_rows(bundles))
+            _write_csv(care, CARE_COLUMNS, care_rows(bundles))
+        click.echo(f"Care actions written to {care_target.shown}", err=True)
+    if target is not None and target.kind != "stdout":
+        click.echo(f"Exported to {target.shown}", err=True)
 
 
 @click.command("import")

@@ -9,6 +9,7 @@ from pathlib import Path
 from tracker.domain.errors import TrackerError
 from tracker.storage import sqlite_files
 from tracker.storage.database import Database, Location
+from tracker.storage.private_files import check_length, database_files, output_target
 from tracker.storage.revisions import HEAD
 
 
@@ -21,14 +22,27 @@ def _sqlite_path(location: Location, what: str) -> Path:
     return location.path
 
 
-def backup(location: Location, target: Path) -> None:
+def backup(location: Location, named: Path, *, force: bool = False) -> None:
     source = _sqlite_path(location, "Backup")
-    if target.exists():
-        raise TrackerError(f"{target} already exists; choose a new file name.")
-    if target.absolute() == source:
-        raise TrackerError("A backup must go to another file than the database itself.")
+    target = output_target(named, force=force, protected=database_files(source))
+    if target.kind != "file":
+        raise TrackerError(f"A backup is a file: {target.shown} is not one.")
     Database(location).engine.dispose()  # makes sure there is a database, at the newest schema
-    sqlite_files.copy_database(source, target)
+    sqlite_files.copy_database(source, target.path, source_in_use=True, replace=True)
+
+
+def _kept_copy(target: Path, now: dt.datetime) -> Path:
+    """Keep the current database under a dated name no other restore can take."""
+    stamp = f"{now:%Y%m%d-%H%M%S}"
+    for attempt in range(1, 1000):
+        suffix = "" if attempt == 1 else f"-{attempt}"
+        kept = target.with_name(f"{target.name}.before-restore-{stamp}{suffix}")
+        try:
+            sqlite_files.copy_database(target, kept, source_in_use=True)
+        except FileExistsError:
+            continue
+        return kept
+    raise TrackerError(f"Too many restores of {target} at {stamp}; try again in a second.")
 
 
 def restore(location: Location, source: Path, now: dt.datetime) -> tuple[str, Path | None]:
@@ -37,6 +51,9 @@ def restore(location: Location, source: Path, now: dt.datetime) -> tuple[str, Pa
     Returns the restored schema revision and where the previous database was kept.
     """
     target = _sqlite_path(location, "Restore")
+    check_length(source)
+    if any(sqlite_files.same_file(source, kept) for kept in database_files(target)):
+        raise TrackerError(f"{source} is the database in use; restore from a backup of it.")
     with sqlite_files.read_only(source) as connection:
         revision = sqlite_files.revision_of(connection, source)
         found = sqlite_files.problems(connection)
@@ -44,8 +61,7 @@ def restore(location: Location, source: Path, now: dt.datetime) -> tuple[str, Pa
         raise TrackerError(f"{source} is damaged ({found[0]}); nothing was restored.")
     kept = None
     if target.exists() and target.stat().st_size > 0:
-        kept = target.with_name(f"{target.name}.before-restore-{now:%Y%m%d-%H%M%S}")
-        sqlite_files.copy_database(target, kept)
+        kept = _kept_copy(target, now)
     else:
         Database(location).engine.dispose()
     sqlite_files.restore_into(source, target)
@@ -61,7 +77,7 @@ class CheckResult:
 
 def check(location: Location) -> CheckResult:
     path = _sqlite_path(location, "The check")
-    with sqlite_files.read_only(path) as connection:
+    with sqlite_files.read_only(path, in_use=True) as connection:
         found = sqlite_files.problems(connection)
         try:
             revision: str | None = sqlite_files.revision_of(connection, path)

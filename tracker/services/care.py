@@ -48,7 +48,7 @@ def add_care(
 
 
 def list_care(db: Database, session_id: int | None = None) -> list[CareRecord]:
-    with db.transaction() as session:
+    with db.reading() as session:
         if session_id is not None:
             queries.get_session(session, session_id)
         return queries.care_records(session, None if session_id is None else [session_id])

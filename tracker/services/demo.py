@@ -15,6 +15,7 @@ from tracker.services.sessions import SessionFields, add_session
 from tracker.services.symptom_log import log_symptoms
 from tracker.services.views import session_view
 from tracker.storage.database import PRIVATE_DIR, Database, Location, resolve
+from tracker.storage.private_files import output_target
 
 DEMO_FILE = "demo.db"
 SESSION_DAYS_AGO = 12
@@ -104,6 +105,7 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
     finally:
         db.dispose()
     chart, report = folder / "recovery-chart.png", folder / "recovery-report.pdf"
-    documents.write_chart([view], chart)
-    documents.write_report(view, report, today)
+    # The demo folder is the demo's own: its pictures are redrawn on every run.
+    documents.write_chart([view], output_target(chart, force=True))
+    documents.write_report(view, output_target(report, force=True), today)
     return DemoResult(location, session, count, view.flags, chart, report)

@@ -10,25 +10,33 @@ from pathlib import Path
 from tracker import __version__
 from tracker.domain.errors import TrackerError
 from tracker.domain.summaries import SessionView
-from tracker.storage.private_files import private_output
+from tracker.storage.private_files import Target, private_output
 
 
-def write_chart(views: Sequence[SessionView], path: Path, *, compare: bool = False) -> None:
+def _suffix(target: Target, default: str) -> str:
+    # Standard output, a FIFO or a device has no name to take a format from.
+    suffix = Path(target.shown).suffix if target.kind == "file" else ""
+    return suffix or (default if target.kind != "file" else "")
+
+
+def write_chart(views: Sequence[SessionView], target: Target, *, compare: bool = False) -> None:
     from tracker.drawing import output
 
-    fmt = output.chart_format(path.suffix)
-    with private_output(path) as handle:
+    fmt = output.chart_format(_suffix(target, ".png"))
+    with private_output(target) as handle:
         output.draw_chart(views, handle, fmt, compare=compare)
 
 
-def write_report(view: SessionView, path: Path, generated: dt.date) -> int:
+def write_report(view: SessionView, target: Target, generated: dt.date) -> int:
     """Write the PDF report; returns its number of pages."""
-    if path.suffix.lower() != ".pdf":
-        raise TrackerError.malformed(f"A report is a PDF: name the file .pdf, not {path.name}.")
+    if _suffix(target, ".pdf").lower() != ".pdf":
+        raise TrackerError.malformed(
+            f"A report is a PDF: name the file .pdf, not {Path(target.shown).name}."
+        )
     _check_reportable(view)
     from tracker.drawing import output
 
-    with private_output(path) as handle:
+    with private_output(target) as handle:
         return output.draw_report(view, handle, generated, __version__)
 
 

@@ -47,7 +47,7 @@ def add_profile(
 
 
 def list_profiles(db: Database) -> list[tuple[ProfileRecord, int]]:
-    with db.transaction() as session:
+    with db.reading() as session:
         counts = queries.session_counts_by_profile(session)
         return [
             (queries.profile_record(row), counts.get(row.id, 0))

@@ -34,7 +34,7 @@ def flags(
     db: Database, *, as_of: dt.date, session_id: int | None = None, every_session: bool = False
 ) -> list[Flag]:
     """Flags of one session (default: the latest on or before as_of) or of all sessions."""
-    with db.transaction() as session:
+    with db.reading() as session:
         if every_session:
             records = [
                 queries.session_record(row)
@@ -54,7 +54,7 @@ def flags(
 
 
 def status(db: Database, as_of: dt.date) -> Status:
-    with db.transaction() as session:
+    with db.reading() as session:
         record = _current(session, as_of)
         expectations = _expectations(session)
         entries = queries.entries_for_sessions(session, [record.id])[record.id]
@@ -62,7 +62,7 @@ def status(db: Database, as_of: dt.date) -> Status:
 
 
 def protocol(db: Database, kind: str | None = None) -> list[Expectation]:
-    with db.transaction() as session:
+    with db.reading() as session:
         expectations = _expectations(session)
     return expectations.rows([kind] if kind else list(KINDS_BY_KEY))
 
@@ -111,7 +111,7 @@ class CheckinPlan:
 def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
     if date > today:
         raise TrackerError(f"{date} is in the future; check in on a day once it has happened.")
-    with db.transaction() as session:
+    with db.reading() as session:
         record = _current(session, date)
         entries = queries.entries_for_sessions(session, [record.id])[record.id]
     latest: dict[str, EntryRecord] = {}

@@ -55,14 +55,14 @@ def add_session(db: Database, new: SessionFields) -> SessionRecord:
 
 def list_sessions(db: Database) -> list[tuple[SessionRecord, int]]:
     """Every session, oldest first, with how many entries it holds."""
-    with db.transaction() as session:
+    with db.reading() as session:
         rows = queries.all_sessions(session)
         counts = queries.entry_counts(session)
         return [(queries.session_record(row), counts.get(row.id, 0)) for row in rows]
 
 
 def show_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
-    with db.transaction() as session:
+    with db.reading() as session:
         row = queries.get_session(session, session_id)
         return queries.session_record(row), queries.count_entries(session, session_id)
 

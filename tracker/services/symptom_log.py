@@ -90,7 +90,7 @@ def history(
     db: Database, *, session_id: int | None = None, symptom: str | None = None
 ) -> list[tuple[SessionRecord, list[EntryRecord]]]:
     """Entries grouped by session, oldest first; sessions with no matching entry are left out."""
-    with db.transaction() as session:
+    with db.reading() as session:
         found = queries.entries_with_sessions(session, session_id=session_id, symptom=symptom)
         if session_id is not None:
             # One session asked for: read that one, not all of the profile's.

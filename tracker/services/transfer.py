@@ -46,7 +46,7 @@ Progress = Callable[[int], None]
 def export_data(
     db: Database, session_id: int | None = None
 ) -> tuple[list[SessionBundle], list[Override]]:
-    with db.transaction() as session:
+    with db.reading() as session:
         if session_id is not None:
             rows = [queries.get_session(session, session_id)]
         else:

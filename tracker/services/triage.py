@@ -33,7 +33,7 @@ class ProfileStatus:
 def _gather(
     db: Database, as_of: dt.date
 ) -> tuple[list[str], list[tuple[str, SessionRecord, list[Flag], dt.date | None]]]:
-    with db.transaction() as session:
+    with db.reading() as session:
         names = [row.name for row in queries.all_profiles(session)]
         latest = queries.latest_sessions_all_profiles(session, as_of)
         entries = queries.entries_of_latest_sessions(session, as_of)

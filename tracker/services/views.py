@@ -39,7 +39,7 @@ def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> li
 
 def session_view(db: Database, session_id: int | None, as_of: dt.date) -> SessionView:
     """One session: the one named, or the latest on or before as_of."""
-    with db.transaction() as db_session:
+    with db.reading() as db_session:
         return _session_view(db_session, session_id, as_of)
 
 
@@ -50,7 +50,7 @@ def _session_view(db_session: Session, session_id: int | None, as_of: dt.date) -
 
 def all_views(db: Database, as_of: dt.date) -> list[SessionView]:
     """Every session on or before as_of, oldest first."""
-    with db.transaction() as db_session:
+    with db.reading() as db_session:
         records = [
             queries.session_record(row)
             for row in queries.all_sessions(db_session)

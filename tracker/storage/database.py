@@ -22,8 +22,11 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.profiles import DEFAULT_PROFILE
-from tracker.storage.private_files import PRIVATE_FILE
+from tracker.domain.text import visible
+from tracker.storage.private_files import PRIVATE_FILE, check_length
 from tracker.storage.revisions import HEAD, REVISIONS
+from tracker.storage.sqlite_files import reading_uri
+from tracker.storage.urls import mask_text, mask_url, scrub
 
 PRIVATE_DIR = 0o700
 
@@ -38,8 +41,8 @@ class Location:
 
     def describe(self) -> str:
         if self.path is not None:
-            return str(self.path)
-        return self.url.render_as_string(hide_password=True)
+            return visible(str(self.path))
+        return visible(mask_url(self.url))
 
 
 def resolve(value: str | None, default: Path | None = None) -> Location:
@@ -57,17 +60,37 @@ def resolve(value: str | None, default: Path | None = None) -> Location:
         try:
             url = make_url(value)
         except (ArgumentError, ValueError):
-            raise TrackerError.malformed(f"Cannot read the database URL {value!r}.") from None
+            raise TrackerError.malformed(
+                f"Cannot read the database URL {mask_text(value)!r}."
+            ) from None
         if url.get_backend_name() == "sqlite":
             if not url.database or url.database == ":memory:":
                 raise TrackerError.malformed(
                     "An in-memory SQLite database would forget everything; give a file path."
                 )
-            path = Path(url.database).expanduser().absolute()
+            if url.query:
+                # The tracker sets its own connection options (timeout, journal, read-only
+                # opens); a "?" option would otherwise become part of the file's name.
+                raise TrackerError.malformed(
+                    f"SQLite URL options ({', '.join(sorted(url.query))}) are not supported; "
+                    "give the file alone, for example sqlite:///tracker.db."
+                )
+            path = _file_path(url.database)
             return Location(url.set(database=str(path)), path)
         return Location(url, None)
-    path = Path(value).expanduser().absolute()
+    path = _file_path(value)
     return Location(URL.create("sqlite", database=str(path)), path)
+
+
+def _file_path(value: str) -> Path:
+    try:
+        path = Path(value).expanduser().absolute()
+    except RuntimeError:  # "~someone" with no such user
+        raise TrackerError.malformed(
+            f"Cannot find the home folder in {visible(value)!r}; give the full path."
+        ) from None
+    check_length(path)
+    return path
 
 
 def prepare_file(location: Location) -> None:
@@ -79,7 +102,13 @@ def prepare_file(location: Location) -> None:
     if not folder.exists():
         if not location.is_default:
             raise TrackerError(f"The folder {folder} does not exist; create it first.")
-        folder.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
+        except OSError as exc:
+            raise TrackerError(
+                f"Cannot create the folder {folder} for your database: {exc.strerror}. "
+                "Name a database with --db FILE or TRACKER_DB."
+            ) from None
     if path.is_dir():
         raise TrackerError(f"{path} is a folder, not a database file.")
     if not path.exists():
@@ -92,7 +121,10 @@ def prepare_file(location: Location) -> None:
         os.close(fd)
 
 
-def _sqlite_events(engine: Engine, *, foreign_keys: bool, begin: str) -> None:
+READING = "tracker_reading"  # execution option of a read-only transaction
+
+
+def _sqlite_events(engine: Engine, *, foreign_keys: bool, always_read: bool) -> None:
     # pysqlite's own transaction handling skips BEGIN before DDL and some writes;
     # taking over (SQLAlchemy's documented recipe) makes every write a real transaction.
     @event.listens_for(engine, "connect")
@@ -104,7 +136,8 @@ def _sqlite_events(engine: Engine, *, foreign_keys: bool, begin: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(begin)
+        reading = always_read or connection.get_execution_options().get(READING, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if reading else "BEGIN IMMEDIATE")
 
 
 BUSY_TIMEOUT_SECONDS = 30
@@ -126,9 +159,16 @@ def make_engine(
         # Another process holding the write lock makes us wait, not fail.
         connect_args["timeout"] = BUSY_TIMEOUT_SECONDS
         if read_only and location.path is not None:
-            url = url.set(database=f"{location.path.as_uri()}?mode=ro", query={"uri": "true"})
+            # immutable when no write-ahead log holds data: SQLite then needs no -shm file,
+            # so a WAL database in a folder we cannot write can still be read.
+            uri = reading_uri(location.path, shared=False)
+            url = url.set(database=uri, query={"uri": "true"})
     try:
         engine = create_engine(url, connect_args=connect_args)
+    except (ArgumentError, ValueError, TypeError) as exc:
+        raise TrackerError.malformed(
+            f"Cannot use the database URL {location.describe()}: {scrub(str(exc), url)}."
+        ) from None
     except NoSuchModuleError:
         raise TrackerError.malformed(
             f"Unsupported database {location.describe()!r}: use a file path or a "
@@ -140,31 +180,35 @@ def make_engine(
         # With foreign keys on, the table rebuilds of SQLite batch migrations would
         # cascade-delete child rows. BEGIN IMMEDIATE takes the write lock up front, so a
         # writer waits its turn (busy timeout) instead of failing halfway with "locked".
-        _sqlite_events(
-            engine,
-            foreign_keys=not for_migrations,
-            begin="BEGIN" if read_only else "BEGIN IMMEDIATE",
-        )
+        # Reading takes no lock up front (BEGIN DEFERRED): in WAL mode a reader sees the
+        # last committed data and never waits for a writer, however long its import runs.
+        _sqlite_events(engine, foreign_keys=not for_migrations, always_read=read_only)
     return engine
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine, for transactions that only read."""
+    return engine.execution_options(**{READING: True})
 
 
 def read_revision(engine: Engine) -> tuple[str | None, bool]:
     """The database's schema revision, and whether it holds any tables at all."""
     try:
         # The common case in one statement; the inspector only when there is no version.
-        with engine.connect() as connection:
+        with reader(engine).connect() as connection:
             found = [row[0] for row in connection.execute(text(VERSION_QUERY))]
             return (found[0] if len(found) == 1 else ",".join(found)) or None, True
     except (OperationalError, ProgrammingError) as exc:
         if "alembic_version" not in str(exc.orig):
             raise
-    with engine.connect() as connection:
+    with reader(engine).connect() as connection:
         return None, bool(inspect(connection).get_table_names())
 
 
 def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
     """A user's words for a database that cannot be read or written."""
-    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    detail = str(exc.orig).strip() if exc.orig else str(exc)
+    detail = scrub((detail.splitlines() or [""])[0], location.url)
     lowered = detail.lower()
     where = location.describe()
     if "not a database" in lowered or "malformed" in lowered:
@@ -241,8 +285,21 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One ORM session, committed on success and rolled back on any error."""
-        engine = self.engine
+        """One ORM session, committed on success and rolled back on any error.
+
+        It takes the write lock from the start (SQLite): use ``reading`` to only read.
+        """
+        with self._session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction that only reads: it never waits for a writer (SQLite WAL)."""
+        with self._session(reader(self.engine)) as session:
+            yield session
+
+    @contextmanager
+    def _session(self, engine: Engine) -> Iterator[Session]:
         try:
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 session.info["profile"] = self.profile

@@ -3,24 +3,61 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from tracker.domain.errors import TrackerError
-from tracker.storage.private_files import PRIVATE_FILE
+from tracker.domain.text import visible
+from tracker.storage.private_files import sync_folder, temporary_beside
 from tracker.storage.revisions import REVISIONS
+
+BUSY_TIMEOUT_SECONDS = 30
+
+
+def _wal_beside(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def reading_uri(path: Path, *, shared: bool) -> str:
+    """How to open a file only to read it, leaving nothing beside it.
+
+    A file nobody writes to (a backup; a database without a write-ahead log beside it
+    in a folder we cannot write) is opened ``immutable``: SQLite then creates no -wal or
+    -shm. One that may be in use, or whose log still holds data, is opened ``mode=ro``.
+    ``shared``: another program may be writing to it right now (the database in use).
+    """
+    uri = path.absolute().as_uri()
+    if shared or _wal_beside(path):
+        return f"{uri}?mode=ro"
+    return f"{uri}?immutable=1"
 
 
 @contextlib.contextmanager
-def read_only(path: Path) -> Iterator[sqlite3.Connection]:
+def read_only(path: Path, *, in_use: bool = False) -> Iterator[sqlite3.Connection]:
+    """A connection that only reads the file and leaves nothing beside it.
+
+    ``in_use``: the database the tracker works on, which other terminals may be writing.
+    Where we may write beside it, it is opened normally (read-only by ``query_only``) so
+    that SQLite removes its -wal and -shm files when the last connection closes.
+    """
+    shown = visible(str(path))
     if not path.is_file():
-        raise TrackerError(f"{path} does not exist.")
+        raise TrackerError(f"{shown} does not exist.")
     try:
-        connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        if in_use and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+            connection.execute("PRAGMA query_only = ON")
+        else:
+            connection = sqlite3.connect(reading_uri(path, shared=in_use), uri=True)
     except sqlite3.Error as exc:
-        raise TrackerError(f"Cannot open {path}: {exc}.") from None
+        raise TrackerError(f"Cannot open {shown}: {exc}.") from None
     try:
         yield connection
     finally:
@@ -58,38 +95,77 @@ def problems(connection: sqlite3.Connection) -> list[str]:
     return found
 
 
-def copy_database(source: Path, target: Path) -> None:
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def place_new(temporary: Path, target: Path) -> None:
+    """Move a finished file to a name that must not exist yet (never replacing one)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (some network and FAT file systems): check, then rename.
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(temporary, target)
+        return
+    temporary.unlink()
+
+
+def copy_database(
+    source: Path, target: Path, *, source_in_use: bool = False, replace: bool = False
+) -> None:
     """SQLite's online backup: a consistent copy even while another process writes.
 
-    The copy is written to a private temporary file beside the target, then moved
-    into place, so a failure never leaves a half-written backup.
+    The copy is written to a private temporary file beside the target, switched to
+    rollback-journal mode (a backup leaves no -wal or -shm wherever it is read), synced,
+    then moved into place: a failure or a kill never leaves a half-written backup.
+    ``replace``: an existing target is replaced; otherwise it is never overwritten
+    (FileExistsError).
     """
     if not target.parent.is_dir():
-        raise TrackerError(f"The folder {target.parent} does not exist; create it first.")
-    temporary = target.parent / f".{target.name}.{os.getpid()}.partial"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
-    os.close(fd)
-    try:
-        with read_only(source) as src:
+        raise TrackerError(
+            f"The folder {visible(str(target.parent))} does not exist; create it first."
+        )
+    with (
+        temporary_beside(target) as (fd, temporary),
+        read_only(source, in_use=source_in_use) as src,
+    ):
+        try:
             destination = sqlite3.connect(temporary)
             try:
                 src.backup(destination)
+                destination.execute("PRAGMA journal_mode = DELETE")
             finally:
                 destination.close()
-        os.replace(temporary, target)
-    except sqlite3.Error as exc:
-        raise TrackerError(f"Backup of {source} failed: {exc}.") from None
-    finally:
-        temporary.unlink(missing_ok=True)
+            os.fsync(fd)
+        except sqlite3.Error as exc:
+            raise TrackerError(f"Backup of {visible(str(source))} failed: {exc}.") from None
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise TrackerError(
+                    f"The disk is full: the backup {visible(str(target))} was not written."
+                ) from None
+            raise TrackerError(f"Cannot write {visible(str(target))}: {exc.strerror}.") from None
+        if replace:
+            os.replace(temporary, target)
+        else:
+            place_new(temporary, target)
+    sync_folder(target.parent)
 
 
 def restore_into(source: Path, target: Path) -> None:
     """Replace the target database's content with the source's, in one SQLite step."""
     with read_only(source) as src:
-        destination = sqlite3.connect(target, timeout=30)
+        destination = sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS)
         try:
             src.backup(destination)
         except sqlite3.Error as exc:
-            raise TrackerError(f"Restore into {target} failed: {exc}.") from None
+            raise TrackerError(f"Restore into {visible(str(target))} failed: {exc}.") from None
         finally:
             destination.close()
