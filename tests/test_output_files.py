@@ -94,6 +94,7 @@ def test_existing_files_are_replaced_only_with_force(run: Run, tmp_path: Path) -
         (("export", "--format", "csv"), "out.csv"),
         (("chart",), "out.png"),
         (("report",), "out.pdf"),
+        (("remind", "--tz", "UTC"), "out.ics"),
         (("db", "backup"), "out.db"),
     ):
         target = tmp_path / name

@@ -11,6 +11,7 @@ import click
 from tracker.cli.context import AppContext
 from tracker.domain.dates import ACCEPTED, parse_date
 from tracker.domain.errors import TrackerError
+from tracker.domain.limits import MAX_COURSE_DAYS, MAX_ID
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,7 +64,8 @@ def _kind_key(word: str) -> str:
 
 SYMPTOM = CatalogType("SYMPTOM", _symptom_key)
 KIND = CatalogType("KIND", _kind_key)
-SESSION_ID = click.IntRange(min=1)
+SESSION_ID = click.IntRange(min=1, max=MAX_ID)
+COURSE_DAYS = click.IntRange(min=0, max=MAX_COURSE_DAYS)
 DATE_HELP = f"Accepts {ACCEPTED}."
 
 

@@ -8,7 +8,15 @@ import textwrap
 import click
 
 from tracker.cli.context import AppContext, pass_app
-from tracker.cli.params import DATE, DATE_HELP, KIND, SYMPTOM, json_option, session_option
+from tracker.cli.params import (
+    COURSE_DAYS,
+    DATE,
+    DATE_HELP,
+    KIND,
+    SYMPTOM,
+    json_option,
+    session_option,
+)
 from tracker.cli.render import echo_json, relative_day, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
@@ -63,8 +71,8 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
 @protocol.command("set")
 @click.argument("kind", type=KIND)
 @click.argument("symptom", type=SYMPTOM)
-@click.option("--max-days", type=click.IntRange(min=0), required=True, help="Expected gone by.")
-@click.option("--typical-days", type=click.IntRange(min=0), help="Usually gone by.")
+@click.option("--max-days", type=COURSE_DAYS, required=True, help="Expected gone by.")
+@click.option("--typical-days", type=COURSE_DAYS, help="Usually gone by.")
 @pass_app
 def protocol_set(
     app: AppContext, kind: str, symptom: str, max_days: int, typical_days: int | None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.local_zone import local_zone_name
-from tracker.cli.params import session_option
+from tracker.cli.params import force_option, session_option
 from tracker.domain.reminders import parse_time, zone
 from tracker.services import reminders
 
@@ -19,9 +20,10 @@ from tracker.services import reminders
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The calendar file to write, e.g. recovery.ics.",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="The calendar file to write, e.g. recovery.ics; - for standard output.",
 )
+@force_option
 @click.option(
     "--at", "at_text", default="20:00", show_default=True, metavar="HH:MM", help="Time of day."
 )
@@ -34,22 +36,29 @@ from tracker.services import reminders
 @session_option("The session to remind about (default: the latest).")
 @pass_app
 def remind(
-    app: AppContext, output: Path, at_text: str, tz_name: str | None, session_id: int | None
+    app: AppContext,
+    output: str,
+    force: bool,
+    at_text: str,
+    tz_name: str | None,
+    session_id: int | None,
 ) -> None:
     """Write reminders as an iCalendar file (.ics) that any calendar opens.
 
     A daily "Log today's symptoms" with an alarm, from the session day until the longest
     expected course of that treatment ends (or until every symptom logged has reached 0,
     when you make the file again), and the follow-up visit with a reminder the evening
-    before. Making the file again updates the same events in your calendar.
+    before. Making the file again (--force replaces it) updates the same events in your
+    calendar.
     """
+    target = app.output(Path(output), force=force)
     at = parse_time(at_text)
     name = tz_name or local_zone_name()
     tz = zone(name or "UTC")
     plan = reminders.reminder_plan(app.db, as_of=app.today, session_id=session_id)
     profile = "" if app.profile == "default" else f"--profile {app.profile} "
     reminders.write_calendar(
-        output,
+        target,
         plan,
         at=at,
         tz=tz,
@@ -57,21 +66,22 @@ def remind(
         command=f"tracker {profile}checkin",
     )
     when = f"{at:%H:%M} ({tz.key})"
-    click.echo(
-        f"Wrote {output}: a daily reminder at {when} from {plan.first_day} to {plan.last_day} "
-        f"({plan.days} days: {plan.reason})."
+    say = partial(click.echo, err=target.kind == "stdout")
+    say(
+        f"Wrote {target.shown}: a daily reminder at {when} from {plan.first_day} to "
+        f"{plan.last_day} ({plan.days} days: {plan.reason})."
     )
     session = plan.session
     if session.follow_up is not None:
-        click.echo(
+        say(
             f"Follow-up visit on {session.follow_up}, with a reminder the evening before at "
             f"{at:%H:%M}."
         )
     else:
-        click.echo(
+        say(
             f"Session {session.id} has no follow-up date: add one with tracker session edit "
             f"{session.id} --follow-up DATE, then make the file again."
         )
     if name is None:
-        click.echo("Could not tell this computer's time zone: times are in UTC; give --tz.")
-    click.echo("Open the file with your calendar app (phone or desktop) to add the reminders.")
+        say("Could not tell this computer's time zone: times are in UTC; give --tz.")
+    say("Open the file with your calendar app (phone or desktop) to add the reminders.")

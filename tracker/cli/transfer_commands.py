@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -21,6 +20,7 @@ from tracker.domain.exchange import (
     CARE_COLUMNS,
     ENTRY_COLUMNS,
     care_rows,
+    csv_line,
     entry_rows,
     json_document,
 )
@@ -32,9 +32,8 @@ PROGRESS_FROM_BYTES = 1_000_000
 
 
 def _write_csv(handle: IO[str], columns: tuple[str, ...], rows: Iterable[list[object]]) -> None:
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    handle.write(csv_line(columns))
+    handle.writelines(csv_line(row) for row in rows)
 
 
 @contextmanager
@@ -179,6 +178,10 @@ def import_(
     if report.skipped:
         parts.append(f"{report.skipped} skipped as already there")
     sessions = f"sessions: {report.sessions_created} new, {report.sessions_matched} matched"
+    if report.sessions_updated:
+        sessions += f", {report.sessions_updated} with details replaced"
+    if report.sessions_kept:
+        sessions += f", {report.sessions_kept} with different details kept as they were"
     click.echo(f"{verb} {', '.join(parts)} from {report.rows} rows ({sessions}).")
     for note in report.notes:
         click.echo(note)

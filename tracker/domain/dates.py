@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.limits import check_date
 
 ACCEPTED = "YYYY-MM-DD, today, yesterday, 'N days ago' or -N (tomorrow, 'in N days' or +N ahead)"
 _DAYS_AGO = re.compile(r"^(\d{1,6}) days? ago$|^-(\d{1,6})$")
@@ -14,7 +15,11 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_date(text: str, today: dt.date) -> dt.date:
-    """Read a date: an ISO date or one counted back from `today`."""
+    """Read a date: an ISO date or one counted back from `today`, within the limits."""
+    return check_date(_parse_date(text, today), f"The date {text.strip()!r}")
+
+
+def _parse_date(text: str, today: dt.date) -> dt.date:
     cleaned = " ".join(text.strip().lower().split())
     if cleaned == "today":
         return today

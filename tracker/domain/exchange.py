@@ -18,6 +18,7 @@ from tracker.domain.care import CareRecord, care_key, check_note
 from tracker.domain.catalog import kind_key, symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
+from tracker.domain.limits import MAX_COURSE_DAYS, check_date
 from tracker.domain.records import EntryRecord, SessionRecord, clean_text
 from tracker.domain.severity import parse_severity
 
@@ -36,6 +37,45 @@ class SessionBundle:
     care: list[CareRecord] = field(default_factory=list)
 
 
+# --- CSV cells ---------------------------------------------------------------------------
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_MARK = "'"  # what spreadsheets take as "this cell is text", and do not show
+
+
+def _formula_like(text: str) -> bool:
+    return text.lstrip(TEXT_MARK).startswith(FORMULA_STARTS)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A free-text cell a spreadsheet shows as text: a leading ' before a formula start.
+
+    Text already made of quotes then a formula start gets one more, so that
+    ``from_spreadsheet_safe`` gives back exactly what was stored.
+    """
+    return TEXT_MARK + text if _formula_like(text) else text
+
+
+def from_spreadsheet_safe(text: str) -> str:
+    """Undo ``spreadsheet_safe``: export -> import -> export is byte for byte the same."""
+    if text.startswith(TEXT_MARK) and _formula_like(text):
+        return text[1:]
+    return text
+
+
+def csv_line(values: Sequence[object]) -> str:
+    """One CSV record. Unlike Python's csv writer (which quotes only the line terminator's
+    characters), a bare carriage return is quoted too, so the file reads back as written."""
+    cells = []
+    for value in values:
+        cell = "" if value is None else str(value)
+        if any(char in cell for char in ',"\r\n'):
+            cell = '"' + cell.replace('"', '""') + '"'
+        cells.append(cell)
+    return ",".join(cells) + "\n"
+
+
 # --- export -----------------------------------------------------------------------------
 
 
@@ -43,14 +83,15 @@ def entry_rows(bundles: Iterable[SessionBundle]) -> Iterator[list[object]]:
     for b in bundles:
         s = b.session
         for e in b.entries:
-            yield [e.date, s.id, s.date, s.kind, e.day, e.symptom, e.severity, e.note or ""]
+            note = spreadsheet_safe(e.note or "")
+            yield [e.date, s.id, s.date, s.kind, e.day, e.symptom, e.severity, note]
 
 
 def care_rows(bundles: Iterable[SessionBundle]) -> Iterator[list[object]]:
     for b in bundles:
         s = b.session
         for c in b.care:
-            yield [c.date, s.id, s.date, s.kind, c.day, c.action, c.note or ""]
+            yield [c.date, s.id, s.date, s.kind, c.day, c.action, spreadsheet_safe(c.note or "")]
 
 
 def json_document(
@@ -124,9 +165,73 @@ def iso_date(value: object, what: str) -> dt.date:
     try:
         if len(text) != 10:
             raise ValueError
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
-        raise TrackerError.malformed(f"{what} {text!r} is not a YYYY-MM-DD date") from None
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise TrackerError.malformed(f"{what} {shown!r} is not a YYYY-MM-DD date") from None
+    return check_date(date, what)
+
+
+# --- JSON types ---------------------------------------------------------------------------
+
+# What each field of an export document may hold; the first group is required.
+SESSION_TYPES = {
+    "date": "text",
+    "kind": "text",
+    "area": "text or null",
+    "clinic": "text or null",
+    "notes": "text or null",
+    "follow_up": "text or null",
+}
+ENTRY_TYPES = {
+    "date": "text",
+    "symptom": "text",
+    "severity": "a whole number",
+    "note": "text or null",
+}
+CARE_TYPES = {"date": "text", "action": "text", "note": "text or null"}
+OVERRIDE_TYPES = {
+    "kind": "text",
+    "symptom": "text",
+    "max_days": "a whole number",
+    "typical_days": "a whole number or null",
+}
+_REQUIRED = {"date", "kind", "symptom", "severity", "action", "max_days"}
+
+
+def json_type(value: object) -> str:
+    """A JSON value's type, in the words an error message uses."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number" if isinstance(value, int) else "a decimal number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _fits(value: object, expected: str) -> bool:
+    if value is None:
+        return expected.endswith("or null")
+    if expected.startswith("text"):
+        return isinstance(value, str)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_types(item: Mapping[str, Any], types: Mapping[str, str], where: str) -> None:
+    """Refuse a field of the wrong JSON type as "WHERE.FIELD: must be ..." (other keys are
+    ignored, so that newer exports still read)."""
+    for name, expected in types.items():
+        if name not in item:
+            if name in _REQUIRED:
+                raise TrackerError.malformed(f"{where}.{name}: missing (it must be {expected})")
+            continue
+        if not _fits(item[name], expected):
+            raise TrackerError.malformed(
+                f"{where}.{name}: must be {expected}, not {json_type(item[name])}"
+            )
 
 
 def _check_day(
@@ -198,8 +303,14 @@ def parse_override(item: Mapping[str, Any]) -> Override:
     kind = kind_key(str(item.get("kind") or ""))
     symptom = symptom_key(str(item.get("symptom") or ""))
     max_days, typical = item.get("max_days"), item.get("typical_days")
-    if not isinstance(max_days, int) or isinstance(max_days, bool) or max_days < 0:
-        raise TrackerError.malformed("max_days must be a whole number of days, 0 or more")
+    if (
+        not isinstance(max_days, int)
+        or isinstance(max_days, bool)
+        or not 0 <= max_days <= MAX_COURSE_DAYS
+    ):
+        raise TrackerError.malformed(
+            f"max_days must be a whole number of days from 0 to {MAX_COURSE_DAYS}"
+        )
     if typical is not None and (
         not isinstance(typical, int) or isinstance(typical, bool) or not 0 <= typical <= max_days
     ):

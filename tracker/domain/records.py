@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
+from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.severity import parse_severity
 
 
@@ -121,4 +122,8 @@ def clean_text(value: str | None, what: str = "A note") -> str | None:
         return None
     if "\x00" in value:
         raise TrackerError.malformed(f"{what} cannot contain a NUL character.")
+    if len(value) > MAX_TEXT_CHARS:
+        raise TrackerError.malformed(
+            f"{what} is longer than {MAX_TEXT_CHARS:,} characters ({len(value):,})."
+        )
     return value

@@ -32,10 +32,12 @@ def parse_severity(text: str, *, symptom: str = "") -> int:
         raise TrackerError.malformed(
             f"Severity{what} must be a whole number from 0 (none) to 10 (worst), not {text!r}."
         )
-    value = int(cleaned)
+    # Past 3 digits it cannot be a severity (and past 4,300 Python refuses to read it).
+    value = int(cleaned) if len(cleaned.lstrip("+-")) <= 3 else MAX_SEVERITY + 1
     if not MIN_SEVERITY <= value <= MAX_SEVERITY:
         raise TrackerError.malformed(
-            f"Severity{what} must be from 0 (none) to 10 (worst), not {value}."
+            f"Severity{what} must be from 0 (none) to 10 (worst), not {cleaned[:12]}"
+            f"{'...' if len(cleaned) > 12 else ''}."
         )
     return value
 

@@ -19,3 +19,13 @@ def visible(text: str) -> str:
         else char
         for char in text
     )
+
+
+CONTINUED = " … (continued in the export)"
+
+
+def shortened(text: str, limit: int) -> str:
+    """At most ``limit`` characters of the text, saying where the rest is."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rstrip() + CONTINUED

@@ -18,9 +18,10 @@ from matplotlib.figure import Figure
 from tracker.domain.care import CARE_BY_KEY
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.domain.flags import Flag
+from tracker.domain.limits import REPORT_TEXT_CHARS
 from tracker.domain.severity import band
 from tracker.domain.summaries import SessionView
-from tracker.domain.text import visible
+from tracker.domain.text import shortened, visible
 from tracker.drawing.charts import session_figure
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches; prints on Letter with little loss
@@ -126,7 +127,7 @@ class Pages:
     ) -> None:
         line_height = size * 1.45 / 72
         chars = int(((width or TEXT_WIDTH) - indent) * 72 / (size * 0.56))
-        lines = textwrap.wrap(visible(content), max(chars, 10)) or [""]
+        lines = textwrap.wrap(_shown(content), max(chars, 10)) or [""]
         for line in lines:
             page = self._room(line_height)
             left = (x if x is not None else MARGIN) + indent
@@ -162,7 +163,7 @@ class Pages:
 
         def draw_row(cells: Sequence[str], weight: str) -> None:
             wrapped = [
-                textwrap.wrap(visible(cell), max(int(w * 72 / (size * 0.56)), 4)) or [""]
+                textwrap.wrap(_shown(cell), max(int(w * 72 / (size * 0.56)), 4)) or [""]
                 for cell, w in zip(cells, widths, strict=True)
             ]
             height = max(len(lines) for lines in wrapped) * line_height
@@ -189,6 +190,12 @@ class Pages:
         for row in rows:
             draw_row(row, "normal")
         self.y -= 0.1
+
+
+def _shown(content: str) -> str:
+    # A note can be megabytes long: wrapping and drawing it whole would take minutes and
+    # hundreds of pages. The report shows its start; the export holds all of it.
+    return visible(shortened(content, REPORT_TEXT_CHARS))
 
 
 def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:

@@ -17,7 +17,7 @@ from tracker.storage.models import Profile
 
 def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
     """The current profile's sessions and values as an R4 collection Bundle."""
-    with db.transaction() as session:
+    with db.reading() as session:
         patient_id = queries.current_profile(session).uuid
         if session_id is not None:
             queries.get_session(session, session_id)  # refuses another profile's session

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tracker.domain.expectations import Expectations, shipped_table
@@ -11,12 +10,12 @@ from tracker.domain.reminders import ReminderPlan, calendar_bytes, plan_reminder
 from tracker.services.common import chosen_session
 from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.private_files import private_output
+from tracker.storage.private_files import Target, private_output
 
 
 def reminder_plan(db: Database, *, as_of: dt.date, session_id: int | None = None) -> ReminderPlan:
     """The plan for the session named, or the latest on or before as_of."""
-    with db.transaction() as session:
+    with db.reading() as session:
         record = queries.session_record(chosen_session(session, session_id, as_of))
         entries = queries.entries_for_sessions(session, [record.id])[record.id]
         courses = Expectations(shipped_table(), queries.overrides(session)).rows([record.kind])
@@ -25,7 +24,7 @@ def reminder_plan(db: Database, *, as_of: dt.date, session_id: int | None = None
 
 
 def write_calendar(
-    path: Path,
+    target: Target,
     plan: ReminderPlan,
     *,
     at: dt.time,
@@ -34,5 +33,5 @@ def write_calendar(
     command: str,
 ) -> None:
     data = calendar_bytes(plan, at, tz, stamp, command)
-    with private_output(path) as handle:
+    with private_output(target) as handle:
         handle.write(data)

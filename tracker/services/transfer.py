@@ -17,13 +17,19 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
+    CARE_TYPES,
+    ENTRY_TYPES,
     JSON_FORMAT,
     JSON_VERSION,
+    OVERRIDE_TYPES,
+    SESSION_TYPES,
     ImportedCare,
     ImportedEntry,
     SessionBundle,
     SessionKey,
+    check_types,
     csv_kind,
+    from_spreadsheet_safe,
     iso_date,
     note_text,
     parse_care_row,
@@ -33,12 +39,15 @@ from tracker.domain.exchange import (
 )
 from tracker.domain.expectations import Override
 from tracker.domain.fhir import is_bundle
+from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
 from tracker.storage.revisions import REVISIONS
 
 BATCH = 5000
+# A cell may hold the longest text the tracker stores, plus the spreadsheet's text mark.
+csv.field_size_limit(MAX_TEXT_CHARS + 1)
 DUPLICATE_POLICIES = ("error", "skip", "replace")
 Progress = Callable[[int], None]
 
@@ -71,6 +80,8 @@ class ImportReport:
     care_added: int = 0
     sessions_created: int = 0
     sessions_matched: int = 0
+    sessions_updated: int = 0  # matched, details replaced by the file's (replace)
+    sessions_kept: int = 0  # matched, details differ, left as they were (skip)
     overrides: int = 0
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
@@ -91,7 +102,12 @@ class _Importer:
         self.claimed: set[int] = set()
 
     def session_id(
-        self, key: SessionKey, *, distinct: bool = False, fields: dict[str, Any] | None = None
+        self,
+        key: SessionKey,
+        *,
+        distinct: bool = False,
+        fields: dict[str, Any] | None = None,
+        where: str = "",
     ) -> int:
         """The session for a date and kind: matched, or created.
 
@@ -113,6 +129,8 @@ class _Importer:
         if found:
             session_id = found[0]
             self.report.sessions_matched += 1
+            if fields is not None:
+                self._matched_details(session_id, key, fields, where)
         else:
             row = TreatmentSession(
                 profile_id=queries.profile_id(self.session),
@@ -127,6 +145,27 @@ class _Importer:
         self.session_ids[key] = session_id
         self.claimed.add(session_id)
         return session_id
+
+    def _matched_details(
+        self, session_id: int, key: SessionKey, fields: dict[str, Any], where: str
+    ) -> None:
+        """A matched session whose details differ from the file's: never dropped silently."""
+        row = self.session.get(TreatmentSession, session_id)
+        assert row is not None
+        differ = [name for name, value in fields.items() if getattr(row, name) != value]
+        if not differ:
+            return
+        if self.policy == "error":
+            raise TrackerError(
+                f"{where}: the session on {key.date} ({key.kind}) is already there with a "
+                f"different {', '.join(differ)} (use --on-duplicate skip or replace)"
+            )
+        if self.policy == "skip":
+            self.report.sessions_kept += 1
+            return
+        for name in differ:
+            setattr(row, name, fields[name])
+        self.report.sessions_updated += 1
 
     def entries(
         self, batch: list[tuple[int, ImportedEntry]], where: Callable[[ImportedEntry], str]
@@ -314,6 +353,8 @@ def import_csv(
                 if None in row:
                     raise TrackerError.malformed(f"{path}:{line}: more values than columns")
                 importer.report.rows += 1
+                if row.get("note"):
+                    row["note"] = from_spreadsheet_safe(row["note"])
                 try:
                     if kind == "care":
                         item = parse_care_row(row, line, today)
@@ -349,6 +390,12 @@ def import_json(
             ) from None
         except UnicodeDecodeError:
             raise TrackerError.malformed(f"{path}: not UTF-8 text") from None
+        except RecursionError:
+            raise TrackerError.malformed(
+                f"{path}: nested too deeply to read (an export is 4 levels deep)"
+            ) from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise TrackerError.malformed(f"{path}: not a valid export ({exc})") from None
     if is_bundle(document):
         from tracker.services.fhir_exchange import import_fhir
 
@@ -370,20 +417,32 @@ def import_json(
     def work(importer: _Importer) -> None:
         for index, item in enumerate(_objects(document, "sessions", str(path))):
             where = f"{path}: sessions[{index}]"
+            check_types(item, SESSION_TYPES, where)
             try:
-                key = session_key(item.get("date"), item.get("kind"))
+                key = session_key(item["date"], item["kind"])
+                # Only the details the file gives are compared with a matched session.
                 fields: dict[str, Any] = {
-                    name: note_text(item.get(name)) for name in ("area", "clinic", "notes")
+                    name: note_text(item[name])
+                    for name in ("area", "clinic", "notes")
+                    if name in item
                 }
+                if "follow_up" in item:
+                    fields["follow_up"] = None
                 if item.get("follow_up"):
                     fields["follow_up"] = iso_date(item["follow_up"], "follow_up")
+                    if fields["follow_up"] < key.date:
+                        raise TrackerError(
+                            f"the follow-up ({fields['follow_up']}) cannot be before the "
+                            f"session ({key.date})"
+                        )
             except TrackerError as exc:
                 raise exc.at(where) from None
-            session_id = importer.session_id(key, distinct=True, fields=fields)
+            session_id = importer.session_id(key, distinct=True, fields=fields, where=where)
             batch = []
             for number, entry in enumerate(_objects(item, "entries", where)):
                 importer.report.rows += 1
-                row = {**entry, "session_date": item.get("date"), "kind": key.kind}
+                row = {**entry, "session_date": item["date"], "kind": key.kind}
+                check_types(entry, ENTRY_TYPES, f"{where}.entries[{number}]")
                 try:
                     batch.append((session_id, parse_entry_row(row, number, today)))
                 except TrackerError as exc:
@@ -391,7 +450,8 @@ def import_json(
             importer.entries(batch, _json_place(where))
             for number, care in enumerate(_objects(item, "care", where)):
                 importer.report.rows += 1
-                row = {**care, "session_date": item.get("date"), "kind": key.kind}
+                row = {**care, "session_date": item["date"], "kind": key.kind}
+                check_types(care, CARE_TYPES, f"{where}.care[{number}]")
                 try:
                     parsed = parse_care_row(row, number, today)
                 except TrackerError as exc:
@@ -399,6 +459,7 @@ def import_json(
                 importer.care(session_id, parsed)
         for index, item in enumerate(_objects(document, "protocol_overrides", str(path))):
             where = f"{path}: protocol_overrides[{index}]"
+            check_types(item, OVERRIDE_TYPES, where)
             try:
                 override = parse_override(item)
             except TrackerError as exc:

@@ -55,7 +55,8 @@ def read_only(path: Path, *, in_use: bool = False) -> Iterator[sqlite3.Connectio
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
             connection.execute("PRAGMA query_only = ON")
         else:
-            connection = sqlite3.connect(reading_uri(path, shared=in_use), uri=True)
+            # Nobody with our rights can write it: immutable unless a log beside it holds data.
+            connection = sqlite3.connect(reading_uri(path, shared=False), uri=True)
     except sqlite3.Error as exc:
         raise TrackerError(f"Cannot open {shown}: {exc}.") from None
     try:
