@@ -11,8 +11,8 @@ import click
 from tracker.domain.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command needs it
+    from tracker.services.outputs import Target
     from tracker.storage.database import Database, Location
-    from tracker.storage.private_files import Target
 
 
 def default_database() -> Path:
@@ -49,14 +49,10 @@ class AppContext:
     def output(self, named: Path, *, force: bool) -> Target:
         """Where a command may write: never the database in use (nor the default one, nor
         their journals), never over an existing file without --force."""
-        from tracker.storage.private_files import database_files, output_target
+        from tracker.services.outputs import checked_output
 
-        protected = [default_database()]
-        path = self.location.path
-        if path is not None:
-            protected.append(path)
-        return output_target(
-            named, force=force, protected=[f for p in protected for f in database_files(p)]
+        return checked_output(
+            self.location, named, force=force, also_protected=[default_database()]
         )
 
     def close(self) -> None:
