@@ -128,9 +128,11 @@ def test_a_50_mb_note_renders_in_the_report_in_under_3_seconds(
     ]
     data.write_text(json.dumps(document))
     assert run("import", str(data), "--on-duplicate", "skip").exit_code == 0
-    started = time.monotonic()
+    # CPU time of this process (the report runs in it): other work on a shared machine
+    # must not make the test fail, nor hide a slow report.
+    started = time.process_time()
     result = run("report", "-o", str(tmp_path / "r.pdf"))
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert result.exit_code == 0, result.output
     assert elapsed < 3, elapsed
     exported = json.loads(run("export").stdout)
