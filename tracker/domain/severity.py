@@ -33,11 +33,12 @@ def parse_severity(text: str, *, symptom: str = "") -> int:
             f"Severity{what} must be a whole number from 0 (none) to 10 (worst), not {text!r}."
         )
     # Past 3 digits it cannot be a severity (and past 4,300 Python refuses to read it).
-    value = int(cleaned) if len(cleaned.lstrip("+-")) <= 3 else MAX_SEVERITY + 1
+    readable = len(cleaned.lstrip("+-")) <= 3
+    value = int(cleaned) if readable else MAX_SEVERITY + 1
     if not MIN_SEVERITY <= value <= MAX_SEVERITY:
+        shown = str(value) if readable else cleaned[:12] + "..."
         raise TrackerError.malformed(
-            f"Severity{what} must be from 0 (none) to 10 (worst), not {cleaned[:12]}"
-            f"{'...' if len(cleaned) > 12 else ''}."
+            f"Severity{what} must be from 0 (none) to 10 (worst), not {shown}."
         )
     return value
 
