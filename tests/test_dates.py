@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.dates import parse_date
+from tracker.domain.dates import parse_date, relative_day
 from tracker.domain.errors import TrackerError
 from tracker.domain.limits import EARLIEST_DATE, LATEST_DATE
 
@@ -104,3 +104,21 @@ def test_dates_beyond_the_limits_are_malformed_never_an_overflow(
             assert exc.exit_code == 2
         else:
             assert EARLIEST_DATE <= parse_date(text, today) <= LATEST_DATE
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [
+        (0, "today"),
+        (1, "tomorrow"),
+        (-1, "yesterday"),
+        (2, "in 2 days"),
+        (-2, "2 days ago"),
+        (30, "in 30 days"),
+        (-30, "30 days ago"),
+    ],
+)
+def test_a_day_said_from_today_reads_back_as_the_same_day(days: int, said: str) -> None:
+    date = TODAY + dt.timedelta(days=days)
+    assert relative_day(date, TODAY) == said
+    assert parse_date(said, TODAY) == date
