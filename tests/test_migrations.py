@@ -22,6 +22,7 @@ from pytest_alembic.tests import (
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+import tracker
 from tracker.storage import migrate
 from tracker.storage.database import resolve
 from tracker.storage.models import Base
@@ -174,7 +175,11 @@ def test_installed_package_carries_the_checkout_migrations() -> None:
         ).read_text()
     if shipped.resolve() == checkout.resolve():
         pytest.skip("running from the checkout: the wheel is checked after a plain `pip install .`")
-    recorded = {str(f) for f in importlib.metadata.files("skin-recovery-tracker") or []}
+    # Ask the installed copy's own metadata: alembic.ini's prepend_sys_path puts the checkout
+    # (and the egg-info a build leaves there) on sys.path once a test has run alembic in-process.
+    site = str(Path(tracker.__file__).resolve().parents[1])
+    (installed,) = importlib.metadata.distributions(name="skin-recovery-tracker", path=[site])
+    recorded = {str(f) for f in installed.files or []}
     for name in names:
         assert f"tracker/_migrations/versions/{name}" in recorded
     assert "tracker/_migrations/env.py" in recorded
