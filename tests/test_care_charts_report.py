@@ -164,13 +164,27 @@ def test_report_is_a_searchable_multi_page_pdf(run: Run, tmp_path: Path) -> None
     assert "Recovery report for the follow-up visit" in first
     assert "Laser skin rejuvenation" in first
     assert "2026-11-28" in first  # follow-up
-    assert "WARNING: Redness (persisting, day 10)" in first
+    assert "WARNING: Redness (persisting, days 8-10)" in first
+    assert "Resolved flags" not in first
     assert "Questions to ask at your visit" in first
     assert "Itching" in pages[2] and "Redness" in pages[2]
     assert "Ice pack" in pages[2]
     assert "still pink in the mornings" in pages[3]
     for page in pages:
         assert "Information, not a diagnosis" in page
+
+
+def test_report_lists_resolved_flags_apart(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-14").exit_code == 0
+    for day, redness in enumerate([8, 8, 5, 3, 2, 0]):
+        assert run("log", f"redness={redness}", "--date", f"2026-11-{14 + day}").exit_code == 0
+    path = tmp_path / "report.pdf"
+    assert run("report", "-o", str(path)).exit_code == 0
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    flags, resolved = text.split("Resolved flags")
+    assert "None open on 2026-11-24." in flags
+    assert "Redness (severe, urgent, days 0-1; ended 2026-11-16)" in resolved
+    assert "Redness was severe on days 0-1, 8/10; down to 5/10 by day 2." in resolved
 
 
 def test_report_refusals(run: Run, tmp_path: Path) -> None:

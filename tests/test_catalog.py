@@ -7,7 +7,7 @@ from tracker.domain.errors import TrackerError
 
 ISSUE_SYMPTOMS = [
     *("itching", "swelling", "redness", "rash", "pain", "burning", "dryness", "peeling"),
-    *("crusting", "oozing", "bruising", "blistering", "pus", "fever", "cold-sores"),
+    *("crusting", "oozing", "bruising", "blistering", "pus", "fever", "cold-sores", "hives"),
     *("darkening", "lightening", "breakouts"),
 ]
 ISSUE_KINDS = [

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from conftest import TODAY, Run, State
 
+from tracker.domain.catalog import SYMPTOMS_BY_KEY
+
 
 def _laser_with_lingering_redness(run: Run) -> None:
     # Session on 2026-11-14: today (2026-11-24) is day 10; laser redness is expected gone by day 7.
@@ -22,9 +24,12 @@ def test_flags_name_the_lingering_symptom_only(run: Run) -> None:
     assert [(f["symptom"], f["kind"], f["level"]) for f in flags] == [
         ("redness", "persisting", "warning")
     ]
-    assert flags[0]["first_day"] == 9 and flags[0]["last_day"] == 10
+    # Still 3/10 on day 4, not logged on days 5-8: present from day 8, the first day after its
+    # course, as far as anyone knows.
+    assert flags[0]["first_day"] == 8 and flags[0]["last_day"] == 10
+    assert flags[0]["state"] == "active" and flags[0]["resolved_date"] is None
     text = run("flags").stdout
-    assert "WARNING  redness persisting (session 1, days 9-10)" in text
+    assert "WARNING  redness persisting (session 1, days 8-10)" in text
     assert "information, not a diagnosis" in text
 
 
@@ -50,10 +55,12 @@ def test_all_and_session_choose_sessions(run: Run) -> None:
     _laser_with_lingering_redness(run)
     assert run("session", "add", "--date", "2026-11-24", "--kind", "ipl").exit_code == 0
     assert run("log", "blistering=2", "--session", "2").exit_code == 0
+    # The first session's open flag stays listed after a newer session exists.
     latest = json.loads(run("flags", "--json").stdout)
-    assert {(f["session_id"], f["kind"]) for f in latest} == {(2, "red-flag")}
-    every = json.loads(run("flags", "--all", "--json").stdout)
-    assert [(f["session_id"], f["kind"]) for f in every] == [(2, "red-flag"), (1, "persisting")]
+    assert [(f["session_id"], f["kind"]) for f in latest] == [(2, "red-flag"), (1, "persisting")]
+    assert json.loads(run("flags", "--all", "--json").stdout) == latest
+    text = run("flags").stdout
+    assert "tracker log SYMPTOM=0 --session 1" in text
     first = json.loads(run("flags", "--session", "1", "--json").stdout)
     assert [f["session_id"] for f in first] == [1]
     both = run("flags", "--all", "--session", "1")
@@ -65,7 +72,11 @@ def test_status_shows_the_course_flags_follow_up_and_gaps(run: Run) -> None:
     lines = run("status").stdout.splitlines()
     assert lines[0] == "Session 1: laser-rejuvenation on 2026-11-14, day 10 on 2026-11-24"
     assert lines[1] == "Follow-up: 2026-11-28 (in 4 days)"
-    assert "  redness 3/10, day 10, expected gone by day 7: past its expected course" in lines
+    assert (
+        "  redness 3/10, day 10, expected gone by day 7: past its expected course; at this pace,"
+        in lines
+    )
+    assert "    gone around day 23" in lines
     assert "  itching 0/10, day 4, expected gone by day 5: gone" in lines
     assert "Days not logged yet: 2026-11-19, 2026-11-20, 2026-11-21, 2026-11-22." in lines
     assert any("redness persisting" in line for line in lines)
@@ -88,7 +99,18 @@ def test_protocol_lists_and_overrides_change_flags(run: Run, db_path: Path) -> N
         "basis": "published",
         "source": redness["source"],
         "overridden": False,
+        "from_kind": None,
+        "onsets": [redness["onsets"][0]],
+        "severe_until": None,
+        "adjusted": [],
+        "watch": None,
     }
+    assert redness["onsets"][0]["first_day"] == 0 and redness["onsets"][0]["last_day"] == 1
+    assert {r["symptom"] for r in rows} == {s for s in SYMPTOMS_BY_KEY}
+    hives = next(r for r in rows if r["symptom"] == "hives")
+    assert (hives["basis"], hives["max_days"]) == ("red-flag", None)
+    itching = next(r for r in rows if r["symptom"] == "pain")
+    assert (itching["basis"], itching["from_kind"]) == ("inferred", "laser-rejuvenation")
     _laser_with_lingering_redness(run)
     result = run("protocol", "set", "laser", "erythema", "--max-days", "14")
     assert result.exit_code == 0

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
-from tracker.domain.expectations import Expectations, Override, shipped_table
+from tracker.domain.expectations import (
+    RELATED,
+    Expectations,
+    Override,
+    shipped_table,
+    shipped_windows,
+)
 
 # shared/ sits beside the checkout in CI, and above the worktrees on a developer's machine.
 REFERENCES = [
@@ -45,15 +51,70 @@ def test_shipped_figures_match_the_reference_where_it_is_at_hand() -> None:
         ), row
 
 
-def test_a_kind_without_a_figure_falls_back_to_laser_rejuvenation_then_7_days() -> None:
+def test_a_kind_without_a_figure_borrows_from_a_related_kind_then_the_default() -> None:
     expectations = Expectations(shipped_table())
     own = expectations.for_pair("ipl", "redness")
-    assert (own.max_days, own.basis) == (3, "published")
-    generic = expectations.for_pair("ipl", "rash")
-    assert (generic.kind, generic.max_days) == ("ipl", 7)
-    assert generic.source.startswith("laser-rejuvenation figure, used for ipl")
-    default = expectations.for_pair("ipl", "fever")
+    assert (own.max_days, own.basis, own.from_kind) == (3, "published", None)
+    related = expectations.for_pair("ipl", "rash")
+    assert (related.kind, related.max_days, related.from_kind) == ("ipl", 7, "laser-rejuvenation")
+    assert related.basis == "inferred"
+    assert related.source.startswith("laser-rejuvenation figure (inferred), used for ipl")
+    deep = expectations.for_pair("peel-deep", "itching")
+    assert (deep.max_days, deep.from_kind) == (14, "peel-medium")
+    ablative = expectations.for_pair("co2-fractional", "pain")
+    assert (ablative.max_days, ablative.from_kind) == (7, "co2-ablative")
+    default = expectations.for_pair("microneedling", "rash")
     assert (default.max_days, default.typical_days, default.basis) == (7, None, "default")
+
+
+def test_fallbacks_never_cross_families() -> None:
+    families = {
+        "laser": {"laser-rejuvenation", "nonablative-fractional", "ipl"},
+        "ablative": {"co2-ablative", "co2-fractional", "erbium-yag"},
+        "peel": {"peel-superficial", "peel-medium", "peel-deep"},
+        "microneedling": {"microneedling"},
+    }
+    assert set(RELATED) == set(KINDS_BY_KEY)
+    for kind, related in RELATED.items():
+        family = next(f for f in families.values() if kind in f)
+        assert set(related) <= family - {kind}, kind
+
+
+def test_onset_and_severe_windows_are_loaded_with_basis_and_source() -> None:
+    windows = shipped_windows()
+    assert len(windows) >= 50
+    for (kind, symptom), (onsets, severe) in windows.items():
+        assert kind in KINDS_BY_KEY and symptom in SYMPTOMS_BY_KEY
+        for window in (*onsets, *([severe] if severe else [])):
+            assert window.basis in ("published", "inferred") and window.source
+            assert 0 <= window.first_day <= window.last_day
+    co2_swelling = Expectations(shipped_table()).for_pair("co2-ablative", "swelling")
+    assert co2_swelling.severe_until is not None and co2_swelling.severe_until.last_day == 3
+    assert co2_swelling.onset_at(2) is not None and co2_swelling.onset_at(4) is None
+    # An expected severe phase is never borrowed: it would turn an urgent flag into a warning.
+    assert Expectations(shipped_table()).for_pair("erbium-yag", "pain").severe_until is None
+
+
+def test_onset_windows_match_the_reference_where_it_is_at_hand() -> None:
+    found = [path.parent / "onset_peak.csv" for path in REFERENCES]
+    found = [path for path in found if path.is_file()]
+    if not found:
+        assert not os.environ.get("CI"), "no onset_peak.csv beside the reference"
+        pytest.skip("shared/reference/onset_peak.csv is not at hand")
+    reference = found[0]
+    windows = shipped_windows()
+    with reference.open() as handle:
+        for row in csv.DictReader(handle):
+            if row["symptom"] == "blistering":
+                continue  # red flags are never an expected course: see the README
+            onsets, severe = windows[(row["kind"], row["symptom"])]
+            if row["onset_from_day"]:
+                assert (int(row["onset_from_day"]), int(row["onset_to_day"])) in {
+                    (w.first_day, w.last_day) for w in onsets
+                }
+            if row["severe_expected_to_day"]:
+                assert severe is not None
+                assert severe.last_day == int(row["severe_expected_to_day"])
 
 
 def test_an_override_wins_and_says_so() -> None:
@@ -68,5 +129,6 @@ def test_rows_list_own_generic_and_overridden_pairs_in_catalog_order() -> None:
     rows = Expectations(shipped_table(), [Override("ipl", "fever", 2)]).rows(["ipl"])
     symptoms = [row.symptom for row in rows]
     assert symptoms[:3] == ["itching", "swelling", "redness"]
-    assert "fever" in symptoms and "rash" in symptoms
+    assert symptoms == list(SYMPTOMS_BY_KEY)  # every symptom the tracker knows
+    assert next(r for r in rows if r.symptom == "fever").overridden
     assert all(row.kind == "ipl" for row in rows)

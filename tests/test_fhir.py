@@ -254,7 +254,8 @@ def test_a_damaged_bundle_is_refused_with_where(
 def test_one_session_alone_keeps_its_resource_ids(run: Run) -> None:
     _fill(run)
     # A second session on the same day and kind: the second of its kind keeps its own ids.
-    assert run("session", "add", "--date", "2026-11-14", "--kind", "laser").exit_code == 0
+    again = run("session", "add", "--date", "2026-11-14", "--kind", "laser", "--again")
+    assert again.exit_code == 0
     assert run("log", "redness=3", "--session", "2", "--date", "2026-11-15").exit_code == 0
     whole = _export(run)
     result = run("export", "--format", "fhir", "--session", "2")

@@ -18,7 +18,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def _longest_course(run: Run, kind: str) -> int:
     rows = json.loads(run("protocol", "--kind", kind, "--json").stdout)
-    return max(row["max_days"] for row in rows)
+    return max(row["max_days"] for row in rows if row["max_days"] is not None)
 
 
 def _read(path: Path) -> tuple[Calendar, list[Event]]:

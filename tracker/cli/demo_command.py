@@ -32,9 +32,10 @@ def demo(app: AppContext, folder: Path) -> None:
         f"  {result.entries} values logged over {(app.today - s.date).days + 1} days: itching, "
         "swelling and the pink rash faded within days; redness lingers."
     )
-    if result.flags:
+    active = [flag for flag in result.flags if flag.active]
+    if active:
         click.echo(f"Flags as of {app.today}:")
-        echo_flags(result.flags)
+        echo_flags(active)
         click.echo(f"  {DISCLAIMER}")
     click.echo(f"Chart:  {result.chart}")
     click.echo(f"Report: {result.report}")

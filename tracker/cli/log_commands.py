@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 
 import click
 
@@ -15,6 +16,8 @@ from tracker.domain.records import parse_readings
 from tracker.domain.severity import band
 from tracker.domain.text import visible
 from tracker.services import symptom_log as service
+
+WIDTH = 92
 
 
 @click.command()
@@ -67,6 +70,10 @@ def log(
         if item.replaced is not None:
             line += f"  (replaced {item.replaced}/10 logged earlier for this day)"
         click.echo(line)
+    for flag in result.urgent:
+        click.echo()
+        click.echo(f"URGENT: {flag.message}")
+        click.echo(textwrap.fill(flag.advice, WIDTH))
 
 
 def _remove(

@@ -20,6 +20,7 @@ from tracker.cli.params import (
 from tracker.cli.render import echo_json, relative_day, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Expectation, group_rule
 from tracker.domain.flags import DISCLAIMER, LEVELS, Flag, level_at_least
 from tracker.domain.records import Reading
 from tracker.domain.severity import BANDS, band
@@ -42,8 +43,9 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """Show how long each symptom is expected to last after each treatment.
 
     Days count from the session (day 0). 'published' figures come from a cited
-    source, 'inferred' ones were reasoned from nearby figures; change any with
-    `tracker protocol set`.
+    source, 'inferred' ones were reasoned from nearby figures or borrowed from a
+    related treatment, 'default' means no figure exists (7 days). Change any course
+    with `tracker protocol set`.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -51,21 +53,48 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     if as_json:
         echo_json([row.to_json() for row in rows])
         return
-    lines = [
-        (
-            r.kind,
-            r.symptom,
-            "-" if r.typical_days is None else r.typical_days,
-            r.max_days,
-            r.basis + (" *" if r.overridden else ""),
-            r.source,
-        )
-        for r in rows
-    ]
-    headers = ("kind", "symptom", "typical", "max", "basis", "source")
-    click.echo(table(headers, lines, frozenset({2, 3})))
+    lines = [_protocol_line(r) for r in rows]
+    headers = ("kind", "symptom", "typical", "max", "rises on", "strong to", "basis", "source")
+    click.echo(table(headers, lines, frozenset({2, 3, 5})))
+    notes = []
     if any(r.overridden for r in rows):
-        click.echo("\n* your own setting; `tracker protocol reset` returns to the shipped figures.")
+        notes.append("* your own setting; `tracker protocol reset` returns to the shipped figures.")
+    adjusted = sorted({note for r in rows for note in r.adjusted})
+    notes += [f"Adjusted for your skin: {note}." for note in adjusted]
+    watched = sorted({r.watch.source for r in rows if r.watch is not None})
+    notes += [f"Watch: {note}." for note in watched]
+    notes.append(
+        "rises on: days a symptom is expected to appear or rise (not a sign of worsening); "
+        "strong to: the last day a severe value (7-10) is expected. `--json` gives their sources."
+    )
+    for note in notes:
+        click.echo()
+        click.echo(textwrap.fill(note, WIDTH))
+
+
+def _protocol_line(r: Expectation) -> tuple[object, ...]:
+    if not r.has_course:
+        return (r.kind, r.symptom, "-", "-", "", "", r.group, group_rule(r.group))
+    basis = r.basis + (" *" if r.overridden else "")
+    if r.from_kind:
+        basis += f", from {r.from_kind}"
+    if r.adjusted:
+        basis += ", adjusted"
+    rises = ", ".join(
+        f"{w.first_day}-{w.last_day}" + (f" (from {w.from_kind})" if w.from_kind else "")
+        for w in r.onsets
+    )
+    strong = r.severe_until.last_day if r.severe_until else ""
+    return (
+        r.kind,
+        r.symptom,
+        r.typical_days if r.typical_days is not None else "-",
+        r.max_days,
+        rises,
+        strong,
+        basis,
+        r.source,
+    )
 
 
 @protocol.command("set")
@@ -96,11 +125,20 @@ def protocol_reset(app: AppContext, kind: str | None, symptom: str | None) -> No
 def _flag_lines(flag: Flag, with_session: bool) -> list[str]:
     where = f"session {flag.session_id}, " if with_session else ""
     indent = " " * 11
-    return [
-        f"  {flag.level.upper():<8} {flag.symptom} {flag.kind} ({where}{flag.days})",
+    if flag.active:
+        head = f"  {flag.level.upper():<8} {flag.symptom} {flag.rule} ({where}{flag.days})"
+    else:
+        head = (
+            f"  {'resolved':<8} {flag.symptom} {flag.rule} ({where}{flag.days}; "
+            f"{flag.level}, ended {flag.resolved_date})"
+        )
+    lines = [
+        head,
         *textwrap.wrap(flag.message, WIDTH, initial_indent=indent, subsequent_indent=indent),
-        *textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent),
     ]
+    if flag.active:
+        lines += textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    return lines
 
 
 def echo_flags(flags: list[Flag], with_session: bool = False) -> None:
@@ -109,17 +147,29 @@ def echo_flags(flags: list[Flag], with_session: bool = False) -> None:
             click.echo(line)
 
 
+def echo_earlier_hint(flags: list[Flag], latest_session: int | None) -> None:
+    earlier = sorted({f.session_id for f in flags if f.active and f.session_id != latest_session})
+    for session_id in earlier:
+        click.echo(
+            f"Session {session_id} is an earlier session: its flags end when you log there, "
+            f"for example: tracker log SYMPTOM=0 --session {session_id}"
+        )
+
+
 @click.command()
-@session_option("This session. Default: the latest one on or before the as-of date.")
-@click.option("--all", "every_session", is_flag=True, help="Every session.")
+@session_option("Only this session. Default: every session on or before the as-of date.")
+@click.option("--all", "every_session", is_flag=True, hidden=True, help="Every session.")
 @click.option(
-    "--all-profiles", is_flag=True, help="Every profile's latest session: a clinic's triage list."
+    "--all-profiles",
+    is_flag=True,
+    help="Every profile's open flags, on any session: a clinic's triage list.",
 )
+@click.option("--history", is_flag=True, help="Also list resolved flags.")
 @click.option("--as-of", type=DATE, help=f"Judge on this day (default today). {DATE_HELP}")
 @click.option(
     "--fail-on",
     type=click.Choice(LEVELS),
-    help="Exit with status 3 when a flag at or above this level exists.",
+    help="Exit with status 3 when an active flag at or above this level exists.",
 )
 @json_option
 @pass_app
@@ -128,26 +178,43 @@ def flags(
     session_id: int | None,
     every_session: bool,
     all_profiles: bool,
+    history: bool,
     as_of: dt.date | None,
     fail_on: str | None,
     as_json: bool,
 ) -> None:
-    """Flag symptoms lasting longer than expected, coming back, or needing the clinic now."""
+    """Flag symptoms lasting longer than expected, coming back, or needing the clinic now.
+
+    Flags are active while their cause lasts and resolved once it has ended; an earlier
+    session's active flags are listed until they are resolved.
+    """
     if sum((session_id is not None, every_session, all_profiles)) > 1:
         raise TrackerError.malformed("Give one of --session, --all or --all-profiles.")
     day = as_of or app.today
     if all_profiles:
+        if history:
+            raise TrackerError.malformed(
+                "--history lists one profile's resolved flags; triage lists open ones only."
+            )
         _triage(app, day, fail_on, as_json)
         return
-    found = service.flags(app.db, as_of=day, session_id=session_id, every_session=every_session)
+    found, current = service.flags(
+        app.db, as_of=day, session_id=session_id, history=history, every_session=every_session
+    )
     if as_json:
         echo_json([flag.to_json() for flag in found])
-    elif not found:
-        click.echo(f"No flags as of {day}: every symptom logged is on its expected course.")
-        click.echo(textwrap.fill(DISCLAIMER, WIDTH))
     else:
-        click.echo(f"Flags as of {day}:")
-        echo_flags(found, with_session=True)
+        active = [f for f in found if f.active]
+        resolved = [f for f in found if not f.active]
+        if active:
+            click.echo(f"Flags as of {day}:")
+            echo_flags(active, with_session=True)
+            echo_earlier_hint(active, current)
+        else:
+            click.echo(f"No flags as of {day}: every symptom logged is on its expected course.")
+        if history:
+            click.echo("Resolved:" if resolved else "Resolved: none.")
+            echo_flags(resolved, with_session=True)
         click.echo(textwrap.fill(DISCLAIMER, WIDTH))
     if fail_on is not None and level_at_least(found, fail_on):
         click.get_current_context().exit(FAIL_EXIT)
@@ -162,7 +229,7 @@ def _triage(app: AppContext, day: dt.date, fail_on: str | None, as_json: bool) -
     elif not found:
         click.echo(f"No flags in any profile as of {day}.")
     else:
-        click.echo(f"Flags in every profile as of {day}, most urgent first:")
+        click.echo(f"Open flags in every profile as of {day}, most urgent first:")
         for item in found:
             lines = _flag_lines(item.flag, with_session=True)
             lines[0] = f"{lines[0]} · {item.profile}"
@@ -185,15 +252,27 @@ def _echo_status(report: Status, today: dt.date) -> None:
     if report.symptoms:
         click.echo("Latest values against the expected course:")
         for item in report.symptoms:
-            click.echo(f"  {item.describe()}")
+            for number, line in enumerate(textwrap.wrap(item.describe(), WIDTH - 4)):
+                click.echo(("  " if number == 0 else "    ") + line)
     else:
         click.echo("Nothing logged for this session yet.")
+    for symptom, expected in report.watches:
+        assert expected.watch is not None
+        click.echo(
+            f"  Watch for {symptom} (darker patches) until day {expected.watch.last_day}: "
+            f"on your skin type they can appear weeks after a treatment. Log {symptom}=N "
+            "if you see any."
+        )
     click.echo()
     if report.flags:
         click.echo("Flags:")
         echo_flags(report.flags)
     else:
         click.echo("Flags: none.")
+    if report.earlier:
+        click.echo("Still open from earlier sessions:")
+        echo_flags(report.earlier, with_session=True)
+        echo_earlier_hint(report.earlier, s.id)
     if report.unlogged:
         shown = ", ".join(str(d) for d in report.unlogged[-7:])
         more = f" and {len(report.unlogged) - 7} earlier" if len(report.unlogged) > 7 else ""
@@ -217,12 +296,12 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool) -> None:
 
     rows: list[tuple[object, ...]] = []
     for item in triage.all_statuses(app.db, day):
-        if item.session is None:
-            rows.append((item.profile, "no session yet", "", "", ""))
-            continue
         worst = (
-            f"{item.worst.level} {item.worst.symptom} {item.worst.kind}" if item.worst else "none"
+            f"{item.worst.level} {item.worst.symptom} {item.worst.rule}" if item.worst else "none"
         )
+        if item.session is None:
+            rows.append((item.profile, "no session yet", "", worst if item.worst else "", ""))
+            continue
         rows.append(
             (
                 item.profile,

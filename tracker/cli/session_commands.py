@@ -10,14 +10,10 @@ from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID, json_option
 from tracker.cli.render import echo_json, relative_day, table
 from tracker.domain.catalog import DEFAULT_KIND, KINDS_BY_KEY
-from tracker.domain.records import SessionRecord
 from tracker.domain.text import visible
 from tracker.services import sessions as service
 
-
-def _describe(record: SessionRecord) -> str:
-    where = f", {visible(record.area)}" if record.area else ""
-    return f"session {record.id} ({record.kind} on {record.date}{where})"
+_describe = service.describe
 
 
 @click.group()
@@ -38,6 +34,9 @@ def session() -> None:
 @click.option("--clinic", help="Clinic or practitioner.")
 @click.option("--notes", help="Settings, products, anything worth remembering.")
 @click.option("--follow-up", type=DATE, help="Date of the follow-up visit.")
+@click.option(
+    "--again", is_flag=True, help="Record it even if one with the same date, kind and area exists."
+)
 @json_option
 @pass_app
 def add(
@@ -48,15 +47,32 @@ def add(
     clinic: str | None,
     notes: str | None,
     follow_up: dt.date | None,
+    again: bool,
     as_json: bool,
 ) -> None:
-    """Record a treatment session; prints its id."""
+    """Record a treatment session; prints its id.
+
+    Warns when the session before it still has open flags, and refuses a second session
+    with the same date, kind and area unless --again is given.
+    """
     record = service.add_session(
         app.db,
         service.SessionFields(
             date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
         ),
+        again=again,
     )
+    still_open = service.still_open_before(app.db, record, app.today)
+    if still_open:
+        previous = still_open[0].session_id
+        symptoms = ", ".join(sorted({f.symptom for f in still_open}))
+        click.echo(
+            f"Warning: session {previous} still has {len(still_open)} open "
+            f"flag{'s' * (len(still_open) != 1)} ({symptoms}). They stay listed in "
+            f"`tracker flags` until resolved: log them there, e.g. tracker log SYMPTOM=0 "
+            f"--session {previous}",
+            err=True,
+        )
     if as_json:
         echo_json(record.to_json())
         return

@@ -51,7 +51,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
     Symptom(
         "rash",
         "Red or pink rash",
-        ("pink-rash", "red-rash", "hives", "urticaria"),
+        ("pink-rash", "red-rash"),
         snomed=("271807003", "Eruption"),
     ),
     Symptom(
@@ -92,6 +92,8 @@ SYMPTOMS: tuple[Symptom, ...] = (
         ("cold-sore", "herpes", "fever-blisters", "fever-blister"),
         "red-flag",
     ),
+    # Its own symptom, not a kind of rash: hives can be an allergic reaction.
+    Symptom("hives", "Hives (raised, itchy welts)", ("urticaria", "welts", "wheals"), "red-flag"),
     Symptom(
         "darkening",
         "Darker patches",

@@ -1,24 +1,96 @@
-"""How long each symptom is expected to last after each treatment kind.
+"""What recovery is expected to look like after each treatment kind, for this person.
 
-The shipped figures live in ``tracker/data/expected_recovery.csv`` with their basis
-and source; a patient or clinic can override any (kind, symptom) pair.
+Three kinds of figure, each with its basis and source:
+- the course: how long a symptom usually lasts and when it is expected gone
+  (``tracker/data/expected_recovery.csv``; a patient or clinic can override it);
+- onset windows: days in which a symptom is expected to appear or rise
+  (``tracker/data/onset_peak.csv``), so a rise there is not "worsening";
+- the severe window: the last day a severe value (7-10) is still expected.
+
+A kind without a figure borrows one from a related kind (``RELATED``), never from an
+unrelated one; with no related figure the general default applies, listed with basis
+``default``. Skin settings adjust the figures where a source supports it (``modifiers``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from tracker.domain.catalog import DEFAULT_KIND, SYMPTOMS
+from tracker.domain.catalog import SYMPTOMS, SYMPTOMS_BY_KEY
+from tracker.domain.records import ProfileRecord
 
 DEFAULT_MAX_DAYS = 7
-DEFAULT_SOURCE = "no figure for this treatment and symptom: the tracker's general default"
+DEFAULT_SOURCE = "no figure for this treatment or a related one: the tracker's general default"
 OVERRIDE_SOURCE = "your own setting (tracker protocol set)"
+
+# Related kinds to borrow a missing figure from, nearest first. Only kinds of the same
+# family: lasers that remove the surface borrow from each other, the gentler lasers and
+# light (IPL) from each other, a peel from the next lighter peel. Microneedling has none.
+RELATED: dict[str, tuple[str, ...]] = {
+    "laser-rejuvenation": ("nonablative-fractional",),
+    "nonablative-fractional": ("laser-rejuvenation",),
+    "ipl": ("laser-rejuvenation", "nonablative-fractional"),
+    "co2-ablative": ("erbium-yag", "co2-fractional"),
+    "erbium-yag": ("co2-ablative", "co2-fractional"),
+    "co2-fractional": ("erbium-yag", "co2-ablative"),
+    "peel-deep": ("peel-medium",),
+    "peel-medium": ("peel-superficial",),
+    "peel-superficial": (),
+    "microneedling": (),
+}
+
+SENSITIVE_STRETCH = 1.5
+SENSITIVE_SYMPTOMS = ("redness", "itching")
+SENSITIVE_SOURCE = (
+    "sensitive skin: courses x1.5 (inferred; no study measures it). Mayo Clinic, laser "
+    "resurfacing risks: an existing skin condition such as rosacea can add redness lasting "
+    "months; redness after microneedling 24-48 h, up to a week in sensitive skin (aggregator, "
+    "weak); sensitive skin needs longer healing after peels (clinic page, weak)"
+)
+DARK_SKIN_TYPES = ("IV", "V", "VI")
+PIGMENT_WATCH = (14, 56)
+PIGMENT_WATCH_SOURCE = (
+    "Fitzpatrick IV-VI: watch for darker patches in weeks 2-8 (inferred from "
+    "hyperpigmentation 'typically seen within 3-6 weeks' after resurfacing, more often in "
+    "darker skin: skin-disease-care.com adverse effects textbook excerpt; 3-4 weeks in 33%: "
+    "ophthalmologyweb.com; Mayo Clinic laser resurfacing risks), widened a week each side"
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Days (after the session) in which something is expected, with where the figure is from."""
+
+    first_day: int
+    last_day: int
+    basis: str
+    source: str
+    from_kind: str | None = None  # the related kind the figure was borrowed from
+
+    def holds(self, day: int) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    @property
+    def days(self) -> str:
+        if self.first_day == self.last_day:
+            return f"day {self.first_day}"
+        return f"days {self.first_day}-{self.last_day}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "first_day": self.first_day,
+            "last_day": self.last_day,
+            "basis": self.basis,
+            "source": self.source,
+            "from_kind": self.from_kind,
+        }
 
 
 @dataclass(frozen=True)
@@ -30,17 +102,50 @@ class Expectation:
     basis: str  # published, inferred, default or custom
     source: str
     overridden: bool = False
+    from_kind: str | None = None  # the related kind the course was borrowed from
+    onsets: tuple[Window, ...] = ()
+    severe_until: Window | None = None
+    adjusted: tuple[str, ...] = field(default=())  # why the figures differ for this person
+    watch: Window | None = None  # days to look out for it (darker patches on darker skin)
+
+    @property
+    def group(self) -> str:
+        known = SYMPTOMS_BY_KEY.get(self.symptom)
+        return known.group if known else "common"
+
+    @property
+    def has_course(self) -> bool:
+        """Red-flag and pigment symptoms are never judged against an expected course."""
+        return self.group == "common"
+
+    def onset_at(self, day: int) -> Window | None:
+        return next((w for w in self.onsets if w.holds(day)), None)
+
+    def severe_expected_on(self, day: int) -> bool:
+        return self.severe_until is not None and day <= self.severe_until.last_day
 
     def to_json(self) -> dict[str, Any]:
+        course = self.has_course
         return {
             "kind": self.kind,
             "symptom": self.symptom,
-            "typical_days": self.typical_days,
-            "max_days": self.max_days,
-            "basis": self.basis,
-            "source": self.source,
+            "typical_days": self.typical_days if course else None,
+            "max_days": self.max_days if course else None,
+            "basis": self.basis if course else self.group,
+            "source": self.source if course else group_rule(self.group),
             "overridden": self.overridden,
+            "from_kind": self.from_kind,
+            "onsets": [w.to_json() for w in self.onsets],
+            "severe_until": self.severe_until.to_json() if self.severe_until else None,
+            "adjusted": list(self.adjusted),
+            "watch": self.watch.to_json() if self.watch else None,
         }
+
+
+def group_rule(group: str) -> str:
+    if group == "red-flag":
+        return "no expected course: any value above 0 means contact your clinic now"
+    return "no expected course: any value above 0 is raised at your follow-up"
 
 
 @dataclass(frozen=True)
@@ -53,12 +158,16 @@ class Override:
 
 _ORDER = {symptom.key: index for index, symptom in enumerate(SYMPTOMS)}
 Table = Mapping[tuple[str, str], Expectation]
+WindowTable = Mapping[tuple[str, str], tuple[tuple[Window, ...], Window | None]]
+
+
+def _comment_free(text: str) -> Iterable[str]:
+    return (line for line in io.StringIO(text) if not line.startswith("#"))
 
 
 def parse_table(text: str) -> dict[tuple[str, str], Expectation]:
-    lines = (line for line in io.StringIO(text) if not line.startswith("#"))
     table: dict[tuple[str, str], Expectation] = {}
-    for row in csv.DictReader(lines):
+    for row in csv.DictReader(_comment_free(text)):
         item = Expectation(
             kind=row["kind"],
             symptom=row["symptom"],
@@ -71,20 +180,70 @@ def parse_table(text: str) -> dict[tuple[str, str], Expectation]:
     return table
 
 
+def parse_windows(text: str) -> dict[tuple[str, str], tuple[tuple[Window, ...], Window | None]]:
+    """Onset windows and the severe window of each (kind, symptom) in onset_peak.csv."""
+    onsets: dict[tuple[str, str], list[Window]] = {}
+    severe: dict[tuple[str, str], Window] = {}
+    for row in csv.DictReader(_comment_free(text)):
+        key = (row["kind"], row["symptom"])
+        onsets.setdefault(key, [])
+        if row["onset_from_day"]:
+            onsets[key].append(
+                Window(
+                    int(row["onset_from_day"]),
+                    int(row["onset_to_day"]),
+                    row["basis"],
+                    row["source"],
+                )
+            )
+        if row["severe_expected_to_day"]:
+            severe[key] = Window(0, int(row["severe_expected_to_day"]), row["basis"], row["source"])
+    return {key: (tuple(found), severe.get(key)) for key, found in onsets.items()}
+
+
+def _data(name: str) -> str:
+    return resources.files("tracker.data").joinpath(name).read_text("utf-8")
+
+
 @cache
 def shipped_table() -> dict[tuple[str, str], Expectation]:
-    text = resources.files("tracker.data").joinpath("expected_recovery.csv").read_text("utf-8")
-    return parse_table(text)
+    return parse_table(_data("expected_recovery.csv"))
+
+
+@cache
+def shipped_windows() -> dict[tuple[str, str], tuple[tuple[Window, ...], Window | None]]:
+    return parse_windows(_data("onset_peak.csv"))
+
+
+def _borrowed(window: Window, kind: str) -> Window:
+    return replace(window, from_kind=kind)
 
 
 class Expectations:
-    """Shipped figures with overrides applied, and the fallbacks for missing pairs."""
+    """Shipped figures, related-kind fallbacks, overrides and skin adjustments."""
 
-    def __init__(self, table: Table, overrides: Iterable[Override] = ()) -> None:
+    def __init__(
+        self,
+        table: Table,
+        overrides: Iterable[Override] = (),
+        *,
+        windows: WindowTable | None = None,
+        skin: ProfileRecord | None = None,
+    ) -> None:
         self._table = table
+        self._windows = shipped_windows() if windows is None else windows
         self._overrides = {(o.kind, o.symptom): o for o in overrides}
+        self._skin = skin
+        self._cache: dict[tuple[str, str], Expectation] = {}
 
     def for_pair(self, kind: str, symptom: str) -> Expectation:
+        key = (kind, symptom)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._build(kind, symptom)
+        return found
+
+    def _course(self, kind: str, symptom: str) -> Expectation:
         override = self._overrides.get((kind, symptom))
         if override is not None:
             return Expectation(
@@ -99,21 +258,65 @@ class Expectations:
         own = self._table.get((kind, symptom))
         if own is not None:
             return own
-        generic = self._table.get((DEFAULT_KIND, symptom))
-        if generic is not None:
-            return replace(
-                generic,
-                kind=kind,
-                source=f"{DEFAULT_KIND} figure, used for {kind}: {generic.source}",
-            )
+        for related in RELATED.get(kind, ()):
+            borrowed = self._table.get((related, symptom))
+            if borrowed is not None:
+                return replace(
+                    borrowed,
+                    kind=kind,
+                    basis="inferred",
+                    from_kind=related,
+                    source=(
+                        f"{related} figure ({borrowed.basis}), used for {kind} as a related "
+                        f"kind: {borrowed.source}"
+                    ),
+                )
         return Expectation(kind, symptom, None, DEFAULT_MAX_DAYS, "default", DEFAULT_SOURCE)
 
+    def _windows_for(self, kind: str, symptom: str) -> tuple[tuple[Window, ...], Window | None]:
+        own = self._windows.get((kind, symptom))
+        if own is not None:  # a row of its own, even without a rise: present from day 0
+            return own
+        # An expected rise can be borrowed from a related kind; an expected severe phase
+        # is not: it turns an urgent flag into a warning, and that must be earned.
+        onsets: tuple[Window, ...] = ()
+        severe = None
+        for related in RELATED.get(kind, ()):
+            theirs = self._windows.get((related, symptom))
+            if theirs is not None and theirs[0]:
+                onsets = tuple(_borrowed(w, related) for w in theirs[0])
+                break
+        return onsets, severe
+
+    def _build(self, kind: str, symptom: str) -> Expectation:
+        course = self._course(kind, symptom)
+        onsets, severe = self._windows_for(kind, symptom)
+        adjusted: list[str] = []
+        skin = self._skin
+        stretch = skin is not None and skin.sensitive_skin and symptom in SENSITIVE_SYMPTOMS
+        if stretch and not course.overridden:
+            course = replace(
+                course,
+                typical_days=(
+                    math.ceil(course.typical_days * SENSITIVE_STRETCH)
+                    if course.typical_days is not None
+                    else None
+                ),
+                max_days=math.ceil(course.max_days * SENSITIVE_STRETCH),
+            )
+            adjusted.append(SENSITIVE_SOURCE)
+        watch = None
+        if skin is not None and skin.skin_type in DARK_SKIN_TYPES and symptom == "darkening":
+            watch = Window(*PIGMENT_WATCH, "inferred", PIGMENT_WATCH_SOURCE)
+        return replace(
+            course,
+            kind=kind,
+            onsets=onsets,
+            severe_until=severe,
+            adjusted=tuple(adjusted),
+            watch=watch,
+        )
+
     def rows(self, kinds: Iterable[str]) -> list[Expectation]:
-        """Every pair with a figure of its own, a generic figure or an override."""
-        listed: list[Expectation] = []
-        for kind in kinds:
-            symptoms = {s for (k, s) in self._table if k in (kind, DEFAULT_KIND)}
-            symptoms |= {s for (k, s) in self._overrides if k == kind}
-            for symptom in sorted(symptoms, key=lambda s: _ORDER.get(s, len(_ORDER))):
-                listed.append(self.for_pair(kind, symptom))
-        return listed
+        """Every symptom the tracker knows, for each kind, in catalog order."""
+        return [self.for_pair(kind, s.key) for kind in kinds for s in SYMPTOMS]

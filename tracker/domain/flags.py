@@ -2,38 +2,65 @@
 
 Pure functions over plain records, judged on an ``as_of`` date passed in: entries
 dated after it are not seen. Days count from the session day (day 0).
+
+A flag is one episode: the days its condition held. It is ``active`` while the condition
+still holds on the symptom's latest value as of the as-of date, and ``resolved`` (with the
+date of the value that ended it) once it no longer does. Judging on a later date never
+removes an episode about earlier days; it can only extend or resolve the last one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tracker.domain.catalog import SYMPTOMS_BY_KEY
+from tracker.domain.courses import PersonalCourse, personal_courses
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.severity import SEVERE_FROM
 
 LEVELS = ("info", "warning", "urgent")
+STATES = ("active", "resolved")
 WORSENING_FROM_DAY = 3
-WORSENING_WINDOW = 3
+WORSENING_WINDOW = 5  # days looked back for the low a rise is measured from
 WORSENING_RISE = 2  # a clinically meaningful change on the 0-10 scale
 MISSING_AFTER_DAYS = 2
+SLOWER_BY_DAYS = 2
+EARLY_PIGMENT_UNTIL = 10  # onset windows ending by then are expected darkening, not a change
 DISCLAIMER = (
     "This is information, not a diagnosis: if you are worried, contact your clinic or skin "
     "specialist."
 )
 CONTACT_NOW = "Contact your skin specialist or clinic now."
+IF_UNREACHABLE = (
+    "If you cannot reach them, call your local urgent medical advice line (111 in England) or "
+    "go to an urgent-care service today."
+)
+EMERGENCY = (
+    "Call your emergency number (999, 112 or 911) now if your lips, tongue or eyes swell, or "
+    "you have trouble breathing or swallowing, or feel faint."
+)
+RED_FLAG_REASONS = {
+    "blistering": "Blisters after a treatment need to be seen quickly.",
+    "pus": "Pus or a bad smell can be a sign of infection and needs to be seen quickly.",
+    "fever": "A fever after a treatment can be a sign of infection and needs to be seen quickly.",
+    "cold-sores": (
+        "Cold sores after a treatment can spread over the treated skin; antiviral treatment "
+        "works best when started early."
+    ),
+    "hives": "Hives can be an allergic reaction, to the treatment or to a cream used after it.",
+}
 
 
 @dataclass(frozen=True)
 class Flag:
     session_id: int
     symptom: str
-    kind: str
+    rule: str  # persisting, worsening, severe, red-flag, pigment, missing, slower-than-usual
     level: str
     first_day: int
     last_day: int
@@ -41,6 +68,15 @@ class Flag:
     last_date: dt.date
     message: str
     advice: str
+    resolved_date: dt.date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.resolved_date is None
+
+    @property
+    def state(self) -> str:
+        return "active" if self.active else "resolved"
 
     @property
     def days(self) -> str:
@@ -53,24 +89,45 @@ class Flag:
     def rank(self) -> int:
         return LEVELS.index(self.level)
 
+    @property
+    def key(self) -> tuple[int, str, str, int]:
+        """What makes an episode the same one on another as-of date."""
+        return self.session_id, self.symptom, self.rule, self.first_day
+
     def to_json(self) -> dict[str, Any]:
         return {
             "session_id": self.session_id,
             "symptom": self.symptom,
-            "kind": self.kind,
+            "kind": self.rule,
             "level": self.level,
+            "state": self.state,
             "first_day": self.first_day,
             "last_day": self.last_day,
             "first_date": self.first_date.isoformat(),
             "last_date": self.last_date.isoformat(),
+            "resolved_date": self.resolved_date.isoformat() if self.resolved_date else None,
             "message": self.message,
             "advice": self.advice,
         }
 
 
 def level_at_least(flags: Iterable[Flag], level: str) -> bool:
+    """Whether an active flag at or above the level exists."""
     threshold = LEVELS.index(level)
-    return any(flag.rank >= threshold for flag in flags)
+    return any(flag.active and flag.rank >= threshold for flag in flags)
+
+
+def active_only(flags: Iterable[Flag]) -> list[Flag]:
+    return [flag for flag in flags if flag.active]
+
+
+def sort_key(flag: Flag) -> tuple[bool, int, int]:
+    """Active before resolved, urgent first, then the longest-lasting."""
+    return (not flag.active, -flag.rank, -(flag.last_day - flag.first_day))
+
+
+def sort_flags(flags: Iterable[Flag]) -> list[Flag]:
+    return sorted(flags, key=lambda f: (*sort_key(f), f.session_id, f.symptom, f.first_day))
 
 
 def care_advice(symptom: str) -> str:
@@ -88,152 +145,355 @@ def care_advice(symptom: str) -> str:
     return "Follow the aftercare your clinic gave you and use any cream your doctor suggested."
 
 
+def urgent_advice(symptom: str) -> str:
+    """Contact now, why, and where to go when the clinic cannot be reached."""
+    reason = RED_FLAG_REASONS.get(symptom, "")
+    parts = [CONTACT_NOW, reason, IF_UNREACHABLE]
+    if symptom == "hives":
+        parts.append(EMERGENCY)
+    return " ".join(part for part in parts if part)
+
+
 def _name(symptom: str) -> str:
     known = SYMPTOMS_BY_KEY.get(symptom)
     return known.name if known else symptom
 
 
-def _span(days: Sequence[EntryRecord]) -> tuple[int, int, dt.date, dt.date]:
-    return days[0].day, days[-1].day, days[0].date, days[-1].date
+def _lower(symptom: str) -> str:
+    return _name(symptom).lower()
 
 
-def _flag(
-    session: SessionRecord,
-    symptom: str,
-    kind: str,
-    level: str,
-    hits: Sequence[EntryRecord],
-    message: str,
-    advice: str,
-) -> Flag:
-    first_day, last_day, first_date, last_date = _span(hits)
-    return Flag(
-        session.id,
-        symptom,
-        kind,
-        level,
-        first_day,
-        last_day,
-        first_date,
-        last_date,
-        message,
-        advice,
-    )
+@dataclass(frozen=True)
+class _Context:
+    session: SessionRecord
+    symptom: str
+    series: Sequence[EntryRecord]
+    expected: Expectation
+    as_of: dt.date
+
+    @property
+    def as_of_day(self) -> int:
+        return self.session.day_of(self.as_of)
+
+    def date_of(self, day: int) -> dt.date:
+        return self.session.date + dt.timedelta(days=day)
+
+    def flag(
+        self,
+        rule: str,
+        level: str,
+        days: tuple[int, int],
+        message: str,
+        advice: str,
+        resolved: dt.date | None = None,
+    ) -> Flag:
+        return Flag(
+            self.session.id,
+            self.symptom,
+            rule,
+            level,
+            days[0],
+            days[1],
+            self.date_of(days[0]),
+            self.date_of(days[1]),
+            message,
+            advice,
+            resolved,
+        )
 
 
-def _persisting(
-    session: SessionRecord, symptom: str, series: Sequence[EntryRecord], expected: Expectation
-) -> Flag | None:
-    hits = [e for e in series if e.severity >= 1 and e.day > expected.max_days]
-    if not hits:
-        return None
-    last = hits[-1]
+def _runs(
+    series: Sequence[EntryRecord], holds: Callable[[EntryRecord], bool]
+) -> list[tuple[list[EntryRecord], EntryRecord | None]]:
+    """Consecutive entries on which a condition holds, each with the entry that ended it."""
+    found: list[tuple[list[EntryRecord], EntryRecord | None]] = []
+    current: list[EntryRecord] = []
+    for entry in series:
+        if holds(entry):
+            current.append(entry)
+        elif current:
+            found.append((current, entry))
+            current = []
+    if current:
+        found.append((current, None))
+    return found
+
+
+def _span(run: Sequence[EntryRecord]) -> tuple[int, int]:
+    return run[0].day, run[-1].day
+
+
+def _days(first: int, last: int) -> str:
+    return f"day {first}" if first == last else f"days {first}-{last}"
+
+
+def _severe(c: _Context) -> list[Flag]:
+    name, expected = _name(c.symptom), c.expected
+    flags = []
+    for run, after in _runs(c.series, lambda e: e.severity >= SEVERE_FROM):
+        worst = max(run, key=lambda e: e.severity)
+        last = run[-1]
+        expected_strong = all(expected.severe_expected_on(e.day) for e in run)
+        resolved = after.date if after else None
+        if expected_strong:
+            assert expected.severe_until is not None
+            until = expected.severe_until.last_day
+            level = "warning"
+            message = (
+                f"{name} {last.severity}/10 on day {last.day} is strong, as expected after "
+                f"{c.session.kind} up to day {until} (expected gone by day {expected.max_days})."
+            )
+            advice = (
+                f"Contact your clinic if it is not easing by day {until}, and now if it spreads, "
+                f"feels hot or comes with a fever. {care_advice(c.symptom)}"
+            )
+        else:
+            level = "urgent"
+            message = f"{name} is severe: {last.severity}/10 on day {last.day}."
+            advice = urgent_advice(c.symptom)
+        if after is not None:
+            message = (
+                f"{name} was severe on {_days(*_span(run))}, {worst.severity}/10; down to "
+                f"{after.severity}/10 by day {after.day}."
+            )
+        flags.append(c.flag("severe", level, _span(run), message, advice, resolved))
+    return flags
+
+
+def _by_group(c: _Context) -> list[Flag]:
+    known = SYMPTOMS_BY_KEY.get(c.symptom)
+    if known is None or known.group not in ("red-flag", "pigment"):
+        return []
+    name = known.name
+    flags = []
+    for run, after in _runs(c.series, lambda e: e.severity > 0):
+        first, last = run[0], run[-1]
+        worst = max(run, key=lambda e: e.severity)
+        now = f"{last.severity}/10 on day {last.day}"
+        if known.group == "red-flag":
+            rule, level = "red-flag", "urgent"
+            message = f"{name} logged on day {first.day} ({first.severity}/10)" + (
+                f", {now}." if last is not first else "."
+            )
+            advice = urgent_advice(c.symptom) + f" Once it is gone, log {c.symptom}=0."
+        else:
+            rule = "pigment"
+            early = [
+                w
+                for w in c.expected.onsets
+                if w.last_day <= EARLY_PIGMENT_UNTIL and all(w.holds(e.day) for e in run)
+            ]
+            if early:
+                level = "info"
+                message = (
+                    f"{name} logged from day {first.day}: some darkening in {early[0].days} is "
+                    f"an expected part of healing after {c.session.kind}, and usually flakes "
+                    "or fades."
+                )
+                advice = (
+                    f"Protect the area from the sun. If it is still there after day "
+                    f"{early[0].last_day}, raise it at your follow-up."
+                )
+            else:
+                level = "warning"
+                message = f"{name} logged from day {first.day} ({now})."
+                advice = (
+                    "Pigment changes are not urgent but should be checked: raise it at your "
+                    "follow-up, and protect the area from the sun."
+                )
+        if after is not None:
+            message = (
+                f"{name} logged on {_days(*_span(run))}, up to {worst.severity}/10; logged "
+                f"{after.severity}/10 on day {after.day}."
+            )
+        resolved = after.date if after else None
+        flags.append(c.flag(rule, level, _span(run), message, advice, resolved))
+    return flags
+
+
+def _persisting(c: _Context) -> list[Flag]:
+    """Runs of the symptom still there after its course, logged or carried since before."""
+    expected, name = c.expected, _name(c.symptom)
+    end = expected.max_days
+    if c.as_of_day <= end:
+        return []
     typical = (
         f"usually gone by day {expected.typical_days}, "
         if expected.typical_days is not None
         else ""
     )
-    message = (
-        f"{_name(symptom)} was still {last.severity}/10 on day {last.day}, past its expected "
-        f"course ({typical}expected gone by day {expected.max_days} after {session.kind})."
-    )
+    course = f"{typical}expected gone by day {end} after {c.session.kind}"
     advice = (
-        f"Mention it to your clinic, or at your follow-up. {care_advice(symptom)} If it is "
-        "spreading, getting worse or feels warm, contact your clinic now."
+        f"Mention it to your clinic, or at your follow-up. {care_advice(c.symptom)} If it "
+        "is spreading, getting worse or feels warm, contact your clinic now."
     )
-    return _flag(session, symptom, "persisting", "warning", hits, message, advice)
-
-
-def _worsening(session: SessionRecord, symptom: str, series: Sequence[EntryRecord]) -> Flag | None:
-    hits: list[EntryRecord] = []
-    lows: list[int] = []
-    for index, entry in enumerate(series):
-        if entry.day < WORSENING_FROM_DAY:
+    before = [e for e in c.series if e.day <= end]
+    carried = before[-1] if before and before[-1].severity > 0 else None
+    flags: list[Flag] = []
+    run: list[EntryRecord] = []
+    start = end + 1 if carried is not None else None  # first day of the current run
+    for entry in (e for e in c.series if e.day > end):
+        if entry.severity > 0:
+            if start is None:
+                start = entry.day
+            run.append(entry)
             continue
+        if start is None:
+            continue
+        if run:
+            worst = max(run, key=lambda e: e.severity)
+            message = (
+                f"{name} lasted past its expected course ({course}): up to "
+                f"{worst.severity}/10 on {_days(start, run[-1].day)}; logged 0 on day "
+                f"{entry.day}."
+            )
+            last_day = entry.day - 1  # it was there, as far as we know, until then
+        elif entry.day > start:
+            assert carried is not None
+            message = (
+                f"{name} was {carried.severity}/10 on day {carried.day} and was not logged "
+                f"again until day {entry.day} (0/10); it was expected gone by day {end}."
+            )
+            last_day = entry.day - 1
+        else:  # logged 0 on the first day after the course: it never outlasted it
+            start = None
+            continue
+        flags.append(
+            c.flag("persisting", "warning", (start, last_day), message, advice, entry.date)
+        )
+        start, run = None, []
+    if start is not None:
+        last = run[-1] if run else carried
+        assert last is not None
+        gap = (c.as_of - last.date).days
+        if run:
+            message = (
+                f"{name} was still {last.severity}/10 on day {last.day}, past its expected "
+                f"course ({course})."
+            )
+            if gap >= MISSING_AFTER_DAYS:
+                message += f" It has not been logged since; if it is gone, log {c.symptom}=0."
+        else:
+            message = (
+                f"{name} was {last.severity}/10 on day {last.day} and has not been logged "
+                f"since; it was expected gone by day {end}. If it is gone, log {c.symptom}=0."
+            )
+        flags.append(c.flag("persisting", "warning", (start, c.as_of_day), message, advice))
+    return flags
+
+
+def _worsening(c: _Context) -> list[Flag]:
+    name, series = _name(c.symptom), c.series
+    advice = (
+        "A symptom that comes back stronger can be a sign of infection. Contact your clinic "
+        "soon, and now if there is pus, fever, spreading redness or growing pain. "
+        + IF_UNREACHABLE.replace("them", "your clinic")
+    )
+    flags: list[Flag] = []
+    low: int | None = None  # the low the current episode rose from
+    run: list[EntryRecord] = []
+    since = ""
+
+    def close(after: EntryRecord | None) -> None:
+        first, last = run[0], run[-1]
+        message = (
+            f"{name} rose to {first.severity}/10 on day {first.day}, up from {low}/10 {since}: "
+            "a rebound instead of fading."
+        )
+        if after is not None:
+            message = (
+                f"{name} rose to {first.severity}/10 on day {first.day}, up from {low}/10; "
+                f"back to {after.severity}/10 by day {after.day}."
+            )
+        elif last is not first:
+            message += f" Still {last.severity}/10 on day {last.day}."
+        resolved = after.date if after else None
+        flags.append(c.flag("worsening", "warning", _span(run), message, advice, resolved))
+
+    for index, entry in enumerate(series):
+        if run:
+            assert low is not None
+            if entry.severity >= low + WORSENING_RISE:
+                run.append(entry)
+                continue
+            close(entry)
+            run, low = [], None
+        if entry.day < WORSENING_FROM_DAY or c.expected.onset_at(entry.day) is not None:
+            continue
+        if index == 0 or entry.severity <= series[index - 1].severity:
+            continue  # an episode starts on the day of a rise, not on a plateau after one
         window = []
         back = index - 1  # the series is in date order: look back only as far as needed
         while back >= 0 and series[back].day >= entry.day - WORSENING_WINDOW:
             window.append(series[back].severity)
             back -= 1
-        if window and entry.severity - min(window) >= WORSENING_RISE:
-            hits.append(entry)
-            lows.append(min(window))
-    if not hits:
-        return None
-    first = hits[0]
+        if window:
+            base, where = min(window), "in the days before"
+        elif index > 0:
+            base, where = series[index - 1].severity, f"on day {series[index - 1].day}"
+        else:
+            continue
+        if entry.severity - base >= WORSENING_RISE:
+            low, since, run = base, where, [entry]
+    if run:
+        close(None)
+    return flags
+
+
+def _missing(c: _Context) -> list[Flag]:
+    last = c.series[-1]
+    gap = (c.as_of - last.date).days
+    if last.severity == 0 or gap < MISSING_AFTER_DAYS or c.as_of_day > c.expected.max_days:
+        return []
     message = (
-        f"{_name(symptom)} rose to {first.severity}/10 on day {first.day}, up from {lows[0]}/10 "
-        f"in the days before: a rebound instead of fading."
-    )
-    advice = (
-        "A symptom that comes back stronger can be a sign of infection. Contact your clinic "
-        "soon, and now if there is pus, fever, spreading redness or growing pain."
-    )
-    return _flag(session, symptom, "worsening", "warning", hits, message, advice)
-
-
-def _severe(session: SessionRecord, symptom: str, series: Sequence[EntryRecord]) -> Flag | None:
-    hits = [e for e in series if e.severity >= SEVERE_FROM]
-    if not hits:
-        return None
-    worst = max(hits, key=lambda e: e.severity)
-    message = f"{_name(symptom)} was severe: {worst.severity}/10 on day {worst.day}."
-    return _flag(session, symptom, "severe", "urgent", hits, message, CONTACT_NOW)
-
-
-def _by_group(session: SessionRecord, symptom: str, series: Sequence[EntryRecord]) -> Flag | None:
-    known = SYMPTOMS_BY_KEY.get(symptom)
-    if known is None or known.group not in ("red-flag", "pigment"):
-        return None
-    hits = [e for e in series if e.severity > 0]
-    if not hits:
-        return None
-    first = hits[0]
-    if known.group == "red-flag":
-        message = f"{known.name} logged on day {first.day} ({first.severity}/10)."
-        advice = (
-            f"{CONTACT_NOW} Blisters, pus, fever or cold sores after a treatment need to be "
-            "seen quickly."
-        )
-        return _flag(session, symptom, "red-flag", "urgent", hits, message, advice)
-    message = f"{known.name} logged from day {first.day}."
-    advice = (
-        "Pigment changes are not urgent but should be checked: raise it at your follow-up, and "
-        "protect the area from the sun."
-    )
-    return _flag(session, symptom, "pigment", "warning", hits, message, advice)
-
-
-def _missing(
-    session: SessionRecord,
-    symptom: str,
-    series: Sequence[EntryRecord],
-    expected: Expectation,
-    as_of: dt.date,
-) -> Flag | None:
-    last = series[-1]
-    gap = (as_of - last.date).days
-    as_of_day = session.day_of(as_of)
-    if last.severity == 0 or gap < MISSING_AFTER_DAYS or as_of_day > expected.max_days:
-        return None
-    first_date = last.date + dt.timedelta(days=1)
-    message = (
-        f"{_name(symptom)} was {last.severity}/10 on day {last.day} and has not been logged "
+        f"{_name(c.symptom)} was {last.severity}/10 on day {last.day} and has not been logged "
         f"for {gap} days."
     )
-    advice = f"Log it again, even as 0 once it is gone: tracker log {symptom}=N"
-    return Flag(
-        session.id,
-        symptom,
-        "missing",
-        "info",
-        last.day + 1,
-        as_of_day,
-        first_date,
-        as_of,
-        message,
-        advice,
+    advice = f"Log it again, even as 0 once it is gone: tracker log {c.symptom}=N"
+    return [c.flag("missing", "info", (last.day + 1, c.as_of_day), message, advice)]
+
+
+def _slower(c: _Context, personal: PersonalCourse | None) -> list[Flag]:
+    """Outlasting the patient's own slowest recovery, while still inside the published course."""
+    if personal is None or not personal.gone_by:
+        return []
+    last = c.series[-1]
+    slowest = personal.slowest[1]
+    day = c.as_of_day
+    if last.severity == 0 or day > c.expected.max_days or day < slowest + SLOWER_BY_DAYS:
+        return []
+    message = (
+        f"{_name(c.symptom)}: {personal.describe()}; now day {day} at {last.severity}/10 "
+        f"(logged on day {last.day}). Still inside its expected course (gone by day "
+        f"{c.expected.max_days})."
     )
+    advice = (
+        "Slower than your own earlier recoveries is not a warning sign on its own; mention it "
+        "at your follow-up."
+    )
+    return [c.flag("slower-than-usual", "info", (slowest + SLOWER_BY_DAYS, day), message, advice)]
+
+
+def evaluate_sessions(
+    sessions: Sequence[SessionRecord],
+    entries: Mapping[int, Sequence[EntryRecord]],
+    expectation: Callable[[str, str], Expectation],
+    as_of: dt.date,
+) -> dict[int, list[Flag]]:
+    """Flags of each of one person's sessions, each judged with the person's earlier ones."""
+    history = [
+        (record, [e for e in entries.get(record.id, ()) if e.date <= as_of]) for record in sessions
+    ]
+    return {
+        record.id: evaluate(
+            record,
+            entries.get(record.id, ()),
+            expectation,
+            as_of,
+            personal_courses(record, history),
+        )
+        for record in sessions
+    }
 
 
 def evaluate(
@@ -241,29 +501,22 @@ def evaluate(
     entries: Iterable[EntryRecord],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
+    personal: Mapping[str, PersonalCourse] | None = None,
 ) -> list[Flag]:
-    """Every flag for one session as of a date, most urgent first."""
+    """Every flag for one session as of a date, active and resolved, most urgent first."""
     by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
         if entry.session_id == session.id and session.date <= entry.date <= as_of:
             by_symptom[entry.symptom].append(entry)
     flags: list[Flag] = []
     for symptom, series in by_symptom.items():
-        expected = expectation(session.kind, symptom)
-        for found in (
-            _severe(session, symptom, series),
-            _by_group(session, symptom, series),
-            _persisting(session, symptom, series, expected),
-            _worsening(session, symptom, series),
-            _missing(session, symptom, series, expected, as_of),
-        ):
-            if found is not None:
-                flags.append(found)
+        c = _Context(session, symptom, series, expectation(session.kind, symptom), as_of)
+        if not c.expected.has_course:
+            flags.extend(_by_group(c))
+            continue
+        flags.extend(_severe(c))
+        flags.extend(_persisting(c))
+        flags.extend(_worsening(c))
+        flags.extend(_missing(c))
+        flags.extend(_slower(c, (personal or {}).get(symptom)))
     return sort_flags(flags)
-
-
-def sort_flags(flags: Iterable[Flag]) -> list[Flag]:
-    """Urgent first, then the longest-lasting, then by symptom."""
-    return sorted(
-        flags, key=lambda f: (-f.rank, -(f.last_day - f.first_day), f.session_id, f.symptom)
-    )

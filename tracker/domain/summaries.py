@@ -9,25 +9,12 @@ from dataclasses import dataclass, field
 
 from tracker.domain.care import CareRecord
 from tracker.domain.catalog import SYMPTOMS
+from tracker.domain.courses import gone_day as resolved_day
 from tracker.domain.expectations import Expectation
 from tracker.domain.flags import Flag
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
 
 _ORDER = {symptom.key: index for index, symptom in enumerate(SYMPTOMS)}
-
-
-def resolved_day(series: Sequence[EntryRecord]) -> int | None:
-    """The first day logged as 0 after the last value above 0; None while it is still there.
-
-    A symptom never logged above 0 has nothing to resolve: None as well.
-    """
-    last_positive = None
-    for index, entry in enumerate(series):
-        if entry.severity > 0:
-            last_positive = index
-    if last_positive is None or last_positive == len(series) - 1:
-        return None
-    return series[last_positive + 1].day
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def session_figure(
     _shade_bands(main)
     flagged: set[tuple[str, int]] = set()
     for flag in view.flags:
-        if flag.kind == "missing":
+        if flag.rule == "missing":
             continue
         for day in range(flag.first_day, flag.last_day + 1):
             flagged.add((flag.symptom, day))

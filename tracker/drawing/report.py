@@ -45,23 +45,23 @@ def questions(flags: Sequence[Flag]) -> list[str]:
     asked: list[str] = []
     for flag in flags:
         name = _name(flag.symptom).lower()
-        if flag.kind == "persisting":
+        if flag.rule == "persisting":
             asked.append(
                 f"My {name} was still there on day {flag.last_day}, later than expected. Is "
                 "that normal for my skin, and what should I do about it?"
             )
-        elif flag.kind == "worsening":
+        elif flag.rule == "worsening":
             asked.append(
                 f"My {name} came back stronger from day {flag.first_day}. Could it be an infection?"
             )
-        elif flag.kind == "severe":
+        elif flag.rule == "severe":
             asked.append(
                 f"My {name} was severe around day {flag.first_day}. What should I do if that "
                 "happens again?"
             )
-        elif flag.kind == "red-flag":
+        elif flag.rule == "red-flag":
             asked.append(f"I had {name} from day {flag.first_day}. Does it need treatment?")
-        elif flag.kind == "pigment":
+        elif flag.rule == "pigment":
             asked.append(
                 f"I noticed {name} from day {flag.first_day}. Will it fade, and how can I help it?"
             )
@@ -242,21 +242,39 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
             indent=0.15,
         )
     pages.title("Flags")
-    shown = [f for f in view.flags if f.kind != "missing"]
-    if not shown:
-        pages.text("None: every symptom logged stayed within its expected course.", size=10)
-    for flag in shown:
+    shown = [f for f in view.flags if f.rule != "missing"]
+    active = [f for f in shown if f.active]
+    if not active:
+        pages.text(f"None open on {view.as_of}.", size=10)
+    for flag in active:
         pages.text(
-            f"{flag.level.upper()}: {_name(flag.symptom)} ({flag.kind}, {flag.days})",
+            f"{flag.level.upper()}: {_name(flag.symptom)} ({flag.rule}, {flag.days})",
             size=10,
             weight="bold",
             gap=0.01,
         )
         pages.text(flag.message, size=10, indent=0.15, gap=0.01)
         pages.text(flag.advice, size=9.5, indent=0.15, colour="#333333", gap=0.08)
+    _resolved_flags(pages, [f for f in shown if not f.active])
     pages.title("Questions to ask at your visit")
     for question in questions(shown):
         pages.text(f"•  {question}", size=10, indent=0.15)
+
+
+def _resolved_flags(pages: Pages, resolved: Sequence[Flag]) -> None:
+    """Flags whose cause has ended: kept apart, so the open ones stand out."""
+    if not resolved:
+        return
+    pages.title("Resolved flags")
+    for flag in resolved:
+        pages.text(
+            f"{_name(flag.symptom)} ({flag.rule}, {flag.level}, {flag.days}; ended "
+            f"{flag.resolved_date})",
+            size=10,
+            weight="bold",
+            gap=0.01,
+        )
+        pages.text(flag.message, size=10, indent=0.15, gap=0.08)
 
 
 def _chart_page(pages: Pages, view: SessionView) -> None:

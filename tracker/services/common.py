@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Expectations, shipped_table
 from tracker.storage import queries
 from tracker.storage.models import TreatmentSession
 
@@ -43,3 +44,9 @@ def session_for_day(
             "or after its session."
         )
     return row
+
+
+def expectations_for(session: Session) -> Expectations:
+    """The expected courses for this profile: shipped figures, its overrides, its skin."""
+    skin = queries.profile_record(queries.current_profile(session))
+    return Expectations(shipped_table(), queries.overrides(session), skin=skin)

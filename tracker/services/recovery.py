@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS
+from tracker.domain.courses import personal_courses
 from tracker.domain.errors import TrackerError
-from tracker.domain.expectations import Expectation, Expectations, shipped_table
-from tracker.domain.flags import Flag, evaluate, sort_flags
+from tracker.domain.expectations import Expectation
+from tracker.domain.flags import Flag, active_only, evaluate_sessions, sort_flags
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.status import Status, build_status
-from tracker.services.common import chosen_session
+from tracker.services.common import chosen_session, expectations_for
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import ProtocolOverride
@@ -22,48 +23,69 @@ from tracker.storage.models import ProtocolOverride
 FIRST_CHECKIN = ("itching", "swelling", "redness", "rash")
 
 
-def _expectations(session: Session) -> Expectations:
-    return Expectations(shipped_table(), queries.overrides(session))
-
-
 def _current(session: Session, as_of: dt.date) -> SessionRecord:
     return queries.session_record(chosen_session(session, None, as_of))
 
 
+def _sessions_up_to(
+    session: Session, as_of: dt.date
+) -> tuple[list[SessionRecord], dict[int, list[EntryRecord]]]:
+    """Every session on or before as_of, oldest first, with its entries."""
+    records = [
+        queries.session_record(row) for row in queries.all_sessions(session) if row.date <= as_of
+    ]
+    return records, queries.entries_for_sessions(session, [r.id for r in records])
+
+
 def flags(
-    db: Database, *, as_of: dt.date, session_id: int | None = None, every_session: bool = False
-) -> list[Flag]:
-    """Flags of one session (default: the latest on or before as_of) or of all sessions."""
+    db: Database,
+    *,
+    as_of: dt.date,
+    session_id: int | None = None,
+    history: bool = False,
+    every_session: bool = False,
+) -> tuple[list[Flag], int | None]:
+    """Active flags of every session on or before as_of (or of the one named).
+
+    An earlier session's flags stay until they are resolved, even once a newer session
+    exists. With ``history``, resolved flags are listed too. Also returns the current
+    session's id (the latest on or before as_of), to tell earlier sessions' flags apart.
+    """
     with db.reading() as session:
-        if every_session:
-            records = [
-                queries.session_record(row)
-                for row in queries.all_sessions(session)
-                if row.date <= as_of
-            ]
-        elif session_id is not None:
-            records = [queries.session_record(queries.get_session(session, session_id))]
-        else:
-            records = [_current(session, as_of)]
-        expectations = _expectations(session)
-        entries = queries.entries_for_sessions(session, [r.id for r in records])
-    found: list[Flag] = []
-    for record in records:
-        found.extend(evaluate(record, entries[record.id], expectations.for_pair, as_of))
-    return sort_flags(found)
+        if session_id is not None:
+            queries.get_session(session, session_id)  # refuses another profile's session
+        records, entries = _sessions_up_to(session, as_of)
+        if not records and not every_session:
+            chosen_session(session, None, as_of)  # refuses, saying how to add one
+        expectations = expectations_for(session)
+    judged = evaluate_sessions(records, entries, expectations.for_pair, as_of)
+    found = [
+        flag
+        for record in records
+        if session_id is None or record.id == session_id
+        for flag in judged[record.id]
+    ]
+    current = records[-1].id if records else None
+    return sort_flags(found if history else active_only(found)), current
 
 
 def status(db: Database, as_of: dt.date) -> Status:
     with db.reading() as session:
         record = _current(session, as_of)
-        expectations = _expectations(session)
-        entries = queries.entries_for_sessions(session, [record.id])[record.id]
-    return build_status(record, entries, expectations.for_pair, as_of)
+        records, entries = _sessions_up_to(session, as_of)
+        expectations = expectations_for(session)
+    earlier = [r for r in records if r.id != record.id]
+    judged = evaluate_sessions(earlier, entries, expectations.for_pair, as_of)
+    still_open = sort_flags(active_only(f for r in earlier for f in judged[r.id]))
+    personal = personal_courses(record, [(r, entries[r.id]) for r in earlier])
+    return build_status(
+        record, entries[record.id], expectations.for_pair, as_of, personal, still_open
+    )
 
 
 def protocol(db: Database, kind: str | None = None) -> list[Expectation]:
     with db.reading() as session:
-        expectations = _expectations(session)
+        expectations = expectations_for(session)
     return expectations.rows([kind] if kind else list(KINDS_BY_KEY))
 
 
@@ -75,7 +97,7 @@ def set_override(
     with db.transaction() as session:
         if typical_days is None:
             # Keep the figure's typical course where it still fits inside the new maximum.
-            before = _expectations(session).for_pair(kind, symptom).typical_days
+            before = expectations_for(session).for_pair(kind, symptom).typical_days
             typical_days = min(before, max_days) if before is not None else None
         if typical_days is not None and typical_days > max_days:
             raise TrackerError(
@@ -91,7 +113,7 @@ def set_override(
         row.max_days = max_days
         row.typical_days = typical_days
         session.flush()
-        return _expectations(session).for_pair(kind, symptom)
+        return expectations_for(session).for_pair(kind, symptom)
 
 
 def reset_overrides(db: Database, kind: str | None = None, symptom: str | None = None) -> int:

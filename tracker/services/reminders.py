@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.reminders import ReminderPlan, calendar_bytes, plan_reminders
-from tracker.services.common import chosen_session
+from tracker.services.common import chosen_session, expectations_for
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.private_files import Target, private_output
@@ -18,7 +17,9 @@ def reminder_plan(db: Database, *, as_of: dt.date, session_id: int | None = None
     with db.reading() as session:
         record = queries.session_record(chosen_session(session, session_id, as_of))
         entries = queries.entries_for_sessions(session, [record.id])[record.id]
-        courses = Expectations(shipped_table(), queries.overrides(session)).rows([record.kind])
+        # Red-flag and pigment symptoms have no course to wait for; skin settings count.
+        rows = expectations_for(session).rows([record.kind])
+        courses = [row for row in rows if row.has_course]
         uid_base = queries.current_profile(session).uuid
     return plan_reminders(record, entries, courses, as_of=as_of, uid_base=uid_base)
 

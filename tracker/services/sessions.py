@@ -6,7 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.flags import Flag, active_only, evaluate
 from tracker.domain.records import SessionRecord, clean_text
+from tracker.domain.text import visible
+from tracker.services.common import expectations_for
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import TreatmentSession
@@ -34,7 +37,13 @@ def _check_follow_up(date: dt.date, follow_up: dt.date | None) -> None:
         raise TrackerError(f"The follow-up ({follow_up}) cannot be before the session ({date}).")
 
 
-def add_session(db: Database, new: SessionFields) -> SessionRecord:
+def describe(record: SessionRecord) -> str:
+    where = f", {visible(record.area)}" if record.area else ""
+    return f"session {record.id} ({record.kind} on {record.date}{where})"
+
+
+def add_session(db: Database, new: SessionFields, *, again: bool = False) -> SessionRecord:
+    """Add a session; refuses a second one on the same day, kind and area unless ``again``."""
     if new.date is None or new.kind is None:
         raise TrackerError.malformed("A session needs a date and a kind.")
     _check_follow_up(new.date, new.follow_up)
@@ -48,9 +57,35 @@ def add_session(db: Database, new: SessionFields) -> SessionRecord:
     )
     with db.transaction() as session:
         row.profile_id = queries.profile_id(session)
+        same = [
+            r
+            for r in queries.all_sessions(session)
+            if (r.date, r.kind, r.area) == (row.date, row.kind, row.area)
+        ]
+        if same and not again:
+            raise TrackerError(
+                f"{describe(queries.session_record(same[0])).capitalize()} already exists. "
+                "Add --again to record a second session on the same day."
+            )
         session.add(row)
         session.flush()
         return queries.session_record(row)
+
+
+def still_open_before(db: Database, record: SessionRecord, today: dt.date) -> list[Flag]:
+    """Active flags (as of today) of the session just before this one: they stay listed."""
+    with db.reading() as session:
+        before = [
+            r
+            for r in queries.all_sessions(session)
+            if r.id != record.id and (r.date, r.id) <= (record.date, record.id)
+        ]
+        if not before:
+            return []
+        previous = queries.session_record(before[-1])
+        entries = queries.entries_for_sessions(session, [previous.id])[previous.id]
+        expectations = expectations_for(session)
+    return active_only(evaluate(previous, entries, expectations.for_pair, today))
 
 
 def list_sessions(db: Database) -> list[tuple[SessionRecord, int]]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from tracker.domain.catalog import SYMPTOMS_BY_KEY
+from tracker.domain.flags import Flag, evaluate
 from tracker.domain.records import EntryRecord, Reading, SessionRecord, clean_text
-from tracker.services.common import session_for_day
+from tracker.domain.severity import SEVERE_FROM
+from tracker.services.common import expectations_for, session_for_day
 from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import SymptomEntry, TreatmentSession
@@ -27,6 +30,26 @@ class Logged:
 class LogResult:
     session: SessionRecord
     logged: list[Logged]
+    # Active urgent flags about the symptoms just logged, to show their advice at once.
+    urgent: list[Flag] = field(default_factory=list)
+
+
+def _may_be_urgent(readings: list[Reading]) -> bool:
+    """Only a severe value or a red-flag symptom can make a flag urgent."""
+    return any(
+        r.severity >= SEVERE_FROM
+        or (r.severity > 0 and SYMPTOMS_BY_KEY[r.symptom].group == "red-flag")
+        for r in readings
+    )
+
+
+def _urgent(
+    session: Session, record: SessionRecord, symptoms: set[str], today: dt.date
+) -> list[Flag]:
+    expectations = expectations_for(session)
+    entries = queries.entries_for_sessions(session, [record.id])[record.id]
+    found = evaluate(record, entries, expectations.for_pair, today)
+    return [f for f in found if f.active and f.level == "urgent" and f.symptom in symptoms]
 
 
 def log_symptoms(
@@ -43,7 +66,12 @@ def log_symptoms(
     with db.transaction() as session:
         row = session_for_day(session, date=date, today=today, session_id=session_id)
         logged = store_readings(session, row, readings, date=date, note=note)
-        return LogResult(queries.session_record(row), logged)
+        record = queries.session_record(row)
+        urgent = []
+        if _may_be_urgent(readings):
+            session.flush()
+            urgent = _urgent(session, record, {r.symptom for r in readings}, today)
+        return LogResult(record, logged, urgent)
 
 
 def store_readings(

@@ -1,4 +1,11 @@
-"""Across every profile: who is not recovering as expected. A fixed number of queries."""
+"""Across every profile: who is not recovering as expected. A fixed number of queries.
+
+Only open recoveries are judged: sessions with a symptom whose latest value is above 0,
+the only ones that can hold an active flag. They are read as a stream, profile by
+profile, so the cost follows the patients recovering now, not everyone ever treated.
+Triage leaves out the personal comparison (``slower-than-usual``): it is for the patient,
+not the clinic's list.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tracker.domain.expectations import Expectations, shipped_table
-from tracker.domain.flags import Flag, evaluate
+from tracker.domain.flags import Flag, evaluate, sort_key
 from tracker.domain.records import SessionRecord
 from tracker.storage import queries
 from tracker.storage.database import Database
@@ -30,50 +37,53 @@ class ProfileStatus:
     last_logged: dt.date | None
 
 
-def _gather(
-    db: Database, as_of: dt.date
-) -> tuple[list[str], list[tuple[str, SessionRecord, list[Flag], dt.date | None]]]:
-    with db.reading() as session:
-        names = [row.name for row in queries.all_profiles(session)]
-        latest = queries.latest_sessions_all_profiles(session, as_of)
-        entries = queries.entries_of_latest_sessions(session, as_of)
-        overrides = queries.overrides_by_profile(session)
-        rows = [(name, row.profile_id, queries.session_record(row)) for name, row in latest]
+def _active_flags(db: Database, as_of: dt.date) -> list[ProfileFlag]:
     table = shipped_table()
-    gathered = []
-    for name, profile_id, record in rows:
-        expectations = Expectations(table, overrides.get(profile_id, ()))
-        seen = entries.get(record.id, [])
-        found = evaluate(record, seen, expectations.for_pair, as_of)
-        gathered.append((name, record, found, seen[-1].date if seen else None))
-    return names, gathered
+    found: list[ProfileFlag] = []
+    with db.reading() as session:
+        profiles = queries.profile_records(session)
+        overrides = queries.overrides_by_profile(session)
+        expectations: dict[str, Expectations] = {}
+        for name, record, entries in queries.open_sessions_all_profiles(session, as_of):
+            if name not in expectations:
+                expectations.clear()  # one profile at a time: the stream is in name order
+                profile_id, skin = profiles[name]
+                expectations[name] = Expectations(table, overrides.get(profile_id, ()), skin=skin)
+            for flag in evaluate(record, entries, expectations[name].for_pair, as_of):
+                if flag.active:
+                    found.append(ProfileFlag(name, flag))
+    return found
 
 
 def all_flags(db: Database, as_of: dt.date) -> list[ProfileFlag]:
-    """Every profile's flags on its latest session: urgent first, then the longest-lasting."""
-    _, gathered = _gather(db, as_of)
-    flagged = [ProfileFlag(name, flag) for name, _, found, _ in gathered for flag in found]
+    """Every profile's active flags, on any session: urgent first, then the longest-lasting."""
     return sorted(
-        flagged,
-        key=lambda p: (
-            -p.flag.rank,
-            -(p.flag.last_day - p.flag.first_day),
-            p.profile,
-            p.flag.symptom,
-        ),
+        _active_flags(db, as_of),
+        key=lambda p: (*sort_key(p.flag), p.profile, p.flag.session_id, p.flag.symptom),
     )
 
 
 def all_statuses(db: Database, as_of: dt.date) -> list[ProfileStatus]:
-    names, gathered = _gather(db, as_of)
-    by_name = {name: (record, found, last) for name, record, found, last in gathered}
+    """One line per profile: its latest session, and its worst active flag on any session."""
+    worst: dict[str, Flag] = {}
+    for item in all_flags(db, as_of):
+        worst.setdefault(item.profile, item.flag)
+    with db.reading() as session:
+        names = [row.name for row in queries.all_profiles(session)]
+        latest = {
+            name: queries.session_record(row)
+            for name, row in queries.latest_sessions_all_profiles(session, as_of)
+        }
+        last_logged = queries.last_logged_of_latest_sessions(session, as_of)
     statuses = []
     for name in names:
-        if name not in by_name:
-            statuses.append(ProfileStatus(name, None, None, None, None))
+        record = latest.get(name)
+        if record is None:
+            statuses.append(ProfileStatus(name, None, None, worst.get(name), None))
             continue
-        record, found, last = by_name[name]
         statuses.append(
-            ProfileStatus(name, record, record.day_of(as_of), found[0] if found else None, last)
+            ProfileStatus(
+                name, record, record.day_of(as_of), worst.get(name), last_logged.get(record.id)
+            )
         )
     return statuses

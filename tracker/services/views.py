@@ -6,20 +6,27 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from tracker.domain.expectations import Expectations, shipped_table
-from tracker.domain.flags import evaluate
+from tracker.domain.flags import evaluate_sessions
 from tracker.domain.records import SessionRecord
 from tracker.domain.summaries import SessionView, summarise
-from tracker.services.common import chosen_session
+from tracker.services.common import chosen_session, expectations_for
 from tracker.storage import queries
 from tracker.storage.database import Database
 
 
 def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> list[SessionView]:
-    expectations = Expectations(shipped_table(), queries.overrides(session))
-    entries = queries.entries_for_sessions(session, [r.id for r in records])
-    care = queries.care_records(session, [r.id for r in records])
     profile = queries.profile_record(queries.current_profile(session))
+    expectations = expectations_for(session)
+    # Earlier sessions too: each is judged against the patient's own earlier courses.
+    wanted = {r.id for r in records}
+    every = [
+        queries.session_record(row)
+        for row in queries.all_sessions(session)
+        if row.date <= as_of or row.id in wanted
+    ]
+    entries = queries.entries_for_sessions(session, [r.id for r in every])
+    care = queries.care_records(session, [r.id for r in records])
+    judged = evaluate_sessions(every, entries, expectations.for_pair, as_of)
     views = []
     for record in records:
         seen = [e for e in entries[record.id] if e.date <= as_of]
@@ -29,7 +36,7 @@ def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> li
                 as_of,
                 seen,
                 summarise(record, seen, expectations.for_pair),
-                evaluate(record, seen, expectations.for_pair, as_of),
+                judged[record.id],
                 [c for c in care if c.session_id == record.id and c.date <= as_of],
                 profile,
             )

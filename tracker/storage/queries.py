@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
@@ -322,16 +322,16 @@ def latest_sessions_all_profiles(db: Session, as_of: dt.date) -> list[tuple[str,
     return [(name, row) for name, row in db.execute(query)]
 
 
-def entries_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, list[EntryRecord]]:
-    """The entries (up to as_of) of every profile's latest session, in one query."""
+def last_logged_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, dt.date]:
+    """The last day (up to as_of) logged for every profile's latest session, in one query."""
     ranked = _latest_per_profile(as_of)
     query = (
-        select(*ENTRY_COLUMNS, ranked.c.date)
+        select(SymptomEntry.session_id, func.max(SymptomEntry.date))
         .join(ranked, ranked.c.id == SymptomEntry.session_id)
         .where(ranked.c.rank == 1, SymptomEntry.date <= as_of)
-        .order_by(SymptomEntry.session_id, SymptomEntry.date)
+        .group_by(SymptomEntry.session_id)
     )
-    return _entries_by_session(db.execute(query))
+    return {session_id: last for session_id, last in db.execute(query)}
 
 
 def overrides_by_profile(db: Session) -> dict[int, list[Override]]:
@@ -341,3 +341,64 @@ def overrides_by_profile(db: Session) -> dict[int, list[Override]]:
             Override(row.kind, row.symptom, row.max_days, row.typical_days)
         )
     return grouped
+
+
+def _open_session_ids(as_of: dt.date) -> Any:
+    """Sessions (on or before as_of) with a symptom whose latest value up to as_of is above 0.
+
+    Only those can hold an active flag: every flag rule needs the latest value above 0. One
+    pass over the (session, symptom, date) unique index, with nothing built in Python.
+    """
+    last_present = func.max(case((SymptomEntry.severity > 0, SymptomEntry.date)))
+    last_gone = func.max(case((SymptomEntry.severity == 0, SymptomEntry.date)))
+    return (
+        select(SymptomEntry.session_id)
+        .join(TreatmentSession, TreatmentSession.id == SymptomEntry.session_id)
+        .where(TreatmentSession.date <= as_of, SymptomEntry.date <= as_of)
+        .group_by(SymptomEntry.session_id, SymptomEntry.symptom)
+        .having(last_present.is_not(None), or_(last_gone.is_(None), last_present > last_gone))
+    )
+
+
+def open_sessions_all_profiles(
+    db: Session, as_of: dt.date
+) -> Iterator[tuple[str, SessionRecord, list[EntryRecord]]]:
+    """Each open session of every profile with its entries up to as_of, profile by profile.
+
+    Streamed in profile name order, so a clinic's triage holds one session's values at a
+    time however many patients it has.
+    """
+    open_ids = _open_session_ids(as_of).subquery()
+    query = (
+        select(
+            Profile.name,
+            TreatmentSession.id,
+            TreatmentSession.date,
+            TreatmentSession.kind,
+            SymptomEntry.date,
+            SymptomEntry.symptom,
+            SymptomEntry.severity,
+        )
+        .join(TreatmentSession, TreatmentSession.profile_id == Profile.id)
+        .join(SymptomEntry, SymptomEntry.session_id == TreatmentSession.id)
+        .where(
+            TreatmentSession.id.in_(select(open_ids.c.session_id)),
+            SymptomEntry.date <= as_of,
+        )
+        .order_by(Profile.name, TreatmentSession.date, TreatmentSession.id, SymptomEntry.date)
+        .execution_options(yield_per=5000)
+    )
+    current: tuple[str, SessionRecord] | None = None
+    entries: list[EntryRecord] = []
+    for name, session_id, session_date, kind, date, symptom, severity in db.execute(query):
+        if current is None or current[1].id != session_id:
+            if current is not None:
+                yield current[0], current[1], entries
+            current, entries = (name, SessionRecord(session_id, session_date, kind)), []
+        entries.append(EntryRecord(session_id, date, (date - session_date).days, symptom, severity))
+    if current is not None:
+        yield current[0], current[1], entries
+
+
+def profile_records(db: Session) -> dict[str, tuple[int, ProfileRecord]]:
+    return {row.name: (row.id, profile_record(row)) for row in all_profiles(db)}

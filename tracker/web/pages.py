@@ -121,12 +121,14 @@ def status_page() -> str | tuple[str, int]:
         report = recovery.status(db(), today())
     except TrackerError as exc:
         return render_template("start.html", message=page_words(exc)), 200
-    urgent = [flag for flag in report.flags if flag.level == "urgent"]
+    # An earlier session's open flags stay listed until resolved.
+    shown = [*report.flags, *report.earlier]
+    urgent = [flag for flag in shown if flag.level == "urgent"]
     return render_template(
         "status.html",
         report=report,
         urgent=urgent,
-        others=[flag for flag in report.flags if flag.level != "urgent"],
+        others=[flag for flag in shown if flag.level != "urgent"],
         names={key: s.name for key, s in SYMPTOMS_BY_KEY.items()},
     )
 

@@ -66,6 +66,13 @@ def add() -> Response | Page:
             form.fail(_field_of(exc), exc)
         else:
             flash(f"Added session {record.id} ({record.kind} on {record.date}).")
+            still_open = sessions.still_open_before(db(), record, today())
+            if still_open:
+                previous = still_open[0].session_id
+                flash(
+                    f"Session {previous} still has open flags; they stay on the Status page "
+                    "until resolved."
+                )
             return redirect(url_for("today"), code=303)
     return _list_page(form, empty(), 400)
 

@@ -1,0 +1,93 @@
+"""The patient's own courses: how a symptom went after earlier sessions, and where it is heading."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from tracker.domain.records import EntryRecord, SessionRecord
+
+FORECAST_POINTS = 3  # values from the peak on, at the least, before a trend is drawn
+
+
+@dataclass(frozen=True)
+class PersonalCourse:
+    """How a symptom went after the patient's earlier sessions of the same kind."""
+
+    symptom: str
+    gone_by: tuple[tuple[int, int], ...]  # (session id, the day it was logged 0), oldest first
+
+    @property
+    def slowest(self) -> tuple[int, int]:
+        return max(self.gone_by, key=lambda item: (item[1], item[0]))
+
+    def describe(self) -> str:
+        session_id, day = self.slowest
+        return f"last time gone by day {day} (session {session_id})"
+
+
+def gone_day(series: Sequence[EntryRecord]) -> int | None:
+    """The first day logged as 0 after the last value above 0; None while it is still there."""
+    last_positive = None
+    for index, entry in enumerate(series):
+        if entry.severity > 0:
+            last_positive = index
+    if last_positive is None or last_positive == len(series) - 1:
+        return None
+    return series[last_positive + 1].day
+
+
+def personal_courses(
+    session: SessionRecord,
+    earlier: Iterable[tuple[SessionRecord, Sequence[EntryRecord]]],
+) -> dict[str, PersonalCourse]:
+    """For each symptom, the day it was gone after each earlier session of the same kind."""
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for record, entries in sorted(earlier, key=lambda item: (item[0].date, item[0].id)):
+        if record.kind != session.kind or (record.date, record.id) >= (session.date, session.id):
+            continue
+        by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
+        for entry in sorted(entries, key=lambda e: e.date):
+            if entry.session_id == record.id:
+                by_symptom[entry.symptom].append(entry)
+        for symptom, series in by_symptom.items():
+            day = gone_day(series)
+            if day is not None:
+                found[symptom].append((record.id, day))
+    return {symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in found.items()}
+
+
+@dataclass(frozen=True)
+class Forecast:
+    from_day: int
+    from_value: int
+    gone_day: int
+
+    def describe(self) -> str:
+        return f"at this pace, gone around day {self.gone_day}"
+
+
+def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
+    """Where a falling series reaches 0 at its pace since the peak; None unless it is falling.
+
+    The pace is the least-squares slope of the values from the (latest) peak on; a rising
+    or flat series, or fewer than FORECAST_POINTS values since the peak, gets no forecast.
+    """
+    if not series or series[-1].severity == 0:
+        return None
+    top = max(e.severity for e in series)
+    peak = max(i for i, e in enumerate(series) if e.severity == top)
+    points = series[peak:]
+    if len(points) < FORECAST_POINTS or points[-1].severity >= points[0].severity:
+        return None
+    xs = [e.day for e in points]
+    ys = [e.severity for e in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    if slope >= 0:
+        return None
+    last = points[-1]
+    return Forecast(last.day, last.severity, math.ceil(last.day + last.severity / -slope))
