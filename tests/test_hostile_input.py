@@ -32,6 +32,7 @@ def test_huge_numbers_and_ids_are_one_line(run: Run, state: State, session_id: i
     _one_line(run("session", "show", digits), 2)
     _one_line(run("log", "itching=1", "--session", str(2**63)), 2)
     _one_line(run("protocol", "set", "laser", "itching", "--max-days", str(2**63)), 2)
+    _one_line(run("care", "remove", str(2**63)), 2)
     assert state() == before
     assert run("session", "show", str(2**63 - 1)).exit_code == 1  # in range, but no such session
 

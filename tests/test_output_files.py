@@ -363,3 +363,11 @@ def test_sqlite_backups_open_read_only_sources(tmp_path: Path) -> None:
             reader.execute("INSERT INTO t VALUES (1)")
     assert _beside(tmp_path) == ["plain.db"]
     assert source.read_bytes() == before
+
+
+def test_dev_stdout_is_standard_output_not_a_file_to_replace(run: Run) -> None:
+    _logged(run)
+    result = run("export", "--format", "csv", "-o", "/dev/stdout")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("date,session_id,session_date,kind,day,symptom")
+    assert "first day" in result.stdout

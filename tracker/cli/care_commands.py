@@ -8,7 +8,14 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, pass_app
-from tracker.cli.params import DATE, DATE_HELP, CatalogType, json_option, session_option
+from tracker.cli.params import (
+    DATE,
+    DATE_HELP,
+    RECORD_ID,
+    CatalogType,
+    json_option,
+    session_option,
+)
 from tracker.cli.render import echo_json, table
 from tracker.domain.care import CARE_ACTIONS, CareRecord, care_key, care_name, care_word
 from tracker.domain.text import visible
@@ -85,7 +92,7 @@ def list_(app: AppContext, session_id: int | None, as_json: bool) -> None:
 
 
 @care.command("remove")
-@click.argument("care_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("care_id", metavar="ID", type=RECORD_ID)
 @pass_app
 def remove(app: AppContext, care_id: int) -> None:
     """Remove one care entry recorded by mistake (its ID is in `tracker care list`)."""

@@ -79,14 +79,15 @@ def restore(app: AppContext, file: Path, yes: bool) -> None:
 
     if not yes:
         click.confirm(
-            f"Replace {app.location.describe()} with {file}? The current database is kept "
-            "as a dated copy beside it.",
+            f"Replace {app.location.describe()} with {visible(str(file))}? The current database "
+            "is kept as a dated copy beside it.",
             abort=True,
         )
     revision, kept = backups.restore(app.location, file, dt.datetime.now())
     if kept is not None:
-        click.echo(f"Kept the previous database as {kept}")
-    click.echo(f"Restored {file} (schema {revision}) into {app.location.describe()}")
+        click.echo(f"Kept the previous database as {visible(str(kept))}")
+    shown = visible(str(file))
+    click.echo(f"Restored {shown} (schema {revision}) into {app.location.describe()}")
 
 
 @db.command()

@@ -64,7 +64,8 @@ def _kind_key(word: str) -> str:
 
 SYMPTOM = CatalogType("SYMPTOM", _symptom_key)
 KIND = CatalogType("KIND", _kind_key)
-SESSION_ID = click.IntRange(min=1, max=MAX_ID)
+RECORD_ID = click.IntRange(min=1, max=MAX_ID)  # SQLite and PostgreSQL ids are 64-bit
+SESSION_ID = RECORD_ID
 COURSE_DAYS = click.IntRange(min=0, max=MAX_COURSE_DAYS)
 DATE_HELP = f"Accepts {ACCEPTED}."
 

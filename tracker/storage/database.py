@@ -229,6 +229,7 @@ def exposure(location: Location) -> str | None:
         return None
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
+        path = Path(visible(str(path)))
         return (
             f"Warning: {path} can be read by other users of this computer (mode {mode:o}); "
             f"`chmod 600 {path}` keeps it private."
