@@ -18,8 +18,9 @@ from tracker.domain.care import (
     check_note,
 )
 from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
+from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord, clean_text
-from tracker.domain.text import visible
+from tracker.domain.text import CONTINUED, shortened, visible
 
 DAY = dt.date(2026, 11, 24)
 
@@ -104,6 +105,14 @@ def test_no_control_character_is_left_and_nothing_else_changes(text: str) -> Non
         assert shown == text
 
 
+def test_a_text_past_its_limit_is_cut_and_says_where_the_rest_is() -> None:
+    assert shortened("abcd", 4) == "abcd"
+    assert shortened("abcde", 4) == "abcd" + CONTINUED
+    assert shortened("ab   cd", 4) == "ab" + CONTINUED
+    assert shortened("  abcdef", 4) == "  ab" + CONTINUED
+    assert CONTINUED == " … (continued in the export)"
+
+
 # records
 
 
@@ -150,6 +159,14 @@ def test_free_text_is_kept_verbatim_blank_is_none_and_nul_refused() -> None:
     assert caught.value.exit_code == MALFORMED
     with pytest.raises(TrackerError, match=r"^A note cannot contain a NUL character\.$"):
         clean_text("\x00")
+    longest = "x" * MAX_TEXT_CHARS
+    assert clean_text(longest) == longest
+    with pytest.raises(TrackerError) as caught:
+        clean_text(longest + "y")
+    assert caught.value.message == (
+        f"A note is longer than {MAX_TEXT_CHARS:,} characters ({MAX_TEXT_CHARS + 1:,})."
+    )
+    assert caught.value.exit_code == MALFORMED
 
 
 # the error type

@@ -130,3 +130,17 @@ def test_reading_messages_say_what_was_typed() -> None:
         assert caught.value.message == message
         assert caught.value.exit_code == 2
     assert parse_readings((" rash =+2",)) == [Reading("rash", 2)]
+
+
+def test_a_number_too_long_to_be_a_severity_is_shown_cut_and_never_read_whole() -> None:
+    for text, shown in (
+        ("1000", "1000..."),
+        ("12345678901234567890", "123456789012..."),
+        ("9" * 5000, "999999999999..."),  # past 4,300 digits int() itself would refuse
+    ):
+        with pytest.raises(TrackerError) as caught:
+            parse_severity(text)
+        assert caught.value.message == (
+            f"Severity must be from 0 (none) to 10 (worst), not {shown}."
+        )
+    assert parse_severity("+010") == 10
