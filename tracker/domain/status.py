@@ -61,7 +61,7 @@ class SymptomStatus:
             f"{self.expected.max_days}: {self.verdict}"
         )
         if self.personal is not None and e.severity > 0:
-            text += f"; {self.personal.describe()}, now day {self.as_of_day} at {e.severity}/10"
+            text += f"; {self.personal.describe()}; now day {self.as_of_day} at {e.severity}/10"
         if self.forecast is not None:
             text += f"; {self.forecast.describe()}"
         return text

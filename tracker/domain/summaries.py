@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tracker.domain.care import CareRecord
 from tracker.domain.catalog import SYMPTOMS
+from tracker.domain.courses import Forecast, PersonalCourse, forecast
 from tracker.domain.courses import gone_day as resolved_day
 from tracker.domain.expectations import Expectation
 from tracker.domain.flags import Flag
@@ -22,6 +23,21 @@ class SymptomSummary:
     symptom: str
     series: list[EntryRecord]
     expected: Expectation
+    as_of_day: int | None = None  # the day judged on; the last logged day when not given
+    personal: PersonalCourse | None = None  # how it went after earlier sessions of the kind
+
+    @property
+    def forecast(self) -> Forecast | None:
+        return forecast(self.series)
+
+    @property
+    def personal_note(self) -> str | None:
+        """ "last time gone by day 4 (session 2); now day 6 at 3/10", while still there."""
+        last = self.series[-1]
+        if self.personal is None or last.severity == 0:
+            return None
+        day = self.as_of_day if self.as_of_day is not None else last.day
+        return f"{self.personal.describe()}; now day {day} at {last.severity}/10"
 
     @property
     def peak(self) -> EntryRecord:
@@ -43,7 +59,9 @@ class SymptomSummary:
         day = self.resolved_day
         if day is None:
             last = self.series[-1]
-            late = last.day > self.expected.max_days
+            # Judged on the as-of day: not logging since does not make it on course.
+            judged = self.as_of_day if self.as_of_day is not None else last.day
+            late = self.expected.has_course and judged > self.expected.max_days
             return f"still {last.severity}/10 on day {last.day}" + (" (late)" if late else "")
         if day > self.expected.max_days + 1:
             return f"reached 0 on day {day}: later than expected"
@@ -54,12 +72,19 @@ def summarise(
     session: SessionRecord,
     entries: Iterable[EntryRecord],
     expectation: Callable[[str, str], Expectation],
+    as_of: dt.date | None = None,
+    personal: Mapping[str, PersonalCourse] | None = None,
 ) -> list[SymptomSummary]:
     by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
         by_symptom[entry.symptom].append(entry)
     ordered = sorted(by_symptom, key=lambda s: _ORDER.get(s, len(_ORDER)))
-    return [SymptomSummary(s, by_symptom[s], expectation(session.kind, s)) for s in ordered]
+    day = session.day_of(as_of) if as_of is not None else None
+    personal = personal or {}
+    return [
+        SymptomSummary(s, by_symptom[s], expectation(session.kind, s), day, personal.get(s))
+        for s in ordered
+    ]
 
 
 @dataclass(frozen=True)

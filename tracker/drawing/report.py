@@ -235,9 +235,19 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
     late_first = sorted(view.summaries, key=lambda item: "on course" in item.outcome)
     for summary in late_first:
         peak = summary.peak
+        course = (
+            f"expected gone by day {summary.expected.max_days}"
+            if summary.expected.has_course
+            else "no expected course: raise it with your clinic"
+        )
+        extra = [note for note in (summary.personal_note,) if note]
+        if summary.forecast is not None and summary.expected.has_course:
+            extra.append(summary.forecast.describe())
         pages.text(
             f"{_name(summary.symptom)}: peak {peak.severity}/10 ({band(peak.severity)}) on day "
-            f"{peak.day}; {summary.outcome}; expected gone by day {summary.expected.max_days}.",
+            f"{peak.day}; {summary.outcome}; {course}"
+            + "".join(f"; {note}" for note in extra)
+            + ".",
             size=10,
             indent=0.15,
         )

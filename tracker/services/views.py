@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from tracker.domain.courses import personal_courses
 from tracker.domain.flags import evaluate_sessions
 from tracker.domain.records import SessionRecord
 from tracker.domain.summaries import SessionView, summarise
@@ -35,7 +36,13 @@ def _views(session: Session, records: list[SessionRecord], as_of: dt.date) -> li
                 record,
                 as_of,
                 seen,
-                summarise(record, seen, expectations.for_pair),
+                summarise(
+                    record,
+                    seen,
+                    expectations.for_pair,
+                    as_of,
+                    personal_courses(record, [(r, entries[r.id]) for r in every]),
+                ),
                 judged[record.id],
                 [c for c in care if c.session_id == record.id and c.date <= as_of],
                 profile,
