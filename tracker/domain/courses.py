@@ -73,7 +73,8 @@ def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
     """Where a falling series reaches 0 at its pace since the peak; None unless it is falling.
 
     The pace is the least-squares slope of the values from the (latest) peak on; a rising
-    or flat series, or fewer than FORECAST_POINTS values since the peak, gets no forecast.
+    or flat series, one rising again at its last value, or fewer than FORECAST_POINTS values
+    since the peak, gets no forecast.
     """
     if not series or series[-1].severity == 0:
         return None
@@ -82,6 +83,8 @@ def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
     points = series[peak:]
     if len(points) < FORECAST_POINTS or points[-1].severity >= points[0].severity:
         return None
+    if points[-1].severity > points[-2].severity:
+        return None  # rising again: no pace to go by
     xs = [e.day for e in points]
     ys = [e.severity for e in points]
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
