@@ -34,6 +34,7 @@ def test_a_forecast_only_for_a_falling_series(values: list[int]) -> None:
         return
     assert len(since_peak) >= 3
     assert since_peak[-1] < since_peak[0]  # never on a rising or flat series
+    assert since_peak[-1] <= since_peak[-2]  # nor on one rising again
     assert values[-1] > 0
     assert found.gone_day > len(values) - 1
 
@@ -44,6 +45,7 @@ def test_a_forecast_says_where_a_steady_fall_ends() -> None:
     assert forecast(_entries(1, {0: 6, 1: 5})) is None  # too few values
     assert forecast(_entries(1, {0: 3, 1: 3, 2: 3})) is None  # flat
     assert forecast(_entries(1, {0: 1, 1: 2, 2: 3})) is None  # rising
+    assert forecast(_entries(1, {0: 6, 1: 5, 2: 4, 3: 3, 4: 5})) is None  # rising again
 
 
 def test_the_personal_course_counts_only_earlier_sessions_of_the_same_kind() -> None:
@@ -103,3 +105,17 @@ def test_sensitive_skin_and_darker_skin_change_the_expectations(run: Run) -> Non
     assert run(*ana, "log", "redness=0", "--date", start.isoformat(), today=start).exit_code == 0
     on_day_20 = run(*ana, "status", today=start + dt.timedelta(days=20)).stdout
     assert "Watch for darkening (darker patches) until day 56" in on_day_20
+
+
+def test_the_chart_draws_the_forecast_only_for_a_falling_symptom(run: Run, tmp_path: Path) -> None:
+    start = dt.date(2026, 11, 1)
+    assert run("session", "add", "--date", start.isoformat()).exit_code == 0
+    for n, (redness, itching) in enumerate([(6, 1), (5, 2), (4, 3), (3, 4)]):
+        day = (start + dt.timedelta(days=n)).isoformat()
+        assert run("log", f"redness={redness}", f"itching={itching}", "--date", day).exit_code == 0
+    path = tmp_path / "chart.svg"
+    assert run("chart", "-o", str(path)).exit_code == 0
+    assert "at this pace" in path.read_text()
+    rising = tmp_path / "itching.svg"
+    assert run("chart", "--symptom", "itching", "-o", str(rising)).exit_code == 0
+    assert "at this pace" not in rising.read_text()

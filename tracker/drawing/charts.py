@@ -25,6 +25,7 @@ from tracker.domain.text import visible
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#999933")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 DASHES = ("-", "--", "-.", ":")
+FORECAST_DASH = (0, (4, 3))  # thin, no markers: where a falling symptom is heading
 BAND_SHADES = {"mild": "#f3f3f3", "moderate": "#e6e6e6", "severe": "#d6d6d6"}
 FLAG_RING = "#222222"
 DODGE = 0.06
@@ -117,6 +118,8 @@ def session_figure(
     # Show expected courses in full unless one runs for months past the data (CO2 redness).
     longest = max((s.expected.max_days for s in summaries), default=0)
     last_day = max(last_day, min(longest, last_day + COURSE_MARGIN_DAYS))
+    gone = [s.forecast.gone_day for s in summaries if s.forecast and s.expected.has_course]
+    last_day = max(last_day, min(max(gone, default=0), last_day + COURSE_MARGIN_DAYS))
 
     lanes = len(summaries) + len(care_actions) + (1 if care_actions else 0)
     heights = [6.0, 0.32 * len(summaries) + 0.5]
@@ -155,6 +158,7 @@ def session_figure(
             continue
         for day in range(flag.first_day, flag.last_day + 1):
             flagged.add((flag.symptom, day))
+    forecasts = False
     for index, summary in enumerate(summaries):
         # A small sideways dodge keeps lines with equal values from hiding each other.
         dodge = (index - (len(summaries) - 1) / 2) * DODGE
@@ -169,6 +173,17 @@ def session_figure(
             zorder=3,
             **style(index),
         )
+        ahead = summary.forecast if summary.expected.has_course else None
+        if ahead is not None:  # from the last value to 0 at the pace since the peak
+            main.plot(
+                [ahead.from_day + dodge, ahead.gone_day + dodge],
+                [ahead.from_value, 0],
+                color=PALETTE[index % len(PALETTE)],
+                linestyle=FORECAST_DASH,
+                linewidth=1.3,
+                zorder=2,
+            )
+            forecasts = True
         ringed = [
             (e.day + dodge, e.severity) for e in summary.series if (e.symptom, e.day) in flagged
         ]
@@ -210,6 +225,9 @@ def session_figure(
             )
         )
         labels.append("flagged day")
+    if forecasts:
+        handles.append(Line2D([], [], color="#555555", linestyle=FORECAST_DASH, linewidth=1.3))
+        labels.append("at this pace")
     # Outside the plot, so it never hides a value or the today/follow-up markers.
     # Beside the plot where the page is wide enough, so it never hides a value; on a
     # portrait page inside its top corner, with the day markers' words moved down.
