@@ -408,3 +408,37 @@ def test_moving_the_as_of_date_never_removes_a_flag_about_earlier_days(
         if flag.level == "info":
             continue  # about the as-of day itself (missing, slower than usual, early pigment)
         assert any(f.key == flag.key and f.last_day >= flag.last_day for f in after), flag
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 60),  # session start, days after 2026-01-01
+            st.sampled_from(["ipl", "laser-rejuvenation"]),
+            st.lists(
+                st.tuples(
+                    st.integers(0, 12), st.sampled_from(["itching", "redness"]), st.integers(0, 10)
+                ),
+                max_size=12,
+            ),
+        ),
+        max_size=8,
+    )
+)
+def test_personal_courses_of_each_session_match_one_at_a_time(
+    plan: list[tuple[int, str, list[tuple[int, str, int]]]],
+) -> None:
+    from tracker.domain.courses import personal_courses, personal_courses_of_each
+
+    start = dt.date(2026, 1, 1)
+    history = []
+    for number, (offset, kind, values) in enumerate(plan, start=1):
+        record = SessionRecord(number, start + dt.timedelta(days=offset), kind)
+        by_key = {(day, symptom): value for day, symptom, value in values}
+        entries = [
+            EntryRecord(number, record.date + dt.timedelta(days=day), day, symptom, value)
+            for (day, symptom), value in sorted(by_key.items())
+        ]
+        history.append((record, entries))
+    expected = {record.id: personal_courses(record, history) for record, _ in history}
+    assert personal_courses_of_each(history) == expected

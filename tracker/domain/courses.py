@@ -48,15 +48,44 @@ def personal_courses(
     for record, entries in sorted(earlier, key=lambda item: (item[0].date, item[0].id)):
         if record.kind != session.kind or (record.date, record.id) >= (session.date, session.id):
             continue
-        by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
-        for entry in sorted(entries, key=lambda e: e.date):
-            if entry.session_id == record.id:
-                by_symptom[entry.symptom].append(entry)
-        for symptom, series in by_symptom.items():
-            day = gone_day(series)
-            if day is not None:
-                found[symptom].append((record.id, day))
+        for symptom, day in gone_days(record, entries).items():
+            found[symptom].append((record.id, day))
     return {symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in found.items()}
+
+
+def gone_days(record: SessionRecord, entries: Iterable[EntryRecord]) -> dict[str, int]:
+    """For one session, the day each symptom it logged was gone (those that were)."""
+    by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: e.date):
+        if entry.session_id == record.id:
+            by_symptom[entry.symptom].append(entry)
+    found: dict[str, int] = {}
+    for symptom, series in by_symptom.items():
+        day = gone_day(series)
+        if day is not None:
+            found[symptom] = day
+    return found
+
+
+def personal_courses_of_each(
+    history: Sequence[tuple[SessionRecord, Sequence[EntryRecord]]],
+) -> dict[int, dict[str, PersonalCourse]]:
+    """personal_courses() of every session of one person at once.
+
+    Each session's gone days are found once and carried forward to the later sessions of
+    its kind: linear in the person's history, where calling personal_courses() for each
+    session reads the whole history again each time (200 sessions: seconds).
+    """
+    running: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    courses: dict[int, dict[str, PersonalCourse]] = {}
+    for record, entries in sorted(history, key=lambda item: (item[0].date, item[0].id)):
+        earlier = running[record.kind]
+        courses[record.id] = {
+            symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in earlier.items()
+        }
+        for symptom, day in gone_days(record, entries).items():
+            earlier[symptom].append((record.id, day))
+    return courses
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.domain.catalog import SYMPTOMS_BY_KEY
-from tracker.domain.courses import PersonalCourse, personal_courses
+from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.severity import SEVERE_FROM
@@ -484,13 +484,14 @@ def evaluate_sessions(
     history = [
         (record, [e for e in entries.get(record.id, ()) if e.date <= as_of]) for record in sessions
     ]
+    courses = personal_courses_of_each(history)
     return {
         record.id: evaluate(
             record,
             entries.get(record.id, ()),
             expectation,
             as_of,
-            personal_courses(record, history),
+            courses[record.id],
         )
         for record in sessions
     }
