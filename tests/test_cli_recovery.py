@@ -144,9 +144,11 @@ def test_checkin_asks_one_symptom_at_a_time_and_saves_all_at_the_end(run: Run) -
     result = run("checkin", input="\n2\nswollen\n1\n\n")
     assert result.exit_code == 0, result.output
     assert "itching (last 0/10 on day 8) [0]:" in result.stdout
-    assert "redness (last 3/10 on day 9) [3]:" in result.stdout
-    assert "Saved for 2026-11-24: itching 0 (none), redness 2 (mild), swelling 1 (mild)." in (
-        result.stdout
+    # "last" is the latest value, one logged earlier today included.
+    assert "redness (already 3/10 for this day) [3]:" in result.stdout
+    assert (
+        "Saved for 2026-11-24: itching 0 (none), redness 2 (mild; replaced 3), swelling 1 (mild)."
+        in result.stdout
     )
     today = [e for e in json.loads(run("history", "--json").stdout) if e["date"] == "2026-11-24"]
     assert {e["symptom"]: e["severity"] for e in today} == {
@@ -161,7 +163,12 @@ def test_checkin_rejects_bad_values_and_asks_again(run: Run) -> None:
     assert run("session", "add", "--date", "2026-11-23").exit_code == 0
     result = run("checkin", input="11\n3\nx\n2\n1\n0\n\n")
     assert result.exit_code == 0, result.output
-    assert "11 is not in the range 0<=x<=10" in result.stdout
+    assert "Error: 11 is out of range: give a whole number from 0 (none) to 10 (worst).\n" in (
+        result.stdout
+    )
+    assert "Error: 'x' is not a number: give a whole number from 0 (none) to 10 (worst).\n" in (
+        result.stdout
+    )
     entries = json.loads(run("history", "--json").stdout)
     assert [(e["symptom"], e["severity"]) for e in entries] == [
         ("itching", 3),
@@ -184,3 +191,19 @@ def test_demo_prints_its_flags(run: Run, tmp_path: Path) -> None:
     for faded in ("itching", "swelling", "rash", "peeling"):
         assert f"{faded} " not in result.stdout.split("Flags as of")[1].split("Try next")[0]
     assert str(TODAY) in result.stdout
+
+
+def test_status_as_of_counts_the_follow_up_from_that_day(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-12", "--follow-up", "2026-11-26").exit_code == 0
+    assert run("log", "redness=3", "--date", "2026-11-18").exit_code == 0
+    earlier = run("status", "--as-of", "2026-11-18").stdout
+    assert "Follow-up: 2026-11-26 (in 8 days as of 2026-11-18)\n" in earlier
+    assert "Follow-up: 2026-11-26 (in 2 days)\n" in run("status").stdout
+
+
+def test_a_date_written_another_way_is_answered_with_its_iso_form(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-12").exit_code == 0
+    for typed, meant in (("25/11/2026", "2026-11-25"), ("2026-11-5", "2026-11-05")):
+        result = run("log", "redness=3", "--date", typed)
+        assert result.exit_code == 2
+        assert f"did you mean {meant}?" in result.stderr

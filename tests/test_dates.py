@@ -68,7 +68,7 @@ def test_messages_quote_what_was_typed_and_say_what_is_accepted() -> None:
         (
             "next week",
             "Cannot read the date 'next week'. Use YYYY-MM-DD, today, yesterday, "
-            "'N days ago' or -N (tomorrow, 'in N days' or +N ahead).",
+            "'N days ago' or -N; ahead: tomorrow, 'in N days' or +N.",
         ),
         ("in 999999 days", "'in 999999 days' is too far from today."),
     ):
@@ -122,3 +122,36 @@ def test_a_day_said_from_today_reads_back_as_the_same_day(days: int, said: str) 
     date = TODAY + dt.timedelta(days=days)
     assert relative_day(date, TODAY) == said
     assert parse_date(said, TODAY) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("25/11/2026", "did you mean 2026-11-25?"),
+        ("11/25/2026", "did you mean 2026-11-25?"),
+        ("25.11.2026", "did you mean 2026-11-25?"),
+        ("2026-11-5", "did you mean 2026-11-05?"),
+        ("2026/11/05", "did you mean 2026-11-05?"),
+        ("2026-1-1", "did you mean 2026-01-01?"),
+        ("05/11/2026", "did you mean 2026-11-05 (day first) or 2026-05-11 (month first)?"),
+    ],
+)
+def test_near_misses_are_refused_with_the_iso_date_they_likely_mean(text: str, meant: str) -> None:
+    with pytest.raises(TrackerError) as caught:
+        parse_date(text, TODAY)
+    assert caught.value.exit_code == 2
+    assert meant in caught.value.message
+
+
+@pytest.mark.parametrize("text", ["31/02/2026", "2026-13-40", "next week"])
+def test_no_guess_where_nothing_real_is_close(text: str) -> None:
+    with pytest.raises(TrackerError) as caught:
+        parse_date(text, TODAY)
+    assert "did you mean" not in caught.value.message
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_a_day_first_date_is_answered_with_itself(date: dt.date) -> None:
+    with pytest.raises(TrackerError) as caught:
+        parse_date(f"{date.day}/{date.month}/{date.year}", TODAY)
+    assert date.isoformat() in caught.value.message

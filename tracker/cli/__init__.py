@@ -35,15 +35,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("serve_command:serve", "Open the tracker as a web page, on this computer only."),
     "session": ("session_commands:session", "Add, list, show, edit and delete treatment sessions."),
     "log": ("log_commands:log", "Log how strong each symptom is today, from 0 to 10."),
-    "checkin": ("recovery_commands:checkin", "Answer symptom by symptom; then see the status."),
-    "status": ("recovery_commands:status", "Today: each symptom against its expected course."),
+    "checkin": ("recovery_commands:checkin", "Answer symptom by symptom, then see today's status."),
+    "status": (
+        "recovery_commands:status",
+        "Today: each symptom against its expected course, and the flags.",
+    ),
     "flags": ("recovery_commands:flags", "Symptoms lasting too long, coming back, or urgent."),
     "history": ("log_commands:history", "Every logged value, by session."),
     "care": ("care_commands:care", "Record ice packs, moisturiser, creams, sunscreen..."),
-    "chart": ("chart_commands:chart", "Draw the recovery (PNG, SVG or PDF)."),
+    "chart": ("chart_commands:chart", "Draw the recovery as a picture (PNG, SVG or PDF)."),
     "report": ("chart_commands:report", "A PDF to hand to the doctor at the follow-up."),
     "remind": ("remind_command:remind", "Daily reminders to log, in your own calendar (.ics)."),
-    "protocol": ("recovery_commands:protocol", "Expected recovery per treatment; your settings."),
+    "protocol": (
+        "recovery_commands:protocol",
+        "Expected recovery per treatment kind; your own settings.",
+    ),
     "symptoms": ("catalog_commands:symptoms", "The symptoms you can log, and their other names."),
     "kinds": ("catalog_commands:kinds", "The treatment kinds a session can be."),
     "profile": ("profile_commands:profile", "Several people: a family, or a clinic's patients."),
@@ -67,6 +73,18 @@ class TrackerGroup(click.Group):
         module = importlib.import_module(f"tracker.cli.{module_name}")
         command: click.Command = getattr(module, attribute)
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and name not in COMMANDS and not name.startswith("-"):
+            from tracker.domain.suggestions import closest, did_you_mean
+
+            # Command names are short: "lgo" is 0.67 from "log".
+            hint = did_you_mean(closest(name, {c: c for c in COMMANDS}, cutoff=0.6))
+            ctx.fail(f"No such command {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, short) in COMMANDS.items()]
@@ -150,6 +168,7 @@ def _terminate_as_exit() -> Iterator[None]:
 
 @click.group(
     cls=TrackerGroup,
+    invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
@@ -196,6 +215,10 @@ def cli(
     app = AppContext(db_value=db_value, today=today or dt.date.today(), profile=profile)
     ctx.obj = app
     ctx.call_on_close(app.close)
+    if ctx.invoked_subcommand is None:
+        from tracker.cli.overview import overview
+
+        overview(app)
 
 
 def main() -> None:

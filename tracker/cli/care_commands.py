@@ -9,9 +9,9 @@ import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import (
-    DATE,
-    DATE_HELP,
-    RECORD_ID,
+    CARE_ID,
+    PAST_DATE,
+    PAST_DATE_HELP,
     CatalogType,
     json_option,
     session_option,
@@ -44,9 +44,9 @@ def care() -> None:
 
 @care.command("add")
 @click.argument("action", type=ACTION)
-@click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
+@click.option("--date", type=PAST_DATE, default="today", show_default=True, help=PAST_DATE_HELP)
 @session_option("Session it belongs to. Default: the latest one on or before the date.")
-@click.option("--note", help="Details, e.g. which cream; required for 'other'.")
+@click.option("--note", metavar="NOTE", help="Details, e.g. which cream; required for 'other'.")
 @click.option("--again", is_flag=True, help="Record it even if already recorded that day.")
 @pass_app
 def add(
@@ -92,10 +92,13 @@ def list_(app: AppContext, session_id: int | None, as_json: bool) -> None:
 
 
 @care.command("remove")
-@click.argument("care_id", metavar="ID", type=RECORD_ID)
+@click.argument("care_id", type=CARE_ID)
 @pass_app
 def remove(app: AppContext, care_id: int) -> None:
-    """Remove one care entry recorded by mistake (its ID is in `tracker care list`)."""
+    """Remove a care entry recorded by mistake.
+
+    ID is the entry's number in `tracker care list`.
+    """
     from tracker.services.corrections import remove_care
 
     record = remove_care(app.db, care_id)

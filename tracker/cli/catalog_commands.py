@@ -12,7 +12,7 @@ from tracker.domain.catalog import SYMPTOMS, TREATMENT_KINDS
 @click.command()
 @json_option
 def symptoms(as_json: bool) -> None:
-    """List the symptoms you can log, with the other names each one answers to."""
+    """The symptoms you can log, and their other names."""
     if as_json:
         echo_json(
             [
@@ -32,7 +32,7 @@ def symptoms(as_json: bool) -> None:
 @click.command()
 @json_option
 def kinds(as_json: bool) -> None:
-    """List the treatment kinds a session can be."""
+    """The treatment kinds a session can be."""
     if as_json:
         echo_json(
             [{"key": k.key, "name": k.name, "aliases": list(k.aliases)} for k in TREATMENT_KINDS]

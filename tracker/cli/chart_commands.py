@@ -33,7 +33,11 @@ def chart(
     force: bool,
     compare: bool,
 ) -> None:
-    """Draw how each symptom evolved, with its expected course, flags and care."""
+    """Draw the recovery as a picture (PNG, SVG or PDF).
+
+    How each symptom evolved, with its expected course, flags and care; --compare draws
+    every session side by side, aligned at day 0.
+    """
     if compare and session_id is not None:
         raise TrackerError.malformed("--compare draws every session; leave out --session.")
     if compare:
@@ -72,7 +76,11 @@ def chart(
 @force_option
 @pass_app
 def report(app: AppContext, session_id: int | None, output: str | None, force: bool) -> None:
-    """Write a PDF to hand to the doctor at the follow-up visit."""
+    """A PDF to hand to the doctor at the follow-up.
+
+    The treatment, each symptom against its expected course, the flags, questions to
+    ask, the chart, the care log and the daily values.
+    """
     view = session_view(app.db, session_id, app.today)
     path = output or f"recovery-report-session-{view.session.id}.pdf"
     target = app.output(Path(path), force=force)

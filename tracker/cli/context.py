@@ -34,6 +34,11 @@ class AppContext:
 
         return resolve(self.db_value, default_database())
 
+    def has_database(self) -> bool:
+        """Whether there is data to look at: a server, or an SQLite file that exists."""
+        path = self.location.path
+        return path is None or path.exists()
+
     @property
     def db(self) -> Database:
         if self._db is None:

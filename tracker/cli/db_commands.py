@@ -38,7 +38,7 @@ def _report(state: service.SchemaState, as_json: bool) -> None:
 
 @click.group()
 def db() -> None:
-    """Look after the database: its schema revision and upgrades."""
+    """The database: schema, backup, restore, check."""
 
 
 @db.command()
@@ -53,7 +53,9 @@ def current(app: AppContext, as_json: bool) -> None:
 @json_option
 @pass_app
 def upgrade(app: AppContext, as_json: bool) -> None:
-    """Upgrade the schema to this program's newest (done by itself on first use)."""
+    """Upgrade the schema (done by itself on first use).
+
+    Brings the schema to this program's newest."""
     _report(service.upgrade(app.location), as_json)
 
 
@@ -62,7 +64,7 @@ def upgrade(app: AppContext, as_json: bool) -> None:
 @force_option
 @pass_app
 def backup(app: AppContext, file: Path, force: bool) -> None:
-    """Copy the database to FILE, safely even while the tracker is in use."""
+    """Copy the database to FILE, safely even while in use."""
     from tracker.services import backups
 
     backups.backup(app.location, file, force=force)
@@ -74,7 +76,9 @@ def backup(app: AppContext, file: Path, force: bool) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def restore(app: AppContext, file: Path, yes: bool) -> None:
-    """Replace the database with a backup (the current one is kept as a dated copy)."""
+    """Put a backup back (the current database is kept as a copy).
+
+    The current database is kept beside the backup as a dated copy, in case."""
     from tracker.services import backups
 
     if not yes:
@@ -93,7 +97,7 @@ def restore(app: AppContext, file: Path, yes: bool) -> None:
 @db.command()
 @pass_app
 def check(app: AppContext) -> None:
-    """Check the database's integrity, its links and its schema; exit 1 on a problem."""
+    """Check integrity, links and schema; exit 1 on a problem."""
     from tracker.services import backups
 
     result = backups.check(app.location)

@@ -22,7 +22,10 @@ from tracker.services.demo import build_demo
 )
 @pass_app
 def demo(app: AppContext, folder: Path) -> None:
-    """Build a sample recovery in DIR/demo.db (default ./tracker-demo), never your own data."""
+    """Build a sample recovery to explore (never your data).
+
+    It goes in DIR/demo.db (default ./tracker-demo), never your own database.
+    """
     result = build_demo(folder, app.today)
     s = result.session
     path = result.location.describe()

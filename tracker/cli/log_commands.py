@@ -8,7 +8,7 @@ import textwrap
 import click
 
 from tracker.cli.context import AppContext, pass_app
-from tracker.cli.params import DATE, DATE_HELP, SYMPTOM, json_option, session_option
+from tracker.cli.params import PAST_DATE, PAST_DATE_HELP, SYMPTOM, json_option, session_option
 from tracker.cli.render import echo_json, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
@@ -22,9 +22,9 @@ WIDTH = 92
 
 @click.command()
 @click.argument("readings", metavar="SYMPTOM=SEVERITY...", nargs=-1)
-@click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
+@click.option("--date", type=PAST_DATE, default="today", show_default=True, help=PAST_DATE_HELP)
 @session_option("Session to log against. Default: the latest one on or before the date.")
-@click.option("--note", help="A note for this day, stored with each value.")
+@click.option("--note", metavar="NOTE", help="A note for this day, stored with each value.")
 @click.option(
     "--remove",
     is_flag=True,
@@ -115,7 +115,10 @@ def _remove(
 @json_option
 @pass_app
 def history(app: AppContext, session_id: int | None, symptom: str | None, as_json: bool) -> None:
-    """Show every logged value: date, day after the session, symptom, severity, note."""
+    """Every logged value, by session.
+
+    Date, day after the session, symptom, severity and note.
+    """
     groups = service.history(app.db, session_id=session_id, symptom=symptom)
     if as_json:
         echo_json([entry.to_json() for _, entries in groups for entry in entries])

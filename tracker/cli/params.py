@@ -1,4 +1,9 @@
-"""Parameter types and shared options: parsing at the edge, rules in the core."""
+"""Parameter types and shared options: parsing at the edge, rules in the core.
+
+Every value a patient types has its own type here, so that a mistake is answered in
+their words ("give a whole number from 0 to 10") and help pages show words (0-10,
+DATE, SESSION) instead of click's INTEGER RANGE and [x>=1].
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from tracker.cli.context import AppContext
-from tracker.domain.dates import ACCEPTED, parse_date
+from tracker.domain.dates import ACCEPTED, ACCEPTED_PAST, parse_date
 from tracker.domain.errors import TrackerError
 from tracker.domain.limits import MAX_COURSE_DAYS, MAX_ID
 
@@ -17,7 +22,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class DateType(click.ParamType[dt.date, Any]):
+    """A date as people type it. ``past``: the command records a day that has happened,
+    so its help and its refusals offer no forms counting ahead."""
+
     name = "DATE"
+
+    def __init__(self, *, past: bool = False) -> None:
+        self.accepted = ACCEPTED_PAST if past else ACCEPTED
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
@@ -25,16 +36,48 @@ class DateType(click.ParamType[dt.date, Any]):
         app = ctx.find_object(AppContext) if ctx is not None else None
         today = app.today if app is not None else dt.date.today()
         try:
-            return parse_date(str(value), today)
+            return parse_date(str(value), today, accepted=self.accepted)
         except TrackerError as exc:
             self.fail(exc.message, param, ctx)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "DATE"
 
+    @property
+    def help(self) -> str:
+        return f"Accepts {self.accepted}."
+
+
+class WholeNumber(click.ParamType[int, Any]):
+    """A whole number in a range, refused in the words of what it counts."""
+
+    def __init__(
+        self, metavar: str, *, low: int, high: int | None = None, meaning: str, where: str = ""
+    ) -> None:
+        self.name = metavar
+        self.low = low
+        self.high = high
+        self.meaning = meaning  # e.g. "a severity from 0 (none) to 10 (worst)"
+        self.where = where  # e.g. " (see `tracker session list`)"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not text.isascii() or not text.lstrip("+-").isdigit():
+                self.fail(f"{str(value)!r} is not a number: give {self.meaning}{self.where}.")
+            number = int(text)
+        if number < self.low or (self.high is not None and number > self.high):
+            self.fail(f"{number} is out of range: give {self.meaning}{self.where}.")
+        return number
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self.name
+
 
 class CatalogType(click.ParamType[str, Any]):
-    """A symptom or treatment kind, by key or alias in any case."""
+    """A symptom, treatment kind or care action, by key or alias in any case."""
 
     def __init__(self, name: str, lookup: Callable[[str], str]) -> None:
         self.name = name
@@ -46,8 +89,30 @@ class CatalogType(click.ParamType[str, Any]):
         except TrackerError as exc:
             self.fail(exc.message, param, ctx)
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return self.name
+
 
 DATE = DateType()
+PAST_DATE = DateType(past=True)
+SEVERITY = WholeNumber("0-10", low=0, high=10, meaning="a whole number from 0 (none) to 10 (worst)")
+SESSION_ID = WholeNumber(
+    "SESSION",
+    low=1,
+    high=MAX_ID,
+    meaning="a session's number",
+    where=" (see `tracker session list`)",
+)
+CARE_ID = WholeNumber(
+    "ID", low=1, high=MAX_ID, meaning="a care entry's number", where=" (see `tracker care list`)"
+)
+DAYS = WholeNumber(
+    "DAYS",
+    low=0,
+    high=MAX_COURSE_DAYS,
+    meaning=f"a whole number of days after the session, from 0 to {MAX_COURSE_DAYS}",
+)
+COURSE_DAYS = DAYS
 
 
 def _symptom_key(word: str) -> str:
@@ -64,10 +129,8 @@ def _kind_key(word: str) -> str:
 
 SYMPTOM = CatalogType("SYMPTOM", _symptom_key)
 KIND = CatalogType("KIND", _kind_key)
-RECORD_ID = click.IntRange(min=1, max=MAX_ID)  # SQLite and PostgreSQL ids are 64-bit
-SESSION_ID = RECORD_ID
-COURSE_DAYS = click.IntRange(min=0, max=MAX_COURSE_DAYS)
-DATE_HELP = f"Accepts {ACCEPTED}."
+DATE_HELP = DATE.help
+PAST_DATE_HELP = PAST_DATE.help
 
 
 def json_option(func: F) -> F:
@@ -78,9 +141,7 @@ def json_option(func: F) -> F:
 
 def session_option(help_text: str) -> Callable[[F], F]:
     def decorate(func: F) -> F:
-        return click.option(
-            "--session", "session_id", type=SESSION_ID, metavar="ID", help=help_text
-        )(func)
+        return click.option("--session", "session_id", type=SESSION_ID, help=help_text)(func)
 
     return decorate
 

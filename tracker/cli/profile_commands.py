@@ -15,7 +15,7 @@ SKIN_TYPE = click.Choice(SKIN_TYPES, case_sensitive=False)
 
 @click.group()
 def profile() -> None:
-    """Track more than one person: a family, or a clinic's patients."""
+    """Several people: a family, or a clinic's patients."""
 
 
 @profile.command("add")
@@ -24,7 +24,9 @@ def profile() -> None:
 @click.option("--sensitive-skin", is_flag=True, help="This skin reacts easily.")
 @pass_app
 def add(app: AppContext, name: str, skin_type: str | None, sensitive_skin: bool) -> None:
-    """Add a profile; use it with --profile NAME or TRACKER_PROFILE=NAME."""
+    """Add a profile, for another person.
+
+    Use it with --profile NAME or TRACKER_PROFILE=NAME."""
     record = service.add_profile(app.db, name, skin_type, sensitive_skin)
     click.echo(f"Added profile {record.name!r} ({record.describe_skin()}).")
     click.echo(f"Use it with: tracker --profile {record.name!r} session add ...")
@@ -53,7 +55,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 
 @profile.command("edit")
 @click.argument("name")
-@click.option("--name", "new_name", help="A new name.")
+@click.option("--name", "new_name", metavar="NAME", help="A new name.")
 @click.option("--skin-type", type=SKIN_TYPE, help="Fitzpatrick skin type, I to VI.")
 @click.option(
     "--sensitive-skin/--not-sensitive", default=None, help="Whether this skin reacts easily."

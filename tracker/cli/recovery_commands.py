@@ -9,10 +9,13 @@ import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import (
-    COURSE_DAYS,
     DATE,
     DATE_HELP,
+    DAYS,
     KIND,
+    PAST_DATE,
+    PAST_DATE_HELP,
+    SEVERITY,
     SYMPTOM,
     json_option,
     session_option,
@@ -27,7 +30,7 @@ from tracker.domain.severity import BANDS, band
 from tracker.domain.status import Status
 from tracker.domain.text import visible
 from tracker.services import recovery as service
-from tracker.services.symptom_log import log_symptoms
+from tracker.services.symptom_log import Logged, log_symptoms
 
 FAIL_EXIT = 3
 WIDTH = 92
@@ -40,7 +43,9 @@ assert [word for _, word in BANDS] == ["none", "mild", "moderate", "severe"]
 @json_option
 @click.pass_context
 def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
-    """Show how long each symptom is expected to last after each treatment.
+    """Expected recovery per treatment kind; your own settings.
+
+    How long each symptom is expected to last after each treatment.
 
     Days count from the session (day 0). 'published' figures come from a cited
     source, 'inferred' ones were reasoned from nearby figures or borrowed from a
@@ -100,13 +105,13 @@ def _protocol_line(r: Expectation) -> tuple[object, ...]:
 @protocol.command("set")
 @click.argument("kind", type=KIND)
 @click.argument("symptom", type=SYMPTOM)
-@click.option("--max-days", type=COURSE_DAYS, required=True, help="Expected gone by.")
-@click.option("--typical-days", type=COURSE_DAYS, help="Usually gone by.")
+@click.option("--max-days", type=DAYS, required=True, help="Expected gone by.")
+@click.option("--typical-days", type=DAYS, help="Usually gone by.")
 @pass_app
 def protocol_set(
     app: AppContext, kind: str, symptom: str, max_days: int, typical_days: int | None
 ) -> None:
-    """Set your own expected course for one treatment kind and symptom."""
+    """Set your own expected course for a kind and a symptom."""
     row = service.set_override(app.db, kind, symptom, max_days, typical_days)
     typical = f"usually gone by day {row.typical_days}, " if row.typical_days is not None else ""
     click.echo(f"{symptom} after {kind}: {typical}expected gone by day {row.max_days}.")
@@ -117,7 +122,7 @@ def protocol_set(
 @click.argument("symptom", type=SYMPTOM, required=False)
 @pass_app
 def protocol_reset(app: AppContext, kind: str | None, symptom: str | None) -> None:
-    """Remove your own settings (all, one kind's, or one symptom's)."""
+    """Remove your own settings: all, one kind's or one symptom's."""
     count = service.reset_overrides(app.db, kind, symptom)
     click.echo(f"Removed {count} setting{'s' * (count != 1)}; the shipped figures apply.")
 
@@ -183,8 +188,9 @@ def flags(
     fail_on: str | None,
     as_json: bool,
 ) -> None:
-    """Flag symptoms lasting longer than expected, coming back, or needing the clinic now.
+    """Symptoms lasting too long, coming back, or urgent.
 
+    Flags symptoms lasting longer than expected, coming back, or needing the clinic now.
     Flags are active while their cause lasts and resolved once it has ended; an earlier
     session's active flags are listed until they are resolved.
     """
@@ -247,7 +253,10 @@ def _echo_status(report: Status, today: dt.date) -> None:
         + (f" · {visible(s.area)}" if s.area else "")
     )
     if s.follow_up is not None:
-        click.echo(f"Follow-up: {s.follow_up} ({relative_day(s.follow_up, today)})")
+        when = relative_day(s.follow_up, report.as_of)
+        if report.as_of != today:
+            when += f" as of {report.as_of}"
+        click.echo(f"Follow-up: {s.follow_up} ({when})")
     click.echo()
     if report.symptoms:
         click.echo("Latest values against the expected course:")
@@ -287,7 +296,11 @@ def _echo_status(report: Status, today: dt.date) -> None:
 @click.option("--all-profiles", is_flag=True, help="One line per profile.")
 @pass_app
 def status(app: AppContext, as_of: dt.date | None, all_profiles: bool) -> None:
-    """One screen for today: the session, each symptom against its course, the flags."""
+    """Today: each symptom against its expected course, and the flags.
+
+    One screen: the session, the latest value of each symptom, the flags and the days
+    not logged yet. --as-of shows another day, counting every day from it.
+    """
     day = as_of or app.today
     if not all_profiles:
         _echo_status(service.status(app.db, day), app.today)
@@ -315,10 +328,22 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool) -> None:
     click.echo(table(("profile", "session", "day", "worst flag", "last logged"), rows))
 
 
+def _saved(logged: list[Logged]) -> str:
+    """Each value saved, and the one it replaced where the day had another already."""
+    parts = []
+    for item in logged:
+        entry = item.entry
+        text = f"{entry.symptom} {entry.severity} ({band(entry.severity)}"
+        if item.replaced is not None and item.replaced != entry.severity:
+            text += f"; replaced {item.replaced}"
+        parts.append(text + ")")
+    return ", ".join(parts)
+
+
 def _ask_value(label: str, default: int | None) -> int:
     value: int = click.prompt(
         f"  {label}",
-        type=click.IntRange(0, 10),
+        type=SEVERITY,
         default=default,
         show_default=default is not None,
     )
@@ -326,10 +351,12 @@ def _ask_value(label: str, default: int | None) -> int:
 
 
 @click.command()
-@click.option("--date", type=DATE, default="today", show_default=True, help=DATE_HELP)
+@click.option("--date", type=PAST_DATE, default="today", show_default=True, help=PAST_DATE_HELP)
 @pass_app
 def checkin(app: AppContext, date: dt.date) -> None:
-    """Answer, one symptom at a time, how strong it is today; then see the status.
+    """Answer symptom by symptom, then see today's status.
+
+    Asks how strong each symptom is, one at a time, for today (or --date).
 
     Press Enter to keep the value in brackets. Nothing is saved until the end.
     """
@@ -341,9 +368,12 @@ def checkin(app: AppContext, date: dt.date) -> None:
     click.echo(f"Rate each symptom from 0 to 10: {SCALE}.")
     answers: dict[str, int] = {}
     for symptom, last in plan.questions:
-        default = plan.today.get(symptom, last.severity if last else None)
-        label = f"{symptom} (last {last.severity}/10 on day {last.day})" if last else symptom
-        answers[symptom] = _ask_value(label, default)
+        label = symptom
+        if last is not None and last.date == date:
+            label = f"{symptom} (already {last.severity}/10 for this day)"
+        elif last is not None:
+            label = f"{symptom} (last {last.severity}/10 on day {last.day})"
+        answers[symptom] = _ask_value(label, last.severity if last else None)
     while True:
         try:
             name = click.prompt(
@@ -365,8 +395,7 @@ def checkin(app: AppContext, date: dt.date) -> None:
             continue
         answers[key] = _ask_value(key, plan.today.get(key))
     readings = [Reading(symptom, value) for symptom, value in answers.items()]
-    log_symptoms(app.db, readings, date=date, today=app.today, session_id=s.id)
-    summary = ", ".join(f"{r.symptom} {r.severity} ({band(r.severity)})" for r in readings)
-    click.echo(f"Saved for {date}: {summary}.")
+    result = log_symptoms(app.db, readings, date=date, today=app.today, session_id=s.id)
+    click.echo(f"Saved for {date}: {_saved(result.logged)}.")
     click.echo()
     _echo_status(service.status(app.db, date), app.today)

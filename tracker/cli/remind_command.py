@@ -43,7 +43,9 @@ def remind(
     tz_name: str | None,
     session_id: int | None,
 ) -> None:
-    """Write reminders as an iCalendar file (.ics) that any calendar opens.
+    """Daily reminders to log, in your own calendar (.ics).
+
+    Writes reminders as an iCalendar file (.ics) that any calendar opens.
 
     A daily "Log today's symptoms" with an alarm, from the session day until the longest
     expected course of that treatment ends (or until every symptom logged has reached 0,

@@ -30,9 +30,9 @@ def session() -> None:
     show_default=True,
     help="Treatment kind (see `tracker kinds`).",
 )
-@click.option("--area", help="Treated area, e.g. 'face' or 'neck and chest'.")
-@click.option("--clinic", help="Clinic or practitioner.")
-@click.option("--notes", help="Settings, products, anything worth remembering.")
+@click.option("--area", metavar="AREA", help="Treated area, e.g. 'face' or 'neck and chest'.")
+@click.option("--clinic", metavar="CLINIC", help="Clinic or practitioner.")
+@click.option("--notes", metavar="NOTES", help="Settings, products, anything worth remembering.")
 @click.option("--follow-up", type=DATE, help="Date of the follow-up visit.")
 @click.option(
     "--again", is_flag=True, help="Record it even if one with the same date, kind and area exists."
@@ -101,7 +101,7 @@ def list_(app: AppContext, as_json: bool) -> None:
 
 
 @session.command("show")
-@click.argument("session_id", metavar="ID", type=SESSION_ID)
+@click.argument("session_id", type=SESSION_ID)
 @json_option
 @pass_app
 def show(app: AppContext, session_id: int, as_json: bool) -> None:
@@ -131,12 +131,12 @@ def show(app: AppContext, session_id: int, as_json: bool) -> None:
 
 
 @session.command("edit")
-@click.argument("session_id", metavar="ID", type=SESSION_ID)
+@click.argument("session_id", type=SESSION_ID)
 @click.option("--date", type=DATE, help=DATE_HELP)
 @click.option("--kind", type=KIND, help="Treatment kind (see `tracker kinds`).")
-@click.option("--area", help="Treated area; an empty text clears it.")
-@click.option("--clinic", help="Clinic or practitioner; an empty text clears it.")
-@click.option("--notes", help="Notes; an empty text clears them.")
+@click.option("--area", metavar="AREA", help="Treated area; an empty text clears it.")
+@click.option("--clinic", metavar="CLINIC", help="Clinic or practitioner; an empty text clears it.")
+@click.option("--notes", metavar="NOTES", help="Notes; an empty text clears them.")
 @click.option("--follow-up", type=DATE, help="Date of the follow-up visit.")
 @json_option
 @pass_app
@@ -166,7 +166,7 @@ def edit(
 
 
 @session.command("delete")
-@click.argument("session_id", metavar="ID", type=SESSION_ID)
+@click.argument("session_id", type=SESSION_ID)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def delete(app: AppContext, session_id: int, yes: bool) -> None:

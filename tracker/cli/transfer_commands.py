@@ -72,7 +72,9 @@ def _emit(target: Target | None, write: Callable[[IO[str]], object]) -> None:
 def export(
     app: AppContext, fmt: str, output: str | None, force: bool, session_id: int | None
 ) -> None:
-    """Export your data: CSV for spreadsheets, JSON to restore, FHIR for clinics.
+    """Export to CSV, JSON or FHIR.
+
+    CSV for spreadsheets, JSON to restore, FHIR for clinics.
 
     With --format csv and -o FILE.csv, care actions go to FILE-care.csv beside it.
     """
@@ -134,7 +136,10 @@ def import_(
     on_duplicate: str,
     **other: Any,
 ) -> None:
-    """Import a CSV, JSON or FHIR export. The whole file is one transaction: all or nothing.
+    """Import an export, or another tracker's data.
+
+    A CSV, JSON or FHIR export of this tracker: the whole file is one transaction, all or
+    nothing.
 
     Sessions are matched by their date and kind, or created. A FHIR bundle goes into the
     profile that exported it, or into an empty profile. With --from, an export of

@@ -8,18 +8,64 @@ import re
 from tracker.domain.errors import TrackerError
 from tracker.domain.limits import check_date
 
-ACCEPTED = "YYYY-MM-DD, today, yesterday, 'N days ago' or -N (tomorrow, 'in N days' or +N ahead)"
+# What a command that records a day that has happened accepts, and what the others add.
+ACCEPTED_PAST = "YYYY-MM-DD, today, yesterday, 'N days ago' or -N"
+ACCEPTED = f"{ACCEPTED_PAST}; ahead: tomorrow, 'in N days' or +N"
 _DAYS_AGO = re.compile(r"^(\d{1,6}) days? ago$|^-(\d{1,6})$")
 _DAYS_AHEAD = re.compile(r"^in (\d{1,6}) days?$|^\+(\d{1,6})$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Near misses worth a guess: 2026-11-5, 2026/11/05, 25/11/2026, 11/25/2026, 25.11.2026.
+_YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_YEAR_LAST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
-def parse_date(text: str, today: dt.date) -> dt.date:
-    """Read a date: an ISO date or one counted back from `today`, within the limits."""
-    return check_date(_parse_date(text, today), f"The date {text.strip()!r}")
+def _real(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
-def _parse_date(text: str, today: dt.date) -> dt.date:
+def likely_meant(text: str) -> list[tuple[dt.date, str]]:
+    """The ISO dates a near-miss most likely means, with how it was read."""
+    match = _YEAR_FIRST.match(text)
+    if match:
+        found = _real(*match.groups())
+        return [(found, "")] if found else []
+    match = _YEAR_LAST.match(text)
+    if not match:
+        return []
+    first, second, year = match.groups()
+    day_first = _real(year, second, first)
+    month_first = _real(year, first, second)
+    if day_first and month_first and day_first != month_first:
+        return [(day_first, "day first"), (month_first, "month first")]
+    found = day_first or month_first
+    return [(found, "")] if found else []
+
+
+def _not_read(text: str, cleaned: str, accepted: str) -> TrackerError:
+    guesses = likely_meant(cleaned)
+    if guesses:
+        said = " or ".join(
+            f"{date.isoformat()}{f' ({how})' if how else ''}" for date, how in guesses
+        )
+        return TrackerError.malformed(
+            f"Cannot read the date {text!r}: did you mean {said}? Dates are written "
+            "YYYY-MM-DD, with two-digit months and days."
+        )
+    return TrackerError.malformed(f"Cannot read the date {text!r}. Use {accepted}.")
+
+
+def parse_date(text: str, today: dt.date, *, accepted: str = ACCEPTED) -> dt.date:
+    """Read a date: an ISO date or one counted from `today`, within the limits.
+
+    ``accepted`` is what the refusal lists: the forms the asking command takes.
+    """
+    return check_date(_parse_date(text, today, accepted), f"The date {text.strip()!r}")
+
+
+def _parse_date(text: str, today: dt.date, accepted: str) -> dt.date:
     cleaned = " ".join(text.strip().lower().split())
     if cleaned == "today":
         return today
@@ -40,7 +86,7 @@ def _parse_date(text: str, today: dt.date) -> dt.date:
             return dt.date.fromisoformat(cleaned)
         except ValueError:
             raise TrackerError.malformed(f"{text!r} is not a real calendar date.") from None
-    raise TrackerError.malformed(f"Cannot read the date {text!r}. Use {ACCEPTED}.")
+    raise _not_read(text, cleaned, accepted)
 
 
 def relative_day(date: dt.date, today: dt.date) -> str:

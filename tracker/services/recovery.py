@@ -83,6 +83,14 @@ def status(db: Database, as_of: dt.date) -> Status:
     )
 
 
+def status_if_any(db: Database, as_of: dt.date) -> Status | None:
+    """The status of the latest session on or before as_of; None when there is none yet."""
+    with db.reading() as session:
+        if queries.latest_session_on_or_before(session, as_of) is None:
+            return None
+    return status(db, as_of)
+
+
 def protocol(db: Database, kind: str | None = None) -> list[Expectation]:
     with db.reading() as session:
         expectations = expectations_for(session)
@@ -125,7 +133,7 @@ def reset_overrides(db: Database, kind: str | None = None, symptom: str | None =
 class CheckinPlan:
     session: SessionRecord
     date: dt.date
-    # Each symptom to ask about, with its latest value before this date if any.
+    # Each symptom to ask about, with its latest value on or before this date if any.
     questions: list[tuple[str, EntryRecord | None]]
     today: dict[str, int]  # values already logged for this date
 
@@ -139,9 +147,9 @@ def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
     latest: dict[str, EntryRecord] = {}
     on_date: dict[str, int] = {}
     for entry in entries:
-        if entry.date < date:
-            latest[entry.symptom] = entry
-        elif entry.date == date:
+        if entry.date <= date:
+            latest[entry.symptom] = entry  # entries come oldest first
+        if entry.date == date:
             on_date[entry.symptom] = entry.severity
     order = [s.key for s in SYMPTOMS]
     asked = sorted(set(latest) | set(on_date), key=order.index) or list(FIRST_CHECKIN)
