@@ -83,6 +83,7 @@ def test_help_shows_words_for_values() -> None:
     assert "tracker session show [OPTIONS] SESSION" in _help("session", "show")
 
 
+@pytest.mark.sqlite_only
 def test_tracker_alone_before_any_database_says_how_to_start(run: Run) -> None:
     result = run()
     assert result.exit_code == 0, result.output
@@ -90,6 +91,14 @@ def test_tracker_alone_before_any_database_says_how_to_start(run: Run) -> None:
     assert "tracker session add --date YYYY-MM-DD --kind KIND" in result.stdout
     assert "tracker demo" in result.stdout
     assert result.stderr == ""
+
+
+def test_tracker_alone_before_any_session_says_how_to_start(run: Run) -> None:
+    assert run("db", "upgrade").exit_code == 0
+    result = run()
+    assert result.exit_code == 0, result.output
+    assert f"No treatment session on or before today ({TODAY}) yet." in result.stdout
+    assert "tracker session add --date YYYY-MM-DD --kind KIND" in result.stdout
 
 
 def test_tracker_alone_with_data_shows_today_at_a_glance(run: Run) -> None:
