@@ -7,18 +7,21 @@ import datetime as dt
 import click
 
 from tracker.cli.context import AppContext
+from tracker.cli.params import WholeNumber
 
 pass_app = click.make_pass_decorator(AppContext)
+PORT = WholeNumber("PORT", low=0, high=65535, meaning="a port number from 0 to 65535")
 
 
 @click.command()
 @click.option(
     "--port",
-    type=click.IntRange(0, 65535),
+    type=PORT,
     help="Port to listen on. Default: 8765, or any free port when it is taken; 0: any.",
 )
 @click.option(
     "--host",
+    metavar="ADDRESS",
     default="127.0.0.1",
     show_default=True,
     help="Address to listen on. Anything but this computer's own (127.0.0.1) is reachable "
@@ -27,10 +30,10 @@ pass_app = click.make_pass_decorator(AppContext)
 @click.option("--no-browser", is_flag=True, help="Do not open the browser; just print the address.")
 @pass_app
 def serve(app: AppContext, port: int | None, host: str, no_browser: bool) -> None:
-    """Open the tracker as a web page in your browser, on this computer only.
+    """Open the tracker as a web page, on this computer only.
 
-    Prints an address holding a new secret key each time it starts; only a browser
-    that opened it gets in. Stop it with Ctrl-C.
+    It opens in your browser at an address holding a new secret key each time it starts;
+    only a browser that opened it gets in. Stop it with Ctrl-C.
     """
     from tracker.cli.local_zone import local_zone_name
     from tracker.web.server import serve as run
