@@ -242,8 +242,8 @@ def test_the_wheel_ships_templates_and_static_files() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--port", "70000"], "70000 is not in the range 0<=x<=65535"),
-        (["--port", "eighty"], "'eighty' is not a valid integer"),
+        (["--port", "70000"], "70000 is out of range: give a port number from 0 to 65535"),
+        (["--port", "eighty"], "'eighty' is not a number: give a port number"),
         (["--bogus"], "No such option '--bogus'"),
     ],
 )
