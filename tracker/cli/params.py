@@ -67,6 +67,8 @@ class WholeNumber(click.ParamType[int, Any]):
             text = str(value).strip()
             if not text.isascii() or not text.lstrip("+-").isdigit():
                 self.fail(f"{str(value)!r} is not a number: give {self.meaning}{self.where}.")
+            if len(text) > 40:  # far past any limit; Python refuses to read 4300 digits
+                self.fail(f"That number is far too large: give {self.meaning}{self.where}.")
             number = int(text)
         if number < self.low or (self.high is not None and number > self.high):
             self.fail(f"{number} is out of range: give {self.meaning}{self.where}.")
