@@ -5,6 +5,7 @@ matplotlib is imported inside the commands, so that logging stays fast.
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from pathlib import Path
 
@@ -53,6 +54,8 @@ def chart(
             raise TrackerError(f"Nothing logged for {names} in the sessions drawn.")
         views = [v.only(symptoms) for v in views]
     target = app.output(Path(path), force=force)
+    documents.load_drawing()
+    gc.freeze()  # matplotlib's objects too: drawing allocates enough to trigger collections
     documents.write_chart(views, target, compare=compare)
     # With the chart itself on standard output, what we say goes to standard error.
     say = partial(click.echo, err=target.kind == "stdout")
@@ -84,5 +87,7 @@ def report(app: AppContext, session_id: int | None, output: str | None, force: b
     view = session_view(app.db, session_id, app.today)
     path = output or f"recovery-report-session-{view.session.id}.pdf"
     target = app.output(Path(path), force=force)
+    documents.load_drawing()
+    gc.freeze()
     pages = documents.write_report(view, target, app.today)
     click.echo(f"Report written to {target.shown} ({pages} pages)", err=target.kind == "stdout")

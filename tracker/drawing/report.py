@@ -7,7 +7,6 @@ copied), from plain data. Imported only by the commands that write reports.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Sequence
 from typing import BinaryIO
 
@@ -23,6 +22,8 @@ from tracker.domain.severity import band
 from tracker.domain.summaries import SessionView
 from tracker.domain.text import shortened, visible
 from tracker.drawing.charts import session_figure
+from tracker.drawing.glyphs import drawable
+from tracker.drawing.measure import Measure
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches; prints on Letter with little loss
 MARGIN = 0.7
@@ -126,8 +127,7 @@ class Pages:
         x: float | None = None,
     ) -> None:
         line_height = size * 1.45 / 72
-        chars = int(((width or TEXT_WIDTH) - indent) * 72 / (size * 0.56))
-        lines = textwrap.wrap(_shown(content), max(chars, 10)) or [""]
+        lines = _wrap(content, size, (width or TEXT_WIDTH) - indent, weight)
         for line in lines:
             page = self._room(line_height)
             left = (x if x is not None else MARGIN) + indent
@@ -163,7 +163,7 @@ class Pages:
 
         def draw_row(cells: Sequence[str], weight: str) -> None:
             wrapped = [
-                textwrap.wrap(_shown(cell), max(int(w * 72 / (size * 0.56)), 4)) or [""]
+                _wrap(cell, size, w - COLUMN_GAP, weight)
                 for cell, w in zip(cells, widths, strict=True)
             ]
             height = max(len(lines) for lines in wrapped) * line_height
@@ -196,6 +196,19 @@ def _shown(content: str) -> str:
     # A note can be megabytes long: wrapping and drawing it whole would take minutes and
     # hundreds of pages. The report shows its start; the export holds all of it.
     return visible(shortened(content, REPORT_TEXT_CHARS))
+
+
+COLUMN_GAP = 0.1  # inches between a table's columns
+# Text is wrapped at its measured width: an estimate per character let wide letters and
+# stand-ins such as [LOTION BOTTLE] run into the margin or the next column.
+_MEASURE = Measure(Figure(figsize=PAGE))
+
+
+def _wrap(content: str, size: float, room: float, weight: str = "normal") -> list[str]:
+    """The lines a text takes at this size within ``room`` inches, as it will be drawn:
+    characters the font lacks written as their names."""
+    shown = " ".join(drawable(_shown(content)).split())
+    return _MEASURE.wrap(shown, size, room, weight).split("\n")
 
 
 def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:

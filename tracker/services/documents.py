@@ -19,6 +19,12 @@ def _suffix(target: Target, default: str) -> str:
     return suffix or (default if target.kind != "file" else "")
 
 
+def load_drawing() -> None:
+    """Import the drawing code (matplotlib) now, so that the caller can freeze what is loaded
+    before drawing allocates much."""
+    from tracker.drawing import output  # noqa: F401
+
+
 def write_chart(views: Sequence[SessionView], target: Target, *, compare: bool = False) -> None:
     from tracker.drawing import output
 
