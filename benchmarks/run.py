@@ -189,7 +189,7 @@ def bench_chart(work: Path, runs: int) -> None:
     connection.commit()
     connection.close()
     ours, base = paired(
-        tracker(db, "chart", "-o", str(work / "ours.png")),
+        tracker(db, "chart", "--force", "-o", str(work / "ours.png")),
         [PYTHON, "-c", FLOOR_CHART, str(db), str(work / "floor.png")],
         runs,
     )
@@ -210,7 +210,7 @@ def bench_clinic(work: Path, runs: int) -> None:
         runs,
     )
     record("flags --all-profiles / SQL for persisting", ours, base, 2.0)
-    for command in (("status",), ("history", "--json"), ("report", "-o", str(work / "r.pdf"))):
+    for command in (("status",), ("history", "--json"), ("report", "--force", "-o", str(work / "r.pdf"))):
         big, small = paired(
             tracker(clinic, "--profile", "p0007", *command),
             tracker(alone, "--profile", "p0007", *command),
