@@ -15,6 +15,7 @@ import datetime as dt
 import random
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,8 @@ def profile_rows(number: int) -> Iterator[tuple[str, tuple[object, ...]]]:
             f"p{number:04d}",
             chance.choice(["I", "II", "III", "IV", "V", "VI"]),
             chance.random() < 0.3,
+            # The FHIR patient id (migration 0005): derived from the number, so runs repeat.
+            str(uuid.uuid5(uuid.NAMESPACE_URL, f"benchmark-clinic/p{number:04d}")),
         ),
     )
     latest_start = AS_OF - dt.timedelta(days=chance.randint(3, 40))
@@ -67,8 +70,8 @@ def generate(path: Path, profiles: int, only: str | None) -> dict[str, int]:
     connection.execute("PRAGMA synchronous = OFF")
     counts = {"profiles": 0, "sessions": 0, "entries": 0}
     sql = {
-        "profiles": "INSERT INTO profiles (id, name, skin_type, sensitive_skin) "
-        "VALUES (?, ?, ?, ?)",
+        "profiles": "INSERT INTO profiles (id, name, skin_type, sensitive_skin, uuid) "
+        "VALUES (?, ?, ?, ?, ?)",
         "sessions": "INSERT INTO sessions (id, profile_id, date, kind) VALUES (?, ?, ?, ?)",
         "entries": "INSERT INTO entries (session_id, date, symptom, severity) VALUES (?, ?, ?, ?)",
     }
