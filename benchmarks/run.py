@@ -210,7 +210,11 @@ def bench_clinic(work: Path, runs: int) -> None:
         runs,
     )
     record("flags --all-profiles / SQL for persisting", ours, base, 2.0)
-    for command in (("status",), ("history", "--json"), ("report", "--force", "-o", str(work / "r.pdf"))):
+    for command in (
+        ("status",),
+        ("history", "--json"),
+        ("report", "--force", "-o", str(work / "r.pdf")),
+    ):
         big, small = paired(
             tracker(clinic, "--profile", "p0007", *command),
             tracker(alone, "--profile", "p0007", *command),
