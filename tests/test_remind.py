@@ -31,7 +31,7 @@ def _add_session(run: Run, *extra: str, date: str = "2026-11-14") -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_daily_reminder_with_alarm_and_the_follow_up_the_evening_before(
+def test_daily_reminder_with_alarm_and_the_follow_up_the_day_before(
     run: Run, tmp_path: Path
 ) -> None:
     _add_session(run, "--follow-up", "2026-11-26")
@@ -44,7 +44,7 @@ def test_daily_reminder_with_alarm_and_the_follow_up_the_evening_before(
         f"Wrote {target}: a daily reminder at 20:00 (Europe/Paris) from 2026-11-14 to {last} "
         f"({course + 1} days: the longest expected course after Laser skin rejuvenation is "
         f"{course} days).",
-        "Follow-up visit on 2026-11-26, with a reminder the evening before at 20:00.",
+        "Follow-up visit on 2026-11-26, with a reminder the day before at 20:00.",
         "Open the file with your calendar app (phone or desktop) to add the reminders.",
     ]
     assert target.stat().st_mode & 0o777 == 0o600
@@ -69,7 +69,7 @@ def test_daily_reminder_with_alarm_and_the_follow_up_the_evening_before(
     assert visit.decoded("DTSTART") == dt.date(2026, 11, 26)
     assert visit.decoded("DTEND") == dt.date(2026, 11, 27)
     (reminder,) = visit.walk("VALARM")
-    assert reminder.decoded("TRIGGER") == -dt.timedelta(hours=4)  # 20:00 the evening before
+    assert reminder.decoded("TRIGGER") == -dt.timedelta(hours=4)  # 20:00 the day before
     assert str(reminder["DESCRIPTION"]) == "Tomorrow: follow-up visit"
 
     # The time zone travels with the file, daylight saving time included.
@@ -163,3 +163,17 @@ def test_all_symptoms_at_zero_after_the_course_end_it_there(run: Run, tmp_path: 
     )
     (daily,) = _read(target)[1]
     assert daily["RRULE"]["COUNT"] == [81]
+
+
+def test_a_morning_time_reminds_of_the_visit_the_morning_before(run: Run, tmp_path: Path) -> None:
+    _add_session(run, "--follow-up", "2026-11-26")
+    target = tmp_path / "r.ics"
+    result = run("remind", "-o", str(target), "--at", "07:30", "--tz", "Asia/Tokyo")
+    assert result.exit_code == 0, result.output
+    assert "with a reminder the day before at 07:30." in result.stdout
+    daily, visit = _read(target)[1]
+    assert daily.decoded("DTSTART") == dt.datetime(
+        2026, 11, 14, 7, 30, tzinfo=ZoneInfo("Asia/Tokyo")
+    )
+    (alarm,) = visit.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -dt.timedelta(hours=16, minutes=30)  # 07:30 on the 25th

@@ -49,7 +49,7 @@ def remind(
 
     A daily "Log today's symptoms" with an alarm, from the session day until the longest
     expected course of that treatment ends (or until every symptom logged has reached 0,
-    when you make the file again), and the follow-up visit with a reminder the evening
+    when you make the file again), and the follow-up visit with a reminder the day
     before. Making the file again (--force replaces it) updates the same events in your
     calendar.
     """
@@ -76,8 +76,7 @@ def remind(
     session = plan.session
     if session.follow_up is not None:
         say(
-            f"Follow-up visit on {session.follow_up}, with a reminder the evening before at "
-            f"{at:%H:%M}."
+            f"Follow-up visit on {session.follow_up}, with a reminder the day before at {at:%H:%M}."
         )
     else:
         say(

@@ -159,7 +159,7 @@ def calendar_bytes(
             "Bring your record: tracker report -o report.pdf makes a PDF for the doctor.",
         )
         visit.add("transp", "TRANSPARENT")
-        # An all-day event starts at midnight: the reminder comes the evening before, at --at.
+        # An all-day event starts at midnight: the reminder comes the day before, at --at.
         before = dt.timedelta(days=1) - dt.timedelta(hours=at.hour, minutes=at.minute)
         visit.add_component(_alarm(-before, f"Tomorrow: {FOLLOW_UP_SUMMARY.lower()}"))
         calendar.add_component(visit)
