@@ -202,3 +202,17 @@ def test_demo_writes_chart_and_report(run: Run, tmp_path: Path) -> None:
     text = PdfReader(tmp_path / "demo" / "recovery-report.pdf").pages[0].extract_text()
     assert "Redness (persisting" in text
     assert "Itching (" not in text  # faded in time: no flag
+
+
+def test_every_symptom_in_the_catalogue_is_drawn_in_a_look_of_its_own() -> None:
+    from tracker.domain.catalog import SYMPTOMS
+    from tracker.drawing.charts import style
+
+    looks = {tuple(sorted(style(i).items())) for i in range(len(SYMPTOMS))}
+    assert len(looks) == len(SYMPTOMS)
+    # Points alone (a line hidden under another) must differ too: colour, marker and face.
+    points = {
+        (look["color"], look["marker"], look.get("markerfacecolor"))
+        for look in (style(i) for i in range(len(SYMPTOMS)))
+    }
+    assert len(points) == len(SYMPTOMS)

@@ -57,11 +57,17 @@ MIN_LANE = 0.17  # on a fixed page with many symptoms, lanes get this narrow at 
 
 
 def style(index: int) -> dict[str, Any]:
-    return {
+    """A symptom's look, unique up to 64 symptoms: past the eighth, the colours come round
+    again, so the marker moves on by one and is drawn hollow, as well as the line dashed."""
+    round_ = index // len(PALETTE)
+    look: dict[str, Any] = {
         "color": PALETTE[index % len(PALETTE)],
-        "marker": MARKERS[index % len(MARKERS)],
-        "linestyle": DASHES[(index // len(PALETTE)) % len(DASHES)],
+        "marker": MARKERS[(index + round_) % len(MARKERS)],
+        "linestyle": DASHES[round_ % len(DASHES)],
     }
+    if round_ % 2:
+        look["markerfacecolor"] = "white"
+    return look
 
 
 def chart_format(path_suffix: str) -> str:
