@@ -97,3 +97,12 @@ def test_every_key_and_alias_finds_its_own_item_however_it_is_typed() -> None:
 def test_normalised_words_are_lower_case_joined_by_hyphens() -> None:
     assert normalise("  Cold_Sores  ") == "cold-sores"
     assert normalise("Fractional   CO2\tlaser") == "fractional-co2-laser"
+
+
+def test_a_kind_is_said_in_words_mid_sentence_and_an_unknown_one_as_stored() -> None:
+    from tracker.domain.catalog import kind_words
+
+    assert kind_words("laser-rejuvenation") == "laser skin rejuvenation"
+    assert kind_words("ipl") == "intense pulsed light (IPL, photofacial)"
+    assert kind_words("co2-fractional") == "fractional CO2 laser"
+    assert kind_words("something-else") == "something-else"

@@ -120,9 +120,9 @@ def test_compare_shows_the_expected_window_and_names_sessions_by_number_and_date
     figure = compare_figure(_three_overlapping_sessions())
     labels = [t.get_text() for t in figure.legends[0].get_texts()]
     assert labels[:3] == [
-        "session 1 (2026-01-01, laser-rejuvenation)",
-        "session 2 (2026-01-13, ipl)",
-        "session 3 (2026-01-21, peel-medium)",
+        "session 1 (2026-01-01, laser skin rejuvenation)",
+        "session 2 (2026-01-13, intense pulsed light (IPL, photofacial))",
+        "session 3 (2026-01-21, medium-depth chemical peel (e.g. TCA))",
     ]
     assert any("expected course" in label for label in labels)
     assert figure.axes[0].patches  # the shaded expected windows

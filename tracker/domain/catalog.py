@@ -157,6 +157,18 @@ SYMPTOMS_BY_KEY = {symptom.key: symptom for symptom in SYMPTOMS}
 KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
 
 
+def kind_words(key: str) -> str:
+    """A treatment kind as said in the middle of a sentence: "after laser skin rejuvenation",
+    never its key; a kind the catalog does not know is said as stored."""
+    kind = KINDS_BY_KEY.get(key)
+    if kind is None:
+        return key
+    name = kind.name
+    if len(name) > 1 and name[1].islower():  # "Laser skin..." -> "laser skin...", "CO2" stays
+        name = name[0].lower() + name[1:]
+    return name
+
+
 def symptom_key(word: str) -> str:
     """The catalog key for a symptom name or alias typed in any case."""
     # Keys as written (the common case in files) skip the normalising.

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.domain.catalog import SYMPTOMS_BY_KEY
+from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_words
 from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
@@ -241,7 +241,8 @@ def _severe(c: _Context) -> list[Flag]:
             level = "warning"
             message = (
                 f"{name} {last.severity}/10 on day {last.day} is strong, as expected after "
-                f"{c.session.kind} up to day {until} (expected gone by day {expected.max_days})."
+                f"{kind_words(c.session.kind)} up to day {until} "
+                f"(expected gone by day {expected.max_days})."
             )
             advice = (
                 f"Contact your clinic if it is not easing by day {until}, and now if it spreads, "
@@ -287,8 +288,8 @@ def _by_group(c: _Context) -> list[Flag]:
                 level = "info"
                 message = (
                     f"{name} logged from day {first.day}: some darkening in {early[0].days} is "
-                    f"an expected part of healing after {c.session.kind}, and usually flakes "
-                    "or fades."
+                    "an expected part of healing after "
+                    f"{kind_words(c.session.kind)}, and usually flakes or fades."
                 )
                 advice = (
                     f"Protect the area from the sun. If it is still there after day "
@@ -322,7 +323,7 @@ def _persisting(c: _Context) -> list[Flag]:
         if expected.typical_days is not None
         else ""
     )
-    course = f"{typical}expected gone by day {end} after {c.session.kind}"
+    course = f"{typical}expected gone by day {end} after {kind_words(c.session.kind)}"
     advice = (
         f"Mention it to your clinic, or at your follow-up. {care_advice(c.symptom)} If it "
         "is spreading, getting worse or feels warm, contact your clinic now."

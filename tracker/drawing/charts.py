@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from tracker.domain.care import CARE_BY_KEY, care_name
-from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
+from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_words
 from tracker.domain.courses import gone_day
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import EntryRecord
@@ -414,8 +414,7 @@ def session_figure(
 def _title(view: SessionView) -> str:
     session = view.session
     where = f" · {drawable(visible(session.area))}" if session.area else ""
-    kind = KINDS_BY_KEY.get(session.kind)
-    name = kind.name if kind else drawable(visible(session.kind))
+    name = drawable(visible(kind_words(session.kind)))
     return (
         f"Recovery after {name} on {session.date}{where}\n"
         f"day {session.day_of(view.as_of)} on {view.as_of}"
@@ -522,7 +521,11 @@ def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH
     handles: list[Any] = [
         Line2D([], [], **style(number), linewidth=1.8) for number in range(len(views))
     ]
-    labels = [f"session {v.session.id} ({v.session.date}, {v.session.kind})" for v in views]
+    labels = [
+        f"session {v.session.id} ({v.session.date}, "
+        f"{drawable(visible(kind_words(v.session.kind)))})"
+        for v in views
+    ]
     handles.append(Patch(facecolor="#999999", alpha=0.25, edgecolor="#666666", linestyle="--"))
     labels.append("expected course, up to the dashed line")
     figure.legend(

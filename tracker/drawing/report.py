@@ -15,7 +15,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from tracker.domain.care import CARE_BY_KEY
-from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
+from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, kind_words
 from tracker.domain.flags import Flag
 from tracker.domain.limits import REPORT_TEXT_CHARS
 from tracker.domain.severity import band
@@ -395,7 +395,7 @@ def _daily_log(pages: Pages, view: SessionView) -> None:
 def build_report(view: SessionView, generated: dt.date, version: str) -> list[Figure]:
     """The report's pages, in order, each with the footer and page number."""
     s = view.session
-    pages = Pages(f"Recovery report · {s.kind} on {s.date} · as of {view.as_of}")
+    pages = Pages(f"Recovery report · {kind_words(s.kind)} on {s.date} · as of {view.as_of}")
     _first_page(pages, view, generated)
     _chart_page(pages, view)
     _tables(pages, view)
