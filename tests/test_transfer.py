@@ -194,6 +194,18 @@ def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path, state: Stat
     assert state() == before
 
 
+def test_one_row_is_counted_as_one_row(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text(
+        "date,session_id,session_date,kind,day,symptom,severity,note\n"
+        "2026-11-02,1,2026-11-01,ipl,,redness,1,\n"
+    )
+    result = run("import", str(path), "--dry-run")
+    assert result.stdout.splitlines()[0] == (
+        "Would import 1 value from 1 row (sessions: 1 new, 0 matched)."
+    )
+
+
 def test_files_that_are_not_exports_are_refused(run: Run, tmp_path: Path) -> None:
     cases = {
         "a.json": ('{"hello": 1}', "not a tracker export"),

@@ -14,6 +14,11 @@ from tracker.domain.text import visible
 __all__ = ["echo_json", "relative_day", "table"]
 
 
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """ "1 row", "2 rows": a count said as a person would."""
+    return f"{number} {one if number == 1 else (many or one + 's')}"
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 

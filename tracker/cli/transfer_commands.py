@@ -15,6 +15,7 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.other_tracker_import import import_other_tracker, other_tracker_options
 from tracker.cli.params import force_option, output_option, session_option
+from tracker.cli.render import counted
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
     CARE_COLUMNS,
@@ -173,13 +174,13 @@ def import_(
             f"Cannot tell the format of {file.name}: name it .csv or .json, or give --format."
         )
     verb = "Would import" if dry_run else "Imported"
-    parts = [f"{report.added} values"]
+    parts = [counted(report.added, "value")]
     if report.replaced:
         parts.append(f"{report.replaced} replaced")
     if report.care_added:
-        parts.append(f"{report.care_added} care actions")
+        parts.append(counted(report.care_added, "care action"))
     if report.overrides:
-        parts.append(f"{report.overrides} expected-course settings")
+        parts.append(counted(report.overrides, "expected-course setting"))
     if report.skipped:
         parts.append(f"{report.skipped} skipped as already there")
     sessions = f"sessions: {report.sessions_created} new, {report.sessions_matched} matched"
@@ -187,7 +188,7 @@ def import_(
         sessions += f", {report.sessions_updated} with details replaced"
     if report.sessions_kept:
         sessions += f", {report.sessions_kept} with different details kept as they were"
-    click.echo(f"{verb} {', '.join(parts)} from {report.rows} rows ({sessions}).")
+    click.echo(f"{verb} {', '.join(parts)} from {counted(report.rows, 'row')} ({sessions}).")
     for note in report.notes:
         click.echo(note)
     if dry_run:
