@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tracker.domain.records import EntryRecord, SessionRecord
@@ -76,14 +76,25 @@ def personal_courses_of_each(
     its kind: linear in the person's history, where calling personal_courses() for each
     session reads the whole history again each time (200 sessions: seconds).
     """
+    return courses_from_gone_days(
+        [record for record, _ in history],
+        {record.id: gone_days(record, entries) for record, entries in history},
+    )
+
+
+def courses_from_gone_days(
+    sessions: Sequence[SessionRecord], gone: Mapping[int, Mapping[str, int]]
+) -> dict[int, dict[str, PersonalCourse]]:
+    """personal_courses() of every session, from each session's gone days found beforehand
+    (by gone_days(), or by a query that gives the same), without their values."""
     running: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     courses: dict[int, dict[str, PersonalCourse]] = {}
-    for record, entries in sorted(history, key=lambda item: (item[0].date, item[0].id)):
+    for record in sorted(sessions, key=lambda r: (r.date, r.id)):
         earlier = running[record.kind]
         courses[record.id] = {
             symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in earlier.items()
         }
-        for symptom, day in gone_days(record, entries).items():
+        for symptom, day in gone.get(record.id, {}).items():
             earlier[symptom].append((record.id, day))
     return courses
 

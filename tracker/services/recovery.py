@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS
-from tracker.domain.courses import personal_courses
+from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
-from tracker.domain.flags import Flag, active_only, evaluate_sessions, sort_flags
+from tracker.domain.flags import Flag, active_only, evaluate, evaluate_sessions, sort_flags
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.status import Status, build_status
 from tracker.services.common import chosen_session, expectations_for
@@ -70,14 +70,38 @@ def flags(
 
 
 def status(db: Database, as_of: dt.date) -> Status:
+    """The current session's status, with every earlier session's still-active flags.
+
+    Only the sessions that can still hold an active flag (a symptom whose latest value is
+    above 0: every rule needs that) are judged in full; of the others the personal courses
+    need only the day each symptom was gone, found in SQL. A patient with 200 sessions
+    costs what one with a few open ones does.
+    """
     with db.reading() as session:
         record = _current(session, as_of)
-        records, entries = _sessions_up_to(session, as_of)
+        records = [
+            queries.session_record(row)
+            for row in queries.all_sessions(session)
+            if row.date <= as_of
+        ]
+        still_judged = queries.open_session_ids(session, as_of) - {record.id}
+        entries = queries.entries_for_sessions(session, [record.id, *sorted(still_judged)])
+        gone_as_of = queries.gone_days(session, as_of) if still_judged else {}
+        # The current session's own comparison reads its earlier sessions' values whatever
+        # their date, as it always has.
+        gone_ever = queries.gone_days(session)
         expectations = expectations_for(session)
     earlier = [r for r in records if r.id != record.id]
-    judged = evaluate_sessions(earlier, entries, expectations.for_pair, as_of)
-    still_open = sort_flags(active_only(f for r in earlier for f in judged[r.id]))
-    personal = personal_courses(record, [(r, entries[r.id]) for r in earlier])
+    courses = courses_from_gone_days(earlier, gone_as_of)
+    still_open = sort_flags(
+        flag
+        for r in earlier
+        if r.id in still_judged
+        for flag in active_only(
+            evaluate(r, entries[r.id], expectations.for_pair, as_of, courses[r.id])
+        )
+    )
+    personal = courses_from_gone_days([*earlier, record], gone_ever)[record.id]
     return build_status(
         record, entries[record.id], expectations.for_pair, as_of, personal, still_open
     )

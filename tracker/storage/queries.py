@@ -360,6 +360,57 @@ def _open_session_ids(as_of: dt.date) -> Any:
     )
 
 
+def open_session_ids(db: Session, as_of: dt.date) -> set[int]:
+    """This profile's sessions that can still hold an active flag as of a date."""
+    query = _open_session_ids(as_of).where(TreatmentSession.profile_id == profile_id(db))
+    return set(db.scalars(query))
+
+
+def gone_days(db: Session, as_of: dt.date | None = None) -> dict[int, dict[str, int]]:
+    """For each session of this profile, the day each symptom was gone, in one query.
+
+    Gone: the first day logged 0 after its last value above 0 (values up to as_of, when
+    given); a symptom still there, or never above 0, has none. What the personal course
+    needs of an earlier session, without reading its values.
+    """
+    seen = [TreatmentSession.profile_id == profile_id(db)]
+    if as_of is not None:
+        seen.append(SymptomEntry.date <= as_of)
+    last_present = (
+        select(
+            SymptomEntry.session_id,
+            SymptomEntry.symptom,
+            func.max(SymptomEntry.date).label("last"),
+        )
+        .join(TreatmentSession, TreatmentSession.id == SymptomEntry.session_id)
+        .where(SymptomEntry.severity > 0, *seen)
+        .group_by(SymptomEntry.session_id, SymptomEntry.symptom)
+        .subquery()
+    )
+    # Every value after the last one above 0 is 0: the earliest of them is the gone day.
+    query = (
+        select(
+            SymptomEntry.session_id,
+            SymptomEntry.symptom,
+            func.min(SymptomEntry.date),
+            TreatmentSession.date,
+        )
+        .join(
+            last_present,
+            (last_present.c.session_id == SymptomEntry.session_id)
+            & (last_present.c.symptom == SymptomEntry.symptom)
+            & (SymptomEntry.date > last_present.c.last),
+        )
+        .join(TreatmentSession, TreatmentSession.id == SymptomEntry.session_id)
+        .where(*seen)
+        .group_by(SymptomEntry.session_id, SymptomEntry.symptom, TreatmentSession.date)
+    )
+    found: dict[int, dict[str, int]] = {}
+    for session_id, symptom, date, session_date in db.execute(query):
+        found.setdefault(session_id, {})[symptom] = (date - session_date).days
+    return found
+
+
 def open_sessions_all_profiles(
     db: Session, as_of: dt.date
 ) -> Iterator[tuple[str, SessionRecord, list[EntryRecord]]]:
