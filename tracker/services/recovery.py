@@ -86,9 +86,9 @@ def status(db: Database, as_of: dt.date) -> Status:
         ]
         still_judged = queries.open_session_ids(session, as_of) - {record.id}
         entries = queries.entries_for_sessions(session, [record.id, *sorted(still_judged)])
-        gone_as_of = queries.gone_days(session, as_of) if still_judged else {}
-        # The current session's own comparison reads its earlier sessions' values whatever
-        # their date, as it always has.
+        gone_as_of = queries.gone_days(session, as_of)
+        # The current session's comparison has always counted earlier sessions' values
+        # dated after as_of too (only a past as-of date has any); kept as it was.
         gone_ever = queries.gone_days(session)
         expectations = expectations_for(session)
     earlier = [r for r in records if r.id != record.id]

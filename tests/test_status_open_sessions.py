@@ -1,0 +1,134 @@
+"""Status judges only the sessions that can still hold an active flag, and says the same
+as judging every session (as it did before) on any history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+
+import pytest
+from conftest import TODAY
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tracker.domain.courses import personal_courses
+from tracker.domain.flags import active_only, evaluate_sessions, sort_flags
+from tracker.domain.status import Status, build_status
+from tracker.services import recovery
+from tracker.services.common import expectations_for
+from tracker.storage import queries
+from tracker.storage.database import Database, Location, resolve
+from tracker.storage.models import Profile, SymptomEntry, TreatmentSession
+
+START = TODAY - dt.timedelta(days=60)
+NAMES = itertools.count()
+
+# One session: (start day, kind, {symptom: {day after the session: value}}).
+SESSIONS = st.lists(
+    st.tuples(
+        st.integers(0, 60),
+        st.sampled_from(["laser-rejuvenation", "ipl"]),
+        st.dictionaries(
+            st.sampled_from(["redness", "swelling", "blistering", "darkening"]),
+            st.dictionaries(st.integers(0, 30), st.integers(0, 10), max_size=8),
+            max_size=3,
+        ),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@pytest.fixture
+def location(db_url: str) -> Iterator[Location]:
+    yield resolve(db_url)
+
+
+def _stored(location: Location, history: list[tuple[int, str, dict[str, dict[int, int]]]]) -> str:
+    """A new profile holding the history; its name."""
+    name = f"h{next(NAMES)}"
+    admin = Database(location)
+    try:
+        with admin.transaction() as session:
+            profile = Profile(name=name)
+            session.add(profile)
+            session.flush()
+            for start, kind, values in history:
+                date = START + dt.timedelta(days=start)
+                row = TreatmentSession(profile_id=profile.id, date=date, kind=kind)
+                session.add(row)
+                session.flush()
+                for symptom, by_day in values.items():
+                    for day, value in by_day.items():
+                        session.add(
+                            SymptomEntry(
+                                session_id=row.id,
+                                date=date + dt.timedelta(days=day),
+                                symptom=symptom,
+                                severity=value,
+                            )
+                        )
+    finally:
+        admin.dispose()
+    return name
+
+
+def _judging_every_session(db: Database, as_of: dt.date) -> Status:
+    """The status as computed before: every session's values read, every session judged."""
+    with db.reading() as session:
+        records = [
+            queries.session_record(row)
+            for row in queries.all_sessions(session)
+            if row.date <= as_of
+        ]
+        entries = queries.entries_for_sessions(session, [r.id for r in records])
+        expectations = expectations_for(session)
+    record, earlier = records[-1], records[:-1]
+    judged = evaluate_sessions(earlier, entries, expectations.for_pair, as_of)
+    still_open = sort_flags(active_only(f for r in earlier for f in judged[r.id]))
+    personal = personal_courses(record, [(r, entries[r.id]) for r in earlier])
+    return build_status(
+        record, entries[record.id], expectations.for_pair, as_of, personal, still_open
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(SESSIONS, st.integers(0, 90))
+# An earlier session with values after the as-of date: its personal course counts them.
+@example([(0, "ipl", {"redness": {0: 5, 10: 0}}), (5, "ipl", {"redness": {0: 4}})], 6)
+def test_status_is_the_same_as_judging_every_session(
+    location: Location, history: list[tuple[int, str, dict[str, dict[int, int]]]], as_of_day: int
+) -> None:
+    as_of = START + dt.timedelta(days=as_of_day)
+    if all(START + dt.timedelta(days=start) > as_of for start, _, _ in history):
+        return
+    db = Database(location, _stored(location, history))
+    try:
+        found = recovery.status(db, as_of)
+        assert found == _judging_every_session(db, as_of)
+    finally:
+        db.dispose()
+
+
+def test_an_earlier_sessions_open_flag_and_the_personal_course(location: Location) -> None:
+    history = [
+        (0, "ipl", {"redness": {0: 5, 3: 0}}),  # gone on day 3
+        (10, "ipl", {"redness": {0: 8, 1: 9, 20: 6}, "swelling": {0: 3, 2: 0}}),  # still there
+        (20, "laser-rejuvenation", {"redness": {0: 4, 9: 0}}),  # another kind
+        (40, "ipl", {"redness": {0: 5, 1: 4}}),
+    ]
+    as_of = START + dt.timedelta(days=42)
+    db = Database(location, _stored(location, history))
+    try:
+        found = recovery.status(db, as_of)
+        assert found == _judging_every_session(db, as_of)
+    finally:
+        db.dispose()
+    assert [(f.symptom, f.rule) for f in found.earlier] == [("redness", "persisting")]
+    personal = {s.latest.symptom: s.personal for s in found.symptoms}["redness"]
+    assert personal is not None
+    # Earlier ipl sessions only, with the day each was gone (the second one was not).
+    assert [day for _, day in personal.gone_by] == [3]
