@@ -6,6 +6,7 @@ words people use (including the medical ones), accepted in any case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -169,35 +170,42 @@ def kind_words(key: str) -> str:
     return name
 
 
+def _find(
+    word: str, index: dict[str, str], noun: str, command: str, known: Callable[[], str]
+) -> str:
+    """The key a typed word names in an index, or a refusal that suggests the closest.
+
+    ``known`` lists the keys, only when needed: lookups run once per row of an import."""
+    # Keys as written (the common case in files) skip the normalising.
+    key = index.get(word) or index.get(normalise(word))
+    if key is not None:
+        return key
+    hint = suggest(word, index)
+    if hint:
+        raise TrackerError.malformed(
+            f"Unknown {noun} {word!r}.{hint} (`tracker {command}` lists them all.)"
+        )
+    raise TrackerError.malformed(f"Unknown {noun} {word!r}. {known()}")
+
+
 def symptom_key(word: str) -> str:
     """The catalog key for a symptom name or alias typed in any case."""
-    # Keys as written (the common case in files) skip the normalising.
-    index = _symptom_index()
-    key = index.get(word) or index.get(normalise(word))
-    if key is None:
-        hint = suggest(word, index)
-        if hint:
-            raise TrackerError.malformed(
-                f"Unknown symptom {word!r}.{hint} (`tracker symptoms` lists them all.)"
-            )
-        raise TrackerError.malformed(
-            f"Unknown symptom {word!r}. Known symptoms: {', '.join(SYMPTOMS_BY_KEY)} "
+
+    def known() -> str:
+        return (
+            f"Known symptoms: {', '.join(SYMPTOMS_BY_KEY)} "
             "(run `tracker symptoms` for their other names)."
         )
-    return key
+
+    return _find(word, _symptom_index(), "symptom", "symptoms", known)
 
 
 def kind_key(word: str) -> str:
     """The catalog key for a treatment kind or alias typed in any case."""
-    index = _kind_index()
-    key = index.get(word) or index.get(normalise(word))
-    if key is None:
-        hint = suggest(word, index)
-        if hint:
-            raise TrackerError.malformed(
-                f"Unknown treatment kind {word!r}.{hint} (`tracker kinds` lists them all.)"
-            )
-        raise TrackerError.malformed(
-            f"Unknown treatment kind {word!r}. Known kinds: {', '.join(KINDS_BY_KEY)}."
-        )
-    return key
+    return _find(
+        word,
+        _kind_index(),
+        "treatment kind",
+        "kinds",
+        lambda: f"Known kinds: {', '.join(KINDS_BY_KEY)}.",
+    )
