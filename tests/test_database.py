@@ -143,6 +143,6 @@ def test_another_programs_database_is_refused(run: Run, db_path: Path) -> None:
 
 def test_foreign_keys_are_on_in_program_connections(tmp_path: Path) -> None:
     db = Database(resolve(str(tmp_path / "fk.db")))
-    with db.transaction() as session:
-        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    with db.writing() as store:
+        assert store._tx.execute(text("PRAGMA foreign_keys")).scalar() == 1
     db.dispose()

@@ -14,12 +14,11 @@ from hypothesis import strategies as st
 
 from tracker.domain.courses import personal_courses
 from tracker.domain.flags import active_only, evaluate_sessions, sort_flags
+from tracker.domain.records import ProfileRecord, SessionRecord
 from tracker.domain.status import Status, build_status
 from tracker.services import recovery
 from tracker.services.common import expectations_for
-from tracker.storage import queries
 from tracker.storage.database import Database, Location, resolve
-from tracker.storage.models import Profile, SymptomEntry, TreatmentSession
 
 START = TODAY - dt.timedelta(days=60)
 NAMES = itertools.count()
@@ -48,42 +47,28 @@ def location(db_url: str) -> Iterator[Location]:
 def _stored(location: Location, history: list[tuple[int, str, dict[str, dict[int, int]]]]) -> str:
     """A new profile holding the history; its name."""
     name = f"h{next(NAMES)}"
-    admin = Database(location)
+    db = Database(location, name)
     try:
-        with admin.transaction() as session:
-            profile = Profile(name=name)
-            session.add(profile)
-            session.flush()
+        with db.writing() as store:
+            store.add_profile(ProfileRecord(name))
             for start, kind, values in history:
                 date = START + dt.timedelta(days=start)
-                row = TreatmentSession(profile_id=profile.id, date=date, kind=kind)
-                session.add(row)
-                session.flush()
-                for symptom, by_day in values.items():
-                    for day, value in by_day.items():
-                        session.add(
-                            SymptomEntry(
-                                session_id=row.id,
-                                date=date + dt.timedelta(days=day),
-                                symptom=symptom,
-                                severity=value,
-                            )
-                        )
+                record = store.add_session(SessionRecord(0, date, kind))
+                days = sorted({day for by_day in values.values() for day in by_day})
+                for day in days:
+                    severities = {s: v[day] for s, v in values.items() if day in v}
+                    store.write_day(record, date + dt.timedelta(days=day), severities, None)
     finally:
-        admin.dispose()
+        db.dispose()
     return name
 
 
 def _judging_every_session(db: Database, as_of: dt.date) -> Status:
     """The status as computed before: every session's values read, every session judged."""
-    with db.reading() as session:
-        records = [
-            queries.session_record(row)
-            for row in queries.all_sessions(session)
-            if row.date <= as_of
-        ]
-        entries = queries.entries_for_sessions(session, [r.id for r in records])
-        expectations = expectations_for(session)
+    with db.reading() as store:
+        records = store.sessions(up_to=as_of)
+        entries = store.entries_for_sessions([r.id for r in records])
+        expectations = expectations_for(store)
     record, earlier = records[-1], records[:-1]
     judged = evaluate_sessions(earlier, entries, expectations.for_pair, as_of)
     still_open = sort_flags(active_only(f for r in earlier for f in judged[r.id]))

@@ -11,8 +11,8 @@ import click
 from tracker.domain.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command needs it
+    from tracker.services.databases import Database, Location
     from tracker.services.outputs import Target
-    from tracker.storage.database import Database, Location
 
 
 def default_database() -> Path:
@@ -30,9 +30,9 @@ class AppContext:
 
     @property
     def location(self) -> Location:
-        from tracker.storage.database import resolve
+        from tracker.services.databases import locate
 
-        return resolve(self.db_value, default_database())
+        return locate(self.db_value, default_database())
 
     def has_database(self) -> bool:
         """Whether there is data to look at: a server, or an SQLite file that exists."""
@@ -42,13 +42,13 @@ class AppContext:
     @property
     def db(self) -> Database:
         if self._db is None:
-            from tracker.storage.database import Database, exposure
+            from tracker.services.databases import exposure, open_database
 
             location = self.location
             warning = exposure(location)
             if warning:
                 click.echo(warning, err=True)
-            self._db = Database(location, self.profile)
+            self._db = open_database(location, self.profile)
         return self._db
 
     def output(self, named: Path, *, force: bool) -> Target:

@@ -27,7 +27,7 @@ def backup(location: Location, named: Path, *, force: bool = False) -> None:
     target = output_target(named, force=force, protected=database_files(source))
     if target.kind != "file":
         raise TrackerError(f"A backup is a file: {target.shown} is not one.")
-    Database(location).engine.dispose()  # makes sure there is a database, at the newest schema
+    Database(location).open().dispose()  # makes sure there is a database, at the newest schema
     sqlite_files.copy_database(source, target.path, source_in_use=True, replace=True)
 
 
@@ -63,9 +63,9 @@ def restore(location: Location, source: Path, now: dt.datetime) -> tuple[str, Pa
     if target.exists() and target.stat().st_size > 0:
         kept = _kept_copy(target, now)
     else:
-        Database(location).engine.dispose()
+        Database(location).open().dispose()
     sqlite_files.restore_into(source, target)
-    Database(location).engine.dispose()  # an older backup is brought to the newest schema
+    Database(location).open().dispose()  # an older backup is brought to the newest schema
     return revision, kept
 
 

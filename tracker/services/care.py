@@ -7,9 +7,7 @@ import datetime as dt
 from tracker.domain.care import CARE_BY_KEY, CareRecord, check_note
 from tracker.domain.errors import TrackerError
 from tracker.services.common import session_for_day
-from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import CareEntry
 
 
 def add_care(
@@ -25,30 +23,25 @@ def add_care(
     """Record a care action. The same action on the same day of the same session is most
     often a command typed twice, so it is refused unless ``again`` says it happened twice."""
     note = check_note(action, note)
-    with db.transaction() as session:
-        row = session_for_day(
-            session, date=date, today=today, session_id=session_id, what="care action"
+    with db.writing() as store:
+        record = session_for_day(
+            store, date=date, today=today, session_id=session_id, what="care action"
         )
         if not again:
             # 'other' is told apart by its note: two different things are not a repeat.
-            same = queries.same_care(
-                session, row.id, date, action, note if action == "other" else None
-            )
+            same = store.same_care(record, date, action, note if action == "other" else None)
             if same is not None:
                 name = CARE_BY_KEY[action].word
                 raise TrackerError(
                     f"{name.capitalize()} is already recorded on {date} (entry {same.id}, "
-                    f"session {row.id}); nothing was added. If you did it again that day, "
+                    f"session {record.id}); nothing was added. If you did it again that day, "
                     "add --again."
                 )
-        entry = CareEntry(session_id=row.id, date=date, action=action, note=note)
-        session.add(entry)
-        session.flush()
-        return queries.care_record(entry, row.date)
+        return store.add_care(record, date, action, note)
 
 
 def list_care(db: Database, session_id: int | None = None) -> list[CareRecord]:
-    with db.reading() as session:
+    with db.reading() as store:
         if session_id is not None:
-            queries.get_session(session, session_id)
-        return queries.care_records(session, None if session_id is None else [session_id])
+            store.session(session_id)  # refuses another profile's session
+        return store.care_records(None if session_id is None else [session_id])

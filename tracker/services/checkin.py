@@ -10,9 +10,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading, SessionRecord, clean_text
 from tracker.services.common import session_for_day
 from tracker.services.symptom_log import Logged, store_readings
-from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import CareEntry
 
 
 @dataclass(frozen=True)
@@ -46,19 +44,16 @@ def save_checkin(
             "Nothing to save: give a value for at least one symptom, or a care action."
         )
     note = clean_text(note)
-    with db.transaction() as session:
-        row = session_for_day(session, date=date, today=today, session_id=session_id)
-        logged = store_readings(session, row, readings, date=date, note=note)
+    with db.writing() as store:
+        record = session_for_day(store, date=date, today=today, session_id=session_id)
+        logged = store_readings(store, record, readings, date=date, note=note)
         care_note = None if readings else note
         care: list[CareRecord] = []
         already: list[str] = []
         for action in care_actions:
             action_note = check_note(action, care_note)
-            if queries.same_care(session, row.id, date, action) is not None:
+            if store.same_care(record, date, action) is not None:
                 already.append(action)
                 continue
-            entry = CareEntry(session_id=row.id, date=date, action=action, note=action_note)
-            session.add(entry)
-            session.flush()
-            care.append(queries.care_record(entry, row.date))
-        return CheckinResult(queries.session_record(row), date, logged, care, already)
+            care.append(store.add_care(record, date, action, action_note))
+        return CheckinResult(record, date, logged, care, already)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.orm import Session
-
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectations, shipped_table
-from tracker.storage import queries
-from tracker.storage.models import TreatmentSession
+from tracker.domain.records import SessionRecord
+from tracker.storage.store import Store
 
 
-def chosen_session(session: Session, session_id: int | None, date: dt.date) -> TreatmentSession:
+def chosen_session(store: Store, session_id: int | None, date: dt.date) -> SessionRecord:
     """The session named, or else the latest one on or before the date; refuses when none."""
     if session_id is not None:
-        return queries.get_session(session, session_id)
-    found = queries.latest_session_on_or_before(session, date)
+        return store.session(session_id)
+    found = store.latest_session_on_or_before(date)
     if found is None:
-        first = queries.first_session(session)
+        first = store.first_session()
         if first is not None:
             raise TrackerError(
                 f"{date} is before your first session (session {first.id} on {first.date}); "
@@ -32,21 +30,20 @@ def chosen_session(session: Session, session_id: int | None, date: dt.date) -> T
 
 
 def session_for_day(
-    session: Session, *, date: dt.date, today: dt.date, session_id: int | None, what: str = "log"
-) -> TreatmentSession:
+    store: Store, *, date: dt.date, today: dt.date, session_id: int | None, what: str = "log"
+) -> SessionRecord:
     """The session a day's record belongs to: the one named, or the latest on or before it."""
     if date > today:
         raise TrackerError(f"{date} is in the future; {what} a day once it has happened.")
-    row = chosen_session(session, session_id, date)
-    if date < row.date:
+    record = chosen_session(store, session_id, date)
+    if date < record.date:
         raise TrackerError(
-            f"{date} is before session {row.id} ({row.date}); a {what} belongs to a day on "
-            "or after its session."
+            f"{date} is before session {record.id} ({record.date}); a {what} belongs to a day "
+            "on or after its session."
         )
-    return row
+    return record
 
 
-def expectations_for(session: Session) -> Expectations:
+def expectations_for(store: Store) -> Expectations:
     """The expected courses for this profile: shipped figures, its overrides, its skin."""
-    skin = queries.profile_record(queries.current_profile(session))
-    return Expectations(shipped_table(), queries.overrides(session), skin=skin)
+    return Expectations(shipped_table(), store.overrides(), skin=store.profile())

@@ -9,7 +9,6 @@ from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.services.common import chosen_session
-from tracker.storage import queries
 from tracker.storage.database import Database
 
 
@@ -37,28 +36,25 @@ def remove_values(
         raise TrackerError.malformed("Name at least one symptom to remove, for example: itching.")
     if date > today:
         raise TrackerError(f"{date} is in the future: nothing can be logged for it yet.")
-    with db.transaction() as session:
-        row = chosen_session(session, session_id, date)
-        found = queries.entries_on(session, row.id, date)
+    with db.writing() as store:
+        record = chosen_session(store, session_id, date)
+        found = store.entries_on(record.id, date)
         wanted = list(dict.fromkeys(symptoms))
-        removed = [queries.entry_record(found[s], row.date) for s in wanted if s in found]
+        removed = [found[s] for s in wanted if s in found]
         not_logged = [s for s in wanted if s not in found]
         if not removed:
             raise TrackerError(
                 f"Nothing to remove: {', '.join(not_logged)} "
                 f"{'has' if len(not_logged) == 1 else 'have'} no value on {date} "
-                f"in session {row.id}. Nothing was changed."
+                f"in session {record.id}. Nothing was changed."
             )
-        for symptom in wanted:
-            if symptom in found:
-                session.delete(found[symptom])
-        return Removal(queries.session_record(row), date, removed, not_logged)
+        store.remove_values(record.id, date, [e.symptom for e in removed])
+        return Removal(record, date, removed, not_logged)
 
 
 def remove_care(db: Database, care_id: int) -> CareRecord:
     """Remove one care-log entry by its id (see `tracker care list`); returns what it was."""
-    with db.transaction() as session:
-        entry, session_date = queries.get_care(session, care_id)
-        record = queries.care_record(entry, session_date)
-        session.delete(entry)
+    with db.writing() as store:
+        record = store.care_entry(care_id)
+        store.remove_care(care_id)
         return record

@@ -45,7 +45,7 @@ def upgrade(location: Location) -> SchemaState:
     """Bring the schema to the newest revision (what every command does on first use)."""
     db = Database(location)
     try:
-        db.engine  # noqa: B018 - opening it checks and upgrades the schema
+        db.open()  # checks the file and brings its schema up to date
     finally:
         db.dispose()
     return current(location)

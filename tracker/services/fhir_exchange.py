@@ -17,13 +17,13 @@ from tracker.storage.models import Profile
 
 def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
     """The current profile's sessions and values as an R4 collection Bundle."""
-    with db.reading() as session:
-        patient_id = queries.current_profile(session).uuid
+    with db.reading() as store:
+        patient_id = store.profile_uuid()
         if session_id is not None:
-            queries.get_session(session, session_id)  # refuses another profile's session
-        records = [queries.session_record(row) for row in queries.all_sessions(session)]
+            store.session(session_id)  # refuses another profile's session
+        records = store.sessions()
         wanted = [r.id for r in records if session_id in (None, r.id)]
-        entries = queries.entries_for_sessions(session, wanted)
+        entries = store.entries_for_sessions(wanted)
     bundles = [SessionBundle(r, entries.get(r.id, [])) for r in records]
     return fhir_bundle(patient_id, bundles, only_session=session_id)
 
@@ -50,7 +50,8 @@ def import_fhir(
 
     def work(importer: transfer._Importer) -> None:
         session = importer.session
-        profile = queries.current_profile(session)
+        profile = session.get(Profile, importer.profile_id)
+        assert profile is not None
         if profile.uuid != parsed.patient_id:
             _adopt(session, profile, parsed.patient_id, path, importer.report)
 

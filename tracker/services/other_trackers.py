@@ -14,7 +14,6 @@ from tracker.domain.other_trackers import READERS, SOURCES, convert, parse_map
 from tracker.domain.records import SessionRecord
 from tracker.services import transfer
 from tracker.services.common import chosen_session
-from tracker.storage import queries
 from tracker.storage.database import Database
 
 
@@ -77,9 +76,9 @@ def import_other_tracker(
     report.dry_run = dry_run
 
     def work(importer: transfer._Importer) -> None:
-        session = importer.session
+        store = importer.store
         if session_id is not None:
-            row = queries.get_session(session, session_id)
+            row = store.session(session_id)
             key = SessionKey(row.date, row.kind)
             target = row.id
         elif kind is not None or date is not None:
@@ -89,10 +88,10 @@ def import_other_tracker(
             target = importer.session_id(key)
             report.session_created = importer.report.sessions_created > 0
         else:
-            row = chosen_session(session, None, today)
+            row = chosen_session(store, None, today)
             key = SessionKey(row.date, row.kind)
             target = row.id
-        report.session = queries.session_record(queries.get_session(session, target))
+        report.session = store.session(target)
         result = convert(found, mapping, session_date=key.date, today=today)
         report.skipped, report.unmapped = result.skipped, result.unmapped
         report.converted = result.converted

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tracker.domain.errors import TrackerError
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.records import SKIN_TYPES, ProfileRecord
-from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import Profile
 
 MAX_NAME = 80
 
@@ -37,22 +37,15 @@ def add_profile(
 ) -> ProfileRecord:
     name = _check_name(name)
     skin_type = _check_skin_type(skin_type)
-    with db.transaction() as session:
-        if queries.find_profile(session, name) is not None:
+    with db.writing() as store:
+        if store.find_profile(name) is not None:
             raise TrackerError(f"A profile named {name!r} already exists.")
-        row = Profile(name=name, skin_type=skin_type, sensitive_skin=sensitive_skin)
-        session.add(row)
-        session.flush()
-        return queries.profile_record(row)
+        return store.add_profile(ProfileRecord(name, skin_type, sensitive_skin))
 
 
 def list_profiles(db: Database) -> list[tuple[ProfileRecord, int]]:
-    with db.reading() as session:
-        counts = queries.session_counts_by_profile(session)
-        return [
-            (queries.profile_record(row), counts.get(row.id, 0))
-            for row in queries.all_profiles(session)
-        ]
+    with db.reading() as store:
+        return store.profiles_with_session_counts()
 
 
 def edit_profile(
@@ -67,20 +60,19 @@ def edit_profile(
         raise TrackerError.malformed(
             "Nothing to change: give --name, --skin-type or --sensitive-skin/--not-sensitive."
         )
-    with db.transaction() as session:
-        row = queries.find_profile(session, name)
-        if row is None:
+    with db.writing() as store:
+        record = store.find_profile(name)
+        if record is None:
             raise TrackerError(f"There is no profile named {name!r}.")
         if new_name is not None:
             new_name = _check_name(new_name)
             if name == DEFAULT_PROFILE and new_name != name:
                 raise TrackerError("The default profile keeps its name; add a new profile instead.")
-            other = queries.find_profile(session, new_name)
-            if other is not None and other.id != row.id:
+            if new_name != name and store.find_profile(new_name) is not None:
                 raise TrackerError(f"A profile named {new_name!r} already exists.")
-            row.name = new_name
+            record = replace(record, name=new_name)
         if skin_type is not None:
-            row.skin_type = _check_skin_type(skin_type)
+            record = replace(record, skin_type=_check_skin_type(skin_type))
         if sensitive_skin is not None:
-            row.sensitive_skin = sensitive_skin
-        return queries.profile_record(row)
+            record = replace(record, sensitive_skin=sensitive_skin)
+        return store.update_profile(name, record)

@@ -5,36 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS
 from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.errors import TrackerError
-from tracker.domain.expectations import Expectation
+from tracker.domain.expectations import Expectation, Override
 from tracker.domain.flags import Flag, active_only, evaluate, evaluate_sessions, sort_flags
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.status import Status, build_status
 from tracker.services.common import chosen_session, expectations_for
-from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import ProtocolOverride
+from tracker.storage.store import Store
 
 # Asked in a first check-in, before anything has been logged for the session.
 FIRST_CHECKIN = ("itching", "swelling", "redness", "rash")
 
 
-def _current(session: Session, as_of: dt.date) -> SessionRecord:
-    return queries.session_record(chosen_session(session, None, as_of))
-
-
 def _sessions_up_to(
-    session: Session, as_of: dt.date
+    store: Store, as_of: dt.date
 ) -> tuple[list[SessionRecord], dict[int, list[EntryRecord]]]:
     """Every session on or before as_of, oldest first, with its entries."""
-    records = [
-        queries.session_record(row) for row in queries.all_sessions(session) if row.date <= as_of
-    ]
-    return records, queries.entries_for_sessions(session, [r.id for r in records])
+    records = store.sessions(up_to=as_of)
+    return records, store.entries_for_sessions([r.id for r in records])
 
 
 def flags(
@@ -51,13 +42,13 @@ def flags(
     exists. With ``history``, resolved flags are listed too. Also returns the current
     session's id (the latest on or before as_of), to tell earlier sessions' flags apart.
     """
-    with db.reading() as session:
+    with db.reading() as store:
         if session_id is not None:
-            queries.get_session(session, session_id)  # refuses another profile's session
-        records, entries = _sessions_up_to(session, as_of)
+            store.session(session_id)  # refuses another profile's session
+        records, entries = _sessions_up_to(store, as_of)
         if not records and not every_session:
-            chosen_session(session, None, as_of)  # refuses, saying how to add one
-        expectations = expectations_for(session)
+            chosen_session(store, None, as_of)  # refuses, saying how to add one
+        expectations = expectations_for(store)
     judged = evaluate_sessions(records, entries, expectations.for_pair, as_of)
     found = [
         flag
@@ -77,20 +68,16 @@ def status(db: Database, as_of: dt.date) -> Status:
     need only the day each symptom was gone, found in SQL. A patient with 200 sessions
     costs what one with a few open ones does.
     """
-    with db.reading() as session:
-        record = _current(session, as_of)
-        records = [
-            queries.session_record(row)
-            for row in queries.all_sessions(session)
-            if row.date <= as_of
-        ]
-        still_judged = queries.open_session_ids(session, as_of) - {record.id}
-        entries = queries.entries_for_sessions(session, [record.id, *sorted(still_judged)])
-        gone_as_of = queries.gone_days(session, as_of)
+    with db.reading() as store:
+        record = chosen_session(store, None, as_of)
+        records = store.sessions(up_to=as_of)
+        still_judged = store.open_session_ids(as_of) - {record.id}
+        entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
+        gone_as_of = store.gone_days(as_of)
         # The current session's comparison has always counted earlier sessions' values
         # dated after as_of too (only a past as-of date has any); kept as it was.
-        gone_ever = queries.gone_days(session)
-        expectations = expectations_for(session)
+        gone_ever = store.gone_days()
+        expectations = expectations_for(store)
     earlier = [r for r in records if r.id != record.id]
     courses = courses_from_gone_days(earlier, gone_as_of)
     still_open = sort_flags(
@@ -109,15 +96,15 @@ def status(db: Database, as_of: dt.date) -> Status:
 
 def status_if_any(db: Database, as_of: dt.date) -> Status | None:
     """The status of the latest session on or before as_of; None when there is none yet."""
-    with db.reading() as session:
-        if queries.latest_session_on_or_before(session, as_of) is None:
+    with db.reading() as store:
+        if store.latest_session_on_or_before(as_of) is None:
             return None
     return status(db, as_of)
 
 
 def protocol(db: Database, kind: str | None = None) -> list[Expectation]:
-    with db.reading() as session:
-        expectations = expectations_for(session)
+    with db.reading() as store:
+        expectations = expectations_for(store)
     return expectations.rows([kind] if kind else list(KINDS_BY_KEY))
 
 
@@ -126,31 +113,23 @@ def set_override(
 ) -> Expectation:
     if max_days < 0 or (typical_days is not None and typical_days < 0):
         raise TrackerError.malformed("Days must be 0 or more.")
-    with db.transaction() as session:
+    with db.writing() as store:
         if typical_days is None:
             # Keep the figure's typical course where it still fits inside the new maximum.
-            before = expectations_for(session).for_pair(kind, symptom).typical_days
+            before = expectations_for(store).for_pair(kind, symptom).typical_days
             typical_days = min(before, max_days) if before is not None else None
         if typical_days is not None and typical_days > max_days:
             raise TrackerError(
                 f"The typical course ({typical_days} days) cannot be longer than the maximum "
                 f"({max_days} days)."
             )
-        row = queries.find_override(session, kind, symptom)
-        if row is None:
-            row = ProtocolOverride(
-                profile_id=queries.profile_id(session), kind=kind, symptom=symptom
-            )
-            session.add(row)
-        row.max_days = max_days
-        row.typical_days = typical_days
-        session.flush()
-        return expectations_for(session).for_pair(kind, symptom)
+        store.set_override(Override(kind, symptom, max_days, typical_days))
+        return expectations_for(store).for_pair(kind, symptom)
 
 
 def reset_overrides(db: Database, kind: str | None = None, symptom: str | None = None) -> int:
-    with db.transaction() as session:
-        return queries.delete_overrides(session, kind, symptom)
+    with db.writing() as store:
+        return store.delete_overrides(kind, symptom)
 
 
 @dataclass(frozen=True)
@@ -165,9 +144,9 @@ class CheckinPlan:
 def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
     if date > today:
         raise TrackerError(f"{date} is in the future; check in on a day once it has happened.")
-    with db.reading() as session:
-        record = _current(session, date)
-        entries = queries.entries_for_sessions(session, [record.id])[record.id]
+    with db.reading() as store:
+        record = chosen_session(store, None, date)
+        entries = store.entries_for_sessions([record.id])[record.id]
     latest: dict[str, EntryRecord] = {}
     on_date: dict[str, int] = {}
     for entry in entries:

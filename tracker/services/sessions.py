@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.flags import Flag, active_only, evaluate
 from tracker.domain.records import SessionRecord, clean_text
 from tracker.domain.text import visible
 from tracker.services.common import expectations_for
-from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,8 @@ def add_session(db: Database, new: SessionFields, *, again: bool = False) -> Ses
     if new.date is None or new.kind is None:
         raise TrackerError.malformed("A session needs a date and a kind.")
     _check_follow_up(new.date, new.follow_up)
-    row = TreatmentSession(
+    record = SessionRecord(
+        id=0,
         date=new.date,
         kind=new.kind,
         area=_clean(new.area),
@@ -55,51 +54,46 @@ def add_session(db: Database, new: SessionFields, *, again: bool = False) -> Ses
         notes=_clean(new.notes),
         follow_up=new.follow_up,
     )
-    with db.transaction() as session:
-        row.profile_id = queries.profile_id(session)
+    with db.writing() as store:
         same = [
             r
-            for r in queries.all_sessions(session)
-            if (r.date, r.kind, r.area) == (row.date, row.kind, row.area)
+            for r in store.sessions()
+            if (r.date, r.kind, r.area) == (record.date, record.kind, record.area)
         ]
         if same and not again:
             raise TrackerError(
-                f"{describe(queries.session_record(same[0])).capitalize()} already exists. "
+                f"{describe(same[0]).capitalize()} already exists. "
                 "Add --again to record a second session on the same day."
             )
-        session.add(row)
-        session.flush()
-        return queries.session_record(row)
+        return store.add_session(record)
 
 
 def still_open_before(db: Database, record: SessionRecord, today: dt.date) -> list[Flag]:
     """Active flags (as of today) of the session just before this one: they stay listed."""
-    with db.reading() as session:
+    with db.reading() as store:
         before = [
             r
-            for r in queries.all_sessions(session)
+            for r in store.sessions()
             if r.id != record.id and (r.date, r.id) <= (record.date, record.id)
         ]
         if not before:
             return []
-        previous = queries.session_record(before[-1])
-        entries = queries.entries_for_sessions(session, [previous.id])[previous.id]
-        expectations = expectations_for(session)
+        previous = before[-1]
+        entries = store.entries_for_sessions([previous.id])[previous.id]
+        expectations = expectations_for(store)
     return active_only(evaluate(previous, entries, expectations.for_pair, today))
 
 
 def list_sessions(db: Database) -> list[tuple[SessionRecord, int]]:
     """Every session, oldest first, with how many entries it holds."""
-    with db.reading() as session:
-        rows = queries.all_sessions(session)
-        counts = queries.entry_counts(session)
-        return [(queries.session_record(row), counts.get(row.id, 0)) for row in rows]
+    with db.reading() as store:
+        counts = store.entry_counts()
+        return [(record, counts.get(record.id, 0)) for record in store.sessions()]
 
 
 def show_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
-    with db.reading() as session:
-        row = queries.get_session(session, session_id)
-        return queries.session_record(row), queries.count_entries(session, session_id)
+    with db.reading() as store:
+        return store.session(session_id), store.entry_count(session_id)
 
 
 def edit_session(db: Database, session_id: int, changes: SessionFields) -> SessionRecord:
@@ -108,34 +102,37 @@ def edit_session(db: Database, session_id: int, changes: SessionFields) -> Sessi
             "Nothing to change: give at least one of --date, --kind, --area, --clinic, "
             "--notes, --follow-up."
         )
-    with db.transaction() as session:
-        row = queries.get_session(session, session_id)
-        new_date = changes.date or row.date
+    with db.writing() as store:
+        record = store.session(session_id)
         if changes.date is not None:
-            first, _ = queries.entry_dates_range(session, session_id)
+            first, _ = store.entry_dates_range(session_id)
             if first is not None and first < changes.date:
                 raise TrackerError(
                     f"Session {session_id} has entries from {first}; its date cannot move "
                     f"after that."
                 )
-            row.date = changes.date
-        if changes.kind is not None:
-            row.kind = changes.kind
-        for name in ("area", "clinic", "notes"):
+
+        def text(name: str, before: str | None) -> str | None:
             value = getattr(changes, name)
-            if value is not None:
-                setattr(row, name, _clean(value))
-        if changes.follow_up is not None:
-            row.follow_up = changes.follow_up
-        _check_follow_up(new_date, row.follow_up)
-        return queries.session_record(row)
+            return before if value is None else _clean(value)
+
+        changed = replace(
+            record,
+            date=changes.date or record.date,
+            kind=changes.kind or record.kind,
+            area=text("area", record.area),
+            clinic=text("clinic", record.clinic),
+            notes=text("notes", record.notes),
+            follow_up=changes.follow_up or record.follow_up,
+        )
+        _check_follow_up(changed.date, changed.follow_up)
+        return store.update_session(changed)
 
 
 def delete_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
     """Delete a session and its entries; returns what was deleted."""
-    with db.transaction() as session:
-        row = queries.get_session(session, session_id)
-        record = queries.session_record(row)
-        count = queries.count_entries(session, session_id)
-        session.delete(row)
+    with db.writing() as store:
+        record = store.session(session_id)
+        count = store.entry_count(session_id)
+        store.delete_session(session_id)
         return record, count

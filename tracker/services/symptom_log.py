@@ -5,17 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
-
 from tracker.domain.catalog import SYMPTOMS_BY_KEY
 from tracker.domain.flags import Flag, evaluate
 from tracker.domain.records import EntryRecord, Reading, SessionRecord, clean_text
 from tracker.domain.severity import SEVERE_FROM
 from tracker.services.common import expectations_for, session_for_day
-from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import SymptomEntry, TreatmentSession
+from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -43,11 +39,9 @@ def _may_be_urgent(readings: list[Reading]) -> bool:
     )
 
 
-def _urgent(
-    session: Session, record: SessionRecord, symptoms: set[str], today: dt.date
-) -> list[Flag]:
-    expectations = expectations_for(session)
-    entries = queries.entries_for_sessions(session, [record.id])[record.id]
+def _urgent(store: Store, record: SessionRecord, symptoms: set[str], today: dt.date) -> list[Flag]:
+    expectations = expectations_for(store)
+    entries = store.entries_for_sessions([record.id])[record.id]
     found = evaluate(record, entries, expectations.for_pair, today)
     return [f for f in found if f.active and f.level == "urgent" and f.symptom in symptoms]
 
@@ -63,67 +57,35 @@ def log_symptoms(
 ) -> LogResult:
     """Store every reading for one day, all or nothing."""
     note = clean_text(note)
-    with db.transaction() as session:
-        row = session_for_day(session, date=date, today=today, session_id=session_id)
-        logged = store_readings(session, row, readings, date=date, note=note)
-        record = queries.session_record(row)
+    with db.writing() as store:
+        record = session_for_day(store, date=date, today=today, session_id=session_id)
+        logged = store_readings(store, record, readings, date=date, note=note)
         urgent = []
         if _may_be_urgent(readings):
-            session.flush()
-            urgent = _urgent(session, record, {r.symptom for r in readings}, today)
+            urgent = _urgent(store, record, {r.symptom for r in readings}, today)
         return LogResult(record, logged, urgent)
 
 
 def store_readings(
-    session: Session,
-    row: TreatmentSession,
+    store: Store,
+    record: SessionRecord,
     readings: list[Reading],
     *,
     date: dt.date,
     note: str | None,
 ) -> list[Logged]:
     """Inside a caller's transaction: a day's readings, replacing that day's earlier values."""
-    logged: list[Logged] = []
-    already = queries.entries_on(session, row.id, date)
-    fresh: list[dict[str, object]] = []
-    for reading in readings:
-        entry = already.get(reading.symptom)
-        replaced = None
-        if entry is None:
-            values = {
-                "session_id": row.id,
-                "date": date,
-                "symptom": reading.symptom,
-                "severity": reading.severity,
-                "note": note,
-            }
-            fresh.append(values)
-            stored = EntryRecord(
-                row.id, date, (date - row.date).days, reading.symptom, reading.severity, note
-            )
-        else:
-            replaced = entry.severity
-            entry.severity = reading.severity
-            if note is not None:
-                entry.note = note
-            stored = queries.entry_record(entry, row.date)
-        logged.append(Logged(stored, replaced))
-    if fresh:
-        # One multi-row INSERT, however many symptoms the log names.
-        session.execute(insert(SymptomEntry), fresh)
-    return logged
+    severities = {r.symptom: r.severity for r in readings}
+    stored = store.write_day(record, date, severities, note)
+    return [Logged(entry, before) for entry, before in stored]
 
 
 def history(
     db: Database, *, session_id: int | None = None, symptom: str | None = None
 ) -> list[tuple[SessionRecord, list[EntryRecord]]]:
     """Entries grouped by session, oldest first; sessions with no matching entry are left out."""
-    with db.reading() as session:
-        found = queries.entries_with_sessions(session, session_id=session_id, symptom=symptom)
-        if session_id is not None:
-            # One session asked for: read that one, not all of the profile's.
-            rows = [queries.get_session(session, session_id)]
-        else:
-            rows = list(queries.all_sessions(session))
-        sessions = {row.id: row for row in rows if row.id in found}
-        return [(queries.session_record(sessions[sid]), entries) for sid, entries in found.items()]
+    with db.reading() as store:
+        found = store.entries_with_sessions(session_id=session_id, symptom=symptom)
+        # One session asked for: read that one, not all of the profile's.
+        records = [store.session(session_id)] if session_id is not None else store.sessions()
+        return [(r, found[r.id]) for r in records if r.id in found]

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
@@ -44,6 +43,7 @@ from tracker.storage import queries
 from tracker.storage.database import Database
 from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
 from tracker.storage.revisions import REVISIONS
+from tracker.storage.store import Store
 
 BATCH = 5000
 # A cell may hold the longest text the tracker stores, plus the spreadsheet's text mark.
@@ -55,16 +55,12 @@ Progress = Callable[[int], None]
 def export_data(
     db: Database, session_id: int | None = None
 ) -> tuple[list[SessionBundle], list[Override]]:
-    with db.reading() as session:
-        if session_id is not None:
-            rows = [queries.get_session(session, session_id)]
-        else:
-            rows = list(queries.all_sessions(session))
-        records = [queries.session_record(row) for row in rows]
+    with db.reading() as store:
+        records = [store.session(session_id)] if session_id is not None else store.sessions()
         ids = [r.id for r in records]
-        entries = queries.entries_for_sessions(session, ids)
-        care = queries.care_records(session, ids)
-        overrides = queries.overrides(session)
+        entries = store.entries_for_sessions(ids)
+        care = store.care_records(ids)
+        overrides = store.overrides()
     bundles = [
         SessionBundle(r, entries[r.id], [c for c in care if c.session_id == r.id]) for r in records
     ]
@@ -94,8 +90,11 @@ class _DryRun(Exception):
 class _Importer:
     """Writes checked rows in batches inside one transaction."""
 
-    def __init__(self, session: Session, policy: str, report: ImportReport) -> None:
-        self.session = session
+    def __init__(self, store: Store, policy: str, report: ImportReport) -> None:
+        self.store = store
+        # debt (issue 13 item 1): the import writer still speaks SQL here.
+        self.session = store._tx
+        self.profile_id = store.profile_id
         self.policy = policy
         self.report = report
         self.session_ids: dict[SessionKey, int] = {}
@@ -119,7 +118,7 @@ class _Importer:
         query = (
             select(TreatmentSession.id)
             .where(
-                TreatmentSession.profile_id == queries.profile_id(self.session),
+                TreatmentSession.profile_id == self.profile_id,
                 TreatmentSession.date == key.date,
                 TreatmentSession.kind == key.kind,
             )
@@ -133,7 +132,7 @@ class _Importer:
                 self._matched_details(session_id, key, fields, where)
         else:
             row = TreatmentSession(
-                profile_id=queries.profile_id(self.session),
+                profile_id=self.profile_id,
                 date=key.date,
                 kind=key.kind,
                 **(fields or {}),
@@ -248,7 +247,7 @@ class _Importer:
         )
 
     def override(self, item: Override, where: str) -> None:
-        row = queries.find_override(self.session, item.kind, item.symptom)
+        row = queries.find_override(self.session, self.profile_id, item.kind, item.symptom)
         if row is not None:
             same = (row.max_days, row.typical_days) == (item.max_days, item.typical_days)
             if same or self.policy == "skip":
@@ -260,9 +259,7 @@ class _Importer:
                     "(use --on-duplicate skip or replace)"
                 )
         else:
-            row = ProtocolOverride(
-                profile_id=queries.profile_id(self.session), kind=item.kind, symptom=item.symptom
-            )
+            row = ProtocolOverride(profile_id=self.profile_id, kind=item.kind, symptom=item.symptom)
             self.session.add(row)
         row.max_days, row.typical_days = item.max_days, item.typical_days
         self.report.overrides += 1
@@ -295,8 +292,8 @@ def _run(
         )
     report = ImportReport(dry_run=dry_run)
     try:
-        with db.transaction() as session:
-            work(_Importer(session, policy, report))
+        with db.writing() as store:
+            work(_Importer(store, policy, report))
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag, evaluate, sort_key
 from tracker.domain.records import SessionRecord
-from tracker.storage import queries
 from tracker.storage.database import Database
 
 
@@ -40,11 +39,11 @@ class ProfileStatus:
 def _active_flags(db: Database, as_of: dt.date) -> list[ProfileFlag]:
     table = shipped_table()
     found: list[ProfileFlag] = []
-    with db.reading() as session:
-        profiles = queries.profile_records(session)
-        overrides = queries.overrides_by_profile(session)
+    with db.reading() as store:
+        profiles = store.all_profile_records()
+        overrides = store.overrides_by_profile()
         expectations: dict[str, Expectations] = {}
-        for name, record, entries in queries.open_sessions_all_profiles(session, as_of):
+        for name, record, entries in store.open_sessions_all_profiles(as_of):
             if name not in expectations:
                 expectations.clear()  # one profile at a time: the stream is in name order
                 profile_id, skin = profiles[name]
@@ -68,13 +67,10 @@ def all_statuses(db: Database, as_of: dt.date) -> list[ProfileStatus]:
     worst: dict[str, Flag] = {}
     for item in all_flags(db, as_of):
         worst.setdefault(item.profile, item.flag)
-    with db.reading() as session:
-        names = [row.name for row in queries.all_profiles(session)]
-        latest = {
-            name: queries.session_record(row)
-            for name, row in queries.latest_sessions_all_profiles(session, as_of)
-        }
-        last_logged = queries.last_logged_of_latest_sessions(session, as_of)
+    with db.reading() as store:
+        names = store.profile_names()
+        latest = store.latest_sessions_all_profiles(as_of)
+        last_logged = store.last_logged_of_latest_sessions(as_of)
     statuses = []
     for name in names:
         record = latest.get(name)

@@ -26,6 +26,7 @@ from tracker.domain.text import visible
 from tracker.storage.private_files import PRIVATE_FILE, check_length
 from tracker.storage.revisions import HEAD, REVISIONS
 from tracker.storage.sqlite_files import reading_uri
+from tracker.storage.store import Store
 from tracker.storage.urls import mask_text, mask_url, scrub
 
 PRIVATE_DIR = 0o700
@@ -238,16 +239,17 @@ def exposure(location: Location) -> str | None:
 
 
 class Database:
-    """One database, opened lazily, with its schema brought up to date on first use."""
+    """One database for one profile. ``open()`` makes and upgrades it; each use case then
+    works in one ``writing()`` or ``reading()`` transaction, through a ``Store``."""
 
     def __init__(self, location: Location, profile: str = DEFAULT_PROFILE) -> None:
         self.location = location
-        self.profile = profile  # whose data every transaction reads and writes
+        self.profile = profile  # whose data every store reads and writes
         self.read_only = False
         self._engine: Engine | None = None
 
-    @property
-    def engine(self) -> Engine:
+    def open(self) -> Database:
+        """Create a missing SQLite file and bring the schema up to date; once is enough."""
         if self._engine is None:
             prepare_file(self.location)
             path = self.location.path
@@ -259,7 +261,7 @@ class Database:
                 engine.dispose()
                 raise describe_db_error(self.location, exc) from None
             self._engine = engine
-        return self._engine
+        return self
 
     def _ensure_schema(self, engine: Engine) -> None:
         revision, has_tables = read_revision(engine)
@@ -285,26 +287,30 @@ class Database:
         migrate.upgrade(self.location)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One ORM session, committed on success and rolled back on any error.
+    def writing(self) -> Iterator[Store]:
+        """One transaction, committed on success and rolled back as a whole on any error.
 
         It takes the write lock from the start (SQLite): use ``reading`` to only read.
         """
-        with self._session(self.engine) as session:
-            yield session
+        with self._store(self._opened()) as store:
+            yield store
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
+    def reading(self) -> Iterator[Store]:
         """A transaction that only reads: it never waits for a writer (SQLite WAL)."""
-        with self._session(reader(self.engine)) as session:
-            yield session
+        with self._store(reader(self._opened())) as store:
+            yield store
+
+    def _opened(self) -> Engine:
+        self.open()
+        assert self._engine is not None
+        return self._engine
 
     @contextmanager
-    def _session(self, engine: Engine) -> Iterator[Session]:
+    def _store(self, engine: Engine) -> Iterator[Store]:
         try:
-            with Session(engine, expire_on_commit=False) as session, session.begin():
-                session.info["profile"] = self.profile
-                yield session
+            with Session(engine, expire_on_commit=False) as tx, tx.begin():
+                yield Store(tx, self.profile)
         except DBAPIError as exc:
             raise describe_db_error(self.location, exc) from None
 

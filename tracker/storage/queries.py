@@ -1,4 +1,7 @@
-"""Queries over the models, returning ORM rows or plain records."""
+"""The SQL behind the store: queries over the models, with the profile passed in.
+
+Only ``tracker.storage`` uses these; services reach them through ``Store``.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ from sqlalchemy.sql import Subquery
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
-from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
 from tracker.storage.models import (
     CareEntry,
@@ -47,59 +49,6 @@ def entry_record(row: SymptomEntry, session_date: dt.date) -> EntryRecord:
     )
 
 
-def profile_id(db: Session) -> int:
-    """The id of the profile this transaction works for (named in ``db.info``)."""
-    cached = db.info.get("profile_id")
-    if cached is None:
-        name = db.info.get("profile", DEFAULT_PROFILE)
-        cached = db.scalar(select(Profile.id).where(Profile.name == name))
-        if cached is None:
-            raise TrackerError(
-                f"There is no profile named {name!r}. Add it with: tracker profile add {name}"
-            )
-        db.info["profile_id"] = cached
-    return int(cached)
-
-
-def get_session(db: Session, session_id: int) -> TreatmentSession:
-    row = db.get(TreatmentSession, session_id)
-    # Another profile's session is, for this profile, no session at all.
-    if row is None or row.profile_id != profile_id(db):
-        raise TrackerError(
-            f"There is no session {session_id}. Run `tracker session list` to see yours."
-        )
-    return row
-
-
-def all_sessions(db: Session) -> Sequence[TreatmentSession]:
-    query = (
-        select(TreatmentSession)
-        .where(TreatmentSession.profile_id == profile_id(db))
-        .order_by(TreatmentSession.date, TreatmentSession.id)
-    )
-    return db.scalars(query).all()
-
-
-def latest_session_on_or_before(db: Session, date: dt.date) -> TreatmentSession | None:
-    query = (
-        select(TreatmentSession)
-        .where(TreatmentSession.profile_id == profile_id(db), TreatmentSession.date <= date)
-        .order_by(TreatmentSession.date.desc(), TreatmentSession.id.desc())
-        .limit(1)
-    )
-    return db.scalars(query).first()
-
-
-def first_session(db: Session) -> TreatmentSession | None:
-    query = (
-        select(TreatmentSession)
-        .where(TreatmentSession.profile_id == profile_id(db))
-        .order_by(TreatmentSession.date, TreatmentSession.id)
-        .limit(1)
-    )
-    return db.scalars(query).first()
-
-
 def count_entries(db: Session, session_id: int) -> int:
     query = (
         select(func.count()).select_from(SymptomEntry).where(SymptomEntry.session_id == session_id)
@@ -124,13 +73,13 @@ def entries_on(db: Session, session_id: int, date: dt.date) -> dict[str, Symptom
 
 
 def entries_with_sessions(
-    db: Session, *, session_id: int | None = None, symptom: str | None = None
+    db: Session, profile_id: int, *, session_id: int | None = None, symptom: str | None = None
 ) -> dict[int, list[EntryRecord]]:
     """A profile's entries by session id, sessions oldest first."""
     query = (
         select(*ENTRY_COLUMNS, TreatmentSession.date)
         .join(SymptomEntry.session)
-        .where(TreatmentSession.profile_id == profile_id(db))
+        .where(TreatmentSession.profile_id == profile_id)
     )
     if session_id is not None:
         query = query.where(SymptomEntry.session_id == session_id)
@@ -142,11 +91,11 @@ def entries_with_sessions(
     return _entries_by_session(db.execute(query))
 
 
-def entry_counts(db: Session) -> dict[int, int]:
+def entry_counts(db: Session, profile_id: int) -> dict[int, int]:
     query = (
         select(SymptomEntry.session_id, func.count())
         .join(SymptomEntry.session)
-        .where(TreatmentSession.profile_id == profile_id(db))
+        .where(TreatmentSession.profile_id == profile_id)
         .group_by(SymptomEntry.session_id)
     )
     return {session_id: count for session_id, count in db.execute(query)}
@@ -183,8 +132,8 @@ def entries_for_sessions(db: Session, session_ids: Sequence[int]) -> dict[int, l
     return {session_id: found.get(session_id, []) for session_id in session_ids}
 
 
-def overrides(db: Session, kind: str | None = None) -> list[Override]:
-    query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id(db))
+def overrides(db: Session, profile_id: int, kind: str | None = None) -> list[Override]:
+    query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id)
     if kind is not None:
         query = query.where(ProtocolOverride.kind == kind)
     return [
@@ -192,17 +141,17 @@ def overrides(db: Session, kind: str | None = None) -> list[Override]:
     ]
 
 
-def find_override(db: Session, kind: str, symptom: str) -> ProtocolOverride | None:
+def find_override(db: Session, profile_id: int, kind: str, symptom: str) -> ProtocolOverride | None:
     query = select(ProtocolOverride).where(
-        ProtocolOverride.profile_id == profile_id(db),
+        ProtocolOverride.profile_id == profile_id,
         ProtocolOverride.kind == kind,
         ProtocolOverride.symptom == symptom,
     )
     return db.scalars(query).first()
 
 
-def delete_overrides(db: Session, kind: str | None, symptom: str | None) -> int:
-    query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id(db))
+def delete_overrides(db: Session, profile_id: int, kind: str | None, symptom: str | None) -> int:
+    query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id)
     if kind is not None:
         query = query.where(ProtocolOverride.kind == kind)
     if symptom is not None:
@@ -224,12 +173,12 @@ def care_record(row: CareEntry, session_date: dt.date) -> CareRecord:
     )
 
 
-def get_care(db: Session, care_id: int) -> tuple[CareEntry, dt.date]:
+def get_care(db: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.date]:
     """One care entry of this profile, with its session's date; refuses any other id."""
     query = (
         select(CareEntry, TreatmentSession.date)
         .join(TreatmentSession, CareEntry.session_id == TreatmentSession.id)
-        .where(CareEntry.id == care_id, TreatmentSession.profile_id == profile_id(db))
+        .where(CareEntry.id == care_id, TreatmentSession.profile_id == profile_id)
     )
     found = db.execute(query).first()
     if found is None:
@@ -252,11 +201,13 @@ def same_care(
     return db.scalars(query.order_by(CareEntry.id).limit(1)).first()
 
 
-def care_records(db: Session, session_ids: Sequence[int] | None = None) -> list[CareRecord]:
+def care_records(
+    db: Session, profile_id: int, session_ids: Sequence[int] | None = None
+) -> list[CareRecord]:
     query = (
         select(CareEntry, TreatmentSession.date)
         .join(TreatmentSession, CareEntry.session_id == TreatmentSession.id)
-        .where(TreatmentSession.profile_id == profile_id(db))
+        .where(TreatmentSession.profile_id == profile_id)
     )
     if session_ids is not None:
         query = query.where(CareEntry.session_id.in_(session_ids))
@@ -266,12 +217,6 @@ def care_records(db: Session, session_ids: Sequence[int] | None = None) -> list[
 
 def profile_record(row: Profile) -> ProfileRecord:
     return ProfileRecord(row.name, row.skin_type, row.sensitive_skin)
-
-
-def current_profile(db: Session) -> Profile:
-    row = db.get(Profile, profile_id(db))
-    assert row is not None  # profile_id() has just found it
-    return row
 
 
 def find_profile(db: Session, name: str) -> Profile | None:
@@ -360,20 +305,22 @@ def _open_session_ids(as_of: dt.date) -> Any:
     )
 
 
-def open_session_ids(db: Session, as_of: dt.date) -> set[int]:
+def open_session_ids(db: Session, profile_id: int, as_of: dt.date) -> set[int]:
     """This profile's sessions that can still hold an active flag as of a date."""
-    query = _open_session_ids(as_of).where(TreatmentSession.profile_id == profile_id(db))
+    query = _open_session_ids(as_of).where(TreatmentSession.profile_id == profile_id)
     return set(db.scalars(query))
 
 
-def gone_days(db: Session, as_of: dt.date | None = None) -> dict[int, dict[str, int]]:
+def gone_days(
+    db: Session, profile_id: int, as_of: dt.date | None = None
+) -> dict[int, dict[str, int]]:
     """For each session of this profile, the day each symptom was gone, in one query.
 
     Gone: the first day logged 0 after its last value above 0 (values up to as_of, when
     given); a symptom still there, or never above 0, has none. What the personal course
     needs of an earlier session, without reading its values.
     """
-    seen = [TreatmentSession.profile_id == profile_id(db)]
+    seen = [TreatmentSession.profile_id == profile_id]
     if as_of is not None:
         seen.append(SymptomEntry.date <= as_of)
     last_present = (

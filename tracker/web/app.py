@@ -18,7 +18,7 @@ from tracker.domain.dates import relative_day
 from tracker.domain.flags import DISCLAIMER
 from tracker.domain.severity import band
 from tracker.domain.text import visible
-from tracker.storage.database import Database, Location
+from tracker.services.databases import Database, Location
 from tracker.web import security
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class Databases:
             found = self._open.get(profile)
             if found is None:
                 found = Database(self.location, profile)
-                _ = found.engine  # open (and upgrade) now, not halfway through a request
+                found.open()  # open (and upgrade) now, not halfway through a request
                 self._open[profile] = found
             return found
 

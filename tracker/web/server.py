@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from tracker.domain.errors import TrackerError
-from tracker.storage.database import Location
+from tracker.services.databases import Location
 from tracker.web.app import WebSettings, create_app
 from tracker.web.security import MAX_BODY_BYTES, TOKEN_PARAMETER, Keys, allowed_hosts
 

@@ -1,0 +1,23 @@
+"""Naming and opening a database: what the faces (command line, web page) hold on to.
+
+The faces name a database by what the user typed (a file or a URL) and hand the opened
+``Database`` to the use cases; they never see a transaction or a query.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker.storage.database import Database, Location, exposure, resolve
+
+__all__ = ["Database", "Location", "exposure", "locate", "open_database"]
+
+
+def locate(value: str | None, default: Path | None = None) -> Location:
+    """The database the --db / TRACKER_DB value names (a file path or a URL)."""
+    return resolve(value, default)
+
+
+def open_database(location: Location, profile: str) -> Database:
+    """The database for one profile's use cases; it is made and upgraded on first use."""
+    return Database(location, profile)

@@ -1,0 +1,327 @@
+"""The store: one transaction's reads and writes for one profile, in plain records.
+
+Services get a ``Store`` from ``Database.writing()`` or ``Database.reading()``; its methods
+take and return the domain's records, so no ORM row or SQL leaves this package. Every
+method works for the profile the store was opened for; the few that look across profiles
+(a clinic's triage, profile admin) say so in their names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from tracker.domain.care import CareRecord
+from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Override
+from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.storage import queries
+from tracker.storage.models import (
+    CareEntry,
+    Profile,
+    ProtocolOverride,
+    SymptomEntry,
+    TreatmentSession,
+)
+
+
+class Store:
+    """Plain records in and out, inside one transaction, for one profile."""
+
+    def __init__(self, tx: Session, profile: str) -> None:
+        self._tx = tx
+        self.profile_name = profile
+
+    @cached_property
+    def profile_id(self) -> int:
+        """This store's profile; looked up when first needed, so that profile admin works
+        in a database whose named profile does not exist (yet)."""
+        found = self._tx.scalar(select(Profile.id).where(Profile.name == self.profile_name))
+        if found is None:
+            raise TrackerError(
+                f"There is no profile named {self.profile_name!r}. "
+                f"Add it with: tracker profile add {self.profile_name}"
+            )
+        return int(found)
+
+    # The profile -------------------------------------------------------------------------
+
+    def profile(self) -> ProfileRecord:
+        return queries.profile_record(self._profile_row())
+
+    def profile_uuid(self) -> str:
+        """The profile's random id: what a clinic files its FHIR records under."""
+        return self._profile_row().uuid
+
+    def _profile_row(self) -> Profile:
+        row = self._tx.get(Profile, self.profile_id)
+        assert row is not None  # profile_id has just found it
+        return row
+
+    # Sessions ----------------------------------------------------------------------------
+
+    def session(self, session_id: int) -> SessionRecord:
+        """One of this profile's sessions; refuses any other id, another profile's too."""
+        return queries.session_record(self._session_row(session_id))
+
+    def _session_row(self, session_id: int) -> TreatmentSession:
+        row = self._tx.get(TreatmentSession, session_id)
+        # Another profile's session is, for this profile, no session at all.
+        if row is None or row.profile_id != self.profile_id:
+            raise TrackerError(
+                f"There is no session {session_id}. Run `tracker session list` to see yours."
+            )
+        return row
+
+    def sessions(self, *, up_to: dt.date | None = None) -> list[SessionRecord]:
+        """This profile's sessions, oldest first (only those on or before ``up_to``)."""
+        query = select(TreatmentSession).where(TreatmentSession.profile_id == self.profile_id)
+        if up_to is not None:
+            query = query.where(TreatmentSession.date <= up_to)
+        query = query.order_by(TreatmentSession.date, TreatmentSession.id)
+        return [queries.session_record(row) for row in self._tx.scalars(query)]
+
+    def latest_session_on_or_before(self, date: dt.date) -> SessionRecord | None:
+        query = (
+            select(TreatmentSession)
+            .where(TreatmentSession.profile_id == self.profile_id, TreatmentSession.date <= date)
+            .order_by(TreatmentSession.date.desc(), TreatmentSession.id.desc())
+            .limit(1)
+        )
+        row = self._tx.scalars(query).first()
+        return None if row is None else queries.session_record(row)
+
+    def first_session(self) -> SessionRecord | None:
+        query = (
+            select(TreatmentSession)
+            .where(TreatmentSession.profile_id == self.profile_id)
+            .order_by(TreatmentSession.date, TreatmentSession.id)
+            .limit(1)
+        )
+        row = self._tx.scalars(query).first()
+        return None if row is None else queries.session_record(row)
+
+    def add_session(self, new: SessionRecord) -> SessionRecord:
+        """Store a new session (its ``id`` is ignored); returns it with the id it was given."""
+        row = TreatmentSession(
+            profile_id=self.profile_id,
+            date=new.date,
+            kind=new.kind,
+            area=new.area,
+            clinic=new.clinic,
+            notes=new.notes,
+            follow_up=new.follow_up,
+        )
+        self._tx.add(row)
+        self._tx.flush()
+        return queries.session_record(row)
+
+    def update_session(self, changed: SessionRecord) -> SessionRecord:
+        """Write every field of one of this profile's sessions."""
+        row = self._session_row(changed.id)
+        row.date = changed.date
+        row.kind = changed.kind
+        row.area = changed.area
+        row.clinic = changed.clinic
+        row.notes = changed.notes
+        row.follow_up = changed.follow_up
+        self._tx.flush()
+        return queries.session_record(row)
+
+    def delete_session(self, session_id: int) -> None:
+        """Delete one of this profile's sessions with its values and care entries."""
+        self._tx.delete(self._session_row(session_id))
+        self._tx.flush()
+
+    def entry_count(self, session_id: int) -> int:
+        return queries.count_entries(self._tx, session_id)
+
+    def entry_counts(self) -> dict[int, int]:
+        """How many values each of this profile's sessions holds (sessions with none left out)."""
+        return queries.entry_counts(self._tx, self.profile_id)
+
+    def entry_dates_range(self, session_id: int) -> tuple[dt.date | None, dt.date | None]:
+        return queries.entry_dates_range(self._tx, session_id)
+
+    def open_session_ids(self, as_of: dt.date) -> set[int]:
+        return queries.open_session_ids(self._tx, self.profile_id, as_of)
+
+    def gone_days(self, as_of: dt.date | None = None) -> dict[int, dict[str, int]]:
+        return queries.gone_days(self._tx, self.profile_id, as_of)
+
+    # Symptom values ----------------------------------------------------------------------
+
+    def entries_on(self, session_id: int, date: dt.date) -> dict[str, EntryRecord]:
+        """A session's values for one day, by symptom."""
+        session_date = self._session_row(session_id).date
+        return {
+            symptom: queries.entry_record(row, session_date)
+            for symptom, row in queries.entries_on(self._tx, session_id, date).items()
+        }
+
+    def entries_for_sessions(self, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
+        """The values of several sessions in one query, keyed by session id."""
+        return queries.entries_for_sessions(self._tx, session_ids)
+
+    def entries_with_sessions(
+        self, *, session_id: int | None = None, symptom: str | None = None
+    ) -> dict[int, list[EntryRecord]]:
+        """This profile's values by session id, sessions oldest first."""
+        return queries.entries_with_sessions(
+            self._tx, self.profile_id, session_id=session_id, symptom=symptom
+        )
+
+    def write_day(
+        self,
+        session: SessionRecord,
+        date: dt.date,
+        severities: dict[str, int],
+        note: str | None,
+    ) -> list[tuple[EntryRecord, int | None]]:
+        """Store a day's values, replacing that day's earlier ones: each value as stored,
+        with the value it replaced (None where the day had none). A replaced value keeps
+        its earlier note unless a new one is given."""
+        already = queries.entries_on(self._tx, session.id, date)
+        day = (date - session.date).days
+        stored: list[tuple[EntryRecord, int | None]] = []
+        fresh: list[dict[str, object]] = []
+        for symptom, severity in severities.items():
+            row = already.get(symptom)
+            if row is None:
+                values = {"session_id": session.id, "date": date, "symptom": symptom}
+                fresh.append({**values, "severity": severity, "note": note})
+                entry = EntryRecord(session.id, date, day, symptom, severity, note)
+                stored.append((entry, None))
+            else:
+                before = row.severity
+                row.severity = severity
+                if note is not None:
+                    row.note = note
+                stored.append((queries.entry_record(row, session.date), before))
+        if fresh:
+            # One multi-row INSERT, however many symptoms the day names.
+            self._tx.execute(insert(SymptomEntry), fresh)
+        self._tx.flush()
+        return stored
+
+    def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
+        """Delete the named symptoms' values for one day of one of this profile's sessions."""
+        self._session_row(session_id)
+        found = queries.entries_on(self._tx, session_id, date)
+        for symptom in symptoms:
+            if symptom in found:
+                self._tx.delete(found[symptom])
+        self._tx.flush()
+
+    # Care actions ------------------------------------------------------------------------
+
+    def care_entry(self, care_id: int) -> CareRecord:
+        """One care entry of this profile; refuses any other id."""
+        row, session_date = queries.get_care(self._tx, self.profile_id, care_id)
+        return queries.care_record(row, session_date)
+
+    def same_care(
+        self, session: SessionRecord, date: dt.date, action: str, note: str | None = None
+    ) -> CareRecord | None:
+        """An entry already recording this action on this day of this session (with this
+        note, when one is given)."""
+        row = queries.same_care(self._tx, session.id, date, action, note)
+        return None if row is None else queries.care_record(row, session.date)
+
+    def add_care(
+        self, session: SessionRecord, date: dt.date, action: str, note: str | None
+    ) -> CareRecord:
+        row = CareEntry(session_id=session.id, date=date, action=action, note=note)
+        self._tx.add(row)
+        self._tx.flush()
+        return queries.care_record(row, session.date)
+
+    def remove_care(self, care_id: int) -> None:
+        row, _ = queries.get_care(self._tx, self.profile_id, care_id)
+        self._tx.delete(row)
+        self._tx.flush()
+
+    def care_records(self, session_ids: Sequence[int] | None = None) -> list[CareRecord]:
+        """This profile's care entries (of the sessions named), oldest first."""
+        return queries.care_records(self._tx, self.profile_id, session_ids)
+
+    # Expected courses of one's own -------------------------------------------------------
+
+    def overrides(self, kind: str | None = None) -> list[Override]:
+        return queries.overrides(self._tx, self.profile_id, kind)
+
+    def set_override(self, override: Override) -> None:
+        """Store this profile's own course for a kind and symptom, replacing an earlier one."""
+        row = queries.find_override(self._tx, self.profile_id, override.kind, override.symptom)
+        if row is None:
+            row = ProtocolOverride(
+                profile_id=self.profile_id, kind=override.kind, symptom=override.symptom
+            )
+            self._tx.add(row)
+        row.max_days = override.max_days
+        row.typical_days = override.typical_days
+        self._tx.flush()
+
+    def delete_overrides(self, kind: str | None = None, symptom: str | None = None) -> int:
+        """Delete this profile's own courses (of a kind, a symptom); returns how many."""
+        return queries.delete_overrides(self._tx, self.profile_id, kind, symptom)
+
+    # Across profiles: profile admin and a clinic's views ---------------------------------
+
+    def find_profile(self, name: str) -> ProfileRecord | None:
+        row = queries.find_profile(self._tx, name)
+        return None if row is None else queries.profile_record(row)
+
+    def add_profile(self, new: ProfileRecord) -> ProfileRecord:
+        row = Profile(name=new.name, skin_type=new.skin_type, sensitive_skin=new.sensitive_skin)
+        self._tx.add(row)
+        self._tx.flush()
+        return queries.profile_record(row)
+
+    def update_profile(self, name: str, changed: ProfileRecord) -> ProfileRecord:
+        """Write every field of the profile named ``name`` (its name may change)."""
+        row = queries.find_profile(self._tx, name)
+        if row is None:
+            raise TrackerError(f"There is no profile named {name!r}.")
+        row.name = changed.name
+        row.skin_type = changed.skin_type
+        row.sensitive_skin = changed.sensitive_skin
+        self._tx.flush()
+        return queries.profile_record(row)
+
+    def profiles_with_session_counts(self) -> list[tuple[ProfileRecord, int]]:
+        """Every profile by name, with how many sessions each holds."""
+        counts = queries.session_counts_by_profile(self._tx)
+        return [
+            (queries.profile_record(row), counts.get(row.id, 0))
+            for row in queries.all_profiles(self._tx)
+        ]
+
+    def profile_names(self) -> list[str]:
+        return [row.name for row in queries.all_profiles(self._tx)]
+
+    def all_profile_records(self) -> dict[str, tuple[int, ProfileRecord]]:
+        """Every profile by name, with its id (to match ``overrides_by_profile``)."""
+        return queries.profile_records(self._tx)
+
+    def overrides_by_profile(self) -> dict[int, list[Override]]:
+        return queries.overrides_by_profile(self._tx)
+
+    def open_sessions_all_profiles(
+        self, as_of: dt.date
+    ) -> Iterator[tuple[str, SessionRecord, list[EntryRecord]]]:
+        return queries.open_sessions_all_profiles(self._tx, as_of)
+
+    def latest_sessions_all_profiles(self, as_of: dt.date) -> dict[str, SessionRecord]:
+        """Each profile's latest session on or before as_of, by profile name."""
+        return {
+            name: queries.session_record(row)
+            for name, row in queries.latest_sessions_all_profiles(self._tx, as_of)
+        }
+
+    def last_logged_of_latest_sessions(self, as_of: dt.date) -> dict[int, dt.date]:
+        return queries.last_logged_of_latest_sessions(self._tx, as_of)
