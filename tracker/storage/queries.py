@@ -49,31 +49,31 @@ def entry_record(row: SymptomEntry, session_date: dt.date) -> EntryRecord:
     )
 
 
-def count_entries(db: Session, session_id: int) -> int:
+def count_entries(tx: Session, session_id: int) -> int:
     query = (
         select(func.count()).select_from(SymptomEntry).where(SymptomEntry.session_id == session_id)
     )
-    return db.scalar(query) or 0
+    return tx.scalar(query) or 0
 
 
-def entry_dates_range(db: Session, session_id: int) -> tuple[dt.date | None, dt.date | None]:
+def entry_dates_range(tx: Session, session_id: int) -> tuple[dt.date | None, dt.date | None]:
     query = select(func.min(SymptomEntry.date), func.max(SymptomEntry.date)).where(
         SymptomEntry.session_id == session_id
     )
-    first, last = db.execute(query).one()
+    first, last = tx.execute(query).one()
     return first, last
 
 
-def entries_on(db: Session, session_id: int, date: dt.date) -> dict[str, SymptomEntry]:
+def entries_on(tx: Session, session_id: int, date: dt.date) -> dict[str, SymptomEntry]:
     """A session's entries for one day, by symptom."""
     query = select(SymptomEntry).where(
         SymptomEntry.session_id == session_id, SymptomEntry.date == date
     )
-    return {row.symptom: row for row in db.scalars(query)}
+    return {row.symptom: row for row in tx.scalars(query)}
 
 
 def entries_with_sessions(
-    db: Session, profile_id: int, *, session_id: int | None = None, symptom: str | None = None
+    tx: Session, profile_id: int, *, session_id: int | None = None, symptom: str | None = None
 ) -> dict[int, list[EntryRecord]]:
     """A profile's entries by session id, sessions oldest first."""
     query = (
@@ -88,17 +88,17 @@ def entries_with_sessions(
     query = query.order_by(
         TreatmentSession.date, TreatmentSession.id, SymptomEntry.date, SymptomEntry.symptom
     )
-    return _entries_by_session(db.execute(query))
+    return _entries_by_session(tx.execute(query))
 
 
-def entry_counts(db: Session, profile_id: int) -> dict[int, int]:
+def entry_counts(tx: Session, profile_id: int) -> dict[int, int]:
     query = (
         select(SymptomEntry.session_id, func.count())
         .join(SymptomEntry.session)
         .where(TreatmentSession.profile_id == profile_id)
         .group_by(SymptomEntry.session_id)
     )
-    return {session_id: count for session_id, count in db.execute(query)}
+    return {session_id: count for session_id, count in tx.execute(query)}
 
 
 # Bulk reads select plain columns: building ORM objects for a clinic's hundreds of
@@ -120,7 +120,7 @@ def _entries_by_session(rows: Iterable[Any]) -> dict[int, list[EntryRecord]]:
     return grouped
 
 
-def entries_for_sessions(db: Session, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
+def entries_for_sessions(tx: Session, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
     """The entries of several sessions in one query, keyed by session id."""
     query = (
         select(*ENTRY_COLUMNS, TreatmentSession.date)
@@ -128,37 +128,37 @@ def entries_for_sessions(db: Session, session_ids: Sequence[int]) -> dict[int, l
         .where(SymptomEntry.session_id.in_(session_ids))
         .order_by(SymptomEntry.session_id, SymptomEntry.date, SymptomEntry.symptom)
     )
-    found = _entries_by_session(db.execute(query))
+    found = _entries_by_session(tx.execute(query))
     return {session_id: found.get(session_id, []) for session_id in session_ids}
 
 
-def overrides(db: Session, profile_id: int, kind: str | None = None) -> list[Override]:
+def overrides(tx: Session, profile_id: int, kind: str | None = None) -> list[Override]:
     query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id)
     if kind is not None:
         query = query.where(ProtocolOverride.kind == kind)
     return [
-        Override(row.kind, row.symptom, row.max_days, row.typical_days) for row in db.scalars(query)
+        Override(row.kind, row.symptom, row.max_days, row.typical_days) for row in tx.scalars(query)
     ]
 
 
-def find_override(db: Session, profile_id: int, kind: str, symptom: str) -> ProtocolOverride | None:
+def find_override(tx: Session, profile_id: int, kind: str, symptom: str) -> ProtocolOverride | None:
     query = select(ProtocolOverride).where(
         ProtocolOverride.profile_id == profile_id,
         ProtocolOverride.kind == kind,
         ProtocolOverride.symptom == symptom,
     )
-    return db.scalars(query).first()
+    return tx.scalars(query).first()
 
 
-def delete_overrides(db: Session, profile_id: int, kind: str | None, symptom: str | None) -> int:
+def delete_overrides(tx: Session, profile_id: int, kind: str | None, symptom: str | None) -> int:
     query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id)
     if kind is not None:
         query = query.where(ProtocolOverride.kind == kind)
     if symptom is not None:
         query = query.where(ProtocolOverride.symptom == symptom)
-    rows = db.scalars(query).all()
+    rows = tx.scalars(query).all()
     for row in rows:
-        db.delete(row)
+        tx.delete(row)
     return len(rows)
 
 
@@ -173,14 +173,14 @@ def care_record(row: CareEntry, session_date: dt.date) -> CareRecord:
     )
 
 
-def get_care(db: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.date]:
+def get_care(tx: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.date]:
     """One care entry of this profile, with its session's date; refuses any other id."""
     query = (
         select(CareEntry, TreatmentSession.date)
         .join(TreatmentSession, CareEntry.session_id == TreatmentSession.id)
         .where(CareEntry.id == care_id, TreatmentSession.profile_id == profile_id)
     )
-    found = db.execute(query).first()
+    found = tx.execute(query).first()
     if found is None:
         raise TrackerError(
             f"There is no care entry {care_id}. Run `tracker care list` to see their ids."
@@ -189,7 +189,7 @@ def get_care(db: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.
 
 
 def same_care(
-    db: Session, session_id: int, date: dt.date, action: str, note: str | None = None
+    tx: Session, session_id: int, date: dt.date, action: str, note: str | None = None
 ) -> CareEntry | None:
     """An entry already recording this action on this day of this session (with this
     note, when one is given)."""
@@ -198,11 +198,11 @@ def same_care(
     )
     if note is not None:
         query = query.where(CareEntry.note == note)
-    return db.scalars(query.order_by(CareEntry.id).limit(1)).first()
+    return tx.scalars(query.order_by(CareEntry.id).limit(1)).first()
 
 
 def care_records(
-    db: Session, profile_id: int, session_ids: Sequence[int] | None = None
+    tx: Session, profile_id: int, session_ids: Sequence[int] | None = None
 ) -> list[CareRecord]:
     query = (
         select(CareEntry, TreatmentSession.date)
@@ -212,28 +212,28 @@ def care_records(
     if session_ids is not None:
         query = query.where(CareEntry.session_id.in_(session_ids))
     query = query.order_by(CareEntry.date, CareEntry.id)
-    return [care_record(row, session_date) for row, session_date in db.execute(query)]
+    return [care_record(row, session_date) for row, session_date in tx.execute(query)]
 
 
 def profile_record(row: Profile) -> ProfileRecord:
     return ProfileRecord(row.name, row.skin_type, row.sensitive_skin)
 
 
-def find_profile(db: Session, name: str) -> Profile | None:
-    return db.scalars(select(Profile).where(Profile.name == name)).first()
+def find_profile(tx: Session, name: str) -> Profile | None:
+    return tx.scalars(select(Profile).where(Profile.name == name)).first()
 
 
-def profile_with_uuid(db: Session, value: str) -> Profile | None:
-    return db.scalars(select(Profile).where(Profile.uuid == value)).first()
+def profile_with_uuid(tx: Session, value: str) -> Profile | None:
+    return tx.scalars(select(Profile).where(Profile.uuid == value)).first()
 
 
-def all_profiles(db: Session) -> Sequence[Profile]:
-    return db.scalars(select(Profile).order_by(Profile.name)).all()
+def all_profiles(tx: Session) -> Sequence[Profile]:
+    return tx.scalars(select(Profile).order_by(Profile.name)).all()
 
 
-def session_counts_by_profile(db: Session) -> dict[int, int]:
+def session_counts_by_profile(tx: Session) -> dict[int, int]:
     query = select(TreatmentSession.profile_id, func.count()).group_by(TreatmentSession.profile_id)
-    return {pid: count for pid, count in db.execute(query)}
+    return {pid: count for pid, count in tx.execute(query)}
 
 
 def _latest_per_profile(as_of: dt.date) -> Subquery:
@@ -254,7 +254,7 @@ def _latest_per_profile(as_of: dt.date) -> Subquery:
     )
 
 
-def latest_sessions_all_profiles(db: Session, as_of: dt.date) -> list[tuple[str, TreatmentSession]]:
+def latest_sessions_all_profiles(tx: Session, as_of: dt.date) -> list[tuple[str, TreatmentSession]]:
     """Each profile's latest session on or before as_of, in one query."""
     ranked = _latest_per_profile(as_of)
     query = (
@@ -264,10 +264,10 @@ def latest_sessions_all_profiles(db: Session, as_of: dt.date) -> list[tuple[str,
         .where(ranked.c.rank == 1)
         .order_by(Profile.name)
     )
-    return [(name, row) for name, row in db.execute(query)]
+    return [(name, row) for name, row in tx.execute(query)]
 
 
-def last_logged_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, dt.date]:
+def last_logged_of_latest_sessions(tx: Session, as_of: dt.date) -> dict[int, dt.date]:
     """The last day (up to as_of) logged for every profile's latest session, in one query."""
     ranked = _latest_per_profile(as_of)
     query = (
@@ -276,12 +276,12 @@ def last_logged_of_latest_sessions(db: Session, as_of: dt.date) -> dict[int, dt.
         .where(ranked.c.rank == 1, SymptomEntry.date <= as_of)
         .group_by(SymptomEntry.session_id)
     )
-    return {session_id: last for session_id, last in db.execute(query)}
+    return {session_id: last for session_id, last in tx.execute(query)}
 
 
-def overrides_by_profile(db: Session) -> dict[int, list[Override]]:
+def overrides_by_profile(tx: Session) -> dict[int, list[Override]]:
     grouped: dict[int, list[Override]] = {}
-    for row in db.scalars(select(ProtocolOverride)):
+    for row in tx.scalars(select(ProtocolOverride)):
         grouped.setdefault(row.profile_id, []).append(
             Override(row.kind, row.symptom, row.max_days, row.typical_days)
         )
@@ -305,14 +305,14 @@ def _open_session_ids(as_of: dt.date) -> Any:
     )
 
 
-def open_session_ids(db: Session, profile_id: int, as_of: dt.date) -> set[int]:
+def open_session_ids(tx: Session, profile_id: int, as_of: dt.date) -> set[int]:
     """This profile's sessions that can still hold an active flag as of a date."""
     query = _open_session_ids(as_of).where(TreatmentSession.profile_id == profile_id)
-    return set(db.scalars(query))
+    return set(tx.scalars(query))
 
 
 def gone_days(
-    db: Session, profile_id: int, as_of: dt.date | None = None
+    tx: Session, profile_id: int, as_of: dt.date | None = None
 ) -> dict[int, dict[str, int]]:
     """For each session of this profile, the day each symptom was gone, in one query.
 
@@ -353,13 +353,13 @@ def gone_days(
         .group_by(SymptomEntry.session_id, SymptomEntry.symptom, TreatmentSession.date)
     )
     found: dict[int, dict[str, int]] = {}
-    for session_id, symptom, date, session_date in db.execute(query):
+    for session_id, symptom, date, session_date in tx.execute(query):
         found.setdefault(session_id, {})[symptom] = (date - session_date).days
     return found
 
 
 def open_sessions_all_profiles(
-    db: Session, as_of: dt.date
+    tx: Session, as_of: dt.date
 ) -> Iterator[tuple[str, SessionRecord, list[EntryRecord]]]:
     """Each open session of every profile with its entries up to as_of, profile by profile.
 
@@ -388,7 +388,7 @@ def open_sessions_all_profiles(
     )
     current: tuple[str, SessionRecord] | None = None
     entries: list[EntryRecord] = []
-    for name, session_id, session_date, kind, date, symptom, severity in db.execute(query):
+    for name, session_id, session_date, kind, date, symptom, severity in tx.execute(query):
         if current is None or current[1].id != session_id:
             if current is not None:
                 yield current[0], current[1], entries
@@ -398,5 +398,5 @@ def open_sessions_all_profiles(
         yield current[0], current[1], entries
 
 
-def profile_records(db: Session) -> dict[str, tuple[int, ProfileRecord]]:
-    return {row.name: (row.id, profile_record(row)) for row in all_profiles(db)}
+def profile_records(tx: Session) -> dict[str, tuple[int, ProfileRecord]]:
+    return {row.name: (row.id, profile_record(row)) for row in all_profiles(tx)}
