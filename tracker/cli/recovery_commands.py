@@ -30,7 +30,8 @@ from tracker.domain.severity import BANDS, band
 from tracker.domain.status import Status
 from tracker.domain.text import visible
 from tracker.services import recovery as service
-from tracker.services.symptom_log import Logged, log_symptoms
+from tracker.services.checkin import save_checkin
+from tracker.services.symptom_log import Logged
 
 FAIL_EXIT = 3
 WIDTH = 92
@@ -395,7 +396,9 @@ def checkin(app: AppContext, date: dt.date) -> None:
             continue
         answers[key] = _ask_value(key, plan.today.get(key))
     readings = [Reading(symptom, value) for symptom, value in answers.items()]
-    result = log_symptoms(app.db, readings, date=date, today=app.today, session_id=s.id)
+    # The answers are saved, and the status read, in one transaction; the plan above was
+    # read before the questions: no lock is held while the patient thinks.
+    result = save_checkin(app.db, readings, [], date=date, today=app.today, session_id=s.id)
     click.echo(f"Saved for {date}: {_saved(result.logged)}.")
     click.echo()
-    _echo_status(service.status(app.db, date), app.today)
+    _echo_status(result.status, app.today)

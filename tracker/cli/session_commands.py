@@ -55,14 +55,14 @@ def add(
     Warns when the session before it still has open flags, and refuses a second session
     with the same date, kind and area unless --again is given.
     """
-    record = service.add_session(
+    record, still_open = service.start_session(
         app.db,
         service.SessionFields(
             date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
         ),
+        today=app.today,
         again=again,
     )
-    still_open = service.still_open_before(app.db, record, app.today)
     if still_open:
         previous = still_open[0].session_id
         symptoms = ", ".join(sorted({f.symptom for f in still_open}))

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from tracker.domain.care import CareRecord, check_note
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading, SessionRecord, clean_text
+from tracker.domain.status import Status
 from tracker.services.common import session_for_day
+from tracker.services.recovery import status_in
 from tracker.services.symptom_log import Logged, store_readings
 from tracker.storage.database import Database
 
@@ -20,6 +22,7 @@ class CheckinResult:
     logged: list[Logged]
     care: list[CareRecord]
     already: list[str]  # care actions the day already held: not recorded twice
+    status: Status  # as of the day checked in, with what was just saved
 
 
 def save_checkin(
@@ -56,4 +59,4 @@ def save_checkin(
                 already.append(action)
                 continue
             care.append(store.add_care(record, date, action, action_note))
-        return CheckinResult(record, date, logged, care, already)
+        return CheckinResult(record, date, logged, care, already, status_in(store, date))

@@ -69,15 +69,20 @@ def status(db: Database, as_of: dt.date) -> Status:
     costs what one with a few open ones does.
     """
     with db.reading() as store:
-        record = chosen_session(store, None, as_of)
-        records = store.sessions(up_to=as_of)
-        still_judged = store.open_session_ids(as_of) - {record.id}
-        entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
-        gone_as_of = store.gone_days(as_of)
-        # The current session's comparison has always counted earlier sessions' values
-        # dated after as_of too (only a past as-of date has any); kept as it was.
-        gone_ever = store.gone_days()
-        expectations = expectations_for(store)
+        return status_in(store, as_of)
+
+
+def status_in(store: Store, as_of: dt.date) -> Status:
+    """``status`` inside a caller's transaction (a check-in shows what it has just saved)."""
+    record = chosen_session(store, None, as_of)
+    records = store.sessions(up_to=as_of)
+    still_judged = store.open_session_ids(as_of) - {record.id}
+    entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
+    gone_as_of = store.gone_days(as_of)
+    # The current session's comparison has always counted earlier sessions' values
+    # dated after as_of too (only a past as-of date has any); kept as it was.
+    gone_ever = store.gone_days()
+    expectations = expectations_for(store)
     earlier = [r for r in records if r.id != record.id]
     courses = courses_from_gone_days(earlier, gone_as_of)
     still_open = sort_flags(

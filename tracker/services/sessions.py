@@ -11,6 +11,7 @@ from tracker.domain.records import SessionRecord, clean_text
 from tracker.domain.text import visible
 from tracker.services.common import expectations_for
 from tracker.storage.database import Database
+from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,21 @@ def describe(record: SessionRecord) -> str:
 
 def add_session(db: Database, new: SessionFields, *, again: bool = False) -> SessionRecord:
     """Add a session; refuses a second one on the same day, kind and area unless ``again``."""
+    with db.writing() as store:
+        return _add(store, new, again)
+
+
+def start_session(
+    db: Database, new: SessionFields, *, today: dt.date, again: bool = False
+) -> tuple[SessionRecord, list[Flag]]:
+    """Add a session, and in the same transaction find the session before it whose flags
+    are still active as of today: they stay listed, and the patient is told so."""
+    with db.writing() as store:
+        record = _add(store, new, again)
+        return record, _still_open_before(store, record, today)
+
+
+def _add(store: Store, new: SessionFields, again: bool) -> SessionRecord:
     if new.date is None or new.kind is None:
         raise TrackerError.malformed("A session needs a date and a kind.")
     _check_follow_up(new.date, new.follow_up)
@@ -54,33 +70,31 @@ def add_session(db: Database, new: SessionFields, *, again: bool = False) -> Ses
         notes=_clean(new.notes),
         follow_up=new.follow_up,
     )
-    with db.writing() as store:
-        same = [
-            r
-            for r in store.sessions()
-            if (r.date, r.kind, r.area) == (record.date, record.kind, record.area)
-        ]
-        if same and not again:
-            raise TrackerError(
-                f"{describe(same[0]).capitalize()} already exists. "
-                "Add --again to record a second session on the same day."
-            )
-        return store.add_session(record)
+    same = [
+        r
+        for r in store.sessions()
+        if (r.date, r.kind, r.area) == (record.date, record.kind, record.area)
+    ]
+    if same and not again:
+        raise TrackerError(
+            f"{describe(same[0]).capitalize()} already exists. "
+            "Add --again to record a second session on the same day."
+        )
+    return store.add_session(record)
 
 
-def still_open_before(db: Database, record: SessionRecord, today: dt.date) -> list[Flag]:
-    """Active flags (as of today) of the session just before this one: they stay listed."""
-    with db.reading() as store:
-        before = [
-            r
-            for r in store.sessions()
-            if r.id != record.id and (r.date, r.id) <= (record.date, record.id)
-        ]
-        if not before:
-            return []
-        previous = before[-1]
-        entries = store.entries_for_sessions([previous.id])[previous.id]
-        expectations = expectations_for(store)
+def _still_open_before(store: Store, record: SessionRecord, today: dt.date) -> list[Flag]:
+    """Active flags (as of today) of the session just before this one."""
+    before = [
+        r
+        for r in store.sessions()
+        if r.id != record.id and (r.date, r.id) <= (record.date, record.id)
+    ]
+    if not before:
+        return []
+    previous = before[-1]
+    entries = store.entries_for_sessions([previous.id])[previous.id]
+    expectations = expectations_for(store)
     return active_only(evaluate(previous, entries, expectations.for_pair, today))
 
 

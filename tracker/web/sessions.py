@@ -61,12 +61,11 @@ def add() -> Response | Page:
     fields = _session_fields(form)
     if form.ok:
         try:
-            record = sessions.add_session(db(), fields)
+            record, still_open = sessions.start_session(db(), fields, today=today())
         except TrackerError as exc:
             form.fail(_field_of(exc), exc)
         else:
             flash(f"Added session {record.id} ({record.kind} on {record.date}).")
-            still_open = sessions.still_open_before(db(), record, today())
             if still_open:
                 previous = still_open[0].session_id
                 flash(
