@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError
-
-from tracker.storage.database import (
-    Database,
-    Location,
-    describe_db_error,
-    make_engine,
-    read_revision,
-)
+from tracker.storage.database import Database, Location, stored_revision
 from tracker.storage.revisions import HEAD
 
 
@@ -29,16 +21,7 @@ class SchemaState:
 
 def current(location: Location) -> SchemaState:
     """The revision as it is, changing nothing (an empty or missing file has none)."""
-    if location.path is not None and not location.path.exists():
-        return SchemaState(location, None, HEAD)
-    engine = make_engine(location)
-    try:
-        revision, _ = read_revision(engine)
-    except DBAPIError as exc:
-        raise describe_db_error(location, exc) from None
-    finally:
-        engine.dispose()
-    return SchemaState(location, revision, HEAD)
+    return SchemaState(location, stored_revision(location), HEAD)
 
 
 def upgrade(location: Location) -> SchemaState:

@@ -206,6 +206,21 @@ def read_revision(engine: Engine) -> tuple[str | None, bool]:
         return None, bool(inspect(connection).get_table_names())
 
 
+def stored_revision(location: Location) -> str | None:
+    """The schema revision as it is, changing nothing: no file is made, no schema upgraded
+    (a missing or empty file has none)."""
+    if location.path is not None and not location.path.exists():
+        return None
+    engine = make_engine(location)
+    try:
+        revision, _ = read_revision(engine)
+    except DBAPIError as exc:
+        raise describe_db_error(location, exc) from None
+    finally:
+        engine.dispose()
+    return revision
+
+
 def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
     """A user's words for a database that cannot be read or written."""
     detail = str(exc.orig).strip() if exc.orig else str(exc)
