@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import json
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -17,44 +13,9 @@ from tracker.cli.other_tracker_import import import_other_tracker, other_tracker
 from tracker.cli.params import force_option, output_option, session_option
 from tracker.cli.render import counted
 from tracker.domain.errors import TrackerError
-from tracker.domain.exchange import (
-    CARE_COLUMNS,
-    ENTRY_COLUMNS,
-    care_rows,
-    csv_line,
-    entry_rows,
-    json_document,
-)
-from tracker.services import transfer
-from tracker.storage.private_files import Target, private_output
-from tracker.storage.revisions import HEAD
+from tracker.services import exports, transfer
 
 PROGRESS_FROM_BYTES = 1_000_000
-
-
-def _write_csv(handle: IO[str], columns: tuple[str, ...], rows: Iterable[list[object]]) -> None:
-    handle.write(csv_line(columns))
-    handle.writelines(csv_line(row) for row in rows)
-
-
-@contextmanager
-def _text_output(target: Target) -> Iterator[IO[str]]:
-    """UTF-8 text onto a checked target (a private file, or a stream)."""
-    with private_output(target) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        try:
-            yield text
-        finally:
-            text.detach()  # flushes; the raw file is closed (or left open) by its owner
-
-
-def _emit(target: Target | None, write: Callable[[IO[str]], object]) -> None:
-    """Write text to the target, or to standard output."""
-    if target is None:
-        write(sys.stdout)
-        return
-    with _text_output(target) as text:
-        write(text)
 
 
 @click.command("export")
@@ -81,30 +42,16 @@ def export(
     """
     # Every file is checked before anything is read or written: a refusal writes nothing.
     target = app.output(Path(output), force=force) if output is not None else None
-    care_target = None
-    if fmt == "csv" and target is not None and target.kind == "file":
-        named = Path(output or "")
-        care_path = named.with_name(f"{named.stem}-care{named.suffix or '.csv'}")
-        care_target = app.output(care_path, force=force)
-    if fmt == "fhir":
-        from tracker.services.fhir_exchange import export_fhir
-
-        bundle = export_fhir(app.db, session_id)
-        _emit(target, lambda h: h.write(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"))
-        if target is not None and target.kind != "stdout":
-            click.echo(f"Exported to {target.shown}", err=True)
-        return
-    bundles, overrides = transfer.export_data(app.db, session_id)
-    if fmt == "json":
-        document = json_document(bundles, overrides if session_id is None else [], HEAD)
-        _emit(target, lambda h: h.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n"))
-    elif care_target is None:
-        _emit(target, lambda h: _write_csv(h, ENTRY_COLUMNS, entry_rows(bundles)))
-    else:
-        assert target is not None
-        with _text_output(target) as values, _text_output(care_target) as care:
-            _write_csv(values, ENTRY_COLUMNS, entry_rows(bundles))
-            _write_csv(care, CARE_COLUMNS, care_rows(bundles))
+    care_path = None if target is None else exports.care_file(fmt, Path(output or ""), target)
+    care_target = None if care_path is None else app.output(care_path, force=force)
+    exports.write_export(
+        app.db,
+        fmt,
+        sys.stdout if target is None else target,
+        session_id=session_id,
+        care_to=care_target,
+    )
+    if care_target is not None:
         click.echo(f"Care actions written to {care_target.shown}", err=True)
     if target is not None and target.kind != "stdout":
         click.echo(f"Exported to {target.shown}", err=True)

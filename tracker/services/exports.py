@@ -1,46 +1,96 @@
-"""Exports as text in memory, for the web page's downloads (the CLI streams to files)."""
+"""Exports: a profile's data read in one transaction, then written as CSV, JSON or FHIR
+to a checked file, a stream, or text in memory (the web page's downloads)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, Any
 
 from tracker.domain.exchange import (
     CARE_COLUMNS,
     ENTRY_COLUMNS,
     care_rows,
+    csv_line,
     entry_rows,
     json_document,
 )
+from tracker.services.outputs import Target, text_output
 from tracker.services.transfer import export_data
 from tracker.storage.database import Database
 from tracker.storage.revisions import HEAD
 
 FORMATS = ("csv", "care-csv", "json", "fhir")
+Writer = Callable[[IO[str]], object]
 
 
-def _csv(columns: tuple[str, ...], rows: Iterable[list[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return buffer.getvalue()
+def _json(document: Any) -> Writer:
+    return lambda handle: handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
-def export_text(db: Database, fmt: str) -> str:
-    """Everything of the profile, as `tracker export --format ...` writes it."""
+def _csv(columns: tuple[str, ...], rows: Iterable[list[object]]) -> Writer:
+    def write(handle: IO[str]) -> None:
+        handle.write(csv_line(columns))
+        handle.writelines(csv_line(row) for row in rows)
+
+    return write
+
+
+def _read(db: Database, fmt: str, session_id: int | None) -> Writer:
+    """Read everything first (a refusal, such as an unknown session, writes nothing); the
+    writer it returns then only writes."""
     if fmt == "fhir":
         from tracker.services.fhir_exchange import export_fhir
 
-        return json.dumps(export_fhir(db), indent=2, ensure_ascii=False) + "\n"
-    bundles, overrides = export_data(db)
+        return _json(export_fhir(db, session_id))
+    bundles, overrides = export_data(db, session_id)
     if fmt == "json":
-        document = json_document(bundles, overrides, HEAD)
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        # One session's export restores that session alone, not the profile's settings.
+        return _json(json_document(bundles, overrides if session_id is None else [], HEAD))
     if fmt == "csv":
         return _csv(ENTRY_COLUMNS, entry_rows(bundles))
     if fmt == "care-csv":
         return _csv(CARE_COLUMNS, care_rows(bundles))
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def export_text(db: Database, fmt: str) -> str:
+    """Everything of the profile, as `tracker export --format ...` writes it."""
+    buffer = io.StringIO(newline="")
+    _read(db, fmt, None)(buffer)
+    return buffer.getvalue()
+
+
+def care_file(fmt: str, named: Path, target: Target) -> Path | None:
+    """Where a CSV export to a file puts the care actions: FILE-care.csv beside FILE.csv
+    (a stream gets the values alone)."""
+    if fmt != "csv" or target.kind != "file":
+        return None
+    return named.with_name(f"{named.stem}-care{named.suffix or '.csv'}")
+
+
+def write_export(
+    db: Database,
+    fmt: str,
+    to: Target | IO[str],
+    *,
+    session_id: int | None = None,
+    care_to: Target | None = None,
+) -> None:
+    """Write the export to a checked target or an open text stream; with ``care_to`` (CSV),
+    the care actions go there, each file complete or not written at all."""
+    if care_to is not None:
+        assert fmt == "csv" and isinstance(to, Target)
+        bundles, _ = export_data(db, session_id)
+        with text_output(to) as values, text_output(care_to) as care:
+            _csv(ENTRY_COLUMNS, entry_rows(bundles))(values)
+            _csv(CARE_COLUMNS, care_rows(bundles))(care)
+        return
+    write = _read(db, fmt, session_id)
+    if isinstance(to, Target):
+        with text_output(to) as handle:
+            write(handle)
+    else:
+        write(to)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from tracker.storage.database import Location
-from tracker.storage.private_files import Target, database_files, output_target
+from tracker.storage.private_files import Target, database_files, output_target, private_output
 
-__all__ = ["Target", "checked_output"]
+__all__ = ["Target", "checked_output", "text_output"]
 
 
 def checked_output(
@@ -23,3 +26,14 @@ def checked_output(
     return output_target(
         named, force=force, protected=[f for p in protected for f in database_files(p)]
     )
+
+
+@contextmanager
+def text_output(target: Target) -> Iterator[IO[str]]:
+    """UTF-8 text onto a checked target (a private file, or a stream)."""
+    with private_output(target) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        try:
+            yield text
+        finally:
+            text.detach()  # flushes; the raw file is closed (or left open) by its owner
