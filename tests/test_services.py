@@ -7,6 +7,7 @@ tests pick days around TODAY instead of depending on when they run.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from conftest import POSTGRES_URL, TODAY
 
 from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
 from tracker.domain.records import Reading, SessionRecord
-from tracker.services import care, database_admin, profiles, sessions, symptom_log
+from tracker.services import care, database_admin, exports, profiles, sessions, symptom_log
 from tracker.services.sessions import SessionFields
 from tracker.storage.database import Database, Location, resolve
 from tracker.storage.revisions import HEAD
@@ -247,6 +248,24 @@ def test_care_refuses_the_future_an_unexplained_other_and_a_day_before_the_sessi
         lambda: care.add_care(db, "ice-pack", date=eve, today=TODAY, session_id=laser.id),
     )
     assert care.list_care(db) == []
+
+
+# exports
+
+
+@pytest.mark.parametrize("fmt", exports.FORMATS)
+def test_the_web_pages_export_text_is_what_the_command_writes_a_bare_carriage_return_quoted(
+    db: Database, laser: SessionRecord, fmt: str
+) -> None:
+    note = "red\rthen pale"
+    symptom_log.log_symptoms(db, [Reading("redness", 4)], date=TODAY, today=TODAY, note=note)
+    care.add_care(db, "cold-compress", date=TODAY, today=TODAY, note=note)
+    streamed = io.StringIO(newline="")
+    exports.write_export(db, fmt, streamed)
+    text = exports.export_text(db, fmt)
+    assert text == streamed.getvalue()
+    if fmt.endswith("csv"):
+        assert ',"red\rthen pale"\n' in text
 
 
 # database administration
