@@ -120,12 +120,14 @@ def _entries_by_session(rows: Iterable[Any]) -> dict[int, list[EntryRecord]]:
     return grouped
 
 
-def entries_for_sessions(tx: Session, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
-    """The entries of several sessions in one query, keyed by session id."""
+def entries_for_sessions(
+    tx: Session, profile_id: int, session_ids: Sequence[int]
+) -> dict[int, list[EntryRecord]]:
+    """The entries of several of a profile's sessions in one query, keyed by session id."""
     query = (
         select(*ENTRY_COLUMNS, TreatmentSession.date)
         .join(SymptomEntry.session)
-        .where(SymptomEntry.session_id.in_(session_ids))
+        .where(SymptomEntry.session_id.in_(session_ids), TreatmentSession.profile_id == profile_id)
         .order_by(SymptomEntry.session_id, SymptomEntry.date, SymptomEntry.symptom)
     )
     found = _entries_by_session(tx.execute(query))

@@ -138,6 +138,7 @@ class Store:
         self._tx.flush()
 
     def entry_count(self, session_id: int) -> int:
+        self._session_row(session_id)
         return queries.count_entries(self._tx, session_id)
 
     def entry_counts(self) -> dict[int, int]:
@@ -145,6 +146,7 @@ class Store:
         return queries.entry_counts(self._tx, self.profile_id)
 
     def entry_dates_range(self, session_id: int) -> tuple[dt.date | None, dt.date | None]:
+        self._session_row(session_id)
         return queries.entry_dates_range(self._tx, session_id)
 
     def open_session_ids(self, as_of: dt.date) -> set[int]:
@@ -164,8 +166,9 @@ class Store:
         }
 
     def entries_for_sessions(self, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
-        """The values of several sessions in one query, keyed by session id."""
-        return queries.entries_for_sessions(self._tx, session_ids)
+        """The values of several of this profile's sessions in one query, keyed by session
+        id (another profile's session has none)."""
+        return queries.entries_for_sessions(self._tx, self.profile_id, session_ids)
 
     def entries_with_sessions(
         self, *, session_id: int | None = None, symptom: str | None = None
@@ -185,6 +188,7 @@ class Store:
         """Store a day's values, replacing that day's earlier ones: each value as stored,
         with the value it replaced (None where the day had none). A replaced value keeps
         its earlier note unless a new one is given."""
+        self._session_row(session.id)  # this profile's (found in the transaction's map)
         already = queries.entries_on(self._tx, session.id, date)
         day = (date - session.date).days
         stored: list[tuple[EntryRecord, int | None]] = []
@@ -229,12 +233,14 @@ class Store:
     ) -> CareRecord | None:
         """An entry already recording this action on this day of this session (with this
         note, when one is given)."""
+        self._session_row(session.id)
         row = queries.same_care(self._tx, session.id, date, action, note)
         return None if row is None else queries.care_record(row, session.date)
 
     def add_care(
         self, session: SessionRecord, date: dt.date, action: str, note: str | None
     ) -> CareRecord:
+        self._session_row(session.id)
         row = CareEntry(session_id=session.id, date=date, action=action, note=note)
         self._tx.add(row)
         self._tx.flush()
