@@ -159,10 +159,6 @@ def _name(symptom: str) -> str:
     return known.name if known else symptom
 
 
-def _lower(symptom: str) -> str:
-    return _name(symptom).lower()
-
-
 @dataclass(frozen=True)
 class _Context:
     session: SessionRecord
@@ -430,10 +426,8 @@ def _worsening(c: _Context) -> list[Flag]:
             back -= 1
         if window:
             base, where = min(window), "in the days before"
-        elif index > 0:
+        else:  # nothing in the window: the value before the gap (index 0 never gets here)
             base, where = series[index - 1].severity, f"on day {series[index - 1].day}"
-        else:
-            continue
         if entry.severity - base >= WORSENING_RISE:
             low, since, run = base, where, [entry]
     if run:
