@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from tracker.domain.courses import forecast, personal_courses
+from tracker.domain.courses import FORECAST_REACH, forecast, personal_courses
 from tracker.domain.records import EntryRecord, SessionRecord
 
 START = dt.date(2026, 9, 1)
@@ -37,6 +37,9 @@ def test_a_forecast_only_for_a_falling_series(values: list[int]) -> None:
     assert since_peak[-1] <= since_peak[-2]  # nor on one rising again
     assert values[-1] > 0
     assert found.gone_day > len(values) - 1
+    peak_day = len(values) - len(since_peak)
+    last_day = len(values) - 1
+    assert found.gone_day - last_day <= FORECAST_REACH * (last_day - peak_day)
 
 
 def test_a_forecast_says_where_a_steady_fall_ends() -> None:
@@ -46,6 +49,16 @@ def test_a_forecast_says_where_a_steady_fall_ends() -> None:
     assert forecast(_entries(1, {0: 3, 1: 3, 2: 3})) is None  # flat
     assert forecast(_entries(1, {0: 1, 1: 2, 2: 3})) is None  # rising
     assert forecast(_entries(1, {0: 6, 1: 5, 2: 4, 3: 3, 4: 5})) is None  # rising again
+
+
+def test_a_forecast_reaches_no_further_than_half_again_the_days_measured() -> None:
+    # 90 days from 9/10 down to 7/10: at that pace gone around day 405; not said.
+    assert forecast(_entries(1, {0: 9, 45: 8, 90: 7})) is None
+    # 4 days from 6/10 down to 4/10 (1/2 a day): gone around day 12, 8 days ahead > 6.
+    assert forecast(_entries(1, {0: 6, 2: 5, 4: 4})) is None
+    # 6 days from 6/10 down to 3/10: gone around day 12, 6 days ahead <= 9.
+    found = forecast(_entries(1, {0: 6, 2: 5, 4: 4, 6: 3}))
+    assert found is not None and found.gone_day == 12
 
 
 def test_the_personal_course_counts_only_earlier_sessions_of_the_same_kind() -> None:

@@ -26,6 +26,8 @@ class Symptom:
     snomed: tuple[str, str] | None = None
     # LOINC code and display where a 0-10 score of this symptom has its own LOINC term.
     loinc: tuple[str, str] | None = None
+    # Whether its name takes "are"/"were" ("Blisters were severe"): the nearer noun counts.
+    plural: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         ("flaking", "desquamation", "scaling"),
         snomed=("271767006", "Peeling of skin"),
     ),
-    Symptom("crusting", "Crusting or scabs", ("crust", "crusts", "scabbing", "scabs")),
+    Symptom("crusting", "Crusting or scabs", ("crust", "crusts", "scabbing", "scabs"), plural=True),
     Symptom("oozing", "Oozing or weeping", ("weeping", "exudate")),
     Symptom("bruising", "Bruising", ("bruise", "bruises", "purpura", "ecchymosis")),
     Symptom(
@@ -84,6 +86,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         ("blister", "blisters", "bullae", "vesicles"),
         "red-flag",
         snomed=("417237009", "Blister"),
+        plural=True,
     ),
     Symptom("pus", "Pus or bad smell", ("pustules", "discharge", "bad-smell"), "red-flag"),
     Symptom("fever", "Fever", ("temperature", "pyrexia"), "red-flag"),
@@ -92,22 +95,36 @@ SYMPTOMS: tuple[Symptom, ...] = (
         "Cold sores",
         ("cold-sore", "herpes", "fever-blisters", "fever-blister"),
         "red-flag",
+        plural=True,
     ),
     # Its own symptom, not a kind of rash: hives can be an allergic reaction.
-    Symptom("hives", "Hives (raised, itchy welts)", ("urticaria", "welts", "wheals"), "red-flag"),
+    Symptom(
+        "hives",
+        "Hives (raised, itchy welts)",
+        ("urticaria", "welts", "wheals"),
+        "red-flag",
+        plural=True,
+    ),
     Symptom(
         "darkening",
         "Darker patches",
         ("hyperpigmentation", "dark-spots", "dark-patches", "pih"),
         "pigment",
+        plural=True,
     ),
     Symptom(
         "lightening",
         "Lighter patches",
         ("hypopigmentation", "light-spots", "white-patches"),
         "pigment",
+        plural=True,
     ),
-    Symptom("breakouts", "Breakouts or milia", ("acne", "pimples", "spots", "milia", "whiteheads")),
+    Symptom(
+        "breakouts",
+        "Breakouts or milia",
+        ("acne", "pimples", "spots", "milia", "whiteheads"),
+        plural=True,
+    ),
 )
 
 TREATMENT_KINDS: tuple[TreatmentKind, ...] = (
@@ -156,6 +173,12 @@ def _kind_index() -> dict[str, str]:
 
 SYMPTOMS_BY_KEY = {symptom.key: symptom for symptom in SYMPTOMS}
 KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
+
+
+def is_plural(key: str) -> bool:
+    """Whether a symptom's name takes "are" and "were" (an unknown key does not)."""
+    known = SYMPTOMS_BY_KEY.get(key)
+    return known is not None and known.plural
 
 
 def kind_words(key: str) -> str:

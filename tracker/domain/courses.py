@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from tracker.domain.records import EntryRecord, SessionRecord
 
 FORECAST_POINTS = 3  # values from the peak on, at the least, before a trend is drawn
+# How far ahead a pace is carried, in multiples of the days it was measured over (a
+# judgement, not a sourced figure): 10 days of falling values say something of the next 15,
+# 90 days say little of day 360.
+FORECAST_REACH = 1.5
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,9 @@ def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
     """Where a falling series reaches 0 at its pace since the peak; None unless it is falling.
 
     The pace is the least-squares slope of the values from the (latest) peak on; a rising
-    or flat series, one rising again at its last value, or fewer than FORECAST_POINTS values
-    since the peak, gets no forecast.
+    or flat series, one rising again at its last value, fewer than FORECAST_POINTS values
+    since the peak, or an end further ahead than FORECAST_REACH times the days since the
+    peak, gets no forecast.
     """
     if not series or series[-1].severity == 0:
         return None
@@ -133,4 +138,8 @@ def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
     if slope >= 0:
         return None
     last = points[-1]
-    return Forecast(last.day, last.severity, math.ceil(last.day + last.severity / -slope))
+    gone = math.ceil(last.day + last.severity / -slope)
+    if gone - last.day > FORECAST_REACH * (last.day - points[0].day):
+        # Past that reach a straight line is a guess: an unknown end is said as unknown.
+        return None
+    return Forecast(last.day, last.severity, gone)

@@ -15,7 +15,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from tracker.domain.care import CARE_BY_KEY
-from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, kind_words
+from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, is_plural, kind_words
 from tracker.domain.flags import Flag
 from tracker.domain.limits import REPORT_TEXT_CHARS
 from tracker.domain.severity import band
@@ -41,34 +41,71 @@ def _name(symptom: str) -> str:
     return known.name if known else symptom
 
 
+# Which flag of a symptom its question is about: what needs an answer now comes first.
+ASKED_FIRST = (
+    ("red-flag", True),
+    ("red-flag", False),
+    ("worsening", True),
+    ("severe", True),
+    ("persisting", True),
+    ("pigment", True),
+    ("pigment", False),
+    ("worsening", False),
+    ("severe", False),
+    ("persisting", False),
+)
+
+
 def questions(flags: Sequence[Flag]) -> list[str]:
-    """Questions for the visit, one per flag worth asking about, then the usual ones."""
-    asked: list[str] = []
+    """Questions for the visit: one per symptom with a flag worth asking about, then the
+    usual ones. A symptom still severe is asked about as it is now, not as a past event."""
+    by_symptom: dict[str, list[Flag]] = {}
     for flag in flags:
-        name = _name(flag.symptom).lower()
-        if flag.rule == "persisting":
-            asked.append(
-                f"My {name} was still there on day {flag.last_day}, later than expected. Is "
-                "that normal for my skin, and what should I do about it?"
-            )
-        elif flag.rule == "worsening":
-            asked.append(
-                f"My {name} came back stronger from day {flag.first_day}. Could it be an infection?"
-            )
-        elif flag.rule == "severe":
-            asked.append(
-                f"My {name} was severe around day {flag.first_day}. What should I do if that "
-                "happens again?"
-            )
-        elif flag.rule == "red-flag":
-            asked.append(f"I had {name} from day {flag.first_day}. Does it need treatment?")
-        elif flag.rule == "pigment":
-            asked.append(
-                f"I noticed {name} from day {flag.first_day}. Will it fade, and how can I help it?"
-            )
+        by_symptom.setdefault(flag.symptom, []).append(flag)
+    asked: list[str] = []
+    for found in by_symptom.values():
+        chosen = next(
+            (
+                f
+                for rule, active in ASKED_FIRST
+                for f in found
+                if (f.rule, f.active) == (rule, active)
+            ),
+            None,
+        )
+        if chosen is not None:
+            asked.append(_question(chosen))
     asked.append("When can I have my next session, and should the settings or aftercare change?")
     asked.append("Which moisturiser, creams and sun protection should I use from now on?")
     return asked
+
+
+def _question(flag: Flag) -> str:
+    name = _name(flag.symptom).lower()
+    was = "were" if is_plural(flag.symptom) else "was"
+    has = "have" if is_plural(flag.symptom) else "has"
+    if flag.rule == "red-flag":
+        return f"I had {name} from day {flag.first_day}. Does it need treatment?"
+    if flag.rule == "pigment":
+        return f"I noticed {name} from day {flag.first_day}. Will it fade, and how can I help it?"
+    if flag.rule == "worsening":
+        return f"My {name} came back stronger from day {flag.first_day}. Could it be an infection?"
+    if flag.rule == "severe" and flag.active:
+        return (
+            f"My {name} {has} been severe since day {flag.first_day} and {was} still severe "
+            f"on day {flag.last_day}. What should I do about it now?"
+        )
+    if flag.rule == "severe":
+        return f"My {name} {was} severe on {flag.days}. What should I do if that happens again?"
+    if flag.active:
+        return (
+            f"My {name} {was} still there on day {flag.last_day}, later than expected. Is "
+            "that normal for my skin, and what should I do about it?"
+        )
+    return (
+        f"My {name} lasted until day {flag.last_day}, longer than expected. Is that normal "
+        "for my skin, and should the aftercare change next time?"
+    )
 
 
 def day_ranges(days: Sequence[int]) -> str:
