@@ -56,6 +56,10 @@ def test_today_offers_each_symptom_prefilled_with_its_latest_value(
     assert "last 3/10 on day 8" in page
     assert 'name="value-swelling"' not in page  # not a symptom of this session
     assert '<input type="date" id="date" name="date" value="2026-11-24" max="2026-11-24"' in page
+    # The treatment in words, as the patient knows it; its key is for the command line.
+    assert "session 1: laser skin rejuvenation on 2026-11-14" in text(web.get("/"))
+    assert "laser-rejuvenation" not in text(web.get("/"))
+    assert '<h1>Check-in for <span class="nowrap">2026-11-24</span></h1>' in page
 
 
 def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(
@@ -189,6 +193,9 @@ def test_sessions_are_added_and_edited_with_errors_next_to_their_field(
         ("2026-11-20", "ipl", "face", "2026-12-01")
     ]
     sid = listed[0]["id"]
+    assert f"Added session {sid} (intense pulsed light (IPL, photofacial) on 2026-11-20)" in (
+        web.get("/").text
+    )
     edit_page = web.get(f"/sessions/{sid}")
     assert 'value="face"' in edit_page.text
     edited = web.post(

@@ -181,6 +181,12 @@ def is_plural(key: str) -> bool:
     return known is not None and known.plural
 
 
+def kind_name(key: str) -> str:
+    """A treatment kind's name as a heading or table cell says it; an unknown kind as stored."""
+    kind = KINDS_BY_KEY.get(key)
+    return key if kind is None else kind.name
+
+
 def kind_words(key: str) -> str:
     """A treatment kind as said in the middle of a sentence: "after laser skin rejuvenation",
     never its key; a kind the catalog does not know is said as stored."""

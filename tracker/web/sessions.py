@@ -6,7 +6,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key
+from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key, kind_words
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPES
 from tracker.services import profiles, sessions
@@ -65,7 +65,7 @@ def add() -> Response | Page:
         except TrackerError as exc:
             form.fail(_field_of(exc), exc)
         else:
-            flash(f"Added session {record.id} ({record.kind} on {record.date}).")
+            flash(f"Added session {record.id} ({kind_words(record.kind)} on {record.date}).")
             if still_open:
                 previous = still_open[0].session_id
                 flash(
@@ -106,7 +106,7 @@ def edit(session_id: int) -> Response | Page:
         except TrackerError as exc:
             form.fail(_field_of(exc), exc)
         else:
-            flash(f"Updated session {record.id} ({record.kind} on {record.date}).")
+            flash(f"Updated session {record.id} ({kind_words(record.kind)} on {record.date}).")
             return redirect(url_for("sessions"), code=303)
     page = render_template("session_edit.html", record=record, form=form, kinds=TREATMENT_KINDS)
     return page, 400
