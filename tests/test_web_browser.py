@@ -187,7 +187,7 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path) -> None:
     page.set_date("#follow_up", "2026-11-26")
     check("add-session")
     page.submit("form[action='/sessions'] button[type='submit']")
-    assert "Added session 1 (laser-rejuvenation on 2026-11-12)." in page.text()
+    assert "Added session 1 (laser skin rejuvenation on 2026-11-12)." in page.text()
 
     # Check in on several days, each chosen with the day picker.
     days = {
