@@ -40,6 +40,7 @@ def fresh_tables() -> None:
         catalog._kind_index,
         care._care_index,
         expectations.shipped_table,
+        expectations.shipped_windows,
         exchange._session_key_cached,
     ):
         cached.cache_clear()

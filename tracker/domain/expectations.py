@@ -310,7 +310,6 @@ class Expectations:
             watch = Window(*PIGMENT_WATCH, "inferred", PIGMENT_WATCH_SOURCE)
         return replace(
             course,
-            kind=kind,
             onsets=onsets,
             severe_until=severe,
             adjusted=tuple(adjusted),
