@@ -125,8 +125,8 @@ def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
         return None
     top = max(e.severity for e in series)
     peak = max(i for i, e in enumerate(series) if e.severity == top)
-    points = series[peak:]
-    if len(points) < FORECAST_POINTS or points[-1].severity >= points[0].severity:
+    points = series[peak:]  # every value after the latest peak is below it
+    if len(points) < FORECAST_POINTS:
         return None
     if points[-1].severity > points[-2].severity:
         return None  # rising again: no pace to go by
