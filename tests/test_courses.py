@@ -89,9 +89,11 @@ def test_courses_come_from_earlier_sessions_of_the_same_kind_only() -> None:
     [
         ({1: 6, 2: 4, 3: 2}, Forecast(3, 2, 4)),
         ({1: 7, 2: 5, 4: 2}, Forecast(4, 2, 6)),  # 4 + 2/1.64 = 5.2: rounded up
-        ({2: 6, 3: 5, 4: 5}, Forecast(4, 5, 14)),  # level at the end, falling overall
+        ({1: 6, 2: 3, 3: 2, 4: 2}, Forecast(4, 2, 6)),  # level at the end, falling overall
         ({1: 5, 2: 3, 3: 5, 4: 4, 5: 3, 6: 2}, Forecast(6, 2, 8)),  # from the latest peak
-        ({1: 3, 2: 6, 3: 5, 4: 4}, Forecast(4, 4, 8)),
+        ({1: 3, 2: 6, 3: 4, 4: 2}, Forecast(4, 2, 5)),
+        ({1: 5, 2: 4, 3: 3}, Forecast(3, 3, 6)),  # 3 days ahead after 2 days of fall: in reach
+        ({1: 6, 2: 5, 3: 4}, None),  # 4 days ahead: beyond 1.5 times the days of fall
         ({}, None),
         ({1: 6, 2: 4, 3: 0}, None),  # gone already
         ({1: 2, 2: 6, 3: 4}, None),  # two values since the peak are not a pace

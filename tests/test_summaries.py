@@ -71,7 +71,7 @@ def test_the_personal_note_while_it_is_still_there() -> None:
     )
     assert summary({0: 4, 5: 0}, 6, personal).personal_note is None
     assert summary({0: 4, 5: 2}, 6).personal_note is None
-    assert summary({0: 6, 1: 5, 2: 4}).forecast == Forecast(2, 4, 6)
+    assert summary({0: 6, 1: 4, 2: 2}).forecast == Forecast(2, 2, 3)
 
 
 def test_summaries_come_in_catalog_order_with_unknown_symptoms_last() -> None:
