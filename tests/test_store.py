@@ -54,6 +54,10 @@ ACROSS: dict[str, Callable[[Store, SessionRecord, int], object]] = {
     "add_care": lambda s, b, _: s.add_care(b, DAY, "ice-pack", None),
     "care_entry": lambda s, _, c: s.care_entry(c),
     "remove_care": lambda s, _, c: s.remove_care(c),
+    "logged_days": lambda s, b, _: s.logged_days(b.id, ["redness"], DAY, DAY),
+    "insert_values": lambda s, b, _: s.insert_values([(b.id, TODAY, "redness", 1, None)]),
+    "replace_values": lambda s, b, _: s.replace_values([(b.id, DAY, "redness", 0, None)]),
+    "has_care": lambda s, b, _: s.has_care(b.id, DAY, "ice-pack", None),
 }
 
 
@@ -126,3 +130,73 @@ def test_a_store_for_a_missing_profile_says_how_to_add_it(
     assert raised.value.message == (
         "There is no profile named 'bob'. Add it with: tracker profile add bob"
     )
+
+
+# Bulk import
+
+
+def test_bulk_values_go_in_are_probed_by_stretch_of_days_and_replaced(
+    databases: dict[str, Database], bobs: tuple[SessionRecord, int]
+) -> None:
+    session, _ = bobs
+    later = DAY + dt.timedelta(days=1)
+    with databases["default"].reading() as store:
+        assert store.sessions_matching(DAY, "ipl") == []  # bob's, not this profile's
+    with databases["bob"].writing() as store:
+        assert store.sessions_matching(DAY, "ipl") == [session]
+        assert store.sessions_matching(DAY, "peel") == []
+        store.insert_values(
+            [(session.id, later, "itching", 3, "new"), (session.id, later, "redness", 2, None)]
+        )
+        assert store.logged_days(session.id, ["redness", "pain"], DAY, later) == {
+            ("redness", DAY),
+            ("redness", later),
+        }
+        assert store.logged_days(session.id, ["redness", "itching"], later, later) == {
+            ("redness", later),
+            ("itching", later),
+        }
+        assert store.logged_days(session.id, ["itching"], DAY, DAY) == set()
+        store.replace_values(
+            [(session.id, DAY, "redness", 7, None), (session.id, later, "itching", 5, "again")]
+        )
+    with databases["bob"].reading() as store:
+        values = {
+            (e.date, e.symptom): e for e in store.entries_for_sessions([session.id])[session.id]
+        }
+    assert values == {
+        (DAY, "redness"): EntryRecord(session.id, DAY, 0, "redness", 7, None),
+        (later, "redness"): EntryRecord(session.id, later, 1, "redness", 2, None),
+        (later, "itching"): EntryRecord(session.id, later, 1, "itching", 5, "again"),
+    }
+
+
+def test_the_same_care_is_the_same_action_day_and_note_a_missing_note_included(
+    databases: dict[str, Database], bobs: tuple[SessionRecord, int]
+) -> None:
+    session, _ = bobs  # holds an ice-pack on DAY, without a note
+    with databases["bob"].writing() as store:
+        assert store.has_care(session.id, DAY, "ice-pack", None)
+        assert not store.has_care(session.id, DAY, "ice-pack", "cold")
+        assert not store.has_care(session.id, DAY, "sunscreen", None)
+        assert not store.has_care(session.id, TODAY, "ice-pack", None)
+        store.add_care(session, DAY, "ice-pack", "cold")
+        assert store.has_care(session.id, DAY, "ice-pack", "cold")
+        assert store.has_care(session.id, DAY, "ice-pack", None)
+        assert not store.has_care(session.id, DAY, "ice-pack", "warm")
+
+
+def test_own_courses_and_patient_ids_for_the_import(
+    databases: dict[str, Database], bobs: tuple[SessionRecord, int]
+) -> None:
+    with databases["bob"].writing() as store:
+        assert store.own_override("ipl", "redness") is None
+        store.set_override(Override("ipl", "redness", 9, 4))
+        assert store.own_override("ipl", "redness") == Override("ipl", "redness", 9, 4)
+        assert store.own_override("ipl", "itching") is None
+        assert store.profile_owning_uuid(store.profile_uuid()) == "bob"
+        store.adopt_uuid("4f1c0c1e-0000-4000-8000-000000000001")
+    with databases["default"].reading() as store:
+        assert store.own_override("ipl", "redness") is None  # bob's, not this profile's
+        assert store.profile_owning_uuid("4f1c0c1e-0000-4000-8000-000000000001") == "bob"
+        assert store.profile_owning_uuid("4f1c0c1e-0000-4000-8000-000000000002") is None

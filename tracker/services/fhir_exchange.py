@@ -10,9 +10,8 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import ImportedEntry, SessionBundle
 from tracker.domain.fhir import fhir_bundle, parse_bundle
 from tracker.services import transfer
-from tracker.storage import queries
 from tracker.storage.database import Database
-from tracker.storage.models import Profile
+from tracker.storage.store import Store
 
 
 def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
@@ -49,11 +48,8 @@ def import_fhir(
         raise exc.at(str(path)) from None
 
     def work(importer: transfer._Importer) -> None:
-        session = importer.session
-        profile = session.get(Profile, importer.profile_id)
-        assert profile is not None
-        if profile.uuid != parsed.patient_id:
-            _adopt(session, profile, parsed.patient_id, path, importer.report)
+        if importer.store.profile_uuid() != parsed.patient_id:
+            _adopt(importer.store, parsed.patient_id, path, importer.report)
 
         def place(entry: ImportedEntry) -> str:
             return f"{path}: entry[{entry.line}]"
@@ -66,25 +62,23 @@ def import_fhir(
     return transfer._run(db, policy, dry_run, work)
 
 
-def _adopt(
-    session: Any, profile: Profile, patient_id: str, path: Path, report: transfer.ImportReport
-) -> None:
-    owner = queries.profile_with_uuid(session, patient_id)
+def _adopt(store: Store, patient_id: str, path: Path, report: transfer.ImportReport) -> None:
+    owner = store.profile_owning_uuid(patient_id)
     if owner is not None:
         raise TrackerError(
-            f"{path} is the bundle of profile {owner.name!r}: "
-            f"import it with tracker --profile {owner.name} import {path}"
+            f"{path} is the bundle of profile {owner!r}: "
+            f"import it with tracker --profile {owner} import {path}"
         )
-    held = queries.session_counts_by_profile(session).get(profile.id, 0)
-    if held:
+    name = store.profile_name
+    if store.first_session() is not None:
         raise TrackerError(
             f"{path} is another patient's bundle (patient id {patient_id}), and profile "
-            f"{profile.name!r} already holds sessions of its own. Add a profile for them "
+            f"{name!r} already holds sessions of its own. Add a profile for them "
             f"(tracker profile add NAME) and import it there (tracker --profile NAME import "
             f"{path})."
         )
-    profile.uuid = patient_id
+    store.adopt_uuid(patient_id)
     report.notes.append(
-        f"Profile {profile.name!r} now carries the bundle's patient id {patient_id}, "
+        f"Profile {name!r} now carries the bundle's patient id {patient_id}, "
         "so that its next FHIR export is the same patient."
     )

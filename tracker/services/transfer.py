@@ -8,11 +8,9 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select, update
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
@@ -39,11 +37,10 @@ from tracker.domain.exchange import (
 from tracker.domain.expectations import Override
 from tracker.domain.fhir import is_bundle
 from tracker.domain.limits import MAX_TEXT_CHARS
-from tracker.storage import queries
+from tracker.domain.records import SessionRecord
 from tracker.storage.database import Database
-from tracker.storage.models import CareEntry, ProtocolOverride, SymptomEntry, TreatmentSession
 from tracker.storage.revisions import REVISIONS
-from tracker.storage.store import Store
+from tracker.storage.store import NewValue, Store
 
 BATCH = 5000
 # A cell may hold the longest text the tracker stores, plus the spreadsheet's text mark.
@@ -92,13 +89,11 @@ class _Importer:
 
     def __init__(self, store: Store, policy: str, report: ImportReport) -> None:
         self.store = store
-        # debt (issue 13 item 1): the import writer still speaks SQL here.
-        self.session = store._tx
-        self.profile_id = store.profile_id
         self.policy = policy
         self.report = report
         self.session_ids: dict[SessionKey, int] = {}
         self.claimed: set[int] = set()
+        self.sessions: dict[int, SessionRecord] = {}  # those this import matched or made
 
     def session_id(
         self,
@@ -115,45 +110,31 @@ class _Importer:
         """
         if not distinct and key in self.session_ids:
             return self.session_ids[key]
-        query = (
-            select(TreatmentSession.id)
-            .where(
-                TreatmentSession.profile_id == self.profile_id,
-                TreatmentSession.date == key.date,
-                TreatmentSession.kind == key.kind,
-            )
-            .order_by(TreatmentSession.id)
-        )
-        found = [i for i in self.session.scalars(query) if not (distinct and i in self.claimed)]
+        found = [
+            s
+            for s in self.store.sessions_matching(key.date, key.kind)
+            if not (distinct and s.id in self.claimed)
+        ]
         if found:
-            session_id = found[0]
+            session = found[0]
             self.report.sessions_matched += 1
             if fields is not None:
-                self._matched_details(session_id, key, fields, where)
+                session = self._matched_details(session, key, fields, where)
         else:
-            row = TreatmentSession(
-                profile_id=self.profile_id,
-                date=key.date,
-                kind=key.kind,
-                **(fields or {}),
-            )
-            self.session.add(row)
-            self.session.flush()
-            session_id = row.id
+            session = self.store.add_session(SessionRecord(0, key.date, key.kind, **(fields or {})))
             self.report.sessions_created += 1
-        self.session_ids[key] = session_id
-        self.claimed.add(session_id)
-        return session_id
+        self.session_ids[key] = session.id
+        self.claimed.add(session.id)
+        self.sessions[session.id] = session
+        return session.id
 
     def _matched_details(
-        self, session_id: int, key: SessionKey, fields: dict[str, Any], where: str
-    ) -> None:
+        self, session: SessionRecord, key: SessionKey, fields: dict[str, Any], where: str
+    ) -> SessionRecord:
         """A matched session whose details differ from the file's: never dropped silently."""
-        row = self.session.get(TreatmentSession, session_id)
-        assert row is not None
-        differ = [name for name, value in fields.items() if getattr(row, name) != value]
+        differ = [name for name, value in fields.items() if getattr(session, name) != value]
         if not differ:
-            return
+            return session
         if self.policy == "error":
             raise TrackerError(
                 f"{where}: the session on {key.date} ({key.kind}) is already there with a "
@@ -161,40 +142,32 @@ class _Importer:
             )
         if self.policy == "skip":
             self.report.sessions_kept += 1
-            return
-        for name in differ:
-            setattr(row, name, fields[name])
+            return session
         self.report.sessions_updated += 1
+        return self.store.update_session(replace(session, **{n: fields[n] for n in differ}))
 
     def entries(
         self, batch: list[tuple[int, ImportedEntry]], where: Callable[[ImportedEntry], str]
     ) -> None:
         if not batch:
             return
-        existing: dict[tuple[int, str, dt.date], int] = {}
-        for session_id in {sid for sid, _ in batch}:
-            mine = [e for sid, e in batch if sid == session_id]
-            # Session, symptom and date lead the unique index: each probe reads only the
-            # batch's own stretch of days, however many values the session already holds.
-            query = select(SymptomEntry.id, SymptomEntry.symptom, SymptomEntry.date).where(
-                SymptomEntry.session_id == session_id,
-                SymptomEntry.symptom.in_({e.symptom for e in mine}),
-                SymptomEntry.date >= min(e.date for e in mine),
-                SymptomEntry.date <= max(e.date for e in mine),
+        by_session: dict[int, list[ImportedEntry]] = {}
+        for session_id, e in batch:
+            by_session.setdefault(session_id, []).append(e)
+        existing: set[tuple[int, str, dt.date]] = set()
+        for session_id, mine in by_session.items():
+            logged = self.store.logged_days(
+                session_id,
+                {e.symptom for e in mine},
+                min(e.date for e in mine),
+                max(e.date for e in mine),
             )
-            for row_id, symptom, date in self.session.execute(query):
-                existing[(session_id, symptom, date)] = row_id
-        fresh: dict[tuple[int, str, dt.date], dict[str, Any]] = {}
-        updates: dict[int, dict[str, Any]] = {}
+            existing.update((session_id, symptom, date) for symptom, date in logged)
+        fresh: dict[tuple[int, str, dt.date], NewValue] = {}
+        updates: dict[tuple[int, str, dt.date], NewValue] = {}
         for session_id, e in batch:
             key = (session_id, e.symptom, e.date)
-            values = {
-                "session_id": session_id,
-                "date": e.date,
-                "symptom": e.symptom,
-                "severity": e.severity,
-                "note": e.note,
-            }
+            values = (session_id, e.date, e.symptom, e.severity, e.note)
             if key in existing or key in fresh:
                 if self.policy == "error":
                     raise TrackerError(
@@ -208,48 +181,19 @@ class _Importer:
                 if key in fresh:
                     fresh[key] = values
                 else:
-                    updates[existing[key]] = {
-                        "id": existing[key],
-                        "severity": e.severity,
-                        "note": e.note,
-                    }
+                    updates[key] = values
                 continue
             fresh[key] = values
         if fresh:
-            self._insert_entries(list(fresh.values()))
+            self.store.insert_values(list(fresh.values()))
         if updates:
-            self.session.execute(update(SymptomEntry), list(updates.values()))
+            self.store.replace_values(list(updates.values()))
         self.report.added += len(fresh)
 
-    def _insert_entries(self, rows: list[dict[str, Any]]) -> None:
-        """One driver-level executemany: at a million rows, SQLAlchemy's per-row parameter
-        processing would cost more than SQLite's own work."""
-        connection = self.session.connection()
-        dialect = connection.dialect
-        marker = "?" if dialect.paramstyle == "qmark" else "%s"
-        sql = (
-            "INSERT INTO entries (session_id, date, symptom, severity, note) "
-            f"VALUES ({', '.join([marker] * 5)})"
-        )
-        sqlite = dialect.name == "sqlite"
-        connection.exec_driver_sql(
-            sql,
-            [
-                (
-                    row["session_id"],
-                    row["date"].isoformat() if sqlite else row["date"],
-                    row["symptom"],
-                    row["severity"],
-                    row["note"],
-                )
-                for row in rows
-            ],
-        )
-
     def override(self, item: Override, where: str) -> None:
-        row = queries.find_override(self.session, self.profile_id, item.kind, item.symptom)
-        if row is not None:
-            same = (row.max_days, row.typical_days) == (item.max_days, item.typical_days)
+        found = self.store.own_override(item.kind, item.symptom)
+        if found is not None:
+            same = (found.max_days, found.typical_days) == (item.max_days, item.typical_days)
             if same or self.policy == "skip":
                 self.report.skipped += 0 if same else 1
                 return
@@ -258,28 +202,18 @@ class _Importer:
                     f"{where}: a different setting for {item.symptom} after {item.kind} exists "
                     "(use --on-duplicate skip or replace)"
                 )
-        else:
-            row = ProtocolOverride(profile_id=self.profile_id, kind=item.kind, symptom=item.symptom)
-            self.session.add(row)
-        row.max_days, row.typical_days = item.max_days, item.typical_days
+        self.store.set_override(item)
         self.report.overrides += 1
 
     def care(self, session_id: int, item: ImportedCare) -> None:
-        if self.policy != "replace":
-            same = select(CareEntry.id).where(
-                CareEntry.session_id == session_id,
-                CareEntry.date == item.date,
-                CareEntry.action == item.action,
-                CareEntry.note.is_(None) if item.note is None else CareEntry.note == item.note,
-            )
-            if self.session.scalars(same).first() is not None:
-                self.report.skipped += (
-                    1  # the same action already recorded: importing twice adds nothing
-                )
-                return
-        self.session.add(
-            CareEntry(session_id=session_id, date=item.date, action=item.action, note=item.note)
-        )
+        # The same action already recorded: importing twice adds nothing.
+        if self.policy != "replace" and self.store.has_care(
+            session_id, item.date, item.action, item.note
+        ):
+            self.report.skipped += 1
+            return
+        session = self.sessions.get(session_id) or self.store.session(session_id)
+        self.store.add_care(session, item.date, item.action, item.note)
         self.report.care_added += 1
 
 

@@ -9,10 +9,10 @@ method works for the profile the store was opened for; the few that look across 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain.care import CareRecord
@@ -27,6 +27,10 @@ from tracker.storage.models import (
     SymptomEntry,
     TreatmentSession,
 )
+
+# A value as the bulk import writes it: session id, date, symptom, severity, note. A plain
+# tuple: a million of them cost less than a million records.
+NewValue = tuple[int, dt.date, str, int, str | None]
 
 
 class Store:
@@ -331,3 +335,110 @@ class Store:
 
     def last_logged_of_latest_sessions(self, as_of: dt.date) -> dict[int, dt.date]:
         return queries.last_logged_of_latest_sessions(self._tx, as_of)
+
+    # Bulk import -------------------------------------------------------------------------
+    # The import writes in batches of thousands of values in one transaction: these
+    # methods probe and write a batch at a time, without an ORM object per value.
+
+    def sessions_matching(self, date: dt.date, kind: str) -> list[SessionRecord]:
+        """This profile's sessions on that date of that kind, oldest first."""
+        query = (
+            select(TreatmentSession)
+            .where(
+                TreatmentSession.profile_id == self.profile_id,
+                TreatmentSession.date == date,
+                TreatmentSession.kind == kind,
+            )
+            .order_by(TreatmentSession.id)
+        )
+        return [queries.session_record(row) for row in self._tx.scalars(query)]
+
+    def logged_days(
+        self, session_id: int, symptoms: Iterable[str], first: dt.date, last: dt.date
+    ) -> set[tuple[str, dt.date]]:
+        """Which of these symptoms hold a value on which days from first to last, in one
+        of this profile's sessions."""
+        self._session_row(session_id)
+        # Session, symptom and date lead the unique index: the probe reads only this
+        # stretch of days, however many values the session already holds.
+        query = select(SymptomEntry.symptom, SymptomEntry.date).where(
+            SymptomEntry.session_id == session_id,
+            SymptomEntry.symptom.in_(set(symptoms)),
+            SymptomEntry.date >= first,
+            SymptomEntry.date <= last,
+        )
+        return {(symptom, date) for symptom, date in self._tx.execute(query)}
+
+    def insert_values(self, rows: Sequence[NewValue]) -> None:
+        """Store new values (none may be logged already) in one driver-level executemany:
+        at a million rows, SQLAlchemy's per-row parameter processing would cost more than
+        SQLite's own work."""
+        for session_id in {row[0] for row in rows}:
+            self._session_row(session_id)  # this profile's (the ORM has it at hand: no query)
+        self._tx.flush()  # sessions the ORM still holds go first
+        connection = self._tx.connection()
+        dialect = connection.dialect
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        sql = (
+            "INSERT INTO entries (session_id, date, symptom, severity, note) "
+            f"VALUES ({', '.join([marker] * 5)})"
+        )
+        params: Sequence[tuple[object, ...]] = rows
+        if dialect.name == "sqlite":  # the driver takes dates as ISO text
+            params = [(s, d.isoformat(), sym, v, n) for s, d, sym, v, n in rows]
+        connection.exec_driver_sql(sql, list(params))
+
+    def replace_values(self, rows: Sequence[NewValue]) -> None:
+        """Overwrite the severity and note of values already logged (same session, symptom
+        and day), in one executemany."""
+        for session_id in {row[0] for row in rows}:
+            self._session_row(session_id)
+        # Run on the connection: a plain executemany, not the ORM's bulk update by id.
+        statement = (
+            update(SymptomEntry)
+            .where(
+                SymptomEntry.session_id == bindparam("b_session"),
+                SymptomEntry.symptom == bindparam("b_symptom"),
+                SymptomEntry.date == bindparam("b_date"),
+            )
+            .values(severity=bindparam("b_severity"), note=bindparam("b_note"))
+        )
+        self._tx.connection().execute(
+            statement,
+            [
+                {
+                    "b_session": session_id,
+                    "b_date": date,
+                    "b_symptom": symptom,
+                    "b_severity": severity,
+                    "b_note": note,
+                }
+                for session_id, date, symptom, severity, note in rows
+            ],
+        )
+
+    def has_care(self, session_id: int, date: dt.date, action: str, note: str | None) -> bool:
+        """Whether this very care entry (the same note, or none) is already recorded."""
+        self._session_row(session_id)
+        query = select(CareEntry.id).where(
+            CareEntry.session_id == session_id,
+            CareEntry.date == date,
+            CareEntry.action == action,
+            CareEntry.note.is_(None) if note is None else CareEntry.note == note,
+        )
+        return self._tx.scalars(query.limit(1)).first() is not None
+
+    def own_override(self, kind: str, symptom: str) -> Override | None:
+        """This profile's own course for a kind and symptom, if it set one."""
+        row = queries.find_override(self._tx, self.profile_id, kind, symptom)
+        return None if row is None else Override(kind, symptom, row.max_days, row.typical_days)
+
+    def profile_owning_uuid(self, patient_id: str) -> str | None:
+        """The name of the profile (any profile) that carries this patient id."""
+        row = queries.profile_with_uuid(self._tx, patient_id)
+        return None if row is None else row.name
+
+    def adopt_uuid(self, patient_id: str) -> None:
+        """Give this profile another patient id (a FHIR bundle's, imported into it)."""
+        self._profile_row().uuid = patient_id
+        self._tx.flush()
