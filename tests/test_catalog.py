@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.domain.catalog import SYMPTOMS, TREATMENT_KINDS, kind_key, normalise, symptom_key
 from tracker.domain.errors import TrackerError
@@ -106,3 +108,39 @@ def test_a_kind_is_said_in_words_mid_sentence_and_an_unknown_one_as_stored() -> 
     assert kind_words("ipl") == "intense pulsed light (IPL, photofacial)"
     assert kind_words("co2-fractional") == "fractional CO2 laser"
     assert kind_words("something-else") == "something-else"
+    assert kind_words("Xenon-laser") == "Xenon-laser"  # an unknown kind keeps its capital
+
+
+def test_names_shown_for_keys_and_unknown_keys_as_stored() -> None:
+    from tracker.domain.catalog import kind_name, symptom_name
+
+    assert symptom_name("rash") == "Red or pink rash"
+    assert symptom_name("hives") == "Hives (raised, itchy welts)"
+    assert symptom_name("tingling") == "tingling"
+    assert kind_name("co2-fractional") == "Fractional CO2 laser"
+    assert kind_name("Xenon-laser") == "Xenon-laser"
+
+
+KEYS = [s.key for s in SYMPTOMS]
+
+
+@given(st.lists(st.sampled_from([*KEYS, "tingling", "numbness", "Zzz"]), max_size=30))
+def test_symptoms_come_in_catalog_order_each_once_unknown_ones_last_as_given(
+    keys: list[str],
+) -> None:
+    from tracker.domain.catalog import in_catalog_order
+
+    ordered = in_catalog_order(keys)
+    assert ordered == [k for k in KEYS if k in keys] + [
+        k for k in dict.fromkeys(keys) if k not in KEYS
+    ]
+
+
+def test_catalog_order_of_a_few_keys() -> None:
+    from tracker.domain.catalog import in_catalog_order
+
+    assert in_catalog_order(["fever", "tingling", "itching", "fever"]) == [
+        "itching",
+        "fever",
+        "tingling",
+    ]

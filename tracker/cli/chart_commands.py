@@ -13,7 +13,7 @@ import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import SYMPTOM, force_option, output_option, session_option
-from tracker.domain.catalog import SYMPTOMS_BY_KEY
+from tracker.domain.catalog import symptom_name
 from tracker.domain.errors import TrackerError
 from tracker.services import documents
 from tracker.services.views import all_views, session_view
@@ -50,7 +50,7 @@ def chart(
     if symptoms:
         missing = [s for s in symptoms if not any(s in v.symptoms for v in views)]
         if len(missing) == len(symptoms):
-            names = ", ".join(SYMPTOMS_BY_KEY[s].name.lower() for s in missing)
+            names = ", ".join(symptom_name(s).lower() for s in missing)
             raise TrackerError(f"Nothing logged for {names} in the sessions drawn.")
         views = [v.only(symptoms) for v in views]
     target = app.output(Path(path), force=force)

@@ -114,7 +114,6 @@ DAYS = WholeNumber(
     high=MAX_COURSE_DAYS,
     meaning=f"a whole number of days after the session, from 0 to {MAX_COURSE_DAYS}",
 )
-COURSE_DAYS = DAYS
 
 
 def _symptom_key(word: str) -> str:

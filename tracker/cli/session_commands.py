@@ -9,7 +9,7 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID, json_option
 from tracker.cli.render import echo_json, relative_day, table
-from tracker.domain.catalog import DEFAULT_KIND, KINDS_BY_KEY
+from tracker.domain.catalog import DEFAULT_KIND, KINDS_BY_KEY, kind_name
 from tracker.domain.text import visible
 from tracker.services import sessions as service
 
@@ -110,10 +110,10 @@ def show(app: AppContext, session_id: int, as_json: bool) -> None:
     if as_json:
         echo_json(record.to_json())
         return
-    kind = KINDS_BY_KEY.get(record.kind)
+    known = record.kind in KINDS_BY_KEY
     lines = [
         ("date", f"{record.date} (day {record.day_of(app.today)} today)"),
-        ("kind", f"{record.kind} ({kind.name})" if kind else record.kind),
+        ("kind", f"{record.kind} ({kind_name(record.kind)})" if known else record.kind),
         ("area", visible(record.area or "-")),
         ("clinic", visible(record.clinic or "-")),
         (

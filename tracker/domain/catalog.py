@@ -6,7 +6,7 @@ words people use (including the medical ones), accepted in any case.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -187,13 +187,28 @@ def kind_name(key: str) -> str:
     return key if kind is None else kind.name
 
 
+_CATALOG_RANK = {symptom.key: rank for rank, symptom in enumerate(SYMPTOMS)}
+
+
+def symptom_name(key: str) -> str:
+    """A symptom as people read it ("Red or pink rash"), never its key; a symptom the catalog
+    does not know (a value kept from an older file) is shown as stored."""
+    known = SYMPTOMS_BY_KEY.get(key)
+    return known.name if known else key
+
+
+def in_catalog_order(keys: Iterable[str]) -> list[str]:
+    """Symptom keys in the order the catalog lists them, each once; keys it does not know
+    come last, in the order given."""
+    return sorted(dict.fromkeys(keys), key=lambda key: _CATALOG_RANK.get(key, len(_CATALOG_RANK)))
+
+
 def kind_words(key: str) -> str:
     """A treatment kind as said in the middle of a sentence: "after laser skin rejuvenation",
     never its key; a kind the catalog does not know is said as stored."""
-    kind = KINDS_BY_KEY.get(key)
-    if kind is None:
+    if key not in KINDS_BY_KEY:
         return key
-    name = kind.name
+    name = kind_name(key)
     if len(name) > 1 and name[1].islower():  # "Laser skin..." -> "laser skin...", "CO2" stays
         name = name[0].lower() + name[1:]
     return name

@@ -156,7 +156,6 @@ class Override:
     typical_days: int | None = None
 
 
-_ORDER = {symptom.key: index for index, symptom in enumerate(SYMPTOMS)}
 Table = Mapping[tuple[str, str], Expectation]
 WindowTable = Mapping[tuple[str, str], tuple[tuple[Window, ...], Window | None]]
 

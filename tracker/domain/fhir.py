@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, kind_key, symptom_key
+from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_key, kind_name, symptom_key, symptom_name
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
     ImportedEntry,
@@ -101,8 +101,7 @@ def fhir_bundle(
 
 def _procedure(b: SessionBundle, procedure_id: str, patient_url: str) -> dict[str, Any]:
     s = b.session
-    kind = KINDS_BY_KEY.get(s.kind)
-    name = kind.name if kind else s.kind
+    name = kind_name(s.kind)
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "id": procedure_id,
@@ -125,7 +124,7 @@ def _observation(
     e: EntryRecord, observation_id: str, patient_url: str, procedure_id: str
 ) -> dict[str, Any]:
     known = SYMPTOMS_BY_KEY.get(e.symptom)
-    name = known.name if known else e.symptom
+    name = symptom_name(e.symptom)
     codings = []
     if known is not None and known.snomed is not None:
         codings.append(_coding(SNOMED, *known.snomed))

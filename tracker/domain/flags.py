@@ -17,14 +17,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_words
+from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_words, symptom_name
 from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.severity import SEVERE_FROM
 
 LEVELS = ("info", "warning", "urgent")
-STATES = ("active", "resolved")
 WORSENING_FROM_DAY = 3
 WORSENING_WINDOW = 5  # days looked back for the low a rise is measured from
 WORSENING_RISE = 2  # a clinically meaningful change on the 0-10 scale
@@ -154,11 +153,6 @@ def urgent_advice(symptom: str) -> str:
     return " ".join(part for part in parts if part)
 
 
-def _name(symptom: str) -> str:
-    known = SYMPTOMS_BY_KEY.get(symptom)
-    return known.name if known else symptom
-
-
 @dataclass(frozen=True)
 class _Context:
     session: SessionRecord
@@ -224,7 +218,7 @@ def _days(first: int, last: int) -> str:
 
 
 def _severe(c: _Context) -> list[Flag]:
-    name, expected = _name(c.symptom), c.expected
+    name, expected = symptom_name(c.symptom), c.expected
     flags = []
     for run, after in _runs(c.series, lambda e: e.severity >= SEVERE_FROM):
         worst = max(run, key=lambda e: e.severity)
@@ -261,7 +255,7 @@ def _by_group(c: _Context) -> list[Flag]:
     known = SYMPTOMS_BY_KEY.get(c.symptom)
     if known is None or known.group not in ("red-flag", "pigment"):
         return []
-    name = known.name
+    name = symptom_name(c.symptom)
     flags = []
     for run, after in _runs(c.series, lambda e: e.severity > 0):
         first, last = run[0], run[-1]
@@ -310,7 +304,7 @@ def _by_group(c: _Context) -> list[Flag]:
 
 def _persisting(c: _Context) -> list[Flag]:
     """Runs of the symptom still there after its course, logged or carried since before."""
-    expected, name = c.expected, _name(c.symptom)
+    expected, name = c.expected, symptom_name(c.symptom)
     end = expected.max_days
     if c.as_of_day <= end:
         return []
@@ -380,7 +374,7 @@ def _persisting(c: _Context) -> list[Flag]:
 
 
 def _worsening(c: _Context) -> list[Flag]:
-    name, series = _name(c.symptom), c.series
+    name, series = symptom_name(c.symptom), c.series
     advice = (
         "A symptom that comes back stronger can be a sign of infection. Contact your clinic "
         "soon, and now if there is pus, fever, spreading redness or growing pain. "
@@ -441,8 +435,8 @@ def _missing(c: _Context) -> list[Flag]:
     if last.severity == 0 or gap < MISSING_AFTER_DAYS or c.as_of_day > c.expected.max_days:
         return []
     message = (
-        f"{_name(c.symptom)} was {last.severity}/10 on day {last.day} and has not been logged "
-        f"for {gap} days."
+        f"{symptom_name(c.symptom)} was {last.severity}/10 on day {last.day} and has not been "
+        f"logged for {gap} days."
     )
     advice = f"Log it again, even as 0 once it is gone: tracker log {c.symptom}=N"
     return [c.flag("missing", "info", (last.day + 1, c.as_of_day), message, advice)]
@@ -458,7 +452,7 @@ def _slower(c: _Context, personal: PersonalCourse | None) -> list[Flag]:
     if last.severity == 0 or day > c.expected.max_days or day < slowest + SLOWER_BY_DAYS:
         return []
     message = (
-        f"{_name(c.symptom)}: {personal.describe()}; now day {day} at {last.severity}/10 "
+        f"{symptom_name(c.symptom)}: {personal.describe()}; now day {day} at {last.severity}/10 "
         f"(logged on day {last.day}). Still inside its expected course (gone by day "
         f"{c.expected.max_days})."
     )

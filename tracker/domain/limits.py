@@ -20,8 +20,6 @@ MAX_COURSE_DAYS = 3650
 MAX_TEXT_CHARS = 64 * 1024 * 1024
 # How much of a note the PDF report shows; the rest is in the export.
 REPORT_TEXT_CHARS = 2000
-# JSON imports: nesting deeper than this is refused (an export is 4 levels deep).
-MAX_JSON_DEPTH = 64
 
 
 def check_date(date: dt.date, what: str = "A date") -> dt.date:

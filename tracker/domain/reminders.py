@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from tracker.domain.catalog import KINDS_BY_KEY
+from tracker.domain.catalog import kind_name
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
@@ -57,7 +57,7 @@ def plan_reminders(
     or to the day every logged symptom reached 0; or on, while a symptom outlasts it."""
     course_days = max((c.max_days for c in courses), default=0)
     course_end = session.date + dt.timedelta(days=course_days)
-    kind = KINDS_BY_KEY[session.kind].name if session.kind in KINDS_BY_KEY else session.kind
+    kind = kind_name(session.kind)
     latest: dict[str, EntryRecord] = {}
     for entry in sorted(entries, key=lambda e: e.date):
         if entry.date <= as_of:
@@ -123,7 +123,7 @@ def calendar_bytes(
     from icalendar import Calendar, Event
 
     s = plan.session
-    kind = KINDS_BY_KEY[s.kind].name if s.kind in KINDS_BY_KEY else s.kind
+    kind = kind_name(s.kind)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

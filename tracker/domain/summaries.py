@@ -8,14 +8,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tracker.domain.care import CareRecord
-from tracker.domain.catalog import SYMPTOMS
+from tracker.domain.catalog import in_catalog_order
 from tracker.domain.courses import Forecast, PersonalCourse, forecast
 from tracker.domain.courses import gone_day as resolved_day
 from tracker.domain.expectations import Expectation
 from tracker.domain.flags import Flag
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
-
-_ORDER = {symptom.key: index for index, symptom in enumerate(SYMPTOMS)}
 
 
 @dataclass(frozen=True)
@@ -78,7 +76,7 @@ def summarise(
     by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
         by_symptom[entry.symptom].append(entry)
-    ordered = sorted(by_symptom, key=lambda s: _ORDER.get(s, len(_ORDER)))
+    ordered = in_catalog_order(by_symptom)
     day = session.day_of(as_of) if as_of is not None else None
     personal = personal or {}
     return [

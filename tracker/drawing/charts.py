@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from tracker.domain.care import CARE_BY_KEY, care_name
-from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_words
+from tracker.domain.catalog import kind_words, symptom_name
 from tracker.domain.courses import gone_day
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import EntryRecord
@@ -81,8 +81,7 @@ def chart_format(path_suffix: str) -> str:
 
 
 def _label(symptom: str) -> str:
-    known = SYMPTOMS_BY_KEY.get(symptom)
-    return known.name if known else drawable(visible(symptom))
+    return drawable(visible(symptom_name(symptom)))
 
 
 def _broken(

@@ -14,8 +14,8 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from tracker.domain.care import CARE_BY_KEY
-from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY, is_plural, kind_words
+from tracker.domain.care import care_name
+from tracker.domain.catalog import is_plural, kind_name, kind_words, symptom_name
 from tracker.domain.flags import Flag
 from tracker.domain.limits import REPORT_TEXT_CHARS
 from tracker.domain.severity import band
@@ -33,12 +33,6 @@ FOOTER = (
     "specialist about anything that worries you."
 )
 GRID_COLUMNS = 8  # symptoms per daily-log table before it splits
-DAILY_ROWS_PER_PAGE = 38
-
-
-def _name(symptom: str) -> str:
-    known = SYMPTOMS_BY_KEY.get(symptom)
-    return known.name if known else symptom
 
 
 # Which flag of a symptom its question is about: what needs an answer now comes first.
@@ -81,7 +75,7 @@ def questions(flags: Sequence[Flag]) -> list[str]:
 
 
 def _question(flag: Flag) -> str:
-    name = _name(flag.symptom).lower()
+    name = symptom_name(flag.symptom).lower()
     was = "were" if is_plural(flag.symptom) else "was"
     has = "have" if is_plural(flag.symptom) else "has"
     if flag.rule == "red-flag":
@@ -250,7 +244,6 @@ def _wrap(content: str, size: float, room: float, weight: str = "normal") -> lis
 
 def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
     s = view.session
-    kind = KINDS_BY_KEY.get(s.kind)
     pages.new_page()
     pages.text("Recovery report for the follow-up visit", size=18, weight="bold", gap=0.06)
     pages.text(
@@ -268,7 +261,7 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
     facts = [
         ("Patient profile", view.profile.name if view.profile else "-"),
         ("Skin", view.profile.describe_skin() if view.profile else "-"),
-        ("Treatment", f"{kind.name if kind else s.kind} ({s.kind})"),
+        ("Treatment", f"{kind_name(s.kind)} ({s.kind})"),
         ("Session date", f"{s.date}: day 0"),
         ("Report as of", f"{view.as_of}: day {s.day_of(view.as_of)}"),
         ("Area", s.area or "-"),
@@ -294,8 +287,8 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
         if summary.forecast is not None and summary.expected.has_course:
             extra.append(summary.forecast.describe())
         pages.text(
-            f"{_name(summary.symptom)}: peak {peak.severity}/10 ({band(peak.severity)}) on day "
-            f"{peak.day}; {summary.outcome}; {course}"
+            f"{symptom_name(summary.symptom)}: peak {peak.severity}/10 ({band(peak.severity)}) "
+            f"on day {peak.day}; {summary.outcome}; {course}"
             + "".join(f"; {note}" for note in extra)
             + ".",
             size=10,
@@ -308,7 +301,7 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
         pages.text(f"None open on {view.as_of}.", size=10)
     for flag in active:
         pages.text(
-            f"{flag.level.upper()}: {_name(flag.symptom)} ({flag.rule}, {flag.days})",
+            f"{flag.level.upper()}: {symptom_name(flag.symptom)} ({flag.rule}, {flag.days})",
             size=10,
             weight="bold",
             gap=0.01,
@@ -328,7 +321,7 @@ def _resolved_flags(pages: Pages, resolved: Sequence[Flag]) -> None:
     pages.title("Resolved flags")
     for flag in resolved:
         pages.text(
-            f"{_name(flag.symptom)} ({flag.rule}, {flag.level}, {flag.days}; ended "
+            f"{symptom_name(flag.symptom)} ({flag.rule}, {flag.level}, {flag.days}; ended "
             f"{flag.resolved_date})",
             size=10,
             weight="bold",
@@ -359,7 +352,7 @@ def _tables(pages: Pages, view: SessionView) -> None:
         )
         rows.append(
             (
-                _name(summary.symptom),
+                symptom_name(summary.symptom),
                 f"{peak.severity}/10 on day {peak.day}",
                 summary.outcome,
                 f"{typical}at the latest day {expected.max_days}",
@@ -385,10 +378,9 @@ def _tables(pages: Pages, view: SessionView) -> None:
         for action in dict.fromkeys(c.action for c in view.care):
             done = [c for c in view.care if c.action == action]
             notes = "; ".join(dict.fromkeys(c.note for c in done if c.note))
-            known = CARE_BY_KEY.get(action)
             care_rows.append(
                 (
-                    known.name if known else action,
+                    care_name(action),
                     day_ranges([c.day for c in done]),
                     str(len(done)),
                     notes,

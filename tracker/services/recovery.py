@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS
+from tracker.domain.catalog import KINDS_BY_KEY, in_catalog_order
 from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation, Override
@@ -159,6 +159,5 @@ def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
             latest[entry.symptom] = entry  # entries come oldest first
         if entry.date == date:
             on_date[entry.symptom] = entry.severity
-    order = [s.key for s in SYMPTOMS]
-    asked = sorted(set(latest) | set(on_date), key=order.index) or list(FIRST_CHECKIN)
+    asked = in_catalog_order([*latest, *on_date]) or list(FIRST_CHECKIN)
     return CheckinPlan(record, date, [(s, latest.get(s)) for s in asked], on_date)

@@ -14,7 +14,7 @@ from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 
 from tracker import __version__
-from tracker.domain.catalog import kind_name, kind_words
+from tracker.domain.catalog import kind_name, kind_words, symptom_name
 from tracker.domain.dates import relative_day
 from tracker.domain.flags import DISCLAIMER
 from tracker.domain.severity import band
@@ -100,9 +100,10 @@ def create_app(web: WebSettings) -> Flask:
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.filters["visible"] = visible
     app.jinja_env.filters["band"] = band
-    # Treatments in words ("fully ablative CO2 laser resurfacing"), never their keys.
+    # Treatments and symptoms in words ("fully ablative CO2 laser resurfacing"), never keys.
     app.jinja_env.filters["kind_words"] = kind_words
     app.jinja_env.filters["kind_name"] = kind_name
+    app.jinja_env.filters["symptom_name"] = symptom_name
     app.jinja_env.globals.update(
         DISCLAIMER=DISCLAIMER,
         relative_day=relative_day,

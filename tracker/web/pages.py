@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from tracker.domain.care import CARE_ACTIONS, care_key
-from tracker.domain.catalog import SYMPTOMS, SYMPTOMS_BY_KEY, symptom_key
+from tracker.domain.catalog import SYMPTOMS, symptom_key
 from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.records import Reading
 from tracker.domain.severity import BANDS, band, parse_severity
@@ -43,7 +43,6 @@ def _render_today(form: Form, date: dt.date, status: int = 200) -> str | tuple[s
         chosen=chosen,
         date=date,
         others=[s for s in SYMPTOMS if s.key not in asked],
-        names={s.key: s.name for s in SYMPTOMS},
         care_actions=ONE_TAP_CARE,
         care_chosen=set(form.data.getlist("care")),
         bands=BANDS,
@@ -129,7 +128,6 @@ def status_page() -> str | tuple[str, int]:
         report=report,
         urgent=urgent,
         others=[flag for flag in shown if flag.level != "urgent"],
-        names={key: s.name for key, s in SYMPTOMS_BY_KEY.items()},
     )
 
 

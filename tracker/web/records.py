@@ -6,7 +6,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from tracker.domain.catalog import SYMPTOMS_BY_KEY, symptom_key
+from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
@@ -70,7 +70,6 @@ def _history(
         record=record,
         entries=entries,
         care_log=care_log,
-        names={key: s.name for key, s in SYMPTOMS_BY_KEY.items()},
         problem=problem,
         options=SEVERITY_OPTIONS,
     )
