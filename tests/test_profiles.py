@@ -111,4 +111,5 @@ def test_report_shows_skin_type_and_sensitivity(run: Run, tmp_path: Path) -> Non
     assert run("--profile", "alice", "report", "-o", str(path)).exit_code == 0
     text = PdfReader(path).pages[0].extract_text()
     assert "alice" in text
-    assert "Fitzpatrick type IV, sensitive skin" in text
+    assert "Patient profile alice" in text
+    assert "Fitzpatrick type IV; sensitive skin" in text

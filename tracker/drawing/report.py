@@ -18,6 +18,8 @@ from tracker.domain.care import care_name
 from tracker.domain.catalog import is_plural, kind_name, kind_words, symptom_name
 from tracker.domain.flags import Flag
 from tracker.domain.limits import REPORT_TEXT_CHARS
+from tracker.domain.profiles import DEFAULT_PROFILE
+from tracker.domain.records import ProfileRecord
 from tracker.domain.severity import band
 from tracker.domain.summaries import SessionView
 from tracker.domain.text import shortened, visible
@@ -100,6 +102,21 @@ def _question(flag: Flag) -> str:
         f"My {name} lasted until day {flag.last_day}, longer than expected. Is that normal "
         "for my skin, and should the aftercare change next time?"
     )
+
+
+def _patient_facts(profile: ProfileRecord | None) -> list[tuple[str, str]]:
+    """Who and what skin: the profile's name only where there is more than the default one
+    to tell apart, and what is not recorded said as not recorded."""
+    if profile is None:
+        return [("Skin", "not recorded")]
+    skin = [
+        f"Fitzpatrick type {profile.skin_type}" if profile.skin_type else "skin type not recorded",
+        "sensitive skin" if profile.sensitive_skin else "not marked as sensitive",
+    ]
+    facts = [("Skin", "; ".join(skin))]
+    if profile.name != DEFAULT_PROFILE:
+        facts.insert(0, ("Patient profile", profile.name))
+    return facts
 
 
 def day_ranges(days: Sequence[int]) -> str:
@@ -259,8 +276,7 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
     if s.follow_up is not None:
         follow = f"{s.follow_up} (day {s.day_of(s.follow_up)})"
     facts = [
-        ("Patient profile", view.profile.name if view.profile else "-"),
-        ("Skin", view.profile.describe_skin() if view.profile else "-"),
+        *_patient_facts(view.profile),
         ("Treatment", f"{kind_name(s.kind)} ({s.kind})"),
         ("Session date", f"{s.date}: day 0"),
         ("Report as of", f"{view.as_of}: day {s.day_of(view.as_of)}"),
