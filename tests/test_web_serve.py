@@ -245,6 +245,9 @@ def test_the_wheel_ships_templates_and_static_files() -> None:
         (["--port", "70000"], "70000 is out of range: give a port number from 0 to 65535"),
         (["--port", "eighty"], "'eighty' is not a number: give a port number"),
         (["--bogus"], "No such option '--bogus'"),
+        # Every address: the page's Host check would refuse each browser that came.
+        (["--host", "0.0.0.0"], "give this computer's own address on the network"),
+        (["--host", "::"], "give this computer's own address on the network"),
     ],
 )
 def test_malformed_serve_arguments_are_refused_before_serving(

@@ -6,10 +6,9 @@ import datetime as dt
 
 import click
 
-from tracker.cli.context import AppContext
+from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import WholeNumber
 
-pass_app = click.make_pass_decorator(AppContext)
 PORT = WholeNumber("PORT", low=0, high=65535, meaning="a port number from 0 to 65535")
 
 

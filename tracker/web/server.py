@@ -17,6 +17,7 @@ from tracker.web.security import MAX_BODY_BYTES, TOKEN_PARAMETER, Keys, allowed_
 
 DEFAULT_PORT = 8765
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+EVERY_ADDRESS = ("0.0.0.0", "::", "", "*")
 THREADS = 8  # a page waits on the database, not the CPU: a few threads keep pages flowing
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -47,6 +48,13 @@ def serve(
     say: Callable[[str], None],
     zone_name: str | None = None,
 ) -> None:
+    if host.strip() in EVERY_ADDRESS:
+        raise TrackerError.malformed(
+            f"Cannot serve on {host or 'every address'}: the page lets in only a browser that "
+            "asked for the address it serves, so give this computer's own address on the "
+            "network (for example 192.168.1.20), or leave --host out to use it on this "
+            "computer only."
+        )
     from waitress.server import create_server
 
     # "Task queue depth" warnings tell an operator to add threads; to a patient they are noise.
