@@ -178,6 +178,37 @@ def test_checkin_rejects_bad_values_and_asks_again(run: Run) -> None:
     ]
 
 
+def test_a_first_checkin_asks_what_the_treatment_brings_and_says_what_to_type(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-23", "--kind", "peel-medium").exit_code == 0
+    # Enter with nothing to keep asks again; a value is needed (0 when it is not there).
+    result = run("checkin", input="\n1\n0\n2\n0\n3\n4\n0\n\n")
+    assert result.exit_code == 0, result.output
+    prompts = [
+        line.split(":")[0].strip() for line in result.stdout.splitlines() if "(0-10)" in line
+    ]
+    # The usual four, and what a source names after a medium peel, in catalogue order.
+    assert prompts == [
+        "itching (0-10)",
+        "itching (0-10)",
+        "swelling (0-10)",
+        "redness (0-10)",
+        "rash (0-10)",
+        "peeling (0-10)",
+        "crusting (0-10)",
+        "oozing (0-10)",
+    ]
+    entries = json.loads(run("history", "--json").stdout)
+    assert {e["symptom"]: e["severity"] for e in entries} == {
+        "itching": 1,
+        "swelling": 0,
+        "redness": 2,
+        "rash": 0,
+        "peeling": 3,
+        "crusting": 4,
+        "oozing": 0,
+    }
+
+
 def test_checkin_cut_short_saves_nothing(run: Run) -> None:
     assert run("session", "add", "--date", "2026-11-23").exit_code == 0
     result = run("checkin", input="3\n")

@@ -342,8 +342,9 @@ def _saved(logged: list[Logged]) -> str:
 
 
 def _ask_value(label: str, default: int | None) -> int:
+    # With no earlier value, Enter has nothing to keep: the prompt says what to type.
     value: int = click.prompt(
-        f"  {label}",
+        f"  {label}" if default is not None else f"  {label} (0-10)",
         type=SEVERITY,
         default=default,
         show_default=default is not None,

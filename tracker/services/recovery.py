@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tracker.domain.catalog import KINDS_BY_KEY, in_catalog_order
 from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.errors import TrackerError
-from tracker.domain.expectations import Expectation, Override
+from tracker.domain.expectations import Expectation, Expectations, Override
 from tracker.domain.flags import Flag, active_only, evaluate, evaluate_sessions, sort_flags
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.status import Status, build_status
@@ -16,7 +16,7 @@ from tracker.services.common import chosen_session, expectations_for
 from tracker.storage.database import Database
 from tracker.storage.store import Store
 
-# Asked in a first check-in, before anything has been logged for the session.
+# Asked in every first check-in, before anything has been logged for the session.
 FIRST_CHECKIN = ("itching", "swelling", "redness", "rash")
 
 
@@ -137,6 +137,13 @@ def reset_overrides(db: Database, kind: str | None = None, symptom: str | None =
         return store.delete_overrides(kind, symptom)
 
 
+def _first_asked(expectations: Expectations, kind: str) -> list[str]:
+    """The first check-in asks the usual four, and every symptom a source names as part of
+    this treatment's course (peeling after a peel, crusting after CO2...), in catalogue order."""
+    typical = [e.symptom for e in expectations.rows([kind]) if e.basis == "published"]
+    return in_catalog_order([*FIRST_CHECKIN, *typical])
+
+
 @dataclass(frozen=True)
 class CheckinPlan:
     session: SessionRecord
@@ -152,6 +159,7 @@ def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
     with db.reading() as store:
         record = chosen_session(store, None, date)
         entries = store.entries_for_sessions([record.id])[record.id]
+        expectations = expectations_for(store)
     latest: dict[str, EntryRecord] = {}
     on_date: dict[str, int] = {}
     for entry in entries:
@@ -159,5 +167,5 @@ def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
             latest[entry.symptom] = entry  # entries come oldest first
         if entry.date == date:
             on_date[entry.symptom] = entry.severity
-    asked = in_catalog_order([*latest, *on_date]) or list(FIRST_CHECKIN)
+    asked = in_catalog_order([*latest, *on_date]) or _first_asked(expectations, record.kind)
     return CheckinPlan(record, date, [(s, latest.get(s)) for s in asked], on_date)
