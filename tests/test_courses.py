@@ -90,10 +90,12 @@ def test_courses_come_from_earlier_sessions_of_the_same_kind_only() -> None:
         ({1: 6, 2: 4, 3: 2}, Forecast(3, 2, 4)),
         ({1: 7, 2: 5, 4: 2}, Forecast(4, 2, 6)),  # 4 + 2/1.64 = 5.2: rounded up
         ({1: 6, 2: 3, 3: 2, 4: 2}, Forecast(4, 2, 6)),  # level at the end, falling overall
+        ({2: 6, 3: 5, 4: 5}, None),  # day 14 from 2 days of values: beyond a week's reach
         ({1: 5, 2: 3, 3: 5, 4: 4, 5: 3, 6: 2}, Forecast(6, 2, 8)),  # from the latest peak
         ({1: 3, 2: 6, 3: 4, 4: 2}, Forecast(4, 2, 5)),
         ({1: 5, 2: 4, 3: 3}, Forecast(3, 3, 6)),  # 3 days ahead after 2 days of fall: in reach
-        ({1: 6, 2: 5, 3: 4}, None),  # 4 days ahead: beyond 1.5 times the days of fall
+        ({1: 6, 2: 5, 3: 4}, Forecast(3, 4, 7)),  # 4 days ahead: beyond 1.5x, within a week
+        ({1: 6, 2: 5, 3: 5}, None),  # 10 days ahead after 2 days: beyond a week too
         ({}, None),
         ({1: 6, 2: 4, 3: 0}, None),  # gone already
         ({1: 2, 2: 6, 3: 4}, None),  # two values since the peak are not a pace

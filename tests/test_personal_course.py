@@ -39,7 +39,7 @@ def test_a_forecast_only_for_a_falling_series(values: list[int]) -> None:
     assert found.gone_day > len(values) - 1
     peak_day = len(values) - len(since_peak)
     last_day = len(values) - 1
-    assert found.gone_day - last_day <= FORECAST_REACH * (last_day - peak_day)
+    assert found.gone_day - last_day <= max(FORECAST_REACH * (last_day - peak_day), 7)
 
 
 def test_a_forecast_says_where_a_steady_fall_ends() -> None:
@@ -54,8 +54,12 @@ def test_a_forecast_says_where_a_steady_fall_ends() -> None:
 def test_a_forecast_reaches_no_further_than_half_again_the_days_measured() -> None:
     # 90 days from 9/10 down to 7/10: at that pace gone around day 405; not said.
     assert forecast(_entries(1, {0: 9, 45: 8, 90: 7})) is None
-    # 4 days from 6/10 down to 4/10 (1/2 a day): gone around day 12, 8 days ahead > 6.
+    # 4 days from 6/10 down to 4/10 (1/2 a day): gone around day 12, 8 days ahead: more
+    # than 1.5 x 4 days and than a week.
     assert forecast(_entries(1, {0: 6, 2: 5, 4: 4})) is None
+    # 2 days from 6/10 down to 4/10: gone around day 8, 4 days ahead: within a week.
+    found = forecast(_entries(1, {2: 6, 3: 5, 4: 4}))
+    assert found is not None and found.gone_day == 8
     # 6 days from 6/10 down to 3/10: gone around day 12, 6 days ahead <= 9.
     found = forecast(_entries(1, {0: 6, 2: 5, 4: 4, 6: 3}))
     assert found is not None and found.gone_day == 12

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from tracker.domain.records import EntryRecord, SessionRecord
 
 FORECAST_POINTS = 3  # values from the peak on, at the least, before a trend is drawn
-# How far ahead a pace is carried, in multiples of the days it was measured over (a
-# judgement, not a sourced figure): 10 days of falling values say something of the next 15,
-# 90 days say little of day 360.
+# How far ahead a pace is carried: 1.5 times the days it was measured over, and a week in
+# any case (a judgement, not a sourced figure). 10 days of falling values say something of
+# the next 15; 90 days say little of day 360.
 FORECAST_REACH = 1.5
+FORECAST_WEEK = 7
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
     The pace is the least-squares slope of the values from the (latest) peak on; a rising
     or flat series, one rising again at its last value, fewer than FORECAST_POINTS values
     since the peak, or an end further ahead than FORECAST_REACH times the days since the
-    peak, gets no forecast.
+    peak (and than a week), gets no forecast.
     """
     if not series or series[-1].severity == 0:
         return None
@@ -139,7 +140,7 @@ def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
         return None
     last = points[-1]
     gone = math.ceil(last.day + last.severity / -slope)
-    if gone - last.day > FORECAST_REACH * (last.day - points[0].day):
+    if gone - last.day > max(FORECAST_REACH * (last.day - points[0].day), FORECAST_WEEK):
         # Past that reach a straight line is a guess: an unknown end is said as unknown.
         return None
     return Forecast(last.day, last.severity, gone)
