@@ -100,6 +100,7 @@ def test_status_reads_this_sessions_entries_up_to_the_as_of_date() -> None:
     assert (status.session, status.as_of, status.day) == (SESSION, day(9), 9)
     assert [s.describe() for s in status.symptoms] == [
         "pain 2/10, day 2, expected gone by day 4: past its expected course, and not logged since",
+        # 5, 4, 3 over 9 days: at that pace gone around day 23, beyond a forecast's reach.
         "redness 3/10, day 9, expected gone by day 7: past its expected course",
         "swelling 2/10, day 4, expected gone by day 5: past its expected course, and not "
         "logged since",
