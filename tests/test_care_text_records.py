@@ -186,3 +186,10 @@ def test_an_error_keeps_its_words_and_kind_when_told_where_it_is() -> None:
         MALFORMED,
     )
     assert TrackerError("x").at("f").exit_code == REFUSED
+
+
+def test_a_command_reaches_a_profile_by_name_and_the_default_one_plainly() -> None:
+    from tracker.domain.profiles import DEFAULT_PROFILE, profile_option
+
+    assert profile_option(DEFAULT_PROFILE) == ""
+    assert profile_option("anna") == "--profile anna "

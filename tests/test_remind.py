@@ -177,3 +177,16 @@ def test_a_morning_time_reminds_of_the_visit_the_morning_before(run: Run, tmp_pa
     )
     (alarm,) = visit.walk("VALARM")
     assert alarm.decoded("TRIGGER") == -dt.timedelta(hours=16, minutes=30)  # 07:30 on the 25th
+
+
+def test_the_reminder_names_the_profile_it_is_for(run: Run, tmp_path: Path) -> None:
+    _add_session(run)
+    assert run("profile", "add", "anna").exit_code == 0
+    assert run("--profile", "anna", "session", "add", "--kind", "ipl").exit_code == 0
+    for profile, command in (("default", "Run: tracker checkin"), ("anna", "--profile anna ")):
+        target = tmp_path / f"{profile}.ics"
+        result = run("--profile", profile, "remind", "-o", str(target), "--tz", "UTC")
+        assert result.exit_code == 0, result.output
+        daily = _read(target)[1][0]
+        assert command in str(daily["DESCRIPTION"]).replace("\n", " ")
+        assert ("--profile" in str(daily["DESCRIPTION"])) == (profile != "default")

@@ -11,6 +11,7 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.local_zone import local_zone_name
 from tracker.cli.params import force_option, session_option
+from tracker.domain.profiles import profile_option
 from tracker.domain.reminders import parse_time, zone
 from tracker.services import reminders
 
@@ -58,7 +59,7 @@ def remind(
     name = tz_name or local_zone_name()
     tz = zone(name or "UTC")
     plan = reminders.reminder_plan(app.db, as_of=app.today, session_id=session_id)
-    profile = "" if app.profile == "default" else f"--profile {app.profile} "
+    profile = profile_option(app.profile)
     reminders.write_calendar(
         target,
         plan,

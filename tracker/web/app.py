@@ -17,6 +17,7 @@ from tracker import __version__
 from tracker.domain.catalog import kind_name, kind_words, symptom_name
 from tracker.domain.dates import relative_day
 from tracker.domain.flags import DISCLAIMER
+from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.severity import band
 from tracker.domain.text import visible
 from tracker.services.databases import Database, Location
@@ -106,6 +107,7 @@ def create_app(web: WebSettings) -> Flask:
     app.jinja_env.filters["symptom_name"] = symptom_name
     app.jinja_env.globals.update(
         DISCLAIMER=DISCLAIMER,
+        DEFAULT_PROFILE=DEFAULT_PROFILE,
         relative_day=relative_day,
         version=__version__,
         today=today,

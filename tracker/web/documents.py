@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask, Response, current_app, render_template, request
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.profiles import DEFAULT_PROFILE, profile_option
 from tracker.domain.reminders import calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
@@ -107,7 +108,7 @@ def reminders_ics() -> Response | Page:
     except TrackerError as exc:
         return _downloads(400, reminder_problem=page_words(exc))
     profile = current_profile()
-    command = "tracker serve" if profile == "default" else f"tracker --profile {profile} serve"
+    command = f"tracker {profile_option(profile)}serve"
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     data = calendar_bytes(plan, at, tz, stamp, command)
     return _attachment(data, "recovery-reminders.ics", "text/calendar")
@@ -119,7 +120,7 @@ def export(fmt: str) -> Response:
     name, mimetype, _ = EXPORTS[fmt]
     profile = current_profile()
     # The profile's name goes into the file name, so several people's files stay apart.
-    stem = "" if profile == "default" else "".join(c for c in profile if c.isalnum())[:40]
+    stem = "" if profile == DEFAULT_PROFILE else "".join(c for c in profile if c.isalnum())[:40]
     return _attachment(
         exports.export_text(db(), fmt), f"{stem}{'-' if stem else ''}{name}", mimetype
     )
