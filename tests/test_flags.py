@@ -442,3 +442,24 @@ def test_personal_courses_of_each_session_match_one_at_a_time(
         history.append((record, entries))
     expected = {record.id: personal_courses(record, history) for record, _ in history}
     assert personal_courses_of_each(history) == expected
+
+
+def test_a_plural_name_takes_plural_words() -> None:
+    # "Breakouts or milia is severe" read wrong in a report handed to a doctor.
+    severe = judge(series("breakouts", {2: 8}), as_of_day=2)
+    assert [f.message for f in severe if f.rule == "severe"] == [
+        "Breakouts or milia are severe: 8/10 on day 2."
+    ]
+    ended = judge(series("breakouts", {2: 8, 3: 5}), as_of_day=3)
+    assert [f.message for f in ended if f.rule == "severe"] == [
+        "Breakouts or milia were severe on day 2, 8/10; down to 5/10 by day 3."
+    ]
+    lasting = judge(series("breakouts", {2: 4, 10: 3}), as_of_day=10)
+    assert [f.message.split(",")[0] for f in lasting if f.rule == "persisting"] == [
+        "Breakouts or milia were still 3/10 on day 10"
+    ]
+    assert "past their expected course" in next(
+        f.message for f in lasting if f.rule == "persisting"
+    )
+    # A singular name keeps its words.
+    assert judge(series("redness", {2: 8}), as_of_day=2)[0].message.startswith("Redness is severe")

@@ -175,6 +175,24 @@ SYMPTOMS_BY_KEY = {symptom.key: symptom for symptom in SYMPTOMS}
 KINDS_BY_KEY = {kind.key: kind for kind in TREATMENT_KINDS}
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """The words that agree with a symptom's name: "Blisters were", "Redness was"."""
+
+    is_: str
+    was: str
+    has: str
+    its: str
+
+
+SINGULAR = Agreement("is", "was", "has", "its")
+PLURAL = Agreement("are", "were", "have", "their")
+
+
+def agreement(key: str) -> Agreement:
+    return PLURAL if is_plural(key) else SINGULAR
+
+
 def is_plural(key: str) -> bool:
     """Whether a symptom's name takes "are" and "were" (an unknown key does not)."""
     known = SYMPTOMS_BY_KEY.get(key)

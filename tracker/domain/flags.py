@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_words, symptom_name
+from tracker.domain.catalog import SYMPTOMS_BY_KEY, agreement, kind_words, symptom_name
 from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
@@ -218,7 +218,7 @@ def _days(first: int, last: int) -> str:
 
 
 def _severe(c: _Context) -> list[Flag]:
-    name, expected = symptom_name(c.symptom), c.expected
+    name, expected, agree = symptom_name(c.symptom), c.expected, agreement(c.symptom)
     flags = []
     for run, after in _runs(c.series, lambda e: e.severity >= SEVERE_FROM):
         worst = max(run, key=lambda e: e.severity)
@@ -240,11 +240,11 @@ def _severe(c: _Context) -> list[Flag]:
             )
         else:
             level = "urgent"
-            message = f"{name} is severe: {last.severity}/10 on day {last.day}."
+            message = f"{name} {agree.is_} severe: {last.severity}/10 on day {last.day}."
             advice = urgent_advice(c.symptom)
         if after is not None:
             message = (
-                f"{name} was severe on {_days(*_span(run))}, {worst.severity}/10; down to "
+                f"{name} {agree.was} severe on {_days(*_span(run))}, {worst.severity}/10; down to "
                 f"{after.severity}/10 by day {after.day}."
             )
         flags.append(c.flag("severe", level, _span(run), message, advice, resolved))
@@ -304,7 +304,7 @@ def _by_group(c: _Context) -> list[Flag]:
 
 def _persisting(c: _Context) -> list[Flag]:
     """Runs of the symptom still there after its course, logged or carried since before."""
-    expected, name = c.expected, symptom_name(c.symptom)
+    expected, name, agree = c.expected, symptom_name(c.symptom), agreement(c.symptom)
     end = expected.max_days
     if c.as_of_day <= end:
         return []
@@ -334,7 +334,7 @@ def _persisting(c: _Context) -> list[Flag]:
         if run:
             worst = max(run, key=lambda e: e.severity)
             message = (
-                f"{name} lasted past its expected course ({course}): up to "
+                f"{name} lasted past {agree.its} expected course ({course}): up to "
                 f"{worst.severity}/10 on {_days(start, run[-1].day)}; logged 0 on day "
                 f"{entry.day}."
             )
@@ -342,7 +342,8 @@ def _persisting(c: _Context) -> list[Flag]:
         elif entry.day > start:
             assert carried is not None
             message = (
-                f"{name} was {carried.severity}/10 on day {carried.day} and was not logged "
+                f"{name} {agree.was} {carried.severity}/10 on day {carried.day} and {agree.was} "
+                "not logged "
                 f"again until day {entry.day} (0/10); it was expected gone by day {end}."
             )
             last_day = entry.day - 1
@@ -359,14 +360,16 @@ def _persisting(c: _Context) -> list[Flag]:
         gap = (c.as_of - last.date).days
         if run:
             message = (
-                f"{name} was still {last.severity}/10 on day {last.day}, past its expected "
+                f"{name} {agree.was} still {last.severity}/10 on day {last.day}, past {agree.its} "
+                "expected "
                 f"course ({course})."
             )
             if gap >= MISSING_AFTER_DAYS:
                 message += f" It has not been logged since; if it is gone, log {c.symptom}=0."
         else:
             message = (
-                f"{name} was {last.severity}/10 on day {last.day} and has not been logged "
+                f"{name} {agree.was} {last.severity}/10 on day {last.day} and {agree.has} not been "
+                "logged "
                 f"since; it was expected gone by day {end}. If it is gone, log {c.symptom}=0."
             )
         flags.append(c.flag("persisting", "warning", (start, c.as_of_day), message, advice))
@@ -434,8 +437,10 @@ def _missing(c: _Context) -> list[Flag]:
     gap = (c.as_of - last.date).days
     if last.severity == 0 or gap < MISSING_AFTER_DAYS or c.as_of_day > c.expected.max_days:
         return []
+    agree = agreement(c.symptom)
     message = (
-        f"{symptom_name(c.symptom)} was {last.severity}/10 on day {last.day} and has not been "
+        f"{symptom_name(c.symptom)} {agree.was} {last.severity}/10 on day {last.day} and "
+        f"{agree.has} not been "
         f"logged for {gap} days."
     )
     advice = f"Log it again, even as 0 once it is gone: tracker log {c.symptom}=N"
