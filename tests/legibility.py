@@ -73,6 +73,34 @@ def text_problems(figure: Figure, dpi: float = 150) -> list[str]:
     return problems
 
 
+def panel_problems(figure: Figure, dpi: float = 150) -> list[str]:
+    """Plot areas reaching past the figure's edge or over one another (a panel's
+    tick labels and title are texts, checked by ``text_problems``)."""
+    figure.set_dpi(dpi)
+    FigureCanvasAgg(figure).draw()
+    page = figure.bbox
+    shown = [ax for ax in figure.axes if ax.get_visible()]
+    problems = [
+        f"plot past the edge: {ax.get_title(loc='left')!r}"
+        for ax in shown
+        if ax.bbox.x0 < page.x0 - SLACK_PX
+        or ax.bbox.y0 < page.y0 - SLACK_PX
+        or ax.bbox.x1 > page.x1 + SLACK_PX
+        or ax.bbox.y1 > page.y1 + SLACK_PX
+    ]
+    for index, one in enumerate(shown):
+        for other in shown[index + 1 :]:
+            a, b = one.bbox, other.bbox
+            wide = min(a.x1, b.x1) - max(a.x0, b.x0)
+            high = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if wide > SLACK_PX and high > SLACK_PX:
+                problems.append(
+                    f"plots overlap: {one.get_title(loc='left')!r} and "
+                    f"{other.get_title(loc='left')!r}"
+                )
+    return problems
+
+
 def view(
     days: int,
     symptoms: int,

@@ -9,26 +9,31 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from legibility import START, text_problems, view
+from legibility import START, panel_problems, text_problems, view
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 
 from tracker.domain.catalog import SYMPTOMS
-from tracker.drawing.charts import compare_figure, session_figure
+from tracker.drawing.charts import OVERLAID_AT_MOST, compare_figure, session_figure
 from tracker.drawing.report import PAGE, build_report
 
 WIDE = {}
 PAGE_CHART = {"size": PAGE, "top_margin": 0.45, "bottom_margin": 0.65}
+NARROW = {"width": 6.0}  # the web page on a phone (tracker/web/documents.py NARROW_INCHES)
+SHAPES = {"wide": WIDE, "page": PAGE_CHART, "narrow": NARROW}
 
 
 @pytest.mark.parametrize(
     ("days", "symptoms"),
-    [(1, 1), (1, 18), (14, 8), (14, 14), (90, 5), (365, 18)],
+    [(1, 1), (1, 18), (14, 6), (14, 7), (14, 8), (14, 14), (90, 5), (90, 12), (365, 18)],
 )
-@pytest.mark.parametrize("shape", [WIDE, PAGE_CHART], ids=["wide", "page"])
+@pytest.mark.parametrize("shape", list(SHAPES.values()), ids=list(SHAPES))
 def test_no_text_is_cut_or_overlapped(days: int, symptoms: int, shape: dict) -> None:
     figure = session_figure(view(days, symptoms), **shape)
     assert text_problems(figure) == []
+    assert panel_problems(figure) == []
+    if shape is PAGE_CHART:  # the report's page stays A4, however many symptoms
+        assert tuple(figure.get_size_inches()) == pytest.approx(PAGE)
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -37,14 +42,15 @@ def test_no_text_is_cut_or_overlapped(days: int, symptoms: int, shape: dict) -> 
     symptoms=st.integers(1, len(SYMPTOMS)),
     follow_up=st.none() | st.integers(0, 400),
     area=st.none() | st.text(min_size=1, max_size=120),
-    page=st.booleans(),
+    shape=st.sampled_from(list(SHAPES)),
 )
 def test_no_text_is_cut_whatever_the_data(
-    days: int, symptoms: int, follow_up: int | None, area: str | None, page: bool
+    days: int, symptoms: int, follow_up: int | None, area: str | None, shape: str
 ) -> None:
     chosen = view(days, symptoms, follow_up=follow_up, area=area, care=days < 120)
-    figure = session_figure(chosen, **(PAGE_CHART if page else WIDE))
+    figure = session_figure(chosen, **SHAPES[shape])
     assert text_problems(figure) == []
+    assert panel_problems(figure) == []
 
 
 def test_the_checker_finds_a_cut_legend() -> None:
@@ -52,6 +58,90 @@ def test_the_checker_finds_a_cut_legend() -> None:
     legend = figure.legends[0]
     legend.set_bbox_to_anchor((0.97, 0.9), transform=figure.transFigure)
     assert any("cut" in problem for problem in text_problems(figure))
+
+
+def _names(count: int) -> list[str]:
+    return [s.name for s in SYMPTOMS[:count]]
+
+
+def test_up_to_the_threshold_every_symptom_shares_one_plot() -> None:
+    figure = session_figure(view(14, OVERLAID_AT_MOST))
+    main = figure.axes[0]
+    marked = [line for line in _lines(main) if line.get_marker() not in ("", "None", None)]
+    assert len(marked) == OVERLAID_AT_MOST
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert legend[:OVERLAID_AT_MOST] == _names(OVERLAID_AT_MOST)
+
+
+@pytest.mark.parametrize("symptoms", [OVERLAID_AT_MOST + 1, 12, len(SYMPTOMS)])
+def test_past_the_threshold_each_symptom_has_a_panel_of_its_own(symptoms: int) -> None:
+    chosen = view(30, symptoms)
+    figure = session_figure(chosen)
+    panels, care = figure.axes[:-1], figure.axes[-1]
+    assert care.get_title(loc="left") == "Care log"
+    assert len(panels) == symptoms
+    for panel, summary, name in zip(panels, chosen.summaries, _names(symptoms), strict=True):
+        title = panel.get_title(loc="left").replace("\n", " · ")
+        assert title == f"{name} · gone by day {summary.expected.max_days}"
+        marked = [line for line in _lines(panel) if line.get_marker() not in ("", "None", None)]
+        assert len(marked) == 1  # its own line alone
+        days = [round(x) for x in marked[0].get_xdata() if not math.isnan(x)]
+        assert days == [e.day for e in summary.series]
+    # One day axis and one 0-10 scale for every panel, so that panels compare at a glance.
+    assert len({p.get_xlim() for p in panels}) == 1 and len({p.get_ylim() for p in panels}) == 1
+    assert panels[0].get_ylim()[0] < 0 and panels[0].get_ylim()[1] > 10
+
+
+def test_each_panel_marks_its_own_flagged_days_and_draws_today_and_the_follow_up() -> None:
+    chosen = view(20, 9, follow_up=18)
+    figure = session_figure(chosen)
+    marked_any = False
+    for panel, summary in zip(figure.axes, chosen.summaries, strict=False):
+        flagged = sorted(
+            {
+                (day, e.severity)
+                for f in chosen.flags
+                if f.symptom == summary.symptom and f.rule != "missing"
+                for day in range(f.first_day, f.last_day + 1)
+                for e in summary.series
+                if e.day == day
+            }
+        )
+        marks = [c for c in panel.collections if isinstance(c, PathCollection)]
+        drawn = sorted(
+            (round(float(x)), round(float(y))) for c in marks for x, y in c.get_offsets()
+        )
+        assert drawn == flagged
+        marked_any = marked_any or bool(drawn)
+        verticals = {
+            line.get_xdata()[0]
+            for line in panel.get_lines()
+            if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]
+        }
+        assert {19, 18} <= verticals  # today (as of day 19) and the follow-up (day 18)
+    assert marked_any
+
+
+def test_a_panel_draws_where_its_symptom_is_heading() -> None:
+    chosen = view(10, 8, care=False, follow_up=18)
+    figure = session_figure(chosen)
+    heading = [s for s in chosen.summaries if s.forecast and s.expected.has_course]
+    assert 0 < len(heading) < 8
+    for panel, summary in zip(figure.axes, chosen.summaries, strict=True):
+        dashed = [line for line in _lines(panel) if line.get_linestyle() == "--"]
+        ends = [(line.get_xdata()[0], line.get_xdata()[-1]) for line in dashed]
+        ahead = summary.forecast if summary.expected.has_course else None
+        expected = [(ahead.from_day, ahead.gone_day)] if ahead else []
+        assert [e for e in ends if e != (18, 18)] == expected  # not the follow-up line
+
+
+@pytest.mark.parametrize("days", [1, 2, 14, 365])
+def test_panel_day_ticks_are_whole_days(days: int) -> None:
+    figure = session_figure(view(days, 9, care=False))
+    for ax in figure.axes:
+        low, high = ax.get_xlim()
+        ticks = [t for t in ax.get_xticks() if low <= t <= high]
+        assert ticks and all(float(t).is_integer() for t in ticks)
 
 
 def _lines(figure_axes: object) -> list[Line2D]:

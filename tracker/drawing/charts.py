@@ -54,6 +54,9 @@ GAP = 0.5  # between two panels: room for the lower one's title
 MAIN_HEIGHT = 4.6  # the severity panel, when the figure's height is ours to choose
 LANE = 0.27  # one symptom's lane in the expected-course panel, or one care action's
 MIN_LANE = 0.17  # on a fixed page with many symptoms, lanes get this narrow at the least
+# Past this many symptoms their lines hide each other (equal values, flag rings in a solid
+# band): each symptom gets a small panel of its own instead (small_multiples.py).
+OVERLAID_AT_MOST = 6
 
 
 def style(index: int) -> dict[str, Any]:
@@ -128,6 +131,41 @@ def _whole_days(ax: Axes, first: float, last: float, room: float, measure: Measu
     )
 
 
+def _care_actions(view: SessionView) -> list[str]:
+    order = list(CARE_BY_KEY)
+    return sorted(
+        {c.action for c in view.care}, key=lambda a: order.index(a) if a in order else len(order)
+    )
+
+
+def _forecast_ends(view: SessionView) -> list[int]:
+    return [s.forecast.gone_day for s in view.summaries if s.forecast and s.expected.has_course]
+
+
+def _last_day(view: SessionView) -> int:
+    """The last day drawn: the data, today, the follow-up, and the expected courses and
+    forecasts unless one runs for months past the data (CO2 redness)."""
+    session = view.session
+    last_day = max([e.day for e in view.entries] + [session.day_of(view.as_of)])
+    if session.follow_up is not None:
+        last_day = max(last_day, session.day_of(session.follow_up))
+    longest = max((s.expected.max_days for s in view.summaries), default=0)
+    last_day = max(last_day, min(longest, last_day + COURSE_MARGIN_DAYS))
+    gone = _forecast_ends(view)
+    return max(last_day, min(max(gone, default=0), last_day + COURSE_MARGIN_DAYS))
+
+
+def _flagged(view: SessionView) -> set[tuple[str, int]]:
+    """(symptom, day) of every day a flag covers; a missing day has no value to ring."""
+    flagged: set[tuple[str, int]] = set()
+    for flag in view.flags:
+        if flag.rule == "missing":
+            continue
+        for day in range(flag.first_day, flag.last_day + 1):
+            flagged.add((flag.symptom, day))
+    return flagged
+
+
 def session_figure(
     view: SessionView,
     *,
@@ -136,39 +174,32 @@ def session_figure(
     top_margin: float = 0.0,
     bottom_margin: float = 0.0,
 ) -> Figure:
-    """One line per symptom against the day after the session, with its expected course."""
+    """One line per symptom against the day after the session, with its expected course;
+    past ``OVERLAID_AT_MOST`` symptoms, one small panel per symptom."""
     if not view.entries:
         raise TrackerError(
             f"Session {view.session.id} has nothing logged yet, so there is nothing to chart. "
             "Log a day first, for example: tracker log itching=3"
         )
+    if len(view.summaries) > OVERLAID_AT_MOST:
+        from tracker.drawing.small_multiples import grid_figure
+
+        return grid_figure(
+            view, width=width, size=size, top_margin=top_margin, bottom_margin=bottom_margin
+        )
     session = view.session
     summaries = view.summaries
-    order = list(CARE_BY_KEY)
-    care_actions = sorted(
-        {c.action for c in view.care}, key=lambda a: order.index(a) if a in order else len(order)
-    )
+    care_actions = _care_actions(view)
     today_day = session.day_of(view.as_of)
-    last_day = max([e.day for e in view.entries] + [today_day])
-    if session.follow_up is not None:
-        last_day = max(last_day, session.day_of(session.follow_up))
-    # Show expected courses in full unless one runs for months past the data (CO2 redness).
-    longest = max((s.expected.max_days for s in summaries), default=0)
-    last_day = max(last_day, min(longest, last_day + COURSE_MARGIN_DAYS))
-    gone = [s.forecast.gone_day for s in summaries if s.forecast and s.expected.has_course]
-    last_day = max(last_day, min(max(gone, default=0), last_day + COURSE_MARGIN_DAYS))
+    last_day = _last_day(view)
+    gone = _forecast_ends(view)
 
     fig_width = size[0] if size else width
     figure = Figure(figsize=(fig_width, size[1] if size else 8.0), dpi=DPI)
     measure = Measure(figure)
 
     # The legend: one entry per symptom, and the flag ring when a day is flagged.
-    flagged: set[tuple[str, int]] = set()
-    for flag in view.flags:
-        if flag.rule == "missing":
-            continue
-        for day in range(flag.first_day, flag.last_day + 1):
-            flagged.add((flag.symptom, day))
+    flagged = _flagged(view)
     handles: list[Any] = [
         Line2D([], [], linewidth=2, markersize=6, **style(i)) for i in range(len(summaries))
     ]

@@ -1,0 +1,376 @@
+"""The recovery chart of a crowded session: one small panel per symptom, in a grid.
+
+Past ``charts.OVERLAID_AT_MOST`` symptoms, lines on one plot hide each other (equal values
+on the same days, flag rings merging into a band) and no one symptom can be followed. Here
+each symptom has its own panel, all on the same day axis and 0-10 scale, so panels compare
+at a glance: its line, its flagged days ringed, its expected course as a tint behind it
+("gone by day N" in its title), where it is heading at its pace, today and the follow-up.
+The care log stays one strip under the grid, as in the single chart.
+
+Margins come from measured text, as in ``charts``; no layout engine.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from tracker.domain.care import care_name
+from tracker.domain.summaries import SessionView, SymptomSummary
+from tracker.drawing.charts import (
+    DPI,
+    FLAG_RING,
+    FORECAST_DASH,
+    GRID,
+    LANE,
+    LANE_SIZE,
+    LEGEND_SIZE,
+    MIN_LANE,
+    PAD,
+    SLACK,
+    SMALL_SIZE,
+    TITLE_SIZE,
+    _broken,
+    _care_actions,
+    _flagged,
+    _forecast_ends,
+    _label,
+    _last_day,
+    _shade_bands,
+    _title,
+    _whole_days,
+)
+from tracker.drawing.measure import Measure
+
+LINE = "#0072B2"  # one colour: the panel, not the colour, says which symptom it is
+COURSE = "#009E73"
+FLAGGED, FLAGGED_SIZE = "#D55E00", 4.5  # vermillion: told from the blue by colour-blind eyes
+TYPICAL_ALPHA, LATEST_ALPHA = 0.30, 0.13
+PANEL_TITLE_SIZE = 9.0
+PANEL_TICK_SIZE = 8.0
+MIN_PANEL_WIDTH = 1.8  # inches: below it a panel's day ticks and title get too cramped
+MAX_COLUMNS = 4
+COLUMN_GAP = 0.22
+ROW_GAP = 0.12
+PANEL_HEIGHT = 1.35  # when the figure's height is ours to choose
+MIN_PANEL_HEIGHT = 0.6  # on a fixed page, panels get this low at the least
+Y_TICKS = (0, 3, 6, 10)  # the tops of none, mild, moderate and severe
+
+
+def grid_figure(
+    view: SessionView,
+    *,
+    width: float,
+    size: tuple[float, float] | None = None,
+    top_margin: float = 0.0,
+    bottom_margin: float = 0.0,
+) -> Figure:
+    session = view.session
+    summaries = view.summaries
+    care_actions = _care_actions(view)
+    today_day = session.day_of(view.as_of)
+    follow_day = session.day_of(session.follow_up) if session.follow_up is not None else None
+    last_day = _last_day(view)
+    flagged = _flagged(view)
+
+    fig_width = size[0] if size else width
+    figure = Figure(figsize=(fig_width, size[1] if size else 8.0), dpi=DPI)
+    measure = Measure(figure)
+
+    # Across: the severity axis's words at the left (and the care names, when the care log
+    # shares the left edge), the band words at the right of the last column.
+    tick_width = measure.width("10", PANEL_TICK_SIZE) * SLACK
+    axis_label = measure.size("Severity", SMALL_SIZE)[1]
+    care_width = max((measure.width(care_name(a), LANE_SIZE) for a in care_actions), default=0.0)
+    left = tick_width + 0.08 + axis_label + 0.1 + PAD
+    care_left = max(left, care_width * SLACK + 0.15 + PAD)
+    right = measure.width(" moderate", SMALL_SIZE) * SLACK + PAD
+    room = fig_width - left - right
+    columns = max(1, min(MAX_COLUMNS, int((room + COLUMN_GAP) / (MIN_PANEL_WIDTH + COLUMN_GAP))))
+    columns = min(columns, len(summaries))
+    rows = -(-len(summaries) // columns)
+    panel_width = (room - (columns - 1) * COLUMN_GAP) / columns
+
+    # Each panel's title: its name, and when its expected course ends; on two lines where
+    # one is too narrow. Every title gets the height of the tallest.
+    titles = [_panel_title(s, last_day, measure, panel_width, True) for s in summaries]
+    if any("\n" in t for t in titles):  # all alike, so that the rows read the same way
+        titles = [_panel_title(s, last_day, measure, panel_width, False) for s in summaries]
+    title_height = max(measure.size(t, PANEL_TITLE_SIZE)[1] for t in titles) + 0.06
+    tick_height = measure.size("0123456789", PANEL_TICK_SIZE)[1] + 0.08
+
+    title = measure.wrap(_title(view), TITLE_SIZE, fig_width - 2 * PAD)
+    heading = measure.size(title, TITLE_SIZE)[1]
+    handles, labels = _key(view, today_day, follow_day, flagged)
+    legend_columns, legend_height = _legend_fit(
+        figure, measure, handles, labels, fig_width - 2 * PAD
+    )
+    top = top_margin + PAD + heading + PAD + legend_height + PAD
+    x_label = measure.size("Day", SMALL_SIZE + 1)[1]
+    bottom = bottom_margin + PAD + x_label + 0.1
+
+    row_extra = title_height + tick_height + ROW_GAP
+    lane = LANE
+    while True:
+        care_height = (lane * len(care_actions) + 0.15) if care_actions else 0.0
+        care_block = (
+            care_height + measure.size("Care log", PANEL_TITLE_SIZE)[1] + 0.12 + tick_height
+            if care_actions
+            else 0.0
+        )
+        if size is None:
+            panel_height = PANEL_HEIGHT
+            fig_height = top + rows * (panel_height + row_extra) + care_block + bottom
+            break
+        fig_height = size[1]
+        panel_height = (fig_height - top - bottom - care_block) / rows - row_extra
+        if panel_height >= 1.1 or lane <= MIN_LANE:
+            break
+        lane = max(MIN_LANE, lane - 0.02)
+    if panel_height < MIN_PANEL_HEIGHT:  # a page too short for so many: it grows, legibly
+        panel_height = MIN_PANEL_HEIGHT
+        fig_height = top + rows * (panel_height + row_extra) + care_block + bottom
+    figure.set_size_inches(fig_width, fig_height)
+
+    def box(x: float, y_top: float, w: float, h: float) -> tuple[float, float, float, float]:
+        return (x / fig_width, (y_top - h) / fig_height, w / fig_width, h / fig_height)
+
+    figure.text(
+        PAD / fig_width,
+        1 - (top_margin + PAD) / fig_height,
+        title,
+        fontsize=TITLE_SIZE,
+        va="top",
+        ha="left",
+    )
+    figure.legend(
+        handles,
+        labels,
+        fontsize=LEGEND_SIZE,
+        ncols=legend_columns,
+        loc="upper left",
+        bbox_to_anchor=(PAD / fig_width, 1 - (top_margin + PAD + heading + PAD) / fig_height),
+        borderaxespad=0,
+        framealpha=0.95,
+    )
+
+    first: Axes | None = None
+    panels: list[Axes] = []
+    for index, summary in enumerate(summaries):
+        row, column = divmod(index, columns)
+        x = left + column * (panel_width + COLUMN_GAP)
+        y_top = fig_height - top - row * (panel_height + row_extra) - title_height
+        ax = figure.add_axes(box(x, y_top, panel_width, panel_height), sharex=first, sharey=first)
+        first = first or ax
+        panels.append(ax)
+        _panel(ax, summary, titles[index], flagged, today_day, follow_day)
+        last_in_column = index + columns >= len(summaries)
+        ax.tick_params(
+            labelsize=PANEL_TICK_SIZE,
+            labelbottom=last_in_column,
+            labelleft=column == 0,
+            length=2.5,
+            pad=2,
+        )
+        if column == columns - 1 or index == len(summaries) - 1:
+            _band_words(ax)
+    assert first is not None
+    first.set_ylim(-0.5, 10.5)
+    first.set_yticks(Y_TICKS)
+    _whole_days(first, -0.6, last_day + 0.6, panel_width, measure)
+    grid_top = fig_height - top
+    grid_bottom = grid_top - rows * (panel_height + row_extra) + ROW_GAP
+    figure.text(
+        PAD / fig_width,
+        (grid_top + grid_bottom) / 2 / fig_height,
+        "Severity (0 none - 10 worst)",
+        rotation=90,
+        va="center",
+        ha="left",
+        fontsize=SMALL_SIZE,
+    )
+    x_words = "Day after the session (session day = day 0)"
+    if care_actions:
+        care_top = grid_bottom - ROW_GAP - measure.size("Care log", PANEL_TITLE_SIZE)[1] - 0.12
+        care_room = fig_width - care_left - right
+        care_ax = figure.add_axes(box(care_left, care_top, care_room, care_height))
+        _care(care_ax, view, care_actions, lane, today_day, follow_day)
+        _whole_days(care_ax, -0.6, last_day + 0.6, care_room, measure)
+        care_ax.tick_params(labelsize=PANEL_TICK_SIZE)
+        care_ax.set_xlabel(x_words, fontsize=SMALL_SIZE + 1)
+    else:
+        figure.text(
+            (left + room / 2) / fig_width,
+            (bottom_margin + PAD) / fig_height,
+            x_words,
+            ha="center",
+            va="bottom",
+            fontsize=SMALL_SIZE + 1,
+        )
+    return figure
+
+
+def _panel_title(
+    summary: SymptomSummary, last_day: int, measure: Measure, room: float, one_line: bool
+) -> str:
+    expected = summary.expected
+    course = f"gone by day {expected.max_days}" + (" →" if expected.max_days > last_day else "")
+    name = _label(summary.symptom)
+    if one_line and measure.width(f"{name} · {course}", PANEL_TITLE_SIZE) * SLACK <= room:
+        return f"{name} · {course}"
+    return measure.wrap(name, PANEL_TITLE_SIZE, room / SLACK) + "\n" + course
+
+
+def _panel(
+    ax: Axes,
+    summary: SymptomSummary,
+    title: str,
+    flagged: set[tuple[str, int]],
+    today_day: int,
+    follow_day: int | None,
+) -> None:
+    _shade_bands(ax, words=False)
+    expected = summary.expected
+    ax.axvspan(-0.5, expected.max_days + 0.5, color=COURSE, alpha=LATEST_ALPHA, lw=0, zorder=1)
+    if expected.typical_days is not None:
+        ax.axvspan(
+            -0.5, expected.typical_days + 0.5, color=COURSE, alpha=TYPICAL_ALPHA, lw=0, zorder=1
+        )
+    real = [e.day for e in summary.series]
+    xs, ys = _broken(real, [e.severity for e in summary.series], real)
+    ax.plot(xs, ys, color=LINE, linewidth=1.6, marker="o", markersize=3, zorder=3)
+    ahead = summary.forecast if expected.has_course else None
+    if ahead is not None:
+        ax.plot(
+            [ahead.from_day, ahead.gone_day],
+            [ahead.from_value, 0],
+            color=LINE,
+            linestyle=FORECAST_DASH,
+            linewidth=1.1,
+            zorder=2,
+        )
+    ringed = [(e.day, e.severity) for e in summary.series if (e.symptom, e.day) in flagged]
+    if ringed:
+        # A point of another colour, not a ring: rings on nearby days merge into a band at
+        # a panel's scale, a point stays the size of the day's own.
+        ax.scatter(
+            [d for d, _ in ringed],
+            [v for _, v in ringed],
+            s=FLAGGED_SIZE**2,
+            color=FLAGGED,
+            edgecolors=FLAG_RING,
+            linewidths=0.5,
+            zorder=4,
+        )
+    _day_lines(ax, today_day, follow_day)
+    ax.set_title(title, loc="left", fontsize=PANEL_TITLE_SIZE, pad=3)
+    ax.grid(axis="y", color=GRID, linewidth=0.5)
+    ax.set_axisbelow(True)
+
+
+def _band_words(ax: Axes) -> None:
+    # The band words once per row, at its right end, as the single chart has them.
+    for word, y in (("mild", 2.0), ("moderate", 5.0), ("severe", 8.5)):
+        ax.text(
+            1.0,
+            y,
+            f" {word}",
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            ha="left",
+            fontsize=SMALL_SIZE - 1,
+            color="#555555",
+        )
+
+
+def _day_lines(ax: Axes, today_day: int, follow_day: int | None) -> None:
+    ax.axvline(today_day, color="#444444", linestyle=":", linewidth=1, zorder=2)
+    if follow_day is not None:
+        ax.axvline(follow_day, color="#444444", linestyle="--", linewidth=1, zorder=2)
+
+
+def _care(
+    ax: Axes,
+    view: SessionView,
+    actions: list[str],
+    lane: float,
+    today_day: int,
+    follow_day: int | None,
+) -> None:
+    for row, action in enumerate(actions):
+        days = [c.day for c in view.care if c.action == action]
+        ax.scatter(
+            days,
+            [row] * len(days),
+            marker="|",
+            s=(lane * 72 * 0.8) ** 2,
+            color="#333333",
+            linewidths=1.5,
+            zorder=3,
+        )
+    ax.set_yticks(range(len(actions)), [care_name(a) for a in actions], fontsize=LANE_SIZE)
+    ax.set_ylim(len(actions) - 0.5, -0.5)
+    ax.set_title("Care log", loc="left", fontsize=PANEL_TITLE_SIZE, pad=3)
+    ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    _day_lines(ax, today_day, follow_day)
+
+
+def _key(
+    view: SessionView, today_day: int, follow_day: int | None, flagged: set[tuple[str, int]]
+) -> tuple[list[Any], list[str]]:
+    """What the marks mean, once for every panel."""
+    handles: list[Any] = [Line2D([], [], color=LINE, linewidth=1.6, marker="o", markersize=3)]
+    labels = ["severity logged"]
+    if flagged:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                markersize=FLAGGED_SIZE,
+                markerfacecolor=FLAGGED,
+                markeredgecolor=FLAG_RING,
+                markeredgewidth=0.5,
+                linestyle="none",
+            )
+        )
+        labels.append("flagged day")
+    if _forecast_ends(view):
+        handles.append(Line2D([], [], color=LINE, linestyle=FORECAST_DASH, linewidth=1.1))
+        labels.append("at this pace")
+    handles.append(Patch(facecolor=COURSE, alpha=TYPICAL_ALPHA + LATEST_ALPHA, linewidth=0))
+    labels.append("expected: usually gone by")
+    handles.append(Patch(facecolor=COURSE, alpha=LATEST_ALPHA, linewidth=0))
+    labels.append("at the latest")
+    handles.append(Line2D([], [], color="#444444", linestyle=":", linewidth=1))
+    labels.append(f"today (day {today_day})")
+    if follow_day is not None:
+        handles.append(Line2D([], [], color="#444444", linestyle="--", linewidth=1))
+        labels.append(f"follow-up (day {follow_day})")
+    return handles, labels
+
+
+def _legend_fit(
+    figure: Figure, measure: Measure, handles: list[Any], labels: list[str], room: float
+) -> tuple[int, float]:
+    """The most columns that fit ``room`` inches, and the legend's height then."""
+
+    def legend_size(columns: int) -> tuple[float, float]:
+        trial = figure.legend(handles, labels, fontsize=LEGEND_SIZE, ncols=columns)
+        box = trial.get_window_extent(measure.renderer)
+        trial.remove()
+        return box.width / DPI * SLACK, box.height / DPI
+
+    columns = len(labels)
+    while columns > 1:
+        wide, high = legend_size(columns)
+        if wide <= room:
+            return columns, high
+        columns = math.ceil(len(labels) / (math.ceil(len(labels) / columns) + 1))
+    return 1, legend_size(1)[1]
