@@ -81,7 +81,7 @@ def panel_problems(figure: Figure, dpi: float = 150) -> list[str]:
     page = figure.bbox
     shown = [ax for ax in figure.axes if ax.get_visible()]
     problems = [
-        f"plot past the edge: {ax.get_title(loc='left')!r}"
+        f"plot past the edge: {ax.get_label()!r}"
         for ax in shown
         if ax.bbox.x0 < page.x0 - SLACK_PX
         or ax.bbox.y0 < page.y0 - SLACK_PX
@@ -94,10 +94,7 @@ def panel_problems(figure: Figure, dpi: float = 150) -> list[str]:
             wide = min(a.x1, b.x1) - max(a.x0, b.x0)
             high = min(a.y1, b.y1) - max(a.y0, b.y0)
             if wide > SLACK_PX and high > SLACK_PX:
-                problems.append(
-                    f"plots overlap: {one.get_title(loc='left')!r} and "
-                    f"{other.get_title(loc='left')!r}"
-                )
+                problems.append(f"plots overlap: {one.get_label()!r} and {other.get_label()!r}")
     return problems
 
 
