@@ -155,3 +155,11 @@ def test_a_day_first_date_is_answered_with_itself(date: dt.date) -> None:
     with pytest.raises(TrackerError) as caught:
         parse_date(f"{date.day}/{date.month}/{date.year}", TODAY)
     assert date.isoformat() in caught.value.message
+
+
+def test_days_after_the_session_in_words() -> None:
+    from tracker.domain.dates import day_span
+
+    assert day_span(9, 9) == "day 9"
+    assert day_span(8, 12) == "days 8-12"
+    assert day_span(0, 1) == "days 0-1"

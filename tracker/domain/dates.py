@@ -99,3 +99,8 @@ def relative_day(date: dt.date, today: dt.date) -> str:
     if delta == -1:
         return "yesterday"
     return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+def day_span(first_day: int, last_day: int) -> str:
+    """Days after the session, in words: "day 9", or "days 8-12"."""
+    return f"day {first_day}" if first_day == last_day else f"days {first_day}-{last_day}"

@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from tracker.domain.catalog import SYMPTOMS, SYMPTOMS_BY_KEY
+from tracker.domain.dates import day_span
 from tracker.domain.records import ProfileRecord
 
 DEFAULT_MAX_DAYS = 7
@@ -79,9 +80,7 @@ class Window:
 
     @property
     def days(self) -> str:
-        if self.first_day == self.last_day:
-            return f"day {self.first_day}"
-        return f"days {self.first_day}-{self.last_day}"
+        return day_span(self.first_day, self.last_day)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -19,6 +19,7 @@ from typing import Any
 
 from tracker.domain.catalog import SYMPTOMS_BY_KEY, agreement, kind_words, symptom_name
 from tracker.domain.courses import PersonalCourse, personal_courses_of_each
+from tracker.domain.dates import day_span
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.severity import SEVERE_FROM
@@ -80,9 +81,7 @@ class Flag:
     @property
     def days(self) -> str:
         """The days it covers, in words: "day 9" or "days 8-12"."""
-        if self.first_day == self.last_day:
-            return f"day {self.first_day}"
-        return f"days {self.first_day}-{self.last_day}"
+        return day_span(self.first_day, self.last_day)
 
     @property
     def rank(self) -> int:
@@ -213,10 +212,6 @@ def _span(run: Sequence[EntryRecord]) -> tuple[int, int]:
     return run[0].day, run[-1].day
 
 
-def _days(first: int, last: int) -> str:
-    return f"day {first}" if first == last else f"days {first}-{last}"
-
-
 def _severe(c: _Context) -> list[Flag]:
     name, expected, agree = symptom_name(c.symptom), c.expected, agreement(c.symptom)
     flags = []
@@ -244,8 +239,8 @@ def _severe(c: _Context) -> list[Flag]:
             advice = urgent_advice(c.symptom)
         if after is not None:
             message = (
-                f"{name} {agree.was} severe on {_days(*_span(run))}, {worst.severity}/10; down to "
-                f"{after.severity}/10 by day {after.day}."
+                f"{name} {agree.was} severe on {day_span(*_span(run))}, {worst.severity}/10; "
+                f"down to {after.severity}/10 by day {after.day}."
             )
         flags.append(c.flag("severe", level, _span(run), message, advice, resolved))
     return flags
@@ -294,7 +289,7 @@ def _by_group(c: _Context) -> list[Flag]:
                 )
         if after is not None:
             message = (
-                f"{name} logged on {_days(*_span(run))}, up to {worst.severity}/10; logged "
+                f"{name} logged on {day_span(*_span(run))}, up to {worst.severity}/10; logged "
                 f"{after.severity}/10 on day {after.day}."
             )
         resolved = after.date if after else None
@@ -335,7 +330,7 @@ def _persisting(c: _Context) -> list[Flag]:
             worst = max(run, key=lambda e: e.severity)
             message = (
                 f"{name} lasted past {agree.its} expected course ({course}): up to "
-                f"{worst.severity}/10 on {_days(start, run[-1].day)}; logged 0 on day "
+                f"{worst.severity}/10 on {day_span(start, run[-1].day)}; logged 0 on day "
                 f"{entry.day}."
             )
             last_day = entry.day - 1  # it was there, as far as we know, until then
