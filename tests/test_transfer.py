@@ -132,6 +132,27 @@ def test_a_bad_row_names_its_line_and_nothing_is_imported(
     assert state() == before
 
 
+def test_an_import_says_at_once_what_needs_the_clinic(run: Run, tmp_path: Path) -> None:
+    """As `log` does: imported blisters are not left for the patient to find later."""
+    header = "date,session_id,session_date,kind,day,symptom,severity,note"
+    calm = tmp_path / "calm.csv"
+    calm.write_text(f"{header}\n2026-11-22,1,2026-11-20,ipl,2,redness,3,\n")
+    quiet = run("import", str(calm))
+    assert quiet.exit_code == 0, quiet.output
+    assert "URGENT" not in quiet.stdout
+    blisters = tmp_path / "blisters.csv"
+    blisters.write_text(f"{header}\n2026-11-23,1,2026-11-20,ipl,3,blistering,2,\n")
+    for args in (["--dry-run"], []):
+        result = run("import", str(blisters), *args)
+        assert result.exit_code == 0, result.output
+        assert "\nURGENT: Blisters logged on day 3 (2/10)" in result.stdout
+        assert "Contact your skin specialist or clinic now" in result.stdout
+    # Once it is gone, an import of the 0 brings no alarm.
+    gone = tmp_path / "gone.csv"
+    gone.write_text(f"{header}\n2026-11-24,1,2026-11-20,ipl,4,blistering,0,\n")
+    assert "URGENT" not in run("import", str(gone)).stdout
+
+
 @pytest.mark.parametrize(
     ("line", "reason"),
     [

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 
 import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import PAST_DATE, PAST_DATE_HELP, SYMPTOM, json_option, session_option
-from tracker.cli.render import echo_json, table
+from tracker.cli.render import echo_json, echo_urgent, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import parse_readings
@@ -70,10 +69,7 @@ def log(
         if item.replaced is not None:
             line += f"  (replaced {item.replaced}/10 logged earlier for this day)"
         click.echo(line)
-    for flag in result.urgent:
-        click.echo()
-        click.echo(f"URGENT: {flag.message}")
-        click.echo(textwrap.fill(flag.advice, WIDTH))
+    echo_urgent(result.urgent, WIDTH)
 
 
 def _remove(

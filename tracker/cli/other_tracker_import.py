@@ -11,6 +11,7 @@ import click
 
 from tracker.cli.context import AppContext
 from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID
+from tracker.cli.render import echo_urgent
 from tracker.domain.errors import TrackerError
 from tracker.domain.other_trackers import FIVE_POINT_TO_TEN, SOURCES, UNMAPPED
 
@@ -118,6 +119,7 @@ def import_other_tracker(
         )
     if dry_run:
         click.echo("Dry run: nothing was written.")
+    echo_urgent(report.urgent)
     return True
 
 

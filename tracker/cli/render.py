@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from tracker.domain.dates import relative_day
+from tracker.domain.flags import Flag
 from tracker.domain.text import visible
 
 __all__ = ["echo_json", "relative_day", "table"]
+
+
+def echo_urgent(flags: Sequence[Flag], width: int = 92) -> None:
+    """Urgent flags with their advice, at once, where the value that raised them was given."""
+    for flag in flags:
+        click.echo()
+        click.echo(f"URGENT: {flag.message}")
+        click.echo(textwrap.fill(flag.advice, width))
 
 
 def counted(number: int, one: str, many: str | None = None) -> str:

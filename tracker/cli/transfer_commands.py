@@ -11,7 +11,7 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.other_tracker_import import import_other_tracker, other_tracker_options
 from tracker.cli.params import force_option, output_option, session_option
-from tracker.cli.render import counted
+from tracker.cli.render import counted, echo_urgent
 from tracker.domain.errors import TrackerError
 from tracker.services import exports, transfer
 
@@ -140,3 +140,4 @@ def import_(
         click.echo(note)
     if dry_run:
         click.echo("Dry run: nothing was written.")
+    echo_urgent(report.urgent)

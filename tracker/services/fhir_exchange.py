@@ -59,7 +59,7 @@ def import_fhir(
             importer.report.rows += len(item.entries)
             importer.entries([(session_id, e) for e in item.entries], place)
 
-    return transfer._run(db, policy, dry_run, work)
+    return transfer._run(db, policy, dry_run, work, today=today)
 
 
 def _adopt(store: Store, patient_id: str, path: Path, report: transfer.ImportReport) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from tracker.domain.catalog import DEFAULT_KIND
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import ImportedEntry, SessionKey, note_text
+from tracker.domain.flags import Flag
 from tracker.domain.other_trackers import READERS, SOURCES, convert, parse_map
 from tracker.domain.records import SessionRecord
 from tracker.services import transfer
@@ -34,6 +35,7 @@ class ForeignImportReport:
     session: SessionRecord | None = None
     session_created: bool = False
     dry_run: bool = False
+    urgent: list[Flag] = field(default_factory=list)  # as transfer.ImportReport.urgent
 
     @property
     def accounted(self) -> int:
@@ -104,5 +106,5 @@ def import_other_tracker(
         report.replaced = importer.report.replaced
         report.already_there = importer.report.skipped
 
-    transfer._run(db, policy, dry_run, work)
+    report.urgent = transfer._run(db, policy, dry_run, work, today=today).urgent
     return report

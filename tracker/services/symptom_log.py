@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker.domain.catalog import SYMPTOMS_BY_KEY
-from tracker.domain.flags import Flag, evaluate
+from tracker.domain.flags import Flag, can_be_urgent, evaluate
 from tracker.domain.records import EntryRecord, Reading, SessionRecord, clean_text
-from tracker.domain.severity import SEVERE_FROM
 from tracker.services.common import expectations_for, session_for_day
 from tracker.storage.database import Database
 from tracker.storage.store import Store
@@ -28,15 +26,6 @@ class LogResult:
     logged: list[Logged]
     # Active urgent flags about the symptoms just logged, to show their advice at once.
     urgent: list[Flag] = field(default_factory=list)
-
-
-def _may_be_urgent(readings: list[Reading]) -> bool:
-    """Only a severe value or a red-flag symptom can make a flag urgent."""
-    return any(
-        r.severity >= SEVERE_FROM
-        or (r.severity > 0 and SYMPTOMS_BY_KEY[r.symptom].group == "red-flag")
-        for r in readings
-    )
 
 
 def _urgent(store: Store, record: SessionRecord, symptoms: set[str], today: dt.date) -> list[Flag]:
@@ -61,7 +50,7 @@ def log_symptoms(
         record = session_for_day(store, date=date, today=today, session_id=session_id)
         logged = store_readings(store, record, readings, date=date, note=note)
         urgent = []
-        if _may_be_urgent(readings):
+        if any(can_be_urgent(r.symptom, r.severity) for r in readings):
             urgent = _urgent(store, record, {r.symptom for r in readings}, today)
         return LogResult(record, logged, urgent)
 

@@ -36,8 +36,10 @@ from tracker.domain.exchange import (
 )
 from tracker.domain.expectations import Override
 from tracker.domain.fhir import is_bundle
+from tracker.domain.flags import Flag, can_be_urgent, evaluate, sort_flags
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.records import SessionRecord
+from tracker.services.common import expectations_for
 from tracker.storage.database import Database
 from tracker.storage.revisions import REVISIONS
 from tracker.storage.store import NewValue, Store
@@ -78,6 +80,9 @@ class ImportReport:
     overrides: int = 0
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
+    # Active urgent flags as of today on the sessions that took a severe or red-flag value:
+    # an import must not bring them in silently.
+    urgent: list[Flag] = field(default_factory=list)
 
 
 class _DryRun(Exception):
@@ -93,6 +98,7 @@ class _Importer:
         self.report = report
         self.session_ids: dict[SessionKey, int] = {}
         self.claimed: set[int] = set()
+        self.may_be_urgent: set[int] = set()  # sessions that took a severe or red-flag value
         self.sessions: dict[int, SessionRecord] = {}  # those this import matched or made
 
     def session_id(
@@ -166,6 +172,8 @@ class _Importer:
         fresh: dict[tuple[int, str, dt.date], NewValue] = {}
         updates: dict[tuple[int, str, dt.date], NewValue] = {}
         for session_id, e in batch:
+            if can_be_urgent(e.symptom, e.severity):
+                self.may_be_urgent.add(session_id)
             key = (session_id, e.symptom, e.date)
             values = (session_id, e.date, e.symptom, e.severity, e.note)
             if key in existing or key in fresh:
@@ -218,7 +226,12 @@ class _Importer:
 
 
 def _run(
-    db: Database, policy: str, dry_run: bool, work: Callable[[_Importer], None]
+    db: Database,
+    policy: str,
+    dry_run: bool,
+    work: Callable[[_Importer], None],
+    *,
+    today: dt.date,
 ) -> ImportReport:
     if policy not in DUPLICATE_POLICIES:
         raise TrackerError.malformed(
@@ -227,12 +240,29 @@ def _run(
     report = ImportReport(dry_run=dry_run)
     try:
         with db.writing() as store:
-            work(_Importer(store, policy, report))
+            importer = _Importer(store, policy, report)
+            work(importer)
+            report.urgent = _urgent(store, importer.may_be_urgent, today)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     return report
+
+
+def _urgent(store: Store, session_ids: set[int], today: dt.date) -> list[Flag]:
+    if not session_ids:
+        return []
+    expectations = expectations_for(store)
+    entries = store.entries_for_sessions(sorted(session_ids))
+    return sort_flags(
+        flag
+        for session_id in sorted(session_ids)
+        for flag in evaluate(
+            store.session(session_id), entries[session_id], expectations.for_pair, today
+        )
+        if flag.active and flag.level == "urgent"
+    )
 
 
 def _lines(handle: io.TextIOWrapper, progress: Progress | None) -> Iterator[str]:
@@ -300,7 +330,7 @@ def import_csv(
                     batch = []
             importer.entries(batch, where)
 
-    return _run(db, policy, dry_run, work)
+    return _run(db, policy, dry_run, work, today=today)
 
 
 def import_json(
@@ -397,7 +427,7 @@ def import_json(
                 raise exc.at(where) from None
             importer.override(override, where)
 
-    return _run(db, policy, dry_run, work)
+    return _run(db, policy, dry_run, work, today=today)
 
 
 def _reason(exc: Exception) -> str:
