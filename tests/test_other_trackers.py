@@ -84,6 +84,12 @@ def test_bearable_sample_keeps_a_days_highest_and_carries_notes(run: Run, sessio
         "  1 dated before the session (day 0)",
         "  2 not a symptom (another category)",
         "  1 of names that match no symptom: 'Neck pain' (1); --map NAME=SYMPTOM brings one in",
+        # Itching 8/10 on day 0, not logged since: severe until a lower value says otherwise.
+        "",
+        "URGENT: Itching is severe: 8/10 on day 0.",
+        "Contact your skin specialist or clinic now. If you cannot reach them, call your local "
+        "urgent",
+        "medical advice line (111 in England) or go to an urgent-care service today.",
     ]
     history = {(e["date"], e["symptom"]): (e["severity"], e["note"]) for e in _history(run)}
     assert history == {
