@@ -117,9 +117,9 @@ def import_other_tracker(
             f"  {sum(report.unmapped.values())} {UNMAPPED}: {names}; "
             "--map NAME=SYMPTOM brings one in"
         )
+    echo_urgent(report.urgent)
     if dry_run:
         click.echo("Dry run: nothing was written.")
-    echo_urgent(report.urgent)
     return True
 
 

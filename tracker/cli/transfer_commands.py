@@ -138,6 +138,6 @@ def import_(
     click.echo(f"{verb} {', '.join(parts)} from {counted(report.rows, 'row')} ({sessions}).")
     for note in report.notes:
         click.echo(note)
+    echo_urgent(report.urgent)
     if dry_run:
         click.echo("Dry run: nothing was written.")
-    echo_urgent(report.urgent)
