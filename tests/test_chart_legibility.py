@@ -223,6 +223,18 @@ def test_compare_shows_the_expected_window_and_names_sessions_by_number_and_date
     assert figure.axes[0].patches  # the shaded expected windows
 
 
+@pytest.mark.parametrize("symptoms", [1, 5, len(SYMPTOMS)])
+@pytest.mark.parametrize("width", [NARROW["width"], 11.0])
+def test_compare_is_legible_at_the_phone_width_too(symptoms: int, width: float) -> None:
+    sessions = [
+        view(40, symptoms, session_id=1, as_of_day=60),
+        view(25, symptoms, session_id=2, start=START + dt.timedelta(days=12), kind="ipl"),
+    ]
+    figure = compare_figure(sessions, width=width)
+    assert text_problems(figure) == []
+    assert panel_problems(figure) == []
+
+
 def test_compare_of_one_day_has_whole_day_ticks() -> None:
     figure = compare_figure([view(1, 1)])
     ax = figure.axes[0]

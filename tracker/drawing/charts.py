@@ -57,6 +57,7 @@ MIN_LANE = 0.17  # on a fixed page with many symptoms, lanes get this narrow at 
 # Past this many symptoms their lines hide each other (equal values, flag rings in a solid
 # band): each symptom gets a small panel of its own instead (small_multiples.py).
 OVERLAID_AT_MOST = 6
+COMPARE_PANEL_WIDTH = 2.6  # inches: --compare puts fewer panels in a row below this
 
 
 def style(index: int) -> dict[str, Any]:
@@ -492,6 +493,7 @@ def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH
     for view, _ in shown:
         symptoms.extend(s for s in view.symptoms if s not in symptoms)
     columns = 3 if len(symptoms) > 4 else 2 if len(symptoms) > 1 else 1
+    columns = max(1, min(columns, int(width / COMPARE_PANEL_WIDTH)))  # a phone: fewer
     rows = -(-len(symptoms) // columns)
     figure = Figure(figsize=(width, 3.1 * rows + 1.5), layout="constrained", dpi=DPI)
     measure = Measure(figure)
@@ -551,23 +553,33 @@ def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH
     handles: list[Any] = [
         Line2D([], [], **style(number), linewidth=1.8) for number in range(len(views))
     ]
+    room = width - 2 * PAD - 0.6  # the legend's frame, handles and padding
     labels = [
-        f"session {v.session.id} ({v.session.date}, "
-        f"{drawable(visible(kind_words(v.session.kind)))})"
+        measure.wrap(
+            f"session {v.session.id} ({v.session.date}, "
+            f"{drawable(visible(kind_words(v.session.kind)))})",
+            LEGEND_SIZE,
+            room,
+        )
         for v in views
     ]
     handles.append(Patch(facecolor="#999999", alpha=0.25, edgecolor="#666666", linestyle="--"))
     labels.append("expected course, up to the dashed line")
+    # Two columns where they fit the width, else one (the web page on a phone).
+    two = max(measure.width(label, LEGEND_SIZE) for label in labels) * SLACK * 2 + 1.2 <= width
     figure.legend(
         handles,
         labels,
         loc="outside lower center",
-        ncols=min(len(labels), 2),
+        ncols=min(len(labels), 2 if two else 1),
         fontsize=LEGEND_SIZE,
     )
-    figure.suptitle(
+    title = (
         "Recovery across sessions, aligned at the session day (day 0); each session until the "
-        "next begins",
+        "next begins"
+    )
+    figure.suptitle(
+        measure.wrap(title, TITLE_SIZE, (width - 2 * PAD) / SLACK),
         x=0.01,
         ha="left",
         fontsize=TITLE_SIZE,
