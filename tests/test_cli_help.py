@@ -118,6 +118,24 @@ def test_tracker_alone_with_data_shows_today_at_a_glance(run: Run) -> None:
     )
 
 
+def test_flags_none_is_said_only_when_no_session_has_one_open(run: Run) -> None:
+    """A new session must not make the glance and the status say "none" while the one
+    before still has an open flag."""
+    assert run("session", "add", "--date", "2026-11-14").exit_code == 0
+    assert run("log", "redness=5", "--date", "yesterday").exit_code == 0
+    assert run("session", "add", "--kind", "ipl").exit_code == 0
+    glance = run().stdout
+    assert "Flags: redness persisting (warning, session 1). See: tracker status\n" in glance
+    assert "Flags: none" not in glance
+    status = run("status").stdout
+    assert "Flags on session 2: none.\nStill open from earlier sessions:\n" in status
+    assert "Flags: none." not in status
+    # Once redness is gone, none is true.
+    assert run("log", "redness=0", "--session", "1").exit_code == 0
+    assert "Flags: none. See: tracker status\n" in run().stdout
+    assert "Flags: none.\n" in run("status").stdout
+
+
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [("lgo", "log"), ("staus", "status"), ("chekin", "checkin"), ("hisotry", "history")],

@@ -168,6 +168,7 @@ def test_status_says_none_only_when_there_are_no_flags(
     run("log", "redness=0", "--date", "2026-11-24")
     page = text(web.get("/status"))
     assert "Flags None." in page
+    assert "<title>Status · Recovery tracker</title>" in web.get("/status").text
     run("log", "redness=8", "--date", "2026-11-24")
     assert "Flags None." not in text(web.get("/status"))
 

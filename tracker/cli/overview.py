@@ -41,9 +41,12 @@ def _glance(app: AppContext) -> None:
     else:
         click.echo("Today: logged.")
     flagged = [f for f in status.flags if f.rule != "missing" and f.active]
-    if flagged:
-        named = ", ".join(f"{f.symptom} {f.rule} ({f.level})" for f in flagged)
-        click.echo(f"Flags: {named}. See: tracker status")
+    # An earlier session's open flags count too: "none" is said only when there are none.
+    earlier = [f for f in status.earlier if f.rule != "missing" and f.active]
+    named = [f"{f.symptom} {f.rule} ({f.level})" for f in flagged]
+    named += [f"{f.symptom} {f.rule} ({f.level}, session {f.session_id})" for f in earlier]
+    if named:
+        click.echo(f"Flags: {', '.join(named)}. See: tracker status")
     else:
         click.echo("Flags: none. See: tracker status")
     if s.follow_up is not None:

@@ -277,6 +277,8 @@ def _echo_status(report: Status, today: dt.date) -> None:
     if report.flags:
         click.echo("Flags:")
         echo_flags(report.flags)
+    elif report.earlier:
+        click.echo(f"Flags on session {s.id}: none.")  # "none" alone would hide the ones below
     else:
         click.echo("Flags: none.")
     if report.earlier:
