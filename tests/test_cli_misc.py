@@ -24,6 +24,11 @@ def test_symptoms_and_kinds_list_keys_and_aliases(run: Run) -> None:
     text = run("symptoms").stdout
     assert "pruritus" in text
     assert "information, not a diagnosis" in text
+    # Every red-flag symptom is named where the list says what needs the clinic now.
+    assert (
+        "Blisters, pus or bad smell, fever, cold sores or hives (raised, itchy welts): contact "
+        "your\nclinic now." in text
+    )
     kinds = json.loads(run("kinds", "--json").stdout)
     assert kinds[0]["key"] == "laser-rejuvenation"
     assert "microneedling" in run("kinds").stdout

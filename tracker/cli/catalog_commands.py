@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from tracker.cli.params import json_option
@@ -23,10 +25,14 @@ def symptoms(as_json: bool) -> None:
         return
     rows = [(s.key, s.name, ", ".join(s.aliases)) for s in SYMPTOMS]
     click.echo(table(("symptom", "what it means", "also accepted"), rows))
-    click.echo(
-        "\nBlisters, pus, a fever or cold sores: contact your clinic now. Darker or lighter "
-        "patches: mention them at your follow-up.\nThis is information, not a diagnosis."
+    # Named from the catalogue's groups, so a new red-flag symptom is never left out.
+    urgent = [s.name.lower() for s in SYMPTOMS if s.group == "red-flag"]
+    pigment = [s.name.lower() for s in SYMPTOMS if s.group == "pigment"]
+    advice = (
+        f"{', '.join(urgent[:-1]).capitalize()} or {urgent[-1]}: contact your clinic now. "
+        f"{' or '.join(pigment).capitalize()}: mention them at your follow-up."
     )
+    click.echo("\n" + textwrap.fill(advice, 92) + "\nThis is information, not a diagnosis.")
 
 
 @click.command()
