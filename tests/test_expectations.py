@@ -132,3 +132,18 @@ def test_rows_list_own_generic_and_overridden_pairs_in_catalog_order() -> None:
     assert symptoms == list(SYMPTOMS_BY_KEY)  # every symptom the tracker knows
     assert next(r for r in rows if r.symptom == "fever").overridden
     assert all(row.kind == "ipl" for row in rows)
+
+
+def test_a_symptom_without_a_course_says_what_to_do_instead_of_a_day() -> None:
+    """Blisters, hives and darker patches have no course: never 'gone by day 7'."""
+    table = Expectations(shipped_table())
+    blisters = table.for_pair("laser-rejuvenation", "blistering")
+    assert (blisters.course_words, blisters.gone_by) == (
+        "no expected course: contact your clinic now",
+        "no expected course",
+    )
+    darker = table.for_pair("laser-rejuvenation", "darkening")
+    assert darker.course_words == "no expected course: raise it at your follow-up"
+    redness = table.for_pair("laser-rejuvenation", "redness")
+    assert redness.gone_by == f"day {redness.max_days}"
+    assert redness.course_words.endswith(f"at the latest day {redness.max_days}")

@@ -169,6 +169,9 @@ def test_status_says_none_only_when_there_are_no_flags(
     page = text(web.get("/status"))
     assert "Flags None." in page
     assert "<title>Status · Recovery tracker</title>" in web.get("/status").text
+    run("log", "blistering=2", "--date", "2026-11-24")
+    blisters = text(web.get("/status"))
+    assert "Blisters 2/10 mild 10 no expected course" in blisters
     run("log", "redness=8", "--date", "2026-11-24")
     assert "Flags None." not in text(web.get("/status"))
 

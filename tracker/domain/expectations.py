@@ -117,6 +117,22 @@ class Expectation:
         """Red-flag and pigment symptoms are never judged against an expected course."""
         return self.group == "common"
 
+    @property
+    def course_words(self) -> str:
+        """When it is expected gone, in words; a symptom with no course says what to do."""
+        if self.group == "red-flag":
+            return "no expected course: contact your clinic now"
+        if self.group == "pigment":
+            return "no expected course: raise it at your follow-up"
+        if self.typical_days is None:
+            return f"at the latest day {self.max_days}"
+        return f"usually by day {self.typical_days}, at the latest day {self.max_days}"
+
+    @property
+    def gone_by(self) -> str:
+        """The short form, for a table column "Expected gone by"."""
+        return f"day {self.max_days}" if self.has_course else "no expected course"
+
     def onset_at(self, day: int) -> Window | None:
         return next((w for w in self.onsets if w.holds(day)), None)
 

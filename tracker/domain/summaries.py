@@ -61,6 +61,8 @@ class SymptomSummary:
             judged = self.as_of_day if self.as_of_day is not None else last.day
             late = self.expected.has_course and judged > self.expected.max_days
             return f"still {last.severity}/10 on day {last.day}" + (" (late)" if late else "")
+        if not self.expected.has_course:
+            return f"reached 0 on day {day}"  # no course to be on or late for
         if day > self.expected.max_days + 1:
             return f"reached 0 on day {day}: later than expected"
         return f"reached 0 on day {day}: on course"

@@ -363,16 +363,15 @@ def _tables(pages: Pages, view: SessionView) -> None:
     for summary in view.summaries:
         peak = summary.peak
         expected = summary.expected
-        typical = (
-            f"usually by day {expected.typical_days}, " if expected.typical_days is not None else ""
-        )
         rows.append(
             (
                 symptom_name(summary.symptom),
                 f"{peak.severity}/10 on day {peak.day}",
                 summary.outcome,
-                f"{typical}at the latest day {expected.max_days}",
-                expected.basis + (" (your setting)" if expected.overridden else ""),
+                expected.course_words,
+                (expected.basis + (" (your setting)" if expected.overridden else ""))
+                if expected.has_course
+                else "-",
             )
         )
     pages.table(
