@@ -37,11 +37,6 @@ class ForeignImportReport:
     dry_run: bool = False
     urgent: list[Flag] = field(default_factory=list)  # as transfer.ImportReport.urgent
 
-    @property
-    def accounted(self) -> int:
-        kept = self.added + self.replaced + self.already_there
-        return kept + sum(self.skipped.values()) + sum(self.unmapped.values())
-
 
 def import_other_tracker(
     db: Database,
