@@ -24,6 +24,8 @@ from tracker.services.databases import Database, Location
 from tracker.web import security
 
 log = logging.getLogger(__name__)
+# What a route returns when it renders a template: the page, or the page and its status.
+Page = str | tuple[str, int]
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,11 @@ from tracker.domain.profiles import DEFAULT_PROFILE, profile_option
 from tracker.domain.reminders import calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
-from tracker.web.app import current_profile, db, settings, today
+from tracker.web.app import Page, current_profile, db, settings, today
 from tracker.web.chart_cache import ChartCache, fingerprint
 from tracker.web.forms import Form, page_words
 from tracker.web.records import _session_id
 
-Page = str | tuple[str, int]
 NARROW_INCHES = 6.0
 EXPORTS = {
     "csv": ("values.csv", "text/csv", "Values (CSV, for spreadsheets)"),

@@ -15,7 +15,7 @@ from tracker.domain.records import Reading
 from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.services import recovery
 from tracker.services.checkin import save_checkin
-from tracker.web.app import db, today
+from tracker.web.app import Page, db, today
 from tracker.web.forms import Form, empty, page_words
 
 # One tap each on the check-in; "other" needs words, which the care log's own form takes.
@@ -23,7 +23,7 @@ ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
 VALUE = "value-"
 
 
-def _render_today(form: Form, date: dt.date, status: int = 200) -> str | tuple[str, int]:
+def _render_today(form: Form, date: dt.date, status: int = 200) -> Page:
     try:
         plan = recovery.checkin_plan(db(), date, today())
     except TrackerError as exc:
@@ -50,7 +50,7 @@ def _render_today(form: Form, date: dt.date, status: int = 200) -> str | tuple[s
     return page, status
 
 
-def today_page() -> str | tuple[str, int]:
+def today_page() -> Page:
     form = Form(request.args) if "date" in request.args else empty()
     date = form.date("date", today()) or today()
     return _render_today(form, date)
@@ -76,7 +76,7 @@ def _readings(form: Form) -> list[Reading]:
     return readings
 
 
-def checkin() -> Response | str | tuple[str, int]:
+def checkin() -> Response | Page:
     form = Form(request.form)
     day = today()
     date = form.date("date", day, required=True)
@@ -115,7 +115,7 @@ def checkin() -> Response | str | tuple[str, int]:
     return _render_today(form, date if date is not None and date <= day else day, 400)
 
 
-def status_page() -> str | tuple[str, int]:
+def status_page() -> Page:
     try:
         report = recovery.status(db(), today())
     except TrackerError as exc:

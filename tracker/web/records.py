@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -11,10 +13,8 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, sessions, symptom_log
-from tracker.web.app import db, today
+from tracker.web.app import Page, db, today
 from tracker.web.forms import Form, page_words
-
-Page = str | tuple[str, int]
 
 
 def _severity_options(chosen: int) -> Markup:
@@ -76,12 +76,27 @@ def _history(
     return page, status
 
 
+def _value_row(form: Form) -> tuple[int | None, dt.date | None, str | None]:
+    """The row of the history a change or a removal is about: session, date and symptom."""
+    return (
+        form.read("session", _session_id, required=True),
+        form.date("date", today(), required=True),
+        form.read("symptom", symptom_key, required=True),
+    )
+
+
+def _refused(form: Form, session_id: int | None) -> Page:
+    """The history again, with what was wrong next to the row it was about."""
+    message = " ".join(form.errors.values())
+    return _history(
+        session_id, (form.data.get("date", ""), form.data.get("symptom", ""), message), 400
+    )
+
+
 def change_value() -> Response | Page:
     """Editing a value is logging it again: the log replaces that day's value."""
     form = Form(request.form)
-    session_id = form.read("session", _session_id, required=True)
-    date = form.date("date", today(), required=True)
-    symptom = form.read("symptom", symptom_key, required=True)
+    session_id, date, symptom = _value_row(form)
     severity = form.read(
         "severity", lambda text: parse_severity(text, symptom=symptom or ""), required=True
     )
@@ -97,19 +112,12 @@ def change_value() -> Response | Page:
             was = f" (was {item.replaced}/10)" if item.replaced is not None else ""
             flash(f"{symptom} on {date} is now {severity}/10 {band(severity)}{was}.")
             return redirect(url_for("history", session=session_id), code=303)
-    problem = (
-        form.data.get("date", ""),
-        form.data.get("symptom", ""),
-        " ".join(form.errors.values()),
-    )
-    return _history(session_id, problem, 400)
+    return _refused(form, session_id)
 
 
 def remove_value() -> Response | Page:
     form = Form(request.form)
-    session_id = form.read("session", _session_id, required=True)
-    date = form.date("date", today(), required=True)
-    symptom = form.read("symptom", symptom_key, required=True)
+    session_id, date, symptom = _value_row(form)
     if form.ok and session_id and date and symptom:
         try:
             removal = corrections.remove_values(
@@ -121,10 +129,7 @@ def remove_value() -> Response | Page:
             gone = ", ".join(f"{e.symptom} {e.severity}/10" for e in removal.removed)
             flash(f"Removed {gone} on {date} from session {removal.session.id}.")
             return redirect(url_for("history", session=session_id), code=303)
-    message = " ".join(form.errors.values())
-    return _history(
-        session_id, (form.data.get("date", ""), form.data.get("symptom", ""), message), 400
-    )
+    return _refused(form, session_id)
 
 
 def remove_care() -> Response | Page:

@@ -10,10 +10,8 @@ from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key, kind
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPES
 from tracker.services import profiles, sessions
-from tracker.web.app import current_profile, databases, db, profile_cookie, today
+from tracker.web.app import Page, current_profile, databases, db, profile_cookie, today
 from tracker.web.forms import Form, empty, page_words
-
-Page = str | tuple[str, int]
 
 
 def _session_fields(form: Form) -> sessions.SessionFields:
