@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import Run
 from pypdf import PdfReader
 
@@ -61,6 +62,20 @@ def test_unknown_profile_is_a_refusal(run: Run) -> None:
     assert result.stderr == (
         "Error: There is no profile named 'carol'. Add it with: tracker profile add carol\n"
     )
+
+
+@pytest.mark.parametrize("typed", ["alise", "Alice", "ALICE "])
+def test_a_misspelt_profile_is_answered_with_the_closest_not_an_invitation_to_add_it(
+    run: Run, typed: str
+) -> None:
+    assert run("profile", "add", "alice").exit_code == 0
+    result = run("--profile", typed, "log", "itching=2")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: There is no profile named {typed!r}. Did you mean alice? "
+        "(tracker profile list shows them all.)\n"
+    )
+    assert "profile add" not in result.stderr
 
 
 def test_profile_add_and_edit_refusals(run: Run) -> None:

@@ -19,6 +19,7 @@ from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.suggestions import closest, did_you_mean
 from tracker.storage import queries
 from tracker.storage.models import (
     CareEntry,
@@ -46,6 +47,14 @@ class Store:
         in a database whose named profile does not exist (yet)."""
         found = self._tx.scalar(select(Profile.id).where(Profile.name == self.profile_name))
         if found is None:
+            # A misspelt name must not lead to a second profile for the same person.
+            names = {name.lower(): name for name in self.profile_names()}
+            close = closest(self.profile_name, names)
+            if close:
+                raise TrackerError(
+                    f"There is no profile named {self.profile_name!r}.{did_you_mean(close)} "
+                    "(tracker profile list shows them all.)"
+                )
             raise TrackerError(
                 f"There is no profile named {self.profile_name!r}. "
                 f"Add it with: tracker profile add {self.profile_name}"
