@@ -87,7 +87,8 @@ def test_past_the_threshold_each_symptom_has_a_panel_of_its_own(symptoms: int) -
     assert len(panels) == symptoms
     for panel, summary, name in zip(panels, chosen.summaries, _names(symptoms), strict=True):
         title = _panel_title(panel).replace("\n", " · ")
-        assert title == f"{name} · gone by day {summary.expected.max_days}"
+        # A red flag or a patch has no course: it says what to do instead of a day.
+        assert title == f"{name} · {summary.expected.chart_label(last_day=10**6)}"
         marked = [line for line in _lines(panel) if line.get_marker() not in ("", "None", None)]
         assert len(marked) == 1  # its own line alone
         days = [round(x) for x in marked[0].get_xdata() if not math.isnan(x)]
@@ -250,3 +251,13 @@ def test_every_report_page_is_legible(days: int, symptoms: int) -> None:
     pages = build_report(chosen, dt.date(2026, 11, 24), "1.0")
     for number, page in enumerate(pages, start=1):
         assert text_problems(page, dpi=100) == [], f"page {number}"
+
+
+def test_a_symptom_without_a_course_is_never_drawn_with_one() -> None:
+    """Blisters and darker patches: no 'gone by day 7' in their panel titles."""
+    figure = session_figure(view(14, len(SYMPTOMS)))
+    titles = {_panel_title(p).split("\n")[0].split(" · ")[0]: _panel_title(p) for p in figure.axes}
+    assert "no course: contact clinic" in titles["Blisters"]
+    assert "no course: ask at follow-up" in titles["Darker patches"]
+    assert "gone by day" not in titles["Blisters"] + titles["Darker patches"]
+    assert "gone by day" in titles["Redness"]

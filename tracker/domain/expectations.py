@@ -128,6 +128,15 @@ class Expectation:
             return f"at the latest day {self.max_days}"
         return f"usually by day {self.typical_days}, at the latest day {self.max_days}"
 
+    def chart_label(self, last_day: int) -> str:
+        """A chart's short word for it: "gone by day 7", with an arrow when that day lies
+        past the chart's last day; a symptom with no course says what to do instead."""
+        if self.group == "red-flag":
+            return "no course: contact clinic"
+        if self.group == "pigment":
+            return "no course: ask at follow-up"
+        return f"gone by day {self.max_days}" + (" →" if self.max_days > last_day else "")
+
     @property
     def gone_by(self) -> str:
         """The short form, for a table column "Expected gone by"."""

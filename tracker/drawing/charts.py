@@ -150,7 +150,7 @@ def _last_day(view: SessionView) -> int:
     last_day = max([e.day for e in view.entries] + [session.day_of(view.as_of)])
     if session.follow_up is not None:
         last_day = max(last_day, session.day_of(session.follow_up))
-    longest = max((s.expected.max_days for s in view.summaries), default=0)
+    longest = max((s.expected.max_days for s in view.summaries if s.expected.has_course), default=0)
     last_day = max(last_day, min(longest, last_day + COURSE_MARGIN_DAYS))
     gone = _forecast_ends(view)
     return max(last_day, min(max(gone, default=0), last_day + COURSE_MARGIN_DAYS))
@@ -229,8 +229,7 @@ def session_figure(
     left = max(lane_width + 0.15, axis_width) + PAD
     band_width = measure.width(" moderate", SMALL_SIZE) * SLACK
     course_width = max(
-        measure.width(f" gone by day {s.expected.max_days} →", SMALL_SIZE) * SLACK
-        for s in summaries
+        measure.width(f" {s.expected.chart_label(-1)}", SMALL_SIZE) * SLACK for s in summaries
     )
     lanes = len(summaries)
     bottom = 0.6 + bottom_margin
@@ -372,16 +371,18 @@ def session_figure(
     for index, summary in enumerate(summaries):
         colour = PALETTE[index % len(PALETTE)]
         expected = summary.expected
-        course.barh(index, expected.max_days + 0.5, left=-0.5, color=colour, alpha=0.22, height=0.6)
-        if expected.typical_days is not None:
+        if expected.has_course:  # a red flag or a patch has none to draw
+            course.barh(
+                index, expected.max_days + 0.5, left=-0.5, color=colour, alpha=0.22, height=0.6
+            )
+        if expected.has_course and expected.typical_days is not None:
             course.barh(
                 index, expected.typical_days + 0.5, left=-0.5, color=colour, alpha=0.45, height=0.6
             )
-        beyond = expected.max_days > last_day
         course.text(
             1.0,
             index,
-            f" gone by day {expected.max_days}" + (" →" if beyond else ""),
+            f" {expected.chart_label(last_day)}",
             transform=course.get_yaxis_transform(),
             va="center",
             ha="left",
@@ -511,17 +512,22 @@ def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH
             if summary is None:
                 continue
             expected = summary.expected.max_days
-            ax.axvspan(
-                -0.5, expected + 0.5, color=PALETTE[number % len(PALETTE)], alpha=0.07, zorder=0
-            )
-            ax.axvline(
-                expected + 0.5,
-                color=PALETTE[number % len(PALETTE)],
-                linewidth=1,
-                linestyle=(0, (2, 2)),
-                zorder=1,
-            )
-            windows.append(expected)
+            if summary.expected.has_course:  # a red flag or a patch has no course to shade
+                ax.axvspan(
+                    -0.5,
+                    expected + 0.5,
+                    color=PALETTE[number % len(PALETTE)],
+                    alpha=0.07,
+                    zorder=0,
+                )
+                ax.axvline(
+                    expected + 0.5,
+                    color=PALETTE[number % len(PALETTE)],
+                    linewidth=1,
+                    linestyle=(0, (2, 2)),
+                    zorder=1,
+                )
+                windows.append(expected)
             if not series:
                 continue
             real = [e.day for e in series]

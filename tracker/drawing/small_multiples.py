@@ -226,7 +226,7 @@ def _panel_title(
     summary: SymptomSummary, last_day: int, measure: Measure, room: float, one_line: bool
 ) -> str:
     expected = summary.expected
-    course = f"gone by day {expected.max_days}" + (" →" if expected.max_days > last_day else "")
+    course = expected.chart_label(last_day)
     name = _label(summary.symptom)
     if one_line and measure.width(f"{name} · {course}", PANEL_TITLE_SIZE) * SLACK <= room:
         return f"{name} · {course}"
@@ -242,8 +242,9 @@ def _panel(
 ) -> None:
     _shade_bands(ax, words=False)
     expected = summary.expected
-    ax.axvspan(-0.5, expected.max_days + 0.5, color=COURSE, alpha=LATEST_ALPHA, lw=0, zorder=1)
-    if expected.typical_days is not None:
+    if expected.has_course:  # a red flag or a patch has no course to tint
+        ax.axvspan(-0.5, expected.max_days + 0.5, color=COURSE, alpha=LATEST_ALPHA, lw=0, zorder=1)
+    if expected.has_course and expected.typical_days is not None:
         ax.axvspan(
             -0.5, expected.typical_days + 0.5, color=COURSE, alpha=TYPICAL_ALPHA, lw=0, zorder=1
         )
