@@ -104,6 +104,27 @@ def _broken(
     return xs, ys
 
 
+def care_lanes(
+    ax: Axes, view: SessionView, actions: Sequence[str], lane: float, tick_width: float
+) -> None:
+    """A lane per care action, named on the left, with a tick on each day it was done."""
+    for row, action in enumerate(actions):
+        days = [c.day for c in view.care if c.action == action]
+        ax.scatter(
+            days,
+            [row] * len(days),
+            marker="|",
+            s=(lane * 72 * 0.8) ** 2,
+            color="#333333",
+            linewidths=tick_width,
+            zorder=3,
+        )
+    ax.set_yticks(range(len(actions)), [care_name(a) for a in actions], fontsize=LANE_SIZE)
+    ax.set_ylim(len(actions) - 0.5, -0.5)
+    ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+
+
 def _shade_bands(ax: Axes, *, words: bool = True) -> None:
     lower = 0.5
     for upper, word in BANDS[1:]:
@@ -400,24 +421,8 @@ def session_figure(
     course.set_axisbelow(True)
 
     if care_ax is not None:
-        for row, action in enumerate(care_actions):
-            days = [c.day for c in view.care if c.action == action]
-            care_ax.scatter(
-                days,
-                [row] * len(days),
-                marker="|",
-                s=(lane * 72 * 0.8) ** 2,
-                color="#333333",
-                linewidths=2,
-                zorder=3,
-            )
-        care_ax.set_yticks(
-            range(len(care_actions)), [care_name(a) for a in care_actions], fontsize=LANE_SIZE
-        )
-        care_ax.set_ylim(len(care_actions) - 0.5, -0.5)
+        care_lanes(care_ax, view, care_actions, lane, tick_width=2)
         care_ax.set_title("Care log", loc="left", fontsize=9)
-        care_ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
-        care_ax.set_axisbelow(True)
     for ax in axes[1:-1]:
         ax.tick_params(labelbottom=False)
     axes[-1].set_xlabel("Day after the session (session day = day 0)")

@@ -27,7 +27,6 @@ from tracker.drawing.charts import (
     DPI,
     FLAG_RING,
     FORECAST_DASH,
-    GRID,
     LANE,
     LANE_SIZE,
     LEGEND_SIZE,
@@ -45,6 +44,7 @@ from tracker.drawing.charts import (
     _shade_bands,
     _title,
     _whole_days,
+    care_lanes,
 )
 from tracker.drawing.measure import Measure
 
@@ -322,21 +322,7 @@ def _care(
     today_day: int,
     follow_day: int | None,
 ) -> None:
-    for row, action in enumerate(actions):
-        days = [c.day for c in view.care if c.action == action]
-        ax.scatter(
-            days,
-            [row] * len(days),
-            marker="|",
-            s=(lane * 72 * 0.8) ** 2,
-            color="#333333",
-            linewidths=1.5,
-            zorder=3,
-        )
-    ax.set_yticks(range(len(actions)), [care_name(a) for a in actions], fontsize=LANE_SIZE)
-    ax.set_ylim(len(actions) - 0.5, -0.5)
-    ax.grid(axis="x", color=GRID, linewidth=0.6, zorder=0)
-    ax.set_axisbelow(True)
+    care_lanes(ax, view, actions, lane, tick_width=1.5)
     _day_lines(ax, today_day, follow_day)
 
 
