@@ -34,7 +34,7 @@ FOOTER = (
     "Information, not a diagnosis: this record was kept by the patient. Ask your skin "
     "specialist about anything that worries you."
 )
-GRID_COLUMNS = 8  # symptoms per daily-log table before it splits
+GRID_COLUMNS = 6  # symptoms per daily-log table before it splits: room for their names
 
 
 # Which flag of a symptom its question is about: what needs an answer now comes first.
@@ -421,7 +421,10 @@ def _daily_log(pages: Pages, view: SessionView) -> None:
             )
             for date in dates
         ]
-        pages.table(("Date", "Day", *chunk), rows, (0.95, 0.45, *([column] * len(chunk))))
+        # The names, as on every other page, wrapped at their words: a key cut as
+        # "blisterin/g" read as a typo.
+        headers = ("Date", "Day", *(symptom_name(s) for s in chunk))
+        pages.table(headers, rows, (0.95, 0.45, *([column] * len(chunk))))
     pages.text("A blank cell: not logged that day.", size=8, colour="#444444", gap=0.1)
     notes = []
     seen: set[tuple[dt.date, str]] = set()
