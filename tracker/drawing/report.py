@@ -346,14 +346,51 @@ def _resolved_flags(pages: Pages, resolved: Sequence[Flag]) -> None:
         pages.text(flag.message, size=10, indent=0.15, gap=0.08)
 
 
+CHART_TOP = 0.75  # the page heading above the chart, as on the other pages
+CHART_BOTTOM = 0.65  # the footer below it
+# Its sides: inside what a printer leaves blank (about 0.25 in), a little wider than the
+# text pages' margin so that a crowded chart keeps three panels to a row.
+CHART_SIDE = 0.4
+
+
 def _chart_page(pages: Pages, view: SessionView) -> None:
-    # Room for the page heading above and the footer below.
-    figure = session_figure(view, size=PAGE, top_margin=0.45, bottom_margin=0.65)
+    # Laid out in the page's text width, then set on the A4 page inside its margins: the
+    # chart's title and axis words then sit where every other page's text does, not at the
+    # paper's edge where a printer cuts.
+    inner = (PAGE[0] - 2 * CHART_SIDE, PAGE[1] - CHART_TOP - CHART_BOTTOM)
+    figure = session_figure(view, size=inner)
+    _onto_page(figure, left=CHART_SIDE, bottom=CHART_BOTTOM)
     figure.text(
         MARGIN / PAGE[0], 1 - 0.45 / PAGE[1], pages.heading, fontsize=8, color="#555555", va="top"
     )
     pages.figures.append(figure)
     pages.page = None
+
+
+def _onto_page(figure: Figure, *, left: float, bottom: float) -> None:
+    """Make the figure an A4 page with its drawing, as laid out, at (left, bottom) inches.
+
+    Sizes in points (text, lines) stay as they were measured; only positions, which are
+    fractions of the figure, are moved.
+    """
+    width, height = figure.get_size_inches()
+
+    def moved(x: float, y: float) -> tuple[float, float]:
+        return (left + x * width) / PAGE[0], (bottom + y * height) / PAGE[1]
+
+    anchors = []
+    for legend in figure.legends:
+        corner = legend.get_bbox_to_anchor()
+        anchors.append(figure.transFigure.inverted().transform((corner.x0, corner.y1)))
+    figure.set_size_inches(*PAGE)
+    for ax in figure.axes:
+        box = ax.get_position()
+        x, y = moved(box.x0, box.y0)
+        ax.set_position((x, y, box.width * width / PAGE[0], box.height * height / PAGE[1]))
+    for text in figure.texts:
+        text.set_position(moved(*text.get_position()))
+    for legend, (x, y) in zip(figure.legends, anchors, strict=True):
+        legend.set_bbox_to_anchor(moved(x, y), transform=figure.transFigure)
 
 
 def _tables(pages: Pages, view: SessionView) -> None:
