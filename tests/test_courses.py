@@ -96,6 +96,8 @@ def test_courses_come_from_earlier_sessions_of_the_same_kind_only() -> None:
         ({1: 5, 2: 4, 3: 3}, Forecast(3, 3, 6)),  # 3 days ahead after 2 days of fall: in reach
         ({1: 6, 2: 5, 3: 4}, Forecast(3, 4, 7)),  # 4 days ahead: beyond 1.5x, within a week
         ({1: 6, 2: 5, 3: 5}, None),  # 10 days ahead after 2 days: beyond a week too
+        ({0: 10, 4: 8, 8: 6}, Forecast(8, 6, 20)),  # 12 days ahead after 8 of fall: in reach
+        ({4: 9, 8: 8, 12: 6}, None),  # 16 days ahead after 8 of fall
         ({}, None),
         ({1: 6, 2: 4, 3: 0}, None),  # gone already
         ({1: 2, 2: 6, 3: 4}, None),  # two values since the peak are not a pace

@@ -375,3 +375,14 @@ def test_a_damaged_bundle_is_refused_naming_the_entry(change, message: str) -> N
 def test_an_observation_without_a_name_is_an_unknown_symptom(code: object) -> None:
     message = damaged(lambda d: resource(d, 2).update(code=code))
     assert message.startswith("entry[2]: Unknown symptom ''.")
+
+
+def test_three_sessions_on_one_day_are_three_procedures() -> None:
+    same = [SessionBundle(SessionRecord(n, D, "ipl")) for n in (1, 2, 3)]
+    ids = [e["resource"]["id"] for e in fhir_bundle(P, same)["entry"][1:]]
+    assert ids[:2] == [S1, S2] and len(set(ids)) == 3
+
+
+def test_a_procedure_code_without_a_value_is_an_unknown_kind() -> None:
+    message = damaged(lambda d: resource(d, 1)["code"]["coding"][0].pop("code"))
+    assert message.startswith("entry[1]: Unknown treatment kind ''.")

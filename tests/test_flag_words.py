@@ -443,3 +443,8 @@ def test_sorting_puts_every_active_flag_before_every_resolved_one(
     ]
     states = [f.active for f in sort_flags(flags)]
     assert states == sorted(states, reverse=True)
+
+
+def test_a_plural_symptom_not_logged_agrees_with_its_name() -> None:
+    flag = one("missing", judge("breakouts", {0: 3, 2: 4}, 5))
+    assert flag.message.startswith("Breakouts or milia were 4/10 on day 2 ")

@@ -53,14 +53,16 @@ def test_flaredown_reads_each_column_of_a_day_but_tags_and_foods() -> None:
             "2026-11-01, 2 ,,a,b",
             " 2026-11-02 ,,,a,",
             "2026-11-03,1",  # a short row: the missing cells are empty
+            "2026-11-04,,3,a,b,4,5",  # cells past the header have no name: not read
         )
     )
     assert found == ForeignFile(
         "flaredown",
-        rows=3,
+        rows=4,
         values=[
             ForeignValue(2, "Itch", D, "2"),
             ForeignValue(4, "Itch", dt.date(2026, 11, 3), "1"),
+            ForeignValue(5, "Redness", dt.date(2026, 11, 4), "3"),
         ],
         empty_rows=1,
     )
@@ -114,7 +116,7 @@ def test_bearable_reads_symptom_rows_and_sets_the_others_aside() -> None:
             "2022-01-03,Mon,pm,Sleep,7:30,,",
         )
     )
-    assert found.rows == 5
+    assert (found.source, found.rows) == ("bearable", 5)
     assert found.values == [
         ForeignValue(2, "Itchy skin", dt.date(2021, 12, 8), "Moderate", "worse at night"),
         ForeignValue(3, "Redness", dt.date(2022, 1, 1), "3", None),
@@ -138,7 +140,7 @@ def test_track_and_graph_keeps_the_day_of_the_timestamps_own_offset() -> None:
             "Itch,2026-11-02T00:30:00+02:00,2.5,,",
         )
     )
-    assert found.rows == 2
+    assert (found.source, found.rows) == ("trackandgraph", 2)
     assert found.values == [
         ForeignValue(2, "Itch", D, "4", "scratchy"),
         ForeignValue(3, "Itch", dt.date(2026, 11, 2), "2.5", None),
@@ -271,3 +273,36 @@ def test_a_note_is_kept_and_a_value_as_written_is_not_marked() -> None:
     assert convert(found, {}, session_date=D, today=D).kept[("itching", D)].note == (
         "n [from Flaredown: Itch 2, 0-4, converted]"
     )
+
+
+def test_optional_columns_may_be_absent() -> None:
+    bearable = read_bearable(
+        lines("date,category,rating/amount,detail", "2022-01-03,Symptom,,Itch")
+    )
+    assert bearable.values == [ForeignValue(2, "Itch", dt.date(2022, 1, 3), "", None)]
+    graph = read_trackandgraph(lines("FeatureName,Timestamp,Value", "Itch,2026-11-01T08:00:00,4"))
+    assert graph.values == [ForeignValue(2, "Itch", D, "4", None)]
+
+
+def test_every_skipped_value_is_counted_and_a_map_is_used_first() -> None:
+    found = ForeignFile(
+        "trackandgraph",
+        values=[
+            value("Wobbly", 0, "x"),
+            value("Wobbly", 0, "y"),
+            value("Wobbly", -1, "4"),
+            value("Wobbly", -2, "4"),
+            value("Wobbly", 3, "4"),
+            value("Wobbly", 4, "4"),
+            value("Itch", 0, "4", line=7),
+            value("Itch", 0, "4", line=8),  # the same value again: the first stays
+            value("Wobbly", 0, "2", line=9),
+        ],
+    )
+    result = convert(found, {"wobbly": "pain"}, session_date=D, today=D + dt.timedelta(days=2))
+    assert result.skipped == Counter({NOT_A_VALUE: 2, BEFORE: 2, FUTURE: 2, LOWER: 1})
+    assert result.kept == {
+        ("itching", D): Converted("itching", D, 4, False, None, 7),
+        ("pain", D): Converted("pain", D, 2, False, None, 9),
+    }
+    assert result.unmapped == Counter()

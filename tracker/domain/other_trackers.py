@@ -94,7 +94,9 @@ def _rows(
         )
     try:
         for row in reader:
-            yield reader.line_num, {(k or "").strip(): (v or "") for k, v in row.items()}
+            # Cells past the header's last column have no name (csv gives them as a list
+            # under the key None): no reader can use them.
+            yield reader.line_num, {k.strip(): (v or "") for k, v in row.items() if k is not None}
     except csv.Error as exc:
         raise TrackerError.malformed(f"line {reader.line_num + 1}: {exc}") from None
 
