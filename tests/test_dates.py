@@ -163,3 +163,20 @@ def test_days_after_the_session_in_words() -> None:
     assert day_span(9, 9) == "day 9"
     assert day_span(8, 12) == "days 8-12"
     assert day_span(0, 1) == "days 0-1"
+
+
+def test_a_near_miss_and_a_date_out_of_range_are_said_in_full() -> None:
+    from tracker.domain.dates import likely_meant
+
+    with pytest.raises(TrackerError) as near:
+        parse_date("2026-2-3", TODAY)
+    assert near.value.message == (
+        "Cannot read the date '2026-2-3': did you mean 2026-02-03? Dates are written "
+        "YYYY-MM-DD, with two-digit months and days."
+    )
+    assert likely_meant("2026-2-30") == []  # no such day: nothing to suggest
+    with pytest.raises(TrackerError) as far:
+        parse_date(" 1899-12-31 ", TODAY)
+    assert far.value.message == (
+        "The date '1899-12-31' must be between 1900-01-01 and 2999-12-31, not 1899-12-31."
+    )

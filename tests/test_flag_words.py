@@ -448,3 +448,23 @@ def test_sorting_puts_every_active_flag_before_every_resolved_one(
 def test_a_plural_symptom_not_logged_agrees_with_its_name() -> None:
     flag = one("missing", judge("breakouts", {0: 3, 2: 4}, 5))
     assert flag.message.startswith("Breakouts or milia were 4/10 on day 2 ")
+
+
+@pytest.mark.parametrize(
+    ("symptom", "severity", "urgent"),
+    [
+        ("itching", 6, False),
+        ("itching", 7, True),
+        ("tingling", 7, True),
+        ("tingling", 1, False),
+        ("fever", 0, False),
+        ("fever", 1, True),
+        ("darkening", 3, False),  # pigment: raised at the follow-up, never urgent
+    ],
+)
+def test_only_a_severe_value_or_a_red_flag_can_be_urgent(
+    symptom: str, severity: int, urgent: bool
+) -> None:
+    from tracker.domain.flags import can_be_urgent
+
+    assert can_be_urgent(symptom, severity) is urgent
