@@ -263,3 +263,15 @@ def test_darker_skin_is_told_to_watch_for_darker_patches_in_weeks_2_to_8(
     assert expectations.for_pair("ipl", "lightening").watch is None
     assert expectations.for_pair("ipl", "redness").watch is None
     assert Expectations(shipped_table()).for_pair("ipl", "darkening").watch is None
+
+
+def test_a_charts_short_word_for_the_course() -> None:
+    course = Expectation("ipl", "redness", 2, 7, "published", "s")
+    assert course.chart_label(7) == "gone by day 7"
+    assert course.chart_label(6) == "gone by day 7 →"  # past the chart's last day
+    assert Expectation("ipl", "fever", None, 7, "d", "s").chart_label(3) == (
+        "no course: contact clinic"
+    )
+    assert Expectation("ipl", "darkening", None, 7, "d", "s").chart_label(3) == (
+        "no course: ask at follow-up"
+    )
