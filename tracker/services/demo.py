@@ -72,7 +72,7 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
                 kind="laser-rejuvenation",
                 area="cheeks and forehead",
                 clinic="Demo Skin Clinic",
-                notes="Demo data: third of three sessions, moderate settings.",
+                notes="Demo data: a sample recovery, moderate settings.",
                 follow_up=start + dt.timedelta(days=14),
             ),
         )
