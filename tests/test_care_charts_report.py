@@ -192,7 +192,11 @@ def test_report_lists_resolved_flags_apart(run: Run, tmp_path: Path) -> None:
 
 def test_report_refusals(run: Run, tmp_path: Path) -> None:
     assert run("session", "add", "--date", "2026-11-20").exit_code == 0
-    assert run("report", "-o", str(tmp_path / "r.pdf")).exit_code == 1
+    empty = run("report", "-o", str(tmp_path / "r.pdf"))
+    assert empty.exit_code == 1
+    # A new session is not yet reportable; the earlier ones are, and the message says how.
+    assert "or choose an earlier session with --session N" in empty.stderr
+    assert not (tmp_path / "r.pdf").exists()
     assert run("log", "itching=1").exit_code == 0
     bad = run("report", "-o", str(tmp_path / "r.png"))
     assert (bad.exit_code, "name the file .pdf" in bad.stderr) == (2, True)

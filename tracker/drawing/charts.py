@@ -201,7 +201,8 @@ def session_figure(
     if not view.entries:
         raise TrackerError(
             f"Session {view.session.id} has nothing logged yet, so there is nothing to chart. "
-            "Log a day first, for example: tracker log itching=3"
+            "Log a day first (for example: tracker log itching=3), or choose an earlier "
+            "session with --session N (tracker session list shows them)."
         )
     if len(view.summaries) > OVERLAID_AT_MOST:
         from tracker.drawing.small_multiples import grid_figure

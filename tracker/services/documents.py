@@ -50,7 +50,8 @@ def _check_reportable(view: SessionView) -> None:
     if not view.entries:
         raise TrackerError(
             f"Session {view.session.id} has nothing logged yet, so there is nothing to report. "
-            "Log a day first, for example: tracker log itching=3"
+            "Log a day first (for example: tracker log itching=3), or choose an earlier "
+            "session with --session N (tracker session list shows them)."
         )
 
 
