@@ -188,6 +188,19 @@ def _flagged(view: SessionView) -> set[tuple[str, int]]:
     return flagged
 
 
+def draw_title(figure: Figure, title: str, top_margin: float) -> None:
+    """The chart's title at its top left, below ``top_margin`` inches."""
+    fig_width, fig_height = figure.get_size_inches()
+    figure.text(
+        PAD / fig_width,
+        1 - (top_margin + PAD) / fig_height,
+        title,
+        fontsize=TITLE_SIZE,
+        va="top",
+        ha="left",
+    )
+
+
 def session_figure(
     view: SessionView,
     *,
@@ -380,14 +393,7 @@ def session_figure(
     main.grid(axis="x", color=GRID, linewidth=0.6)
     main.set_axisbelow(True)
     main.tick_params(labelbottom=False)
-    figure.text(
-        PAD / fig_width,
-        1 - (top_margin + PAD) / fig_height,
-        title,
-        fontsize=TITLE_SIZE,
-        va="top",
-        ha="left",
-    )
+    draw_title(figure, title, top_margin)
 
     # Expected course: a lane per symptom, light to the typical day, lighter to the maximum.
     for index, summary in enumerate(summaries):

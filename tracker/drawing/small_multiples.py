@@ -45,6 +45,7 @@ from tracker.drawing.charts import (
     _title,
     _whole_days,
     care_lanes,
+    draw_title,
 )
 from tracker.drawing.measure import Measure
 
@@ -141,14 +142,7 @@ def grid_figure(
     def box(x: float, y_top: float, w: float, h: float) -> tuple[float, float, float, float]:
         return (x / fig_width, (y_top - h) / fig_height, w / fig_width, h / fig_height)
 
-    figure.text(
-        PAD / fig_width,
-        1 - (top_margin + PAD) / fig_height,
-        title,
-        fontsize=TITLE_SIZE,
-        va="top",
-        ha="left",
-    )
+    draw_title(figure, title, top_margin)
     figure.legend(
         handles,
         labels,

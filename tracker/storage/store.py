@@ -120,15 +120,8 @@ class Store:
 
     def add_session(self, new: SessionRecord) -> SessionRecord:
         """Store a new session (its ``id`` is ignored); returns it with the id it was given."""
-        row = TreatmentSession(
-            profile_id=self.profile_id,
-            date=new.date,
-            kind=new.kind,
-            area=new.area,
-            clinic=new.clinic,
-            notes=new.notes,
-            follow_up=new.follow_up,
-        )
+        row = TreatmentSession(profile_id=self.profile_id)
+        _copy_details(new, row)
         self._tx.add(row)
         self._tx.flush()
         return queries.session_record(row)
@@ -136,12 +129,7 @@ class Store:
     def update_session(self, changed: SessionRecord) -> SessionRecord:
         """Write every field of one of this profile's sessions."""
         row = self._session_row(changed.id)
-        row.date = changed.date
-        row.kind = changed.kind
-        row.area = changed.area
-        row.clinic = changed.clinic
-        row.notes = changed.notes
-        row.follow_up = changed.follow_up
+        _copy_details(changed, row)
         self._tx.flush()
         return queries.session_record(row)
 
@@ -451,3 +439,12 @@ class Store:
         """Give this profile another patient id (a FHIR bundle's, imported into it)."""
         self._profile_row().uuid = patient_id
         self._tx.flush()
+
+
+# What a session record says of itself, beside its id and profile.
+SESSION_DETAILS = ("date", "kind", "area", "clinic", "notes", "follow_up")
+
+
+def _copy_details(record: SessionRecord, row: TreatmentSession) -> None:
+    for name in SESSION_DETAILS:
+        setattr(row, name, getattr(record, name))
