@@ -163,6 +163,9 @@ def test_report_is_a_searchable_multi_page_pdf(run: Run, tmp_path: Path) -> None
     first = pages[0]
     assert "Recovery report for the follow-up visit" in first
     assert "Laser skin rejuvenation" in first
+    # The treatment in words for the doctor; its key is the command line's.
+    assert "laser-rejuvenation" not in first
+    assert PdfReader(path).metadata.title.startswith("Recovery report: laser skin rejuvenation on")
     # One patient's own database: no profile name to tell apart; what is not recorded says so.
     assert "Patient profile" not in first
     assert "Skin skin type not recorded; not marked as sensitive" in first

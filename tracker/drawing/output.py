@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 import matplotlib
 
+from tracker.domain.catalog import kind_words
 from tracker.domain.summaries import SessionView
 from tracker.drawing import charts
 from tracker.drawing.report import build_report, write_pdf
@@ -53,6 +54,6 @@ def draw_report(view: SessionView, handle: BinaryIO, generated: dt.date, version
     """Draw the PDF report onto the handle; returns its number of pages."""
     with _plain_text():
         figures = build_report(view, generated, version)
-        title = f"Recovery report: {view.session.kind} on {view.session.date}"
+        title = f"Recovery report: {kind_words(view.session.kind)} on {view.session.date}"
         write_pdf(figures, handle, title)
     return len(figures)

@@ -277,7 +277,7 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
         follow = f"{s.follow_up} (day {s.day_of(s.follow_up)})"
     facts = [
         *_patient_facts(view.profile),
-        ("Treatment", f"{kind_name(s.kind)} ({s.kind})"),
+        ("Treatment", kind_name(s.kind)),
         ("Session date", f"{s.date}: day 0"),
         ("Report as of", f"{view.as_of}: day {s.day_of(view.as_of)}"),
         ("Area", s.area or "-"),
