@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.courses import PersonalCourse
-from tracker.domain.expectations import Expectations, Window, shipped_table
+from tracker.domain.expectations import Expectations, Override, Window, shipped_table
 from tracker.domain.flags import (
     CONTACT_NOW,
     EMERGENCY,
@@ -243,10 +243,18 @@ def test_a_value_on_the_last_day_of_the_course_is_carried_not_counted_past_it() 
 
 
 def test_a_course_without_a_typical_day_is_said_without_one() -> None:
+    # The patient's own setting, with no typical day.
+    own = Expectations(shipped_table(), [Override("ipl", "redness", 6, None)]).for_pair
+    mine = one("persisting", judge("redness", {2: 3, 8: 3}, 9, kind="ipl", expect=own))
+    assert mine.message == (
+        "Redness was still 3/10 on day 8, past its expected course (expected gone by day 6 "
+        "after intense pulsed light (IPL, photofacial))."
+    )
+    # No source gives a figure: the day is the tracker's general default, and says so.
     flag = one("persisting", judge("tingling", {2: 3, 8: 3}, 9, kind="tattoo-removal"))
     assert flag.message == (
-        "tingling was still 3/10 on day 8, past its expected course (expected gone by day 7 "
-        "after tattoo-removal)."
+        "tingling was still 3/10 on day 8, past its expected course (no figure for it after "
+        "tattoo-removal: the tracker's general 7 days)."
     )
     assert flag.advice == (
         f"Mention it to your clinic, or at your follow-up. {AFTERCARE} If it is spreading, "

@@ -309,6 +309,11 @@ def _persisting(c: _Context) -> list[Flag]:
         else ""
     )
     course = f"{typical}expected gone by day {end} after {kind_words(c.session.kind)}"
+    if expected.basis == "default":
+        # No source gives a figure for this pair: the day is the tracker's, and says so.
+        course = (
+            f"no figure for it after {kind_words(c.session.kind)}: the tracker's general {end} days"
+        )
     advice = (
         f"Mention it to your clinic, or at your follow-up. {care_advice(c.symptom)} If it "
         "is spreading, getting worse or feels warm, contact your clinic now."
