@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tracker.domain.dates import relative_day
-from tracker.domain.flags import Flag
 from tracker.domain.text import visible
+
+if TYPE_CHECKING:  # the flag rules load only in commands that judge flags
+    from tracker.domain.flags import Flag
 
 __all__ = ["echo_json", "relative_day", "table"]
 
