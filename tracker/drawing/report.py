@@ -15,7 +15,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from tracker.domain.care import care_name
-from tracker.domain.catalog import is_plural, kind_name, kind_words, symptom_name
+from tracker.domain.catalog import agreement, kind_name, kind_words, symptom_name
 from tracker.domain.flags import Flag
 from tracker.domain.limits import REPORT_TEXT_CHARS
 from tracker.domain.profiles import DEFAULT_PROFILE
@@ -78,8 +78,8 @@ def questions(flags: Sequence[Flag]) -> list[str]:
 
 def _question(flag: Flag) -> str:
     name = symptom_name(flag.symptom).lower()
-    was = "were" if is_plural(flag.symptom) else "was"
-    has = "have" if is_plural(flag.symptom) else "has"
+    agree = agreement(flag.symptom)
+    was, has = agree.was, agree.has
     if flag.rule == "red-flag":
         return f"I had {name} from day {flag.first_day}. Does it need treatment?"
     if flag.rule == "pigment":

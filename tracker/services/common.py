@@ -6,6 +6,7 @@ import datetime as dt
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectations, shipped_table
+from tracker.domain.flags import Flag, evaluate, sort_flags
 from tracker.domain.records import SessionRecord
 from tracker.storage.store import Store
 
@@ -47,3 +48,20 @@ def session_for_day(
 def expectations_for(store: Store) -> Expectations:
     """The expected courses for this profile: shipped figures, its overrides, its skin."""
     return Expectations(shipped_table(), store.overrides(), skin=store.profile())
+
+
+def urgent_now(store: Store, session_ids: set[int], today: dt.date) -> list[Flag]:
+    """The active urgent flags, as of today, of these sessions: what a write that brought a
+    severe or red-flag value says at once (log, import)."""
+    if not session_ids:
+        return []
+    expectations = expectations_for(store)
+    entries = store.entries_for_sessions(sorted(session_ids))
+    return sort_flags(
+        flag
+        for session_id in sorted(session_ids)
+        for flag in evaluate(
+            store.session(session_id), entries[session_id], expectations.for_pair, today
+        )
+        if flag.active and flag.level == "urgent"
+    )

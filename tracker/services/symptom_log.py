@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker.domain.flags import Flag, can_be_urgent, evaluate
+from tracker.domain.flags import Flag, can_be_urgent
 from tracker.domain.records import EntryRecord, Reading, SessionRecord, clean_text
-from tracker.services.common import expectations_for, session_for_day
+from tracker.services.common import session_for_day, urgent_now
 from tracker.storage.database import Database
 from tracker.storage.store import Store
 
@@ -28,13 +28,6 @@ class LogResult:
     urgent: list[Flag] = field(default_factory=list)
 
 
-def _urgent(store: Store, record: SessionRecord, symptoms: set[str], today: dt.date) -> list[Flag]:
-    expectations = expectations_for(store)
-    entries = store.entries_for_sessions([record.id])[record.id]
-    found = evaluate(record, entries, expectations.for_pair, today)
-    return [f for f in found if f.active and f.level == "urgent" and f.symptom in symptoms]
-
-
 def log_symptoms(
     db: Database,
     readings: list[Reading],
@@ -51,7 +44,8 @@ def log_symptoms(
         logged = store_readings(store, record, readings, date=date, note=note)
         urgent = []
         if any(can_be_urgent(r.symptom, r.severity) for r in readings):
-            urgent = _urgent(store, record, {r.symptom for r in readings}, today)
+            logged_now = {r.symptom for r in readings}
+            urgent = [f for f in urgent_now(store, {record.id}, today) if f.symptom in logged_now]
         return LogResult(record, logged, urgent)
 
 

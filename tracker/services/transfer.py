@@ -36,10 +36,10 @@ from tracker.domain.exchange import (
 )
 from tracker.domain.expectations import Override
 from tracker.domain.fhir import is_bundle
-from tracker.domain.flags import Flag, can_be_urgent, evaluate, sort_flags
+from tracker.domain.flags import Flag, can_be_urgent
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.records import SessionRecord
-from tracker.services.common import expectations_for
+from tracker.services.common import urgent_now
 from tracker.storage.database import Database
 from tracker.storage.revisions import REVISIONS
 from tracker.storage.store import NewValue, Store
@@ -242,27 +242,12 @@ def _run(
         with db.writing() as store:
             importer = _Importer(store, policy, report)
             work(importer)
-            report.urgent = _urgent(store, importer.may_be_urgent, today)
+            report.urgent = urgent_now(store, importer.may_be_urgent, today)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     return report
-
-
-def _urgent(store: Store, session_ids: set[int], today: dt.date) -> list[Flag]:
-    if not session_ids:
-        return []
-    expectations = expectations_for(store)
-    entries = store.entries_for_sessions(sorted(session_ids))
-    return sort_flags(
-        flag
-        for session_id in sorted(session_ids)
-        for flag in evaluate(
-            store.session(session_id), entries[session_id], expectations.for_pair, today
-        )
-        if flag.active and flag.level == "urgent"
-    )
 
 
 def _lines(handle: io.TextIOWrapper, progress: Progress | None) -> Iterator[str]:
