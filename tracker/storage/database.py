@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -142,6 +143,11 @@ def _sqlite_events(engine: Engine, *, foreign_keys: bool, always_read: bool) -> 
 
 
 BUSY_TIMEOUT_SECONDS = 30
+# The connections one engine keeps at most, whatever the number of profiles or requests:
+# as many as the web server has threads (one each), none opened beyond them. A request
+# that finds them all busy waits up to POOL_TIMEOUT_SECONDS for one.
+POOL_SIZE = 8
+POOL_TIMEOUT_SECONDS = 30
 VERSION_QUERY = "SELECT version_num FROM alembic_version"
 
 
@@ -165,7 +171,13 @@ def make_engine(
             uri = reading_uri(location.path, shared=False)
             url = url.set(database=uri, query={"uri": "true"})
     try:
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(
+            url,
+            connect_args=connect_args,
+            pool_size=POOL_SIZE,
+            max_overflow=0,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+        )
     except (ArgumentError, ValueError, TypeError) as exc:
         raise TrackerError.malformed(
             f"Cannot use the database URL {location.describe()}: {scrub(str(exc), url)}."
@@ -253,29 +265,56 @@ def exposure(location: Location) -> str | None:
     return None
 
 
-class Database:
-    """One database for one profile. ``open()`` makes and upgrades it; each use case then
-    works in one ``writing()`` or ``reading()`` transaction, through a ``Store``."""
+class _Engine:
+    """The one engine (and its pool) of a database, shared by every profile's ``Database``."""
 
-    def __init__(self, location: Location, profile: str = DEFAULT_PROFILE) -> None:
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.read_only = False
+        self.opening = threading.Lock()  # taken only while the engine is made, never to read
+
+
+class Database:
+    """One database as one profile uses it. ``open()`` makes and upgrades it; each use case
+    then works in one ``writing()`` or ``reading()`` transaction, through a ``Store``.
+
+    ``for_profile`` gives another profile's view of the same database: it shares the one
+    engine and pool, so a process holds one engine per database however many profiles it
+    serves, and nothing per profile stays open.
+    """
+
+    def __init__(
+        self, location: Location, profile: str = DEFAULT_PROFILE, *, _shared: _Engine | None = None
+    ) -> None:
         self.location = location
         self.profile = profile  # whose data every store reads and writes
-        self.read_only = False
-        self._engine: Engine | None = None
+        self._shared = _Engine() if _shared is None else _shared
+
+    def for_profile(self, profile: str) -> Database:
+        """The same database (engine, pool, connections) for another profile's use cases."""
+        return Database(self.location, profile, _shared=self._shared)
+
+    @property
+    def read_only(self) -> bool:
+        return self._shared.read_only
 
     def open(self) -> Database:
         """Create a missing SQLite file and bring the schema up to date; once is enough."""
-        if self._engine is None:
-            prepare_file(self.location)
-            path = self.location.path
-            self.read_only = path is not None and not is_writable(path)
-            engine = make_engine(self.location, read_only=self.read_only)
-            try:
-                self._ensure_schema(engine)
-            except DBAPIError as exc:
-                engine.dispose()
-                raise describe_db_error(self.location, exc) from None
-            self._engine = engine
+        shared = self._shared
+        if shared.engine is not None:
+            return self
+        with shared.opening:
+            if shared.engine is None:
+                prepare_file(self.location)
+                path = self.location.path
+                shared.read_only = path is not None and not is_writable(path)
+                engine = make_engine(self.location, read_only=shared.read_only)
+                try:
+                    self._ensure_schema(engine)
+                except DBAPIError as exc:
+                    engine.dispose()
+                    raise describe_db_error(self.location, exc) from None
+                shared.engine = engine
         return self
 
     def _ensure_schema(self, engine: Engine) -> None:
@@ -292,7 +331,7 @@ class Database:
                 f"{self.location.describe()} was made by a newer version of the tracker "
                 f"(schema {revision}); upgrade the program. The database was left as it is."
             )
-        if self.read_only:
+        if self._shared.read_only:
             raise TrackerError(
                 f"{self.location.describe()} is read-only and its schema needs an upgrade; "
                 "make it writable first. It was left as it is."
@@ -317,9 +356,9 @@ class Database:
             yield store
 
     def _opened(self) -> Engine:
-        self.open()
-        assert self._engine is not None
-        return self._engine
+        engine = self.open()._shared.engine
+        assert engine is not None
+        return engine
 
     @contextmanager
     def _store(self, engine: Engine) -> Iterator[Store]:
@@ -330,6 +369,9 @@ class Database:
             raise describe_db_error(self.location, exc) from None
 
     def dispose(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        """Close the engine's connections (every profile's view shares them)."""
+        shared = self._shared
+        with shared.opening:
+            if shared.engine is not None:
+                shared.engine.dispose()
+                shared.engine = None

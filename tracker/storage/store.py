@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cached_property
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -40,11 +39,19 @@ class Store:
     def __init__(self, tx: Session, profile: str) -> None:
         self._tx = tx
         self.profile_name = profile
+        self._profile_id: int | None = None
 
-    @cached_property
+    @property
     def profile_id(self) -> int:
         """This store's profile; looked up when first needed, so that profile admin works
-        in a database whose named profile does not exist (yet)."""
+        in a database whose named profile does not exist (yet). Kept on the store, not in a
+        functools.cached_property: Python 3.11's holds one lock for every instance, so one
+        store waiting for the write lock would hold up every other thread's reads."""
+        if self._profile_id is None:
+            self._profile_id = self._find_profile_id()
+        return self._profile_id
+
+    def _find_profile_id(self) -> int:
         found = self._tx.scalar(select(Profile.id).where(Profile.name == self.profile_name))
         if found is None:
             # A misspelt name must not lead to a second profile for the same person.

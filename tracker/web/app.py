@@ -1,11 +1,10 @@
-"""The Flask application: settings, the database per profile, errors, template helpers."""
+"""The Flask application: settings, the database, errors, template helpers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import secrets
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,28 +37,21 @@ class WebSettings:
 
 
 class Databases:
-    """One Database per profile chosen, sharing nothing but the file or server."""
+    """The one database this server was given, opened once for the life of the process:
+    one engine and one bounded pool, whatever the number of profiles browsers pick. Each
+    request gets a view of it for its profile, kept for that request alone."""
 
     def __init__(self, location: Location, first_profile: str) -> None:
         self.location = location
         self.first_profile = first_profile
-        self._open: dict[str, Database] = {}
-        self._lock = threading.Lock()
+        self._database = Database(location, first_profile)
 
     def get(self, profile: str) -> Database:
-        with self._lock:
-            found = self._open.get(profile)
-            if found is None:
-                found = Database(self.location, profile)
-                found.open()  # open (and upgrade) now, not halfway through a request
-                self._open[profile] = found
-            return found
+        # open (and upgrade) at the first request, or at serve's start, never again
+        return self._database.open().for_profile(profile)
 
     def dispose(self) -> None:
-        with self._lock:
-            for database in self._open.values():
-                database.dispose()
-            self._open.clear()
+        self._database.dispose()
 
 
 def settings() -> WebSettings:
