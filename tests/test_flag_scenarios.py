@@ -72,6 +72,7 @@ def test_logging_a_red_flag_prints_its_advice_at_once(run: Run) -> None:
     assert "URGENT: Blisters logged on day 3 (1/10)." in out
     assert "Contact your skin specialist or clinic now." in out
     assert "If you cannot reach them" in out
+    assert "Once it is gone, log it as 0.\nTo log it: tracker log blistering=0\n" in out
     # Gone the next day: the alarm ends, and stays in the history.
     assert "URGENT" not in _log(run, 4, "blistering=0")
     assert json.loads(run("flags", "--json", today=on(5)).stdout) == []
@@ -150,6 +151,9 @@ def test_a_newer_session_does_not_hide_open_flags(run: Run) -> None:
     status = run("status", today=on(9)).stdout
     assert "Still open from earlier sessions:" in status
     assert "tracker log SYMPTOM=0 --session 1" in status
+    assert "To log it: tracker log fever=0 --session 1" in status
+    # The missing flag's step names no value: any value (0 once gone) ends it.
+    assert "To log it: tracker log redness=N --session 1\n" in run("flags", today=on(4)).stdout
     triage = json.loads(run("flags", "--all-profiles", "--json", today=on(9)).stdout)
     assert {(f["profile"], f["session_id"], f["kind"]) for f in triage} == {
         ("default", 1, "red-flag"),

@@ -26,6 +26,7 @@ from tracker.domain.flags import (
     sort_flags,
     urgent_advice,
 )
+from tracker.domain.hints import Hint
 from tracker.domain.records import EntryRecord, SessionRecord
 
 START = dt.date(2026, 11, 1)
@@ -155,8 +156,9 @@ def test_a_red_flag_names_its_first_and_latest_value_then_its_worst_once_gone() 
     assert flag.message == "Blisters logged on day 3 (2/10), 4/10 on day 5."
     assert flag.advice == (
         f"{CONTACT_NOW} {RED_FLAG_REASONS['blistering']} {UNREACHABLE} "
-        "Once it is gone, log blistering=0."
+        "Once it is gone, log it as 0."
     )
+    assert flag.hint == Hint.log("blistering", 0)
     gone = one("red-flag", judge("blistering", {3: 2, 4: 5, 5: 4, 6: 0}, 8))
     assert gone.message == "Blisters logged on days 3-5, up to 5/10; logged 0/10 on day 6."
     assert (gone.first_date, gone.last_date, gone.resolved_date) == (day(3), day(5), day(6))
@@ -226,10 +228,11 @@ def test_persisting_logged_past_the_course_names_the_course_and_its_worst() -> N
 
 def test_persisting_still_there_says_so_and_asks_for_a_value_after_two_unlogged_days() -> None:
     base = f"Redness was still 3/10 on day 9, past its expected course ({COURSE})."
-    ask = " It has not been logged since; if it is gone, log redness=0."
-    assert one("persisting", judge("redness", {5: 2, 9: 3}, 10)).message == base
+    ask = " It has not been logged since; if it is gone, log it as 0."
+    fresh = one("persisting", judge("redness", {5: 2, 9: 3}, 10))
+    assert (fresh.message, fresh.hint) == (base, None)
     flag = one("persisting", judge("redness", {5: 2, 9: 3}, 11))
-    assert flag.message == base + ask
+    assert (flag.message, flag.hint) == (base + ask, Hint.log("redness", 0))
     assert (flag.first_day, flag.last_day, flag.advice) == (8, 11, PERSIST_ADVICE)
 
 
@@ -237,7 +240,7 @@ def test_a_value_on_the_last_day_of_the_course_is_carried_not_counted_past_it() 
     flag = one("persisting", judge("redness", {7: 3}, 9))
     assert flag.message == (
         "Redness was 3/10 on day 7 and has not been logged since; it was expected gone by day "
-        "7. If it is gone, log redness=0."
+        "7. If it is gone, log it as 0."
     )
     assert (flag.first_day, flag.last_day, flag.advice) == (8, 9, PERSIST_ADVICE)
 
@@ -332,7 +335,8 @@ def test_a_plateau_after_an_early_rise_is_not_a_rebound(values: dict[int, int]) 
 def test_missing_starts_the_day_after_the_last_value_and_says_how_long() -> None:
     flag = one("missing", judge("redness", {0: 3, 2: 4}, 5))
     assert flag.message == "Redness was 4/10 on day 2 and has not been logged for 3 days."
-    assert flag.advice == "Log it again, even as 0 once it is gone: tracker log redness=N"
+    assert flag.advice == "Log it again, even as 0 once it is gone."
+    assert flag.hint == Hint.log("redness")
     assert (flag.first_day, flag.last_day, flag.first_date, flag.last_date) == (
         3,
         5,

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.domain.expectations import Expectations, Override, shipped_table
 from tracker.domain.flags import Flag, active_only, evaluate, level_at_least
+from tracker.domain.hints import Hint
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
 from tracker.domain.severity import SEVERE_FROM
 
@@ -68,8 +69,9 @@ def test_a_symptom_not_logged_since_its_course_ended_asks_for_a_value() -> None:
     assert flag.rule == "persisting"
     assert flag.message == (
         "Redness was 4/10 on day 3 and has not been logged since; it was expected gone by "
-        "day 7. If it is gone, log redness=0."
+        "day 7. If it is gone, log it as 0."
     )
+    assert flag.hint == Hint.log("redness", 0)
     assert (flag.first_day, flag.last_day, flag.level) == (8, 8, "warning")
     assert active(series("redness", {3: 4}), as_of_day=20)[0].last_day == 20
 
@@ -130,7 +132,10 @@ def test_red_flags_above_0_are_urgent_and_say_where_to_go_without_the_clinic(
     assert "Contact your skin specialist or clinic now" in flag.advice
     assert "If you cannot reach them" in flag.advice
     assert "urgent-care" in flag.advice
-    assert f"log {symptom}=0" in flag.advice
+    assert flag.advice.endswith(" Once it is gone, log it as 0.")
+    assert flag.hint == Hint.log(symptom, 0)
+    gone = next(f for f in judge(series(symptom, {3: 1, 4: 0}), 4) if f.rule == "red-flag")
+    assert (gone.state, gone.hint) == ("resolved", None)
 
 
 def test_hives_is_its_own_symptom_with_emergency_advice() -> None:
@@ -264,6 +269,7 @@ def test_every_flag_carries_its_fields_and_urgent_comes_first() -> None:
         "resolved_date": None,
         "message": "Fever logged on day 2 (1/10).",
         "advice": flags[0].advice,
+        "hint": {"action": "log", "symptom": "fever", "value": 0},
     }
     assert level_at_least(flags, "urgent")
     assert not level_at_least([f for f in flags if f.level == "warning"], "urgent")

@@ -162,6 +162,21 @@ def test_status_shows_courses_flags_follow_up_and_the_disclaimer(
     assert DISCLAIMER in page
 
 
+def test_a_flag_with_a_next_step_links_to_the_check_in_with_it_chosen(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("log", "blistering=2", "--date", "2026-11-24")
+    page = web.get("/status").text
+    link = re.search(r'<a class="button" href="([^"]+)">Log Blisters as 0 today</a>', page)
+    assert link is not None, page
+    assert "log blistering=0" not in page and "log it as 0" in page
+    checkin = web.get(html.unescape(link.group(1)).split("#")[0]).text
+    assert re.search(r'name="value-blistering" value="0" checked', checkin)
+    assert 'id="value-blistering"' in checkin
+    run("log", "blistering=0", "--date", "2026-11-24")
+    assert "Log Blisters" not in web.get("/status").text
+
+
 def test_status_says_none_only_when_there_are_no_flags(
     web: Browser, run: Run, session_id: int
 ) -> None:

@@ -20,7 +20,7 @@ from tracker.cli.params import (
     json_option,
     session_option,
 )
-from tracker.cli.render import echo_json, relative_day, table
+from tracker.cli.render import command, echo_json, relative_day, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation, group_rule
@@ -144,6 +144,9 @@ def _flag_lines(flag: Flag, with_session: bool) -> list[str]:
     ]
     if flag.active:
         lines += textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent)
+        if flag.hint is not None:
+            session = flag.session_id if with_session else None
+            lines.append(f"{indent}To log it: {command(flag.hint, session)}")
     return lines
 
 

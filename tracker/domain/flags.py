@@ -21,6 +21,7 @@ from tracker.domain.catalog import SYMPTOMS_BY_KEY, agreement, kind_words, sympt
 from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.dates import day_span
 from tracker.domain.expectations import Expectation
+from tracker.domain.hints import Hint
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.severity import SEVERE_FROM
 
@@ -69,6 +70,7 @@ class Flag:
     message: str
     advice: str
     resolved_date: dt.date | None = None
+    hint: Hint | None = None  # the next step each face says its own way ("log redness at 0")
 
     @property
     def active(self) -> bool:
@@ -106,6 +108,7 @@ class Flag:
             "resolved_date": self.resolved_date.isoformat() if self.resolved_date else None,
             "message": self.message,
             "advice": self.advice,
+            "hint": self.hint.to_json() if self.hint else None,
         }
 
 
@@ -175,6 +178,7 @@ class _Context:
         message: str,
         advice: str,
         resolved: dt.date | None = None,
+        hint: Hint | None = None,
     ) -> Flag:
         return Flag(
             self.session.id,
@@ -188,6 +192,7 @@ class _Context:
             message,
             advice,
             resolved,
+            hint,
         )
 
 
@@ -261,7 +266,7 @@ def _by_group(c: _Context) -> list[Flag]:
             message = f"{name} logged on day {first.day} ({first.severity}/10)" + (
                 f", {now}." if last is not first else "."
             )
-            advice = urgent_advice(c.symptom) + f" Once it is gone, log {c.symptom}=0."
+            advice = urgent_advice(c.symptom) + " Once it is gone, log it as 0."
         else:
             rule = "pigment"
             early = [
@@ -293,7 +298,8 @@ def _by_group(c: _Context) -> list[Flag]:
                 f"{after.severity}/10 on day {after.day}."
             )
         resolved = after.date if after else None
-        flags.append(c.flag(rule, level, _span(run), message, advice, resolved))
+        hint = Hint.log(c.symptom, 0) if rule == "red-flag" and after is None else None
+        flags.append(c.flag(rule, level, _span(run), message, advice, resolved, hint))
     return flags
 
 
@@ -365,14 +371,17 @@ def _persisting(c: _Context) -> list[Flag]:
                 f"course ({course})."
             )
             if gap >= MISSING_AFTER_DAYS:
-                message += f" It has not been logged since; if it is gone, log {c.symptom}=0."
+                message += " It has not been logged since; if it is gone, log it as 0."
         else:
             message = (
                 f"{name} {agree.was} {last.severity}/10 on day {last.day} and {agree.has} not been "
                 "logged "
-                f"since; it was expected gone by day {end}. If it is gone, log {c.symptom}=0."
+                f"since; it was expected gone by day {end}. If it is gone, log it as 0."
             )
-        flags.append(c.flag("persisting", "warning", (start, c.as_of_day), message, advice))
+        hint = Hint.log(c.symptom, 0) if not run or gap >= MISSING_AFTER_DAYS else None
+        flags.append(
+            c.flag("persisting", "warning", (start, c.as_of_day), message, advice, hint=hint)
+        )
     return flags
 
 
@@ -443,8 +452,9 @@ def _missing(c: _Context) -> list[Flag]:
         f"{agree.has} not been "
         f"logged for {gap} days."
     )
-    advice = f"Log it again, even as 0 once it is gone: tracker log {c.symptom}=N"
-    return [c.flag("missing", "info", (last.day + 1, c.as_of_day), message, advice)]
+    advice = "Log it again, even as 0 once it is gone."
+    hint = Hint.log(c.symptom)
+    return [c.flag("missing", "info", (last.day + 1, c.as_of_day), message, advice, hint=hint)]
 
 
 def _slower(c: _Context, personal: PersonalCourse | None) -> list[Flag]:

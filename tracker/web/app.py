@@ -109,7 +109,9 @@ def create_app(web: WebSettings) -> Flask:
     )
     security.install(app, web.keys)
 
-    from tracker.web import documents, pages, records, sessions
+    from tracker.web import documents, hints, pages, records, sessions
+
+    app.jinja_env.globals["hint_link"] = hints.link
 
     for module in (pages, records, sessions, documents):
         module.register(app)
