@@ -140,12 +140,12 @@ def test_protocol_set_refusals_change_nothing(run: Run, state: State) -> None:
 def test_checkin_asks_one_symptom_at_a_time_and_saves_all_at_the_end(run: Run) -> None:
     _laser_with_lingering_redness(run)
     assert run("log", "itching=0", "redness=3", "--date", "2026-11-22").exit_code == 0
-    # itching: Enter keeps 0; redness: 2; then add swelling=1; then finish.
-    result = run("checkin", input="\n2\nswollen\n1\n\n")
+    # itching: `same` keeps 0; redness: 2; then add swelling=1; then finish.
+    result = run("checkin", input="same\n2\nswollen\n1\n\n")
     assert result.exit_code == 0, result.output
-    assert "itching (last 0/10 on day 8) [0]:" in result.stdout
+    assert "itching (last 0/10 on day 8):" in result.stdout
     # "last" is the latest value, one logged earlier today included.
-    assert "redness (already 3/10 for this day) [3]:" in result.stdout
+    assert "redness (already 3/10 for this day):" in result.stdout
     assert (
         "Saved for 2026-11-24: itching 0 (none), redness 2 (mild; replaced 3), swelling 1 (mild)."
         in result.stdout
@@ -157,6 +157,37 @@ def test_checkin_asks_one_symptom_at_a_time_and_saves_all_at_the_end(run: Run) -
         "swelling": 1,
     }
     assert "Latest values against the expected course:" in result.stdout
+
+
+def test_checkin_saves_only_what_was_typed_enter_skips_a_symptom(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-20").exit_code == 0
+    assert run("log", "itching=2", "pain=5", "redness=3", "--date", "2026-11-22").exit_code == 0
+    # In catalogue order: itching, Enter skips; redness 1; pain, Enter skips.
+    result = run("checkin", input="\n1\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Saved for 2026-11-24: redness 1 (mild)." in result.stdout
+    today = [e for e in json.loads(run("history", "--json").stdout) if e["date"] == "2026-11-24"]
+    assert [(e["symptom"], e["severity"]) for e in today] == [("redness", 1)]
+    # Every symptom skipped: nothing is saved, and the command says so.
+    nothing = run("checkin", "--date", "2026-11-23", input="\n\n\n\n")
+    assert nothing.exit_code == 0, nothing.output
+    assert "Nothing typed, so nothing was saved for 2026-11-23." in nothing.stdout
+    assert not [e for e in json.loads(run("history", "--json").stdout) if e["date"] == "2026-11-23"]
+
+
+def test_checkin_never_keeps_a_warning_sign_with_same(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-20").exit_code == 0
+    assert (
+        run("log", "redness=8", "blistering=3", "itching=2", "--date", "2026-11-22").exit_code == 0
+    )
+    # itching: same (2); redness 8 is severe and blisters a red flag: `same` is refused
+    # for each, then redness is typed and blisters skipped.
+    result = run("checkin", input="same\nsame\n6\nsame\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert "Error: redness 8/10 is a warning sign: type today's value" in result.stdout
+    assert "Error: blistering 3/10 is a warning sign: type today's value" in result.stdout
+    today = [e for e in json.loads(run("history", "--json").stdout) if e["date"] == "2026-11-24"]
+    assert {e["symptom"]: e["severity"] for e in today} == {"itching": 2, "redness": 6}
 
 
 def test_checkin_rejects_bad_values_and_asks_again(run: Run) -> None:
@@ -180,8 +211,8 @@ def test_checkin_rejects_bad_values_and_asks_again(run: Run) -> None:
 
 def test_a_first_checkin_asks_what_the_treatment_brings_and_says_what_to_type(run: Run) -> None:
     assert run("session", "add", "--date", "2026-11-23", "--kind", "peel-medium").exit_code == 0
-    # Enter with nothing to keep asks again; a value is needed (0 when it is not there).
-    result = run("checkin", input="\n1\n0\n2\n0\n3\n4\n0\n\n")
+    # `same` with nothing to keep asks again; Enter skips (oozing here).
+    result = run("checkin", input="same\n1\n0\n2\n0\n3\n4\n\n\n")
     assert result.exit_code == 0, result.output
     prompts = [
         line.split(":")[0].strip() for line in result.stdout.splitlines() if "(0-10)" in line
@@ -205,8 +236,8 @@ def test_a_first_checkin_asks_what_the_treatment_brings_and_says_what_to_type(ru
         "rash": 0,
         "peeling": 3,
         "crusting": 4,
-        "oozing": 0,
     }
+    assert "Error: There is no value to keep: type 0-10, or press Enter to skip." in result.stdout
 
 
 def test_checkin_cut_short_saves_nothing(run: Run) -> None:

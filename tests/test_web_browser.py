@@ -9,6 +9,7 @@ Without Chromium these tests are skipped with the reason; with TRACKER_REQUIRE_B
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POSTGRES_URL
+from conftest import POSTGRES_URL, Run
 from test_web_serve import Served, start, stop
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
@@ -164,7 +165,7 @@ def _downloaded(folder: Path, suffix: str) -> Path:
     raise AssertionError(f"no {suffix} downloaded into {folder}")
 
 
-def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path) -> None:
+def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path, run: Run) -> None:
     if not AXE.is_file():
         message = f"axe-core not found at {AXE}: .ci/run fetches it with `npm pack axe-core`"
         if REQUIRED:
@@ -223,6 +224,13 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path) -> None:
     assert "Contact your skin specialist or clinic now." in status
     assert "Redness was still 4/10 on day 12, past its expected course" in status
     assert "information, not a diagnosis" in status
+    # Swelling and rash were left untouched: nothing is saved for them.
+    saved = [e for e in json.loads(run("history", "--json").stdout) if e["date"] == "2026-11-24"]
+    assert {e["symptom"]: e["severity"] for e in saved} == {
+        "itching": 0,
+        "redness": 4,
+        "blistering": 3,
+    }
     check("status-urgent")
 
     # A day the tracker cannot take comes back on the same form, next to its field.

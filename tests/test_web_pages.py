@@ -41,7 +41,7 @@ def test_without_a_session_today_and_status_offer_to_add_one(web: Browser) -> No
     assert "tracker session add" not in web.get("/").text
 
 
-def test_today_offers_each_symptom_prefilled_with_its_latest_value(
+def test_today_chooses_nothing_and_shows_the_last_value_beside_each_symptom(
     web: Browser, run: Run, session_id: int
 ) -> None:
     first = text(web.get("/"))
@@ -49,17 +49,65 @@ def test_today_offers_each_symptom_prefilled_with_its_latest_value(
     for name in ("Itching", "Swelling", "Redness", "Red or pink rash"):
         assert name in first
     assert "none mild moderate severe" in first
+    assert "Same as last time" not in first  # nothing to copy yet
     run("log", "itching=3", "peeling=2", "--date", "2026-11-22")
     page = web.get("/").text
-    assert re.search(r'name="value-itching" value="3" checked', page)
-    assert re.search(r'name="value-peeling" value="2" checked', page)
-    assert "last 3/10 on day 8" in page
+    # No value is chosen for the patient: every symptom starts at "Skip".
+    assert not re.search(r'name="value-[a-z-]+" value="\d+" checked', page)
+    assert re.search(r'name="value-itching" value="" checked', page)
+    assert "last: 3 on day 8" in page
+    assert "last: 2 on day 8" in page
     assert 'name="value-swelling"' not in page  # not a symptom of this session
     assert '<input type="date" id="date" name="date" value="2026-11-24" max="2026-11-24"' in page
     # The treatment in words, as the patient knows it; its key is for the command line.
     assert "session 1: laser skin rejuvenation on 2026-11-14" in text(web.get("/"))
     assert "laser-rejuvenation" not in text(web.get("/"))
     assert '<h1>Check-in for <span class="nowrap">2026-11-24</span></h1>' in page
+
+
+def test_an_untouched_symptom_saves_nothing(web: Browser, run: Run, session_id: int) -> None:
+    run("log", "itching=3", "pain=5", "--date", "2026-11-22")
+    page = web.get("/").text
+    # What the browser sends for a form left as it opened: each symptom's checked radio.
+    sent = dict(re.findall(r'name="(value-[a-z-]+)" value="(\d*)" checked', page))
+    assert sent == {"value-itching": "", "value-pain": ""}
+    response = web.post("/checkin", {"date": "today", **sent, "value-pain": "1"})
+    assert response.status_code == 303
+    assert values(run) == [
+        ("2026-11-22", "itching", 3, None),
+        ("2026-11-22", "pain", 5, None),
+        ("2026-11-24", "pain", 1, None),
+    ]
+    # A form sent as it opened saves nothing and says so.
+    refused = web.post("/checkin", {"date": "2026-11-23", **sent})
+    assert refused.status_code == 400
+    assert "Nothing to save" in refused.text
+    assert len(values(run)) == 3
+
+
+def test_same_as_last_time_shows_the_values_first_and_never_copies_a_warning_sign(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("log", "itching=3", "redness=8", "blistering=3", "peeling=2", "--date", "2026-11-22")
+    before = values(run)
+    page = web.get("/?date=2026-11-23&same=1")
+    assert page.status_code == 200
+    assert values(run) == before  # showing them saves nothing
+    shown = dict(re.findall(r'name="value-([a-z-]+)" value="(\d*)" checked', page.text))
+    # A severe value and a red-flag symptom stay for the patient to give again.
+    assert shown == {"itching": "3", "redness": "", "blistering": "", "peeling": "2"}
+    words = text(page)
+    assert "Filled in from last time: Itching 3, Peeling or flaking 2." in words
+    assert "Not filled in (warning signs are always yours to give): Redness, Blisters." in words
+    assert 'value="2026-11-23"' in page.text
+    response = web.post(
+        "/checkin", {"date": "2026-11-23", "value-itching": "3", "value-peeling": "2"}
+    )
+    assert response.status_code == 303
+    assert sorted(values(run))[-2:] == [
+        ("2026-11-23", "itching", 3, None),
+        ("2026-11-23", "peeling", 2, None),
+    ]
 
 
 def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(

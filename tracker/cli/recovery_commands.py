@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from typing import Any
 
 import click
 
@@ -22,10 +23,11 @@ from tracker.cli.params import (
 )
 from tracker.cli.render import command, echo_json, relative_day, table
 from tracker.domain.catalog import symptom_key
+from tracker.domain.checkin import may_keep
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation, group_rule
 from tracker.domain.flags import DISCLAIMER, LEVELS, Flag, level_at_least
-from tracker.domain.records import Reading
+from tracker.domain.records import EntryRecord, Reading
 from tracker.domain.severity import BANDS, band
 from tracker.domain.status import Status
 from tracker.domain.text import visible
@@ -346,15 +348,49 @@ def _saved(logged: list[Logged]) -> str:
     return ", ".join(parts)
 
 
-def _ask_value(label: str, default: int | None) -> int:
-    # With no earlier value, Enter has nothing to keep: the prompt says what to type.
-    value: int = click.prompt(
-        f"  {label}" if default is not None else f"  {label} (0-10)",
-        type=SEVERITY,
-        default=default,
-        show_default=default is not None,
+# Words that keep the value shown beside a symptom; Enter alone skips it.
+SAME_WORDS = ("same", "s", "keep", "=")
+
+
+class Answer(click.ParamType[int | None, Any]):
+    """One symptom's answer: a value 0-10, Enter to skip (None), or `same` for the value
+    shown, unless it is a warning sign (never copied: see domain.checkin.may_keep)."""
+
+    name = "0-10"
+
+    def __init__(self, symptom: str, shown: int | None) -> None:
+        self.symptom = symptom
+        self.shown = shown
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip().lower()
+        if not text:
+            return None
+        if text not in SAME_WORDS:
+            return SEVERITY.convert(text, param, ctx)
+        if self.shown is None:
+            self.fail("There is no value to keep: type 0-10, or press Enter to skip.")
+        if not may_keep(self.symptom, self.shown):
+            self.fail(
+                f"{self.symptom} {self.shown}/10 is a warning sign: type today's value "
+                "(0-10), or press Enter to skip."
+            )
+        return self.shown
+
+
+def _ask_value(symptom: str, label: str, shown: int | None) -> int | None:
+    value: int | None = click.prompt(
+        f"  {label}", type=Answer(symptom, shown), default="", show_default=False
     )
     return value
+
+
+def _label(symptom: str, last: EntryRecord | None, date: dt.date) -> str:
+    if last is None:
+        return f"{symptom} (0-10)"
+    if last.date == date:
+        return f"{symptom} (already {last.severity}/10 for this day)"
+    return f"{symptom} (last {last.severity}/10 on day {last.day})"
 
 
 @click.command()
@@ -365,7 +401,9 @@ def checkin(app: AppContext, date: dt.date) -> None:
 
     Asks how strong each symptom is, one at a time, for today (or --date).
 
-    Press Enter to keep the value in brackets. Nothing is saved until the end.
+    Type 0-10; press Enter to skip a symptom (nothing is saved for it); type `same` to
+    keep the last value shown (never a warning sign's: those you give again). Nothing
+    is saved until the end, and only what you typed.
     """
     plan = service.checkin_plan(app.db, date, app.today)
     s = plan.session
@@ -373,14 +411,12 @@ def checkin(app: AppContext, date: dt.date) -> None:
         f"Check-in for {date}, day {s.day_of(date)} after session {s.id} ({s.kind} on {s.date})."
     )
     click.echo(f"Rate each symptom from 0 to 10: {SCALE}.")
+    click.echo("Press Enter to skip a symptom; type 'same' to keep the last value shown.")
     answers: dict[str, int] = {}
     for symptom, last in plan.questions:
-        label = symptom
-        if last is not None and last.date == date:
-            label = f"{symptom} (already {last.severity}/10 for this day)"
-        elif last is not None:
-            label = f"{symptom} (last {last.severity}/10 on day {last.day})"
-        answers[symptom] = _ask_value(label, last.severity if last else None)
+        value = _ask_value(symptom, _label(symptom, last, date), last.severity if last else None)
+        if value is not None:
+            answers[symptom] = value
     while True:
         try:
             name = click.prompt(
@@ -400,7 +436,13 @@ def checkin(app: AppContext, date: dt.date) -> None:
         if key in answers:
             click.echo(f"  {key} is already in this check-in.")
             continue
-        answers[key] = _ask_value(key, plan.today.get(key))
+        last = dict(plan.questions).get(key)  # one skipped above can be given here
+        value = _ask_value(key, _label(key, last, date), last.severity if last else None)
+        if value is not None:
+            answers[key] = value
+    if not answers:
+        click.echo(f"Nothing typed, so nothing was saved for {date}.")
+        return
     readings = [Reading(symptom, value) for symptom, value in answers.items()]
     # The answers are saved, and the status read, in one transaction; the plan above was
     # read before the questions: no lock is held while the patient thinks.

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from tracker.domain.care import CARE_ACTIONS, care_key
 from tracker.domain.catalog import SYMPTOMS, symptom_key
+from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.records import Reading
 from tracker.domain.severity import BANDS, band, parse_severity
@@ -23,7 +24,7 @@ ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
 VALUE = "value-"
 
 
-def _render_today(form: Form, date: dt.date, status: int = 200) -> Page:
+def _render_today(form: Form, date: dt.date, status: int = 200, same: bool = False) -> Page:
     try:
         plan = recovery.checkin_plan(db(), date, today())
     except TrackerError as exc:
@@ -32,15 +33,20 @@ def _render_today(form: Form, date: dt.date, status: int = 200) -> Page:
         form.errors.setdefault("date", page_words(exc))
         return _render_today(form, today(), 400)
     asked = [symptom for symptom, _ in plan.questions]
-    chosen: dict[str, str] = {}
-    for symptom, last in plan.questions:
-        default = plan.today.get(symptom, last.severity if last else None)
-        chosen[symptom] = form.data.get(VALUE + symptom, "" if default is None else str(default))
+    # Nothing is chosen for the patient: a symptom left untouched saves nothing. Only the
+    # "Same as last time" button fills values in, shown here before anything is saved.
+    copied = same_as_last(plan.questions, date) if same else {}
+    chosen = {s: form.data.get(VALUE + s, str(copied.get(s, ""))) for s in asked}
     page = render_template(
         "today.html",
         plan=plan,
         form=form,
         chosen=chosen,
+        same=same,
+        copied=copied,
+        not_copied=[
+            s for s, last in plan.questions if last and last.date < date and s not in copied
+        ],
         date=date,
         others=[s for s in SYMPTOMS if s.key not in asked],
         care_actions=ONE_TAP_CARE,
@@ -53,7 +59,7 @@ def _render_today(form: Form, date: dt.date, status: int = 200) -> Page:
 def today_page() -> Page:
     form = Form(request.args) if "date" in request.args else empty()
     date = form.date("date", today()) or today()
-    return _render_today(form, date)
+    return _render_today(form, date, same="same" in request.args)
 
 
 def _severity_of(symptom: str) -> Callable[[str], int]:
