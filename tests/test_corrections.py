@@ -27,6 +27,7 @@ def test_log_remove_takes_back_one_days_values_and_says_what(run: Run, session_i
         "Removed from 2026-11-24, day 10 after session 1 (laser-rejuvenation on 2026-11-14):\n"
         "  itching   3/10  mild\n"
         "  redness   5/10  moderate\n"
+        "Removed by mistake? `tracker undo` puts back one value each time it runs.\n"
     )
     assert _values(run) == [("2026-11-23", "itching", 4), ("2026-11-24", "swelling", 2)]
 
@@ -37,6 +38,7 @@ def test_log_remove_of_another_day_and_a_symptom_not_logged(run: Run, session_id
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(
         "  itching   4/10  moderate\nNothing was logged that day for: pain.\n"
+        "Removed by mistake? `tracker undo` puts back one value each time it runs.\n"
     )
     assert _values(run) == []
 

@@ -128,6 +128,12 @@ def test_upgrade_downgrade_upgrade_keeps_data(db_url: str) -> None:
                 "VALUES (1, '2026-11-11', 'ice-pack', 'twice')"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO entry_changes (session_id, date, symptom, before, after, "
+                "changed_at) VALUES (1, '2026-11-11', 'redness', NULL, 4, '2026-12-03 01:00:00')"
+            )
+        )
     engine.dispose()
     # Step down one revision at a time to the first, then back up.
     for revision in reversed(REVISIONS[:-1]):
@@ -248,5 +254,55 @@ def test_profile_ids_are_unique_in_the_schema(db_url: str) -> None:
         conn.execute(
             text("INSERT INTO profiles (name, sensitive_skin, uuid) VALUES ('x', false, :same)"),
             {"same": same},
+        )
+    engine.dispose()
+
+
+def test_0006_adds_the_history_of_changes_beside_the_values_and_steps_back(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0005")
+    _seed_0005(db_url)
+    before = _dump(db_url)
+    migrate.upgrade(location, "0006")
+    assert _dump(db_url) == before  # values untouched; they have no history yet
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT count(*) FROM entry_changes")).scalar() == 0
+        conn.execute(
+            text(
+                "INSERT INTO entry_changes (session_id, date, symptom, before, before_note, "
+                "after, after_note, changed_at) VALUES "
+                "(1, '2026-11-11', 'redness', 4, 'warm', 3, 'warm', '2026-12-03 01:02:03')"
+            )
+        )
+        conn.execute(text("UPDATE entries SET severity = 3"))
+        kept = conn.execute(text("SELECT before, after, changed_at FROM entry_changes")).one()
+        assert (kept[0], kept[1], str(kept[2])) == (4, 3, "2026-12-03 01:02:03")
+    engine.dispose()
+    changed = _dump(db_url)
+    migrate.downgrade(location, "0005")  # the history goes; the values stay as they are
+    assert _dump(db_url) == changed
+    engine = create_engine(location.url)
+    with engine.connect() as conn:
+        assert "entry_changes" not in inspect(conn).get_table_names()
+    engine.dispose()
+    migrate.upgrade(location)
+    assert _dump(db_url) == changed
+
+
+def _seed_0005(url: str) -> None:
+    engine = create_engine(resolve(url).url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sessions (id, profile_id, date, kind) "
+                "VALUES (1, 1, '2026-11-10', 'ipl')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO entries (session_id, date, symptom, severity, note) "
+                "VALUES (1, '2026-11-11', 'redness', 4, 'warm')"
+            )
         )
     engine.dispose()

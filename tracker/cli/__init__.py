@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "flags": ("recovery_commands:flags", "Symptoms lasting too long, coming back, or urgent."),
     "history": ("log_commands:history", "Every logged value, by session."),
+    "undo": (
+        "log_commands:undo",
+        "Take back the latest change to a value; again for the one before.",
+    ),
     "care": ("care_commands:care", "Record ice packs, moisturiser, creams, sunscreen..."),
     "chart": ("chart_commands:chart", "Draw the recovery as a picture (PNG, SVG or PDF)."),
     "report": ("chart_commands:report", "A PDF to hand to the doctor at the follow-up."),

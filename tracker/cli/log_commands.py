@@ -103,6 +103,7 @@ def _remove(
         click.echo(f"  {entry.symptom:<{width}}  {entry.severity:>2}/10  {band(entry.severity)}")
     if result.not_logged:
         click.echo(f"Nothing was logged that day for: {', '.join(result.not_logged)}.")
+    click.echo("Removed by mistake? `tracker undo` puts back one value each time it runs.")
 
 
 @click.command()
@@ -143,3 +144,30 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
                 )
             )
         click.echo(table(("date", "day", "symptom", "severity", "note"), rows, frozenset({1})))
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Say what would be undone; change nothing.")
+@pass_app
+def undo(app: AppContext, dry_run: bool) -> None:
+    """Take back the latest change to a value; again for the one before.
+
+    \b
+    A value logged, changed or removed: undo puts back what the day held before it.
+    The change stays in the history (nothing is ever lost), so undo can be run again
+    and again, each time for the change before.
+    """
+    from tracker.domain.changes import what_it_did, what_undo_gives
+    from tracker.services.corrections import undo_last
+
+    done = undo_last(app.db, dry_run=dry_run)
+    s = done.session
+    where = f"session {s.id} ({s.kind} on {s.date})"
+    if dry_run:
+        click.echo(f"Would undo the latest change, in {where}: {what_it_did(done.change)}.")
+        click.echo(f"Then {what_undo_gives(done.change)}. Dry run: nothing was changed.")
+        return
+    click.echo(f"Undone, in {where}: {what_it_did(done.change)}.")
+    click.echo(
+        f"Now {what_undo_gives(done.change)}. Run `tracker undo` again for the change before."
+    )

@@ -60,6 +60,42 @@ class EntryRecord(NamedTuple):
 
 
 @dataclass(frozen=True)
+class ChangeRecord:
+    """One write to a day's value, kept for good: what it was before (None: no value) and
+    after (None: removed), and when (UTC). ``undone_at`` is set once undo has put ``before``
+    back; the change itself stays, so nothing a correction or an undo replaces is lost."""
+
+    id: int
+    session_id: int
+    date: dt.date
+    symptom: str
+    before: int | None
+    before_note: str | None
+    after: int | None
+    after_note: str | None
+    changed_at: dt.datetime
+    undone_at: dt.datetime | None = None
+
+    @property
+    def key(self) -> tuple[int, dt.date, str]:
+        return self.session_id, self.date, self.symptom
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "session_id": self.session_id,
+            "date": self.date.isoformat(),
+            "symptom": self.symptom,
+            "before": self.before,
+            "before_note": self.before_note,
+            "after": self.after,
+            "after_note": self.after_note,
+            "changed_at": self.changed_at.isoformat() + "Z",
+            "undone_at": self.undone_at.isoformat() + "Z" if self.undone_at else None,
+        }
+
+
+@dataclass(frozen=True)
 class Reading:
     """One SYMPTOM=SEVERITY pair as typed on the command line, checked."""
 

@@ -1,4 +1,5 @@
-"""Taking back what was recorded by mistake: one day's values, or one care entry."""
+"""Taking back what was recorded by mistake: one day's values, one care entry, or the
+latest change (undo), with every change kept."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import ChangeRecord, EntryRecord, SessionRecord
 from tracker.services.common import chosen_session
 from tracker.storage.database import Database
 
@@ -58,3 +59,46 @@ def remove_care(db: Database, care_id: int) -> CareRecord:
         record = store.care_entry(care_id)
         store.remove_care(care_id)
         return record
+
+
+@dataclass(frozen=True)
+class Undone:
+    """The change undo took back (or would, on a dry run), with its session."""
+
+    change: ChangeRecord
+    session: SessionRecord
+    dry_run: bool
+
+
+def undo_last(db: Database, *, dry_run: bool = False, expected: int | None = None) -> Undone:
+    """Put back what the profile's latest change replaced; again for the one before.
+
+    ``expected`` (a change id, as a page showed it) refuses when the latest change is
+    another one by now: undo acts only on what the patient saw. A dry run changes nothing.
+    """
+    with db.reading() if dry_run else db.writing() as store:
+        change = store.last_change()
+        if change is None:
+            raise TrackerError("Nothing to undo: no change to a value is left to take back.")
+        if expected is not None and change.id != expected:
+            raise TrackerError(
+                "Nothing was undone: the latest change is another one by now. "
+                "Look at it below and undo again if it is the one."
+            )
+        if not dry_run:
+            store.undo_change(change)
+        return Undone(change, store.session(change.session_id), dry_run)
+
+
+def last_change(db: Database) -> tuple[ChangeRecord, SessionRecord] | None:
+    """What undo would take back now, with its session; None when nothing is left."""
+    with db.reading() as store:
+        change = store.last_change()
+        return (change, store.session(change.session_id)) if change is not None else None
+
+
+def value_changes(db: Database, session_id: int) -> list[ChangeRecord]:
+    """Every change to a session's values, oldest first, undone ones included."""
+    with db.reading() as store:
+        store.session(session_id)  # refuses another profile's
+        return store.changes(session_id=session_id)

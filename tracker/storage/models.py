@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -91,6 +92,27 @@ class SymptomEntry(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     session: Mapped[TreatmentSession] = relationship(back_populates="entries")
+
+
+class EntryChange(Base):
+    """One write to a day's value: what it was before (None: no value) and after (None:
+    removed), with the time of the change. Nothing a correction replaces is lost, and undo
+    takes the profile's latest change not yet undone and puts ``before`` back."""
+
+    __tablename__ = "entry_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    date: Mapped[dt.date] = mapped_column(Date)
+    symptom: Mapped[str] = mapped_column(String(40))
+    before: Mapped[int | None] = mapped_column(Integer)
+    before_note: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[int | None] = mapped_column(Integer)
+    after_note: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
 
 
 class ProtocolOverride(Base):

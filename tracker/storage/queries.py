@@ -16,9 +16,10 @@ from sqlalchemy.sql import Subquery
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
 from tracker.storage.models import (
     CareEntry,
+    EntryChange,
     Profile,
     ProtocolOverride,
     SymptomEntry,
@@ -70,6 +71,48 @@ def entries_on(tx: Session, session_id: int, date: dt.date) -> dict[str, Symptom
         SymptomEntry.session_id == session_id, SymptomEntry.date == date
     )
     return {row.symptom: row for row in tx.scalars(query)}
+
+
+def _change_record(row: EntryChange) -> ChangeRecord:
+    return ChangeRecord(
+        row.id,
+        row.session_id,
+        row.date,
+        row.symptom,
+        row.before,
+        row.before_note,
+        row.after,
+        row.after_note,
+        row.changed_at,
+        row.undone_at,
+    )
+
+
+def changes(
+    tx: Session, profile_id: int, *, session_id: int | None = None, pending_only: bool = False
+) -> list[ChangeRecord]:
+    query = (
+        select(EntryChange)
+        .join(TreatmentSession, TreatmentSession.id == EntryChange.session_id)
+        .where(TreatmentSession.profile_id == profile_id)
+    )
+    if session_id is not None:
+        query = query.where(EntryChange.session_id == session_id)
+    if pending_only:
+        query = query.where(EntryChange.undone_at.is_(None))
+    return [_change_record(row) for row in tx.scalars(query.order_by(EntryChange.id))]
+
+
+def last_change(tx: Session, profile_id: int) -> ChangeRecord | None:
+    query = (
+        select(EntryChange)
+        .join(TreatmentSession, TreatmentSession.id == EntryChange.session_id)
+        .where(TreatmentSession.profile_id == profile_id, EntryChange.undone_at.is_(None))
+        .order_by(EntryChange.id.desc())
+        .limit(1)
+    )
+    row = tx.scalar(query)
+    return _change_record(row) if row is not None else None
 
 
 def entries_with_sessions(

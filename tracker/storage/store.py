@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
 from tracker.domain.suggestions import closest, did_you_mean
 from tracker.storage import queries
 from tracker.storage.models import (
     CareEntry,
+    EntryChange,
     Profile,
     ProtocolOverride,
     SymptomEntry,
@@ -195,38 +196,93 @@ class Store:
     ) -> list[tuple[EntryRecord, int | None]]:
         """Store a day's values, replacing that day's earlier ones: each value as stored,
         with the value it replaced (None where the day had none). A replaced value keeps
-        its earlier note unless a new one is given."""
+        its earlier note unless a new one is given. Every value written that differs from
+        what the day held is kept as a change (before, after, when)."""
         self._session_row(session.id)  # this profile's (found in the transaction's map)
         already = queries.entries_on(self._tx, session.id, date)
         day = (date - session.date).days
         stored: list[tuple[EntryRecord, int | None]] = []
         fresh: list[dict[str, object]] = []
+        changes: list[dict[str, object]] = []
+        where = {"session_id": session.id, "date": date}
         for symptom, severity in severities.items():
             row = already.get(symptom)
             if row is None:
-                values = {"session_id": session.id, "date": date, "symptom": symptom}
-                fresh.append({**values, "severity": severity, "note": note})
+                fresh.append({**where, "symptom": symptom, "severity": severity, "note": note})
                 entry = EntryRecord(session.id, date, day, symptom, severity, note)
                 stored.append((entry, None))
-            else:
-                before = row.severity
-                row.severity = severity
-                if note is not None:
-                    row.note = note
-                stored.append((queries.entry_record(row, session.date), before))
+                changes.append(_change(where, symptom, (None, None), (severity, note)))
+                continue
+            before = (row.severity, row.note)
+            row.severity = severity
+            if note is not None:
+                row.note = note
+            if (row.severity, row.note) != before:
+                changes.append(_change(where, symptom, before, (row.severity, row.note)))
+            stored.append((queries.entry_record(row, session.date), before[0]))
         if fresh:
             # One multi-row INSERT, however many symptoms the day names.
             self._tx.execute(insert(SymptomEntry), fresh)
+        if changes:
+            self._tx.execute(insert(EntryChange), changes)
         self._tx.flush()
         return stored
 
     def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
-        """Delete the named symptoms' values for one day of one of this profile's sessions."""
+        """Delete the named symptoms' values for one day of one of this profile's sessions;
+        each value removed is kept as a change (before it, nothing after)."""
         self._session_row(session_id)
         found = queries.entries_on(self._tx, session_id, date)
+        where = {"session_id": session_id, "date": date}
+        changes: list[dict[str, object]] = []
         for symptom in symptoms:
             if symptom in found:
-                self._tx.delete(found[symptom])
+                row = found[symptom]
+                changes.append(_change(where, symptom, (row.severity, row.note), (None, None)))
+                self._tx.delete(row)
+        if changes:
+            self._tx.execute(insert(EntryChange), changes)
+        self._tx.flush()
+
+    # Changes to values: the history kept by write_day and remove_values, and undo ---------
+
+    def changes(
+        self, *, session_id: int | None = None, pending_only: bool = False
+    ) -> list[ChangeRecord]:
+        """This profile's changes to values (of one session), oldest first; ``pending_only``:
+        those not undone."""
+        return queries.changes(
+            self._tx, self.profile_id, session_id=session_id, pending_only=pending_only
+        )
+
+    def last_change(self) -> ChangeRecord | None:
+        """The profile's latest change not undone yet: what undo takes back."""
+        return queries.last_change(self._tx, self.profile_id)
+
+    def undo_change(self, change: ChangeRecord) -> None:
+        """Put back the value (and note) a change replaced, and mark the change undone; the
+        change itself is kept, so the value undone stays in the history."""
+        self._session_row(change.session_id)
+        row = queries.entries_on(self._tx, change.session_id, change.date).get(change.symptom)
+        if change.before is None:
+            if row is not None:
+                self._tx.delete(row)
+        elif row is None:
+            self._tx.add(
+                SymptomEntry(
+                    session_id=change.session_id,
+                    date=change.date,
+                    symptom=change.symptom,
+                    severity=change.before,
+                    note=change.before_note,
+                )
+            )
+        else:
+            row.severity = change.before
+            row.note = change.before_note
+        stored = self._tx.get(EntryChange, change.id)
+        if stored is not None:
+            stored.undone_at = _now()
         self._tx.flush()
 
     # Care actions ------------------------------------------------------------------------
@@ -455,3 +511,25 @@ SESSION_DETAILS = ("date", "kind", "area", "clinic", "notes", "follow_up")
 def _copy_details(record: SessionRecord, row: TreatmentSession) -> None:
     for name in SESSION_DETAILS:
         setattr(row, name, getattr(record, name))
+
+
+def _now() -> dt.datetime:
+    """The time of a change, in UTC, stored without a zone (SQLite keeps none)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _change(
+    where: dict[str, object],
+    symptom: str,
+    before: tuple[int | None, str | None],
+    after: tuple[int | None, str | None],
+) -> dict[str, object]:
+    return {
+        **where,
+        "symptom": symptom,
+        "before": before[0],
+        "before_note": before[1],
+        "after": after[0],
+        "after_note": after[1],
+        "changed_at": _now(),
+    }
