@@ -248,8 +248,23 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path, run: Run) -> N
     select = "#v-2026-11-20-itching-value"
     page.find(f"{select} option[value='0']").click()
     page.submit("#v-2026-11-20-itching form.edit-value button")
-    assert "itching on 2026-11-20 is now 0/10 none (was 9/10)." in page.text()
+    assert "itching on 2026-11-20 is now 0/10 none (was 9/10). Undo below." in page.text()
+    assert page.find("#v-2026-11-20-itching .changed").text.startswith("changed from 9 on ")
     check("history-fixed")
+
+    # Remove a value: Remove asks first (a disclosure of its own), then Undo puts it back.
+    def rash_of_the_20th() -> list[int]:
+        found = json.loads(run("history", "--json").stdout)
+        return [e["severity"] for e in found if (e["date"], e["symptom"]) == ("2026-11-20", "rash")]
+
+    page.click("#v-2026-11-20-rash details.remove-value summary")
+    page.submit("#v-2026-11-20-rash details.remove-value button")
+    assert "Removed rash 0/10 on 2026-11-20 from session 1." in page.text()
+    assert rash_of_the_20th() == []
+    check("history-removed")
+    page.submit("form.undo button")
+    assert "Undone: rash on 2026-11-20: 0/10 removed at " in page.text()
+    assert rash_of_the_20th() == [0]
 
     # The chart: the drawing code's SVG, loaded under the page's own policy.
     page.open("/chart")

@@ -315,9 +315,10 @@ def test_history_fixes_a_typo_by_logging_again(web: Browser, run: Run, session_i
     )
     assert response.status_code == 303
     assert ("2026-11-22", "itching", 3, "typo day") in values(run)
-    assert "itching on 2026-11-22 is now 3/10 mild (was 8/10)." in text(
-        web.get(response.headers["Location"])
-    )
+    fixed = text(web.get(response.headers["Location"]))
+    assert "itching on 2026-11-22 is now 3/10 mild (was 8/10). Undo below." in fixed
+    # The value it replaced is kept and named beside it (the change's date is today's).
+    assert re.search(r"Itching on 2026-11-22 changed from 8 on \d{4}-\d\d-\d\d", fixed)
     refused = web.post(
         "/history/value",
         {"session": str(session_id), "date": "2026-11-22", "symptom": "itching", "severity": "12"},
@@ -375,7 +376,10 @@ def test_history_removes_a_value_and_a_care_entry(
     run("log", "itching=3", "redness=2", "--date", "2026-11-22")
     run("care", "add", "ice-pack", "--date", "2026-11-22")
     page = web.get("/history").text
-    assert 'formaction="/history/value/remove"' in page
+    # Remove sits behind its own disclosure, in a form of its own, away from Save.
+    assert re.search(r'<summary>Remove…<span class="vh"> Itching on 2026-11-22</span>', page)
+    assert 'action="/history/value/remove"' in page
+    assert "formaction" not in page
     assert 'action="/history/care/remove"' in page
     gone = web.post(
         "/history/value/remove",
@@ -383,7 +387,7 @@ def test_history_removes_a_value_and_a_care_entry(
     )
     assert gone.status_code == 303
     assert values(run) == [("2026-11-22", "redness", 2, None)]
-    assert "Removed itching 3/10 on 2026-11-22 from session 1." in text(
+    assert "Removed itching 3/10 on 2026-11-22 from session 1. Undo below." in text(
         web.get(gone.headers["Location"])
     )
     before = state()
@@ -400,6 +404,35 @@ def test_history_removes_a_value_and_a_care_entry(
     assert json.loads(run("care", "list", "--json").stdout) == []
     missing = web.post("/history/care/remove", {"care": str(care_id), "session": "1"})
     assert missing.status_code == 400
+
+
+def test_undo_on_the_history_puts_back_the_latest_change_shown(
+    web: Browser, run: Run, session_id: int, state: State
+) -> None:
+    run("log", "itching=3", "--date", "2026-11-22")
+    web.post(
+        "/history/value/remove",
+        {"session": str(session_id), "date": "2026-11-22", "symptom": "itching"},
+    )
+    assert values(run) == []
+    page = web.get("/history")
+    words = text(page)
+    assert "Latest change · Session 1: itching on 2026-11-22: 3/10 removed at " in words
+    assert "After the undo, itching on 2026-11-22 is 3/10 again." in words
+    change = re.search(r'name="change" value="(\d+)"', page.text)
+    assert change is not None
+    undone = web.post("/history/undo", {"change": change[1], "session": str(session_id)})
+    assert undone.status_code == 303
+    assert values(run) == [("2026-11-22", "itching", 3, None)]
+    assert "Undone: itching on 2026-11-22: 3/10 removed at " in text(
+        web.get(undone.headers["Location"])
+    )
+    # The same button again (a second tap, an old page) refuses: that change is undone.
+    before = state()
+    twice = web.post("/history/undo", {"change": change[1], "session": str(session_id)})
+    assert twice.status_code == 400
+    assert "Nothing was undone: the latest change is another one by now." in text(twice)
+    assert state() == before
 
 
 def test_a_checkin_saved_twice_keeps_its_care_once(web: Browser, run: Run, session_id: int) -> None:

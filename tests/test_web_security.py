@@ -24,7 +24,15 @@ PAGES = [
     "/static/style.css",
     "/sessions/1",
 ]
-WRITES = ["/checkin", "/sessions", "/sessions/1", "/history/value", "/profile", "/profiles"]
+WRITES = [
+    "/checkin",
+    "/sessions",
+    "/sessions/1",
+    "/history/value",
+    "/history/undo",
+    "/profile",
+    "/profiles",
+]
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from tracker.domain.catalog import symptom_key
+from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import Reading
+from tracker.domain.records import ChangeRecord, Reading, SessionRecord
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import Page, db, today
@@ -42,6 +43,12 @@ def _entry_id(text: str) -> int:
     return int(text)
 
 
+def _change_id(text: str) -> int:
+    if not text.isdigit():
+        raise TrackerError.malformed(f"A change is given by its number, not {text!r}.")
+    return int(text)
+
+
 def history_page() -> Page:
     return _history(Form(request.args).read("session", _session_id))
 
@@ -58,6 +65,8 @@ def _history(
     try:
         groups = symptom_log.history(db(), session_id=chosen)
         care_log = care.list_care(db(), chosen)
+        changes = changed_from(corrections.value_changes(db(), chosen))
+        latest = corrections.last_change(db())
     except TrackerError as exc:
         return render_template("missing.html", message=page_words(exc)), 404
     record = next(r for r, _ in found if r.id == chosen)
@@ -72,8 +81,40 @@ def _history(
         care_log=care_log,
         problem=problem,
         options=SEVERITY_OPTIONS,
+        changes=changes,
+        undo=_undo_offer(latest),
     )
     return page, status
+
+
+def _undo_offer(latest: tuple[ChangeRecord, SessionRecord] | None) -> dict[str, object] | None:
+    """The Undo button's change and its words: what it did, and what undo gives back."""
+    if latest is None:
+        return None
+    change, record = latest
+    return {
+        "id": change.id,
+        "session": record.id,
+        "did": f"Session {record.id}: {what_it_did(change)}.",
+        "gives": f"After the undo, {what_undo_gives(change)}.",
+    }
+
+
+def undo_change() -> Response | Page:
+    """Undo the latest change, the one the page showed (its id is sent with the button)."""
+    form = Form(request.form)
+    expected = form.read("change", _change_id, required=True)
+    session_id = form.read("session", _session_id)
+    if form.ok and expected:
+        try:
+            done = corrections.undo_last(db(), expected=expected)
+        except TrackerError as exc:
+            form.fail("change", exc)
+        else:
+            flash(f"Undone: {what_it_did(done.change)}. Now {what_undo_gives(done.change)}.")
+            return redirect(url_for("history", session=done.session.id), code=303)
+    message = " ".join(form.errors.values())
+    return _history(session_id, ("", "", message), 400)
 
 
 def _value_row(form: Form) -> tuple[int | None, dt.date | None, str | None]:
@@ -110,7 +151,7 @@ def change_value() -> Response | Page:
         else:
             item = result.logged[0]
             was = f" (was {item.replaced}/10)" if item.replaced is not None else ""
-            flash(f"{symptom} on {date} is now {severity}/10 {band(severity)}{was}.")
+            flash(f"{symptom} on {date} is now {severity}/10 {band(severity)}{was}. Undo below.")
             return redirect(url_for("history", session=session_id), code=303)
     return _refused(form, session_id)
 
@@ -127,7 +168,7 @@ def remove_value() -> Response | Page:
             form.fail("symptom", exc)
         else:
             gone = ", ".join(f"{e.symptom} {e.severity}/10" for e in removal.removed)
-            flash(f"Removed {gone} on {date} from session {removal.session.id}.")
+            flash(f"Removed {gone} on {date} from session {removal.session.id}. Undo below.")
             return redirect(url_for("history", session=session_id), code=303)
     return _refused(form, session_id)
 
@@ -153,3 +194,4 @@ def register(app: Flask) -> None:
     app.add_url_rule("/history/value", "change_value", change_value, methods=["POST"])
     app.add_url_rule("/history/value/remove", "remove_value", remove_value, methods=["POST"])
     app.add_url_rule("/history/care/remove", "remove_care", remove_care, methods=["POST"])
+    app.add_url_rule("/history/undo", "undo_change", undo_change, methods=["POST"])
