@@ -34,3 +34,15 @@ def test_same_as_last_copies_only_earlier_days_and_no_warning_sign() -> None:
         ("swelling", None),
     ]
     assert same_as_last(questions, DAY) == {"itching": 3}
+
+
+def test_pages_default_to_the_latest_session_that_has_started() -> None:
+    from tracker.domain.records import SessionRecord, latest_started
+
+    past = SessionRecord(1, DAY - dt.timedelta(days=10), "ipl")
+    now = SessionRecord(2, DAY, "laser-rejuvenation")
+    ahead = SessionRecord(3, DAY + dt.timedelta(days=7), "microneedling")
+    assert latest_started([past, now, ahead], DAY) == now
+    assert latest_started([ahead, past], DAY) == past
+    assert latest_started([ahead], DAY) == ahead  # none has started: the first ahead
+    assert latest_started([], DAY) is None

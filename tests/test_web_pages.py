@@ -484,3 +484,26 @@ def test_an_unchanged_chart_is_drawn_once_and_a_new_value_redraws_it(
     assert len(drawn) == 2
     web.get(f"/chart.svg?session={session_id}&narrow=1")
     assert len(drawn) == 3
+
+
+def test_pages_show_the_latest_session_that_has_started_and_say_one_is_ahead(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("log", "itching=3", "--date", "2026-11-22")
+    assert run("session", "add", "--date", "2026-12-01", "--kind", "microneedling").exit_code == 0
+    ahead = (
+        "Session 2: microneedling (collagen induction) on 2026-12-01: this session is still "
+        "ahead; shown here: session 1, the latest that has started."
+    )
+    history = text(web.get("/history"))
+    assert "Session 1: laser skin rejuvenation on 2026-11-14" in history
+    assert "Nothing logged for this session yet" not in history
+    assert ahead in history, history
+    assert ahead in text(web.get("/chart"))
+    downloads = web.get("/report").text
+    # Both the report's and the reminders' pickers start at session 1, not the one ahead.
+    assert downloads.count('<option value="1" selected>') == 2
+    assert '<option value="2" selected>' not in downloads
+    assert ahead in text(web.get("/report"))
+    # Asked for, the session ahead is shown, and no note is needed.
+    assert "still ahead" not in text(web.get("/history?session=2"))

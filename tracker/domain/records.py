@@ -38,6 +38,15 @@ class SessionRecord:
         }
 
 
+def latest_started(records: list[SessionRecord], today: dt.date) -> SessionRecord | None:
+    """The session a page shows unless asked: the latest that has started by today, never
+    one still ahead (the first ahead only when none has started); None with no session."""
+    started = [r for r in records if r.date <= today]
+    if started:
+        return max(started, key=lambda r: (r.date, r.id))
+    return min(records, key=lambda r: (r.date, r.id)) if records else None
+
+
 class EntryRecord(NamedTuple):
     """One logged value. A named tuple: a clinic's triage builds hundreds of thousands."""
 

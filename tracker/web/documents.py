@@ -8,6 +8,7 @@ from flask import Flask, Response, current_app, render_template, request
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.profiles import DEFAULT_PROFILE, profile_option
+from tracker.domain.records import latest_started
 from tracker.domain.reminders import calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
@@ -71,6 +72,7 @@ def _downloads(status: int = 200, **problems: str) -> Page:
     page = render_template(
         "downloads.html",
         found=found,
+        default=latest_started([r for r, _ in found], today()),
         exports=EXPORTS,
         zone_name=settings().zone_name or "UTC",
         **{"problem": "", "reminder_problem": "", **problems},

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from tracker.domain.catalog import symptom_key
 from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import ChangeRecord, Reading, SessionRecord
+from tracker.domain.records import ChangeRecord, Reading, SessionRecord, latest_started
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import Page, db, today
@@ -61,7 +61,8 @@ def _history(
     if not found:
         message = "No sessions yet, so nothing is logged."
         return render_template("start.html", message=message), 200
-    chosen = asked if asked is not None else found[-1][0].id
+    default = latest_started([r for r, _ in found], today()) or found[-1][0]
+    chosen = asked if asked is not None else default.id
     try:
         groups = symptom_log.history(db(), session_id=chosen)
         care_log = care.list_care(db(), chosen)
