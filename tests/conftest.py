@@ -3,13 +3,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from tracker.cli import cli
@@ -26,6 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite files themselves")
     config.addinivalue_line("markers", "postgres_only: needs TRACKER_TEST_DATABASE_URL")
     config.addinivalue_line("markers", "slow: several processes or kills; CI runs them too")
+    config.addinivalue_line(
+        "markers", "new_database: the database under test starts empty, never migrated"
+    )
     _refuse_a_stale_install()
 
 
@@ -68,22 +73,65 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "tracker.db"
 
 
-@pytest.fixture
-def db_url(db_path: Path) -> Iterator[str]:
-    """The database under test: a SQLite file, or a new PostgreSQL database per test."""
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated to the head once per run, which each test's database copies:
+    replaying every migration per test cost more than most tests' own commands."""
+    from tracker.storage import migrate
+    from tracker.storage.database import resolve
+    from tracker.storage.revisions import HEAD
+
     if not POSTGRES_URL:
+        path = tmp_path_factory.mktemp("template") / f"head-{HEAD}.db"
+        migrate.upgrade(resolve(str(path)))
+        yield str(path)
+        return
+    name = f"tracker_template_{HEAD}_{uuid.uuid4().hex[:8]}"
+    with _admin() as admin:
+        admin.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        migrate.upgrade(resolve(make_url(POSTGRES_URL).set(database=name).render_as_string(False)))
+        yield name
+    finally:
+        with _admin() as admin:
+            admin.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
+    """The database under test: a SQLite file, or a new PostgreSQL database per test.
+
+    It starts as a copy of the migrated template (as a database after its first command);
+    a test marked ``new_database`` gets none (no file; an empty PostgreSQL database)."""
+    new = request.node.get_closest_marker("new_database") is not None
+    template = None if new else request.getfixturevalue("template_db")
+    if not POSTGRES_URL:
+        if template is not None:
+            shutil.copyfile(template, db_path)
+            db_path.chmod(0o600)
         yield str(db_path)
         return
     name = f"tracker_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    copied = f' TEMPLATE "{template}"' if template else ""
+    with _admin() as admin:
+        admin.execute(text(f'CREATE DATABASE "{name}"{copied}'))
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        with _admin() as admin:
+            admin.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def _admin() -> Iterator[Connection]:
+    """A connection to the PostgreSQL server's own test database, outside transactions."""
+    assert POSTGRES_URL
+    engine = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture

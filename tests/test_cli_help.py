@@ -83,6 +83,7 @@ def test_help_shows_words_for_values() -> None:
     assert "tracker session show [OPTIONS] SESSION" in _help("session", "show")
 
 
+@pytest.mark.new_database
 @pytest.mark.sqlite_only
 def test_tracker_alone_before_any_database_says_how_to_start(run: Run) -> None:
     result = run()

@@ -34,6 +34,7 @@ def test_symptoms_and_kinds_list_keys_and_aliases(run: Run) -> None:
     assert "microneedling" in run("kinds").stdout
 
 
+@pytest.mark.new_database
 @pytest.mark.sqlite_only
 def test_db_current_changes_nothing_and_upgrade_sets_up(run: Run, db_path: Path) -> None:
     result = run("db", "current")
@@ -58,6 +59,7 @@ def test_help_says_it_is_not_a_diagnosis() -> None:
     assert "information, never a diagnosis" in result.stdout
 
 
+@pytest.mark.new_database
 def test_demo_builds_its_own_database_and_says_what_next(
     tmp_path: Path, run: Run, db_path: Path
 ) -> None:

@@ -129,6 +129,7 @@ def test_a_file_that_is_not_a_database_is_refused(run: Run, db_path: Path, conte
     assert db_path.read_bytes() == content
 
 
+@pytest.mark.new_database
 def test_another_programs_database_is_refused(run: Run, db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")

@@ -30,6 +30,9 @@ from tracker.storage.revisions import HEAD, REVISIONS
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
+# Every database here starts empty: these tests make the schema themselves.
+pytestmark = pytest.mark.new_database
+
 # pytest-alembic's four standard checks, imported so that pytest runs them here. They
 # migrate the shipped migrations through whatever `alembic_engine` gives: on SQLite the
 # plugin's own fixture (an Engine, which migrations/env.py must accept), on the PostgreSQL

@@ -154,6 +154,7 @@ def test_a_read_only_database_reads_but_refuses_writes(
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.new_database  # the mode the first command gives a new file
 def test_a_database_others_can_read_is_warned_about(run: Run, db_path: Path) -> None:
     assert run("session", "list").exit_code == 0
     assert (db_path.stat().st_mode & 0o777) == 0o600
@@ -246,6 +247,7 @@ def test_the_cli_never_shows_a_traceback_for_a_bad_database_url(tmp_path: Path) 
 
 
 @pytest.mark.sqlite_only
+@pytest.mark.new_database
 def test_a_sqlite_file_of_another_program_is_left_byte_for_byte(run: Run, db_path: Path) -> None:
     connection = sqlite3.connect(db_path)
     connection.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")

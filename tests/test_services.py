@@ -290,6 +290,7 @@ def test_upgrade_is_idempotent_and_current_reports_head(location: Location) -> N
     assert database_admin.current(location).revision == HEAD
 
 
+@pytest.mark.new_database
 def test_current_on_an_empty_database_reports_no_revision(location: Location) -> None:
     if POSTGRES_URL is None:
         assert location.path is not None
