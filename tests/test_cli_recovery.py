@@ -269,3 +269,27 @@ def test_a_date_written_another_way_is_answered_with_its_iso_form(run: Run) -> N
         result = run("log", "redness=3", "--date", typed)
         assert result.exit_code == 2
         assert f"did you mean {meant}?" in result.stderr
+
+
+def test_checkin_names_every_open_treatment_and_logs_to_the_one_chosen(run: Run) -> None:
+    assert run("session", "add", "--date", "2026-11-14", "--area", "face").exit_code == 0
+    peel = run("session", "add", "--date", "2026-11-21", "--kind", "peel-superficial")
+    assert peel.exit_code == 0
+    assert run("log", "redness=5", "--session", "1", "--date", "2026-11-20").exit_code == 0
+    latest = run("checkin", input="\n\n\n\n\n\n")
+    assert "Check-in for 2026-11-24, day 3 after session 2 (peel-superficial on 2026-11-21)." in (
+        latest.stdout
+    )
+    assert (
+        "Also open: session 1 (laser-rejuvenation on 2026-11-14, face), day 10: "
+        "check in for it with tracker checkin --session 1"
+    ) in latest.stdout
+    face = run("checkin", "--session", "1", input="3\n\n")
+    assert face.exit_code == 0, face.output
+    assert "day 10 after session 1 (laser-rejuvenation on 2026-11-14, face)." in face.stdout
+    assert "redness (last 5/10 on day 6):" in face.stdout
+    entries = json.loads(run("history", "--json").stdout)
+    assert [(e["session_id"], e["date"], e["severity"]) for e in entries] == [
+        (1, "2026-11-20", 5),
+        (1, "2026-11-24", 3),
+    ]

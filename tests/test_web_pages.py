@@ -507,3 +507,38 @@ def test_pages_show_the_latest_session_that_has_started_and_say_one_is_ahead(
     assert ahead in text(web.get("/report"))
     # Asked for, the session ahead is shown, and no note is needed.
     assert "still ahead" not in text(web.get("/history?session=2"))
+
+
+def test_today_shows_every_open_treatment_and_logs_to_the_card_it_was_entered_on(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("log", "redness=5", "--date", "2026-11-20")
+    added = run("session", "add", "--date", "2026-11-21", "--kind", "peel-superficial")
+    assert added.exit_code == 0, added.output
+    run("session", "edit", "2", "--area", "neck")
+    page = web.get("/")
+    words = text(page)
+    assert "2 treatments are open on this day" in words
+    # The latest session's card first, then the laser's, each with its own form.
+    assert "Day 3 after session 2" in words
+    assert "Also open: session 1, day 10" in words
+    assert page.text.count('name="session" value="1"') >= 1
+    assert page.text.count('<form method="post" action="/checkin" class="checkin"') == 2
+    assert 'id="s1-value-redness"' in page.text  # the laser's redness, its own id
+    assert "last: 5 on day 6" in page.text
+    # Logging on the laser's card goes to the laser, not to the newer peel.
+    response = web.post("/checkin", {"date": "today", "session": "1", "value-redness": "3"})
+    assert response.status_code == 303
+    assert "(Session 1: laser skin rejuvenation.)" in text(web.get("/status"))
+    entries = json.loads(run("history", "--json").stdout)
+    assert [(e["session_id"], e["symptom"], e["severity"]) for e in entries][-1] == (
+        1,
+        "redness",
+        3,
+    )
+    assert not [e for e in entries if e["session_id"] == 2]
+    # A refusal comes back on the card it was entered on, with its own field's error.
+    refused = web.post("/checkin", {"date": "today", "session": "1", "value-redness": "12"})
+    assert refused.status_code == 400
+    assert 'id="s1-value-redness"' in refused.text
+    assert 'aria-describedby="value-redness-error"' in refused.text

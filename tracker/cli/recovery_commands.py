@@ -395,8 +395,9 @@ def _label(symptom: str, last: EntryRecord | None, date: dt.date) -> str:
 
 @click.command()
 @click.option("--date", type=PAST_DATE, default="today", show_default=True, help=PAST_DATE_HELP)
+@session_option("Session to check in for. Default: the latest one on or before the date.")
 @pass_app
-def checkin(app: AppContext, date: dt.date) -> None:
+def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
     """Answer symptom by symptom, then see today's status.
 
     Asks how strong each symptom is, one at a time, for today (or --date).
@@ -405,11 +406,24 @@ def checkin(app: AppContext, date: dt.date) -> None:
     keep the last value shown (never a warning sign's: those you give again). Nothing
     is saved until the end, and only what you typed.
     """
-    plan = service.checkin_plan(app.db, date, app.today)
+    if session_id is None:
+        plans = service.checkin_plans(app.db, date, app.today)
+        plan, others = plans[0], plans[1:]
+    else:
+        plan, others = service.checkin_plan(app.db, date, app.today, session_id), []
     s = plan.session
     click.echo(
-        f"Check-in for {date}, day {s.day_of(date)} after session {s.id} ({s.kind} on {s.date})."
+        f"Check-in for {date}, day {s.day_of(date)} after session {s.id} ({s.kind} on {s.date}"
+        + (f", {visible(s.area)}" if s.area else "")
+        + ")."
     )
+    for other in others:
+        o = other.session
+        where = f", {visible(o.area)}" if o.area else ""
+        click.echo(
+            f"Also open: session {o.id} ({o.kind} on {o.date}{where}), day {o.day_of(date)}: "
+            f"check in for it with tracker checkin --session {o.id}"
+        )
     click.echo(f"Rate each symptom from 0 to 10: {SCALE}.")
     click.echo("Press Enter to skip a symptom; type 'same' to keep the last value shown.")
     answers: dict[str, int] = {}

@@ -12,7 +12,7 @@ from tracker.domain.expectations import Expectation, Expectations, Override
 from tracker.domain.flags import Flag, active_only, evaluate, evaluate_sessions, sort_flags
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.status import Status, build_status
-from tracker.services.common import chosen_session, expectations_for
+from tracker.services.common import chosen_session, expectations_for, session_for_day
 from tracker.storage.database import Database
 from tracker.storage.store import Store
 
@@ -153,13 +153,55 @@ class CheckinPlan:
     today: dict[str, int]  # values already logged for this date
 
 
-def checkin_plan(db: Database, date: dt.date, today: dt.date) -> CheckinPlan:
+def checkin_plan(
+    db: Database, date: dt.date, today: dt.date, session_id: int | None = None
+) -> CheckinPlan:
+    """The check-in of the session named, or of the latest on or before the date."""
+    if session_id is None:
+        return checkin_plans(db, date, today)[0]
+    with db.reading() as store:
+        record = session_for_day(store, date=date, today=today, session_id=session_id)
+        entries = store.entries_for_sessions([record.id])[record.id]
+        expectations = expectations_for(store)
+    return _plan(record, entries, date, expectations)
+
+
+def checkin_plans(db: Database, date: dt.date, today: dt.date) -> list[CheckinPlan]:
+    """One check-in per treatment still open on the date: the latest session on or before
+    it first, then every earlier one still in its recovery window (its longest expected
+    course) or with an active flag, latest first. Each is logged to on its own."""
     if date > today:
         raise TrackerError(f"{date} is in the future; check in on a day once it has happened.")
     with db.reading() as store:
         record = chosen_session(store, None, date)
-        entries = store.entries_for_sessions([record.id])[record.id]
         expectations = expectations_for(store)
+        earlier = [r for r in store.sessions(up_to=date) if r.id != record.id]
+        candidates = store.open_session_ids(date)
+        windowed = [r for r in earlier if date <= r.date + _window(expectations, r.kind)]
+        entries = store.entries_for_sessions(
+            [record.id, *{r.id for r in earlier if r.id in candidates or r in windowed}]
+        )
+    still_open = [
+        r
+        for r in reversed(earlier)
+        if r in windowed
+        or (
+            r.id in candidates
+            and active_only(evaluate(r, entries[r.id], expectations.for_pair, date))
+        )
+    ]
+    return [_plan(r, entries[r.id], date, expectations) for r in [record, *still_open]]
+
+
+def _window(expectations: Expectations, kind: str) -> dt.timedelta:
+    """A treatment's recovery window: its longest expected course (7 days with none)."""
+    courses = [row.max_days for row in expectations.rows([kind]) if row.has_course]
+    return dt.timedelta(days=max(courses, default=7))
+
+
+def _plan(
+    record: SessionRecord, entries: list[EntryRecord], date: dt.date, expectations: Expectations
+) -> CheckinPlan:
     latest: dict[str, EntryRecord] = {}
     on_date: dict[str, int] = {}
     for entry in entries:

@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from tracker.domain.care import CARE_ACTIONS, care_key
-from tracker.domain.catalog import SYMPTOMS, symptom_key
+from tracker.domain.catalog import SYMPTOMS, kind_words, symptom_key
 from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.records import Reading
@@ -24,42 +24,64 @@ ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
 VALUE = "value-"
 
 
-def _render_today(form: Form, date: dt.date, status: int = 200, same: bool = False) -> Page:
+def _render_today(form: Form, date: dt.date, status: int = 200, same: int | None = None) -> Page:
     try:
-        plan = recovery.checkin_plan(db(), date, today())
+        plans = recovery.checkin_plans(db(), date, today())
     except TrackerError as exc:
         if date == today():
             return render_template("start.html", message=page_words(exc)), status
         form.errors.setdefault("date", page_words(exc))
         return _render_today(form, today(), 400)
-    asked = [symptom for symptom, _ in plan.questions]
-    # Nothing is chosen for the patient: a symptom left untouched saves nothing. Only the
-    # "Same as last time" button fills values in, shown here before anything is saved.
-    copied = same_as_last(plan.questions, date) if same else {}
-    chosen = {s: form.data.get(VALUE + s, str(copied.get(s, ""))) for s in asked}
+    # The form sent (with its errors) belongs to the card it was entered on.
+    sent = form.data.get("session", "")
+    sent_to = int(sent) if sent.isdigit() else plans[0].session.id
+    cards = [
+        _card(plan, form if plan.session.id == sent_to else empty(), same == plan.session.id)
+        for plan in plans
+    ]
     page = render_template(
         "today.html",
-        plan=plan,
+        plan=plans[0],
+        cards=cards,
         form=form,
-        chosen=chosen,
-        same=same,
-        copied=copied,
-        not_copied=[
-            s for s, last in plan.questions if last and last.date < date and s not in copied
-        ],
         date=date,
-        others=[s for s in SYMPTOMS if s.key not in asked],
         care_actions=ONE_TAP_CARE,
-        care_chosen=set(form.data.getlist("care")),
         bands=BANDS,
     )
     return page, status
 
 
+def _card(plan: recovery.CheckinPlan, form: Form, same: bool) -> dict[str, object]:
+    """One open treatment's check-in: its questions, what is chosen, its own errors."""
+    asked = [symptom for symptom, _ in plan.questions]
+    # Nothing is chosen for the patient: a symptom left untouched saves nothing. Only the
+    # "Same as last time" button fills values in, shown here before anything is saved.
+    copied = same_as_last(plan.questions, plan.date) if same else {}
+    return {
+        "plan": plan,
+        "form": form,
+        "same": same,
+        "copied": copied,
+        "not_copied": [
+            s for s, last in plan.questions if last and last.date < plan.date and s not in copied
+        ],
+        "chosen": {s: form.data.get(VALUE + s, str(copied.get(s, ""))) for s in asked},
+        "others": [s for s in SYMPTOMS if s.key not in asked],
+        "care_chosen": set(form.data.getlist("care")),
+    }
+
+
 def today_page() -> Page:
     form = Form(request.args) if "date" in request.args else empty()
     date = form.date("date", today()) or today()
-    return _render_today(form, date, same="same" in request.args)
+    same = request.args.get("same", "")
+    return _render_today(form, date, same=int(same) if same.isdigit() else None)
+
+
+def _session_number(text: str) -> int:
+    if not text.isdigit():
+        raise TrackerError.malformed(f"A session is given by its number, not {text!r}.")
+    return int(text)
 
 
 def _severity_of(symptom: str) -> Callable[[str], int]:
@@ -94,9 +116,12 @@ def checkin() -> Response | Page:
         except TrackerError as exc:
             form.fail("care", exc)
     note = form.text("note")
+    session_id = form.read("session", _session_number)
     if form.ok and date is not None:
         try:
-            result = save_checkin(db(), readings, actions, date=date, today=day, note=note)
+            result = save_checkin(
+                db(), readings, actions, date=date, today=day, note=note, session_id=session_id
+            )
         except TrackerError as exc:
             # A malformed check-in is the whole form's; a refusal is about its day.
             form.fail("form" if exc.exit_code == MALFORMED else "date", exc)
@@ -116,7 +141,9 @@ def checkin() -> Response | Page:
                 )
                 if p
             ]
-            flash(f"Saved for {result.date}: {'; '.join(parts)}.")
+            s = result.session
+            where = f"Session {s.id}: {kind_words(s.kind)}" + (f" · {s.area}" if s.area else "")
+            flash(f"Saved for {result.date}: {'; '.join(parts)}. ({where}.)")
             return redirect(url_for("status"), code=303)
     return _render_today(form, date if date is not None and date <= day else day, 400)
 
