@@ -58,7 +58,7 @@ def test_care_refusals(run: Run, state: State) -> None:
     _session_with_values(run)
     before = state()
     cases = {
-        ("care", "add", "other"): (2, "Say what you did with --note"),
+        ("care", "add", "other"): (2, "Say what you did, in a note,"),
         ("care", "add", "botox"): (2, "Unknown care action"),
         ("care", "add", "sunscreen", "--date", "tomorrow"): (1, "in the future"),
         ("care", "add", "sunscreen", "--date", "2026-11-01"): (1, "before your first session"),
@@ -198,7 +198,8 @@ def test_report_refusals(run: Run, tmp_path: Path) -> None:
     empty = run("report", "-o", str(tmp_path / "r.pdf"))
     assert empty.exit_code == 1
     # A new session is not yet reportable; the earlier ones are, and the message says how.
-    assert "or choose an earlier session with --session N" in empty.stderr
+    assert "Log a day first, or choose an earlier session." in empty.stderr
+    assert "For example: tracker log itching=3, or --session N (tracker session" in empty.stderr
     assert not (tmp_path / "r.pdf").exists()
     assert run("log", "itching=1").exit_code == 0
     bad = run("report", "-o", str(tmp_path / "r.png"))

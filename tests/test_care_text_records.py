@@ -17,7 +17,8 @@ from tracker.domain.care import (
     care_word,
     check_note,
 )
-from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
+from tracker.domain.errors import CONFLICT, MALFORMED, REFUSED, TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord, clean_text
 from tracker.domain.text import CONTINUED, shortened, visible
@@ -43,7 +44,7 @@ def test_an_unknown_care_action_lists_the_known_ones() -> None:
         "Unknown care action 'massage'. Known actions: ice-pack, moisturiser, "
         "petroleum-jelly, prescribed-cream, sunscreen, pain-relief, other."
     )
-    assert caught.value.exit_code == MALFORMED
+    assert caught.value.kind == MALFORMED
     with pytest.raises(TrackerError) as caught:
         care_key("moisturisr")
     assert caught.value.message == (
@@ -63,8 +64,9 @@ def test_other_needs_a_note_and_a_blank_note_is_none() -> None:
     for note in (None, " "):
         with pytest.raises(TrackerError) as caught:
             check_note("other", note)
-        assert caught.value.message == ("Say what you did with --note when the action is 'other'.")
-        assert caught.value.exit_code == MALFORMED
+        assert caught.value.message == "Say what you did, in a note, when the action is 'other'."
+        assert caught.value.field == "note"
+        assert caught.value.kind == MALFORMED
 
 
 def test_a_care_record_in_json() -> None:
@@ -156,7 +158,7 @@ def test_free_text_is_kept_verbatim_blank_is_none_and_nul_refused() -> None:
     with pytest.raises(TrackerError) as caught:
         clean_text("a\x00b", "Session details")
     assert caught.value.message == "Session details cannot contain a NUL character."
-    assert caught.value.exit_code == MALFORMED
+    assert caught.value.kind == MALFORMED
     with pytest.raises(TrackerError, match=r"^A note cannot contain a NUL character\.$"):
         clean_text("\x00")
     longest = "x" * MAX_TEXT_CHARS
@@ -166,26 +168,31 @@ def test_free_text_is_kept_verbatim_blank_is_none_and_nul_refused() -> None:
     assert caught.value.message == (
         f"A note is longer than {MAX_TEXT_CHARS:,} characters ({MAX_TEXT_CHARS + 1:,})."
     )
-    assert caught.value.exit_code == MALFORMED
+    assert caught.value.kind == MALFORMED
 
 
 # the error type
 
 
-def test_an_error_keeps_its_words_and_kind_when_told_where_it_is() -> None:
+def test_an_error_keeps_its_words_kind_field_and_hint_when_told_where_it_is() -> None:
     refused = TrackerError("No such session.")
-    assert (str(refused), refused.message, refused.exit_code) == (
+    assert (str(refused), refused.message, refused.kind, refused.field, refused.hint) == (
         "No such session.",
         "No such session.",
         REFUSED,
+        None,
+        None,
     )
-    placed = TrackerError.malformed("bad date").at("values.csv:7")
-    assert (str(placed), placed.message, placed.exit_code) == (
+    placed = TrackerError.malformed("bad date", field="date").at("values.csv:7")
+    assert (str(placed), placed.message, placed.kind, placed.field) == (
         "values.csv:7: bad date",
         "values.csv:7: bad date",
         MALFORMED,
+        "date",
     )
-    assert TrackerError("x").at("f").exit_code == REFUSED
+    again = TrackerError.conflict("Twice.", hint=Hint("again")).at("f")
+    assert (again.kind, again.hint) == (CONFLICT, Hint("again"))
+    assert TrackerError("x").at("f").kind == REFUSED
 
 
 def test_a_command_reaches_a_profile_by_name_and_the_default_one_plainly() -> None:

@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.catalog import SYMPTOMS, TREATMENT_KINDS, kind_key, normalise, symptom_key
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, TrackerError
+from tracker.domain.hints import Hint
 
 ISSUE_SYMPTOMS = [
     *("itching", "swelling", "redness", "rash", "pain", "burning", "dryness", "peeling"),
@@ -58,7 +59,7 @@ def test_kind_aliases() -> None:
 def test_unknown_words_are_malformed_and_list_what_is_known() -> None:
     with pytest.raises(TrackerError, match="Known symptoms: itching") as caught:
         symptom_key("sneezing")
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
     with pytest.raises(TrackerError, match="Known kinds: laser-rejuvenation"):
         kind_key("botox")
 
@@ -67,25 +68,22 @@ def test_unknown_words_are_answered_with_the_whole_list() -> None:
     with pytest.raises(TrackerError) as caught:
         symptom_key("sneezing")
     assert caught.value.message == (
-        f"Unknown symptom 'sneezing'. Known symptoms: {', '.join(ISSUE_SYMPTOMS)} "
-        "(run `tracker symptoms` for their other names)."
+        f"Unknown symptom 'sneezing'. Known symptoms: {', '.join(ISSUE_SYMPTOMS)}."
     )
+    assert (caught.value.field, caught.value.hint) == ("symptom", Hint("catalog", topic="symptoms"))
     with pytest.raises(TrackerError) as caught:
         kind_key("botox")
     assert caught.value.message == (
         f"Unknown treatment kind 'botox'. Known kinds: {', '.join(ISSUE_KINDS)}."
     )
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
     with pytest.raises(TrackerError) as caught:
         symptom_key("swellng")
-    assert caught.value.message == (
-        "Unknown symptom 'swellng'. Did you mean swelling? (`tracker symptoms` lists them all.)"
-    )
+    assert caught.value.message == ("Unknown symptom 'swellng'. Did you mean swelling?")
     with pytest.raises(TrackerError) as caught:
         kind_key("ipll")
-    assert caught.value.message == (
-        "Unknown treatment kind 'ipll'. Did you mean ipl? (`tracker kinds` lists them all.)"
-    )
+    assert caught.value.message == ("Unknown treatment kind 'ipll'. Did you mean ipl?")
+    assert (caught.value.field, caught.value.hint) == ("kind", Hint("catalog", topic="kinds"))
 
 
 def test_every_key_and_alias_finds_its_own_item_however_it_is_typed() -> None:

@@ -63,7 +63,7 @@ def test_refusals_leave_the_database_as_it_was(run: Run, state: State, session_i
         ("log", "itching=3", "redness=2.5"): (2, "whole number"),
         ("log", "itching=3", "sneezing=2"): (2, "Unknown symptom 'sneezing'"),
         ("log", "itching=3", "pruritus=2"): (2, "more than once"),
-        ("log",): (2, "at least one SYMPTOM=SEVERITY"),
+        ("log",): (2, "at least one symptom with how strong it is"),
         ("log", "itching"): (2, "write SYMPTOM=SEVERITY"),
         ("log", "itching=3", "--date", "2026-13-01"): (2, "not a real calendar date"),
     }

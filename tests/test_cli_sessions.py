@@ -119,10 +119,7 @@ def test_unknown_session_is_a_refusal(run: Run) -> None:
     ):
         result = run(*args)
         assert result.exit_code == 1
-        assert (
-            result.stderr
-            == "Error: There is no session 7. Run `tracker session list` to see yours.\n"
-        )
+        assert result.stderr == "Error: There is no session 7. Run: tracker session list\n"
 
 
 def test_malformed_arguments_exit_2_with_one_line(run: Run) -> None:

@@ -6,7 +6,7 @@ import json
 
 from conftest import TODAY, Run, State
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import CONFLICT, TrackerError
 from tracker.services import care, corrections
 from tracker.storage.database import Database, resolve
 
@@ -78,7 +78,7 @@ def test_care_add_twice_on_a_day_is_refused_unless_again(
     assert again.exit_code == 1
     assert again.stderr == (
         "Error: Moisturiser is already recorded on 2026-11-24 (entry 1, session 1); nothing "
-        "was added. If you did it again that day, add --again.\n"
+        "was added. Add --again to record it a second time that day.\n"
     )
     assert state() == before
     assert run("care", "add", "moisturiser", "--again").exit_code == 0
@@ -110,7 +110,7 @@ def test_care_remove_by_id(run: Run, state: State, session_id: int) -> None:
     missing = run("care", "remove", "1")
     assert (missing.exit_code, missing.stderr) == (
         1,
-        "Error: There is no care entry 1. Run `tracker care list` to see their ids.\n",
+        "Error: There is no care entry 1. Run: tracker care list\n",
     )
     assert state() == before
 
@@ -136,7 +136,7 @@ def test_the_services_return_what_they_removed(db_url: str, run: Run, session_id
             care.add_care(db, "ice-pack", date=TODAY, today=TODAY)
             care.add_care(db, "ice-pack", date=TODAY, today=TODAY)
         except TrackerError as exc:
-            assert exc.exit_code == 1
+            assert exc.kind == CONFLICT
         else:
             raise AssertionError("a repeated care action was recorded")
         repeated = care.add_care(db, "ice-pack", date=TODAY, today=TODAY, again=True)

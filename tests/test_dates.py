@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.dates import parse_date, relative_day
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.limits import EARLIEST_DATE, LATEST_DATE
 
 TODAY = dt.date(2026, 11, 24)
@@ -39,7 +39,7 @@ def test_accepted_forms(text: str, expected: dt.date) -> None:
 def test_refused_forms_are_malformed(text: str) -> None:
     with pytest.raises(TrackerError) as caught:
         parse_date(text, TODAY)
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
 
 
 def test_too_far_back_is_a_clear_error() -> None:
@@ -75,7 +75,7 @@ def test_messages_quote_what_was_typed_and_say_what_is_accepted() -> None:
         with pytest.raises(TrackerError) as caught:
             parse_date(text, dt.date(9999, 1, 1))
         assert caught.value.message == message
-        assert caught.value.exit_code == 2
+        assert caught.value.kind == MALFORMED
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ def test_dates_beyond_the_limits_are_malformed_never_an_overflow(
         try:
             parse_date(text, today)
         except TrackerError as exc:
-            assert exc.exit_code == 2
+            assert exc.kind == MALFORMED
         else:
             assert EARLIEST_DATE <= parse_date(text, today) <= LATEST_DATE
 
@@ -139,7 +139,7 @@ def test_a_day_said_from_today_reads_back_as_the_same_day(days: int, said: str) 
 def test_near_misses_are_refused_with_the_iso_date_they_likely_mean(text: str, meant: str) -> None:
     with pytest.raises(TrackerError) as caught:
         parse_date(text, TODAY)
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
     assert meant in caught.value.message
 
 

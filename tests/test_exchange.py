@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.care import CareRecord
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
 from tracker.domain.exchange import (
     CARE_COLUMNS,
     ENTRY_COLUMNS,
@@ -164,7 +164,7 @@ def test_an_iso_date_and_the_words_for_anything_else() -> None:
     assert refused(iso_date, None, "session_date").message == (
         "session_date '' is not a YYYY-MM-DD date"
     )
-    assert refused(iso_date, "2026-13-01", "date").exit_code == 2
+    assert refused(iso_date, "2026-13-01", "date").kind == MALFORMED
     long = "x" * 41
     assert (
         refused(iso_date, long, "date").message == f"date '{'x' * 40}...' is not a YYYY-MM-DD date"
@@ -226,7 +226,7 @@ def test_fields_of_the_wrong_type_are_refused_by_name() -> None:
     ]
     for item, message in cases:
         error = refused(check_types, item, ENTRY_TYPES, "sessions[0].entries[1]")
-        assert (error.message, error.exit_code) == (message, 2)
+        assert (error.message, error.kind) == (message, MALFORMED)
     check_types(
         {"kind": "ipl", "symptom": "x", "max_days": 3, "typical_days": None}, OVERRIDE_TYPES, "o"
     )
@@ -287,7 +287,7 @@ def test_an_entry_row_is_refused_in_words(
     change: dict[str, object], message: str, code: int
 ) -> None:
     error = refused(parse_entry_row, {**ROW, **change}, 5, TODAY)
-    assert (error.message, error.exit_code) == (message, code)
+    assert (error.message, error.kind) == (message, {1: REFUSED, 2: MALFORMED}[code])
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ def test_a_care_row_is_read_and_other_needs_a_note() -> None:
     )
     assert parse_care_row({**row, "action": "other", "note": "a walk"}, 3, TODAY).note == "a walk"
     assert refused(parse_care_row, {**row, "action": "other"}, 3, TODAY).message == (
-        "Say what you did with --note when the action is 'other'."
+        "Say what you did, in a note, when the action is 'other'."
     )
     assert refused(parse_care_row, {**row, "date": "2026-11-30"}, 3, TODAY).message == (
         "2026-11-30 is in the future"
@@ -346,9 +346,9 @@ def test_a_csv_is_entries_or_care_by_its_header() -> None:
     assert csv_kind(["date", "session_date", "kind", "action"]) == "care"
     assert csv_kind([*ENTRY_COLUMNS, "action"]) == "care"
     error = refused(csv_kind, ["date", "kind", "note"])
-    assert (error.message, error.exit_code) == (
+    assert (error.message, error.kind) == (
         "not a tracker CSV: missing columns session_date, severity, symptom",
-        2,
+        MALFORMED,
     )
     assert refused(csv_kind, ["date", "session_date", "kind", "symptom"]).message == (
         "not a tracker CSV: missing columns severity"
@@ -385,7 +385,7 @@ def test_an_override_is_read_with_its_limits() -> None:
             "typical_days": typical_days,
         }
         error = refused(parse_override, item)
-        assert (error.message, error.exit_code) == (message, 2)
+        assert (error.message, error.kind) == (message, MALFORMED)
 
 
 def test_a_missing_word_is_named_as_empty() -> None:

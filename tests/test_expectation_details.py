@@ -154,7 +154,7 @@ def test_an_override_is_the_patients_own_setting_for_that_kind() -> None:
     assert expectations.for_pair("ipl", "rash") == Expectation(
         "ipl", "rash", None, 10, "custom", OVERRIDE_SOURCE, overridden=True
     )
-    assert OVERRIDE_SOURCE == "your own setting (tracker protocol set)"
+    assert OVERRIDE_SOURCE == "your own setting"
     assert (
         expectations.for_pair("ipl", "redness").typical_days,
         expectations.for_pair("ipl", "redness").max_days,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
 from tracker.domain.exchange import ImportedEntry, SessionBundle, SessionKey
 from tracker.domain.fhir import FhirDocument, FhirSession, fhir_bundle, is_bundle, parse_bundle
 from tracker.domain.records import EntryRecord, SessionRecord
@@ -260,7 +260,9 @@ def damaged(change) -> str:  # type: ignore[no-untyped-def]
     change(document)
     with pytest.raises(TrackerError) as refused:
         parse_bundle(document, TODAY)
-    assert refused.value.exit_code == (1 if "in the future" in refused.value.message else 2)
+    assert refused.value.kind == (
+        REFUSED if "in the future" in refused.value.message else MALFORMED
+    )
     return refused.value.message
 
 

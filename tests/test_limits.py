@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.limits import EARLIEST_DATE, LATEST_DATE, check_date
 
 DAY = dt.timedelta(days=1)
@@ -28,7 +28,7 @@ def test_the_first_and_last_dates_are_accepted(date: dt.date) -> None:
 def test_a_day_beyond_either_end_is_malformed_and_says_the_range(date: dt.date, said: str) -> None:
     with pytest.raises(TrackerError) as refused:
         check_date(date)
-    assert refused.value.exit_code == 2
+    assert refused.value.kind == MALFORMED
     assert refused.value.message == f"A date must be between 1900-01-01 and 2999-12-31, not {said}."
     with pytest.raises(TrackerError) as named:
         check_date(date, "The follow-up")

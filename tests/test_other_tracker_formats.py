@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.other_trackers import (
     BEFORE,
     FUTURE,
@@ -39,7 +39,7 @@ def lines(*rows: str) -> list[str]:
 def refused_words(call, *args) -> str:  # type: ignore[no-untyped-def]
     with pytest.raises(TrackerError) as caught:
         call(*args)
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
     return caught.value.message
 
 
@@ -161,7 +161,8 @@ def test_a_map_takes_their_name_in_any_case_to_one_of_our_symptoms() -> None:
     }
     for pair in ["itching", "=itching", "name=", " = "]:
         assert refused_words(parse_map, [pair]) == (
-            f"--map takes NAME=SYMPTOM, like --map 'Itchy skin=itching', not {pair!r}."
+            f"A name is matched to a symptom as NAME=SYMPTOM, like 'Itchy skin=itching', "
+            f"not {pair!r}."
         )
 
 

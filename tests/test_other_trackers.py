@@ -180,8 +180,14 @@ def test_dry_run_and_refusals_change_nothing(
             ["--from", "flaredown", str(SAMPLES / "flaredown.csv"), "--map", "Rosacea=acne?"],
             "Unknown symptom 'acne?'",
         ),
-        (["--from", "flaredown", str(SAMPLES / "flaredown.csv"), "--map", "x"], "--map takes"),
-        (["--from", "flaredown", str(SAMPLES / "flaredown.csv"), "--kind", "ipl"], "--kind needs"),
+        (
+            ["--from", "flaredown", str(SAMPLES / "flaredown.csv"), "--map", "x"],
+            "matched to a symptom as NAME=SYMPTOM",
+        ),
+        (
+            ["--from", "flaredown", str(SAMPLES / "flaredown.csv"), "--kind", "ipl"],
+            "needs the date of that session",
+        ),
         (
             [
                 "--from",

@@ -103,7 +103,7 @@ def test_existing_files_are_replaced_only_with_force(run: Run, tmp_path: Path) -
         command = [*args, str(target)] if args[0] == "db" else [*args, "-o", str(target)]
         refused = run(*command)
         assert refused.exit_code == 1, (args, refused.output)
-        assert refused.stderr == f"Error: {target} already exists; add --force to replace it.\n"
+        assert refused.stderr == f"Error: {target} already exists. Add --force to replace it.\n"
         assert target.read_bytes() == b"precious"
         forced = run(*command, "--force")
         assert forced.exit_code == 0, (args, forced.output)

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.reminders import (
     DAILY_SUMMARY,
     PRODID,
+    NextSteps,
     ReminderPlan,
     calendar_bytes,
     parse_time,
@@ -108,17 +109,18 @@ def test_a_time_is_hours_and_minutes(text: str, expected: dt.time) -> None:
 def test_anything_else_is_refused_in_words(text: str) -> None:
     with pytest.raises(TrackerError) as refused:
         parse_time(text)
-    assert refused.value.exit_code == 2
+    assert refused.value.kind == MALFORMED
     assert refused.value.message == (
-        f"--at takes a time as HH:MM (24-hour), like 20:00, not {text!r}."
+        f"A time is written HH:MM (24-hour), like 20:00, not {text!r}."
     )
+    assert refused.value.field == "at"
 
 
 @pytest.mark.parametrize("name", ["Nowhere/Town", "", "../etc", "Europe"])
 def test_an_unknown_zone_is_refused_in_words(name: str) -> None:
     with pytest.raises(TrackerError) as refused:
         zone(name)
-    assert refused.value.exit_code == 2
+    assert refused.value.kind == MALFORMED
     assert refused.value.message == (
         f"Unknown time zone {name!r}: give an IANA name like Europe/Paris or America/New_York."
     )
@@ -131,7 +133,8 @@ STAMP = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 def calendar(session: SessionRecord, at: dt.time = dt.time(20, 15)) -> Calendar:
     found = plan([entry(0, "redness", 3)], 2, session=session)
-    return Calendar.from_ical(calendar_bytes(found, at, PARIS, STAMP, "tracker checkin"))
+    steps = NextSteps(check_in="Open the tracker.", report="Download it.")
+    return Calendar.from_ical(calendar_bytes(found, at, PARIS, STAMP, steps))
 
 
 def test_the_calendar_holds_the_daily_event_with_its_alarm() -> None:
@@ -149,7 +152,7 @@ def test_the_calendar_holds_the_daily_event_with_its_alarm() -> None:
     assert str(daily["summary"]) == DAILY_SUMMARY == "Log today's symptoms"
     assert str(daily["description"]) == (
         "How strong is each symptom today, from 0 (none) to 10? Your Intense pulsed light "
-        "(IPL, photofacial) session of 2026-11-01 is day 0. Run: tracker checkin"
+        "(IPL, photofacial) session of 2026-11-01 is day 0. Open the tracker."
     )
     (alarm,) = daily.walk("VALARM")
     assert str(alarm["action"]) == "DISPLAY"
@@ -167,7 +170,7 @@ def test_the_follow_up_is_an_all_day_event_reminded_the_evening_before() -> None
     assert (visit.decoded("dtstart"), visit.decoded("dtend")) == (day(19), day(20))
     assert str(visit["summary"]) == "Follow-up visit (tattoo-removal, session of 2026-11-01)"
     assert str(visit["description"]) == (
-        "Bring your record: tracker report -o report.pdf makes a PDF for the doctor."
+        "Bring your record: the tracker's report is a PDF made for the doctor. Download it."
     )
     assert str(visit["transp"]) == "TRANSPARENT"
     (alarm,) = visit.walk("VALARM")

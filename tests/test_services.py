@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import POSTGRES_URL, TODAY
 
-from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
+from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
 from tracker.domain.records import Reading, SessionRecord
 from tracker.services import care, database_admin, exports, profiles, sessions, symptom_log
 from tracker.services.sessions import SessionFields
@@ -54,10 +54,10 @@ def laser(db: Database) -> SessionRecord:
     return sessions.add_session(db, SessionFields(date=SESSION_DAY, kind="laser-rejuvenation"))
 
 
-def _refused(code: int, words: str, action: Callable[[], object]) -> None:
+def _refused(kind: Kind, words: str, action: Callable[[], object]) -> None:
     with pytest.raises(TrackerError) as raised:
         action()
-    assert raised.value.exit_code == code
+    assert raised.value.kind == kind
     assert words in raised.value.message
 
 
@@ -109,7 +109,7 @@ def test_deleting_a_session_returns_it_with_its_count_and_takes_its_entries(
     )
     assert sessions.delete_session(db, laser.id) == (laser, 2)
     assert symptom_log.history(db) == []
-    _refused(REFUSED, str(laser.id), lambda: sessions.show_session(db, laser.id))
+    _refused(NOT_FOUND, str(laser.id), lambda: sessions.show_session(db, laser.id))
 
 
 # profiles
@@ -120,7 +120,7 @@ def test_profiles_are_cleaned_unique_and_listed_with_their_sessions(
 ) -> None:
     alice = profiles.add_profile(db, "  alice ", "iii", sensitive_skin=True)
     assert (alice.name, alice.skin_type, alice.sensitive_skin) == ("alice", "III", True)
-    _refused(REFUSED, "already exists", lambda: profiles.add_profile(db, "alice"))
+    _refused(CONFLICT, "already exists", lambda: profiles.add_profile(db, "alice"))
     _refused(MALFORMED, "Fitzpatrick", lambda: profiles.add_profile(db, "bob", "VII"))
     _refused(MALFORMED, "printable", lambda: profiles.add_profile(db, "a\tb"))
     listed = {record.name: count for record, count in profiles.list_profiles(db)}
@@ -132,7 +132,7 @@ def test_a_profile_sees_only_its_own_sessions(open_db: Open, laser: SessionRecor
     profiles.add_profile(default, "alice")
     alice = open_db("alice")
     assert sessions.list_sessions(alice) == []
-    _refused(REFUSED, str(laser.id), lambda: sessions.show_session(alice, laser.id))
+    _refused(NOT_FOUND, str(laser.id), lambda: sessions.show_session(alice, laser.id))
     own = sessions.add_session(alice, SessionFields(date=SESSION_DAY, kind="ipl"))
     assert [record for record, _ in sessions.list_sessions(alice)] == [own]
     assert [record for record, _ in sessions.list_sessions(default)] == [laser]
@@ -145,7 +145,7 @@ def test_the_default_profile_keeps_its_name_and_an_edit_needs_a_change(db: Datab
         lambda: profiles.edit_profile(db, "default", new_name="me"),
     )
     _refused(MALFORMED, "Nothing to change", lambda: profiles.edit_profile(db, "default"))
-    _refused(REFUSED, "no profile named", lambda: profiles.edit_profile(db, "x", skin_type="I"))
+    _refused(NOT_FOUND, "no profile named", lambda: profiles.edit_profile(db, "x", skin_type="I"))
     edited = profiles.edit_profile(db, "default", skin_type="ii", sensitive_skin=True)
     assert (edited.name, edited.skin_type, edited.sensitive_skin) == ("default", "II", True)
 
@@ -168,7 +168,7 @@ def test_a_log_says_what_it_replaced_and_history_reads_back_by_session_and_sympt
     assert [(e.date, e.symptom, e.severity, e.note) for e in entries] == [
         (TODAY, "redness", 4, "hot")
     ]
-    _refused(REFUSED, "99", lambda: symptom_log.history(db, session_id=99))
+    _refused(NOT_FOUND, "99", lambda: symptom_log.history(db, session_id=99))
 
 
 def test_a_log_goes_to_the_latest_session_on_or_before_its_day(db: Database) -> None:
@@ -228,7 +228,7 @@ def test_care_is_logged_against_the_day_s_session_and_listed_per_session(
     assert late.session_id == other.id
     assert care.list_care(db) == [early, late]
     assert care.list_care(db, laser.id) == [early]
-    _refused(REFUSED, "99", lambda: care.list_care(db, 99))
+    _refused(NOT_FOUND, "99", lambda: care.list_care(db, 99))
 
 
 def test_care_refuses_the_future_an_unexplained_other_and_a_day_before_the_session(
@@ -240,7 +240,7 @@ def test_care_refuses_the_future_an_unexplained_other_and_a_day_before_the_sessi
         "in the future",
         lambda: care.add_care(db, "ice-pack", date=tomorrow, today=TODAY),
     )
-    _refused(MALFORMED, "--note", lambda: care.add_care(db, "other", date=TODAY, today=TODAY))
+    _refused(MALFORMED, "in a note", lambda: care.add_care(db, "other", date=TODAY, today=TODAY))
     eve = SESSION_DAY - dt.timedelta(days=1)
     _refused(
         REFUSED,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.records import Reading, parse_readings
 from tracker.domain.severity import band, parse_severity
 
@@ -34,7 +34,7 @@ def test_every_whole_number_0_to_10_is_accepted(value: int) -> None:
 def test_numbers_outside_the_scale_are_refused(value: int) -> None:
     with pytest.raises(TrackerError) as caught:
         parse_severity(str(value))
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
 
 
 @pytest.mark.parametrize("text", ["3.5", "", "three", "1e1", "٣", "0x3", " "])
@@ -66,7 +66,7 @@ def test_readings_use_catalog_keys_and_aliases_in_any_case() -> None:
 def test_bad_readings_are_malformed(pairs: list[str], message: str) -> None:
     with pytest.raises(TrackerError, match=message) as caught:
         parse_readings(pairs)
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
 
 
 @pytest.mark.parametrize(("text", "value"), [("+5", 5), (" 7 ", 7), ("-0", 0), ("010", 10)])
@@ -78,7 +78,7 @@ def test_one_sign_and_spaces_around_are_read(text: str, value: int) -> None:
 def test_two_signs_or_digits_other_than_ascii_are_refused_not_crashed(text: str) -> None:
     with pytest.raises(TrackerError, match="whole number") as caught:
         parse_severity(text)
-    assert caught.value.exit_code == 2
+    assert caught.value.kind == MALFORMED
 
 
 @given(st.text())
@@ -86,7 +86,7 @@ def test_any_text_is_a_severity_0_to_10_or_a_malformed_error(text: str) -> None:
     try:
         value = parse_severity(text)
     except TrackerError as error:
-        assert error.exit_code == 2
+        assert error.kind == MALFORMED
     else:
         assert 0 <= value <= 10
 
@@ -115,7 +115,7 @@ def test_a_band_outside_the_scale_is_a_programming_error(value: int) -> None:
 
 def test_reading_messages_say_what_was_typed() -> None:
     for pairs, message in (
-        ([], "Give at least one SYMPTOM=SEVERITY, for example: tracker log itching=3 redness=5"),
+        ([], "Give at least one symptom with how strong it is, from 0 to 10."),
         (["itching 3"], "Cannot read 'itching 3': write SYMPTOM=SEVERITY, for example itching=3."),
         ([" =3"], "Cannot read ' =3': write SYMPTOM=SEVERITY, for example itching=3."),
         (["itching= "], "Cannot read 'itching= ': write SYMPTOM=SEVERITY, for example itching=3."),
@@ -128,7 +128,7 @@ def test_reading_messages_say_what_was_typed() -> None:
         with pytest.raises(TrackerError) as caught:
             parse_readings(pairs)
         assert caught.value.message == message
-        assert caught.value.exit_code == 2
+        assert caught.value.kind == MALFORMED
     assert parse_readings((" rash =+2",)) == [Reading("rash", 2)]
 
 

@@ -14,6 +14,7 @@ from conftest import TODAY
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
+from tracker.domain.hints import Hint
 from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
 from tracker.storage.database import Database, resolve
 from tracker.storage.store import Store
@@ -127,9 +128,8 @@ def test_a_store_for_a_missing_profile_says_how_to_add_it(
 ) -> None:
     with pytest.raises(TrackerError) as raised, databases["bob"].reading() as store:
         store.sessions()
-    assert raised.value.message == (
-        "There is no profile named 'bob'. Add it with: tracker profile add bob"
-    )
+    assert raised.value.message == "There is no profile named 'bob'."
+    assert raised.value.hint == Hint("profile-add", profile="bob")
 
 
 # Bulk import

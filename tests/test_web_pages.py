@@ -263,6 +263,9 @@ def test_sessions_are_added_and_edited_with_errors_next_to_their_field(
     assert f"Added session {sid} (intense pulsed light (IPL, photofacial) on 2026-11-20)" in (
         web.get("/").text
     )
+    twice = web.post("/sessions", {**form, "follow_up": ""})
+    assert (twice.status_code, 'id="date-error"' in twice.text) == (409, True)
+    assert "already exists" in html.unescape(twice.text) and "--again" not in twice.text
     edit_page = web.get(f"/sessions/{sid}")
     assert 'value="face"' in edit_page.text
     edited = web.post(
@@ -288,8 +291,12 @@ def test_a_session_date_cannot_move_past_its_values(
 def test_profiles_are_added_and_chosen(web: Browser, run: Run, session_id: int) -> None:
     assert web.post("/profiles", {"name": "alice", "skin_type": "III"}).status_code == 303
     duplicate = web.post("/profiles", {"name": "alice"})
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 409  # a conflict with what is there: HTTP's own word
     assert "already exists" in html.unescape(duplicate.text)
+    assert 'id="name-error"' in duplicate.text
+    # The error's field, not its words, puts it next to the box it is about.
+    skin = web.post("/profiles", {"name": "bob", "skin_type": "VII"})
+    assert (skin.status_code, 'id="skin_type-error"' in skin.text) == (400, True)
     assert web.post("/profile", {"profile": "nobody"}).status_code == 400
     chosen = web.post("/profile", {"profile": "alice"})
     assert chosen.status_code == 303
@@ -459,7 +466,7 @@ def test_reminders_download_as_a_calendar_file(web: Browser, run: Run, session_i
     refused = web.get(f"/reminders.ics?session={session_id}&at=25:99")
     assert refused.status_code == 400
     assert 'id="remind-error"' in refused.text
-    assert web.get("/reminders.ics?session=77").status_code == 400
+    assert web.get("/reminders.ics?session=77").status_code == 404
 
 
 def test_an_unchanged_chart_is_drawn_once_and_a_new_value_redraws_it(

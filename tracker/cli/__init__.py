@@ -17,17 +17,9 @@ import click
 
 from tracker import __version__
 from tracker.cli.context import AppContext
+from tracker.cli.hints import EXIT_CODES, said
 from tracker.cli.params import DATE
-from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
-
-
-class MalformedInput(click.ClickException):
-    exit_code = MALFORMED
-
-
-class Refused(click.ClickException):
-    exit_code = REFUSED
-
+from tracker.domain.errors import REFUSED, TrackerError
 
 # Each command's module, and the one-line help shown by `tracker --help`. Modules are
 # imported only when their command runs, so `--help` needs neither SQLAlchemy nor
@@ -99,13 +91,6 @@ class TrackerGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except TrackerError as exc:
-            error = MalformedInput if exc.exit_code == MALFORMED else Refused
-            raise error(exc.message) from None
-
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -129,6 +114,10 @@ class TrackerGroup(click.Group):
             except click.ClickException as exc:
                 _error(exc.format_message())
                 sys.exit(exc.exit_code)
+            except TrackerError as exc:
+                # The exit code is the command line's, from the kind of problem.
+                _error(said(exc))
+                sys.exit(EXIT_CODES[exc.kind])
             except click.Abort:
                 click.echo("Aborted: nothing was changed.", err=True)
                 sys.exit(1)
@@ -141,7 +130,7 @@ class TrackerGroup(click.Group):
                     f"an unexpected problem: {type(exc).__name__}: {exc}; nothing was changed; "
                     "please report it with --debug output"
                 )
-                sys.exit(REFUSED)
+                sys.exit(EXIT_CODES[REFUSED])
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result

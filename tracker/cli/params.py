@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from tracker.cli.context import AppContext
+from tracker.cli.hints import said
 from tracker.domain.dates import ACCEPTED, ACCEPTED_PAST, parse_date
 from tracker.domain.errors import TrackerError
 from tracker.domain.limits import MAX_COURSE_DAYS, MAX_ID
@@ -38,7 +39,7 @@ class DateType(click.ParamType[dt.date, Any]):
         try:
             return parse_date(str(value), today, accepted=self.accepted)
         except TrackerError as exc:
-            self.fail(exc.message, param, ctx)
+            self.fail(said(exc), param, ctx)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "DATE"
@@ -89,7 +90,7 @@ class CatalogType(click.ParamType[str, Any]):
         try:
             return self.lookup(str(value))
         except TrackerError as exc:
-            self.fail(exc.message, param, ctx)
+            self.fail(said(exc), param, ctx)
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return self.name

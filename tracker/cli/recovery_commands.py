@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, pass_app
+from tracker.cli.hints import command, said
 from tracker.cli.params import (
     DATE,
     DATE_HELP,
@@ -21,7 +22,7 @@ from tracker.cli.params import (
     json_option,
     session_option,
 )
-from tracker.cli.render import command, echo_json, relative_day, table
+from tracker.cli.render import echo_json, relative_day, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.checkin import may_keep
 from tracker.domain.errors import TrackerError
@@ -445,7 +446,7 @@ def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
         try:
             key = symptom_key(name)
         except TrackerError as exc:
-            click.echo(f"  {exc.message}")
+            click.echo(f"  {said(exc)}")
             continue
         if key in answers:
             click.echo(f"  {key} is already in this check-in.")

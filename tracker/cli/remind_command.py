@@ -11,8 +11,8 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.local_zone import local_zone_name
 from tracker.cli.params import force_option, session_option
-from tracker.domain.profiles import profile_option
-from tracker.domain.reminders import parse_time, zone
+from tracker.domain.profiles import profile_sentence
+from tracker.domain.reminders import NextSteps, parse_time, zone
 from tracker.services import reminders
 
 
@@ -59,14 +59,14 @@ def remind(
     name = tz_name or local_zone_name()
     tz = zone(name or "UTC")
     plan = reminders.reminder_plan(app.db, as_of=app.today, session_id=session_id)
-    profile = profile_option(app.profile)
     reminders.write_calendar(
         target,
         plan,
         at=at,
         tz=tz,
         stamp=dt.datetime.now(dt.UTC).replace(microsecond=0),
-        command=f"tracker {profile}checkin",
+        # No command in a calendar: it is read on a phone, away from the terminal.
+        steps=NextSteps(check_in=profile_sentence(app.profile)),
     )
     when = f"{at:%H:%M} ({tz.key})"
     say = partial(click.echo, err=target.kind == "stdout")

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tracker.cli.hints import command
 from tracker.domain.dates import relative_day
-from tracker.domain.hints import Hint
 from tracker.domain.text import visible
 
 if TYPE_CHECKING:  # the flag rules load only in commands that judge flags
@@ -27,13 +27,6 @@ def echo_urgent(flags: Sequence[Flag], width: int = 92) -> None:
         click.echo(textwrap.fill(flag.advice, width))
         if flag.hint is not None:
             click.echo(f"To log it: {command(flag.hint)}")
-
-
-def command(hint: Hint, session_id: int | None = None) -> str:
-    """The command line that does what a hint says: "tracker log redness=0"."""
-    value = "N" if hint.value is None else str(hint.value)
-    where = "" if session_id is None else f" --session {session_id}"
-    return f"tracker log {hint.symptom}={value}{where}"
 
 
 def counted(number: int, one: str, many: str | None = None) -> str:

@@ -76,7 +76,9 @@ def care_key(word: str) -> str:
 def check_note(action: str, note: str | None) -> str | None:
     note = clean_text(note)
     if action == "other" and note is None:
-        raise TrackerError.malformed("Say what you did with --note when the action is 'other'.")
+        raise TrackerError.malformed(
+            "Say what you did, in a note, when the action is 'other'.", field="note"
+        )
     return note
 
 

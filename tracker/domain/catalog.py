@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.suggestions import suggest
 
 
@@ -232,9 +233,7 @@ def kind_words(key: str) -> str:
     return name
 
 
-def _find(
-    word: str, index: dict[str, str], noun: str, command: str, known: Callable[[], str]
-) -> str:
+def _find(word: str, index: dict[str, str], noun: str, topic: str, known: Callable[[], str]) -> str:
     """The key a typed word names in an index, or a refusal that suggests the closest.
 
     ``known`` lists the keys, only when needed: lookups run once per row of an import."""
@@ -242,22 +241,18 @@ def _find(
     key = index.get(word) or index.get(normalise(word))
     if key is not None:
         return key
-    hint = suggest(word, index)
-    if hint:
-        raise TrackerError.malformed(
-            f"Unknown {noun} {word!r}.{hint} (`tracker {command}` lists them all.)"
-        )
-    raise TrackerError.malformed(f"Unknown {noun} {word!r}. {known()}")
+    close = suggest(word, index)
+    listed, field = Hint("catalog", topic=topic), topic.removesuffix("s")  # "kinds": "kind"
+    if close:
+        raise TrackerError.malformed(f"Unknown {noun} {word!r}.{close}", field=field, hint=listed)
+    raise TrackerError.malformed(f"Unknown {noun} {word!r}. {known()}", field=field, hint=listed)
 
 
 def symptom_key(word: str) -> str:
     """The catalog key for a symptom name or alias typed in any case."""
 
     def known() -> str:
-        return (
-            f"Known symptoms: {', '.join(SYMPTOMS_BY_KEY)} "
-            "(run `tracker symptoms` for their other names)."
-        )
+        return f"Known symptoms: {', '.join(SYMPTOMS_BY_KEY)}."
 
     return _find(word, _symptom_index(), "symptom", "symptoms", known)
 

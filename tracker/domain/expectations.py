@@ -26,10 +26,11 @@ from typing import Any
 from tracker.domain.catalog import SYMPTOMS, SYMPTOMS_BY_KEY
 from tracker.domain.dates import day_span
 from tracker.domain.records import ProfileRecord
+from tracker.domain.words import Words
 
 DEFAULT_MAX_DAYS = 7
 DEFAULT_SOURCE = "no figure for this treatment or a related one: the tracker's general default"
-OVERRIDE_SOURCE = "your own setting (tracker protocol set)"
+OVERRIDE_SOURCE = str(Words.OVERRIDE_SOURCE)
 
 # Related kinds to borrow a missing figure from, nearest first. Only kinds of the same
 # family: lasers that remove the surface borrow from each other, the gentler lasers and

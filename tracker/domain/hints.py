@@ -2,7 +2,8 @@
 
 Words below the faces never name a command. Where a message has a next step, it carries a
 ``Hint``; the command line prints it as a command ("Run: tracker log redness=0"), the web as
-a link or button that does it ("Log redness as 0").
+a link or button that does it ("Log Redness as 0 today"), or nothing where it has no such
+step (the web writes no files, so it has nothing to --force).
 """
 
 from __future__ import annotations
@@ -10,8 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-# log: give a value for ``symptom`` (``value`` when the hint names one, any value otherwise).
-Action = Literal["log"]
+Action = Literal[
+    "log",  # give a value for ``symptom`` (``value`` when named; any day's values without one)
+    "session-list",  # see the sessions and their numbers
+    "session-add",  # add the session the patient had
+    "other-session",  # choose another (earlier) session
+    "again",  # record the same thing a second time that day, on purpose
+    "care-list",  # see the care log and its entry numbers
+    "profile-list",  # see the profiles
+    "profile-add",  # add the profile named ``profile``
+    "import-into",  # import ``path`` into the profile named ``profile``
+    "catalog",  # the list ``topic`` names ("symptoms", "kinds"), with their other names
+    "on-duplicate",  # say whether an import skips or replaces what is already there
+    "force",  # replace a file that exists
+    "name-db",  # say which database to use
+    "db-upgrade",  # bring the database's schema up to date
+]
 
 
 @dataclass(frozen=True)
@@ -19,10 +34,15 @@ class Hint:
     action: Action
     symptom: str | None = None
     value: int | None = None
+    profile: str | None = None
+    path: str | None = None
+    topic: str | None = None
 
     @classmethod
-    def log(cls, symptom: str, value: int | None = None) -> Hint:
+    def log(cls, symptom: str | None = None, value: int | None = None) -> Hint:
         return cls("log", symptom=symptom, value=value)
 
     def to_json(self) -> dict[str, Any]:
-        return {"action": self.action, "symptom": self.symptom, "value": self.value}
+        found = {"symptom": self.symptom, "value": self.value}
+        found.update({"profile": self.profile, "path": self.path, "topic": self.topic})
+        return {"action": self.action, **{k: v for k, v in found.items() if v is not None}}

@@ -201,7 +201,9 @@ def parse_map(pairs: Iterable[str]) -> dict[str, str]:
         name, sep, symptom = pair.rpartition("=")
         if not sep or not name.strip() or not symptom.strip():
             raise TrackerError.malformed(
-                f"--map takes NAME=SYMPTOM, like --map 'Itchy skin=itching', not {pair!r}."
+                f"A name is matched to a symptom as NAME=SYMPTOM, like 'Itchy skin=itching', "
+                f"not {pair!r}.",
+                field="map",
             )
         mapping[normalise(name)] = symptom_key(symptom)
     return mapping

@@ -8,8 +8,10 @@ from typing import Any, NamedTuple
 
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.severity import parse_severity
+from tracker.domain.words import Words
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,7 @@ class Reading:
 def parse_readings(pairs: list[str] | tuple[str, ...]) -> list[Reading]:
     """Read SYMPTOM=SEVERITY pairs; each symptom at most once per command."""
     if not pairs:
-        raise TrackerError.malformed(
-            "Give at least one SYMPTOM=SEVERITY, for example: tracker log itching=3 redness=5"
-        )
+        raise TrackerError.malformed(str(Words.NO_READINGS), hint=Hint.log())
     readings: list[Reading] = []
     seen: set[str] = set()
     for pair in pairs:

@@ -17,6 +17,7 @@ from tracker.domain.catalog import kind_name
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.words import Words
 
 if TYPE_CHECKING:
     from icalendar import Alarm
@@ -27,6 +28,16 @@ FOLLOW_UP_SUMMARY = "Follow-up visit"
 # go on this many days past the day the file is made: silence is earned by the data.
 STILL_PRESENT_DAYS = 7
 PRODID = "-//skin-recovery-tracker//remind//EN"
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What a face adds to the calendar's words: where to check in, where the report is.
+
+    Each face says it its own way (a command, a web address); empty when it has nothing."""
+
+    check_in: str = ""
+    report: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ def parse_time(text: str) -> dt.time:
         return dt.time(int(hours), int(minutes))
     except ValueError:
         raise TrackerError.malformed(
-            f"--at takes a time as HH:MM (24-hour), like 20:00, not {text!r}."
+            f"A time is written HH:MM (24-hour), like 20:00, not {text!r}.", field="at"
         ) from None
 
 
@@ -117,9 +128,11 @@ def zone(name: str) -> ZoneInfo:
 
 
 def calendar_bytes(
-    plan: ReminderPlan, at: dt.time, tz: ZoneInfo, stamp: dt.datetime, command: str
+    plan: ReminderPlan, at: dt.time, tz: ZoneInfo, stamp: dt.datetime, steps: NextSteps
 ) -> bytes:
-    """The plan as an iCalendar file: the daily event with its alarm, and the follow-up."""
+    """The plan as an iCalendar file: the daily event with its alarm, and the follow-up.
+
+    The events' words are the catalogue's; ``steps`` is the face's own "what to do next"."""
     from icalendar import Calendar, Event
 
     s = plan.session
@@ -141,8 +154,7 @@ def calendar_bytes(
     daily.add("summary", DAILY_SUMMARY)
     daily.add(
         "description",
-        f"How strong is each symptom today, from 0 (none) to 10? Your {kind} session of "
-        f"{s.date} is day 0. Run: {command}",
+        _with(Words.DAILY_REMINDER.format(kind=kind, date=s.date), steps.check_in),
     )
     daily.add_component(_alarm(dt.timedelta(0), DAILY_SUMMARY))
     calendar.add_component(daily)
@@ -156,7 +168,7 @@ def calendar_bytes(
         visit.add("summary", f"{FOLLOW_UP_SUMMARY} ({kind}, session of {s.date})")
         visit.add(
             "description",
-            "Bring your record: tracker report -o report.pdf makes a PDF for the doctor.",
+            _with(str(Words.FOLLOW_UP_REMINDER), steps.report),
         )
         visit.add("transp", "TRANSPARENT")
         # An all-day event starts at midnight: the reminder comes the day before, at --at.
@@ -165,6 +177,10 @@ def calendar_bytes(
         calendar.add_component(visit)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
+
+
+def _with(text: str, step: str) -> str:
+    return f"{text} {step}" if step else text
 
 
 def _alarm(trigger: dt.timedelta, text: str) -> Alarm:

@@ -27,10 +27,12 @@ from tracker.domain.care import CARE_BY_KEY, care_name
 from tracker.domain.catalog import kind_words, symptom_name
 from tracker.domain.courses import gone_day
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.records import EntryRecord
 from tracker.domain.severity import BANDS
 from tracker.domain.summaries import SessionView
 from tracker.domain.text import visible
+from tracker.domain.words import Words
 from tracker.drawing.glyphs import drawable
 from tracker.drawing.measure import Measure
 
@@ -213,9 +215,9 @@ def session_figure(
     past ``OVERLAID_AT_MOST`` symptoms, one small panel per symptom."""
     if not view.entries:
         raise TrackerError(
-            f"Session {view.session.id} has nothing logged yet, so there is nothing to chart. "
-            "Log a day first (for example: tracker log itching=3), or choose an earlier "
-            "session with --session N (tracker session list shows them)."
+            Words.NOTHING_TO_DRAW.format(session_id=view.session.id, what="chart"),
+            field="session",
+            hint=Hint("other-session"),
         )
     if len(view.summaries) > OVERLAID_AT_MOST:
         from tracker.drawing.small_multiples import grid_figure

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.words import Words
 from tracker.storage import sqlite_files
 from tracker.storage.database import Database, Location
 from tracker.storage.private_files import check_length, database_files, output_target
@@ -84,5 +85,5 @@ def check(location: Location) -> CheckResult:
         except TrackerError as exc:
             return CheckResult(None, [*found, exc.message])
     if revision != HEAD:
-        found.append(f"schema {revision} is older than {HEAD}: run tracker db upgrade")
+        found.append(Words.SCHEMA_OLDER.format(revision=revision, head=HEAD))
     return CheckResult(revision, found)

@@ -6,6 +6,8 @@ import datetime as dt
 
 from tracker.domain.care import CARE_BY_KEY, CareRecord, check_note
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
+from tracker.domain.words import Words
 from tracker.services.common import session_for_day
 from tracker.storage.database import Database
 
@@ -32,11 +34,10 @@ def add_care(
             same = store.same_care(record, date, action, note if action == "other" else None)
             if same is not None:
                 name = CARE_BY_KEY[action].word
-                raise TrackerError(
-                    f"{name.capitalize()} is already recorded on {date} (entry {same.id}, "
-                    f"session {record.id}); nothing was added. If you did it again that day, "
-                    "add --again."
+                words = Words.CARE_EXISTS.format(
+                    action=name.capitalize(), date=date, care_id=same.id, session_id=record.id
                 )
+                raise TrackerError.conflict(words, field="care", hint=Hint("again"))
         return store.add_care(record, date, action, note)
 
 

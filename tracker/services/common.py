@@ -7,7 +7,9 @@ import datetime as dt
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag, evaluate, sort_flags
+from tracker.domain.hints import Hint
 from tracker.domain.records import SessionRecord
+from tracker.domain.words import Words
 from tracker.storage.store import Store
 
 
@@ -21,11 +23,11 @@ def chosen_session(store: Store, session_id: int | None, date: dt.date) -> Sessi
         if first is not None:
             raise TrackerError(
                 f"{date} is before your first session (session {first.id} on {first.date}); "
-                "choose a day on or after it."
+                "choose a day on or after it.",
+                field="date",
             )
-        raise TrackerError(
-            f"There is no treatment session on or before {date}. Add one first: "
-            "tracker session add --date YYYY-MM-DD --kind KIND"
+        raise TrackerError.not_found(
+            Words.NO_SESSION_BEFORE.format(date=date), field="date", hint=Hint("session-add")
         )
     return found
 
@@ -35,12 +37,15 @@ def session_for_day(
 ) -> SessionRecord:
     """The session a day's record belongs to: the one named, or the latest on or before it."""
     if date > today:
-        raise TrackerError(f"{date} is in the future; {what} a day once it has happened.")
+        raise TrackerError(
+            f"{date} is in the future; {what} a day once it has happened.", field="date"
+        )
     record = chosen_session(store, session_id, date)
     if date < record.date:
         raise TrackerError(
             f"{date} is before session {record.id} ({record.date}); a {what} belongs to a day "
-            "on or after its session."
+            "on or after its session.",
+            field="date",
         )
     return record
 

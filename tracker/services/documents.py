@@ -9,7 +9,9 @@ from pathlib import Path
 
 from tracker import __version__
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.summaries import SessionView
+from tracker.domain.words import Words
 from tracker.storage.private_files import Target, private_output
 
 
@@ -49,9 +51,9 @@ def write_report(view: SessionView, target: Target, generated: dt.date) -> int:
 def _check_reportable(view: SessionView) -> None:
     if not view.entries:
         raise TrackerError(
-            f"Session {view.session.id} has nothing logged yet, so there is nothing to report. "
-            "Log a day first (for example: tracker log itching=3), or choose an earlier "
-            "session with --session N (tracker session list shows them)."
+            Words.NOTHING_TO_DRAW.format(session_id=view.session.id, what="report"),
+            field="session",
+            hint=Hint("other-session"),
         )
 
 

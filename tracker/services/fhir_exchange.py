@@ -9,6 +9,8 @@ from typing import Any
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import ImportedEntry, SessionBundle
 from tracker.domain.fhir import fhir_bundle, parse_bundle
+from tracker.domain.hints import Hint
+from tracker.domain.words import Words
 from tracker.services import transfer
 from tracker.storage.database import Database
 from tracker.storage.store import Store
@@ -65,17 +67,15 @@ def import_fhir(
 def _adopt(store: Store, patient_id: str, path: Path, report: transfer.ImportReport) -> None:
     owner = store.profile_owning_uuid(patient_id)
     if owner is not None:
-        raise TrackerError(
-            f"{path} is the bundle of profile {owner!r}: "
-            f"import it with tracker --profile {owner} import {path}"
+        raise TrackerError.conflict(
+            Words.OTHER_PROFILES_BUNDLE.format(path=path, owner=owner),
+            hint=Hint("import-into", profile=owner, path=str(path)),
         )
     name = store.profile_name
     if store.first_session() is not None:
-        raise TrackerError(
-            f"{path} is another patient's bundle (patient id {patient_id}), and profile "
-            f"{name!r} already holds sessions of its own. Add a profile for them "
-            f"(tracker profile add NAME) and import it there (tracker --profile NAME import "
-            f"{path})."
+        raise TrackerError.conflict(
+            Words.ANOTHER_PATIENTS_BUNDLE.format(path=path, patient_id=patient_id, name=name),
+            hint=Hint("import-into", path=str(path)),
         )
     store.adopt_uuid(patient_id)
     report.notes.append(

@@ -57,7 +57,9 @@ def import_other_tracker(
     the latest on or before today.
     """
     if source not in READERS:
-        raise TrackerError.malformed(f"--from takes one of {', '.join(SOURCES)}.")
+        raise TrackerError.malformed(
+            f"The other tracker is one of {', '.join(SOURCES)}.", field="from"
+        )
     mapping = parse_map(maps)
     with transfer._open_text(path) as handle:
         try:
@@ -80,7 +82,9 @@ def import_other_tracker(
             target = row.id
         elif kind is not None or date is not None:
             if date is None:
-                raise TrackerError.malformed("--kind needs --date: the day of that session.")
+                raise TrackerError.malformed(
+                    "A treatment kind needs the date of that session too.", field="date"
+                )
             key = SessionKey(date, kind or DEFAULT_KIND)
             target = importer.session_id(key)
             report.session_created = importer.report.sessions_created > 0

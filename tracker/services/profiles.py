@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.records import SKIN_TYPES, ProfileRecord
 from tracker.storage.database import Database
@@ -16,7 +17,8 @@ def _check_name(name: str) -> str:
     cleaned = name.strip()
     if not cleaned or len(cleaned) > MAX_NAME or not cleaned.isprintable():
         raise TrackerError.malformed(
-            f"A profile name is 1 to {MAX_NAME} printable characters, not {name!r}."
+            f"A profile name is 1 to {MAX_NAME} printable characters, not {name!r}.",
+            field="name",
         )
     return cleaned
 
@@ -27,7 +29,8 @@ def _check_skin_type(skin_type: str | None) -> str | None:
     upper = skin_type.strip().upper()
     if upper not in SKIN_TYPES:
         raise TrackerError.malformed(
-            f"Skin type is a Fitzpatrick type {', '.join(SKIN_TYPES)}, not {skin_type!r}."
+            f"Skin type is a Fitzpatrick type {', '.join(SKIN_TYPES)}, not {skin_type!r}.",
+            field="skin_type",
         )
     return upper
 
@@ -39,7 +42,7 @@ def add_profile(
     skin_type = _check_skin_type(skin_type)
     with db.writing() as store:
         if store.find_profile(name) is not None:
-            raise TrackerError(f"A profile named {name!r} already exists.")
+            raise TrackerError.conflict(f"A profile named {name!r} already exists.", field="name")
         return store.add_profile(ProfileRecord(name, skin_type, sensitive_skin))
 
 
@@ -58,18 +61,24 @@ def edit_profile(
 ) -> ProfileRecord:
     if new_name is None and skin_type is None and sensitive_skin is None:
         raise TrackerError.malformed(
-            "Nothing to change: give --name, --skin-type or --sensitive-skin/--not-sensitive."
+            "Nothing to change: give a new name, skin type or sensitivity."
         )
     with db.writing() as store:
         record = store.find_profile(name)
         if record is None:
-            raise TrackerError(f"There is no profile named {name!r}.")
+            raise TrackerError.not_found(
+                f"There is no profile named {name!r}.", field="name", hint=Hint("profile-list")
+            )
         if new_name is not None:
             new_name = _check_name(new_name)
             if name == DEFAULT_PROFILE and new_name != name:
-                raise TrackerError("The default profile keeps its name; add a new profile instead.")
+                raise TrackerError(
+                    "The default profile keeps its name; add a new profile instead.", field="name"
+                )
             if new_name != name and store.find_profile(new_name) is not None:
-                raise TrackerError(f"A profile named {new_name!r} already exists.")
+                raise TrackerError.conflict(
+                    f"A profile named {new_name!r} already exists.", field="name"
+                )
             record = replace(record, name=new_name)
         if skin_type is not None:
             record = replace(record, skin_type=_check_skin_type(skin_type))

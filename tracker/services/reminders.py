@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tracker.domain.reminders import ReminderPlan, calendar_bytes, plan_reminders
+from tracker.domain.reminders import NextSteps, ReminderPlan, calendar_bytes, plan_reminders
 from tracker.services.common import chosen_session, expectations_for
 from tracker.storage.database import Database
 from tracker.storage.private_files import Target, private_output
@@ -30,8 +30,8 @@ def write_calendar(
     at: dt.time,
     tz: ZoneInfo,
     stamp: dt.datetime,
-    command: str,
+    steps: NextSteps,
 ) -> None:
-    data = calendar_bytes(plan, at, tz, stamp, command)
+    data = calendar_bytes(plan, at, tz, stamp, steps)
     with private_output(target) as handle:
         handle.write(data)

@@ -7,8 +7,10 @@ from dataclasses import dataclass, fields, replace
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.flags import Flag, active_only, evaluate
+from tracker.domain.hints import Hint
 from tracker.domain.records import SessionRecord, clean_text
 from tracker.domain.text import visible
+from tracker.domain.words import Words
 from tracker.services.common import expectations_for
 from tracker.storage.database import Database
 from tracker.storage.store import Store
@@ -33,7 +35,10 @@ def _clean(text: str | None) -> str | None:
 
 def _check_follow_up(date: dt.date, follow_up: dt.date | None) -> None:
     if follow_up is not None and follow_up < date:
-        raise TrackerError(f"The follow-up ({follow_up}) cannot be before the session ({date}).")
+        raise TrackerError(
+            f"The follow-up ({follow_up}) cannot be before the session ({date}).",
+            field="follow_up",
+        )
 
 
 def describe(record: SessionRecord) -> str:
@@ -76,9 +81,10 @@ def _add(store: Store, new: SessionFields, again: bool) -> SessionRecord:
         if (r.date, r.kind, r.area) == (record.date, record.kind, record.area)
     ]
     if same and not again:
-        raise TrackerError(
-            f"{describe(same[0]).capitalize()} already exists. "
-            "Add --again to record a second session on the same day."
+        raise TrackerError.conflict(
+            Words.SESSION_EXISTS.format(session=describe(same[0]).capitalize()),
+            field="date",
+            hint=Hint("again"),
         )
     return store.add_session(record)
 
@@ -113,8 +119,8 @@ def show_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
 def edit_session(db: Database, session_id: int, changes: SessionFields) -> SessionRecord:
     if all(getattr(changes, f.name) is None for f in fields(changes)):
         raise TrackerError.malformed(
-            "Nothing to change: give at least one of --date, --kind, --area, --clinic, "
-            "--notes, --follow-up."
+            "Nothing to change: give at least one new detail (date, kind, area, clinic, notes "
+            "or follow-up)."
         )
     with db.writing() as store:
         record = store.session(session_id)
@@ -123,7 +129,8 @@ def edit_session(db: Database, session_id: int, changes: SessionFields) -> Sessi
             if first is not None and first < changes.date:
                 raise TrackerError(
                     f"Session {session_id} has entries from {first}; its date cannot move "
-                    f"after that."
+                    f"after that.",
+                    field="date",
                 )
 
         def text(name: str, before: str | None) -> str | None:

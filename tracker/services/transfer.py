@@ -37,6 +37,7 @@ from tracker.domain.exchange import (
 from tracker.domain.expectations import Override
 from tracker.domain.fhir import is_bundle
 from tracker.domain.flags import Flag, can_be_urgent
+from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.records import SessionRecord
 from tracker.services.common import urgent_now
@@ -48,6 +49,7 @@ BATCH = 5000
 # A cell may hold the longest text the tracker stores, plus the spreadsheet's text mark.
 csv.field_size_limit(MAX_TEXT_CHARS + 1)
 DUPLICATE_POLICIES = ("error", "skip", "replace")
+DUPLICATE = Hint("on-duplicate")  # what a duplicate refused on import can be told to do
 Progress = Callable[[int], None]
 
 
@@ -142,9 +144,10 @@ class _Importer:
         if not differ:
             return session
         if self.policy == "error":
-            raise TrackerError(
+            raise TrackerError.conflict(
                 f"{where}: the session on {key.date} ({key.kind}) is already there with a "
-                f"different {', '.join(differ)} (use --on-duplicate skip or replace)"
+                f"different {', '.join(differ)}",
+                hint=DUPLICATE,
             )
         if self.policy == "skip":
             self.report.sessions_kept += 1
@@ -178,9 +181,9 @@ class _Importer:
             values = (session_id, e.date, e.symptom, e.severity, e.note)
             if key in existing or key in fresh:
                 if self.policy == "error":
-                    raise TrackerError(
-                        f"{where(e)}: {e.symptom} on {e.date} is already logged for that session "
-                        "(use --on-duplicate skip or replace)"
+                    raise TrackerError.conflict(
+                        f"{where(e)}: {e.symptom} on {e.date} is already logged for that session",
+                        hint=DUPLICATE,
                     )
                 if self.policy == "skip":
                     self.report.skipped += 1
@@ -206,9 +209,9 @@ class _Importer:
                 self.report.skipped += 0 if same else 1
                 return
             if self.policy == "error":
-                raise TrackerError(
-                    f"{where}: a different setting for {item.symptom} after {item.kind} exists "
-                    "(use --on-duplicate skip or replace)"
+                raise TrackerError.conflict(
+                    f"{where}: a different setting for {item.symptom} after {item.kind} exists",
+                    hint=DUPLICATE,
                 )
         self.store.set_override(item)
         self.report.overrides += 1
@@ -235,7 +238,8 @@ def _run(
 ) -> ImportReport:
     if policy not in DUPLICATE_POLICIES:
         raise TrackerError.malformed(
-            f"--on-duplicate must be one of {', '.join(DUPLICATE_POLICIES)}."
+            f"What to do with a duplicate is one of {', '.join(DUPLICATE_POLICIES)}.",
+            field="on_duplicate",
         )
     report = ImportReport(dry_run=dry_run)
     try:

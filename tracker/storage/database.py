@@ -22,6 +22,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.text import visible
 from tracker.storage.private_files import PRIVATE_FILE, check_length
@@ -55,7 +56,7 @@ def resolve(value: str | None, default: Path | None = None) -> Location:
     """
     if value is None or not value.strip():
         if default is None:
-            raise TrackerError("No database was named: give --db FILE or set TRACKER_DB.")
+            raise TrackerError.malformed("No database was named.", hint=Hint("name-db"))
         path = default
         return Location(URL.create("sqlite", database=str(path)), path, is_default=True)
     if "://" in value:
@@ -108,8 +109,8 @@ def prepare_file(location: Location) -> None:
             folder.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
         except OSError as exc:
             raise TrackerError(
-                f"Cannot create the folder {folder} for your database: {exc.strerror}. "
-                "Name a database with --db FILE or TRACKER_DB."
+                f"Cannot create the folder {folder} for your database: {exc.strerror}.",
+                hint=Hint("name-db"),
             ) from None
     if path.is_dir():
         raise TrackerError(f"{path} is a folder, not a database file.")

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.text import visible
+from tracker.domain.words import Words
 
 PRIVATE_FILE = 0o600
 # Most file systems (ext4, APFS, NTFS...) take at most 255 bytes per name, 4096 per path.
@@ -109,7 +111,7 @@ def output_target(
         if not stat.S_ISREG(info.st_mode):
             return Target(shown, real, "stream")
         if not force:
-            raise TrackerError(f"{shown} already exists; add --force to replace it.")
+            raise TrackerError.conflict(Words.FILE_EXISTS.format(path=shown), hint=Hint("force"))
     if not real.parent.is_dir():
         raise TrackerError(
             f"The folder {visible(str(real.parent))} does not exist; create it first."
@@ -176,7 +178,9 @@ def private_output(target: Target) -> Iterator[BinaryIO]:
             fd = os.open(target.path, os.O_WRONLY | os.O_NOCTTY)
             if stat.S_ISREG(os.fstat(fd).st_mode):  # it changed since it was checked
                 os.close(fd)
-                raise TrackerError(f"{target.shown} already exists; add --force to replace it.")
+                raise TrackerError.conflict(
+                    Words.FILE_EXISTS.format(path=target.shown), hint=Hint("force")
+                )
             with os.fdopen(fd, "wb") as stream_handle:
                 yield stream_handle
         except OSError as exc:

@@ -16,7 +16,9 @@ from sqlalchemy.sql import Subquery
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
+from tracker.domain.hints import Hint
 from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.words import Words
 from tracker.storage.models import (
     CareEntry,
     EntryChange,
@@ -227,8 +229,8 @@ def get_care(tx: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.
     )
     found = tx.execute(query).first()
     if found is None:
-        raise TrackerError(
-            f"There is no care entry {care_id}. Run `tracker care list` to see their ids."
+        raise TrackerError.not_found(
+            Words.NO_CARE_ENTRY.format(care_id=care_id), field="care", hint=Hint("care-list")
         )
     return found[0], found[1]
 

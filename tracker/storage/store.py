@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
+from tracker.domain.hints import Hint
 from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
 from tracker.domain.suggestions import closest, did_you_mean
+from tracker.domain.words import Words
 from tracker.storage import queries
 from tracker.storage.models import (
     CareEntry,
@@ -58,15 +60,14 @@ class Store:
             # A misspelt name must not lead to a second profile for the same person.
             names = {name.lower(): name for name in self.profile_names()}
             close = closest(self.profile_name, names)
+            words = Words.NO_PROFILE.format(name=self.profile_name, did_you_mean="")
             if close:
-                raise TrackerError(
-                    f"There is no profile named {self.profile_name!r}.{did_you_mean(close)} "
-                    "(tracker profile list shows them all.)"
+                words = Words.NO_PROFILE.format(
+                    name=self.profile_name, did_you_mean=did_you_mean(close)
                 )
-            raise TrackerError(
-                f"There is no profile named {self.profile_name!r}. "
-                f"Add it with: tracker profile add {self.profile_name}"
-            )
+                raise TrackerError.not_found(words, field="profile", hint=Hint("profile-list"))
+            add = Hint("profile-add", profile=self.profile_name)
+            raise TrackerError.not_found(words, field="profile", hint=add)
         return int(found)
 
     # The profile -------------------------------------------------------------------------
@@ -93,8 +94,10 @@ class Store:
         row = self._tx.get(TreatmentSession, session_id)
         # Another profile's session is, for this profile, no session at all.
         if row is None or row.profile_id != self.profile_id:
-            raise TrackerError(
-                f"There is no session {session_id}. Run `tracker session list` to see yours."
+            raise TrackerError.not_found(
+                Words.NO_SESSION.format(session_id=session_id),
+                field="session",
+                hint=Hint("session-list"),
             )
         return row
 

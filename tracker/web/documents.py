@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request, url_for
 
 from tracker.domain.errors import TrackerError
-from tracker.domain.profiles import DEFAULT_PROFILE, profile_option
+from tracker.domain.profiles import DEFAULT_PROFILE, profile_sentence
 from tracker.domain.records import latest_started
-from tracker.domain.reminders import calendar_bytes, parse_time, zone
+from tracker.domain.reminders import NextSteps, calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
 from tracker.web.app import Page, current_profile, db, settings, today
 from tracker.web.chart_cache import ChartCache, fingerprint
-from tracker.web.forms import Form, page_words
+from tracker.web.forms import Form
+from tracker.web.hints import status_of
 from tracker.web.records import _session_id
 
 NARROW_INCHES = 6.0
@@ -43,7 +44,7 @@ def chart_page() -> Page:
     try:
         view = None if compare else session_view(db(), _asked_session(), today())
     except TrackerError as exc:
-        return render_template("missing.html", message=page_words(exc)), 404
+        return render_template("missing.html", message=exc.message), status_of(exc)
     return render_template("chart.html", found=found, view=view, compare=compare)
 
 
@@ -63,7 +64,7 @@ def chart_svg() -> Response:
             key, lambda: documents.chart_bytes(views, "svg", compare=compare, width=width)
         )
     except TrackerError as exc:
-        return Response(page_words(exc), status=404, mimetype="text/plain")
+        return Response(exc.message, status=status_of(exc), mimetype="text/plain")
     return Response(image, mimetype="image/svg+xml")
 
 
@@ -95,7 +96,7 @@ def report_pdf() -> Response | Page:
         view = session_view(db(), _asked_session(), today())
         pdf = documents.report_bytes(view, today())
     except TrackerError as exc:
-        return _downloads(400, problem=page_words(exc))
+        return _downloads(status_of(exc), problem=exc.message)
     name = f"recovery-report-session-{view.session.id}.pdf"
     return _attachment(pdf, name, "application/pdf")
 
@@ -107,11 +108,14 @@ def reminders_ics() -> Response | Page:
         tz = zone(settings().zone_name or "UTC")
         plan = reminders.reminder_plan(db(), as_of=today(), session_id=_asked_session())
     except TrackerError as exc:
-        return _downloads(400, reminder_problem=page_words(exc))
-    profile = current_profile()
-    command = f"tracker {profile_option(profile)}serve"
+        return _downloads(status_of(exc), reminder_problem=exc.message)
+    page = f"Check in on the tracker's page: {url_for('today', _external=True)}"
+    steps = NextSteps(
+        check_in=" ".join(filter(None, [profile_sentence(current_profile()), page])),
+        report=f"Download it from {url_for('downloads', _external=True)}",
+    )
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    data = calendar_bytes(plan, at, tz, stamp, command)
+    data = calendar_bytes(plan, at, tz, stamp, steps)
     return _attachment(data, "recovery-reminders.ics", "text/calendar")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from werkzeug.datastructures import MultiDict
@@ -12,20 +12,6 @@ from tracker.domain.dates import parse_date
 from tracker.domain.errors import TrackerError
 
 T = TypeVar("T")
-
-
-def page_words(exc: TrackerError) -> str:
-    """The rule's own message, without the sentence telling what to type in a terminal.
-
-    "There is no session 9. Run `tracker session list` to see yours." reads, on a page
-    that has a Sessions link, as "There is no session 9."
-    """
-    sentences = exc.message.split(". ")
-    kept = [sentence for sentence in sentences if "tracker " not in sentence]
-    if not kept or len(kept) == len(sentences):
-        return exc.message
-    text = ". ".join(kept)
-    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 class Form:
@@ -48,14 +34,19 @@ class Form:
         try:
             return parse(raw)
         except TrackerError as exc:
-            self.errors[name] = page_words(exc)
+            self.errors[name] = exc.message
             return None
 
     def date(self, name: str, today: dt.date, *, required: bool = False) -> dt.date | None:
         return self.read(name, lambda text: parse_date(text, today), required=required)
 
     def fail(self, name: str, exc: TrackerError) -> None:
-        self.errors[name] = page_words(exc)
+        self.errors[name] = exc.message
+
+    def refuse(self, exc: TrackerError, fields: Collection[str], default: str) -> None:
+        """An error next to the field it is about, when this form has that field."""
+        field = exc.field if exc.field is not None and exc.field in fields else default
+        self.fail(field, exc)
 
     @property
     def ok(self) -> bool:

@@ -1,4 +1,5 @@
-"""The web's way of saying what to do next: a link to the page that does it, prefilled."""
+"""The web's way of saying what to do next (a link to the page that does it, prefilled),
+and its HTTP statuses, chosen from the kind of problem; never from an error's words."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ from typing import Any
 from flask import url_for
 
 from tracker.domain.catalog import symptom_name
+from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
 from tracker.domain.hints import Hint
 from tracker.web.app import today
+
+STATUSES: dict[Kind, int] = {MALFORMED: 400, REFUSED: 400, NOT_FOUND: 404, CONFLICT: 409}
+
+
+def status_of(exc: TrackerError) -> int:
+    return STATUSES[exc.kind]
 
 
 @dataclass(frozen=True)
@@ -18,13 +26,38 @@ class Link:
     label: str
 
 
-def link(hint: Hint) -> Link:
-    """Where a hint's step is done: "log redness as 0" opens today's check-in with 0 chosen."""
-    assert hint.symptom is not None
+def _log(hint: Hint) -> Link:
+    """ "log redness as 0" opens today's check-in with 0 chosen; without a symptom, the
+    check-in itself."""
+    if hint.symptom is None:
+        return Link(url_for("today"), "Check in for today")
     name = symptom_name(hint.symptom)
+    anchor = f"value-{hint.symptom}"
     if hint.value is None:
-        href = url_for("today", date=today().isoformat(), _anchor=f"value-{hint.symptom}")
+        href = url_for("today", date=today().isoformat(), _anchor=anchor)
         return Link(href, f"Log {name} today")
-    values: dict[str, Any] = {"date": today().isoformat(), f"value-{hint.symptom}": hint.value}
-    href = url_for("today", _anchor=f"value-{hint.symptom}", **values)
-    return Link(href, f"Log {name} as {hint.value} today")
+    values: dict[str, Any] = {"date": today().isoformat(), anchor: hint.value}
+    return Link(url_for("today", _anchor=anchor, **values), f"Log {name} as {hint.value} today")
+
+
+# Steps a page can take you to; the others (--force, --again...) have no page.
+PAGES = {
+    "session-list": ("sessions", "", "See your sessions"),
+    "session-add": ("sessions", "add", "Add a session"),
+    "other-session": ("sessions", "", "See your sessions"),
+    "profile-list": ("sessions", "profiles", "See the profiles"),
+    "profile-add": ("sessions", "profiles", "Add a profile"),
+    "care-list": ("history", "care", "See the care log"),
+}
+
+
+def link(hint: Hint | None) -> Link | None:
+    """Where a hint's step is done on the web, if it is done here at all."""
+    if hint is None:
+        return None
+    if hint.action == "log":
+        return _log(hint)
+    if hint.action not in PAGES:
+        return None
+    endpoint, anchor, label = PAGES[hint.action]
+    return Link(url_for(endpoint, _anchor=anchor or None), label)

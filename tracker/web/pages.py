@@ -11,13 +11,13 @@ from werkzeug.wrappers import Response
 from tracker.domain.care import CARE_ACTIONS, care_key
 from tracker.domain.catalog import SYMPTOMS, kind_words, symptom_key
 from tracker.domain.checkin import same_as_last
-from tracker.domain.errors import MALFORMED, TrackerError
+from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading
 from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.services import recovery
 from tracker.services.checkin import save_checkin
 from tracker.web.app import Page, db, today
-from tracker.web.forms import Form, empty, page_words
+from tracker.web.forms import Form, empty
 
 # One tap each on the check-in; "other" needs words, which the care log's own form takes.
 ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
@@ -29,8 +29,8 @@ def _render_today(form: Form, date: dt.date, status: int = 200, same: int | None
         plans = recovery.checkin_plans(db(), date, today())
     except TrackerError as exc:
         if date == today():
-            return render_template("start.html", message=page_words(exc)), status
-        form.errors.setdefault("date", page_words(exc))
+            return render_template("start.html", message=exc.message), status
+        form.errors.setdefault("date", exc.message)
         return _render_today(form, today(), 400)
     # The form sent (with its errors) belongs to the card it was entered on.
     sent = form.data.get("session", "")
@@ -123,8 +123,8 @@ def checkin() -> Response | Page:
                 db(), readings, actions, date=date, today=day, note=note, session_id=session_id
             )
         except TrackerError as exc:
-            # A malformed check-in is the whole form's; a refusal is about its day.
-            form.fail("form" if exc.exit_code == MALFORMED else "date", exc)
+            # A refusal about the day goes next to it; any other is the whole form's.
+            form.refuse(exc, ("date",), "form")
         else:
             saved = ", ".join(
                 f"{item.entry.symptom} {item.entry.severity} ({band(item.entry.severity)})"
@@ -152,7 +152,7 @@ def status_page() -> Page:
     try:
         report = recovery.status(db(), today())
     except TrackerError as exc:
-        return render_template("start.html", message=page_words(exc)), 200
+        return render_template("start.html", message=exc.message), 200
     # An earlier session's open flags stay listed until resolved.
     shown = [*report.flags, *report.earlier]
     urgent = [flag for flag in shown if flag.level == "urgent"]

@@ -11,7 +11,8 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPES
 from tracker.services import profiles, sessions
 from tracker.web.app import Page, current_profile, databases, db, profile_cookie, today
-from tracker.web.forms import Form, empty, page_words
+from tracker.web.forms import Form, empty
+from tracker.web.hints import status_of
 
 
 def _session_fields(form: Form) -> sessions.SessionFields:
@@ -27,10 +28,8 @@ def _session_fields(form: Form) -> sessions.SessionFields:
     )
 
 
-def _field_of(exc: TrackerError) -> str:
-    # The session rules refuse either a follow-up before the session or a date moved
-    # past logged days; say so next to the field the message is about.
-    return "follow_up" if "follow-up" in exc.message else "date"
+# The fields of the session form an error can be next to; any other goes next to the date.
+SESSION_FIELDS = ("date", "kind", "follow_up")
 
 
 def _list_page(form: Form, profile_form: Form, status: int = 200) -> Page:
@@ -57,11 +56,13 @@ def list_page() -> Page:
 def add() -> Response | Page:
     form = Form(request.form)
     fields = _session_fields(form)
+    status = 400
     if form.ok:
         try:
             record, still_open = sessions.start_session(db(), fields, today=today())
         except TrackerError as exc:
-            form.fail(_field_of(exc), exc)
+            form.refuse(exc, SESSION_FIELDS, "date")
+            status = status_of(exc)
         else:
             flash(f"Added session {record.id} ({kind_words(record.kind)} on {record.date}).")
             if still_open:
@@ -71,14 +72,14 @@ def add() -> Response | Page:
                     "until resolved."
                 )
             return redirect(url_for("today"), code=303)
-    return _list_page(form, empty(), 400)
+    return _list_page(form, empty(), status)
 
 
 def edit_page(session_id: int) -> Page:
     try:
         record, _ = sessions.show_session(db(), session_id)
     except TrackerError as exc:
-        return render_template("missing.html", message=page_words(exc)), 404
+        return render_template("missing.html", message=exc.message), status_of(exc)
     data = {
         "date": str(record.date),
         "kind": record.kind,
@@ -97,17 +98,19 @@ def edit(session_id: int) -> Response | Page:
     try:
         record, _ = sessions.show_session(db(), session_id)
     except TrackerError as exc:
-        return render_template("missing.html", message=page_words(exc)), 404
+        return render_template("missing.html", message=exc.message), status_of(exc)
+    status = 400
     if form.ok:
         try:
             record = sessions.edit_session(db(), session_id, fields)
         except TrackerError as exc:
-            form.fail(_field_of(exc), exc)
+            form.refuse(exc, SESSION_FIELDS, "date")
+            status = status_of(exc)
         else:
             flash(f"Updated session {record.id} ({kind_words(record.kind)} on {record.date}).")
             return redirect(url_for("sessions"), code=303)
     page = render_template("session_edit.html", record=record, form=form, kinds=TREATMENT_KINDS)
-    return page, 400
+    return page, status
 
 
 def choose_profile() -> Response | Page:
@@ -134,8 +137,8 @@ def add_profile() -> Response | Page:
             sensitive_skin=form.data.get("sensitive_skin") == "yes",
         )
     except TrackerError as exc:
-        form.fail("name" if "name" in exc.message else "skin_type", exc)
-        return _list_page(empty(), form, 400)
+        form.refuse(exc, ("name", "skin_type"), "name")
+        return _list_page(empty(), form, status_of(exc))
     databases().get(record.name)
     flash(f"Added profile {record.name!r} ({record.describe_skin()}). Choose it below to use it.")
     return redirect(url_for("sessions"), code=303)

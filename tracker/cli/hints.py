@@ -1,0 +1,68 @@
+"""The command line's way of saying what to do next: the command that does it.
+
+The words below the faces name no command; an error or a flag carries a ``Hint`` and this
+module says it as a command line. The exit codes, too, are the command line's own.
+"""
+
+from __future__ import annotations
+
+from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
+from tracker.domain.hints import Hint
+
+# Exit codes by kind of problem (README: "Exit codes"). 2 is also click's own for a
+# malformed command line; what is well formed but refused, missing or already there is 1.
+EXIT_CODES: dict[Kind, int] = {MALFORMED: 2, REFUSED: 1, NOT_FOUND: 1, CONFLICT: 1}
+
+CATALOG_COMMANDS = {"symptoms": "tracker symptoms", "kinds": "tracker kinds"}
+
+
+def command(hint: Hint, session_id: int | None = None) -> str:
+    """The command line that logs what a hint names: "tracker log redness=0"."""
+    value = "N" if hint.value is None else str(hint.value)
+    where = "" if session_id is None else f" --session {session_id}"
+    return f"tracker log {hint.symptom}={value}{where}"
+
+
+def _import_into(hint: Hint) -> str:
+    if hint.profile is None:
+        return f"Run: tracker profile add NAME, then tracker --profile NAME import {hint.path}"
+    return f"Run: tracker --profile {hint.profile} import {hint.path}"
+
+
+def next_step(hint: Hint) -> str:
+    """A hint as the command line says it."""
+    if hint.action == "log":
+        if hint.symptom is None:
+            return "For example: tracker log itching=3 redness=5"
+        return f"Run: {command(hint)}"
+    if hint.action == "import-into":
+        return _import_into(hint)
+    if hint.action == "catalog":
+        listing = CATALOG_COMMANDS.get(hint.topic or "", f"tracker {hint.topic}")
+        return f"(`{listing}` lists them all, with their other names.)"
+    if hint.action == "profile-add":
+        return f"Add it with: tracker profile add {hint.profile}"
+    return STEPS[hint.action]
+
+
+STEPS = {
+    "session-list": "Run: tracker session list",
+    "session-add": "Run: tracker session add --date YYYY-MM-DD --kind KIND",
+    "other-session": (
+        "For example: tracker log itching=3, or --session N (tracker session list shows them)."
+    ),
+    "again": "Add --again to record it a second time that day.",
+    "care-list": "Run: tracker care list",
+    "profile-list": "(tracker profile list shows them all.)",
+    "on-duplicate": "(use --on-duplicate skip or replace)",
+    "force": "Add --force to replace it.",
+    "name-db": "Give --db FILE or set TRACKER_DB.",
+    "db-upgrade": "Run: tracker db upgrade",
+}
+
+
+def said(exc: TrackerError) -> str:
+    """An error as the command line says it: its words, then the command that helps."""
+    if exc.hint is None:
+        return exc.message
+    return f"{exc.message} {next_step(exc.hint)}"

@@ -1,0 +1,64 @@
+"""The catalogue of words the tracker says to a person, below the faces (after jrnl's MsgText).
+
+Each text is defined once, face-neutral: it names no command, option or page. What to do
+next travels beside it as a ``Hint`` (tracker.domain.hints), which the command line says as
+a command and the web as a link. Fill a text in with ``Words.NAME.format(...)``.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class Words(enum.Enum):
+    # Something named that is not there.
+    NO_SESSION = "There is no session {session_id}."
+    NO_SESSION_BEFORE = (
+        "There is no treatment session on or before {date}: add the session you had first."
+    )
+    NO_CARE_ENTRY = "There is no care entry {care_id}."
+    NO_PROFILE = "There is no profile named {name!r}.{did_you_mean}"
+    UNKNOWN_SYMPTOM_LIST = "Known symptoms: {keys} (the list of symptoms gives their other names)."
+
+    # Something already there.
+    SESSION_EXISTS = "{session} already exists."
+    CARE_EXISTS = (
+        "{action} is already recorded on {date} (entry {care_id}, session {session_id}); "
+        "nothing was added."
+    )
+    FILE_EXISTS = "{path} already exists."
+    OTHER_PROFILES_BUNDLE = (
+        "{path} is the bundle of profile {owner!r}: import it into that profile."
+    )
+    ANOTHER_PATIENTS_BUNDLE = (
+        "{path} is another patient's bundle (patient id {patient_id}), and profile {name!r} "
+        "already holds sessions of its own: add a profile for them and import it there."
+    )
+
+    # Nothing to work on yet.
+    NOTHING_TO_DRAW = (
+        "Session {session_id} has nothing logged yet, so there is nothing to {what}. Log a day "
+        "first, or choose an earlier session."
+    )
+    NO_READINGS = "Give at least one symptom with how strong it is, from 0 to 10."
+
+    # Where a figure comes from.
+    OVERRIDE_SOURCE = "your own setting"
+
+    # The database's own state.
+    SCHEMA_OLDER = "schema {revision} is older than {head}: the database needs an upgrade"
+
+    # The calendar file.
+    DAILY_REMINDER = (
+        "How strong is each symptom today, from 0 (none) to 10? Your {kind} session of {date} "
+        "is day 0."
+    )
+    FOLLOW_UP_REMINDER = "Bring your record: the tracker's report is a PDF made for the doctor."
+
+    def format(self, **values: Any) -> str:
+        text: str = self.value
+        return text.format(**values)
+
+    def __str__(self) -> str:
+        return str(self.value)
