@@ -195,8 +195,8 @@ def test_an_error_keeps_its_words_kind_field_and_hint_when_told_where_it_is() ->
     assert TrackerError("x").at("f").kind == REFUSED
 
 
-def test_a_command_reaches_a_profile_by_name_and_the_default_one_plainly() -> None:
-    from tracker.domain.profiles import DEFAULT_PROFILE, profile_option
+def test_a_reminder_names_a_profile_and_the_default_one_not_at_all() -> None:
+    from tracker.domain.profiles import DEFAULT_PROFILE, profile_sentence
 
-    assert profile_option(DEFAULT_PROFILE) == ""
-    assert profile_option("anna") == "--profile anna "
+    assert profile_sentence(DEFAULT_PROFILE) == ""
+    assert profile_sentence("anna") == "For anna's record."
