@@ -225,6 +225,21 @@ def test_a_flag_with_a_next_step_links_to_the_check_in_with_it_chosen(
     assert "Log Blisters" not in web.get("/status").text
 
 
+def test_an_earlier_session_s_flag_links_to_that_session_s_card(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("log", "fever=1", "--date", "2026-11-22")
+    assert run("session", "add", "--date", "2026-11-23", "--kind", "ipl").exit_code == 0
+    page = web.get("/status").text
+    link = re.search(r'<a class="button" href="([^"]+)">Log Fever as 0 today</a>', page)
+    assert link is not None, page
+    href = html.unescape(link.group(1))
+    assert f"session={session_id}" in href and href.endswith(f"#s{session_id}-value-fever")
+    checkin = web.get(href.split("#")[0]).text
+    card = checkin[checkin.index(f'id="s{session_id}-value-fever"') :]
+    assert re.match(r'[^<]*>(?:(?!</fieldset>).)*name="value-fever" value="0" checked', card, re.S)
+
+
 def test_status_says_none_only_when_there_are_no_flags(
     web: Browser, run: Run, session_id: int
 ) -> None:

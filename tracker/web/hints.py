@@ -26,18 +26,22 @@ class Link:
     label: str
 
 
-def _log(hint: Hint) -> Link:
-    """ "log redness as 0" opens today's check-in with 0 chosen; without a symptom, the
-    check-in itself."""
+def _log(hint: Hint, session_id: int | None, latest: int | None) -> Link:
+    """ "log redness as 0" opens today's check-in with 0 chosen, on the card of the flag's
+    session (the first card is the latest session's); without a symptom, the check-in."""
     if hint.symptom is None:
         return Link(url_for("today"), "Check in for today")
     name = symptom_name(hint.symptom)
-    anchor = f"value-{hint.symptom}"
+    field = f"value-{hint.symptom}"
+    values: dict[str, Any] = {"date": today().isoformat()}
+    card = ""
+    if session_id is not None and session_id != latest:
+        values["session"], card = session_id, f"s{session_id}-"
     if hint.value is None:
-        href = url_for("today", date=today().isoformat(), _anchor=anchor)
-        return Link(href, f"Log {name} today")
-    values: dict[str, Any] = {"date": today().isoformat(), anchor: hint.value}
-    return Link(url_for("today", _anchor=anchor, **values), f"Log {name} as {hint.value} today")
+        return Link(url_for("today", _anchor=card + field, **values), f"Log {name} today")
+    values[field] = hint.value
+    label = f"Log {name} as {hint.value} today"
+    return Link(url_for("today", _anchor=card + field, **values), label)
 
 
 # Steps a page can take you to; the others (--force, --again...) have no page.
@@ -51,12 +55,15 @@ PAGES = {
 }
 
 
-def link(hint: Hint | None) -> Link | None:
-    """Where a hint's step is done on the web, if it is done here at all."""
+def link(
+    hint: Hint | None, session_id: int | None = None, latest: int | None = None
+) -> Link | None:
+    """Where a hint's step is done on the web, if it is done here at all. ``session_id``:
+    the session a step is about; ``latest``: the one today's first card is for."""
     if hint is None:
         return None
     if hint.action == "log":
-        return _log(hint)
+        return _log(hint, session_id, latest)
     if hint.action not in PAGES:
         return None
     endpoint, anchor, label = PAGES[hint.action]
