@@ -564,3 +564,25 @@ def test_today_shows_every_open_treatment_and_logs_to_the_card_it_was_entered_on
     assert refused.status_code == 400
     assert 'id="s1-value-redness"' in refused.text
     assert 'aria-describedby="value-redness-error"' in refused.text
+
+
+def test_status_names_each_flag_s_session_and_area_and_keeps_every_follow_up(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    run("session", "edit", "1", "--area", "face", "--follow-up", "2026-11-28")
+    run("log", "redness=6", "--session", "1", "--date", "2026-11-23")
+    added = run("session", "add", "--date", "2026-11-21", "--kind", "peel-superficial")
+    assert added.exit_code == 0, added.output
+    run("session", "edit", "2", "--area", "neck")
+    run("log", "blistering=2", "--session", "2", "--date", "2026-11-24")
+    words = text(web.get("/status"))
+    assert (
+        "URGENT Blisters · red-flag · day 3 Session 2: superficial chemical peel (glycolic, "
+        "salicylic) on 2026-11-21 · neck" in words
+    )
+    assert (
+        "WARNING Redness · persisting · days 9-10 Session 1: laser skin rejuvenation on "
+        "2026-11-14 · face" in words
+    )
+    # The laser's follow-up stays in sight under the peel's status, until it has passed.
+    assert "Follow-up for session 1 (laser skin rejuvenation · face): 2026-11-28" in words

@@ -14,7 +14,7 @@ from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading
 from tracker.domain.severity import BANDS, band, parse_severity
-from tracker.services import recovery
+from tracker.services import recovery, sessions
 from tracker.services.checkin import save_checkin
 from tracker.web.app import Page, db, today
 from tracker.web.forms import Form, empty
@@ -156,11 +156,19 @@ def status_page() -> Page:
     # An earlier session's open flags stay listed until resolved.
     shown = [*report.flags, *report.earlier]
     urgent = [flag for flag in shown if flag.level == "urgent"]
+    found = [record for record, _ in sessions.list_sessions(db())]
+    # A follow-up stays in sight, whichever session it belongs to, until it has passed.
+    follow_ups = sorted(
+        (r for r in found if r.follow_up and r.follow_up >= report.as_of and r.date <= today()),
+        key=lambda r: (r.follow_up, r.id),
+    )
     return render_template(
         "status.html",
         report=report,
         urgent=urgent,
         others=[flag for flag in shown if flag.level != "urgent"],
+        where={r.id: r for r in found},
+        follow_ups=follow_ups,
     )
 
 
