@@ -53,7 +53,7 @@ def test_without_the_key_every_page_and_write_is_refused(browser: Browser, run: 
     for path in PAGES:
         response = browser.get(path)
         assert response.status_code == 403, path
-        assert "tracker serve" in response.text
+        assert "printed in the terminal where you started it" in response.text
     for path in WRITES:
         assert browser.post(path, {"date": "today"}).status_code == 403, path
 

@@ -20,10 +20,13 @@ from conftest import TODAY, Run
 from pypdf import PdfReader
 from web_support import Browser
 
-# "tracker " and a word begin a command ("tracker log", "tracker --profile anna serve");
-# "Recovery tracker 0.1.0" and a title's "Recovery tracker" end a line, not a command.
-# An option ("--again", "--session N") is command syntax too.
-NEEDLES = (re.compile(r"tracker [a-z-]"), re.compile("=0"), re.compile(r"(?<![\w-])--[a-z]"))
+from tracker.cli import COMMANDS
+
+# "tracker " and a command or an option begin a command line ("tracker log", "tracker
+# --profile anna serve"); "the tracker printed" is prose. An option ("--again", "--session
+# N") and a value typed as "redness=0" are command syntax too.
+COMMAND = re.compile(rf"tracker (?:--|(?:{'|'.join(COMMANDS)})\b)")
+NEEDLES = (COMMAND, re.compile("=0"), re.compile(r"(?<![\w-])--[a-z]"))
 RULES = {"persisting", "worsening", "severe", "red-flag", "pigment", "missing", "slower-than-usual"}
 
 # Session 1: dryness gone by day 3 (the patient's own course). Session 2, day 10 today:
@@ -121,6 +124,18 @@ def test_no_web_page_names_a_command(web: Browser) -> None:
     assert "if it is gone, log it as 0." in status
     for path, page in pages.items():
         _without_commands(path, _read(page))
+
+
+def test_the_page_that_refuses_a_browser_without_the_key_names_no_command(
+    db_url: str, story: Run
+) -> None:
+    stranger = Browser(db_url, TODAY)  # never opened the printed address
+    try:
+        refused = stranger.get("/status")
+        assert refused.status_code == 403
+        _without_commands("refused", _read(refused.text))
+    finally:
+        stranger.close()
 
 
 def test_a_new_profile_s_first_page_names_no_command(db_url: str, story: Run) -> None:
