@@ -374,6 +374,10 @@ def test_report_and_exports_download(web: Browser, run: Run, session_id: int) ->
     assert empty.status_code == 400
     assert "nothing logged yet" in empty.text
     assert "Times are in UTC." in text(empty)  # the rest of the page is whole
+    # The error's next step, as the web says it: a link that does it.
+    assert '<a class="button" href="/">Check in for today</a>' in empty.text
+    missing = web.get("/sessions/99")
+    assert missing.status_code == 404 and "There is no session 99." in missing.text
     run("log", "itching=3", "--date", "2026-11-20", "--note", "ice helped")
     run("care", "add", "ice-pack", "--date", "2026-11-20")
     pdf = web.get(f"/report.pdf?session={session_id}")

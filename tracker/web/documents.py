@@ -15,7 +15,7 @@ from tracker.services.views import all_views, session_view
 from tracker.web.app import Page, current_profile, db, settings, today
 from tracker.web.chart_cache import ChartCache, fingerprint
 from tracker.web.forms import Form
-from tracker.web.hints import status_of
+from tracker.web.hints import link, missing_page, status_of
 from tracker.web.records import _session_id
 
 NARROW_INCHES = 6.0
@@ -44,7 +44,7 @@ def chart_page() -> Page:
     try:
         view = None if compare else session_view(db(), _asked_session(), today())
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), status_of(exc)
+        return missing_page(exc)
     return render_template("chart.html", found=found, view=view, compare=compare)
 
 
@@ -68,7 +68,7 @@ def chart_svg() -> Response:
     return Response(image, mimetype="image/svg+xml")
 
 
-def _downloads(status: int = 200, **problems: str) -> Page:
+def _downloads(status: int = 200, **problems: object) -> Page:
     found = sessions.list_sessions(db())
     page = render_template(
         "downloads.html",
@@ -76,7 +76,7 @@ def _downloads(status: int = 200, **problems: str) -> Page:
         default=latest_started([r for r, _ in found], today()),
         exports=EXPORTS,
         zone_name=settings().zone_name or "UTC",
-        **{"problem": "", "reminder_problem": "", **problems},
+        **{"problem": "", "reminder_problem": "", "next": None, **problems},
     )
     return page, status
 
@@ -96,7 +96,7 @@ def report_pdf() -> Response | Page:
         view = session_view(db(), _asked_session(), today())
         pdf = documents.report_bytes(view, today())
     except TrackerError as exc:
-        return _downloads(status_of(exc), problem=exc.message)
+        return _downloads(status_of(exc), problem=exc.message, next=link(exc.hint))
     name = f"recovery-report-session-{view.session.id}.pdf"
     return _attachment(pdf, name, "application/pdf")
 
@@ -108,7 +108,7 @@ def reminders_ics() -> Response | Page:
         tz = zone(settings().zone_name or "UTC")
         plan = reminders.reminder_plan(db(), as_of=today(), session_id=_asked_session())
     except TrackerError as exc:
-        return _downloads(status_of(exc), reminder_problem=exc.message)
+        return _downloads(status_of(exc), reminder_problem=exc.message, next=link(exc.hint))
     page = f"Check in on the tracker's page: {url_for('today', _external=True)}"
     steps = NextSteps(
         check_in=" ".join(filter(None, [profile_sentence(current_profile()), page])),

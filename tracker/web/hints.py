@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import render_template, url_for
 
 from tracker.domain.catalog import symptom_name
 from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
@@ -48,7 +48,7 @@ def _log(hint: Hint, session_id: int | None, latest: int | None) -> Link:
 PAGES = {
     "session-list": ("sessions", "", "See your sessions"),
     "session-add": ("sessions", "add", "Add a session"),
-    "other-session": ("sessions", "", "See your sessions"),
+    "other-session": ("today", "", "Check in for today"),
     "profile-list": ("sessions", "profiles", "See the profiles"),
     "profile-add": ("sessions", "profiles", "Add a profile"),
     "care-list": ("history", "care", "See the care log"),
@@ -68,3 +68,9 @@ def link(
         return None
     endpoint, anchor, label = PAGES[hint.action]
     return Link(url_for(endpoint, _anchor=anchor or None), label)
+
+
+def missing_page(exc: TrackerError) -> tuple[str, int]:
+    """A page for something asked for that cannot be shown: the words, and the way on."""
+    page = render_template("missing.html", message=exc.message, next=link(exc.hint))
+    return page, status_of(exc)

@@ -16,7 +16,7 @@ from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_seve
 from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import Page, db, today
 from tracker.web.forms import Form
-from tracker.web.hints import status_of
+from tracker.web.hints import missing_page
 
 
 def _severity_options(chosen: int) -> Markup:
@@ -70,7 +70,7 @@ def _history(
         changes = changed_from(corrections.value_changes(db(), chosen))
         latest = corrections.last_change(db())
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), status_of(exc)
+        return missing_page(exc)
     record = next(r for r, _ in found if r.id == chosen)
     entries = groups[0][1] if groups else []
     if problem and not any((str(e.date), e.symptom) == problem[:2] for e in entries):

@@ -12,7 +12,7 @@ from tracker.domain.records import SKIN_TYPES
 from tracker.services import profiles, sessions
 from tracker.web.app import Page, current_profile, databases, db, profile_cookie, today
 from tracker.web.forms import Form, empty
-from tracker.web.hints import status_of
+from tracker.web.hints import missing_page, status_of
 
 
 def _session_fields(form: Form) -> sessions.SessionFields:
@@ -79,7 +79,7 @@ def edit_page(session_id: int) -> Page:
     try:
         record, _ = sessions.show_session(db(), session_id)
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), status_of(exc)
+        return missing_page(exc)
     data = {
         "date": str(record.date),
         "kind": record.kind,
@@ -98,7 +98,7 @@ def edit(session_id: int) -> Response | Page:
     try:
         record, _ = sessions.show_session(db(), session_id)
     except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), status_of(exc)
+        return missing_page(exc)
     status = 400
     if form.ok:
         try:
