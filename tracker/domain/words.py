@@ -21,7 +21,15 @@ class Words(enum.Enum):
     NO_PROFILE = "There is no profile named {name!r}.{did_you_mean}"
     UNKNOWN_SYMPTOM_LIST = "Known symptoms: {keys} (the list of symptoms gives their other names)."
 
+    # Not yet, or not possible.
+    IN_THE_FUTURE = "{date} is in the future; {what} a day once it has happened."
+    FOLDER_MISSING = "The folder {folder} does not exist; create it first."
+    CANNOT_WRITE = "Cannot write {path}: {reason}."
+    NOT_UTF8 = "{path}: not UTF-8 text"
+    DAMAGED_DATABASE = "{path} is not a tracker database (or it is damaged): {detail}."
+
     # Something already there.
+    PROFILE_EXISTS = "A profile named {name!r} already exists."
     SESSION_EXISTS = "{session} already exists."
     CARE_EXISTS = (
         "{action} is already recorded on {date} (entry {care_id}, session {session_id}); "

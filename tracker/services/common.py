@@ -37,9 +37,7 @@ def session_for_day(
 ) -> SessionRecord:
     """The session a day's record belongs to: the one named, or the latest on or before it."""
     if date > today:
-        raise TrackerError(
-            f"{date} is in the future; {what} a day once it has happened.", field="date"
-        )
+        raise TrackerError(Words.IN_THE_FUTURE.format(date=date, what=what), field="date")
     record = chosen_session(store, session_id, date)
     if date < record.date:
         raise TrackerError(

@@ -13,6 +13,7 @@ from tracker.domain.exchange import ImportedEntry, SessionKey, note_text
 from tracker.domain.flags import Flag
 from tracker.domain.other_trackers import READERS, SOURCES, convert, parse_map
 from tracker.domain.records import SessionRecord
+from tracker.domain.words import Words
 from tracker.services import transfer
 from tracker.services.common import chosen_session
 from tracker.storage.database import Database
@@ -67,7 +68,7 @@ def import_other_tracker(
         except TrackerError as exc:
             raise exc.at(str(path)) from None
         except UnicodeDecodeError:
-            raise TrackerError.malformed(f"{path}: not UTF-8 text") from None
+            raise TrackerError.malformed(Words.NOT_UTF8.format(path=path)) from None
     report = ForeignImportReport(
         source, rows=found.rows, values=len(found.values) + sum(found.set_aside.values())
     )

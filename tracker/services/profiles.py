@@ -8,6 +8,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.records import SKIN_TYPES, ProfileRecord
+from tracker.domain.words import Words
 from tracker.storage.database import Database
 
 MAX_NAME = 80
@@ -42,7 +43,7 @@ def add_profile(
     skin_type = _check_skin_type(skin_type)
     with db.writing() as store:
         if store.find_profile(name) is not None:
-            raise TrackerError.conflict(f"A profile named {name!r} already exists.", field="name")
+            raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=name), field="name")
         return store.add_profile(ProfileRecord(name, skin_type, sensitive_skin))
 
 
@@ -67,7 +68,9 @@ def edit_profile(
         record = store.find_profile(name)
         if record is None:
             raise TrackerError.not_found(
-                f"There is no profile named {name!r}.", field="name", hint=Hint("profile-list")
+                Words.NO_PROFILE.format(name=name, did_you_mean=""),
+                field="name",
+                hint=Hint("profile-list"),
             )
         if new_name is not None:
             new_name = _check_name(new_name)
@@ -77,7 +80,7 @@ def edit_profile(
                 )
             if new_name != name and store.find_profile(new_name) is not None:
                 raise TrackerError.conflict(
-                    f"A profile named {new_name!r} already exists.", field="name"
+                    Words.PROFILE_EXISTS.format(name=new_name), field="name"
                 )
             record = replace(record, name=new_name)
         if skin_type is not None:

@@ -12,6 +12,7 @@ from tracker.domain.expectations import Expectation, Expectations, Override
 from tracker.domain.flags import Flag, active_only, evaluate, evaluate_sessions, sort_flags
 from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.status import Status, build_status
+from tracker.domain.words import Words
 from tracker.services.common import chosen_session, expectations_for, session_for_day
 from tracker.storage.database import Database
 from tracker.storage.store import Store
@@ -171,7 +172,7 @@ def checkin_plans(db: Database, date: dt.date, today: dt.date) -> list[CheckinPl
     it first, then every earlier one still in its recovery window (its longest expected
     course) or with an active flag, latest first. Each is logged to on its own."""
     if date > today:
-        raise TrackerError(f"{date} is in the future; check in on a day once it has happened.")
+        raise TrackerError(Words.IN_THE_FUTURE.format(date=date, what="check in on"), field="date")
     with db.reading() as store:
         record = chosen_session(store, None, date)
         expectations = expectations_for(store)

@@ -40,6 +40,7 @@ from tracker.domain.flags import Flag, can_be_urgent
 from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.records import SessionRecord
+from tracker.domain.words import Words
 from tracker.services.common import urgent_now
 from tracker.storage.database import Database
 from tracker.storage.revisions import REVISIONS
@@ -339,7 +340,7 @@ def import_json(
                 f"{path}:{exc.lineno}: not valid JSON ({exc.msg})"
             ) from None
         except UnicodeDecodeError:
-            raise TrackerError.malformed(f"{path}: not UTF-8 text") from None
+            raise TrackerError.malformed(Words.NOT_UTF8.format(path=path)) from None
         except RecursionError:
             raise TrackerError.malformed(
                 f"{path}: nested too deeply to read (an export is 4 levels deep)"

@@ -25,6 +25,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.text import visible
+from tracker.domain.words import Words
 from tracker.storage.private_files import PRIVATE_FILE, check_length
 from tracker.storage.revisions import HEAD, REVISIONS
 from tracker.storage.sqlite_files import reading_uri
@@ -104,7 +105,7 @@ def prepare_file(location: Location) -> None:
     folder = path.parent
     if not folder.exists():
         if not location.is_default:
-            raise TrackerError(f"The folder {folder} does not exist; create it first.")
+            raise TrackerError(Words.FOLDER_MISSING.format(folder=folder))
         try:
             folder.mkdir(parents=True, mode=PRIVATE_DIR, exist_ok=True)
         except OSError as exc:
@@ -241,7 +242,7 @@ def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
     lowered = detail.lower()
     where = location.describe()
     if "not a database" in lowered or "malformed" in lowered:
-        return TrackerError(f"{where} is not a tracker database (or it is damaged): {detail}.")
+        return TrackerError(Words.DAMAGED_DATABASE.format(path=where, detail=detail))
     if "readonly" in lowered or "read-only" in lowered:
         return TrackerError(f"{where} is read-only, so nothing was saved; reading it still works.")
     if "disk is full" in lowered or "database or disk is full" in lowered:

@@ -91,7 +91,7 @@ def output_target(
     try:
         real = Path(os.path.realpath(path))
     except (OSError, RuntimeError, ValueError) as exc:
-        raise TrackerError(f"Cannot write {shown}: {exc}.") from None
+        raise TrackerError(Words.CANNOT_WRITE.format(path=shown, reason=exc)) from None
     for kept in protected:
         kept_real = Path(os.path.realpath(kept))
         if real == kept_real or _same_file(real, kept_real):
@@ -104,7 +104,7 @@ def output_target(
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise TrackerError(f"Cannot write {shown}: {exc.strerror}.") from None
+        raise TrackerError(Words.CANNOT_WRITE.format(path=shown, reason=exc.strerror)) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
             raise TrackerError(f"{shown} is a folder; give a file name.")
@@ -113,9 +113,7 @@ def output_target(
         if not force:
             raise TrackerError.conflict(Words.FILE_EXISTS.format(path=shown), hint=Hint("force"))
     if not real.parent.is_dir():
-        raise TrackerError(
-            f"The folder {visible(str(real.parent))} does not exist; create it first."
-        )
+        raise TrackerError(Words.FOLDER_MISSING.format(folder=visible(str(real.parent))))
     return Target(shown, real, "file")
 
 
@@ -145,7 +143,7 @@ def temporary_beside(target: Path) -> Iterator[tuple[int, Path]]:
 def _write_failed(target: Target, exc: OSError) -> TrackerError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return TrackerError(f"The disk is full: {target.shown} was not written.")
-    return TrackerError(f"Cannot write {target.shown}: {exc.strerror or exc}.")
+    return TrackerError(Words.CANNOT_WRITE.format(path=target.shown, reason=exc.strerror or exc))
 
 
 def sync_folder(folder: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.text import visible
+from tracker.domain.words import Words
 from tracker.storage.private_files import sync_folder, temporary_beside
 from tracker.storage.revisions import REVISIONS
 
@@ -73,7 +74,7 @@ def revision_of(connection: sqlite3.Connection, path: Path) -> str:
             raise TrackerError(f"{path} is not a tracker database.")
         rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise TrackerError(f"{path} is not a tracker database (or it is damaged): {exc}.") from None
+        raise TrackerError(Words.DAMAGED_DATABASE.format(path=path, detail=exc)) from None
     revision = rows[0][0] if len(rows) == 1 else None
     if revision not in REVISIONS:
         raise TrackerError(
@@ -130,9 +131,7 @@ def copy_database(
     (FileExistsError).
     """
     if not target.parent.is_dir():
-        raise TrackerError(
-            f"The folder {visible(str(target.parent))} does not exist; create it first."
-        )
+        raise TrackerError(Words.FOLDER_MISSING.format(folder=visible(str(target.parent))))
     with (
         temporary_beside(target) as (fd, temporary),
         read_only(source, in_use=source_in_use) as src,
@@ -152,7 +151,8 @@ def copy_database(
                 raise TrackerError(
                     f"The disk is full: the backup {visible(str(target))} was not written."
                 ) from None
-            raise TrackerError(f"Cannot write {visible(str(target))}: {exc.strerror}.") from None
+            words = Words.CANNOT_WRITE.format(path=visible(str(target)), reason=exc.strerror)
+            raise TrackerError(words) from None
         if replace:
             os.replace(temporary, target)
         else:

@@ -359,7 +359,9 @@ class Store:
         """Write every field of the profile named ``name`` (its name may change)."""
         row = queries.find_profile(self._tx, name)
         if row is None:
-            raise TrackerError(f"There is no profile named {name!r}.")
+            raise TrackerError.not_found(
+                Words.NO_PROFILE.format(name=name, did_you_mean=""), field="name"
+            )
         row.name = changed.name
         row.skin_type = changed.skin_type
         row.sensitive_skin = changed.sensitive_skin

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key, kind_words
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPES
+from tracker.domain.words import Words
 from tracker.services import profiles, sessions
 from tracker.web.app import Page, current_profile, databases, db, profile_cookie, today
 from tracker.web.forms import Form, empty
@@ -118,7 +119,7 @@ def choose_profile() -> Response | Page:
     name = form.text("profile")
     known = {record.name for record, _ in profiles.list_profiles(db())}
     if name not in known:
-        form.errors["profile"] = f"There is no profile named {name!r}."
+        form.errors["profile"] = Words.NO_PROFILE.format(name=name, did_you_mean="")
         return _list_page(empty(), form, 400)
     response = redirect(url_for("today"), code=303)
     response.set_cookie(profile_cookie(), name, httponly=True, samesite="Strict", path="/")
