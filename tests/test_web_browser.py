@@ -233,6 +233,18 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path, run: Run) -> N
     }
     check("status-urgent")
 
+    # A form error lands on its field: "another symptom" with no strength, far down the page.
+    page.open("/")
+    page.find("#extra option[value='pus']").click()
+    page.submit("form.checkin button[type='submit']")
+    assert page.find("#extra-value-error").text.startswith("How strong is pus or bad smell?")
+    landed = page.driver.execute_script(
+        "const a = document.activeElement, r = a.getBoundingClientRect();"
+        "return [a.id, r.top >= 0 && r.bottom <= window.innerHeight];"
+    )
+    assert landed == ["extra-value", True]
+    check("checkin-error")
+
     # A day the tracker cannot take comes back on the same form, next to its field.
     page.open("/")
     page.set_date("#date", "2026-11-11")

@@ -156,7 +156,7 @@ def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(
         ({"date": "soon", "value-itching": "3"}, "date", "Cannot read the date 'soon'"),
         ({"date": "today", "value-itching": "11"}, "value-itching", "from 0 (none) to 10"),
         ({"date": "today", "extra": "hair"}, "extra", "Unknown symptom 'hair'"),
-        ({"date": "today", "extra": "fever"}, "extra-value", "This is needed."),
+        ({"date": "today", "extra": "fever"}, "extra-value", "How strong is fever? Choose 0-10"),
         ({"date": "today", "care": "dancing"}, "care", "Unknown care action 'dancing'"),
         ({"date": "today"}, "form", "Nothing to save"),
     ],
@@ -590,3 +590,14 @@ def test_status_names_each_flag_s_session_and_area_and_keeps_every_follow_up(
     )
     # The laser's follow-up stays in sight under the peel's status, until it has passed.
     assert "Follow-up for session 1 (laser skin rejuvenation · face): 2026-11-28" in words
+
+
+def test_status_says_the_same_advice_once(web: Browser, run: Run, session_id: int) -> None:
+    run("log", "itching=8", "swelling=8", "pain=9", "--date", "2026-11-24")
+    page = web.get("/status").text
+    assert page.count('<li class="flag level-urgent">') == 3
+    advice = re.findall(r'<p class="advice">([^<]+)</p>', page)
+    assert advice and len(advice) == len(set(advice))  # each advice text said once
+    assert page.index(advice[0]) < page.index('<li class="flag level-urgent">')  # at the top
+    # One treatment: its flags need not name it (the page's first line does).
+    assert 'class="flag-where"' not in page

@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from tracker.domain.care import CARE_ACTIONS, care_key
-from tracker.domain.catalog import SYMPTOMS, kind_words, symptom_key
+from tracker.domain.catalog import SYMPTOMS, kind_words, symptom_key, symptom_name
 from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import Reading
@@ -96,7 +96,12 @@ def _readings(form: Form) -> list[Reading]:
             readings.append(Reading(symptom.key, value))
     extra = form.read("extra", symptom_key)
     if extra is not None:
-        value = form.read("extra-value", _severity_of(extra), required=True)
+        value = form.read("extra-value", _severity_of(extra))
+        if form.text("extra-value") is None:
+            form.errors["extra-value"] = (
+                f"How strong is {symptom_name(extra).lower()}? Choose 0-10 under "
+                "“How strong”, or set Another symptom back to (none)."
+            )
         if any(r.symptom == extra for r in readings):
             form.errors["extra"] = f"{extra} is already in this check-in."
         elif value is not None:
@@ -167,7 +172,8 @@ def status_page() -> Page:
         report=report,
         urgent=urgent,
         others=[flag for flag in shown if flag.level != "urgent"],
-        where={r.id: r for r in found},
+        # Each flag names its treatment when the flags come from more than one.
+        where={r.id: r for r in found} if len({f.session_id for f in shown}) > 1 else None,
         follow_ups=follow_ups,
     )
 
