@@ -170,6 +170,15 @@ def test_the_command_line_says_its_own_next_step(story: Run) -> None:
     assert all(needle.search(flags) for needle in NEEDLES)
     missing = story("history", "--session", "99")
     assert missing.stderr == "Error: There is no session 99. Run: tracker session list\n"
+    # Another profile's commands name it, or they would show the default profile's data.
+    assert story("profile", "add", "Mum J").exit_code == 0
+    theirs = story("--profile", "Mum J", "history", "--session", "99")
+    assert theirs.stderr == (
+        "Error: There is no session 99. Run: tracker --profile 'Mum J' session list\n"
+    )
+    story("--profile", "Mum J", "session", "add", "--date", "2026-11-20", "--kind", "ipl")
+    urgent = story("--profile", "Mum J", "log", "fever=1").stdout
+    assert "To log it: tracker --profile 'Mum J' log fever=0\n" in urgent
 
 
 def test_no_face_reads_an_error_s_words() -> None:

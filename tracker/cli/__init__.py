@@ -57,6 +57,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class _Said(Exception):
+    """A TrackerError as the command line says it, with its exit code."""
+
+    def __init__(self, text: str, exit_code: int) -> None:
+        super().__init__(text)
+        self.text = text
+        self.exit_code = exit_code
+
+
 class TrackerGroup(click.Group):
     """Loads commands on demand; turns TrackerError and usage errors into one line."""
 
@@ -91,6 +100,13 @@ class TrackerGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            # Said while the command's context is current: its hints name its profile.
+            raise _Said(said(exc), EXIT_CODES[exc.kind]) from None
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -114,8 +130,11 @@ class TrackerGroup(click.Group):
             except click.ClickException as exc:
                 _error(exc.format_message())
                 sys.exit(exc.exit_code)
-            except TrackerError as exc:
+            except _Said as exc:
                 # The exit code is the command line's, from the kind of problem.
+                _error(exc.text)
+                sys.exit(exc.exit_code)
+            except TrackerError as exc:
                 _error(said(exc))
                 sys.exit(EXIT_CODES[exc.kind])
             except click.Abort:
