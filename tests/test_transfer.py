@@ -196,6 +196,11 @@ def test_duplicates_skip_or_replace(run: Run, tmp_path: Path) -> None:
     assert "1 replaced" in replaced.stdout
     entry = json.loads(run("history", "--json").stdout)[0]
     assert (entry["severity"], entry["note"]) == (4, "later")
+    # The value the import replaced is kept: undo puts it back.
+    undone = run("undo")
+    assert "redness on 2026-11-02: changed from 2/10 to 4/10 at " in undone.stdout
+    entry = json.loads(run("history", "--json").stdout)[0]
+    assert (entry["severity"], entry["note"]) == (2, None)
 
 
 def test_dry_run_counts_and_writes_nothing(run: Run, tmp_path: Path, state: State) -> None:

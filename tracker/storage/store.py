@@ -455,9 +455,11 @@ class Store:
 
     def replace_values(self, rows: Sequence[NewValue]) -> None:
         """Overwrite the severity and note of values already logged (same session, symptom
-        and day), in one executemany."""
+        and day), in one executemany; each value replaced by a different one is kept as a
+        change, as a correction by hand is."""
         for session_id in {row[0] for row in rows}:
             self._session_row(session_id)
+        self._keep_replaced(rows)
         # Run on the connection: a plain executemany, not the ORM's bulk update by id.
         statement = (
             update(SymptomEntry)
@@ -481,6 +483,27 @@ class Store:
                 for session_id, date, symptom, severity, note in rows
             ],
         )
+
+    def _keep_replaced(self, rows: Sequence[NewValue]) -> None:
+        """The values ``rows`` are about to replace, as changes (only those that differ)."""
+        changes: list[dict[str, object]] = []
+        for session_id in {row[0] for row in rows}:
+            mine = {(d, sym): (v, n) for s, d, sym, v, n in rows if s == session_id}
+            query = select(
+                SymptomEntry.date, SymptomEntry.symptom, SymptomEntry.severity, SymptomEntry.note
+            ).where(
+                SymptomEntry.session_id == session_id,
+                SymptomEntry.symptom.in_({sym for _, sym in mine}),
+                SymptomEntry.date >= min(d for d, _ in mine),
+                SymptomEntry.date <= max(d for d, _ in mine),
+            )
+            for date, symptom, severity, note in self._tx.execute(query):
+                after = mine.get((date, symptom))
+                if after is not None and after != (severity, note):
+                    where = {"session_id": session_id, "date": date}
+                    changes.append(_change(where, symptom, (severity, note), after))
+        if changes:
+            self._tx.execute(insert(EntryChange), changes)
 
     def has_care(self, session_id: int, date: dt.date, action: str, note: str | None) -> bool:
         """Whether this very care entry (the same note, or none) is already recorded."""
