@@ -190,3 +190,21 @@ def test_no_face_reads_an_error_s_words() -> None:
     for path in [*(faces / "web").rglob("*.py"), *(faces / "cli").rglob("*.py")]:
         found = reading.search(path.read_text())
         assert found is None, f"{path.name}: {found.group() if found else ''}"
+
+
+def test_an_old_schema_s_check_names_the_upgrade_on_the_command_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+    from tracker.storage import migrate
+    from tracker.storage.database import resolve
+    from tracker.storage.revisions import HEAD
+
+    path = tmp_path / "old.db"
+    migrate.upgrade(resolve(str(path)), "0004")
+    checked = CliRunner().invoke(cli, ["--db", str(path), "db", "check"])
+    assert checked.exit_code == 1
+    assert f"Problem:  schema 0004 is older than {HEAD}: the database needs an upgrade" in (
+        checked.stdout
+    )
+    assert checked.stdout.endswith("Run: tracker db upgrade\n")

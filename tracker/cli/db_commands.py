@@ -108,4 +108,8 @@ def check(app: AppContext) -> None:
         return
     for problem in result.problems:
         click.echo(f"Problem:  {problem}")
+    if result.hint is not None:
+        from tracker.cli.hints import next_step
+
+        click.echo(next_step(result.hint))
     click.get_current_context().exit(1)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.words import Words
 from tracker.storage import sqlite_files
 from tracker.storage.database import Database, Location
@@ -74,6 +75,7 @@ def restore(location: Location, source: Path, now: dt.datetime) -> tuple[str, Pa
 class CheckResult:
     revision: str | None
     problems: list[str]
+    hint: Hint | None = None  # what to do about them, when there is one thing to do
 
 
 def check(location: Location) -> CheckResult:
@@ -86,4 +88,5 @@ def check(location: Location) -> CheckResult:
             return CheckResult(None, [*found, exc.message])
     if revision != HEAD:
         found.append(Words.SCHEMA_OLDER.format(revision=revision, head=HEAD))
+        return CheckResult(revision, found, Hint("db-upgrade"))
     return CheckResult(revision, found)
