@@ -297,3 +297,54 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path, run: Run) -> N
     page.open("/sessions")
     check("sessions")
     assert not problems, problems
+
+
+# What sticks out past the right edge of a page `width` px wide: the page itself, or elements.
+PAST_THE_EDGE = (
+    "const W = arguments[0], o = [];"
+    "if (document.documentElement.scrollWidth > W + 1)"
+    " o.push('page ' + document.documentElement.scrollWidth + ' px wide');"
+    "for (const e of document.querySelectorAll('body *')) {"
+    " const r = e.getBoundingClientRect();"
+    " if (r.width > 0 && r.right > W + 1) o.push(e.tagName + ' ' + (e.id || e.className));"
+    "} return o.slice(0, 5);"
+)
+
+
+def test_no_page_is_wider_than_a_360_px_phone(page: Page, run: Run) -> None:
+    """Two overlapping treatments in different areas, a long area name, corrections, a
+    session still ahead: every page at 360 px (emulated device metrics: a headless window
+    cannot be narrower than about 500 px) has nothing past the right edge."""
+    if page.size != "phone":
+        pytest.skip("the phone's width is the one measured")
+    area = "whole face, neck and upper chest (both sides)"
+    run("session", "add", "--date", "2026-11-14", "--area", area, "--follow-up", "2026-11-28")
+    run("session", "add", "--date", "2026-11-20", "--kind", "peel-superficial", "--area", "neck")
+    run("session", "add", "--date", "2026-12-01", "--kind", "microneedling")
+    for day, values in (("2026-11-16", "8"), ("2026-11-22", "6"), ("2026-11-24", "7")):
+        run("log", f"redness={values}", "itching=3", "--session", "1", "--date", day)
+    run("log", "blistering=2", "pain=8", "--session", "2", "--date", "2026-11-24")
+    run("log", "redness=5", "--session", "1", "--date", "2026-11-24")  # a correction
+    run("care", "add", "moisturiser", "--session", "1", "--date", "2026-11-22", "--note", "x" * 80)
+    page.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+    )
+    cut = {}
+    for path in (
+        "/",
+        "/?same=1",
+        "/status",
+        "/chart",
+        "/chart?compare=1",
+        "/history",
+        "/history?session=2",
+        "/sessions",
+        "/sessions/1",
+        "/report",
+    ):
+        page.open(path)
+        found = page.driver.execute_script(PAST_THE_EDGE, 360)
+        if found:
+            cut[path] = found
+    assert not cut, cut
