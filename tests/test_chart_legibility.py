@@ -212,6 +212,20 @@ def test_compare_cuts_each_session_at_the_next_ones_day_0() -> None:
     assert text_problems(figure) == []
 
 
+def test_compare_cuts_a_session_only_at_the_next_one_on_the_same_area() -> None:
+    face, neck, face_again = _three_overlapping_sessions()
+    neck = view(25, 3, session_id=2, start=neck.session.date, kind="ipl", area="Neck ")
+    figure = compare_figure([face, neck, face_again])
+    itching = figure.axes[0]
+    drawn = [line for line in _lines(itching) if line.get_marker() not in ("", "None", None)]
+    last_days = sorted(max(x for x in line.get_xdata() if not math.isnan(x)) for line in drawn)
+    # The face until day 19 (the face again began on its day 20), the neck (another area:
+    # it cuts nothing, and nothing cuts it) to its last logged day (24), the face again to 11.
+    assert last_days == [11, 19, 24]
+    assert "until the next on the same area begins" in figure.get_suptitle()
+    assert text_problems(figure) == []
+
+
 def test_compare_shows_the_expected_window_and_names_sessions_by_number_and_date() -> None:
     figure = compare_figure(_three_overlapping_sessions())
     labels = [t.get_text() for t in figure.legends[0].get_texts()]

@@ -485,7 +485,17 @@ def _place_markers(
     return placed
 
 
-def _until_next(view: SessionView, following: SessionView | None) -> list[EntryRecord]:
+def _same_area(one: SessionView, other: SessionView) -> bool:
+    """Whether two sessions may share skin: the same area, or one of them has none given."""
+    a, b = one.session.area, other.session.area
+    return not a or not b or a.strip().casefold() == b.strip().casefold()
+
+
+def _until_next(view: SessionView, later: Sequence[SessionView]) -> list[EntryRecord]:
+    """A session's values up to the next session on the same skin: from then on its
+    symptoms are that one's as much as its own. A session elsewhere (the neck after the
+    face) cuts nothing: each is drawn to its last logged day."""
+    following = next((v for v in later if _same_area(view, v)), None)
     if following is None:
         return view.entries
     return [e for e in view.entries if e.date < following.session.date]
@@ -494,16 +504,14 @@ def _until_next(view: SessionView, following: SessionView | None) -> list[EntryR
 def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH) -> Figure:
     """Every session aligned at day 0, one small chart per symptom.
 
-    Each session is drawn up to the next one's day 0: from then on its symptoms are the
-    next session's as much as its own.
+    Each session is drawn up to the day 0 of the next one on the same area (or one with no
+    area given): from then on its symptoms are that one's as much as its own. A session in
+    another area is drawn to its last logged day.
     """
     views = sorted((v for v in views if v.entries), key=lambda v: (v.session.date, v.session.id))
     if not views:
         raise TrackerError("Nothing is logged in any session yet, so there is nothing to compare.")
-    shown = [
-        (view, _until_next(view, views[i + 1] if i + 1 < len(views) else None))
-        for i, view in enumerate(views)
-    ]
+    shown = [(view, _until_next(view, views[i + 1 :])) for i, view in enumerate(views)]
     symptoms: list[str] = []
     for view, _ in shown:
         symptoms.extend(s for s in view.symptoms if s not in symptoms)
@@ -596,7 +604,7 @@ def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH
     )
     title = (
         "Recovery across sessions, aligned at the session day (day 0); each session until the "
-        "next begins"
+        "next on the same area begins"
     )
     figure.suptitle(
         measure.wrap(title, TITLE_SIZE, (width - 2 * PAD) / SLACK),
