@@ -217,7 +217,7 @@ def test_demo_writes_chart_and_report(run: Run, tmp_path: Path) -> None:
 
 def test_every_symptom_in_the_catalogue_is_drawn_in_a_look_of_its_own() -> None:
     from tracker.domain.catalog import SYMPTOMS
-    from tracker.drawing.charts import style
+    from tracker.drawing.parts import style
 
     looks = {tuple(sorted(style(i).items())) for i in range(len(SYMPTOMS))}
     assert len(looks) == len(SYMPTOMS)

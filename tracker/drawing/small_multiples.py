@@ -13,6 +13,7 @@ Margins come from measured text, as in ``charts``; no layout engine.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -23,7 +24,8 @@ from matplotlib.transforms import offset_copy
 
 from tracker.domain.care import care_name
 from tracker.domain.summaries import SessionView, SymptomSummary
-from tracker.drawing.charts import (
+from tracker.drawing.measure import Measure
+from tracker.drawing.parts import (
     DPI,
     FLAG_RING,
     FORECAST_DASH,
@@ -35,19 +37,19 @@ from tracker.drawing.charts import (
     SLACK,
     SMALL_SIZE,
     TITLE_SIZE,
-    _broken,
-    _care_actions,
-    _flagged,
-    _forecast_ends,
-    _label,
-    _last_day,
-    _shade_bands,
-    _title,
-    _whole_days,
+    broken_line,
     care_lanes,
+    chart_title,
     draw_title,
+    flagged_days,
+    forecast_ends,
+    last_day_drawn,
+    legend_size,
+    logged_care,
+    shade_bands,
+    symptom_label,
+    whole_days,
 )
-from tracker.drawing.measure import Measure
 
 LINE = "#0072B2"  # one colour: the panel, not the colour, says which symptom it is
 COURSE = "#009E73"
@@ -72,20 +74,80 @@ def grid_figure(
     top_margin: float = 0.0,
     bottom_margin: float = 0.0,
 ) -> Figure:
+    """A panel per symptom in a grid, the care log under it; measured, then drawn."""
     session = view.session
-    summaries = view.summaries
-    care_actions = _care_actions(view)
     today_day = session.day_of(view.as_of)
     follow_day = session.day_of(session.follow_up) if session.follow_up is not None else None
-    last_day = _last_day(view)
-    flagged = _flagged(view)
+    flagged = flagged_days(view)
 
     fig_width = size[0] if size else width
     figure = Figure(figsize=(fig_width, size[1] if size else 8.0), dpi=DPI)
     measure = Measure(figure)
+    key = _key(view, today_day, follow_day, flagged)
+    layout = _measure(view, figure, measure, key, size, top_margin, bottom_margin)
+    figure.set_size_inches(layout.width, layout.height)
+    _heading(figure, layout, key)
+    first = _panels(figure, layout, view.summaries, flagged, today_day, follow_day)
+    first.set_ylim(-0.5, 10.5)
+    first.set_yticks(Y_TICKS)
+    whole_days(first, -0.6, layout.last_day + 0.6, layout.panel_width, measure)
+    _below(figure, measure, layout, view, today_day, follow_day)
+    return figure
 
-    # Across: the severity axis's words at the left (and the care names, when the care log
-    # shares the left edge), the band words at the right of the last column.
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where everything of the grid goes, in inches (the figure's top is y = height)."""
+
+    width: float
+    height: float
+    left: float  # the severity axis's words
+    care_left: float  # the care names, when they are wider
+    right: float  # the band words at the right of the last column
+    columns: int
+    rows: int
+    panel_width: float
+    panel_height: float
+    row_extra: float  # a panel's title, its day ticks and the gap to the next row
+    titles: list[str]  # each panel's, as wide as it
+    title_height: float  # the tallest panel title
+    title: str  # the chart's, wrapped to the width
+    heading: float  # the chart's title's height
+    legend_columns: int
+    top: float  # the margin, the title and the legend
+    top_margin: float
+    bottom_margin: float
+    care_height: float
+    lane: float
+    last_day: int
+    care_actions: list[str]
+
+    def box(self, x: float, y_top: float, w: float, h: float) -> tuple[float, float, float, float]:
+        return (x / self.width, (y_top - h) / self.height, w / self.width, h / self.height)
+
+    @property
+    def room(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def grid_bottom(self) -> float:
+        return self.height - self.top - self.rows * (self.panel_height + self.row_extra) + ROW_GAP
+
+
+@dataclass(frozen=True)
+class _Across:
+    left: float
+    care_left: float
+    right: float
+    columns: int
+    rows: int
+    panel_width: float
+
+
+def _across(measure: Measure, fig_width: float, symptoms: int, care_actions: list[str]) -> _Across:
+    """The severity axis's words at the left (and the care names, when the care log shares
+    the left edge), the band words at the right of the last column, as many columns of
+    panels as fit between."""
     tick_width = measure.width("10", PANEL_TICK_SIZE) * SLACK
     axis_label = measure.size("Severity", SMALL_SIZE)[1]
     care_width = max((measure.width(care_name(a), LANE_SIZE) for a in care_actions), default=0.0)
@@ -94,37 +156,96 @@ def grid_figure(
     right = measure.width(" moderate", SMALL_SIZE) * SLACK + PAD
     room = fig_width - left - right
     columns = max(1, min(MAX_COLUMNS, int((room + COLUMN_GAP) / (MIN_PANEL_WIDTH + COLUMN_GAP))))
-    columns = min(columns, len(summaries))
-    rows = -(-len(summaries) // columns)
+    columns = min(columns, symptoms)
+    rows = -(-symptoms // columns)
     panel_width = (room - (columns - 1) * COLUMN_GAP) / columns
+    return _Across(left, care_left, right, columns, rows, panel_width)
+
+
+def _measure(
+    view: SessionView,
+    figure: Figure,
+    measure: Measure,
+    key: tuple[list[Any], list[str]],
+    size: tuple[float, float] | None,
+    top_margin: float,
+    bottom_margin: float,
+) -> _Layout:
+    summaries = view.summaries
+    care_actions = logged_care(view)
+    last_day = last_day_drawn(view)
+    fig_width = figure.get_size_inches()[0]
+    across = _across(measure, fig_width, len(summaries), care_actions)
 
     # Each panel's title: its name, and when its expected course ends; on two lines where
     # one is too narrow. Every title gets the height of the tallest.
-    titles = [_panel_title(s, last_day, measure, panel_width, True) for s in summaries]
+    titles = [_panel_title(s, last_day, measure, across.panel_width, True) for s in summaries]
     if any("\n" in t for t in titles):  # all alike, so that the rows read the same way
-        titles = [_panel_title(s, last_day, measure, panel_width, False) for s in summaries]
+        titles = [_panel_title(s, last_day, measure, across.panel_width, False) for s in summaries]
     title_height = max(measure.size(t, PANEL_TITLE_SIZE)[1] for t in titles) + 0.06
     tick_height = measure.size("0123456789", PANEL_TICK_SIZE)[1] + 0.08
 
-    title = measure.wrap(_title(view), TITLE_SIZE, fig_width - 2 * PAD)
+    title = measure.wrap(chart_title(view), TITLE_SIZE, fig_width - 2 * PAD)
     heading = measure.size(title, TITLE_SIZE)[1]
-    handles, labels = _key(view, today_day, follow_day, flagged)
-    legend_columns, legend_height = _legend_fit(
-        figure, measure, handles, labels, fig_width - 2 * PAD
-    )
+    legend_columns, legend_height = _legend_fit(figure, measure, *key, fig_width - 2 * PAD)
     top = top_margin + PAD + heading + PAD + legend_height + PAD
     x_label = measure.size("Day", SMALL_SIZE + 1)[1]
     bottom = bottom_margin + PAD + x_label + 0.1
-
     row_extra = title_height + tick_height + ROW_GAP
+    fig_height, panel_height, care_height, lane = _heights(
+        across.rows,
+        len(care_actions),
+        top=top,
+        bottom=bottom,
+        row_extra=row_extra,
+        care_words=measure.size("Care log", PANEL_TITLE_SIZE)[1],
+        tick_height=tick_height,
+        size=size,
+    )
+    return _Layout(
+        fig_width,
+        fig_height,
+        across.left,
+        across.care_left,
+        across.right,
+        across.columns,
+        across.rows,
+        across.panel_width,
+        panel_height,
+        row_extra,
+        titles,
+        title_height,
+        title,
+        heading,
+        legend_columns,
+        top,
+        top_margin,
+        bottom_margin,
+        care_height,
+        lane,
+        last_day,
+        care_actions,
+    )
+
+
+def _heights(
+    rows: int,
+    care_lanes: int,
+    *,
+    top: float,
+    bottom: float,
+    row_extra: float,
+    care_words: float,
+    tick_height: float,
+    size: tuple[float, float] | None,
+) -> tuple[float, float, float, float]:
+    """The figure's height, a panel's, the care log's and a lane's. On a fixed page the
+    care lanes get narrower before the panels are squeezed; a page too short for so many
+    panels grows, legibly."""
     lane = LANE
     while True:
-        care_height = (lane * len(care_actions) + 0.15) if care_actions else 0.0
-        care_block = (
-            care_height + measure.size("Care log", PANEL_TITLE_SIZE)[1] + 0.12 + tick_height
-            if care_actions
-            else 0.0
-        )
+        care_height = (lane * care_lanes + 0.15) if care_lanes else 0.0
+        care_block = care_height + care_words + 0.12 + tick_height if care_lanes else 0.0
         if size is None:
             panel_height = PANEL_HEIGHT
             fig_height = top + rows * (panel_height + row_extra) + care_block + bottom
@@ -134,37 +255,57 @@ def grid_figure(
         if panel_height >= 1.1 or lane <= MIN_LANE:
             break
         lane = max(MIN_LANE, lane - 0.02)
-    if panel_height < MIN_PANEL_HEIGHT:  # a page too short for so many: it grows, legibly
+    if panel_height < MIN_PANEL_HEIGHT:
         panel_height = MIN_PANEL_HEIGHT
         fig_height = top + rows * (panel_height + row_extra) + care_block + bottom
-    figure.set_size_inches(fig_width, fig_height)
+    return fig_height, panel_height, care_height, lane
 
-    def box(x: float, y_top: float, w: float, h: float) -> tuple[float, float, float, float]:
-        return (x / fig_width, (y_top - h) / fig_height, w / fig_width, h / fig_height)
 
-    draw_title(figure, title, top_margin)
+def _heading(figure: Figure, layout: _Layout, key: tuple[list[Any], list[str]]) -> None:
+    """The chart's title, and the legend under it across the width."""
+    draw_title(figure, layout.title, layout.top_margin)
     figure.legend(
-        handles,
-        labels,
+        *key,
         fontsize=LEGEND_SIZE,
-        ncols=legend_columns,
+        ncols=layout.legend_columns,
         loc="upper left",
-        bbox_to_anchor=(PAD / fig_width, 1 - (top_margin + PAD + heading + PAD) / fig_height),
+        bbox_to_anchor=(
+            PAD / layout.width,
+            1 - (layout.top_margin + PAD + layout.heading + PAD) / layout.height,
+        ),
         borderaxespad=0,
         framealpha=0.95,
     )
 
+
+def _panels(
+    figure: Figure,
+    layout: _Layout,
+    summaries: list[SymptomSummary],
+    flagged: set[tuple[str, int]],
+    today_day: int,
+    follow_day: int | None,
+) -> Axes:
+    """A panel per symptom, row by row, sharing the first one's scales (returned)."""
+    columns = layout.columns
     first: Axes | None = None
-    panels: list[Axes] = []
     for index, summary in enumerate(summaries):
         row, column = divmod(index, columns)
-        x = left + column * (panel_width + COLUMN_GAP)
-        y_top = fig_height - top - row * (panel_height + row_extra) - title_height
-        ax = figure.add_axes(box(x, y_top, panel_width, panel_height), sharex=first, sharey=first)
+        x = layout.left + column * (layout.panel_width + COLUMN_GAP)
+        y_top = (
+            layout.height
+            - layout.top
+            - row * (layout.panel_height + layout.row_extra)
+            - layout.title_height
+        )
+        ax = figure.add_axes(
+            layout.box(x, y_top, layout.panel_width, layout.panel_height),
+            sharex=first,
+            sharey=first,
+        )
         first = first or ax
-        panels.append(ax)
         _panel(ax, summary, flagged, today_day, follow_day)
-        _title_over(figure, ax, titles[index])
+        _title_over(figure, ax, layout.titles[index])
         last_in_column = index + columns >= len(summaries)
         ax.tick_params(
             labelsize=PANEL_TICK_SIZE,
@@ -180,14 +321,24 @@ def grid_figure(
         if column == columns - 1 or index == len(summaries) - 1:
             _band_words(ax)
     assert first is not None
-    first.set_ylim(-0.5, 10.5)
-    first.set_yticks(Y_TICKS)
-    _whole_days(first, -0.6, last_day + 0.6, panel_width, measure)
-    grid_top = fig_height - top
-    grid_bottom = grid_top - rows * (panel_height + row_extra) + ROW_GAP
+    return first
+
+
+def _below(
+    figure: Figure,
+    measure: Measure,
+    layout: _Layout,
+    view: SessionView,
+    today_day: int,
+    follow_day: int | None,
+) -> None:
+    """The severity axis's words beside the grid; under it the care log (or only the day
+    axis's words)."""
+    grid_top = layout.height - layout.top
+    grid_bottom = layout.grid_bottom
     figure.text(
-        PAD / fig_width,
-        (grid_top + grid_bottom) / 2 / fig_height,
+        PAD / layout.width,
+        (grid_top + grid_bottom) / 2 / layout.height,
         "Severity (0 none - 10 worst)",
         rotation=90,
         va="center",
@@ -195,25 +346,24 @@ def grid_figure(
         fontsize=SMALL_SIZE,
     )
     x_words = "Day after the session (session day = day 0)"
-    if care_actions:
-        care_top = grid_bottom - ROW_GAP - measure.size("Care log", PANEL_TITLE_SIZE)[1] - 0.06
-        care_room = fig_width - care_left - right
-        care_ax = figure.add_axes(box(care_left, care_top, care_room, care_height))
-        _care(care_ax, view, care_actions, lane, today_day, follow_day)
-        _title_over(figure, care_ax, "Care log")
-        _whole_days(care_ax, -0.6, last_day + 0.6, care_room, measure)
-        care_ax.tick_params(labelsize=PANEL_TICK_SIZE)
-        care_ax.set_xlabel(x_words, fontsize=SMALL_SIZE + 1)
-    else:
+    if not layout.care_actions:
         figure.text(
-            (left + room / 2) / fig_width,
-            (bottom_margin + PAD) / fig_height,
+            (layout.left + layout.room / 2) / layout.width,
+            (layout.bottom_margin + PAD) / layout.height,
             x_words,
             ha="center",
             va="bottom",
             fontsize=SMALL_SIZE + 1,
         )
-    return figure
+        return
+    care_top = grid_bottom - ROW_GAP - measure.size("Care log", PANEL_TITLE_SIZE)[1] - 0.06
+    care_room = layout.width - layout.care_left - layout.right
+    care_ax = figure.add_axes(layout.box(layout.care_left, care_top, care_room, layout.care_height))
+    _care(care_ax, view, layout.care_actions, layout.lane, today_day, follow_day)
+    _title_over(figure, care_ax, "Care log")
+    whole_days(care_ax, -0.6, layout.last_day + 0.6, care_room, measure)
+    care_ax.tick_params(labelsize=PANEL_TICK_SIZE)
+    care_ax.set_xlabel(x_words, fontsize=SMALL_SIZE + 1)
 
 
 def _panel_title(
@@ -221,7 +371,7 @@ def _panel_title(
 ) -> str:
     expected = summary.expected
     course = expected.chart_label(last_day)
-    name = _label(summary.symptom)
+    name = symptom_label(summary.symptom)
     if one_line and measure.width(f"{name} · {course}", PANEL_TITLE_SIZE) * SLACK <= room:
         return f"{name} · {course}"
     return measure.wrap(name, PANEL_TITLE_SIZE, room / SLACK) + "\n" + course
@@ -234,7 +384,7 @@ def _panel(
     today_day: int,
     follow_day: int | None,
 ) -> None:
-    _shade_bands(ax, words=False)
+    shade_bands(ax, words=False)
     expected = summary.expected
     if expected.has_course:  # a red flag or a patch has no course to tint
         ax.axvspan(-0.5, expected.max_days + 0.5, color=COURSE, alpha=LATEST_ALPHA, lw=0, zorder=1)
@@ -243,7 +393,7 @@ def _panel(
             -0.5, expected.typical_days + 0.5, color=COURSE, alpha=TYPICAL_ALPHA, lw=0, zorder=1
         )
     real = [e.day for e in summary.series]
-    xs, ys = _broken(real, [e.severity for e in summary.series], real)
+    xs, ys = broken_line(real, [e.severity for e in summary.series], real)
     ax.plot(xs, ys, color=LINE, linewidth=1.6, marker="o", markersize=3, zorder=3)
     ahead = summary.forecast if expected.has_course else None
     if ahead is not None:
@@ -340,7 +490,7 @@ def _key(
             )
         )
         labels.append("flagged day")
-    if _forecast_ends(view):
+    if forecast_ends(view):
         handles.append(Line2D([], [], color=LINE, linestyle=FORECAST_DASH, linewidth=1.1))
         labels.append("at this pace")
     handles.append(Patch(facecolor=COURSE, alpha=TYPICAL_ALPHA + LATEST_ALPHA, linewidth=0))
@@ -359,17 +509,10 @@ def _legend_fit(
     figure: Figure, measure: Measure, handles: list[Any], labels: list[str], room: float
 ) -> tuple[int, float]:
     """The most columns that fit ``room`` inches, and the legend's height then."""
-
-    def legend_size(columns: int) -> tuple[float, float]:
-        trial = figure.legend(handles, labels, fontsize=LEGEND_SIZE, ncols=columns)
-        box = trial.get_window_extent(measure.renderer)
-        trial.remove()
-        return box.width / DPI * SLACK, box.height / DPI
-
     columns = len(labels)
     while columns > 1:
-        wide, high = legend_size(columns)
+        wide, high = legend_size(figure, measure, handles, labels, columns)
         if wide <= room:
             return columns, high
         columns = math.ceil(len(labels) / (math.ceil(len(labels) / columns) + 1))
-    return 1, legend_size(1)[1]
+    return 1, legend_size(figure, measure, handles, labels, 1)[1]
