@@ -6,6 +6,7 @@ matplotlib is imported inside the commands, so that logging stays fast.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import SYMPTOM, force_option, output_option, session_option
 from tracker.domain.catalog import symptom_name
 from tracker.domain.errors import TrackerError
+from tracker.domain.summaries import SessionView
 from tracker.services import documents
 from tracker.services.views import all_views, session_view
 
@@ -39,20 +41,9 @@ def chart(
     How each symptom evolved, with its expected course, flags and care; --compare draws
     every session side by side, aligned at day 0.
     """
-    if compare and session_id is not None:
-        raise TrackerError.malformed("--compare draws every session; leave out --session.")
-    if compare:
-        views = all_views(app.db, app.today)
-        path = output or "recovery-compare.png"
-    else:
-        views = [session_view(app.db, session_id, app.today)]
-        path = output or f"recovery-session-{views[0].session.id}.png"
-    if symptoms:
-        missing = [s for s in symptoms if not any(s in v.symptoms for v in views)]
-        if len(missing) == len(symptoms):
-            names = ", ".join(symptom_name(s).lower() for s in missing)
-            raise TrackerError(f"Nothing logged for {names} in the sessions drawn.")
-        views = [v.only(symptoms) for v in views]
+    views, path = _views(app, session_id, compare)
+    views = _only(views, symptoms)
+    path = output or path
     target = app.output(Path(path), force=force)
     documents.load_drawing()
     gc.freeze()  # matplotlib's objects too: drawing allocates enough to trigger collections
@@ -61,16 +52,7 @@ def chart(
     say = partial(click.echo, err=target.kind == "stdout")
     say(f"Chart written to {target.shown}")
     if compare:
-        say("Days each symptom took to reach 0:")
-        for symptom in dict.fromkeys(s for v in views for s in v.symptoms):
-            parts = []
-            for view in views:
-                summary = next((x for x in view.summaries if x.symptom == symptom), None)
-                if summary is not None:
-                    day = summary.resolved_day
-                    text = f"day {day}" if day is not None else "not yet"
-                    parts.append(f"session {view.session.id} {text}")
-            say(f"  {symptom}: {', '.join(parts)}")
+        _echo_days_to_zero(say, views)
 
 
 @click.command()
@@ -91,3 +73,38 @@ def report(app: AppContext, session_id: int | None, output: str | None, force: b
     gc.freeze()
     pages = documents.write_report(view, target, app.today)
     click.echo(f"Report written to {target.shown} ({pages} pages)", err=target.kind == "stdout")
+
+
+def _views(app: AppContext, session_id: int | None, compare: bool) -> tuple[list[SessionView], str]:
+    """The sessions to draw, and the file's name when none is given."""
+    if compare and session_id is not None:
+        raise TrackerError.malformed("--compare draws every session; leave out --session.")
+    if compare:
+        return all_views(app.db, app.today), "recovery-compare.png"
+    view = session_view(app.db, session_id, app.today)
+    return [view], f"recovery-session-{view.session.id}.png"
+
+
+def _only(views: list[SessionView], symptoms: tuple[str, ...]) -> list[SessionView]:
+    """The views with only the symptoms asked for (all when none is); refused when none of
+    them was logged."""
+    if not symptoms:
+        return views
+    missing = [s for s in symptoms if not any(s in v.symptoms for v in views)]
+    if len(missing) == len(symptoms):
+        names = ", ".join(symptom_name(s).lower() for s in missing)
+        raise TrackerError(f"Nothing logged for {names} in the sessions drawn.")
+    return [v.only(symptoms) for v in views]
+
+
+def _echo_days_to_zero(say: Callable[[str], None], views: list[SessionView]) -> None:
+    say("Days each symptom took to reach 0:")
+    for symptom in dict.fromkeys(s for v in views for s in v.symptoms):
+        parts = []
+        for view in views:
+            summary = next((x for x in view.summaries if x.symptom == symptom), None)
+            if summary is not None:
+                day = summary.resolved_day
+                text = f"day {day}" if day is not None else "not yet"
+                parts.append(f"session {view.session.id} {text}")
+        say(f"  {symptom}: {', '.join(parts)}")

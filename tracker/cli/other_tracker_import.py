@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -14,6 +14,9 @@ from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID
 from tracker.cli.render import echo_urgent
 from tracker.domain.errors import TrackerError
 from tracker.domain.other_trackers import FIVE_POINT_TO_TEN, SOURCES, UNMAPPED
+
+if TYPE_CHECKING:  # the service is imported when the command runs
+    from tracker.services.other_trackers import ForeignImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,6 +80,17 @@ def import_other_tracker(
         policy=on_duplicate,
         dry_run=dry_run,
     )
+    _echo_counts(report, file, source, dry_run)
+    _echo_conversion(report.converted, source)
+    _echo_skipped(report)
+    echo_urgent(report.urgent)
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    return True
+
+
+def _echo_counts(report: ForeignImportReport, file: Path, source: str, dry_run: bool) -> None:
+    """What was read, and what was (or would be) imported into which session."""
     s = report.session
     assert s is not None  # the service names the session it imported into
     rows = (
@@ -92,17 +106,25 @@ def import_other_tracker(
     if report.replaced:
         line += f" and replaced {report.replaced} logged before"
     click.echo(line + ".")
-    if report.converted and source == "trackandgraph":
+
+
+def _echo_conversion(converted: int, source: str) -> None:
+    """How values on another scale were brought to ours."""
+    if converted and source == "trackandgraph":
         click.echo(
-            f"Rounded {report.converted} of them to whole numbers (half up); each one's "
+            f"Rounded {converted} of them to whole numbers (half up); each one's "
             "note says so, and the history and the PDF report show it."
         )
-    elif report.converted:
+    elif converted:
         table = ", ".join(f"{k}->{v}" for k, v in FIVE_POINT_TO_TEN.items())
         click.echo(
-            f"Converted {report.converted} of them from the 0-4 scale to 0-10 ({table}); "
+            f"Converted {converted} of them from the 0-4 scale to 0-10 ({table}); "
             "each one's note says so, and the history and the PDF report show it."
         )
+
+
+def _echo_skipped(report: ForeignImportReport) -> None:
+    """Each reason a reading was not imported, with its count."""
     skipped = dict(report.skipped)
     if report.already_there:
         skipped["already logged for that day"] = report.already_there
@@ -117,10 +139,6 @@ def import_other_tracker(
             f"  {sum(report.unmapped.values())} {UNMAPPED}: {names}; "
             "--map NAME=SYMPTOM brings one in"
         )
-    echo_urgent(report.urgent)
-    if dry_run:
-        click.echo("Dry run: nothing was written.")
-    return True
 
 
 def _count(number: int, word: str) -> str:

@@ -260,7 +260,6 @@ def _wrap(content: str, size: float, room: float, weight: str = "normal") -> lis
 
 
 def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
-    s = view.session
     pages.new_page()
     pages.text("Recovery report for the follow-up visit", size=18, weight="bold", gap=0.06)
     pages.text(
@@ -271,6 +270,18 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
         colour="#333333",
         gap=0.15,
     )
+    _treatment(pages, view)
+    _at_a_glance(pages, view)
+    shown = _open_flags(pages, view)
+    _resolved_flags(pages, [f for f in shown if not f.active])
+    pages.title("Questions to ask at your visit")
+    for question in questions(shown):
+        pages.text(f"•  {question}", size=10, indent=0.15)
+
+
+def _treatment(pages: Pages, view: SessionView) -> None:
+    """The patient, the treatment and its dates, as a two-column list."""
+    s = view.session
     pages.title("Treatment")
     follow = "not set"
     if s.follow_up is not None:
@@ -290,6 +301,10 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
         pages.text(label, size=10, weight="bold", gap=0)
         pages.y = top
         pages.text(value, size=10, indent=1.5, gap=0.02)
+
+
+def _at_a_glance(pages: Pages, view: SessionView) -> None:
+    """A line per symptom, the late ones first: its peak, its outcome and its course."""
     pages.title("At a glance")
     late_first = sorted(view.summaries, key=lambda item: "on course" in item.outcome)
     for summary in late_first:
@@ -310,6 +325,11 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
             size=10,
             indent=0.15,
         )
+
+
+def _open_flags(pages: Pages, view: SessionView) -> list[Flag]:
+    """The open flags, each with its message and advice; returns every flag but the
+    missing days' (the resolved ones and the questions come from them)."""
     pages.title("Flags")
     shown = [f for f in view.flags if f.rule != "missing"]
     active = [f for f in shown if f.active]
@@ -324,10 +344,7 @@ def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
         )
         pages.text(flag.message, size=10, indent=0.15, gap=0.01)
         pages.text(flag.advice, size=9.5, indent=0.15, colour="#333333", gap=0.08)
-    _resolved_flags(pages, [f for f in shown if not f.active])
-    pages.title("Questions to ask at your visit")
-    for question in questions(shown):
-        pages.text(f"•  {question}", size=10, indent=0.15)
+    return shown
 
 
 def _resolved_flags(pages: Pages, resolved: Sequence[Flag]) -> None:
