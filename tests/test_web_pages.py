@@ -601,3 +601,23 @@ def test_status_says_the_same_advice_once(web: Browser, run: Run, session_id: in
     assert page.index(advice[0]) < page.index('<li class="flag level-urgent">')  # at the top
     # One treatment: its flags need not name it (the page's first line does).
     assert 'class="flag-where"' not in page
+
+
+def test_a_session_is_deleted_on_the_web_only_once_the_box_is_ticked(
+    web: Browser, run: Run, session_id: int, state: State
+) -> None:
+    run("log", "itching=3", "--date", "2026-11-22")
+    page = web.get(f"/sessions/{session_id}")
+    assert "its 1 logged value and its care log, for good" in text(page)
+    before = state()
+    refused = web.post(f"/sessions/{session_id}/delete", {})
+    assert refused.status_code == 400
+    assert "Nothing was deleted: tick the box to delete session 1." in text(refused)
+    assert state() == before
+    deleted = web.post(f"/sessions/{session_id}/delete", {"confirm": "yes"})
+    assert deleted.status_code == 303
+    assert "Deleted session 1 (laser skin rejuvenation on 2026-11-14) and its 1 logged value." in (
+        text(web.get(deleted.headers["Location"]))
+    )
+    assert json.loads(run("session", "list", "--json").stdout) == []
+    assert web.post(f"/sessions/{session_id}/delete", {"confirm": "yes"}).status_code == 404

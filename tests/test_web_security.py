@@ -30,6 +30,7 @@ WRITES = [
     "/sessions/1",
     "/history/value",
     "/history/undo",
+    "/sessions/1/delete",
     "/profile",
     "/profiles",
 ]

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key, kind_words
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import SKIN_TYPES
+from tracker.domain.records import SKIN_TYPES, SessionRecord
 from tracker.domain.words import Words
 from tracker.services import profiles, sessions
 from tracker.web.app import Page, current_profile, databases, db, profile_cookie, today
@@ -78,7 +78,7 @@ def add() -> Response | Page:
 
 def edit_page(session_id: int) -> Page:
     try:
-        record, _ = sessions.show_session(db(), session_id)
+        record, count = sessions.show_session(db(), session_id)
     except TrackerError as exc:
         return missing_page(exc)
     data = {
@@ -90,14 +90,46 @@ def edit_page(session_id: int) -> Page:
         "follow_up": str(record.follow_up or ""),
     }
     form = Form(MultiDict(data))
-    return render_template("session_edit.html", record=record, form=form, kinds=TREATMENT_KINDS)
+    return _edit_page(record, form, count)
+
+
+def _edit_page(
+    record: SessionRecord, form: Form, count: int, refusal: str = "", status: int = 200
+) -> Page:
+    page = render_template(
+        "session_edit.html",
+        record=record,
+        form=form,
+        kinds=TREATMENT_KINDS,
+        count=count,
+        refusal=refusal,
+    )
+    return page, status
+
+
+def delete(session_id: int) -> Response | Page:
+    """Delete a session, once the box saying so is ticked (the page asks first)."""
+    try:
+        record, count = sessions.show_session(db(), session_id)
+    except TrackerError as exc:
+        return missing_page(exc)
+    if request.form.get("confirm") != "yes":
+        refusal = f"Nothing was deleted: tick the box to delete session {record.id}."
+        form = Form(MultiDict({"date": str(record.date), "kind": record.kind}))
+        return _edit_page(record, form, count, refusal, 400)
+    record, count = sessions.delete_session(db(), session_id)
+    flash(
+        f"Deleted session {record.id} ({kind_words(record.kind)} on {record.date}) "
+        f"and its {count} logged value{'s' * (count != 1)}."
+    )
+    return redirect(url_for("sessions"), code=303)
 
 
 def edit(session_id: int) -> Response | Page:
     form = Form(request.form)
     fields = _session_fields(form)
     try:
-        record, _ = sessions.show_session(db(), session_id)
+        record, count = sessions.show_session(db(), session_id)
     except TrackerError as exc:
         return missing_page(exc)
     status = 400
@@ -110,8 +142,7 @@ def edit(session_id: int) -> Response | Page:
         else:
             flash(f"Updated session {record.id} ({kind_words(record.kind)} on {record.date}).")
             return redirect(url_for("sessions"), code=303)
-    page = render_template("session_edit.html", record=record, form=form, kinds=TREATMENT_KINDS)
-    return page, status
+    return _edit_page(record, form, count, status=status)
 
 
 def choose_profile() -> Response | Page:
@@ -150,5 +181,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/sessions", "add_session", add, methods=["POST"])
     app.add_url_rule("/sessions/<int:session_id>", "edit_session", edit_page)
     app.add_url_rule("/sessions/<int:session_id>", "save_session", edit, methods=["POST"])
+    app.add_url_rule(
+        "/sessions/<int:session_id>/delete", "delete_session", delete, methods=["POST"]
+    )
     app.add_url_rule("/profile", "choose_profile", choose_profile, methods=["POST"])
     app.add_url_rule("/profiles", "add_profile", add_profile, methods=["POST"])
