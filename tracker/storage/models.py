@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -148,3 +149,26 @@ class CareEntry(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     action: Mapped[str] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class Photo(Base):
+    """A photo of the skin on a day of a session: re-encoded image bytes and a thumbnail.
+
+    Inside the database (BLOB on SQLite, bytea on PostgreSQL) so that backups, exports and
+    imports carry it. Removing a photo marks it (removed_at) and keeps the row.
+    """
+
+    __tablename__ = "photos"
+    __table_args__ = (Index("ix_photos_session_id_date", "session_id", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    media_type: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC; None: shown

@@ -18,10 +18,11 @@ from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.hints import Hint
+from tracker.domain.photos import PhotoRecord, Prepared
 from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
 from tracker.domain.suggestions import closest, did_you_mean
 from tracker.domain.words import Words
-from tracker.storage import queries
+from tracker.storage import photo_queries, queries
 from tracker.storage.models import (
     CareEntry,
     EntryChange,
@@ -530,6 +531,48 @@ class Store:
         """Give this profile another patient id (a FHIR bundle's, imported into it)."""
         self._profile_row().uuid = patient_id
         self._tx.flush()
+
+    # Photos ------------------------------------------------------------------------------
+    # Records carry no bytes: the image or its thumbnail is read only when asked for.
+
+    def photos(
+        self, session_ids: Sequence[int] | None = None, *, with_removed: bool = False
+    ) -> list[PhotoRecord]:
+        """This profile's photos (of the sessions named), oldest first; removed ones only
+        when asked."""
+        return photo_queries.photo_records(
+            self._tx, self.profile_id, session_ids, with_removed=with_removed
+        )
+
+    def photo(self, photo_id: int) -> PhotoRecord:
+        """One of this profile's photos (a removed one too); refuses any other id."""
+        return photo_queries.photo_record(self._tx, self.profile_id, photo_id)
+
+    def photo_bytes(self, photo_id: int, *, thumbnail: bool = False) -> bytes:
+        self.photo(photo_id)  # this profile's
+        return photo_queries.photo_bytes(self._tx, photo_id, thumbnail=thumbnail)
+
+    def add_photo(
+        self,
+        session: SessionRecord,
+        date: dt.date,
+        prepared: Prepared,
+        note: str | None,
+        created_at: dt.datetime,
+    ) -> PhotoRecord:
+        self._session_row(session.id)
+        photo_id = photo_queries.add_photo(self._tx, session.id, date, prepared, note, created_at)
+        return self.photo(photo_id)
+
+    def remove_photo(self, photo_id: int, when: dt.datetime) -> PhotoRecord:
+        """Mark one of this profile's photos removed; its row and bytes are kept."""
+        self.photo(photo_id)
+        photo_queries.mark_removed(self._tx, photo_id, when)
+        return self.photo(photo_id)
+
+    def same_photo(self, session_id: int, date: dt.date, image: bytes) -> int | None:
+        self._session_row(session_id)
+        return photo_queries.same_photo(self._tx, session_id, date, image)
 
 
 # What a session record says of itself, beside its id and profile.

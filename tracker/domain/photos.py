@@ -1,0 +1,104 @@
+"""Photos of the skin by day: their records, their limits, and which ones a report shows.
+
+The image bytes themselves are made by ``tracker.imaging`` (Pillow) and kept by storage;
+here only plain data and rules, no image library.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.domain.errors import TrackerError
+
+# What a photo may be when it is handed to the tracker (README "Photos").
+MAX_PHOTO_BYTES = 30 * 1024 * 1024  # a 12 MP phone JPEG is 3-8 MB, a HEIC 2-4 MB
+MAX_PHOTO_PIXELS = 50_000_000  # 50 megapixels: a phone's largest usual mode
+# What is kept: the long side at most this, plus a small thumbnail.
+STORED_LONG_SIDE = 2048
+THUMBNAIL_LONG_SIDE = 320
+STORED_TYPE = "image/jpeg"
+# The report's photo page: at most this many, chosen evenly across the days.
+REPORT_MAX_PHOTOS = 6
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A photo as the intake re-encoded it: no metadata left, orientation applied."""
+
+    image: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    media_type: str = STORED_TYPE
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """One stored photo, without its bytes (``size`` says how many)."""
+
+    id: int
+    session_id: int
+    date: dt.date
+    day: int
+    media_type: str
+    width: int
+    height: int
+    size: int
+    note: str | None
+    created_at: dt.datetime
+    removed_at: dt.datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "session_id": self.session_id,
+            "date": self.date.isoformat(),
+            "day": self.day,
+            "media_type": self.media_type,
+            "width": self.width,
+            "height": self.height,
+            "bytes": self.size,
+            "note": self.note,
+            "created_at": self.created_at.isoformat(),
+            "removed_at": self.removed_at.isoformat() if self.removed_at else None,
+        }
+
+
+def describe_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def evenly_chosen(records: list[PhotoRecord], limit: int = REPORT_MAX_PHOTOS) -> list[PhotoRecord]:
+    """At most ``limit`` photos, one per day, spread evenly from the first day to the last
+    (both always in); records come oldest first."""
+    by_day: dict[tuple[int, dt.date], PhotoRecord] = {}
+    for record in records:
+        by_day.setdefault((record.session_id, record.date), record)
+    days = list(by_day.values())
+    if len(days) <= limit:
+        return days
+    if limit == 1:
+        return [days[-1]]
+    last = len(days) - 1
+    picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
+    return [days[i] for i in picks]
+
+
+def encode_bytes(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def decode_bytes(text: object, what: str) -> bytes:
+    """Base64 text from an export, strictly read; refuses anything else in one line."""
+    if not isinstance(text, str):
+        raise TrackerError.malformed(f"{what} must be base64 text.")
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise TrackerError.malformed(f"{what} is not valid base64.") from None
