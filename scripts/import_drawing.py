@@ -29,7 +29,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 README = ROOT / "README.md"
 FENCE = "```mermaid\n"
 # The libraries a contract keeps to one layer: worth seeing who uses them.
-LEAVES = ("sqlalchemy", "alembic", "click", "flask", "matplotlib")
+LEAVES = ("sqlalchemy", "alembic", "click", "flask", "matplotlib", "PIL", "pillow_heif")
 
 
 def layers(pyproject: Path = PYPROJECT) -> list[list[str]]:

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # The architecture the folders follow (issue 13), top first; written here rather than read
 # from pyproject.toml, so that a layers contract edited to fit an upward import fails here.
-LAYERS = [["cli"], ["web"], ["services"], ["storage", "drawing"], ["domain"]]
+LAYERS = [["cli"], ["web"], ["services"], ["storage", "drawing", "imaging"], ["domain"]]
 
 
 @pytest.fixture(scope="module")
