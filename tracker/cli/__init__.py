@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Take back the latest change to a value; again for the one before.",
     ),
     "care": ("care_commands:care", "Record ice packs, moisturiser, creams, sunscreen..."),
+    "photo": ("photo_commands:photo", "Photos of your skin by day: add, list, show, remove."),
     "chart": ("chart_commands:chart", "Draw the recovery as a picture (PNG, SVG or PDF)."),
     "report": ("chart_commands:report", "A PDF to hand to the doctor at the follow-up."),
     "remind": ("remind_command:remind", "Daily reminders to log, in your own calendar (.ics)."),

@@ -161,3 +161,8 @@ def output_option(help_text: str) -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+PHOTO_ID = WholeNumber(
+    "ID", low=1, high=MAX_ID, meaning="a photo's number", where=" (see `tracker photo list`)"
+)

@@ -1,0 +1,222 @@
+"""Photos by day: the intake strips and re-encodes, refuses bad input with nothing saved,
+and the commands add, list, show and remove (keeping the record)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from conftest import Run, State
+from photo_support import (
+    BODY_SERIAL,
+    EXIF_IFD,
+    GPS_IFD,
+    HTML_TAIL,
+    SVG,
+    ZIP_TAIL,
+    bomb_png,
+    encoded,
+    hostile_exif_jpeg,
+    phone_jpeg,
+    truncated_jpeg,
+)
+from PIL import Image
+from sqlalchemy import create_engine, text
+
+from tracker.domain.errors import TrackerError
+from tracker.domain.photos import MAX_PHOTO_BYTES, STORED_LONG_SIDE, THUMBNAIL_LONG_SIDE
+from tracker.imaging.intake import prepare
+from tracker.storage import migrate
+from tracker.storage.database import resolve
+
+
+def _open(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def test_every_piece_of_metadata_is_gone_and_the_photo_is_turned_upright() -> None:
+    original = _open(phone_jpeg(400, 300, orientation=6))
+    assert original.getexif().get_ifd(GPS_IFD)  # the sample does carry a position
+    assert original.getexif().get_ifd(EXIF_IFD)[BODY_SERIAL] == "SN-0042-SECRET"
+    prepared = prepare(phone_jpeg(400, 300, orientation=6))
+    for data in (prepared.image, prepared.thumbnail):
+        image = _open(data)
+        assert image.format == "JPEG"
+        assert len(image.getexif()) == 0
+        assert image.getexif().get_ifd(GPS_IFD) == {}
+        assert not {"exif", "icc_profile", "comment", "xmp"} & set(image.info)
+        assert b"SN-0042" not in data and b"PhoneMaker" not in data
+    stored = _open(prepared.image)
+    # Orientation 6: turned a quarter clockwise, so 400 x 300 stands as 300 x 400 and the
+    # blue top-left corner is now at the top right.
+    assert stored.size == (300, 400) == (prepared.width, prepared.height)
+    red, _green, blue = stored.getpixel((290, 10))  # type: ignore[misc]
+    assert blue > 150 and red < 100
+    red, _green, blue = stored.getpixel((10, 390))  # type: ignore[misc]
+    assert red > 150 and blue < 120
+
+
+def test_a_large_photo_is_kept_at_2048_pixels_with_a_small_thumbnail() -> None:
+    prepared = prepare(phone_jpeg(4000, 3000, orientation=1))
+    assert (prepared.width, prepared.height) == (STORED_LONG_SIDE, 1536)
+    assert _open(prepared.image).size == (2048, 1536)
+    assert max(_open(prepared.thumbnail).size) == THUMBNAIL_LONG_SIDE
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "HEIF"])
+def test_png_webp_and_heic_are_stored_as_jpeg(fmt: str) -> None:
+    prepared = prepare(encoded(fmt))
+    image = _open(prepared.image)
+    assert image.format == "JPEG" and image.size == (120, 80)
+
+
+def test_a_transparent_png_is_laid_on_white() -> None:
+    prepared = prepare(encoded("PNG", mode="RGBA"))
+    red, green, blue = _open(prepared.image).getpixel((60, 40))  # type: ignore[misc]
+    assert red > 100 and green > 200 and blue > 100  # half-green over white
+
+
+BAD = {
+    "text": (b"just some words, not a picture\n" * 10, "not an image"),
+    "svg": (SVG, "SVG drawing"),
+    "truncated": (truncated_jpeg(), "truncated"),
+    "bomb": (bomb_png(), "more than 50 megapixels"),
+    "hostile exif": (hostile_exif_jpeg(), "EXIF block"),
+    "zip polyglot": (phone_jpeg() + ZIP_TAIL, "polyglot"),
+    "html polyglot": (phone_jpeg() + HTML_TAIL, "polyglot"),
+    "empty": (b"", "empty"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_input_is_refused_in_one_line(name: str) -> None:
+    data, words = BAD[name]
+    with pytest.raises(TrackerError) as caught:
+        prepare(data)
+    assert words in caught.value.message
+    assert "\n" not in caught.value.message
+    assert caught.value.message.startswith("This photo was not saved: ")
+
+
+@pytest.mark.parametrize("name", [*BAD, "too big"])
+def test_bad_input_through_the_command_saves_nothing(
+    name: str, run: Run, state: State, session_id: int, tmp_path: Path
+) -> None:
+    path = tmp_path / "photo.bin"
+    if name == "too big":
+        path.write_bytes(phone_jpeg() + b"\x00" * MAX_PHOTO_BYTES)
+    else:
+        path.write_bytes(BAD[name][0])
+    before = state()
+    result = run("photo", "add", str(path))
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: This photo was not saved: ")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    assert state() == before
+    assert run("photo", "list", "--removed", "--json").stdout.strip() == "[]"
+
+
+def test_add_list_show_and_remove_keep_the_record(
+    run: Run, session_id: int, tmp_path: Path
+) -> None:
+    source = tmp_path / "cheek.jpg"
+    source.write_bytes(phone_jpeg())
+    added = run("photo", "add", str(source), "--date", "2026-11-16", "--note", "left cheek")
+    assert added.exit_code == 0, added.output
+    assert added.output.startswith("Added photo 1 of 2026-11-16, day 2 after session")
+    listed = json.loads(run("photo", "list", "--json").stdout)
+    assert [(p["id"], p["day"], p["note"], p["width"]) for p in listed] == [
+        (1, 2, "left cheek", 300)
+    ]
+
+    out = tmp_path / "out.jpg"
+    shown = run("photo", "show", "1", "--out", str(out))
+    assert shown.exit_code == 0, shown.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert prepare(source.read_bytes()).image == out.read_bytes()  # the stored JPEG
+    assert run("photo", "show", "1", "--out", str(out)).exit_code == 1  # no overwrite
+    out.write_bytes(b"old")
+    assert run("photo", "show", "1", "--out", str(out), "--force").exit_code == 0
+    assert out.read_bytes()[:2] == b"\xff\xd8"
+
+    removed = run("photo", "remove", "1")
+    assert removed.exit_code == 0 and removed.output.startswith("Removed photo 1")
+    assert json.loads(run("photo", "list", "--json").stdout) == []
+    kept = json.loads(run("photo", "list", "--removed", "--json").stdout)
+    assert kept[0]["removed_at"] is not None and kept[0]["note"] == "left cheek"
+    again = run("photo", "remove", "1")
+    assert again.exit_code == 1 and "already removed" in again.output
+    assert run("photo", "show", "1", "--out", str(tmp_path / "x.jpg")).exit_code == 1
+
+
+def test_a_photo_belongs_to_a_day_on_or_after_its_session(
+    run: Run, session_id: int, tmp_path: Path
+) -> None:
+    source = tmp_path / "a.jpg"
+    source.write_bytes(phone_jpeg())
+    early = run("photo", "add", str(source), "--date", "2026-11-01")
+    assert early.exit_code == 1 and "before" in early.output
+    future = run("photo", "add", str(source), "--date", "2026-12-30")
+    assert future.exit_code == 1 and "future" in future.output
+    assert json.loads(run("photo", "list", "--json").stdout) == []
+
+
+def test_another_profile_sees_none_of_the_photos(run: Run, session_id: int, tmp_path: Path) -> None:
+    source = tmp_path / "a.jpg"
+    source.write_bytes(phone_jpeg())
+    assert run("photo", "add", str(source)).exit_code == 0
+    assert run("profile", "add", "sam").exit_code == 0
+    assert json.loads(run("--profile", "sam", "photo", "list", "--json").stdout) == []
+    other = run("--profile", "sam", "photo", "show", "1", "--out", str(tmp_path / "o.jpg"))
+    assert other.exit_code == 1 and "no photo 1" in other.output
+    assert run("--profile", "sam", "photo", "remove", "1").exit_code == 1
+
+
+def test_photo_commands_do_not_load_pillow_for_other_commands(run: Run) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tracker.cli import main; sys.argv=['tracker','photo','--help']\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print('PIL' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
+
+
+def test_migration_0006_up_and_down_with_photos_in_it(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0005")
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sessions (profile_id, date, kind) VALUES (1, '2026-11-10', 'ipl')")
+        )
+    migrate.upgrade(location, "0006")
+    image = prepare(phone_jpeg())
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO photos (session_id, date, media_type, width, height, image, "
+                "thumbnail, note, created_at) VALUES (1, '2026-11-11', 'image/jpeg', 300, 400, "
+                ":image, :thumb, 'x', '2026-11-11 10:00:00')"
+            ),
+            {"image": image.image, "thumb": image.thumbnail},
+        )
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT image, removed_at FROM photos")).one()
+    assert bytes(stored[0]) == image.image and stored[1] is None
+    migrate.downgrade(location, "0005")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sessions")).scalar() == 1
+        tables = conn.dialect.get_table_names(conn)
+    assert "photos" not in tables
+    migrate.upgrade(location)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM photos")).scalar() == 0
+    engine.dispose()
