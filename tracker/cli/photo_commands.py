@@ -117,8 +117,8 @@ def show(app: AppContext, photo_id: int, out: str, force: bool) -> None:
 def remove(app: AppContext, photo_id: int) -> None:
     """Remove a photo added by mistake; its record is kept.
 
-    It is no longer shown, nor in the report. Its record is kept (`tracker photo list --removed` lists it); the JSON export
-    carries it, marked removed.
+    It is no longer shown, nor in the report; `tracker photo list --removed` lists
+    it, and the JSON export carries it, marked removed.
     """
     record = service.remove_photo(app.db, photo_id)
     click.echo(f"Removed {_describe(record)}.")

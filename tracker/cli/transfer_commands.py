@@ -126,6 +126,8 @@ def import_(
         parts.append(f"{report.replaced} replaced")
     if report.care_added:
         parts.append(counted(report.care_added, "care action"))
+    if report.photos_added:
+        parts.append(counted(report.photos_added, "photo"))
     if report.overrides:
         parts.append(counted(report.overrides, "expected-course setting"))
     if report.skipped:

@@ -19,6 +19,7 @@ from tracker.domain.catalog import kind_key, symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.limits import MAX_COURSE_DAYS, check_date
+from tracker.domain.photos import StoredPhoto, photo_json
 from tracker.domain.records import EntryRecord, SessionRecord, clean_text
 from tracker.domain.severity import parse_severity
 
@@ -35,6 +36,7 @@ class SessionBundle:
     session: SessionRecord
     entries: list[EntryRecord] = field(default_factory=list)
     care: list[CareRecord] = field(default_factory=list)
+    photos: list[StoredPhoto] = field(default_factory=list)
 
 
 # --- CSV cells ---------------------------------------------------------------------------
@@ -117,6 +119,7 @@ def json_document(
                 "care": [
                     {"date": c.date.isoformat(), "action": c.action, "note": c.note} for c in b.care
                 ],
+                "photos": [photo_json(p) for p in b.photos],
             }
             for b in bundles
         ],

@@ -1,7 +1,8 @@
 """HL7 FHIR R4: the Bundle a clinic's system files, and reading the tracker's own back.
 
 A collection Bundle holds one Patient (the profile's random id, with an identifier in the
-tracker's own system), a Procedure per session and an Observation per logged value, shaped
+tracker's own system), a Procedure per session, a Media per photo (``fhir_media``) and an
+Observation per logged value, shaped
 as the HL7 Symptoms IG models a symptom: the 0-10 value, plus its band as a component.
 Every other resource id is derived from the patient id and the data itself, so that
 exporting, importing into an empty database and exporting again gives the same resources.
@@ -26,6 +27,8 @@ from tracker.domain.exchange import (
     note_text,
     parse_entry_row,
 )
+from tracker.domain.fhir_media import media_key, media_resource, parse_media
+from tracker.domain.photos import ImportedPhoto
 from tracker.domain.records import EntryRecord
 from tracker.domain.severity import BAND_SNOMED, band
 
@@ -94,6 +97,18 @@ def fhir_bundle(
                 {
                     "fullUrl": f"urn:uuid:{observation_id}",
                     "resource": _observation(e, observation_id, patient_url, procedure_id),
+                }
+            )
+        for photo in b.photos:
+            if photo.record.removed_at is not None:
+                continue
+            media_id = _resource_id(
+                patient_id, "photo", procedure_id, photo.record.date, media_key(photo)
+            )
+            entries.append(
+                {
+                    "fullUrl": f"urn:uuid:{media_id}",
+                    "resource": media_resource(photo, media_id, patient_url, procedure_id),
                 }
             )
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
@@ -165,6 +180,7 @@ class FhirSession:
     key: SessionKey
     fields: dict[str, Any]
     entries: list[ImportedEntry] = field(default_factory=list)
+    photos: list[ImportedPhoto] = field(default_factory=list)
 
 
 @dataclass
@@ -195,7 +211,7 @@ def parse_bundle(document: Mapping[str, Any], today: dt.date) -> FhirDocument:
             if kind == "Procedure":
                 _check_subject(resource, patient_url)
                 sessions[str(item.get("fullUrl"))] = _session(resource)
-            elif kind == "Observation":
+            elif kind in ("Observation", "Media"):
                 _check_subject(resource, patient_url)
                 part_of = _first(resource.get("partOf"), "partOf").get("reference")
                 if part_of not in sessions:
@@ -203,7 +219,10 @@ def parse_bundle(document: Mapping[str, Any], today: dt.date) -> FhirDocument:
                         f"partOf {part_of!r} is not a Procedure listed before it"
                     )
                 session = sessions[part_of]
-                session.entries.append(_entry(resource, index, session.key, today))
+                if kind == "Media":
+                    session.photos.append(parse_media(resource, session.key.date, today))
+                else:
+                    session.entries.append(_entry(resource, index, session.key, today))
             elif kind != "Patient":
                 raise TrackerError.malformed(
                     f"a {kind} resource: the tracker reads back only the bundles it exports"

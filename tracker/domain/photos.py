@@ -102,3 +102,88 @@ def decode_bytes(text: object, what: str) -> bytes:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
         raise TrackerError.malformed(f"{what} is not valid base64.") from None
+
+
+# --- exports and imports ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """A photo with its image bytes, as the exports write it."""
+
+    record: PhotoRecord
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ImportedPhoto:
+    """A photo read from an export, checked as data (its bytes are checked by imaging)."""
+
+    date: dt.date
+    data: bytes
+    note: str | None
+    created_at: dt.datetime | None
+    removed_at: dt.datetime | None
+
+
+PHOTO_TYPES = {
+    "date": "text",
+    "media_type": "text",
+    "data": "text",
+    "note": "text or null",
+    "created_at": "text or null",
+    "removed_at": "text or null",
+}
+
+
+def photo_json(photo: StoredPhoto) -> dict[str, Any]:
+    """A photo in the JSON export: its JPEG as base64 with its type and date (the thumbnail
+    is made again on import)."""
+    r = photo.record
+    return {
+        "date": r.date.isoformat(),
+        "media_type": r.media_type,
+        "width": r.width,
+        "height": r.height,
+        "note": r.note,
+        "created_at": r.created_at.isoformat(),
+        "removed_at": r.removed_at.isoformat() if r.removed_at else None,
+        "data": encode_bytes(photo.data),
+    }
+
+
+def _moment(value: object, what: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise TrackerError.malformed(f"{what} {str(value)[:40]!r} is not a date and time") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def imported_photo(
+    date: dt.date,
+    session_date: dt.date,
+    today: dt.date,
+    *,
+    media_type: object,
+    data: bytes,
+    note: str | None,
+    created_at: object = None,
+    removed_at: object = None,
+) -> ImportedPhoto:
+    """A photo from an export or a FHIR Media, its day and type checked."""
+    if media_type != STORED_TYPE:
+        raise TrackerError.malformed(
+            f"media type {str(media_type)[:40]!r}: the tracker's exports hold {STORED_TYPE}"
+        )
+    if date > today:
+        raise TrackerError(f"{date} is in the future")
+    if date < session_date:
+        raise TrackerError(f"{date} is before its session ({session_date})")
+    return ImportedPhoto(
+        date, data, note, _moment(created_at, "created_at"), _moment(removed_at, "removed_at")
+    )

@@ -153,6 +153,44 @@ def prepare(data: bytes) -> Prepared:
     return Prepared(stored, _jpeg(image, THUMBNAIL_LONG_SIDE, THUMBNAIL_QUALITY), width, height)
 
 
+# What Pillow reports of a JPEG the intake wrote: JFIF's header, nothing else.
+CLEAN_INFO = {
+    "jfif",
+    "jfif_version",
+    "jfif_unit",
+    "jfif_density",
+    "dpi",
+    "progressive",
+    "progression",
+}
+
+
+def check_stored(data: bytes) -> Prepared:
+    """A photo from an export, kept byte for byte when it is what the intake writes: a
+    whole JPEG of at most STORED_LONG_SIDE px with no metadata; its thumbnail made anew.
+    Anything else is refused in one line (an export is never re-encoded: its bytes would
+    change)."""
+    _check_bytes(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            with Image.open(io.BytesIO(data), formats=("JPEG",)) as image:
+                extra = set(image.info) - CLEAN_INFO
+                if extra or len(image.getexif()):
+                    raise _refuse("it carries metadata, which the tracker's photos never do.")
+                if max(image.size) > STORED_LONG_SIDE:
+                    raise _refuse(f"it is larger than {STORED_LONG_SIDE} pixels on a side.")
+                image.load()
+                width, height = image.size
+                picture = image.convert("RGB")
+        except TrackerError:
+            raise
+        except Exception:  # not a JPEG, truncated, damaged: whatever Pillow raises
+            raise _refuse("it is not a whole JPEG as the tracker stores them.") from None
+    thumbnail = _jpeg(picture, THUMBNAIL_LONG_SIDE, THUMBNAIL_QUALITY)
+    return Prepared(data, thumbnail, width, height)
+
+
 def heif_supported() -> bool:
     """Whether HEIC photos (iPhones) can be read here: pillow-heif is installed."""
     try:

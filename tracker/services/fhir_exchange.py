@@ -25,7 +25,13 @@ def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
         records = store.sessions()
         wanted = [r.id for r in records if session_id in (None, r.id)]
         entries = store.entries_for_sessions(wanted)
-    bundles = [SessionBundle(r, entries.get(r.id, [])) for r in records]
+        photos = store.stored_photos(wanted)
+    bundles = [
+        SessionBundle(
+            r, entries.get(r.id, []), photos=[p for p in photos if p.record.session_id == r.id]
+        )
+        for r in records
+    ]
     return fhir_bundle(patient_id, bundles, only_session=session_id)
 
 
@@ -60,6 +66,9 @@ def import_fhir(
             session_id = importer.session_id(item.key, distinct=True, fields=item.fields)
             importer.report.rows += len(item.entries)
             importer.entries([(session_id, e) for e in item.entries], place)
+            for number, photo in enumerate(item.photos):
+                importer.report.rows += 1
+                importer.photo(session_id, photo, f"{path}: photo {number + 1} of {item.key.date}")
 
     return transfer._run(db, policy, dry_run, work, today=today)
 

@@ -39,9 +39,11 @@ from tracker.domain.fhir import is_bundle
 from tracker.domain.flags import Flag, can_be_urgent
 from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
+from tracker.domain.photos import PHOTO_TYPES, ImportedPhoto, decode_bytes, imported_photo
 from tracker.domain.records import SessionRecord
 from tracker.domain.words import Words
 from tracker.services.common import urgent_now
+from tracker.services.photos import utc_now
 from tracker.storage.database import Database
 from tracker.storage.revisions import REVISIONS
 from tracker.storage.store import NewValue, Store
@@ -62,9 +64,16 @@ def export_data(
         ids = [r.id for r in records]
         entries = store.entries_for_sessions(ids)
         care = store.care_records(ids)
+        photos = store.stored_photos(ids, with_removed=True)
         overrides = store.overrides()
     bundles = [
-        SessionBundle(r, entries[r.id], [c for c in care if c.session_id == r.id]) for r in records
+        SessionBundle(
+            r,
+            entries[r.id],
+            [c for c in care if c.session_id == r.id],
+            [p for p in photos if p.record.session_id == r.id],
+        )
+        for r in records
     ]
     return bundles, overrides
 
@@ -76,6 +85,7 @@ class ImportReport:
     replaced: int = 0
     skipped: int = 0
     care_added: int = 0
+    photos_added: int = 0
     sessions_created: int = 0
     sessions_matched: int = 0
     sessions_updated: int = 0  # matched, details replaced by the file's (replace)
@@ -227,6 +237,23 @@ class _Importer:
         session = self.sessions.get(session_id) or self.store.session(session_id)
         self.store.add_care(session, item.date, item.action, item.note)
         self.report.care_added += 1
+
+    def photo(self, session_id: int, item: ImportedPhoto, where: str) -> None:
+        """Store a photo from an export byte for byte (checked as the intake's own JPEG);
+        the very same photo on the same day is already there: skipped."""
+        from tracker.imaging.intake import check_stored
+
+        try:
+            prepared = check_stored(item.data)
+        except TrackerError as exc:
+            raise exc.at(where) from None
+        if self.store.same_photo(session_id, item.date, prepared.image) is not None:
+            self.report.skipped += 1
+            return
+        session = self.sessions.get(session_id) or self.store.session(session_id)
+        created = item.created_at or utc_now()
+        self.store.add_photo(session, item.date, prepared, item.note, created, item.removed_at)
+        self.report.photos_added += 1
 
 
 def _run(
@@ -408,6 +435,7 @@ def import_json(
                 except TrackerError as exc:
                     raise exc.at(f"{where}.care[{number}]") from None
                 importer.care(session_id, parsed)
+            _json_photos(importer, session_id, item, key.date, where, today)
         for index, item in enumerate(_objects(document, "protocol_overrides", str(path))):
             where = f"{path}: protocol_overrides[{index}]"
             check_types(item, OVERRIDE_TYPES, where)
@@ -418,6 +446,34 @@ def import_json(
             importer.override(override, where)
 
     return _run(db, policy, dry_run, work, today=today)
+
+
+def _json_photos(
+    importer: _Importer,
+    session_id: int,
+    item: dict[str, Any],
+    session_date: dt.date,
+    where: str,
+    today: dt.date,
+) -> None:
+    for number, photo in enumerate(_objects(item, "photos", where)):
+        place = f"{where}.photos[{number}]"
+        importer.report.rows += 1
+        check_types(photo, PHOTO_TYPES, place)
+        try:
+            parsed = imported_photo(
+                iso_date(photo["date"], "date"),
+                session_date,
+                today,
+                media_type=photo.get("media_type"),
+                data=decode_bytes(photo.get("data"), "data"),
+                note=note_text(photo.get("note")),
+                created_at=photo.get("created_at"),
+                removed_at=photo.get("removed_at"),
+            )
+        except TrackerError as exc:
+            raise exc.at(place) from None
+        importer.photo(session_id, parsed, place)
 
 
 def _reason(exc: Exception) -> str:

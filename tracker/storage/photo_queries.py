@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tracker.domain.errors import TrackerError
-from tracker.domain.photos import PhotoRecord, Prepared
+from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
 from tracker.storage.models import Photo, TreatmentSession
 
 # Every column but the bytes, with the image's length and the session's date.
@@ -62,6 +62,21 @@ def photo_records(
     return [_record(row) for row in tx.execute(query)]
 
 
+def stored_photos(
+    tx: Session, profile_id: int, session_ids: Sequence[int], *, with_removed: bool
+) -> list[StoredPhoto]:
+    """Photos with their image bytes (for the exports), in the order of ``photo_records``."""
+    query = (
+        select(*RECORD_COLUMNS, Photo.image)
+        .join(TreatmentSession, Photo.session_id == TreatmentSession.id)
+        .where(TreatmentSession.profile_id == profile_id, Photo.session_id.in_(session_ids))
+        .order_by(TreatmentSession.date, Photo.session_id, Photo.date, Photo.id)
+    )
+    if not with_removed:
+        query = query.where(Photo.removed_at.is_(None))
+    return [StoredPhoto(_record(row), bytes(row[11])) for row in tx.execute(query)]
+
+
 def photo_record(tx: Session, profile_id: int, photo_id: int) -> PhotoRecord:
     """One of this profile's photos, removed ones too; refuses any other id."""
     row = tx.execute(_of_profile(profile_id).where(Photo.id == photo_id)).first()
@@ -83,6 +98,7 @@ def add_photo(
     prepared: Prepared,
     note: str | None,
     created_at: dt.datetime,
+    removed_at: dt.datetime | None = None,
 ) -> int:
     row = Photo(
         session_id=session_id,
@@ -94,6 +110,7 @@ def add_photo(
         thumbnail=prepared.thumbnail,
         note=note,
         created_at=created_at,
+        removed_at=removed_at,
     )
     tx.add(row)
     tx.flush()

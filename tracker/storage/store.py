@@ -18,7 +18,7 @@ from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.hints import Hint
-from tracker.domain.photos import PhotoRecord, Prepared
+from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
 from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
 from tracker.domain.suggestions import closest, did_you_mean
 from tracker.domain.words import Words
@@ -559,9 +559,12 @@ class Store:
         prepared: Prepared,
         note: str | None,
         created_at: dt.datetime,
+        removed_at: dt.datetime | None = None,
     ) -> PhotoRecord:
         self._session_row(session.id)
-        photo_id = photo_queries.add_photo(self._tx, session.id, date, prepared, note, created_at)
+        photo_id = photo_queries.add_photo(
+            self._tx, session.id, date, prepared, note, created_at, removed_at
+        )
         return self.photo(photo_id)
 
     def remove_photo(self, photo_id: int, when: dt.datetime) -> PhotoRecord:
@@ -569,6 +572,14 @@ class Store:
         self.photo(photo_id)
         photo_queries.mark_removed(self._tx, photo_id, when)
         return self.photo(photo_id)
+
+    def stored_photos(
+        self, session_ids: Sequence[int], *, with_removed: bool = False
+    ) -> list[StoredPhoto]:
+        """The photos of these sessions of this profile, with their image bytes."""
+        return photo_queries.stored_photos(
+            self._tx, self.profile_id, session_ids, with_removed=with_removed
+        )
 
     def same_photo(self, session_id: int, date: dt.date, image: bytes) -> int | None:
         self._session_row(session_id)
