@@ -220,3 +220,22 @@ def test_migration_0006_up_and_down_with_photos_in_it(db_url: str) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM photos")).scalar() == 0
     engine.dispose()
+
+
+def test_a_fresh_process_refuses_a_non_image_in_one_line(
+    db_url: str, session_id: int, tmp_path: Path
+) -> None:
+    # No HEIC read before in this process: the HEIF opener is not registered.
+    import subprocess
+    import sys
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"%!PS-Adobe-3.0 not a photo\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "--db", db_url, "photo", "add", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Error: This photo was not saved: it is not an image")
+    assert done.stderr.count("\n") == 1

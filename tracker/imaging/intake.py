@@ -72,12 +72,16 @@ def _is_heif(data: bytes) -> bool:
 
 
 def _open(data: bytes) -> Image.Image:
+    formats: tuple[str, ...] = FORMATS[
+        :-1
+    ]  # HEIF's opener is registered only for a HEIF file (it costs)
     if _is_heif(data):
         from pillow_heif import register_heif_opener
 
         register_heif_opener()
+        formats = FORMATS
     try:
-        image = Image.open(io.BytesIO(data), formats=FORMATS)
+        image = Image.open(io.BytesIO(data), formats=formats)
     except UnidentifiedImageError:
         raise _refuse(f"it is not an image the tracker reads ({ACCEPTED}).") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
