@@ -4,7 +4,7 @@ removing them. Removing keeps the record: the photo is marked, never deleted."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import BinaryIO
+from typing import IO
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.limits import check_date
@@ -20,7 +20,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def read_upload(stream: BinaryIO) -> bytes:
+def read_upload(stream: IO[bytes]) -> bytes:
     """A photo's bytes from a file or an upload, read no further than the limit allows."""
     try:
         data = stream.read(MAX_PHOTO_BYTES + 1)

@@ -109,11 +109,11 @@ def create_app(web: WebSettings) -> Flask:
     )
     security.install(app, web.keys)
 
-    from tracker.web import documents, hints, pages, records, sessions
+    from tracker.web import documents, hints, pages, photos, records, sessions
 
     app.jinja_env.globals["hint_link"] = hints.link
 
-    for module in (pages, records, sessions, documents):
+    for module in (pages, records, sessions, documents, photos):
         module.register(app)
 
     @app.errorhandler(Exception)

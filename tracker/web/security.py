@@ -19,7 +19,11 @@ from flask import Flask, Response, redirect, render_template, request
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker.domain.photos import MAX_PHOTO_BYTES
+
 MAX_BODY_BYTES = 64 * 1024  # a check-in form is a few hundred bytes
+# The one route that takes more: a photo (MAX_PHOTO_BYTES) and its form's few fields.
+LARGE_BODIES = {"photo_add": MAX_PHOTO_BYTES + 64 * 1024}
 TOKEN_PARAMETER = "token"
 CSRF_FIELD = "csrf"
 
@@ -107,7 +111,9 @@ def install(app: Flask, keys: Keys) -> None:
         if not _same(request.cookies.get(keys.cookie_name), keys.cookie_value):
             return _refuse("cookie")
         if request.method not in ("GET", "HEAD"):
-            if (request.content_length or 0) > MAX_BODY_BYTES:
+            limit = LARGE_BODIES.get(request.endpoint or "", MAX_BODY_BYTES)
+            request.max_content_length = limit  # Flask's own check, as it reads the body
+            if (request.content_length or 0) > limit:
                 return Response("Request too large.", status=413, mimetype="text/plain")
             origin = request.headers.get("Origin")
             if origin is not None and urlsplit(origin).netloc.lower() not in keys.hosts:

@@ -1,0 +1,139 @@
+"""Photos on the web page through Flask's test client: added from the check-in, shown in
+History, side by side, removed; private and never cached; the body limit raised for that
+route alone."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+from conftest import TODAY, Run
+from photo_support import HTML_TAIL, phone_jpeg
+from PIL import Image
+from web_support import BASE, Browser
+
+from tracker.domain.photos import MAX_PHOTO_BYTES
+from tracker.web.security import MAX_BODY_BYTES
+
+
+@pytest.fixture
+def web(db_url: str) -> Iterator[Browser]:
+    browser = Browser(db_url, TODAY)
+    assert browser.sign_in().status_code == 303
+    yield browser
+    browser.close()
+
+
+def _upload(web: Browser, data: bytes, date: str = "2026-11-16", note: str = "") -> str:
+    response = web.post(
+        "/photos",
+        {"photo": (io.BytesIO(data), "IMG_0001.JPG"), "date": date, "note": note},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/?date={date}#photos")
+    return web.get(f"/?date={date}").text
+
+
+def _photos(run: Run) -> list[dict[str, object]]:
+    return list(json.loads(run("photo", "list", "--json").stdout))
+
+
+def test_the_checkin_offers_the_camera_and_a_photo_shows_as_a_thumbnail(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    page = web.get("/?date=2026-11-16").text
+    assert 'type="file"' in page and 'accept="image/*"' in page
+    assert 'enctype="multipart/form-data"' in page
+    after = _upload(web, phone_jpeg(), note="left cheek")
+    assert "Photo added for 2026-11-16 (day 2)" in after
+    assert 'src="/photos/1/thumbnail"' in after
+    photos = _photos(run)
+    assert [(p["date"], p["note"]) for p in photos] == [("2026-11-16", "left cheek")]
+    thumb = web.get("/photos/1/thumbnail")
+    assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    assert thumb.headers["Cache-Control"] == "no-store"
+    assert max(Image.open(io.BytesIO(thumb.data)).size) == 320
+    full = web.get("/photos/1/image")
+    assert full.headers["Cache-Control"] == "no-store"
+    assert b"SN-0042" not in full.data and len(Image.open(io.BytesIO(full.data)).getexif()) == 0
+
+
+def test_history_shows_each_days_thumbnails_and_removes_keeping_the_record(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    _upload(web, phone_jpeg(), "2026-11-14")
+    _upload(web, phone_jpeg(), "2026-11-20")
+    page = web.get("/history").text
+    assert "2026-11-14 · day 0" in page and "2026-11-20 · day 6" in page
+    assert 'src="/photos/1/thumbnail"' in page and 'src="/photos/2/thumbnail"' in page
+    removed = web.post("/photos/2/remove")
+    assert removed.status_code == 303
+    page = web.get("/history").text
+    assert 'src="/photos/2/thumbnail"' not in page and "removed; its record is kept" in page
+    assert web.get("/photos/2/image").status_code == 404
+    listed = json.loads(run("photo", "list", "--removed", "--json").stdout)
+    assert [p["removed_at"] is not None for p in listed] == [False, True]
+
+
+def test_side_by_side_shows_day_0_and_the_latest_or_any_two_chosen(
+    web: Browser, session_id: int
+) -> None:
+    for date in ("2026-11-14", "2026-11-17", "2026-11-20"):
+        _upload(web, phone_jpeg(), date)
+    page = web.get("/photos/compare").text
+    assert page.index('src="/photos/1/image"') < page.index('src="/photos/3/image"')
+    assert "day 0 after session" in page and "day 6 after session" in page
+    chosen = web.get("/photos/compare?a=2&b=1").text
+    assert chosen.index('src="/photos/2/image"') < chosen.index('src="/photos/1/image"')
+
+
+def test_a_bad_photo_is_refused_in_one_line_and_nothing_is_saved(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    page = _upload(web, phone_jpeg() + HTML_TAIL)
+    assert "This photo was not saved: the file is also something other than a photo" in page
+    page = _upload(web, b"%!PS not an image")
+    assert "This photo was not saved: it is not an image" in page
+    assert _photos(run) == []
+    empty = web.post("/photos", {"date": "2026-11-16"}, content_type="multipart/form-data")
+    assert empty.status_code == 303 and _photos(run) == []
+
+
+def test_the_body_limit_is_raised_for_the_photo_route_alone(
+    web: Browser, run: Run, session_id: int
+) -> None:
+    big = phone_jpeg(2400, 1800) + b"\x00" * (2 * MAX_BODY_BYTES)
+    assert len(big) > MAX_BODY_BYTES
+    too_big_for_checkin = web.post(
+        "/checkin", {"date": "2026-11-16", "note": "x" * (2 * MAX_BODY_BYTES)}
+    )
+    assert too_big_for_checkin.status_code == 413
+    page = _upload(web, big)  # trailing bytes after the JPEG's end: still a photo
+    assert "Photo added" in page
+    over = web.client.post(
+        BASE + "/photos",
+        data={
+            "csrf": web.keys.csrf_token,
+            "photo": (io.BytesIO(b"\x00" * (MAX_PHOTO_BYTES + 70_000)), "a.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert over.status_code == 413
+    assert len(_photos(run)) == 1
+
+
+def test_photos_are_served_only_to_the_signed_in_browser(
+    web: Browser, db_url: str, session_id: int
+) -> None:
+    _upload(web, phone_jpeg())
+    stranger = Browser(db_url, TODAY)  # no key cookie
+    try:
+        assert stranger.get("/photos/1/thumbnail").status_code == 403
+        assert stranger.get("/photos/1/image").status_code == 403
+    finally:
+        stranger.close()
+    other = web.get("/photos/99/image")
+    assert other.status_code == 404

@@ -1,0 +1,145 @@
+"""Photos on the web page: added from the check-in (a phone offers its camera), shown as
+thumbnails in History, two days side by side, removed keeping the record.
+
+The images are served only behind the same key cookie as every page, never cached
+(security's headers: Cache-Control: no-store), as JPEGs the intake wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from tracker.domain.errors import TrackerError
+from tracker.domain.photos import PhotoRecord
+from tracker.services import photos as service
+from tracker.services import sessions
+from tracker.web.app import Page, db, today
+from tracker.web.forms import Form, page_words
+
+UPLOAD_FIELD = "photo"
+
+
+def _number(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise TrackerError.malformed(f"A number is needed, not {text!r}.")
+    return int(text)
+
+
+def add_photo() -> BaseResponse:
+    """The check-in's photo form: one photo for the day shown, then back to that day."""
+    form = Form(request.form)
+    day = today()
+    date = form.date("date", day, required=True) or day
+    session_id = form.read("session", _number)
+    back = redirect(url_for("today", date=date.isoformat()) + "#photos", code=303)
+    upload = request.files.get(UPLOAD_FIELD)
+    if upload is None or not upload.filename:
+        flash("Choose a photo (or take one) first; nothing was saved.")
+        return back
+    if not form.ok:
+        flash(f"This photo was not saved: {next(iter(form.errors.values()))}")
+        return back
+    try:
+        data = service.read_upload(upload.stream)
+        record = service.add_photo(
+            db(), data, date=date, today=day, session_id=session_id, note=form.text("note")
+        )
+    except TrackerError as exc:
+        flash(page_words(exc))
+        return back
+    flash(
+        f"Photo added for {record.date} (day {record.day}); its location and camera "
+        "details were left out."
+    )
+    return back
+
+
+def _image(photo_id: int, *, thumbnail: bool) -> Response:
+    try:
+        _, data = service.photo_image(db(), photo_id, thumbnail=thumbnail)
+    except TrackerError:
+        abort(404)
+    response = Response(data, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def thumbnail(photo_id: int) -> Response:
+    return _image(photo_id, thumbnail=True)
+
+
+def image(photo_id: int) -> Response:
+    return _image(photo_id, thumbnail=False)
+
+
+def remove_photo(photo_id: int) -> BaseResponse:
+    try:
+        record = service.remove_photo(db(), photo_id)
+    except TrackerError as exc:
+        flash(page_words(exc))
+        return redirect(url_for("history"), code=303)
+    flash(f"Photo of {record.date} removed; its record is kept.")
+    return redirect(url_for("history", session=record.session_id) + "#photos", code=303)
+
+
+def default_pair(records: list[PhotoRecord]) -> tuple[PhotoRecord | None, PhotoRecord | None]:
+    """Day 0's photo (else the first) and the latest one."""
+    if not records:
+        return None, None
+    first = next((r for r in records if r.day == 0), records[0])
+    return first, records[-1] if records[-1] is not first else None
+
+
+def compare_page() -> Page:
+    form = Form(request.args)
+    found = sessions.list_sessions(db())
+    if not found:
+        return render_template("start.html", message="No sessions yet, so no photos."), 200
+    asked = form.read("session", _number)
+    chosen = asked if asked is not None else found[-1][0].id
+    try:
+        records = service.list_photos(db(), chosen)
+    except TrackerError as exc:
+        return render_template("missing.html", message=page_words(exc)), 404
+    by_id = {r.id: r for r in records}
+    left, right = default_pair(records)
+    a, b = form.read("a", _number), form.read("b", _number)
+    if a is not None and a in by_id:
+        left = by_id[a]
+    if b is not None and b in by_id:
+        right = by_id[b]
+    record = next(r for r, _ in found if r.id == chosen)
+    return render_template(
+        "photo_compare.html", found=found, record=record, photos=records, left=left, right=right
+    )
+
+
+def photos_of(session_id: int, date: dt.date | None = None) -> list[PhotoRecord]:
+    """For templates: a session's shown photos (of one day)."""
+    try:
+        records = service.list_photos(db(), session_id)
+    except TrackerError:
+        return []
+    return [r for r in records if date is None or r.date == date]
+
+
+def by_day(records: list[PhotoRecord]) -> list[tuple[Any, list[PhotoRecord]]]:
+    days: dict[dt.date, list[PhotoRecord]] = {}
+    for r in records:
+        days.setdefault(r.date, []).append(r)
+    return list(days.items())
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/photos", "photo_add", add_photo, methods=["POST"])
+    app.add_url_rule("/photos/<int:photo_id>/thumbnail", "photo_thumbnail", thumbnail)
+    app.add_url_rule("/photos/<int:photo_id>/image", "photo_image", image)
+    app.add_url_rule(
+        "/photos/<int:photo_id>/remove", "photo_remove", remove_photo, methods=["POST"]
+    )
+    app.add_url_rule("/photos/compare", "photo_compare", compare_page)
+    app.jinja_env.globals.update(photos_of=photos_of, photos_by_day=by_day)
