@@ -23,7 +23,7 @@ from photo_support import (
     truncated_jpeg,
 )
 from PIL import Image
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.photos import MAX_PHOTO_BYTES, STORED_LONG_SIDE, THUMBNAIL_LONG_SIDE
@@ -189,15 +189,17 @@ def test_photo_commands_do_not_load_pillow_for_other_commands(run: Run) -> None:
     assert done.stdout.strip().endswith("False"), done.stdout + done.stderr
 
 
-def test_migration_0006_up_and_down_with_photos_in_it(db_url: str) -> None:
+@pytest.mark.new_database
+def test_migration_0007_up_and_down_with_photos_in_it(db_url: str) -> None:
     location = resolve(db_url)
-    migrate.upgrade(location, "0005")
+    migrate.upgrade(location, "0006")
     engine = create_engine(location.url)
     with engine.begin() as conn:
         conn.execute(
             text("INSERT INTO sessions (profile_id, date, kind) VALUES (1, '2026-11-10', 'ipl')")
         )
-    migrate.upgrade(location, "0006")
+        assert "photos" not in inspect(conn).get_table_names()
+    migrate.upgrade(location, "0007")
     image = prepare(phone_jpeg())
     with engine.begin() as conn:
         conn.execute(
@@ -209,16 +211,17 @@ def test_migration_0006_up_and_down_with_photos_in_it(db_url: str) -> None:
             {"image": image.image, "thumb": image.thumbnail},
         )
     with engine.connect() as conn:
-        stored = conn.execute(text("SELECT image, removed_at FROM photos")).one()
-    assert bytes(stored[0]) == image.image and stored[1] is None
-    migrate.downgrade(location, "0005")
+        stored = conn.execute(text("SELECT image, thumbnail, removed_at FROM photos")).one()
+    assert bytes(stored[0]) == image.image and bytes(stored[1]) == image.thumbnail
+    assert stored[2] is None
+    migrate.downgrade(location, "0006")  # the photos go; the sessions stay
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM sessions")).scalar() == 1
-        tables = conn.dialect.get_table_names(conn)
-    assert "photos" not in tables
+        assert "photos" not in inspect(conn).get_table_names()
     migrate.upgrade(location)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM photos")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM sessions")).scalar() == 1
     engine.dispose()
 
 

@@ -72,7 +72,9 @@ def photo_image(
     with db.reading() as store:
         record = store.photo(photo_id)
         if record.removed_at is not None:
-            raise TrackerError(f"Photo {photo_id} was removed on {record.removed_at:%Y-%m-%d}.")
+            raise TrackerError.not_found(
+                f"Photo {photo_id} was removed on {record.removed_at:%Y-%m-%d}.", field="photo"
+            )
         return record, store.photo_bytes(photo_id, thumbnail=thumbnail)
 
 
@@ -91,8 +93,9 @@ def remove_photo(db: Database, photo_id: int) -> PhotoRecord:
     with db.writing() as store:
         record = store.photo(photo_id)
         if record.removed_at is not None:
-            raise TrackerError(
+            raise TrackerError.conflict(
                 f"Photo {photo_id} was already removed on {record.removed_at:%Y-%m-%d}; "
-                "nothing was changed."
+                "nothing was changed.",
+                field="photo",
             )
         return store.remove_photo(photo_id, utc_now())

@@ -81,7 +81,10 @@ def photo_record(tx: Session, profile_id: int, photo_id: int) -> PhotoRecord:
     """One of this profile's photos, removed ones too; refuses any other id."""
     row = tx.execute(_of_profile(profile_id).where(Photo.id == photo_id)).first()
     if row is None:
-        raise TrackerError(f"There is no photo {photo_id}. Run `tracker photo list` to see yours.")
+        raise TrackerError.not_found(
+            f"There is no photo {photo_id} (the list of photos shows their numbers).",
+            field="photo",
+        )
     return _record(row)
 
 

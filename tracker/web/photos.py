@@ -18,7 +18,7 @@ from tracker.domain.photos import PhotoRecord
 from tracker.services import photos as service
 from tracker.services import sessions
 from tracker.web.app import Page, db, today
-from tracker.web.forms import Form, page_words
+from tracker.web.forms import Form
 
 UPLOAD_FIELD = "photo"
 
@@ -49,7 +49,7 @@ def add_photo() -> BaseResponse:
             db(), data, date=date, today=day, session_id=session_id, note=form.text("note")
         )
     except TrackerError as exc:
-        flash(page_words(exc))
+        flash(exc.message)
         return back
     flash(
         f"Photo added for {record.date} (day {record.day}); its location and camera "
@@ -80,7 +80,7 @@ def remove_photo(photo_id: int) -> BaseResponse:
     try:
         record = service.remove_photo(db(), photo_id)
     except TrackerError as exc:
-        flash(page_words(exc))
+        flash(exc.message)
         return redirect(url_for("history"), code=303)
     flash(f"Photo of {record.date} removed; its record is kept.")
     return redirect(url_for("history", session=record.session_id) + "#photos", code=303)
@@ -104,7 +104,7 @@ def compare_page() -> Page:
     try:
         records = service.list_photos(db(), chosen)
     except TrackerError as exc:
-        return render_template("missing.html", message=page_words(exc)), 404
+        return render_template("missing.html", message=exc.message), 404
     by_id = {r.id: r for r in records}
     left, right = default_pair(records)
     a, b = form.read("a", _number), form.read("b", _number)
