@@ -61,10 +61,13 @@ def test_every_piece_of_metadata_is_gone_and_the_photo_is_turned_upright() -> No
 
 
 def test_a_large_photo_is_kept_at_2048_pixels_with_a_small_thumbnail() -> None:
-    prepared = prepare(phone_jpeg(4000, 3000, orientation=1))
-    assert (prepared.width, prepared.height) == (STORED_LONG_SIDE, 1536)
-    assert _open(prepared.image).size == (2048, 1536)
+    prepared = prepare(phone_jpeg(6000, 4000, orientation=1))
+    assert (prepared.width, prepared.height) == (STORED_LONG_SIDE, 1365)
+    assert _open(prepared.image).size == (2048, 1365)
     assert max(_open(prepared.thumbnail).size) == THUMBNAIL_LONG_SIDE
+    # A 12 MP phone photo is decoded at half its size by the JPEG codec: 2016 px, kept so.
+    phone = prepare(phone_jpeg(4032, 3024, orientation=6))
+    assert (phone.width, phone.height) == (1512, 2016)
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "WEBP", "HEIF"])
