@@ -114,7 +114,8 @@ TURNS = {
 }
 # A JPEG is decoded at a half, a quarter or an eighth of its size (the codec's own scaling,
 # far faster than decoding it whole) when that still leaves this many pixels on its long
-# side: a 12 MP phone photo (4032 px) is decoded at 2016 px and kept so.
+# side: a 12 MP phone photo (4032 px) is decoded at 2016 px and kept so. Other formats are
+# reduced by a whole factor under the same rule.
 DRAFT_LONG_SIDE = 1920
 
 
@@ -174,7 +175,12 @@ def prepare(data: bytes) -> Prepared:
         with _open(data) as opened:
             orientation = _orientation(opened)
             image = _rgb(_decoded(opened))
-    # Made small first, then turned upright: turning 12 MP costs more than the rest.
+    # Made small first, then turned upright: turning 12 MP costs more than the rest. What
+    # the JPEG codec could not scale (a HEIC, a PNG) is first reduced by a whole factor (a
+    # box average, fast) under the same rule, then resized finely.
+    factor = max(image.size) // DRAFT_LONG_SIDE
+    if factor > 1:
+        image = image.reduce(factor)
     image.thumbnail((STORED_LONG_SIDE, STORED_LONG_SIDE), Image.Resampling.LANCZOS)
     if orientation in TURNS:
         image = image.transpose(TURNS[orientation])
