@@ -14,8 +14,10 @@ import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import SYMPTOM, force_option, output_option, session_option
+from tracker.cli.render import counted
 from tracker.domain.catalog import symptom_name
 from tracker.domain.errors import TrackerError
+from tracker.domain.photos import describe_size
 from tracker.domain.summaries import SessionView
 from tracker.services import documents
 from tracker.services.views import all_views, session_view
@@ -58,21 +60,34 @@ def chart(
 @click.command()
 @session_option("Session to report on. Default: the latest one on or before today.")
 @output_option("PDF file to write; - for standard output.")
+@click.option("--no-photos", is_flag=True, help="Leave the photo page out.")
 @force_option
 @pass_app
-def report(app: AppContext, session_id: int | None, output: str | None, force: bool) -> None:
+def report(
+    app: AppContext, session_id: int | None, output: str | None, no_photos: bool, force: bool
+) -> None:
     """A PDF to hand to the doctor at the follow-up.
 
     The treatment, each symptom against its expected course, the flags, questions to
-    ask, the chart, the care log and the daily values.
+    ask, the chart, a page of photos (up to 6, chosen evenly across the days), the care
+    log and the daily values.
     """
     view = session_view(app.db, session_id, app.today)
     path = output or f"recovery-report-session-{view.session.id}.pdf"
     target = app.output(Path(path), force=force)
+    photos = documents.NO_PHOTOS if no_photos else documents.report_photos(app.db, view.session.id)
     documents.load_drawing()
     gc.freeze()
-    pages = documents.write_report(view, target, app.today)
-    click.echo(f"Report written to {target.shown} ({pages} pages)", err=target.kind == "stdout")
+    pages = documents.write_report(view, target, app.today, photos)
+    extra = ""
+    if photos[0]:  # a photo page: the PDF's size matters for mailing it
+        extra = f", with {counted(len(photos[0]), 'photo')}"
+        if target.kind == "file":
+            extra += f": {describe_size(target.path.stat().st_size)}"
+    click.echo(
+        f"Report written to {target.shown} ({pages} pages{extra})",
+        err=target.kind == "stdout",
+    )
 
 
 def _views(app: AppContext, session_id: int | None, compare: bool) -> tuple[list[SessionView], str]:

@@ -187,3 +187,22 @@ def imported_photo(
     return ImportedPhoto(
         date, data, note, _moment(created_at, "created_at"), _moment(removed_at, "removed_at")
     )
+
+
+# --- the report's photo page --------------------------------------------------------------
+
+# Pixels on the long side of a photo in the PDF: about 150 dpi in its 3.3 in cell, and what
+# keeps six photos near 2 MB (the PDF embeds pixels, not the JPEG).
+REPORT_PHOTO_SIDE = 480
+
+
+@dataclass(frozen=True)
+class ReportPhoto:
+    """A photo as the report draws it: its day and note, and its RGB pixels."""
+
+    date: dt.date
+    day: int
+    note: str | None
+    width: int
+    height: int
+    rgb: bytes

@@ -11,6 +11,7 @@ from typing import BinaryIO
 import matplotlib
 
 from tracker.domain.catalog import kind_words
+from tracker.domain.photos import ReportPhoto
 from tracker.domain.summaries import SessionView
 from tracker.drawing import charts
 from tracker.drawing.report import build_report, write_pdf
@@ -50,10 +51,17 @@ def draw_chart(
         charts.save(figure, handle, fmt)
 
 
-def draw_report(view: SessionView, handle: BinaryIO, generated: dt.date, version: str) -> int:
+def draw_report(
+    view: SessionView,
+    handle: BinaryIO,
+    generated: dt.date,
+    version: str,
+    photos: Sequence[ReportPhoto] = (),
+    photo_days: int = 0,
+) -> int:
     """Draw the PDF report onto the handle; returns its number of pages."""
     with _plain_text():
-        figures = build_report(view, generated, version)
+        figures = build_report(view, generated, version, photos, photo_days)
         title = f"Recovery report: {kind_words(view.session.kind)} on {view.session.date}"
         write_pdf(figures, handle, title)
     return len(figures)

@@ -18,6 +18,7 @@ from tracker.domain.care import care_name
 from tracker.domain.catalog import agreement, kind_name, kind_words, symptom_name
 from tracker.domain.flags import Flag
 from tracker.domain.limits import REPORT_TEXT_CHARS
+from tracker.domain.photos import REPORT_MAX_PHOTOS, ReportPhoto
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.records import ProfileRecord
 from tracker.domain.severity import band
@@ -26,6 +27,7 @@ from tracker.domain.text import shortened, visible
 from tracker.drawing.charts import session_figure
 from tracker.drawing.glyphs import drawable
 from tracker.drawing.measure import Measure
+from tracker.drawing.photo_page import draw_photos
 
 PAGE = (8.27, 11.69)  # A4 portrait, inches; prints on Letter with little loss
 MARGIN = 0.7
@@ -493,12 +495,35 @@ def _daily_log(pages: Pages, view: SessionView) -> None:
         pages.table(("Date", "Day", "Note"), notes, (1.0, 0.5, 5.35))
 
 
-def build_report(view: SessionView, generated: dt.date, version: str) -> list[Figure]:
+def _photo_page(pages: Pages, photos: Sequence[ReportPhoto], photo_days: int) -> None:
+    page = pages.new_page()
+    pages.title("Photos")
+    if photo_days > len(photos):
+        chosen = (
+            f"{len(photos)} of the {photo_days} days with a photo (at most "
+            f"{REPORT_MAX_PHOTOS}), chosen evenly from the first to the latest."
+        )
+    else:
+        chosen = "Every day with a photo, one photo a day."
+    pages.text(chosen, size=9, colour="#444444")
+    draw_photos(page, photos, page_size=PAGE, margin=MARGIN, top=pages.y - 0.1, bottom=0.9)
+    pages.page = None  # what follows starts a page of its own
+
+
+def build_report(
+    view: SessionView,
+    generated: dt.date,
+    version: str,
+    photos: Sequence[ReportPhoto] = (),
+    photo_days: int = 0,
+) -> list[Figure]:
     """The report's pages, in order, each with the footer and page number."""
     s = view.session
     pages = Pages(f"Recovery report · {kind_words(s.kind)} on {s.date} · as of {view.as_of}")
     _first_page(pages, view, generated)
     _chart_page(pages, view)
+    if photos:
+        _photo_page(pages, photos, photo_days)
     _tables(pages, view)
     _daily_log(pages, view)
     total = len(pages.figures)

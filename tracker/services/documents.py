@@ -6,13 +6,23 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker import __version__
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
+from tracker.domain.photos import ReportPhoto, evenly_chosen
 from tracker.domain.summaries import SessionView
 from tracker.domain.words import Words
 from tracker.storage.private_files import Target, private_output
+
+if TYPE_CHECKING:
+    from tracker.storage.database import Database
+
+
+# The report's photos: those drawn, and how many days of the session have one.
+ReportPhotos = tuple[list[ReportPhoto], int]
+NO_PHOTOS: ReportPhotos = ([], 0)
 
 
 def _suffix(target: Target, default: str) -> str:
@@ -35,8 +45,11 @@ def write_chart(views: Sequence[SessionView], target: Target, *, compare: bool =
         output.draw_chart(views, handle, fmt, compare=compare)
 
 
-def write_report(view: SessionView, target: Target, generated: dt.date) -> int:
-    """Write the PDF report; returns its number of pages."""
+def write_report(
+    view: SessionView, target: Target, generated: dt.date, photos: ReportPhotos = NO_PHOTOS
+) -> int:
+    """Write the PDF report (with its photo page when photos are given); returns its
+    number of pages."""
     if _suffix(target, ".pdf").lower() != ".pdf":
         raise TrackerError.malformed(
             f"A report is a PDF: name the file .pdf, not {Path(target.shown).name}."
@@ -45,7 +58,24 @@ def write_report(view: SessionView, target: Target, generated: dt.date) -> int:
     from tracker.drawing import output
 
     with private_output(target) as handle:
-        return output.draw_report(view, handle, generated, __version__)
+        return output.draw_report(view, handle, generated, __version__, *photos)
+
+
+def report_photos(db: Database, session_id: int) -> ReportPhotos:
+    """Up to REPORT_MAX_PHOTOS of a session's photos, one a day, chosen evenly across the
+    days with one, as pixels for the report."""
+    from tracker.imaging.pixels import rgb_pixels
+
+    with db.reading() as store:
+        records = store.photos([session_id])
+        chosen = evenly_chosen(records)
+        images = [store.photo_bytes(r.id) for r in chosen]
+    days = len({r.date for r in records})
+    drawn = []
+    for record, data in zip(chosen, images, strict=True):
+        width, height, rgb = rgb_pixels(data)
+        drawn.append(ReportPhoto(record.date, record.day, record.note, width, height, rgb))
+    return drawn, days
 
 
 def _check_reportable(view: SessionView) -> None:
@@ -68,11 +98,11 @@ def chart_bytes(
     return buffer.getvalue()
 
 
-def report_bytes(view: SessionView, generated: dt.date) -> bytes:
+def report_bytes(view: SessionView, generated: dt.date, photos: ReportPhotos = NO_PHOTOS) -> bytes:
     """The follow-up PDF in memory."""
     _check_reportable(view)
     from tracker.drawing import output
 
     buffer = io.BytesIO()
-    output.draw_report(view, buffer, generated, __version__)
+    output.draw_report(view, buffer, generated, __version__, *photos)
     return buffer.getvalue()

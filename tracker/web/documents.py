@@ -94,7 +94,10 @@ def _attachment(body: bytes | str, name: str, mimetype: str) -> Response:
 def report_pdf() -> Response | Page:
     try:
         view = session_view(db(), _asked_session(), today())
-        pdf = documents.report_bytes(view, today())
+        photos = documents.NO_PHOTOS
+        if "no-photos" not in request.args:
+            photos = documents.report_photos(db(), view.session.id)
+        pdf = documents.report_bytes(view, today(), photos)
     except TrackerError as exc:
         return _downloads(status_of(exc), problem=exc.message, next=link(exc.hint))
     name = f"recovery-report-session-{view.session.id}.pdf"
