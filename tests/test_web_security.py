@@ -23,6 +23,9 @@ PAGES = [
     "/export/json",
     "/static/style.css",
     "/sessions/1",
+    "/photos/compare",
+    "/photos/1/thumbnail",
+    "/photos/1/image",
 ]
 WRITES = [
     "/checkin",
@@ -31,6 +34,8 @@ WRITES = [
     "/history/value",
     "/history/undo",
     "/sessions/1/delete",
+    "/photos",
+    "/photos/1/remove",
     "/profile",
     "/profiles",
 ]
