@@ -546,7 +546,7 @@ def test_today_shows_every_open_treatment_and_logs_to_the_card_it_was_entered_on
     words = text(page)
     assert "2 treatments are open on this day" in words
     # The latest session's card first, then the laser's, each with its own form.
-    assert "Day 3 after session 2" in words
+    assert "Session 2, day 3" in words
     assert "Also open: session 1, day 10" in words
     assert page.text.count('name="session" value="1"') >= 1
     assert page.text.count('<form method="post" action="/checkin" class="checkin"') == 2
