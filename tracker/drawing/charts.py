@@ -67,6 +67,7 @@ from tracker.drawing.parts import (
     style,
     symptom_label,
     whole_days,
+    words_right,
 )
 
 DEFAULT_WIDTH = 11.0  # inches
@@ -127,6 +128,12 @@ def session_figure(
 class _Layout:
     """Where everything of a single chart goes, in inches (the figure's top is y = height)."""
 
+    title: str  # wrapped to the width
+    top_margin: float
+    last_day: int
+    care_actions: list[str]
+    markers: Placed  # today and the follow-up, each word on its row
+    word_height: float
     width: float
     height: float
     left: float  # the symptom and care names, or the severity axis
@@ -140,12 +147,6 @@ class _Layout:
     beside: bool  # the legend beside the severity panel, else under it
     legend_columns: int
     under: float  # the legend under the severity panel (0 when beside it)
-    title: str  # wrapped to the width
-    top_margin: float
-    last_day: int
-    care_actions: list[str]
-    markers: Placed  # today and the follow-up, each word on its row
-    word_height: float
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,12 @@ def _measure(
     )
     fig_height, main_height, course_height, care_height, lane = heights
     return _Layout(
+        title,
+        top_margin,
+        last_day,
+        care_actions,
+        markers,
+        word_height,
         fig_width,
         fig_height,
         across.left,
@@ -234,12 +241,6 @@ def _measure(
         across.beside,
         across.legend_columns,
         under,
-        title,
-        top_margin,
-        last_day,
-        care_actions,
-        markers,
-        word_height,
     )
 
 
@@ -279,7 +280,7 @@ def _across(
 
 def _heights(
     lanes: int,
-    care_lanes: int,
+    care_rows: int,
     *,
     top: float,
     bottom: float,
@@ -293,8 +294,8 @@ def _heights(
     lane = LANE
     while True:
         course_height = lane * lanes + 0.15
-        care_height = lane * care_lanes + 0.15 if care_lanes else 0.0
-        panels = course_height + care_height + GAP * (2 if care_lanes else 1) + under
+        care_height = lane * care_rows + 0.15 if care_rows else 0.0
+        panels = course_height + care_height + GAP * (2 if care_rows else 1) + under
         if size is None:
             main_height = max(MAIN_HEIGHT, beside_height)
             fig_height = top + main_height + panels + bottom
@@ -450,16 +451,7 @@ def _expected_courses(course: Axes, summaries: Sequence[SymptomSummary], last_da
             course.barh(
                 index, expected.typical_days + 0.5, left=-0.5, color=colour, alpha=0.45, height=0.6
             )
-        course.text(
-            1.0,
-            index,
-            f" {expected.chart_label(last_day)}",
-            transform=course.get_yaxis_transform(),
-            va="center",
-            ha="left",
-            fontsize=SMALL_SIZE,
-            color="#333333",
-        )
+        words_right(course, index, f" {expected.chart_label(last_day)}", colour="#333333")
     lanes = len(summaries)
     course.set_yticks(
         range(lanes), [symptom_label(s.symptom) for s in summaries], fontsize=LANE_SIZE

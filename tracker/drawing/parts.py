@@ -103,17 +103,24 @@ def shade_bands(ax: Axes, *, words: bool = True) -> None:
     for upper, word in BANDS[1:]:
         ax.axhspan(lower, upper + 0.5, color=BAND_SHADES[word], zorder=0, linewidth=0)
         if words:
-            ax.text(
-                1.0,
-                (lower + min(upper + 0.5, 10)) / 2,
-                f" {word}",
-                transform=ax.get_yaxis_transform(),
-                va="center",
-                ha="left",
-                fontsize=SMALL_SIZE,
-                color="#555555",
-            )
+            words_right(ax, (lower + min(upper + 0.5, 10)) / 2, f" {word}")
         lower = upper + 0.5
+
+
+def words_right(
+    ax: Axes, y: float, words: str, *, size: float = SMALL_SIZE, colour: str = "#555555"
+) -> None:
+    """Words just right of a panel, at ``y`` on its scale (band words, expected courses)."""
+    ax.text(
+        1.0,
+        y,
+        words,
+        transform=ax.get_yaxis_transform(),
+        va="center",
+        ha="left",
+        fontsize=size,
+        color=colour,
+    )
 
 
 def whole_days(ax: Axes, first: float, last: float, room: float, measure: Measure) -> None:

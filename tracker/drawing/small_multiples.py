@@ -24,32 +24,8 @@ from matplotlib.transforms import offset_copy
 
 from tracker.domain.care import care_name
 from tracker.domain.summaries import SessionView, SymptomSummary
+from tracker.drawing import parts
 from tracker.drawing.measure import Measure
-from tracker.drawing.parts import (
-    DPI,
-    FLAG_RING,
-    FORECAST_DASH,
-    LANE,
-    LANE_SIZE,
-    LEGEND_SIZE,
-    MIN_LANE,
-    PAD,
-    SLACK,
-    SMALL_SIZE,
-    TITLE_SIZE,
-    broken_line,
-    care_lanes,
-    chart_title,
-    draw_title,
-    flagged_days,
-    forecast_ends,
-    last_day_drawn,
-    legend_size,
-    logged_care,
-    shade_bands,
-    symptom_label,
-    whole_days,
-)
 
 LINE = "#0072B2"  # one colour: the panel, not the colour, says which symptom it is
 COURSE = "#009E73"
@@ -78,10 +54,10 @@ def grid_figure(
     session = view.session
     today_day = session.day_of(view.as_of)
     follow_day = session.day_of(session.follow_up) if session.follow_up is not None else None
-    flagged = flagged_days(view)
+    flagged = parts.flagged_days(view)
 
     fig_width = size[0] if size else width
-    figure = Figure(figsize=(fig_width, size[1] if size else 8.0), dpi=DPI)
+    figure = Figure(figsize=(fig_width, size[1] if size else 8.0), dpi=parts.DPI)
     measure = Measure(figure)
     key = _key(view, today_day, follow_day, flagged)
     layout = _measure(view, figure, measure, key, size, top_margin, bottom_margin)
@@ -90,7 +66,7 @@ def grid_figure(
     first = _panels(figure, layout, view.summaries, flagged, today_day, follow_day)
     first.set_ylim(-0.5, 10.5)
     first.set_yticks(Y_TICKS)
-    whole_days(first, -0.6, layout.last_day + 0.6, layout.panel_width, measure)
+    parts.whole_days(first, -0.6, layout.last_day + 0.6, layout.panel_width, measure)
     _below(figure, measure, layout, view, today_day, follow_day)
     return figure
 
@@ -148,12 +124,14 @@ def _across(measure: Measure, fig_width: float, symptoms: int, care_actions: lis
     """The severity axis's words at the left (and the care names, when the care log shares
     the left edge), the band words at the right of the last column, as many columns of
     panels as fit between."""
-    tick_width = measure.width("10", PANEL_TICK_SIZE) * SLACK
-    axis_label = measure.size("Severity", SMALL_SIZE)[1]
-    care_width = max((measure.width(care_name(a), LANE_SIZE) for a in care_actions), default=0.0)
-    left = tick_width + 0.08 + axis_label + 0.1 + PAD
-    care_left = max(left, care_width * SLACK + 0.15 + PAD)
-    right = measure.width(" moderate", SMALL_SIZE) * SLACK + PAD
+    tick_width = measure.width("10", PANEL_TICK_SIZE) * parts.SLACK
+    axis_label = measure.size("Severity", parts.SMALL_SIZE)[1]
+    care_width = max(
+        (measure.width(care_name(a), parts.LANE_SIZE) for a in care_actions), default=0.0
+    )
+    left = tick_width + 0.08 + axis_label + 0.1 + parts.PAD
+    care_left = max(left, care_width * parts.SLACK + 0.15 + parts.PAD)
+    right = measure.width(" moderate", parts.SMALL_SIZE) * parts.SLACK + parts.PAD
     room = fig_width - left - right
     columns = max(1, min(MAX_COLUMNS, int((room + COLUMN_GAP) / (MIN_PANEL_WIDTH + COLUMN_GAP))))
     columns = min(columns, symptoms)
@@ -172,8 +150,8 @@ def _measure(
     bottom_margin: float,
 ) -> _Layout:
     summaries = view.summaries
-    care_actions = logged_care(view)
-    last_day = last_day_drawn(view)
+    care_actions = parts.logged_care(view)
+    last_day = parts.last_day_drawn(view)
     fig_width = figure.get_size_inches()[0]
     across = _across(measure, fig_width, len(summaries), care_actions)
 
@@ -185,12 +163,12 @@ def _measure(
     title_height = max(measure.size(t, PANEL_TITLE_SIZE)[1] for t in titles) + 0.06
     tick_height = measure.size("0123456789", PANEL_TICK_SIZE)[1] + 0.08
 
-    title = measure.wrap(chart_title(view), TITLE_SIZE, fig_width - 2 * PAD)
-    heading = measure.size(title, TITLE_SIZE)[1]
-    legend_columns, legend_height = _legend_fit(figure, measure, *key, fig_width - 2 * PAD)
-    top = top_margin + PAD + heading + PAD + legend_height + PAD
-    x_label = measure.size("Day", SMALL_SIZE + 1)[1]
-    bottom = bottom_margin + PAD + x_label + 0.1
+    title = measure.wrap(parts.chart_title(view), parts.TITLE_SIZE, fig_width - 2 * parts.PAD)
+    heading = measure.size(title, parts.TITLE_SIZE)[1]
+    legend_columns, legend_height = _legend_fit(figure, measure, *key, fig_width - 2 * parts.PAD)
+    top = top_margin + parts.PAD + heading + parts.PAD + legend_height + parts.PAD
+    x_label = measure.size("Day", parts.SMALL_SIZE + 1)[1]
+    bottom = bottom_margin + parts.PAD + x_label + 0.1
     row_extra = title_height + tick_height + ROW_GAP
     fig_height, panel_height, care_height, lane = _heights(
         across.rows,
@@ -230,7 +208,7 @@ def _measure(
 
 def _heights(
     rows: int,
-    care_lanes: int,
+    care_rows: int,
     *,
     top: float,
     bottom: float,
@@ -242,19 +220,19 @@ def _heights(
     """The figure's height, a panel's, the care log's and a lane's. On a fixed page the
     care lanes get narrower before the panels are squeezed; a page too short for so many
     panels grows, legibly."""
-    lane = LANE
+    lane = parts.LANE
     while True:
-        care_height = (lane * care_lanes + 0.15) if care_lanes else 0.0
-        care_block = care_height + care_words + 0.12 + tick_height if care_lanes else 0.0
+        care_height = (lane * care_rows + 0.15) if care_rows else 0.0
+        care_block = care_height + care_words + 0.12 + tick_height if care_rows else 0.0
         if size is None:
             panel_height = PANEL_HEIGHT
             fig_height = top + rows * (panel_height + row_extra) + care_block + bottom
             break
         fig_height = size[1]
         panel_height = (fig_height - top - bottom - care_block) / rows - row_extra
-        if panel_height >= 1.1 or lane <= MIN_LANE:
+        if panel_height >= 1.1 or lane <= parts.MIN_LANE:
             break
-        lane = max(MIN_LANE, lane - 0.02)
+        lane = max(parts.MIN_LANE, lane - 0.02)
     if panel_height < MIN_PANEL_HEIGHT:
         panel_height = MIN_PANEL_HEIGHT
         fig_height = top + rows * (panel_height + row_extra) + care_block + bottom
@@ -263,15 +241,15 @@ def _heights(
 
 def _heading(figure: Figure, layout: _Layout, key: tuple[list[Any], list[str]]) -> None:
     """The chart's title, and the legend under it across the width."""
-    draw_title(figure, layout.title, layout.top_margin)
+    parts.draw_title(figure, layout.title, layout.top_margin)
     figure.legend(
         *key,
-        fontsize=LEGEND_SIZE,
+        fontsize=parts.LEGEND_SIZE,
         ncols=layout.legend_columns,
         loc="upper left",
         bbox_to_anchor=(
-            PAD / layout.width,
-            1 - (layout.top_margin + PAD + layout.heading + PAD) / layout.height,
+            parts.PAD / layout.width,
+            1 - (layout.top_margin + parts.PAD + layout.heading + parts.PAD) / layout.height,
         ),
         borderaxespad=0,
         framealpha=0.95,
@@ -337,23 +315,23 @@ def _below(
     grid_top = layout.height - layout.top
     grid_bottom = layout.grid_bottom
     figure.text(
-        PAD / layout.width,
+        parts.PAD / layout.width,
         (grid_top + grid_bottom) / 2 / layout.height,
         "Severity (0 none - 10 worst)",
         rotation=90,
         va="center",
         ha="left",
-        fontsize=SMALL_SIZE,
+        fontsize=parts.SMALL_SIZE,
     )
     x_words = "Day after the session (session day = day 0)"
     if not layout.care_actions:
         figure.text(
             (layout.left + layout.room / 2) / layout.width,
-            (layout.bottom_margin + PAD) / layout.height,
+            (layout.bottom_margin + parts.PAD) / layout.height,
             x_words,
             ha="center",
             va="bottom",
-            fontsize=SMALL_SIZE + 1,
+            fontsize=parts.SMALL_SIZE + 1,
         )
         return
     care_top = grid_bottom - ROW_GAP - measure.size("Care log", PANEL_TITLE_SIZE)[1] - 0.06
@@ -361,9 +339,9 @@ def _below(
     care_ax = figure.add_axes(layout.box(layout.care_left, care_top, care_room, layout.care_height))
     _care(care_ax, view, layout.care_actions, layout.lane, today_day, follow_day)
     _title_over(figure, care_ax, "Care log")
-    whole_days(care_ax, -0.6, layout.last_day + 0.6, care_room, measure)
+    parts.whole_days(care_ax, -0.6, layout.last_day + 0.6, care_room, measure)
     care_ax.tick_params(labelsize=PANEL_TICK_SIZE)
-    care_ax.set_xlabel(x_words, fontsize=SMALL_SIZE + 1)
+    care_ax.set_xlabel(x_words, fontsize=parts.SMALL_SIZE + 1)
 
 
 def _panel_title(
@@ -371,10 +349,10 @@ def _panel_title(
 ) -> str:
     expected = summary.expected
     course = expected.chart_label(last_day)
-    name = symptom_label(summary.symptom)
-    if one_line and measure.width(f"{name} · {course}", PANEL_TITLE_SIZE) * SLACK <= room:
+    name = parts.symptom_label(summary.symptom)
+    if one_line and measure.width(f"{name} · {course}", PANEL_TITLE_SIZE) * parts.SLACK <= room:
         return f"{name} · {course}"
-    return measure.wrap(name, PANEL_TITLE_SIZE, room / SLACK) + "\n" + course
+    return measure.wrap(name, PANEL_TITLE_SIZE, room / parts.SLACK) + "\n" + course
 
 
 def _panel(
@@ -384,7 +362,7 @@ def _panel(
     today_day: int,
     follow_day: int | None,
 ) -> None:
-    shade_bands(ax, words=False)
+    parts.shade_bands(ax, words=False)
     expected = summary.expected
     if expected.has_course:  # a red flag or a patch has no course to tint
         ax.axvspan(-0.5, expected.max_days + 0.5, color=COURSE, alpha=LATEST_ALPHA, lw=0, zorder=1)
@@ -393,7 +371,7 @@ def _panel(
             -0.5, expected.typical_days + 0.5, color=COURSE, alpha=TYPICAL_ALPHA, lw=0, zorder=1
         )
     real = [e.day for e in summary.series]
-    xs, ys = broken_line(real, [e.severity for e in summary.series], real)
+    xs, ys = parts.broken_line(real, [e.severity for e in summary.series], real)
     ax.plot(xs, ys, color=LINE, linewidth=1.6, marker="o", markersize=3, zorder=3)
     ahead = summary.forecast if expected.has_course else None
     if ahead is not None:
@@ -401,7 +379,7 @@ def _panel(
             [ahead.from_day, ahead.gone_day],
             [ahead.from_value, 0],
             color=LINE,
-            linestyle=FORECAST_DASH,
+            linestyle=parts.FORECAST_DASH,
             linewidth=1.1,
             zorder=2,
         )
@@ -414,7 +392,7 @@ def _panel(
             [v for _, v in ringed],
             s=FLAGGED_SIZE**2,
             color=FLAGGED,
-            edgecolors=FLAG_RING,
+            edgecolors=parts.FLAG_RING,
             linewidths=0.5,
             zorder=4,
         )
@@ -440,16 +418,7 @@ def _title_over(figure: Figure, ax: Axes, words: str) -> None:
 def _band_words(ax: Axes) -> None:
     # The band words once per row, at its right end, as the single chart has them.
     for word, y in (("mild", 2.0), ("moderate", 5.0), ("severe", 8.5)):
-        ax.text(
-            1.0,
-            y,
-            f" {word}",
-            transform=ax.get_yaxis_transform(),
-            va="center",
-            ha="left",
-            fontsize=SMALL_SIZE - 1,
-            color="#555555",
-        )
+        parts.words_right(ax, y, f" {word}", size=parts.SMALL_SIZE - 1)
 
 
 def _day_lines(ax: Axes, today_day: int, follow_day: int | None) -> None:
@@ -466,7 +435,7 @@ def _care(
     today_day: int,
     follow_day: int | None,
 ) -> None:
-    care_lanes(ax, view, actions, lane, tick_width=1.5)
+    parts.care_lanes(ax, view, actions, lane, tick_width=1.5)
     _day_lines(ax, today_day, follow_day)
 
 
@@ -484,14 +453,14 @@ def _key(
                 marker="o",
                 markersize=FLAGGED_SIZE,
                 markerfacecolor=FLAGGED,
-                markeredgecolor=FLAG_RING,
+                markeredgecolor=parts.FLAG_RING,
                 markeredgewidth=0.5,
                 linestyle="none",
             )
         )
         labels.append("flagged day")
-    if forecast_ends(view):
-        handles.append(Line2D([], [], color=LINE, linestyle=FORECAST_DASH, linewidth=1.1))
+    if parts.forecast_ends(view):
+        handles.append(Line2D([], [], color=LINE, linestyle=parts.FORECAST_DASH, linewidth=1.1))
         labels.append("at this pace")
     handles.append(Patch(facecolor=COURSE, alpha=TYPICAL_ALPHA + LATEST_ALPHA, linewidth=0))
     labels.append("expected: usually gone by")
@@ -511,8 +480,8 @@ def _legend_fit(
     """The most columns that fit ``room`` inches, and the legend's height then."""
     columns = len(labels)
     while columns > 1:
-        wide, high = legend_size(figure, measure, handles, labels, columns)
+        wide, high = parts.legend_size(figure, measure, handles, labels, columns)
         if wide <= room:
             return columns, high
         columns = math.ceil(len(labels) / (math.ceil(len(labels) / columns) + 1))
-    return 1, legend_size(figure, measure, handles, labels, 1)[1]
+    return 1, parts.legend_size(figure, measure, handles, labels, 1)[1]
