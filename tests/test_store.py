@@ -58,7 +58,7 @@ ACROSS: dict[str, Callable[[Store, SessionRecord, int], object]] = {
     "logged_days": lambda s, b, _: s.logged_days(b.id, ["redness"], DAY, DAY),
     "insert_values": lambda s, b, _: s.insert_values([(b.id, TODAY, "redness", 1, None)]),
     "replace_values": lambda s, b, _: s.replace_values([(b.id, DAY, "redness", 0, None)]),
-    "has_care": lambda s, b, _: s.has_care(b.id, DAY, "ice-pack", None),
+    "same_care exactly": lambda s, b, _: s.same_care(b, DAY, "ice-pack", None, exact=True),
 }
 
 
@@ -171,19 +171,19 @@ def test_bulk_values_go_in_are_probed_by_stretch_of_days_and_replaced(
     }
 
 
-def test_the_same_care_is_the_same_action_day_and_note_a_missing_note_included(
+def test_the_very_same_care_is_the_same_action_day_and_note_a_missing_note_included(
     databases: dict[str, Database], bobs: tuple[SessionRecord, int]
 ) -> None:
     session, _ = bobs  # holds an ice-pack on DAY, without a note
     with databases["bob"].writing() as store:
-        assert store.has_care(session.id, DAY, "ice-pack", None)
-        assert not store.has_care(session.id, DAY, "ice-pack", "cold")
-        assert not store.has_care(session.id, DAY, "sunscreen", None)
-        assert not store.has_care(session.id, TODAY, "ice-pack", None)
+        assert store.same_care(session, DAY, "ice-pack", None, exact=True)
+        assert not store.same_care(session, DAY, "ice-pack", "cold", exact=True)
+        assert not store.same_care(session, DAY, "sunscreen", None, exact=True)
+        assert not store.same_care(session, TODAY, "ice-pack", None, exact=True)
         store.add_care(session, DAY, "ice-pack", "cold")
-        assert store.has_care(session.id, DAY, "ice-pack", "cold")
-        assert store.has_care(session.id, DAY, "ice-pack", None)
-        assert not store.has_care(session.id, DAY, "ice-pack", "warm")
+        assert store.same_care(session, DAY, "ice-pack", "cold", exact=True)
+        assert store.same_care(session, DAY, "ice-pack", None, exact=True)
+        assert not store.same_care(session, DAY, "ice-pack", "warm", exact=True)
 
 
 def test_own_courses_and_patient_ids_for_the_import(

@@ -70,7 +70,7 @@ def import_fhir(
                 importer.report.rows += 1
                 importer.photo(session_id, photo, f"{path}: photo {number + 1} of {item.key.date}")
 
-    return transfer._run(db, policy, dry_run, work, today=today)
+    return transfer.run_import(db, policy, dry_run, work, today=today)
 
 
 def _adopt(store: Store, patient_id: str, path: Path, report: transfer.ImportReport) -> None:

@@ -62,7 +62,7 @@ def import_other_tracker(
             f"The other tracker is one of {', '.join(SOURCES)}.", field="from"
         )
     mapping = parse_map(maps)
-    with transfer._open_text(path) as handle:
+    with transfer.open_text(path) as handle:
         try:
             found = READERS[source](handle)
         except TrackerError as exc:
@@ -106,5 +106,5 @@ def import_other_tracker(
         report.replaced = importer.report.replaced
         report.already_there = importer.report.skipped
 
-    report.urgent = transfer._run(db, policy, dry_run, work, today=today).urgent
+    report.urgent = transfer.run_import(db, policy, dry_run, work, today=today).urgent
     return report

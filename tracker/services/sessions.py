@@ -75,11 +75,7 @@ def _add(store: Store, new: SessionFields, again: bool) -> SessionRecord:
         notes=_clean(new.notes),
         follow_up=new.follow_up,
     )
-    same = [
-        r
-        for r in store.sessions()
-        if (r.date, r.kind, r.area) == (record.date, record.kind, record.area)
-    ]
+    same = [r for r in store.sessions_matching(record.date, record.kind) if r.area == record.area]
     if same and not again:
         raise TrackerError.conflict(
             Words.SESSION_EXISTS.format(session=describe(same[0]).capitalize()),

@@ -229,12 +229,12 @@ class _Importer:
 
     def care(self, session_id: int, item: ImportedCare) -> None:
         # The same action already recorded: importing twice adds nothing.
-        if self.policy != "replace" and self.store.has_care(
-            session_id, item.date, item.action, item.note
+        session = self.sessions.get(session_id) or self.store.session(session_id)
+        if self.policy != "replace" and self.store.same_care(
+            session, item.date, item.action, item.note, exact=True
         ):
             self.report.skipped += 1
             return
-        session = self.sessions.get(session_id) or self.store.session(session_id)
         self.store.add_care(session, item.date, item.action, item.note)
         self.report.care_added += 1
 
@@ -256,7 +256,7 @@ class _Importer:
         self.report.photos_added += 1
 
 
-def _run(
+def run_import(
     db: Database,
     policy: str,
     dry_run: bool,
@@ -264,6 +264,8 @@ def _run(
     *,
     today: dt.date,
 ) -> ImportReport:
+    """Runs ``work`` on an importer in one transaction (rolled back on a dry run): the
+    import of every format, this tracker's own, FHIR and other trackers'."""
     if policy not in DUPLICATE_POLICIES:
         raise TrackerError.malformed(
             f"What to do with a duplicate is one of {', '.join(DUPLICATE_POLICIES)}.",
@@ -301,7 +303,7 @@ def import_csv(
     """Stream a CSV of entries (or of care actions) into the database in one transaction."""
 
     def work(importer: _Importer) -> None:
-        with _open_text(path) as handle:
+        with open_text(path) as handle:
             reader = csv.DictReader(_lines(handle, progress))
             try:
                 header = reader.fieldnames
@@ -347,7 +349,7 @@ def import_csv(
                     batch = []
             importer.entries(batch, where)
 
-    return _run(db, policy, dry_run, work, today=today)
+    return run_import(db, policy, dry_run, work, today=today)
 
 
 def import_json(
@@ -359,7 +361,7 @@ def import_json(
     dry_run: bool = False,
 ) -> ImportReport:
     """Restore an export document. JSON is read whole; use CSV for very large files."""
-    with _open_text(path) as handle:
+    with open_text(path) as handle:
         try:
             document = json.load(handle)
         except json.JSONDecodeError as exc:
@@ -445,7 +447,7 @@ def import_json(
                 raise exc.at(where) from None
             importer.override(override, where)
 
-    return _run(db, policy, dry_run, work, today=today)
+    return run_import(db, policy, dry_run, work, today=today)
 
 
 def _json_photos(
@@ -497,7 +499,9 @@ def _objects(container: dict[str, Any], name: str, where: str) -> list[dict[str,
 
 
 @contextmanager
-def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
+def open_text(path: Path) -> Iterator[io.TextIOWrapper]:
+    """A file to import, as UTF-8 text (a BOM skipped); a message, not a traceback, when
+    it cannot be read."""
     try:
         handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115
     except OSError as exc:

@@ -236,14 +236,23 @@ def get_care(tx: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.
 
 
 def same_care(
-    tx: Session, session_id: int, date: dt.date, action: str, note: str | None = None
+    tx: Session,
+    session_id: int,
+    date: dt.date,
+    action: str,
+    note: str | None = None,
+    *,
+    exact: bool = False,
 ) -> CareEntry | None:
-    """An entry already recording this action on this day of this session (with this
-    note, when one is given)."""
+    """An entry already recording this action on this day of this session: with this
+    note when one is given (any note when none is), or, ``exact``, with this very note or
+    none (what an import brings again)."""
     query = select(CareEntry).where(
         CareEntry.session_id == session_id, CareEntry.date == date, CareEntry.action == action
     )
-    if note is not None:
+    if exact and note is None:
+        query = query.where(CareEntry.note.is_(None))
+    elif note is not None:
         query = query.where(CareEntry.note == note)
     return tx.scalars(query.order_by(CareEntry.id).limit(1)).first()
 
@@ -447,3 +456,56 @@ def open_sessions_all_profiles(
 
 def profile_records(tx: Session) -> dict[str, tuple[int, ProfileRecord]]:
     return {row.name: (row.id, profile_record(row)) for row in all_profiles(tx)}
+
+
+def sessions(tx: Session, profile_id: int, *, up_to: dt.date | None = None) -> list[SessionRecord]:
+    """A profile's sessions, oldest first (only those on or before ``up_to``)."""
+    query = select(TreatmentSession).where(TreatmentSession.profile_id == profile_id)
+    if up_to is not None:
+        query = query.where(TreatmentSession.date <= up_to)
+    query = query.order_by(TreatmentSession.date, TreatmentSession.id)
+    return [session_record(row) for row in tx.scalars(query)]
+
+
+def latest_session(tx: Session, profile_id: int, *, up_to: dt.date) -> SessionRecord | None:
+    """A profile's latest session on or before ``up_to``."""
+    query = select(TreatmentSession).where(
+        TreatmentSession.profile_id == profile_id, TreatmentSession.date <= up_to
+    )
+    row = tx.scalars(
+        query.order_by(TreatmentSession.date.desc(), TreatmentSession.id.desc()).limit(1)
+    ).first()
+    return None if row is None else session_record(row)
+
+
+def first_session(tx: Session, profile_id: int) -> SessionRecord | None:
+    query = select(TreatmentSession).where(TreatmentSession.profile_id == profile_id)
+    row = tx.scalars(query.order_by(TreatmentSession.date, TreatmentSession.id).limit(1)).first()
+    return None if row is None else session_record(row)
+
+
+def sessions_matching(
+    tx: Session, profile_id: int, date: dt.date, kind: str
+) -> list[SessionRecord]:
+    """A profile's sessions on that date of that kind, oldest first."""
+    query = select(TreatmentSession).where(
+        TreatmentSession.profile_id == profile_id,
+        TreatmentSession.date == date,
+        TreatmentSession.kind == kind,
+    )
+    return [session_record(row) for row in tx.scalars(query.order_by(TreatmentSession.id))]
+
+
+def logged_days(
+    tx: Session, session_id: int, symptoms: Iterable[str], first: dt.date, last: dt.date
+) -> set[tuple[str, dt.date]]:
+    """Which of these symptoms hold a value on which days from first to last."""
+    # Session, symptom and date lead the unique index: the probe reads only this stretch
+    # of days, however many values the session already holds.
+    query = select(SymptomEntry.symptom, SymptomEntry.date).where(
+        SymptomEntry.session_id == session_id,
+        SymptomEntry.symptom.in_(set(symptoms)),
+        SymptomEntry.date >= first,
+        SymptomEntry.date <= last,
+    )
+    return {(symptom, date) for symptom, date in tx.execute(query)}

@@ -104,31 +104,13 @@ class Store:
 
     def sessions(self, *, up_to: dt.date | None = None) -> list[SessionRecord]:
         """This profile's sessions, oldest first (only those on or before ``up_to``)."""
-        query = select(TreatmentSession).where(TreatmentSession.profile_id == self.profile_id)
-        if up_to is not None:
-            query = query.where(TreatmentSession.date <= up_to)
-        query = query.order_by(TreatmentSession.date, TreatmentSession.id)
-        return [queries.session_record(row) for row in self._tx.scalars(query)]
+        return queries.sessions(self._tx, self.profile_id, up_to=up_to)
 
     def latest_session_on_or_before(self, date: dt.date) -> SessionRecord | None:
-        query = (
-            select(TreatmentSession)
-            .where(TreatmentSession.profile_id == self.profile_id, TreatmentSession.date <= date)
-            .order_by(TreatmentSession.date.desc(), TreatmentSession.id.desc())
-            .limit(1)
-        )
-        row = self._tx.scalars(query).first()
-        return None if row is None else queries.session_record(row)
+        return queries.latest_session(self._tx, self.profile_id, up_to=date)
 
     def first_session(self) -> SessionRecord | None:
-        query = (
-            select(TreatmentSession)
-            .where(TreatmentSession.profile_id == self.profile_id)
-            .order_by(TreatmentSession.date, TreatmentSession.id)
-            .limit(1)
-        )
-        row = self._tx.scalars(query).first()
-        return None if row is None else queries.session_record(row)
+        return queries.first_session(self._tx, self.profile_id)
 
     def add_session(self, new: SessionRecord) -> SessionRecord:
         """Store a new session (its ``id`` is ignored); returns it with the id it was given."""
@@ -297,12 +279,19 @@ class Store:
         return queries.care_record(row, session_date)
 
     def same_care(
-        self, session: SessionRecord, date: dt.date, action: str, note: str | None = None
+        self,
+        session: SessionRecord,
+        date: dt.date,
+        action: str,
+        note: str | None = None,
+        *,
+        exact: bool = False,
     ) -> CareRecord | None:
-        """An entry already recording this action on this day of this session (with this
-        note, when one is given)."""
+        """An entry already recording this action on this day of this session: with this
+        note when one is given (any note when none is), or, ``exact``, with this very note
+        or none."""
         self._session_row(session.id)
-        row = queries.same_care(self._tx, session.id, date, action, note)
+        row = queries.same_care(self._tx, session.id, date, action, note, exact=exact)
         return None if row is None else queries.care_record(row, session.date)
 
     def add_care(
@@ -408,16 +397,7 @@ class Store:
 
     def sessions_matching(self, date: dt.date, kind: str) -> list[SessionRecord]:
         """This profile's sessions on that date of that kind, oldest first."""
-        query = (
-            select(TreatmentSession)
-            .where(
-                TreatmentSession.profile_id == self.profile_id,
-                TreatmentSession.date == date,
-                TreatmentSession.kind == kind,
-            )
-            .order_by(TreatmentSession.id)
-        )
-        return [queries.session_record(row) for row in self._tx.scalars(query)]
+        return queries.sessions_matching(self._tx, self.profile_id, date, kind)
 
     def logged_days(
         self, session_id: int, symptoms: Iterable[str], first: dt.date, last: dt.date
@@ -425,15 +405,7 @@ class Store:
         """Which of these symptoms hold a value on which days from first to last, in one
         of this profile's sessions."""
         self._session_row(session_id)
-        # Session, symptom and date lead the unique index: the probe reads only this
-        # stretch of days, however many values the session already holds.
-        query = select(SymptomEntry.symptom, SymptomEntry.date).where(
-            SymptomEntry.session_id == session_id,
-            SymptomEntry.symptom.in_(set(symptoms)),
-            SymptomEntry.date >= first,
-            SymptomEntry.date <= last,
-        )
-        return {(symptom, date) for symptom, date in self._tx.execute(query)}
+        return queries.logged_days(self._tx, session_id, symptoms, first, last)
 
     def insert_values(self, rows: Sequence[NewValue]) -> None:
         """Store new values (none may be logged already) in one driver-level executemany:
@@ -505,17 +477,6 @@ class Store:
                     changes.append(_change(where, symptom, (severity, note), after))
         if changes:
             self._tx.execute(insert(EntryChange), changes)
-
-    def has_care(self, session_id: int, date: dt.date, action: str, note: str | None) -> bool:
-        """Whether this very care entry (the same note, or none) is already recorded."""
-        self._session_row(session_id)
-        query = select(CareEntry.id).where(
-            CareEntry.session_id == session_id,
-            CareEntry.date == date,
-            CareEntry.action == action,
-            CareEntry.note.is_(None) if note is None else CareEntry.note == note,
-        )
-        return self._tx.scalars(query.limit(1)).first() is not None
 
     def own_override(self, kind: str, symptom: str) -> Override | None:
         """This profile's own course for a kind and symptom, if it set one."""

@@ -14,9 +14,8 @@ from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
 from tracker.web.app import Page, current_profile, db, settings, today
 from tracker.web.chart_cache import ChartCache, fingerprint
-from tracker.web.forms import Form
+from tracker.web.forms import Form, session_number
 from tracker.web.hints import link, missing_page, status_of
-from tracker.web.records import _session_id
 
 NARROW_INCHES = 6.0
 EXPORTS = {
@@ -33,7 +32,7 @@ def charts() -> ChartCache:
 
 
 def _asked_session() -> int | None:
-    return Form(request.args).read("session", _session_id)
+    return Form(request.args).read("session", session_number)
 
 
 def chart_page() -> Page:

@@ -55,3 +55,17 @@ class Form:
 
 def empty() -> Form:
     return Form(MultiDict())
+
+
+def number_of(thing: str) -> Callable[[str], int]:
+    """A reader of the number a session or an entry is given by; refuses anything else."""
+
+    def read(text: str) -> int:
+        if not text.isdigit():
+            raise TrackerError.malformed(f"A {thing} is given by its number, not {text!r}.")
+        return int(text)
+
+    return read
+
+
+session_number = number_of("session")

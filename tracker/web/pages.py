@@ -17,7 +17,7 @@ from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.services import recovery, sessions
 from tracker.services.checkin import save_checkin
 from tracker.web.app import Page, db, today
-from tracker.web.forms import Form, empty
+from tracker.web.forms import Form, empty, session_number
 
 # One tap each on the check-in; "other" needs words, which the care log's own form takes.
 ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
@@ -78,12 +78,6 @@ def today_page() -> Page:
     return _render_today(form, date, same=int(same) if same.isdigit() else None)
 
 
-def _session_number(text: str) -> int:
-    if not text.isdigit():
-        raise TrackerError.malformed(f"A session is given by its number, not {text!r}.")
-    return int(text)
-
-
 def _severity_of(symptom: str) -> Callable[[str], int]:
     return lambda text: parse_severity(text, symptom=symptom)
 
@@ -121,7 +115,7 @@ def checkin() -> Response | Page:
         except TrackerError as exc:
             form.fail("care", exc)
     note = form.text("note")
-    session_id = form.read("session", _session_number)
+    session_id = form.read("session", session_number)
     if form.ok and date is not None:
         try:
             result = save_checkin(

@@ -15,7 +15,7 @@ from tracker.domain.records import ChangeRecord, Reading, SessionRecord, latest_
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import Page, db, today
-from tracker.web.forms import Form
+from tracker.web.forms import Form, number_of, session_number
 from tracker.web.hints import missing_page
 
 
@@ -32,16 +32,7 @@ def _severity_options(chosen: int) -> Markup:
 SEVERITY_OPTIONS = {n: _severity_options(n) for n in range(MIN_SEVERITY, MAX_SEVERITY + 1)}
 
 
-def _session_id(text: str) -> int:
-    if not text.isdigit():
-        raise TrackerError.malformed(f"A session is given by its number, not {text!r}.")
-    return int(text)
-
-
-def _entry_id(text: str) -> int:
-    if not text.isdigit():
-        raise TrackerError.malformed(f"A care entry is given by its number, not {text!r}.")
-    return int(text)
+_entry_id = number_of("care entry")
 
 
 def _change_id(text: str) -> int:
@@ -51,7 +42,7 @@ def _change_id(text: str) -> int:
 
 
 def history_page() -> Page:
-    return _history(Form(request.args).read("session", _session_id))
+    return _history(Form(request.args).read("session", session_number))
 
 
 def _history(
@@ -106,7 +97,7 @@ def undo_change() -> Response | Page:
     """Undo the latest change, the one the page showed (its id is sent with the button)."""
     form = Form(request.form)
     expected = form.read("change", _change_id, required=True)
-    session_id = form.read("session", _session_id)
+    session_id = form.read("session", session_number)
     if form.ok and expected:
         try:
             done = corrections.undo_last(db(), expected=expected)
@@ -122,7 +113,7 @@ def undo_change() -> Response | Page:
 def _value_row(form: Form) -> tuple[int | None, dt.date | None, str | None]:
     """The row of the history a change or a removal is about: session, date and symptom."""
     return (
-        form.read("session", _session_id, required=True),
+        form.read("session", session_number, required=True),
         form.date("date", today(), required=True),
         form.read("symptom", symptom_key, required=True),
     )
@@ -178,7 +169,7 @@ def remove_value() -> Response | Page:
 def remove_care() -> Response | Page:
     form = Form(request.form)
     care_id = form.read("care", _entry_id, required=True)
-    session_id = form.read("session", _session_id)
+    session_id = form.read("session", session_number)
     if form.ok and care_id:
         try:
             record = corrections.remove_care(db(), care_id)
