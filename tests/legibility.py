@@ -16,7 +16,7 @@ from tracker.domain.catalog import SYMPTOMS
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import evaluate
 from tracker.domain.profiles import DEFAULT_PROFILE
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.summaries import SessionView, summarise
 
 START = dt.date(2026, 1, 1)
@@ -124,7 +124,7 @@ def view(
     )
     keys = [s.key for s in SYMPTOMS][:symptoms]
     entries = [
-        EntryRecord(
+        ValueRecord(
             session_id,
             start + dt.timedelta(days=day),
             day,

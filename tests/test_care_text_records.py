@@ -20,7 +20,7 @@ from tracker.domain.care import (
 from tracker.domain.errors import CONFLICT, MALFORMED, REFUSED, TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord, clean_text
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord, clean_text
 from tracker.domain.text import CONTINUED, shortened, visible
 
 DAY = dt.date(2026, 11, 24)
@@ -134,7 +134,7 @@ def test_a_session_counts_days_from_day_0_and_writes_json() -> None:
 
 
 def test_an_entry_writes_json() -> None:
-    assert EntryRecord(4, DAY, 10, "redness", 6, "warm").to_json() == {
+    assert ValueRecord(4, DAY, 10, "redness", 6, "warm").to_json() == {
         "session_id": 4,
         "date": "2026-11-24",
         "day": 10,

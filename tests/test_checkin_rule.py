@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from tracker.domain.checkin import may_keep, same_as_last
-from tracker.domain.records import EntryRecord
+from tracker.domain.records import ValueRecord
 
 DAY = dt.date(2026, 11, 24)
 
 
-def _last(symptom: str, severity: int, date: dt.date) -> tuple[str, EntryRecord]:
-    return symptom, EntryRecord(
+def _last(symptom: str, severity: int, date: dt.date) -> tuple[str, ValueRecord]:
+    return symptom, ValueRecord(
         1, date, (date - dt.date(2026, 11, 14)).days, symptom, severity, None
     )
 

@@ -17,14 +17,14 @@ from tracker.domain.courses import (
     gone_days,
     personal_courses,
 )
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 START = dt.date(2026, 11, 1)
 
 
-def series(values: dict[int, int], symptom: str = "redness", session: int = 1) -> list[EntryRecord]:
+def series(values: dict[int, int], symptom: str = "redness", session: int = 1) -> list[ValueRecord]:
     return [
-        EntryRecord(session, START + dt.timedelta(days=d), d, symptom, v)
+        ValueRecord(session, START + dt.timedelta(days=d), d, symptom, v)
         for d, v in sorted(values.items())
     ]
 

@@ -38,7 +38,7 @@ from tracker.domain.exchange import (
     spreadsheet_safe,
 )
 from tracker.domain.expectations import Override
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 D = dt.date(2026, 11, 1)
 TODAY = dt.date(2026, 11, 24)
@@ -89,8 +89,8 @@ SESSION = SessionRecord(7, D, "ipl", "cheeks", "Clinic", "notes", dt.date(2026, 
 BUNDLE = SessionBundle(
     SESSION,
     [
-        EntryRecord(7, D, 0, "redness", 4, None),
-        EntryRecord(7, dt.date(2026, 11, 2), 1, "itching", 2, "=cmd"),
+        ValueRecord(7, D, 0, "redness", 4, None),
+        ValueRecord(7, dt.date(2026, 11, 2), 1, "itching", 2, "=cmd"),
     ],
     [
         CareRecord(3, 7, D, 0, "ice-pack", None),

@@ -12,7 +12,7 @@ import pytest
 from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
 from tracker.domain.exchange import ImportedEntry, SessionBundle, SessionKey
 from tracker.domain.fhir import FhirDocument, FhirSession, fhir_bundle, is_bundle, parse_bundle
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 D = dt.date(2026, 11, 1)
 TODAY = dt.date(2026, 12, 24)
@@ -28,12 +28,12 @@ BUNDLES = [
     SessionBundle(
         SessionRecord(1, D, "ipl", "cheeks", "Skin Clinic", "first", dt.date(2026, 11, 15)),
         [
-            EntryRecord(1, D, 0, "pain", 5, "sharp"),
-            EntryRecord(1, D + dt.timedelta(1), 1, "dryness", 0),
+            ValueRecord(1, D, 0, "pain", 5, "sharp"),
+            ValueRecord(1, D + dt.timedelta(1), 1, "dryness", 0),
         ],
     ),
     SessionBundle(
-        SessionRecord(2, D, "ipl"), [EntryRecord(2, D + dt.timedelta(2), 2, "tingling", 8)]
+        SessionRecord(2, D, "ipl"), [ValueRecord(2, D + dt.timedelta(2), 2, "tingling", 8)]
     ),
     SessionBundle(
         SessionRecord(3, dt.date(2026, 12, 1), "peel-medium", follow_up=dt.date(2026, 12, 20))

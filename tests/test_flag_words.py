@@ -27,7 +27,7 @@ from tracker.domain.flags import (
     urgent_advice,
 )
 from tracker.domain.hints import Hint
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 START = dt.date(2026, 11, 1)
 EXPECT = Expectations(shipped_table()).for_pair
@@ -56,8 +56,8 @@ def day(n: int) -> dt.date:
     return START + dt.timedelta(days=n)
 
 
-def series(symptom: str, values: dict[int, int], session: int = 1) -> list[EntryRecord]:
-    return [EntryRecord(session, day(d), d, symptom, v) for d, v in sorted(values.items())]
+def series(symptom: str, values: dict[int, int], session: int = 1) -> list[ValueRecord]:
+    return [ValueRecord(session, day(d), d, symptom, v) for d, v in sorted(values.items())]
 
 
 def judge(
@@ -398,7 +398,7 @@ def test_each_session_is_compared_with_the_earlier_ones_as_of_the_date() -> None
     empty = SessionRecord(3, day(6), "microneedling")
     entries = {
         1: series("redness", {1: 3, 2: 0}, session=1),
-        2: [EntryRecord(2, day(6), 1, "redness", 4), EntryRecord(2, day(9), 4, "redness", 2)],
+        2: [ValueRecord(2, day(6), 1, "redness", 4), ValueRecord(2, day(9), 4, "redness", 2)],
     }
     judged = evaluate_sessions([first, second, empty], entries, EXPECT, day(10))
     assert set(judged) == {1, 2, 3}

@@ -12,7 +12,7 @@ from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.domain.expectations import Expectations, Override, shipped_table
 from tracker.domain.flags import Flag, active_only, evaluate, level_at_least
 from tracker.domain.hints import Hint
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.severity import SEVERE_FROM
 
 START = dt.date(2026, 11, 1)
@@ -20,9 +20,9 @@ SESSION = SessionRecord(1, START, "laser-rejuvenation")
 EXPECT = Expectations(shipped_table()).for_pair  # laser redness: max day 7, itching: max day 5
 
 
-def series(symptom: str, values: dict[int, int], session: int = 1) -> list[EntryRecord]:
+def series(symptom: str, values: dict[int, int], session: int = 1) -> list[ValueRecord]:
     return [
-        EntryRecord(session, START + dt.timedelta(days=day), day, symptom, value)
+        ValueRecord(session, START + dt.timedelta(days=day), day, symptom, value)
         for day, value in sorted(values.items())
     ]
 
@@ -32,13 +32,13 @@ def rules(flags: list[Flag]) -> set[tuple[str, str]]:
 
 
 def judge(
-    entries: list[EntryRecord], as_of_day: int = 30, kind: str = "laser-rejuvenation"
+    entries: list[ValueRecord], as_of_day: int = 30, kind: str = "laser-rejuvenation"
 ) -> list[Flag]:
     session = SessionRecord(1, START, kind)
     return evaluate(session, entries, EXPECT, START + dt.timedelta(days=as_of_day))
 
 
-def active(entries: list[EntryRecord], as_of_day: int = 30, kind: str = "laser-rejuvenation"):
+def active(entries: list[ValueRecord], as_of_day: int = 30, kind: str = "laser-rejuvenation"):
     return active_only(judge(entries, as_of_day, kind))
 
 
@@ -369,7 +369,7 @@ def test_no_stale_alarm(
 
 
 @st.composite
-def fading_series(draw: st.DrawFn) -> tuple[str, str, list[EntryRecord]]:
+def fading_series(draw: st.DrawFn) -> tuple[str, str, list[ValueRecord]]:
     """A series that never rises outside its onset windows and is 0 by its expected end."""
     kind = draw(KINDS)
     symptom = draw(COMMON)
@@ -391,7 +391,7 @@ def fading_series(draw: st.DrawFn) -> tuple[str, str, list[EntryRecord]]:
 
 @given(fading_series(), st.integers(0, 60))
 def test_a_fading_series_raises_no_warning(
-    case: tuple[str, str, list[EntryRecord]], day: int
+    case: tuple[str, str, list[ValueRecord]], day: int
 ) -> None:
     kind, _, entries = case
     found = judge(entries, day, kind)
@@ -442,7 +442,7 @@ def test_personal_courses_of_each_session_match_one_at_a_time(
         record = SessionRecord(number, start + dt.timedelta(days=offset), kind)
         by_key = {(day, symptom): value for day, symptom, value in values}
         entries = [
-            EntryRecord(number, record.date + dt.timedelta(days=day), day, symptom, value)
+            ValueRecord(number, record.date + dt.timedelta(days=day), day, symptom, value)
             for (day, symptom), value in sorted(by_key.items())
         ]
         history.append((record, entries))

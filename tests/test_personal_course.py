@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from tracker.domain.courses import FORECAST_REACH, forecast, personal_courses
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 START = dt.date(2026, 9, 1)
 
 
-def _entries(session: int, values: dict[int, int], symptom: str = "redness") -> list[EntryRecord]:
+def _entries(session: int, values: dict[int, int], symptom: str = "redness") -> list[ValueRecord]:
     return [
-        EntryRecord(session, START + dt.timedelta(days=d), d, symptom, v)
+        ValueRecord(session, START + dt.timedelta(days=d), d, symptom, v)
         for d, v in sorted(values.items())
     ]
 

@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from tracker.domain.errors import MALFORMED, TrackerError
 from tracker.domain.expectations import Expectation
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.reminders import (
     DAILY_SUMMARY,
     PRODID,
@@ -34,11 +34,11 @@ def day(n: int) -> dt.date:
     return START + dt.timedelta(days=n)
 
 
-def entry(d: int, symptom: str, value: int) -> EntryRecord:
-    return EntryRecord(4, day(d), d, symptom, value)
+def entry(d: int, symptom: str, value: int) -> ValueRecord:
+    return ValueRecord(4, day(d), d, symptom, value)
 
 
-def plan(entries: list[EntryRecord], as_of_day: int, courses=COURSES, session=SESSION):
+def plan(entries: list[ValueRecord], as_of_day: int, courses=COURSES, session=SESSION):
     return plan_reminders(session, entries, courses, as_of=day(as_of_day), uid_base="u")
 
 

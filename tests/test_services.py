@@ -15,7 +15,7 @@ import pytest
 from conftest import POSTGRES_URL, TODAY
 
 from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
-from tracker.domain.records import Reading, SessionRecord
+from tracker.domain.records import SessionRecord, TypedValue
 from tracker.services import care, database_admin, exports, profiles, sessions, symptom_log
 from tracker.services.sessions import SessionFields
 from tracker.storage.database import Database, Location, resolve
@@ -72,7 +72,7 @@ def test_a_session_is_stored_as_typed_an_empty_detail_as_none_and_listed_with_it
     )
     added = sessions.add_session(db, fields)
     assert added == SessionRecord(added.id, SESSION_DAY, "ipl", "  face ", None, "ok", TODAY)
-    symptom_log.log_symptoms(db, [Reading("redness", 4)], date=TODAY, today=TODAY)
+    symptom_log.log_symptoms(db, [TypedValue("redness", 4)], date=TODAY, today=TODAY)
     assert sessions.list_sessions(db) == [(added, 1)]
     assert sessions.show_session(db, added.id) == (added, 1)
 
@@ -92,7 +92,7 @@ def test_an_edit_changes_only_the_fields_given_and_keeps_the_date_before_the_ent
 ) -> None:
     edited = sessions.edit_session(db, laser.id, SessionFields(area="neck"))
     assert (edited.kind, edited.date, edited.area) == (laser.kind, laser.date, "neck")
-    symptom_log.log_symptoms(db, [Reading("itching", 2)], date=SESSION_DAY, today=TODAY)
+    symptom_log.log_symptoms(db, [TypedValue("itching", 2)], date=SESSION_DAY, today=TODAY)
     later = SessionFields(date=SESSION_DAY + dt.timedelta(days=1))
     _refused(REFUSED, "has entries from", lambda: sessions.edit_session(db, laser.id, later))
     _refused(
@@ -105,7 +105,7 @@ def test_deleting_a_session_returns_it_with_its_count_and_takes_its_entries(
     db: Database, laser: SessionRecord
 ) -> None:
     symptom_log.log_symptoms(
-        db, [Reading("itching", 2), Reading("redness", 5)], date=TODAY, today=TODAY
+        db, [TypedValue("itching", 2), TypedValue("redness", 5)], date=TODAY, today=TODAY
     )
     assert sessions.delete_session(db, laser.id) == (laser, 2)
     assert symptom_log.history(db) == []
@@ -157,10 +157,14 @@ def test_a_log_says_what_it_replaced_and_history_reads_back_by_session_and_sympt
     db: Database, laser: SessionRecord
 ) -> None:
     first = symptom_log.log_symptoms(
-        db, [Reading("redness", 6), Reading("itching", 3)], date=TODAY, today=TODAY, note="hot"
+        db,
+        [TypedValue("redness", 6), TypedValue("itching", 3)],
+        date=TODAY,
+        today=TODAY,
+        note="hot",
     )
     assert [(item.entry.day, item.replaced) for item in first.logged] == [(10, None), (10, None)]
-    again = symptom_log.log_symptoms(db, [Reading("redness", 4)], date=TODAY, today=TODAY)
+    again = symptom_log.log_symptoms(db, [TypedValue("redness", 4)], date=TODAY, today=TODAY)
     assert [(item.entry.severity, item.replaced) for item in again.logged] == [(4, 6)]
     assert again.logged[0].entry.note == "hot"  # a log without a note keeps the day's note
     ((found_session, entries),) = symptom_log.history(db, symptom="redness")
@@ -176,11 +180,13 @@ def test_a_log_goes_to_the_latest_session_on_or_before_its_day(db: Database) -> 
     new = sessions.add_session(db, SessionFields(date=TODAY - dt.timedelta(days=2), kind="peel"))
     before_new = TODAY - dt.timedelta(days=3)
     assert (
-        symptom_log.log_symptoms(db, [Reading("peeling", 2)], date=before_new, today=TODAY).session
+        symptom_log.log_symptoms(
+            db, [TypedValue("peeling", 2)], date=before_new, today=TODAY
+        ).session
         == old
     )
     assert (
-        symptom_log.log_symptoms(db, [Reading("peeling", 2)], date=TODAY, today=TODAY).session
+        symptom_log.log_symptoms(db, [TypedValue("peeling", 2)], date=TODAY, today=TODAY).session
         == new
     )
 
@@ -189,24 +195,26 @@ def test_the_clock_passed_in_decides_what_is_the_future(db: Database, laser: Ses
     tomorrow = TODAY + dt.timedelta(days=1)
     log = symptom_log.log_symptoms
     _refused(
-        REFUSED, "in the future", lambda: log(db, [Reading("rash", 1)], date=tomorrow, today=TODAY)
+        REFUSED,
+        "in the future",
+        lambda: log(db, [TypedValue("rash", 1)], date=tomorrow, today=TODAY),
     )
-    assert log(db, [Reading("rash", 1)], date=tomorrow, today=tomorrow).logged[0].entry.day == 11
+    assert log(db, [TypedValue("rash", 1)], date=tomorrow, today=tomorrow).logged[0].entry.day == 11
     eve = SESSION_DAY - dt.timedelta(days=1)
     _refused(
         REFUSED,
         f"is before session {laser.id}",
-        lambda: log(db, [Reading("rash", 1)], date=eve, today=TODAY, session_id=laser.id),
+        lambda: log(db, [TypedValue("rash", 1)], date=eve, today=TODAY, session_id=laser.id),
     )
     _refused(
         REFUSED,
         f"{eve} is before your first session (session {laser.id} on {SESSION_DAY})",
-        lambda: log(db, [Reading("rash", 1)], date=eve, today=TODAY),
+        lambda: log(db, [TypedValue("rash", 1)], date=eve, today=TODAY),
     )
 
 
 def test_a_refused_log_stores_none_of_its_readings(db: Database, laser: SessionRecord) -> None:
-    readings = [Reading("itching", 2), Reading("redness", 5)]
+    readings = [TypedValue("itching", 2), TypedValue("redness", 5)]
     _refused(
         MALFORMED,
         "NUL",
@@ -258,7 +266,7 @@ def test_the_web_pages_export_text_is_what_the_command_writes_a_bare_carriage_re
     db: Database, laser: SessionRecord, fmt: str
 ) -> None:
     note = "red\rthen pale"
-    symptom_log.log_symptoms(db, [Reading("redness", 4)], date=TODAY, today=TODAY, note=note)
+    symptom_log.log_symptoms(db, [TypedValue("redness", 4)], date=TODAY, today=TODAY, note=note)
     care.add_care(db, "cold-compress", date=TODAY, today=TODAY, note=note)
     streamed = io.StringIO(newline="")
     exports.write_export(db, fmt, streamed)

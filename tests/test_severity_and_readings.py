@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.errors import MALFORMED, TrackerError
-from tracker.domain.records import Reading, parse_readings
+from tracker.domain.records import TypedValue, parse_values
 from tracker.domain.severity import band, parse_severity
 
 
@@ -44,10 +44,10 @@ def test_non_integers_are_refused(text: str) -> None:
 
 
 def test_readings_use_catalog_keys_and_aliases_in_any_case() -> None:
-    assert parse_readings(["Pruritus=3", "ERYTHEMA=5", "oedema=0"]) == [
-        Reading("itching", 3),
-        Reading("redness", 5),
-        Reading("swelling", 0),
+    assert parse_values(["Pruritus=3", "ERYTHEMA=5", "oedema=0"]) == [
+        TypedValue("itching", 3),
+        TypedValue("redness", 5),
+        TypedValue("swelling", 0),
     ]
 
 
@@ -65,7 +65,7 @@ def test_readings_use_catalog_keys_and_aliases_in_any_case() -> None:
 )
 def test_bad_readings_are_malformed(pairs: list[str], message: str) -> None:
     with pytest.raises(TrackerError, match=message) as caught:
-        parse_readings(pairs)
+        parse_values(pairs)
     assert caught.value.kind == MALFORMED
 
 
@@ -101,7 +101,7 @@ def test_severity_messages_name_the_symptom_and_the_value() -> None:
         parse_severity("+11")
     assert caught.value.message == "Severity must be from 0 (none) to 10 (worst), not 11."
     with pytest.raises(TrackerError) as caught:
-        parse_readings(["redness=-1"])
+        parse_values(["redness=-1"])
     assert (
         caught.value.message == "Severity for redness must be from 0 (none) to 10 (worst), not -1."
     )
@@ -126,10 +126,10 @@ def test_reading_messages_say_what_was_typed() -> None:
         ),
     ):
         with pytest.raises(TrackerError) as caught:
-            parse_readings(pairs)
+            parse_values(pairs)
         assert caught.value.message == message
         assert caught.value.kind == MALFORMED
-    assert parse_readings((" rash =+2",)) == [Reading("rash", 2)]
+    assert parse_values((" rash =+2",)) == [TypedValue("rash", 2)]
 
 
 def test_a_number_too_long_to_be_a_severity_is_shown_cut_and_never_read_whole() -> None:

@@ -9,7 +9,7 @@ import pytest
 from tracker.domain.courses import Forecast, PersonalCourse
 from tracker.domain.expectations import Expectation, Expectations, shipped_table
 from tracker.domain.flags import Flag
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.status import SymptomStatus, build_status
 
 START = dt.date(2026, 11, 1)
@@ -21,12 +21,12 @@ def day(n: int) -> dt.date:
     return START + dt.timedelta(days=n)
 
 
-def series(symptom: str, values: dict[int, int], session: int = 1) -> list[EntryRecord]:
-    return [EntryRecord(session, day(d), d, symptom, v) for d, v in sorted(values.items())]
+def series(symptom: str, values: dict[int, int], session: int = 1) -> list[ValueRecord]:
+    return [ValueRecord(session, day(d), d, symptom, v) for d, v in sorted(values.items())]
 
 
 def status_of(symptom: str, value: int, logged_day: int, as_of_day: int, flagged: bool = False):
-    latest = EntryRecord(1, day(logged_day), logged_day, symptom, value)
+    latest = ValueRecord(1, day(logged_day), logged_day, symptom, value)
     return SymptomStatus(latest, EXPECT("laser-rejuvenation", symptom), as_of_day, flagged)
 
 
@@ -62,7 +62,7 @@ def test_past_its_course_only_with_a_course_and_a_value_above_0() -> None:
 
 
 def test_a_line_says_value_day_course_verdict_own_course_and_forecast() -> None:
-    latest = EntryRecord(1, day(6), 6, "redness", 3)
+    latest = ValueRecord(1, day(6), 6, "redness", 3)
     personal = PersonalCourse("redness", ((7, 3),))
     expected = EXPECT("laser-rejuvenation", "redness")
     plain = SymptomStatus(latest, expected, 6)

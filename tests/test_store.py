@@ -15,7 +15,7 @@ from conftest import TODAY
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.hints import Hint
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.storage.database import Database, resolve
 from tracker.storage.store import Store
 
@@ -101,8 +101,8 @@ def test_a_day_written_again_replaces_values_and_keeps_a_note_unless_given(
     with databases["bob"].writing() as store:
         stored = store.write_day(session, DAY, {"redness": 2, "itching": 1}, None)
     assert stored == [
-        (EntryRecord(session.id, DAY, 0, "redness", 2, "bob's note"), 4),
-        (EntryRecord(session.id, DAY, 0, "itching", 1, None), None),
+        (ValueRecord(session.id, DAY, 0, "redness", 2, "bob's note"), 4),
+        (ValueRecord(session.id, DAY, 0, "itching", 1, None), None),
     ]
     with databases["bob"].reading() as store:
         assert store.entries_on(session.id, DAY) == {e.symptom: e for e, _ in stored}
@@ -165,9 +165,9 @@ def test_bulk_values_go_in_are_probed_by_stretch_of_days_and_replaced(
             (e.date, e.symptom): e for e in store.entries_for_sessions([session.id])[session.id]
         }
     assert values == {
-        (DAY, "redness"): EntryRecord(session.id, DAY, 0, "redness", 7, None),
-        (later, "redness"): EntryRecord(session.id, later, 1, "redness", 2, None),
-        (later, "itching"): EntryRecord(session.id, later, 1, "itching", 5, "again"),
+        (DAY, "redness"): ValueRecord(session.id, DAY, 0, "redness", 7, None),
+        (later, "redness"): ValueRecord(session.id, later, 1, "redness", 2, None),
+        (later, "itching"): ValueRecord(session.id, later, 1, "itching", 5, "again"),
     }
 
 
@@ -190,13 +190,13 @@ def test_own_courses_and_patient_ids_for_the_import(
     databases: dict[str, Database], bobs: tuple[SessionRecord, int]
 ) -> None:
     with databases["bob"].writing() as store:
-        assert store.own_override("ipl", "redness") is None
+        assert store.override_for("ipl", "redness") is None
         store.set_override(Override("ipl", "redness", 9, 4))
-        assert store.own_override("ipl", "redness") == Override("ipl", "redness", 9, 4)
-        assert store.own_override("ipl", "itching") is None
+        assert store.override_for("ipl", "redness") == Override("ipl", "redness", 9, 4)
+        assert store.override_for("ipl", "itching") is None
         assert store.profile_owning_uuid(store.profile_uuid()) == "bob"
         store.adopt_uuid("4f1c0c1e-0000-4000-8000-000000000001")
     with databases["default"].reading() as store:
-        assert store.own_override("ipl", "redness") is None  # bob's, not this profile's
+        assert store.override_for("ipl", "redness") is None  # bob's, not this profile's
         assert store.profile_owning_uuid("4f1c0c1e-0000-4000-8000-000000000001") == "bob"
         assert store.profile_owning_uuid("4f1c0c1e-0000-4000-8000-000000000002") is None

@@ -10,7 +10,7 @@ from tracker.domain.care import CareRecord
 from tracker.domain.courses import Forecast, PersonalCourse
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.summaries import SessionView, SymptomSummary, summarise
 
 START = dt.date(2026, 11, 1)
@@ -18,9 +18,9 @@ SESSION = SessionRecord(1, START, "laser-rejuvenation")
 EXPECT = Expectations(shipped_table()).for_pair  # laser redness: gone by day 7
 
 
-def series(symptom: str, values: dict[int, int]) -> list[EntryRecord]:
+def series(symptom: str, values: dict[int, int]) -> list[ValueRecord]:
     return [
-        EntryRecord(1, START + dt.timedelta(days=d), d, symptom, v)
+        ValueRecord(1, START + dt.timedelta(days=d), d, symptom, v)
         for d, v in sorted(values.items())
     ]
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tracker.domain.changes import changed_from
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import Reading, SessionRecord
+from tracker.domain.records import SessionRecord, TypedValue
 from tracker.services import corrections, sessions, symptom_log
 from tracker.services.sessions import SessionFields
 from tracker.storage.database import Database, resolve
@@ -79,7 +79,7 @@ def _play(db: Database, session: SessionRecord, steps: list[tuple[object, ...]])
                 _, day, symptom, value, note = step
                 symptom_log.log_symptoms(
                     db,
-                    [Reading(str(symptom), int(value))],  # type: ignore[call-overload]
+                    [TypedValue(str(symptom), int(value))],  # type: ignore[call-overload]
                     date=day,  # type: ignore[arg-type]
                     today=TODAY,
                     session_id=session.id,
@@ -132,7 +132,7 @@ def test_changed_from_names_the_value_a_correction_replaced(db: Database) -> Non
     day = DAYS[0]
     for value in (5, 4, 3):
         symptom_log.log_symptoms(
-            db, [Reading("redness", value)], date=day, today=TODAY, session_id=session.id
+            db, [TypedValue("redness", value)], date=day, today=TODAY, session_id=session.id
         )
     latest = changed_from(corrections.value_changes(db, session.id))
     assert latest[(session.id, day, "redness")].before == 4

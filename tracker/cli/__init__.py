@@ -51,8 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "symptoms": ("catalog_commands:symptoms", "The symptoms you can log, and their other names."),
     "kinds": ("catalog_commands:kinds", "The treatment kinds a session can be."),
     "profile": ("profile_commands:profile", "Several people: a family, or a clinic's patients."),
-    "export": ("transfer_commands:export", "Export to CSV, JSON or FHIR."),
-    "import": ("transfer_commands:import_", "Import an export, or another tracker's data."),
+    "export": ("exchange_commands:export", "Export to CSV, JSON or FHIR."),
+    "import": ("exchange_commands:import_", "Import an export, or another tracker's data."),
     "db": ("db_commands:db", "The database: schema, backup, restore, check."),
     "demo": ("demo_command:demo", "Build a sample recovery to explore (never your data)."),
 }

@@ -11,7 +11,7 @@ from tracker.cli.params import PAST_DATE, PAST_DATE_HELP, SYMPTOM, json_option, 
 from tracker.cli.render import echo_json, echo_urgent, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import parse_readings
+from tracker.domain.records import parse_values
 from tracker.domain.severity import band
 from tracker.domain.text import visible
 from tracker.services import symptom_log as service
@@ -51,7 +51,7 @@ def log(
         return
     result = service.log_symptoms(
         app.db,
-        parse_readings(readings),
+        parse_values(readings),
         date=date,
         today=app.today,
         session_id=session_id,

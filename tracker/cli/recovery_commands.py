@@ -28,7 +28,7 @@ from tracker.domain.checkin import may_keep
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation, group_rule
 from tracker.domain.flags import DISCLAIMER, LEVELS, Flag, level_at_least
-from tracker.domain.records import EntryRecord, Reading
+from tracker.domain.records import TypedValue, ValueRecord
 from tracker.domain.severity import BANDS, band
 from tracker.domain.status import Status
 from tracker.domain.text import visible
@@ -386,7 +386,7 @@ def _ask_value(symptom: str, label: str, shown: int | None) -> int | None:
     return value
 
 
-def _label(symptom: str, last: EntryRecord | None, date: dt.date) -> str:
+def _label(symptom: str, last: ValueRecord | None, date: dt.date) -> str:
     if last is None:
         return f"{symptom} (0-10)"
     if last.date == date:
@@ -458,7 +458,7 @@ def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
     if not answers:
         click.echo(f"Nothing typed, so nothing was saved for {date}.")
         return
-    readings = [Reading(symptom, value) for symptom, value in answers.items()]
+    readings = [TypedValue(symptom, value) for symptom, value in answers.items()]
     # The answers are saved, and the status read, in one transaction; the plan above was
     # read before the questions: no lock is held while the patient thinks.
     result = save_checkin(app.db, readings, [], date=date, today=app.today, session_id=s.id)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from tracker.domain.flags import can_be_urgent
-from tracker.domain.records import EntryRecord
+from tracker.domain.records import ValueRecord
 
 
 def may_keep(symptom: str, severity: int) -> bool:
@@ -16,7 +16,7 @@ def may_keep(symptom: str, severity: int) -> bool:
 
 
 def same_as_last(
-    questions: Iterable[tuple[str, EntryRecord | None]], date: dt.date
+    questions: Iterable[tuple[str, ValueRecord | None]], date: dt.date
 ) -> dict[str, int]:
     """What "Same as last time" fills in on a day: each symptom's latest value before it,
     except a warning sign (see may_keep)."""

@@ -20,7 +20,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.limits import MAX_COURSE_DAYS, check_date
 from tracker.domain.photos import StoredPhoto, photo_json
-from tracker.domain.records import EntryRecord, SessionRecord, clean_text
+from tracker.domain.records import SessionRecord, ValueRecord, clean_text
 from tracker.domain.severity import parse_severity
 
 ENTRY_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "symptom", "severity", "note")
@@ -34,7 +34,7 @@ class SessionBundle:
     """A session with everything logged for it."""
 
     session: SessionRecord
-    entries: list[EntryRecord] = field(default_factory=list)
+    entries: list[ValueRecord] = field(default_factory=list)
     care: list[CareRecord] = field(default_factory=list)
     photos: list[StoredPhoto] = field(default_factory=list)
 

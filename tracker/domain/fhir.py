@@ -29,7 +29,7 @@ from tracker.domain.exchange import (
 )
 from tracker.domain.fhir_media import media_key, media_resource, parse_media
 from tracker.domain.photos import ImportedPhoto
-from tracker.domain.records import EntryRecord
+from tracker.domain.records import ValueRecord
 from tracker.domain.severity import BAND_SNOMED, band
 
 SNOMED = "http://snomed.info/sct"
@@ -136,7 +136,7 @@ def _procedure(b: SessionBundle, procedure_id: str, patient_url: str) -> dict[st
 
 
 def _observation(
-    e: EntryRecord, observation_id: str, patient_url: str, procedure_id: str
+    e: ValueRecord, observation_id: str, patient_url: str, procedure_id: str
 ) -> dict[str, Any]:
     known = SYMPTOMS_BY_KEY.get(e.symptom)
     name = symptom_name(e.symptom)

@@ -49,7 +49,7 @@ def latest_started(records: list[SessionRecord], today: dt.date) -> SessionRecor
     return min(records, key=lambda r: (r.date, r.id)) if records else None
 
 
-class EntryRecord(NamedTuple):
+class ValueRecord(NamedTuple):
     """One logged value. A named tuple: a clinic's triage builds hundreds of thousands."""
 
     session_id: int
@@ -68,6 +68,11 @@ class EntryRecord(NamedTuple):
             "severity": self.severity,
             "note": self.note,
         }
+
+
+# The old name, still used by flags.py, courses.py and status.py while issue 22 rewrites
+# them (renamed there when it lands): one concept, ValueRecord.
+EntryRecord = ValueRecord
 
 
 @dataclass(frozen=True)
@@ -107,18 +112,18 @@ class ChangeRecord:
 
 
 @dataclass(frozen=True)
-class Reading:
+class TypedValue:
     """One SYMPTOM=SEVERITY pair as typed on the command line, checked."""
 
     symptom: str
     severity: int
 
 
-def parse_readings(pairs: list[str] | tuple[str, ...]) -> list[Reading]:
+def parse_values(pairs: list[str] | tuple[str, ...]) -> list[TypedValue]:
     """Read SYMPTOM=SEVERITY pairs; each symptom at most once per command."""
     if not pairs:
         raise TrackerError.malformed(str(Words.NO_READINGS), hint=Hint.log())
-    readings: list[Reading] = []
+    readings: list[TypedValue] = []
     seen: set[str] = set()
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -130,7 +135,7 @@ def parse_readings(pairs: list[str] | tuple[str, ...]) -> list[Reading]:
         if key in seen:
             raise TrackerError.malformed(f"{key} is given more than once in this log.")
         seen.add(key)
-        readings.append(Reading(key, parse_severity(value, symptom=key)))
+        readings.append(TypedValue(key, parse_severity(value, symptom=key)))
     return readings
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from tracker.domain.catalog import kind_name
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.words import Words
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class ReminderPlan:
 
 def plan_reminders(
     session: SessionRecord,
-    entries: Sequence[EntryRecord],
+    entries: Sequence[ValueRecord],
     courses: Sequence[Expectation],
     *,
     as_of: dt.date,
@@ -69,7 +69,7 @@ def plan_reminders(
     course_days = max((c.max_days for c in courses), default=0)
     course_end = session.date + dt.timedelta(days=course_days)
     kind = kind_name(session.kind)
-    latest: dict[str, EntryRecord] = {}
+    latest: dict[str, ValueRecord] = {}
     for entry in sorted(entries, key=lambda e: e.date):
         if entry.date <= as_of:
             latest[entry.symptom] = entry

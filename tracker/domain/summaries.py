@@ -13,13 +13,13 @@ from tracker.domain.courses import Forecast, PersonalCourse, forecast
 from tracker.domain.courses import gone_day as resolved_day
 from tracker.domain.expectations import Expectation
 from tracker.domain.flags import Flag
-from tracker.domain.records import EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 
 
 @dataclass(frozen=True)
 class SymptomSummary:
     symptom: str
-    series: list[EntryRecord]
+    series: list[ValueRecord]
     expected: Expectation
     as_of_day: int | None = None  # the day judged on; the last logged day when not given
     personal: PersonalCourse | None = None  # how it went after earlier sessions of the kind
@@ -38,7 +38,7 @@ class SymptomSummary:
         return f"{self.personal.describe()}; now day {day} at {last.severity}/10"
 
     @property
-    def peak(self) -> EntryRecord:
+    def peak(self) -> ValueRecord:
         return max(self.series, key=lambda e: (e.severity, -e.day))
 
     @property
@@ -70,12 +70,12 @@ class SymptomSummary:
 
 def summarise(
     session: SessionRecord,
-    entries: Iterable[EntryRecord],
+    entries: Iterable[ValueRecord],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date | None = None,
     personal: Mapping[str, PersonalCourse] | None = None,
 ) -> list[SymptomSummary]:
-    by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
+    by_symptom: dict[str, list[ValueRecord]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
         by_symptom[entry.symptom].append(entry)
     ordered = in_catalog_order(by_symptom)
@@ -93,7 +93,7 @@ class SessionView:
 
     session: SessionRecord
     as_of: dt.date
-    entries: list[EntryRecord]
+    entries: list[ValueRecord]
     summaries: list[SymptomSummary]
     flags: list[Flag]
     care: list[CareRecord] = field(default_factory=list)

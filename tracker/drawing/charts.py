@@ -30,7 +30,7 @@ from tracker.domain.catalog import kind_words
 from tracker.domain.courses import gone_day
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
-from tracker.domain.records import EntryRecord
+from tracker.domain.records import ValueRecord
 from tracker.domain.summaries import SessionView, SymptomSummary
 from tracker.domain.text import visible
 from tracker.domain.words import Words
@@ -495,7 +495,7 @@ def _same_area(one: SessionView, other: SessionView) -> bool:
     return not a or not b or a.strip().casefold() == b.strip().casefold()
 
 
-def _until_next(view: SessionView, later: Sequence[SessionView]) -> list[EntryRecord]:
+def _until_next(view: SessionView, later: Sequence[SessionView]) -> list[ValueRecord]:
     """A session's values up to the next session on the same skin: from then on its
     symptoms are that one's as much as its own. A session elsewhere (the neck after the
     face) cuts nothing: each is drawn to its last logged day."""
@@ -559,7 +559,7 @@ def compare_figure(views: Sequence[SessionView], *, width: float = DEFAULT_WIDTH
 def _compare_panel(
     ax: Axes,
     symptom: str,
-    shown: list[tuple[SessionView, list[EntryRecord]]],
+    shown: list[tuple[SessionView, list[ValueRecord]]],
     measure: Measure,
     room: float,
     *,
@@ -607,7 +607,7 @@ def _course_window(ax: Axes, expected: int, colour: str) -> None:
     ax.axvline(expected + 0.5, color=colour, linewidth=1, linestyle=(0, (2, 2)), zorder=1)
 
 
-def _reached_zero(series: list[EntryRecord]) -> str:
+def _reached_zero(series: list[ValueRecord]) -> str:
     """Said of the days drawn: after the next session began, a 0 is that one's too."""
     day = gone_day(series)
     present = any(e.severity > 0 for e in series)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tracker.domain.care import CareRecord, check_note
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import Reading, SessionRecord, clean_text
+from tracker.domain.records import SessionRecord, TypedValue, clean_text
 from tracker.domain.status import Status
 from tracker.services.common import session_for_day
 from tracker.services.recovery import status_in
@@ -27,7 +27,7 @@ class CheckinResult:
 
 def save_checkin(
     db: Database,
-    readings: list[Reading],
+    readings: list[TypedValue],
     care_actions: list[str],
     *,
     date: dt.date,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import ChangeRecord, EntryRecord, SessionRecord
+from tracker.domain.records import ChangeRecord, SessionRecord, ValueRecord
 from tracker.services.common import chosen_session
 from tracker.storage.database import Database
 
@@ -19,7 +19,7 @@ class Removal:
 
     session: SessionRecord
     date: dt.date
-    removed: list[EntryRecord]
+    removed: list[ValueRecord]
     not_logged: list[str]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.domain.flags import Flag
-from tracker.domain.records import Reading, SessionRecord
+from tracker.domain.records import SessionRecord, TypedValue
 from tracker.services import documents
 from tracker.services.care import add_care
 from tracker.services.sessions import SessionFields, add_session
@@ -79,7 +79,7 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
         count = 0
         for day in range(SESSION_DAYS_AGO + 1):
             readings = [
-                Reading(symptom, value)
+                TypedValue(symptom, value)
                 for symptom, course in DEMO_COURSE.items()
                 if day < len(course) and (value := course[day]) is not None
             ]

@@ -17,8 +17,8 @@ from tracker.domain.exchange import (
     entry_rows,
     json_document,
 )
+from tracker.services.exchange import export_data
 from tracker.services.outputs import Target, text_output
-from tracker.services.transfer import export_data
 from tracker.storage.database import Database
 from tracker.storage.revisions import HEAD
 

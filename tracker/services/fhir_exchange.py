@@ -11,7 +11,7 @@ from tracker.domain.exchange import ImportedEntry, SessionBundle
 from tracker.domain.fhir import fhir_bundle, parse_bundle
 from tracker.domain.hints import Hint
 from tracker.domain.words import Words
-from tracker.services import transfer
+from tracker.services import exchange
 from tracker.storage.database import Database
 from tracker.storage.store import Store
 
@@ -43,7 +43,7 @@ def import_fhir(
     today: dt.date,
     policy: str = "error",
     dry_run: bool = False,
-) -> transfer.ImportReport:
+) -> exchange.ImportReport:
     """Read a bundle the tracker exported back into the current profile, all or nothing.
 
     A bundle is one patient's: it goes into the profile that carries its patient id, or
@@ -55,7 +55,7 @@ def import_fhir(
     except TrackerError as exc:
         raise exc.at(str(path)) from None
 
-    def work(importer: transfer._Importer) -> None:
+    def work(importer: exchange.Importer) -> None:
         if importer.store.profile_uuid() != parsed.patient_id:
             _adopt(importer.store, parsed.patient_id, path, importer.report)
 
@@ -70,10 +70,10 @@ def import_fhir(
                 importer.report.rows += 1
                 importer.photo(session_id, photo, f"{path}: photo {number + 1} of {item.key.date}")
 
-    return transfer.run_import(db, policy, dry_run, work, today=today)
+    return exchange.run_import(db, policy, dry_run, work, today=today)
 
 
-def _adopt(store: Store, patient_id: str, path: Path, report: transfer.ImportReport) -> None:
+def _adopt(store: Store, patient_id: str, path: Path, report: exchange.ImportReport) -> None:
     owner = store.profile_owning_uuid(patient_id)
     if owner is not None:
         raise TrackerError.conflict(

@@ -14,7 +14,7 @@ from tracker.domain.flags import Flag
 from tracker.domain.other_trackers import READERS, SOURCES, convert, parse_map
 from tracker.domain.records import SessionRecord
 from tracker.domain.words import Words
-from tracker.services import transfer
+from tracker.services import exchange
 from tracker.services.common import chosen_session
 from tracker.storage.database import Database
 
@@ -36,7 +36,7 @@ class ForeignImportReport:
     session: SessionRecord | None = None
     session_created: bool = False
     dry_run: bool = False
-    urgent: list[Flag] = field(default_factory=list)  # as transfer.ImportReport.urgent
+    urgent: list[Flag] = field(default_factory=list)  # as exchange.ImportReport.urgent
 
 
 def import_other_tracker(
@@ -62,7 +62,7 @@ def import_other_tracker(
             f"The other tracker is one of {', '.join(SOURCES)}.", field="from"
         )
     mapping = parse_map(maps)
-    with transfer.open_text(path) as handle:
+    with exchange.open_text(path) as handle:
         try:
             found = READERS[source](handle)
         except TrackerError as exc:
@@ -75,7 +75,7 @@ def import_other_tracker(
     report.empty_rows = found.empty_rows
     report.dry_run = dry_run
 
-    def work(importer: transfer._Importer) -> None:
+    def work(importer: exchange.Importer) -> None:
         store = importer.store
         if session_id is not None:
             row = store.session(session_id)
@@ -106,5 +106,5 @@ def import_other_tracker(
         report.replaced = importer.report.replaced
         report.already_there = importer.report.skipped
 
-    report.urgent = transfer.run_import(db, policy, dry_run, work, today=today).urgent
+    report.urgent = exchange.run_import(db, policy, dry_run, work, today=today).urgent
     return report

@@ -10,7 +10,7 @@ from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation, Expectations, Override
 from tracker.domain.flags import Flag, active_only, evaluate, evaluate_sessions, sort_flags
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.status import Status, build_status
 from tracker.domain.words import Words
 from tracker.services.common import chosen_session, expectations_for, session_for_day
@@ -23,7 +23,7 @@ FIRST_CHECKIN = ("itching", "swelling", "redness", "rash")
 
 def _sessions_up_to(
     store: Store, as_of: dt.date
-) -> tuple[list[SessionRecord], dict[int, list[EntryRecord]]]:
+) -> tuple[list[SessionRecord], dict[int, list[ValueRecord]]]:
     """Every session on or before as_of, oldest first, with its entries."""
     records = store.sessions(up_to=as_of)
     return records, store.entries_for_sessions([r.id for r in records])
@@ -150,7 +150,7 @@ class CheckinPlan:
     session: SessionRecord
     date: dt.date
     # Each symptom to ask about, with its latest value on or before this date if any.
-    questions: list[tuple[str, EntryRecord | None]]
+    questions: list[tuple[str, ValueRecord | None]]
     today: dict[str, int]  # values already logged for this date
 
 
@@ -201,9 +201,9 @@ def _window(expectations: Expectations, kind: str) -> dt.timedelta:
 
 
 def _plan(
-    record: SessionRecord, entries: list[EntryRecord], date: dt.date, expectations: Expectations
+    record: SessionRecord, entries: list[ValueRecord], date: dt.date, expectations: Expectations
 ) -> CheckinPlan:
-    latest: dict[str, EntryRecord] = {}
+    latest: dict[str, ValueRecord] = {}
     on_date: dict[str, int] = {}
     for entry in entries:
         if entry.date <= date:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from tracker.domain.flags import Flag, can_be_urgent
-from tracker.domain.records import EntryRecord, Reading, SessionRecord, clean_text
+from tracker.domain.records import SessionRecord, TypedValue, ValueRecord, clean_text
 from tracker.services.common import session_for_day, urgent_now
 from tracker.storage.database import Database
 from tracker.storage.store import Store
@@ -16,7 +16,7 @@ from tracker.storage.store import Store
 class Logged:
     """One stored value, and the value it replaced if the day had one already."""
 
-    entry: EntryRecord
+    entry: ValueRecord
     replaced: int | None
 
 
@@ -30,7 +30,7 @@ class LogResult:
 
 def log_symptoms(
     db: Database,
-    readings: list[Reading],
+    readings: list[TypedValue],
     *,
     date: dt.date,
     today: dt.date,
@@ -52,7 +52,7 @@ def log_symptoms(
 def store_readings(
     store: Store,
     record: SessionRecord,
-    readings: list[Reading],
+    readings: list[TypedValue],
     *,
     date: dt.date,
     note: str | None,
@@ -65,7 +65,7 @@ def store_readings(
 
 def history(
     db: Database, *, session_id: int | None = None, symptom: str | None = None
-) -> list[tuple[SessionRecord, list[EntryRecord]]]:
+) -> list[tuple[SessionRecord, list[ValueRecord]]]:
     """Entries grouped by session, oldest first; sessions with no matching entry are left out."""
     with db.reading() as store:
         found = store.entries_with_sessions(session_id=session_id, symptom=symptom)

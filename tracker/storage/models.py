@@ -67,12 +67,12 @@ class TreatmentSession(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     follow_up: Mapped[dt.date | None] = mapped_column(Date)
 
-    entries: Mapped[list[SymptomEntry]] = relationship(
+    entries: Mapped[list[SymptomValue]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True
     )
 
 
-class SymptomEntry(Base):
+class SymptomValue(Base):
     __tablename__ = "entries"
     __table_args__ = (
         UniqueConstraint("session_id", "symptom", "date"),

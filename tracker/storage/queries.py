@@ -17,14 +17,14 @@ from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.hints import Hint
-from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.words import Words
 from tracker.storage.models import (
     CareEntry,
     EntryChange,
     Profile,
     ProtocolOverride,
-    SymptomEntry,
+    SymptomValue,
     TreatmentSession,
 )
 
@@ -41,8 +41,8 @@ def session_record(row: TreatmentSession) -> SessionRecord:
     )
 
 
-def entry_record(row: SymptomEntry, session_date: dt.date) -> EntryRecord:
-    return EntryRecord(
+def entry_record(row: SymptomValue, session_date: dt.date) -> ValueRecord:
+    return ValueRecord(
         session_id=row.session_id,
         date=row.date,
         day=(row.date - session_date).days,
@@ -54,23 +54,23 @@ def entry_record(row: SymptomEntry, session_date: dt.date) -> EntryRecord:
 
 def count_entries(tx: Session, session_id: int) -> int:
     query = (
-        select(func.count()).select_from(SymptomEntry).where(SymptomEntry.session_id == session_id)
+        select(func.count()).select_from(SymptomValue).where(SymptomValue.session_id == session_id)
     )
     return tx.scalar(query) or 0
 
 
 def entry_dates_range(tx: Session, session_id: int) -> tuple[dt.date | None, dt.date | None]:
-    query = select(func.min(SymptomEntry.date), func.max(SymptomEntry.date)).where(
-        SymptomEntry.session_id == session_id
+    query = select(func.min(SymptomValue.date), func.max(SymptomValue.date)).where(
+        SymptomValue.session_id == session_id
     )
     first, last = tx.execute(query).one()
     return first, last
 
 
-def entries_on(tx: Session, session_id: int, date: dt.date) -> dict[str, SymptomEntry]:
+def entries_on(tx: Session, session_id: int, date: dt.date) -> dict[str, SymptomValue]:
     """A session's entries for one day, by symptom."""
-    query = select(SymptomEntry).where(
-        SymptomEntry.session_id == session_id, SymptomEntry.date == date
+    query = select(SymptomValue).where(
+        SymptomValue.session_id == session_id, SymptomValue.date == date
     )
     return {row.symptom: row for row in tx.scalars(query)}
 
@@ -119,29 +119,29 @@ def last_change(tx: Session, profile_id: int) -> ChangeRecord | None:
 
 def entries_with_sessions(
     tx: Session, profile_id: int, *, session_id: int | None = None, symptom: str | None = None
-) -> dict[int, list[EntryRecord]]:
+) -> dict[int, list[ValueRecord]]:
     """A profile's entries by session id, sessions oldest first."""
     query = (
         select(*ENTRY_COLUMNS, TreatmentSession.date)
-        .join(SymptomEntry.session)
+        .join(SymptomValue.session)
         .where(TreatmentSession.profile_id == profile_id)
     )
     if session_id is not None:
-        query = query.where(SymptomEntry.session_id == session_id)
+        query = query.where(SymptomValue.session_id == session_id)
     if symptom is not None:
-        query = query.where(SymptomEntry.symptom == symptom)
+        query = query.where(SymptomValue.symptom == symptom)
     query = query.order_by(
-        TreatmentSession.date, TreatmentSession.id, SymptomEntry.date, SymptomEntry.symptom
+        TreatmentSession.date, TreatmentSession.id, SymptomValue.date, SymptomValue.symptom
     )
     return _entries_by_session(tx.execute(query))
 
 
 def entry_counts(tx: Session, profile_id: int) -> dict[int, int]:
     query = (
-        select(SymptomEntry.session_id, func.count())
-        .join(SymptomEntry.session)
+        select(SymptomValue.session_id, func.count())
+        .join(SymptomValue.session)
         .where(TreatmentSession.profile_id == profile_id)
-        .group_by(SymptomEntry.session_id)
+        .group_by(SymptomValue.session_id)
     )
     return {session_id: count for session_id, count in tx.execute(query)}
 
@@ -149,31 +149,31 @@ def entry_counts(tx: Session, profile_id: int) -> dict[int, int]:
 # Bulk reads select plain columns: building ORM objects for a clinic's hundreds of
 # thousands of values costs several times more than the query itself.
 ENTRY_COLUMNS = (
-    SymptomEntry.session_id,
-    SymptomEntry.date,
-    SymptomEntry.symptom,
-    SymptomEntry.severity,
-    SymptomEntry.note,
+    SymptomValue.session_id,
+    SymptomValue.date,
+    SymptomValue.symptom,
+    SymptomValue.severity,
+    SymptomValue.note,
 )
 
 
-def _entries_by_session(rows: Iterable[Any]) -> dict[int, list[EntryRecord]]:
-    grouped: dict[int, list[EntryRecord]] = {}
+def _entries_by_session(rows: Iterable[Any]) -> dict[int, list[ValueRecord]]:
+    grouped: dict[int, list[ValueRecord]] = {}
     for session_id, date, symptom, severity, note, session_date in rows:
-        record = EntryRecord(session_id, date, (date - session_date).days, symptom, severity, note)
+        record = ValueRecord(session_id, date, (date - session_date).days, symptom, severity, note)
         grouped.setdefault(session_id, []).append(record)
     return grouped
 
 
 def entries_for_sessions(
     tx: Session, profile_id: int, session_ids: Sequence[int]
-) -> dict[int, list[EntryRecord]]:
+) -> dict[int, list[ValueRecord]]:
     """The entries of several of a profile's sessions in one query, keyed by session id."""
     query = (
         select(*ENTRY_COLUMNS, TreatmentSession.date)
-        .join(SymptomEntry.session)
-        .where(SymptomEntry.session_id.in_(session_ids), TreatmentSession.profile_id == profile_id)
-        .order_by(SymptomEntry.session_id, SymptomEntry.date, SymptomEntry.symptom)
+        .join(SymptomValue.session)
+        .where(SymptomValue.session_id.in_(session_ids), TreatmentSession.profile_id == profile_id)
+        .order_by(SymptomValue.session_id, SymptomValue.date, SymptomValue.symptom)
     )
     found = _entries_by_session(tx.execute(query))
     return {session_id: found.get(session_id, []) for session_id in session_ids}
@@ -327,10 +327,10 @@ def last_logged_of_latest_sessions(tx: Session, as_of: dt.date) -> dict[int, dt.
     """The last day (up to as_of) logged for every profile's latest session, in one query."""
     ranked = _latest_per_profile(as_of)
     query = (
-        select(SymptomEntry.session_id, func.max(SymptomEntry.date))
-        .join(ranked, ranked.c.id == SymptomEntry.session_id)
-        .where(ranked.c.rank == 1, SymptomEntry.date <= as_of)
-        .group_by(SymptomEntry.session_id)
+        select(SymptomValue.session_id, func.max(SymptomValue.date))
+        .join(ranked, ranked.c.id == SymptomValue.session_id)
+        .where(ranked.c.rank == 1, SymptomValue.date <= as_of)
+        .group_by(SymptomValue.session_id)
     )
     return {session_id: last for session_id, last in tx.execute(query)}
 
@@ -350,13 +350,13 @@ def _open_session_ids(as_of: dt.date) -> Any:
     Only those can hold an active flag: every flag rule needs the latest value above 0. One
     pass over the (session, symptom, date) unique index, with nothing built in Python.
     """
-    last_present = func.max(case((SymptomEntry.severity > 0, SymptomEntry.date)))
-    last_gone = func.max(case((SymptomEntry.severity == 0, SymptomEntry.date)))
+    last_present = func.max(case((SymptomValue.severity > 0, SymptomValue.date)))
+    last_gone = func.max(case((SymptomValue.severity == 0, SymptomValue.date)))
     return (
-        select(SymptomEntry.session_id)
-        .join(TreatmentSession, TreatmentSession.id == SymptomEntry.session_id)
-        .where(TreatmentSession.date <= as_of, SymptomEntry.date <= as_of)
-        .group_by(SymptomEntry.session_id, SymptomEntry.symptom)
+        select(SymptomValue.session_id)
+        .join(TreatmentSession, TreatmentSession.id == SymptomValue.session_id)
+        .where(TreatmentSession.date <= as_of, SymptomValue.date <= as_of)
+        .group_by(SymptomValue.session_id, SymptomValue.symptom)
         .having(last_present.is_not(None), or_(last_gone.is_(None), last_present > last_gone))
     )
 
@@ -378,35 +378,35 @@ def gone_days(
     """
     seen = [TreatmentSession.profile_id == profile_id]
     if as_of is not None:
-        seen.append(SymptomEntry.date <= as_of)
+        seen.append(SymptomValue.date <= as_of)
     last_present = (
         select(
-            SymptomEntry.session_id,
-            SymptomEntry.symptom,
-            func.max(SymptomEntry.date).label("last"),
+            SymptomValue.session_id,
+            SymptomValue.symptom,
+            func.max(SymptomValue.date).label("last"),
         )
-        .join(TreatmentSession, TreatmentSession.id == SymptomEntry.session_id)
-        .where(SymptomEntry.severity > 0, *seen)
-        .group_by(SymptomEntry.session_id, SymptomEntry.symptom)
+        .join(TreatmentSession, TreatmentSession.id == SymptomValue.session_id)
+        .where(SymptomValue.severity > 0, *seen)
+        .group_by(SymptomValue.session_id, SymptomValue.symptom)
         .subquery()
     )
     # Every value after the last one above 0 is 0: the earliest of them is the gone day.
     query = (
         select(
-            SymptomEntry.session_id,
-            SymptomEntry.symptom,
-            func.min(SymptomEntry.date),
+            SymptomValue.session_id,
+            SymptomValue.symptom,
+            func.min(SymptomValue.date),
             TreatmentSession.date,
         )
         .join(
             last_present,
-            (last_present.c.session_id == SymptomEntry.session_id)
-            & (last_present.c.symptom == SymptomEntry.symptom)
-            & (SymptomEntry.date > last_present.c.last),
+            (last_present.c.session_id == SymptomValue.session_id)
+            & (last_present.c.symptom == SymptomValue.symptom)
+            & (SymptomValue.date > last_present.c.last),
         )
-        .join(TreatmentSession, TreatmentSession.id == SymptomEntry.session_id)
+        .join(TreatmentSession, TreatmentSession.id == SymptomValue.session_id)
         .where(*seen)
-        .group_by(SymptomEntry.session_id, SymptomEntry.symptom, TreatmentSession.date)
+        .group_by(SymptomValue.session_id, SymptomValue.symptom, TreatmentSession.date)
     )
     found: dict[int, dict[str, int]] = {}
     for session_id, symptom, date, session_date in tx.execute(query):
@@ -416,7 +416,7 @@ def gone_days(
 
 def open_sessions_all_profiles(
     tx: Session, as_of: dt.date
-) -> Iterator[tuple[str, SessionRecord, list[EntryRecord]]]:
+) -> Iterator[tuple[str, SessionRecord, list[ValueRecord]]]:
     """Each open session of every profile with its entries up to as_of, profile by profile.
 
     Streamed in profile name order, so a clinic's triage holds one session's values at a
@@ -429,27 +429,27 @@ def open_sessions_all_profiles(
             TreatmentSession.id,
             TreatmentSession.date,
             TreatmentSession.kind,
-            SymptomEntry.date,
-            SymptomEntry.symptom,
-            SymptomEntry.severity,
+            SymptomValue.date,
+            SymptomValue.symptom,
+            SymptomValue.severity,
         )
         .join(TreatmentSession, TreatmentSession.profile_id == Profile.id)
-        .join(SymptomEntry, SymptomEntry.session_id == TreatmentSession.id)
+        .join(SymptomValue, SymptomValue.session_id == TreatmentSession.id)
         .where(
             TreatmentSession.id.in_(select(open_ids.c.session_id)),
-            SymptomEntry.date <= as_of,
+            SymptomValue.date <= as_of,
         )
-        .order_by(Profile.name, TreatmentSession.date, TreatmentSession.id, SymptomEntry.date)
+        .order_by(Profile.name, TreatmentSession.date, TreatmentSession.id, SymptomValue.date)
         .execution_options(yield_per=5000)
     )
     current: tuple[str, SessionRecord] | None = None
-    entries: list[EntryRecord] = []
+    entries: list[ValueRecord] = []
     for name, session_id, session_date, kind, date, symptom, severity in tx.execute(query):
         if current is None or current[1].id != session_id:
             if current is not None:
                 yield current[0], current[1], entries
             current, entries = (name, SessionRecord(session_id, session_date, kind)), []
-        entries.append(EntryRecord(session_id, date, (date - session_date).days, symptom, severity))
+        entries.append(ValueRecord(session_id, date, (date - session_date).days, symptom, severity))
     if current is not None:
         yield current[0], current[1], entries
 
@@ -502,10 +502,10 @@ def logged_days(
     """Which of these symptoms hold a value on which days from first to last."""
     # Session, symptom and date lead the unique index: the probe reads only this stretch
     # of days, however many values the session already holds.
-    query = select(SymptomEntry.symptom, SymptomEntry.date).where(
-        SymptomEntry.session_id == session_id,
-        SymptomEntry.symptom.in_(set(symptoms)),
-        SymptomEntry.date >= first,
-        SymptomEntry.date <= last,
+    query = select(SymptomValue.symptom, SymptomValue.date).where(
+        SymptomValue.session_id == session_id,
+        SymptomValue.symptom.in_(set(symptoms)),
+        SymptomValue.date >= first,
+        SymptomValue.date <= last,
     )
     return {(symptom, date) for symptom, date in tx.execute(query)}

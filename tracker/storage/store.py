@@ -19,7 +19,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.hints import Hint
 from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
-from tracker.domain.records import ChangeRecord, EntryRecord, ProfileRecord, SessionRecord
+from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.suggestions import closest, did_you_mean
 from tracker.domain.words import Words
 from tracker.storage import photo_queries, queries
@@ -28,7 +28,7 @@ from tracker.storage.models import (
     EntryChange,
     Profile,
     ProtocolOverride,
-    SymptomEntry,
+    SymptomValue,
     TreatmentSession,
 )
 
@@ -152,7 +152,7 @@ class Store:
 
     # Symptom values ----------------------------------------------------------------------
 
-    def entries_on(self, session_id: int, date: dt.date) -> dict[str, EntryRecord]:
+    def entries_on(self, session_id: int, date: dt.date) -> dict[str, ValueRecord]:
         """A session's values for one day, by symptom."""
         session_date = self._session_row(session_id).date
         return {
@@ -160,14 +160,14 @@ class Store:
             for symptom, row in queries.entries_on(self._tx, session_id, date).items()
         }
 
-    def entries_for_sessions(self, session_ids: Sequence[int]) -> dict[int, list[EntryRecord]]:
+    def entries_for_sessions(self, session_ids: Sequence[int]) -> dict[int, list[ValueRecord]]:
         """The values of several of this profile's sessions in one query, keyed by session
         id (another profile's session has none)."""
         return queries.entries_for_sessions(self._tx, self.profile_id, session_ids)
 
     def entries_with_sessions(
         self, *, session_id: int | None = None, symptom: str | None = None
-    ) -> dict[int, list[EntryRecord]]:
+    ) -> dict[int, list[ValueRecord]]:
         """This profile's values by session id, sessions oldest first."""
         return queries.entries_with_sessions(
             self._tx, self.profile_id, session_id=session_id, symptom=symptom
@@ -179,7 +179,7 @@ class Store:
         date: dt.date,
         severities: dict[str, int],
         note: str | None,
-    ) -> list[tuple[EntryRecord, int | None]]:
+    ) -> list[tuple[ValueRecord, int | None]]:
         """Store a day's values, replacing that day's earlier ones: each value as stored,
         with the value it replaced (None where the day had none). A replaced value keeps
         its earlier note unless a new one is given. Every value written that differs from
@@ -187,7 +187,7 @@ class Store:
         self._session_row(session.id)  # this profile's (found in the transaction's map)
         already = queries.entries_on(self._tx, session.id, date)
         day = (date - session.date).days
-        stored: list[tuple[EntryRecord, int | None]] = []
+        stored: list[tuple[ValueRecord, int | None]] = []
         fresh: list[dict[str, object]] = []
         changes: list[dict[str, object]] = []
         where = {"session_id": session.id, "date": date}
@@ -195,7 +195,7 @@ class Store:
             row = already.get(symptom)
             if row is None:
                 fresh.append({**where, "symptom": symptom, "severity": severity, "note": note})
-                entry = EntryRecord(session.id, date, day, symptom, severity, note)
+                entry = ValueRecord(session.id, date, day, symptom, severity, note)
                 stored.append((entry, None))
                 changes.append(_change(where, symptom, (None, None), (severity, note)))
                 continue
@@ -208,7 +208,7 @@ class Store:
             stored.append((queries.entry_record(row, session.date), before[0]))
         if fresh:
             # One multi-row INSERT, however many symptoms the day names.
-            self._tx.execute(insert(SymptomEntry), fresh)
+            self._tx.execute(insert(SymptomValue), fresh)
         if changes:
             self._tx.execute(insert(EntryChange), changes)
         self._tx.flush()
@@ -255,7 +255,7 @@ class Store:
                 self._tx.delete(row)
         elif row is None:
             self._tx.add(
-                SymptomEntry(
+                SymptomValue(
                     session_id=change.session_id,
                     date=change.date,
                     symptom=change.symptom,
@@ -318,7 +318,8 @@ class Store:
         return queries.overrides(self._tx, self.profile_id, kind)
 
     def set_override(self, override: Override) -> None:
-        """Store this profile's own course for a kind and symptom, replacing an earlier one."""
+        """Store this profile's override of a kind and symptom's expected course (replacing
+        an earlier one)."""
         row = queries.find_override(self._tx, self.profile_id, override.kind, override.symptom)
         if row is None:
             row = ProtocolOverride(
@@ -330,7 +331,7 @@ class Store:
         self._tx.flush()
 
     def delete_overrides(self, kind: str | None = None, symptom: str | None = None) -> int:
-        """Delete this profile's own courses (of a kind, a symptom); returns how many."""
+        """Delete this profile's overrides (of a kind, a symptom); returns how many."""
         return queries.delete_overrides(self._tx, self.profile_id, kind, symptom)
 
     # Across profiles: profile admin and a clinic's views ---------------------------------
@@ -378,7 +379,7 @@ class Store:
 
     def open_sessions_all_profiles(
         self, as_of: dt.date
-    ) -> Iterator[tuple[str, SessionRecord, list[EntryRecord]]]:
+    ) -> Iterator[tuple[str, SessionRecord, list[ValueRecord]]]:
         return queries.open_sessions_all_profiles(self._tx, as_of)
 
     def latest_sessions_all_profiles(self, as_of: dt.date) -> dict[str, SessionRecord]:
@@ -435,11 +436,11 @@ class Store:
         self._keep_replaced(rows)
         # Run on the connection: a plain executemany, not the ORM's bulk update by id.
         statement = (
-            update(SymptomEntry)
+            update(SymptomValue)
             .where(
-                SymptomEntry.session_id == bindparam("b_session"),
-                SymptomEntry.symptom == bindparam("b_symptom"),
-                SymptomEntry.date == bindparam("b_date"),
+                SymptomValue.session_id == bindparam("b_session"),
+                SymptomValue.symptom == bindparam("b_symptom"),
+                SymptomValue.date == bindparam("b_date"),
             )
             .values(severity=bindparam("b_severity"), note=bindparam("b_note"))
         )
@@ -463,12 +464,12 @@ class Store:
         for session_id in {row[0] for row in rows}:
             mine = {(d, sym): (v, n) for s, d, sym, v, n in rows if s == session_id}
             query = select(
-                SymptomEntry.date, SymptomEntry.symptom, SymptomEntry.severity, SymptomEntry.note
+                SymptomValue.date, SymptomValue.symptom, SymptomValue.severity, SymptomValue.note
             ).where(
-                SymptomEntry.session_id == session_id,
-                SymptomEntry.symptom.in_({sym for _, sym in mine}),
-                SymptomEntry.date >= min(d for d, _ in mine),
-                SymptomEntry.date <= max(d for d, _ in mine),
+                SymptomValue.session_id == session_id,
+                SymptomValue.symptom.in_({sym for _, sym in mine}),
+                SymptomValue.date >= min(d for d, _ in mine),
+                SymptomValue.date <= max(d for d, _ in mine),
             )
             for date, symptom, severity, note in self._tx.execute(query):
                 after = mine.get((date, symptom))
@@ -478,8 +479,8 @@ class Store:
         if changes:
             self._tx.execute(insert(EntryChange), changes)
 
-    def own_override(self, kind: str, symptom: str) -> Override | None:
-        """This profile's own course for a kind and symptom, if it set one."""
+    def override_for(self, kind: str, symptom: str) -> Override | None:
+        """This profile's override of a kind and symptom's expected course, if it set one."""
         row = queries.find_override(self._tx, self.profile_id, kind, symptom)
         return None if row is None else Override(kind, symptom, row.max_days, row.typical_days)
 

@@ -12,7 +12,7 @@ from tracker.domain.care import CARE_ACTIONS, care_key
 from tracker.domain.catalog import SYMPTOMS, kind_words, symptom_key, symptom_name
 from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import Reading
+from tracker.domain.records import TypedValue
 from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.services import recovery, sessions
 from tracker.services.checkin import save_checkin
@@ -82,12 +82,12 @@ def _severity_of(symptom: str) -> Callable[[str], int]:
     return lambda text: parse_severity(text, symptom=symptom)
 
 
-def _readings(form: Form) -> list[Reading]:
-    readings: list[Reading] = []
+def _readings(form: Form) -> list[TypedValue]:
+    readings: list[TypedValue] = []
     for symptom in SYMPTOMS:
         value = form.read(VALUE + symptom.key, _severity_of(symptom.key))
         if value is not None:
-            readings.append(Reading(symptom.key, value))
+            readings.append(TypedValue(symptom.key, value))
     extra = form.read("extra", symptom_key)
     if extra is not None:
         value = form.read("extra-value", _severity_of(extra))
@@ -99,7 +99,7 @@ def _readings(form: Form) -> list[Reading]:
         if any(r.symptom == extra for r in readings):
             form.errors["extra"] = f"{extra} is already in this check-in."
         elif value is not None:
-            readings.append(Reading(extra, value))
+            readings.append(TypedValue(extra, value))
     return readings
 
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from tracker.domain.catalog import symptom_key
 from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import ChangeRecord, Reading, SessionRecord, latest_started
+from tracker.domain.records import ChangeRecord, SessionRecord, TypedValue, latest_started
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import Page, db, today
@@ -137,7 +137,11 @@ def change_value() -> Response | Page:
     if form.ok and session_id and date and symptom and severity is not None:
         try:
             result = symptom_log.log_symptoms(
-                db(), [Reading(symptom, severity)], date=date, today=today(), session_id=session_id
+                db(),
+                [TypedValue(symptom, severity)],
+                date=date,
+                today=today(),
+                session_id=session_id,
             )
         except TrackerError as exc:
             form.fail("severity", exc)

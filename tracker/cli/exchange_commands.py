@@ -13,7 +13,7 @@ from tracker.cli.other_tracker_import import import_other_tracker, other_tracker
 from tracker.cli.params import force_option, output_option, session_option
 from tracker.cli.render import counted, echo_urgent
 from tracker.domain.errors import TrackerError
-from tracker.services import exports, transfer
+from tracker.services import exchange, exports
 
 PROGRESS_FROM_BYTES = 1_000_000
 
@@ -68,7 +68,7 @@ def export(
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 @click.option(
     "--on-duplicate",
-    type=click.Choice(transfer.DUPLICATE_POLICIES),
+    type=click.Choice(exchange.DUPLICATE_POLICIES),
     default="error",
     show_default=True,
     help="A value already logged for that session, symptom and day.",
@@ -97,14 +97,14 @@ def import_(
         return
     fmt = fmt or file.suffix.lower().lstrip(".")
     if fmt in ("json", "fhir"):
-        report = transfer.import_json(
+        report = exchange.import_json(
             app.db, file, today=app.today, policy=on_duplicate, dry_run=dry_run
         )
     elif fmt == "csv":
         size = file.stat().st_size
         if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
             with click.progressbar(length=size, label="Importing", file=sys.stderr) as bar:
-                report = transfer.import_csv(
+                report = exchange.import_csv(
                     app.db,
                     file,
                     today=app.today,
@@ -113,7 +113,7 @@ def import_(
                     progress=bar.update,
                 )
         else:
-            report = transfer.import_csv(
+            report = exchange.import_csv(
                 app.db, file, today=app.today, policy=on_duplicate, dry_run=dry_run
             )
     else:

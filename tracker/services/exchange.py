@@ -102,7 +102,7 @@ class _DryRun(Exception):
     """Raised at the end of a dry run so that the transaction rolls back."""
 
 
-class _Importer:
+class Importer:
     """Writes checked rows in batches inside one transaction."""
 
     def __init__(self, store: Store, policy: str, report: ImportReport) -> None:
@@ -213,7 +213,7 @@ class _Importer:
         self.report.added += len(fresh)
 
     def override(self, item: Override, where: str) -> None:
-        found = self.store.own_override(item.kind, item.symptom)
+        found = self.store.override_for(item.kind, item.symptom)
         if found is not None:
             same = (found.max_days, found.typical_days) == (item.max_days, item.typical_days)
             if same or self.policy == "skip":
@@ -260,7 +260,7 @@ def run_import(
     db: Database,
     policy: str,
     dry_run: bool,
-    work: Callable[[_Importer], None],
+    work: Callable[[Importer], None],
     *,
     today: dt.date,
 ) -> ImportReport:
@@ -274,7 +274,7 @@ def run_import(
     report = ImportReport(dry_run=dry_run)
     try:
         with db.writing() as store:
-            importer = _Importer(store, policy, report)
+            importer = Importer(store, policy, report)
             work(importer)
             report.urgent = urgent_now(store, importer.may_be_urgent, today)
             if dry_run:
@@ -302,7 +302,7 @@ def import_csv(
 ) -> ImportReport:
     """Stream a CSV of entries (or of care actions) into the database in one transaction."""
 
-    def work(importer: _Importer) -> None:
+    def work(importer: Importer) -> None:
         with open_text(path) as handle:
             reader = csv.DictReader(_lines(handle, progress))
             try:
@@ -394,7 +394,7 @@ def import_json(
             "upgrade the program"
         )
 
-    def work(importer: _Importer) -> None:
+    def work(importer: Importer) -> None:
         for index, item in enumerate(_objects(document, "sessions", str(path))):
             where = f"{path}: sessions[{index}]"
             check_types(item, SESSION_TYPES, where)
@@ -451,7 +451,7 @@ def import_json(
 
 
 def _json_photos(
-    importer: _Importer,
+    importer: Importer,
     session_id: int,
     item: dict[str, Any],
     session_date: dt.date,
