@@ -139,7 +139,7 @@ def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(
     status = text(web.get("/status"))
     assert (
         "Saved for 2026-11-23: itching 3 (mild), redness 5 (moderate), peeling 1 (mild); "
-        "care: ice-pack, moisturizer." in status
+        "care: Ice pack, Moisturiser." in status
     )
     assert "Redness 5/10 moderate 9 day 7 past its expected course" in status
 
@@ -465,7 +465,7 @@ def test_a_checkin_saved_twice_keeps_its_care_once(web: Browser, run: Run, sessi
     form = {"date": "2026-11-23", "value-itching": "3", "care": ["ice-pack"]}
     assert web.post("/checkin", form).status_code == 303
     fixed = web.post("/checkin", {**form, "value-itching": "2"}, follow_redirects=True)
-    assert "already recorded: ice-pack" in text(fixed)
+    assert "already recorded: Ice pack" in text(fixed)
     assert [c["action"] for c in json.loads(run("care", "list", "--json").stdout)] == ["ice-pack"]
     assert values(run) == [("2026-11-23", "itching", 2, None)]
 

@@ -13,6 +13,7 @@ from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 
 from tracker import __version__
+from tracker.domain.care import care_name
 from tracker.domain.catalog import kind_name, kind_words, symptom_name
 from tracker.domain.dates import relative_day
 from tracker.domain.flags import DISCLAIMER
@@ -99,6 +100,7 @@ def create_app(web: WebSettings) -> Flask:
     app.jinja_env.filters["kind_words"] = kind_words
     app.jinja_env.filters["kind_name"] = kind_name
     app.jinja_env.filters["symptom_name"] = symptom_name
+    app.jinja_env.filters["care_name"] = care_name
     app.jinja_env.globals.update(
         DISCLAIMER=DISCLAIMER,
         DEFAULT_PROFILE=DEFAULT_PROFILE,

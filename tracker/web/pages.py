@@ -8,7 +8,7 @@ from collections.abc import Callable
 from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from tracker.domain.care import CARE_ACTIONS, care_key
+from tracker.domain.care import CARE_ACTIONS, care_key, care_name
 from tracker.domain.catalog import SYMPTOMS, kind_words, symptom_key, symptom_name
 from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import TrackerError
@@ -129,8 +129,8 @@ def checkin() -> Response | Page:
                 f"{item.entry.symptom} {item.entry.severity} ({band(item.entry.severity)})"
                 for item in result.logged
             )
-            care = ", ".join(c.action for c in result.care)
-            already = ", ".join(result.already)
+            care = ", ".join(care_name(c.action) for c in result.care)
+            already = ", ".join(care_name(a) for a in result.already)
             parts = [
                 p
                 for p in (

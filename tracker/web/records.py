@@ -8,6 +8,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from tracker.domain.care import care_name
 from tracker.domain.catalog import symptom_key
 from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
 from tracker.domain.errors import TrackerError
@@ -180,7 +181,8 @@ def remove_care() -> Response | Page:
         except TrackerError as exc:
             form.fail("care", exc)
         else:
-            flash(f"Removed {record.action} on {record.date} from session {record.session_id}.")
+            name = care_name(record.action)
+            flash(f"Removed {name} on {record.date} from session {record.session_id}.")
             return redirect(url_for("history", session=record.session_id), code=303)
     message = " ".join(form.errors.values())
     return _history(session_id, ("", "", message), 400)
