@@ -304,6 +304,10 @@ def test_a_session_date_cannot_move_past_its_values(
 
 
 def test_profiles_are_added_and_chosen(web: Browser, run: Run, session_id: int) -> None:
+    # Each skin type is offered with what it means, not as a bare numeral.
+    listed = web.get("/sessions").text
+    assert '<option value="I">I: always burns, never tans</option>' in listed
+    assert '<option value="VI">VI: never burns, deeply pigmented</option>' in listed
     assert web.post("/profiles", {"name": "alice", "skin_type": "III"}).status_code == 303
     duplicate = web.post("/profiles", {"name": "alice"})
     assert duplicate.status_code == 409  # a conflict with what is there: HTTP's own word

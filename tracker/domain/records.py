@@ -140,6 +140,15 @@ def parse_values(pairs: list[str] | tuple[str, ...]) -> list[TypedValue]:
 
 
 SKIN_TYPES = ("I", "II", "III", "IV", "V", "VI")  # Fitzpatrick
+# What each type means, as a patient recognises their skin (Fitzpatrick's own descriptions).
+SKIN_TYPE_WORDS = {
+    "I": "always burns, never tans",
+    "II": "usually burns, tans a little",
+    "III": "sometimes burns, tans evenly",
+    "IV": "rarely burns, tans easily",
+    "V": "very rarely burns, tans very easily",
+    "VI": "never burns, deeply pigmented",
+}
 
 
 @dataclass(frozen=True)

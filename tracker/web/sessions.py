@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key, kind_words
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import SKIN_TYPES, SessionRecord
+from tracker.domain.records import SKIN_TYPE_WORDS, SKIN_TYPES, SessionRecord
 from tracker.domain.words import Words
 from tracker.services import profiles, sessions
 from tracker.web.app import Page, current_profile, databases, db, profile_cookie, today
@@ -45,7 +45,7 @@ def _list_page(form: Form, profile_form: Form, status: int = 200) -> Page:
         profile_form=profile_form,
         kinds=TREATMENT_KINDS,
         default_kind=DEFAULT_KIND,
-        skin_types=SKIN_TYPES,
+        skin_types=[(t, SKIN_TYPE_WORDS[t]) for t in SKIN_TYPES],
     )
     return page, status
 
