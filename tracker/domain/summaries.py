@@ -11,9 +11,12 @@ from tracker.domain.care import CareRecord
 from tracker.domain.catalog import in_catalog_order
 from tracker.domain.courses import Forecast, PersonalCourse, forecast
 from tracker.domain.courses import gone_day as resolved_day
+from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
 from tracker.domain.flags import Flag
+from tracker.domain.hints import Hint
 from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
+from tracker.domain.words import Words
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,15 @@ class SessionView:
     @property
     def symptoms(self) -> list[str]:
         return [s.symptom for s in self.summaries]
+
+    def require_values(self, what: str) -> None:
+        """Refuses to draw ``what`` (a chart, a report) of a session with nothing logged."""
+        if not self.entries:
+            raise TrackerError(
+                Words.NOTHING_TO_DRAW.format(session_id=self.session.id, what=what),
+                field="session",
+                hint=Hint("other-session"),
+            )
 
     def only(self, symptoms: Sequence[str]) -> SessionView:
         wanted = set(symptoms)

@@ -29,11 +29,9 @@ from tracker.domain.care import care_name
 from tracker.domain.catalog import kind_words
 from tracker.domain.courses import gone_day
 from tracker.domain.errors import TrackerError
-from tracker.domain.hints import Hint
 from tracker.domain.records import ValueRecord
 from tracker.domain.summaries import SessionView, SymptomSummary
 from tracker.domain.text import visible
-from tracker.domain.words import Words
 from tracker.drawing.glyphs import drawable
 from tracker.drawing.measure import Measure
 from tracker.drawing.parts import (
@@ -101,12 +99,7 @@ def session_figure(
 ) -> Figure:
     """One line per symptom against the day after the session, with its expected course;
     past ``OVERLAID_AT_MOST`` symptoms, one small panel per symptom."""
-    if not view.entries:
-        raise TrackerError(
-            Words.NOTHING_TO_DRAW.format(session_id=view.session.id, what="chart"),
-            field="session",
-            hint=Hint("other-session"),
-        )
+    view.require_values("chart")
     if len(view.summaries) > OVERLAID_AT_MOST:
         from tracker.drawing.small_multiples import grid_figure
 

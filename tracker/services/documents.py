@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING
 
 from tracker import __version__
 from tracker.domain.errors import TrackerError
-from tracker.domain.hints import Hint
 from tracker.domain.photos import ReportPhoto, evenly_chosen
 from tracker.domain.summaries import SessionView
-from tracker.domain.words import Words
 from tracker.storage.private_files import Target, private_output
 
 if TYPE_CHECKING:
@@ -54,7 +52,7 @@ def write_report(
         raise TrackerError.malformed(
             f"A report is a PDF: name the file .pdf, not {Path(target.shown).name}."
         )
-    _check_reportable(view)
+    view.require_values("report")
     from tracker.drawing import output
 
     with private_output(target) as handle:
@@ -78,15 +76,6 @@ def report_photos(db: Database, session_id: int) -> ReportPhotos:
     return drawn, days
 
 
-def _check_reportable(view: SessionView) -> None:
-    if not view.entries:
-        raise TrackerError(
-            Words.NOTHING_TO_DRAW.format(session_id=view.session.id, what="report"),
-            field="session",
-            hint=Hint("other-session"),
-        )
-
-
 def chart_bytes(
     views: Sequence[SessionView], fmt: str, *, compare: bool = False, width: float | None = None
 ) -> bytes:
@@ -100,7 +89,7 @@ def chart_bytes(
 
 def report_bytes(view: SessionView, generated: dt.date, photos: ReportPhotos = NO_PHOTOS) -> bytes:
     """The follow-up PDF in memory."""
-    _check_reportable(view)
+    view.require_values("report")
     from tracker.drawing import output
 
     buffer = io.BytesIO()

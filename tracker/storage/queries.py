@@ -236,13 +236,7 @@ def get_care(tx: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.
 
 
 def same_care(
-    tx: Session,
-    session_id: int,
-    date: dt.date,
-    action: str,
-    note: str | None = None,
-    *,
-    exact: bool = False,
+    tx: Session, session_id: int, date: dt.date, action: str, note: str | None, exact: bool
 ) -> CareEntry | None:
     """An entry already recording this action on this day of this session: with this
     note when one is given (any note when none is), or, ``exact``, with this very note or

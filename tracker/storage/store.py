@@ -291,7 +291,7 @@ class Store:
         note when one is given (any note when none is), or, ``exact``, with this very note
         or none."""
         self._session_row(session.id)
-        row = queries.same_care(self._tx, session.id, date, action, note, exact=exact)
+        row = queries.same_care(self._tx, session.id, date, action, note, exact)
         return None if row is None else queries.care_record(row, session.date)
 
     def add_care(
