@@ -22,8 +22,7 @@ from tracker.domain.words import Words
 if TYPE_CHECKING:
     from icalendar import Alarm
 
-DAILY_SUMMARY = "Log today's symptoms"
-FOLLOW_UP_SUMMARY = "Follow-up visit"
+DAILY_SUMMARY = str(Words.DAILY_SUMMARY)
 # When symptoms are still logged above 0 after the longest expected course, the reminders
 # go on this many days past the day the file is made: silence is earned by the data.
 STILL_PRESENT_DAYS = 7
@@ -141,7 +140,7 @@ def calendar_bytes(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Skin recovery reminders")
+    calendar.add("x-wr-calname", str(Words.CALENDAR_NAME))
 
     daily = Event()
     # The same UID each time the file is made: a calendar updates the event, not doubles it.
@@ -165,7 +164,7 @@ def calendar_bytes(
         visit.add("dtstamp", stamp)
         visit.add("dtstart", s.follow_up)
         visit.add("dtend", s.follow_up + dt.timedelta(days=1))
-        visit.add("summary", f"{FOLLOW_UP_SUMMARY} ({kind}, session of {s.date})")
+        visit.add("summary", Words.FOLLOW_UP_EVENT.format(kind=kind, date=s.date))
         visit.add(
             "description",
             _with(str(Words.FOLLOW_UP_REMINDER), steps.report),
@@ -173,7 +172,7 @@ def calendar_bytes(
         visit.add("transp", "TRANSPARENT")
         # An all-day event starts at midnight: the reminder comes the day before, at --at.
         before = dt.timedelta(days=1) - dt.timedelta(hours=at.hour, minutes=at.minute)
-        visit.add_component(_alarm(-before, f"Tomorrow: {FOLLOW_UP_SUMMARY.lower()}"))
+        visit.add_component(_alarm(-before, str(Words.FOLLOW_UP_ALARM)))
         calendar.add_component(visit)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

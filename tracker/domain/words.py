@@ -58,6 +58,10 @@ class Words(enum.Enum):
     SCHEMA_OLDER = "schema {revision} is older than {head}: the database needs an upgrade"
 
     # The calendar file.
+    CALENDAR_NAME = "Skin recovery reminders"
+    DAILY_SUMMARY = "Log today's symptoms"
+    FOLLOW_UP_EVENT = "Follow-up visit ({kind}, session of {date})"
+    FOLLOW_UP_ALARM = "Tomorrow: follow-up visit"
     DAILY_REMINDER = (
         "How strong is each symptom today, from 0 (none) to 10? Your {kind} session of {date} "
         "is day 0."
