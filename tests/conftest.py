@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from tracker.cli import cli
+from tracker.cli import DEFECT, cli
 
 TODAY = dt.date(2026, 11, 24)
 # When set, every test that uses a database runs on a fresh PostgreSQL database instead.
@@ -136,15 +136,19 @@ def _admin() -> Iterator[Connection]:
 
 @pytest.fixture
 def run(db_url: str) -> Run:
-    """Run the CLI against the database under test, with a fixed today."""
+    """Run the CLI against the database under test, with a fixed today; a crash (exit 70,
+    the last-resort handler's) fails the test at once."""
 
     def invoke(*args: str, input: str | None = None, today: dt.date = TODAY) -> Result:
-        return CliRunner().invoke(
+        result = CliRunner().invoke(
             cli,
             ["--db", db_url, "--today", today.isoformat(), *args],
             input=input,
             catch_exceptions=False,
         )
+        if result.exit_code == DEFECT:  # a crash fails the test, whatever it asserts next
+            pytest.fail(f"tracker {' '.join(args)} crashed: {result.stderr}", pytrace=False)
+        return result
 
     return invoke
 

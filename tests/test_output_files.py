@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import TODAY, Run, State
 
-from tracker.cli import cli
+from tracker.cli import DEFECT, cli
 from tracker.services import backups
 from tracker.storage.database import resolve
 
@@ -330,7 +330,7 @@ def test_an_interrupted_write_leaves_no_file(tmp_path: Path, signum: int) -> Non
 
 
 def test_an_unexpected_problem_is_one_line_and_debug_shows_it(
-    run: Run, monkeypatch: pytest.MonkeyPatch
+    run: Run, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tracker.services import sessions
 
@@ -338,11 +338,11 @@ def test_an_unexpected_problem_is_one_line_and_debug_shows_it(
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(sessions, "list_sessions", broken)
-    result = run("session", "list")
-    assert (result.exit_code, result.stdout) == (1, "")
+    result = CliRunner().invoke(cli, ["--db", db_url, "session", "list"])  # not run: it fails
+    assert (result.exit_code, result.stdout) == (DEFECT, "")  # 70: never taken for a refusal
     assert result.stderr == (
         "Error: an unexpected problem: ZeroDivisionError: division by zero; nothing was "
-        "changed; please report it with --debug output\n"
+        "changed; this is a bug, please report it with --debug output\n"
     )
     with pytest.raises(ZeroDivisionError):
         run("--debug", "session", "list")

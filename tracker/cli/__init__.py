@@ -19,7 +19,11 @@ from tracker import __version__
 from tracker.cli.context import AppContext
 from tracker.cli.hints import EXIT_CODES, said
 from tracker.cli.params import DATE
-from tracker.domain.errors import REFUSED, TrackerError
+from tracker.domain.errors import TrackerError
+
+# An exception nothing expected: a defect of ours, never something the user did. Its own code
+# (sysexits.h's EX_SOFTWARE), so that neither a script nor a test takes it for a refusal.
+DEFECT = 70
 
 # Each command's module, and the one-line help shown by `tracker --help`. Modules are
 # imported only when their command runs, so `--help` needs neither SQLAlchemy nor
@@ -148,9 +152,9 @@ class TrackerGroup(click.Group):
                     raise
                 _error(
                     f"an unexpected problem: {type(exc).__name__}: {exc}; nothing was changed; "
-                    "please report it with --debug output"
+                    "this is a bug, please report it with --debug output"
                 )
-                sys.exit(EXIT_CODES[REFUSED])
+                sys.exit(DEFECT)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
