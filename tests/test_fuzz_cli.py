@@ -10,10 +10,13 @@ import click
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY, Run, State
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.orm import Session
 
 from tracker.cli import cli
+from tracker.cli.hints import EXIT_CODES
+from tracker.cli.recovery_commands import FAIL_EXIT
 
 
 def _leaves(
@@ -112,7 +115,12 @@ def test_arbitrary_arguments_never_break_the_program(
     if run("session", "list").exit_code == 0 and "No sessions" in run("session", "list").stdout:
         assert run("session", "add", "--date", "2026-11-10").exit_code == 0
         assert run("log", "itching=3", "redness=5", "--date", "2026-11-12").exit_code == 0
-    path, _ = command
+    arbitrary_call(state, db_url, command[0], args)
+
+
+def arbitrary_call(state: State, db_url: str, path: tuple[str, ...], args: list[str]) -> None:
+    """One command with arbitrary arguments: it works, or it is refused in one line and
+    changes nothing. A crash (the last resort's exit 70) is neither."""
     before = state()
     result = CliRunner().invoke(
         cli, ["--db", db_url, "--today", TODAY.isoformat(), *path, *args], input=""
@@ -123,11 +131,33 @@ def test_arbitrary_arguments_never_break_the_program(
         result.exception,
     )
     assert "Traceback" not in result.output
-    assert result.exit_code in (0, 1, 2, 3), (path, args, result.output)
-    if result.exit_code in (1, 2):
+    refused = set(EXIT_CODES.values())  # 2 malformed, 1 otherwise; never 70, a crash
+    assert result.exit_code in {0, FAIL_EXIT, *refused}, (path, args, result.output)
+    if result.exit_code in refused:
         assert result.stderr.startswith("Error: ") or result.stderr.startswith("Aborted"), (
             path,
             args,
             result.stderr,
         )
         assert state() == before, (path, args, result.stderr)
+
+
+def test_the_fuzz_check_fails_on_an_injected_crash(
+    run: Run, state: State, db_url: str, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A defect in every query, met by every command that reads or writes: the fuzz
+    check, on its own strategies and a small fixed budget, finds it."""
+    assert run("session", "add", "--date", "2026-11-10").exit_code == 0
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("injected defect")
+
+    monkeypatch.setattr(Session, "execute", broken)  # every query of every store
+
+    @settings(max_examples=30, derandomize=True, database=None, phases=[Phase.generate])
+    @given(st.sampled_from(COMMANDS), st.lists(TOKENS, max_size=6))
+    def fuzz(command: tuple[tuple[str, ...], click.Command], args: list[str]) -> None:
+        arbitrary_call(state, db_url, command[0], args)
+
+    with pytest.raises(AssertionError, match="injected defect"):
+        fuzz()

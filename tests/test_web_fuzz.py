@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import TODAY, Run, State
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.orm import Session
 from web_support import Browser
 
 WRITES = [
@@ -97,6 +98,11 @@ def web(db_url: str, run: Run) -> Iterator[Browser]:
 def test_arbitrary_forms_are_saved_or_refused_never_broken(
     web: Browser, state: State, path: str, form: dict[str, str]
 ) -> None:
+    arbitrary_form(web, state, path, form)
+
+
+def arbitrary_form(web: Browser, state: State, path: str, form: dict[str, str]) -> None:
+    """One form post: saved (303), or refused (400, 404) changing nothing; never a 500."""
     before = state()
     response = web.post(path, form)
     # 409: a conflict (a profile of that name exists already), refused like any other.
@@ -104,3 +110,23 @@ def test_arbitrary_forms_are_saved_or_refused_never_broken(
     assert "<script>alert" not in response.text  # typed text is shown escaped
     if response.status_code != 303 and path != "/profile":
         assert state() == before, (path, form)
+
+
+def test_the_fuzz_check_fails_on_an_injected_crash(
+    web: Browser, state: State, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A defect in every query, met by every page that writes: the web's last resort
+    answers 500, and the fuzz check, on its own strategies and a small budget, finds it."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("injected defect")
+
+    monkeypatch.setattr(Session, "execute", broken)  # every query of every store
+
+    @settings(max_examples=20, derandomize=True, database=None, phases=[Phase.generate])
+    @given(st.sampled_from(WRITES), FORMS)
+    def fuzz(path: str, form: dict[str, str]) -> None:
+        arbitrary_form(web, state, path, form)
+
+    with pytest.raises(AssertionError, match="500"):
+        fuzz()
