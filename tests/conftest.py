@@ -8,13 +8,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from tracker.cli import DEFECT, cli
+from tracker.cli import DEFECT, cli, hints
+from tracker.cli.hints import EXIT_CODES
+from tracker.domain.errors import Kind, TrackerError
 
 TODAY = dt.date(2026, 11, 24)
 # When set, every test that uses a database runs on a fresh PostgreSQL database instead.
@@ -136,21 +139,36 @@ def _admin() -> Iterator[Connection]:
 
 @pytest.fixture
 def run(db_url: str) -> Run:
-    """Run the CLI against the database under test, with a fixed today; a crash (exit 70,
-    the last-resort handler's) fails the test at once."""
+    """Run the CLI against the database under test, with a fixed today (see ``invoke``)."""
 
-    def invoke(*args: str, input: str | None = None, today: dt.date = TODAY) -> Result:
-        result = CliRunner().invoke(
-            cli,
-            ["--db", db_url, "--today", today.isoformat(), *args],
-            input=input,
-            catch_exceptions=False,
-        )
-        if result.exit_code == DEFECT:  # a crash fails the test, whatever it asserts next
-            pytest.fail(f"tracker {' '.join(args)} crashed: {result.stderr}", pytrace=False)
-        return result
+    def invoke_here(*args: str, input: str | None = None, today: dt.date = TODAY) -> Result:
+        return invoke("--db", db_url, "--today", today.isoformat(), *args, input=input)
 
-    return invoke
+    return invoke_here
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """`tracker ARGS` in this process. ``result.kind`` is the kind of the error the command
+    refused with (None if it did not, or if click refused the command line itself), read
+    where the command line says it; a crash (exit 70, the last resort's) fails the test."""
+    kinds: list[Kind] = []
+
+    def said(exc: TrackerError) -> str:
+        kinds.append(exc.kind)
+        return hints.said(exc)
+
+    with mock.patch("tracker.cli.said", said):
+        result = CliRunner(env=env).invoke(cli, list(args), input=input, catch_exceptions=False)
+    result.kind = kinds[-1] if kinds else None  # type: ignore[attr-defined]
+    if result.exit_code == DEFECT:  # a crash fails the test, whatever it asserts next
+        pytest.fail(f"tracker {' '.join(args)} crashed: {result.stderr}", pytrace=False)
+    return result
+
+
+def refusal(kind: Kind) -> tuple[int, Kind]:
+    """The exit code and kind of a command refused with ``kind``: compare to
+    ``(result.exit_code, result.kind)``."""
+    return EXIT_CODES[kind], kind
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run, State
+from conftest import Run, State, refusal
+
+from tracker.domain.errors import MALFORMED, REFUSED
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -245,7 +247,9 @@ def test_a_damaged_bundle_is_refused_with_where(
     bundle.write_text(json.dumps(document))
     before = state()
     result = run("--profile", "empty", "import", str(bundle))
-    assert result.exit_code in (1, 2), result.output
+    # A wrong shape is malformed; a value before its session is refused, as when typed.
+    kind = REFUSED if "before its session" in words else MALFORMED
+    assert (result.exit_code, result.kind) == refusal(kind), result.output
     assert words in result.stderr
     assert "Traceback" not in result.output
     assert state() == before

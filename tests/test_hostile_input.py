@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import TODAY, Run, State
+from click.testing import Result
+from conftest import TODAY, Run, State, invoke, refusal
 
-from tracker.cli import cli
+from tracker.domain.errors import MALFORMED, NOT_FOUND, REFUSED
 
 
 def _one_line(result: Result, code: int) -> str:
@@ -21,7 +21,7 @@ def _one_line(result: Result, code: int) -> str:
 
 
 def _invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner(env=env).invoke(cli, ["--today", TODAY.isoformat(), *args])
+    return invoke("--today", TODAY.isoformat(), *args, env=env)
 
 
 def test_huge_numbers_and_ids_are_one_line(run: Run, state: State, session_id: int) -> None:
@@ -86,13 +86,13 @@ def test_a_default_database_that_cannot_be_made_is_one_line(tmp_path: Path) -> N
 
 
 def test_passwords_never_show(tmp_path: Path) -> None:
-    for url in (
-        "postgresql+psycopg://ann:s3cret-pw@[::1/tracker",  # cannot be parsed
-        "postgresql+psycopg://ann@127.0.0.1:1/tracker?password=s3cret-pw",
-        "postgresql+psycopg://ann:s3cret-pw@127.0.0.1:1/tracker?sslpassword=s3cret-pw",
+    for url, kind in (
+        ("postgresql+psycopg://ann:s3cret-pw@[::1/tracker", MALFORMED),  # cannot be parsed
+        ("postgresql+psycopg://ann@127.0.0.1:1/tracker?password=s3cret-pw", REFUSED),
+        ("postgresql+psycopg://ann:s3cret-pw@127.0.0.1:1/tracker?sslpassword=s3cret-pw", REFUSED),
     ):
         result = _invoke("--db", url, "history")
-        assert result.exit_code in (1, 2), result.output
+        assert (result.exit_code, result.kind) == refusal(kind), result.output
         assert "s3cret-pw" not in result.output, result.output
         assert result.stderr.startswith("Error: ")
         current = _invoke("--db", url, "db", "current")
@@ -107,13 +107,16 @@ def test_control_characters_from_files_names_and_profiles_are_shown_inert(
     bad_csv.write_text(
         f"date,session_date,kind,symptom,severity\n{hostile},2026-11-14,laser,itching,1\n"
     )
-    for result in (
-        run("import", str(bad_csv)),
-        run("--profile", hostile, "history"),
-        run("export", "-o", str(tmp_path / f"{hostile}/x.json")),
-        run("import", str(tmp_path / f"{hostile}.csv")),
+    for result, expected in (
+        (run("import", str(bad_csv)), refusal(MALFORMED)),
+        (run("--profile", hostile, "history"), refusal(NOT_FOUND)),  # no such profile
+        (run("export", "-o", str(tmp_path / f"{hostile}/x.json")), refusal(REFUSED)),  # no folder
+        (
+            run("import", str(tmp_path / f"{hostile}.csv")),
+            (2, None),
+        ),  # no file: click's usage error
     ):
-        assert result.exit_code in (1, 2), result.output
+        assert (result.exit_code, result.kind) == expected, result.output
         assert "\x1b" not in result.output and "\x07" not in result.output, result.output
         assert "\\x1b" in result.output
 

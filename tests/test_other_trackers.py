@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run, State
+from conftest import Run, State, refusal
 from hypothesis import given
 from hypothesis import strategies as st
+
+from tracker.domain.errors import MALFORMED, NOT_FOUND
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -205,7 +207,9 @@ def test_dry_run_and_refusals_change_nothing(
     ]
     for args, words in cases:
         result = run("import", *args)
-        assert result.exit_code in (1, 2), (args, result.output)
+        # What was typed or handed in is malformed; session 7 is not there.
+        kind = NOT_FOUND if words == "no session 7" else MALFORMED
+        assert (result.exit_code, result.kind) == refusal(kind), (args, result.output)
         assert words in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.output
     assert state() == before

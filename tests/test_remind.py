@@ -8,10 +8,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
-from conftest import TODAY, Run, State
+from conftest import TODAY, Run, State, refusal
 from icalendar import Calendar, Event
 
 from tracker.cli import cli
+from tracker.domain.errors import MALFORMED, NOT_FOUND
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -137,14 +138,14 @@ def test_refusals_change_nothing_and_leave_no_file(run: Run, tmp_path: Path, sta
     assert (none.exit_code, "There is no treatment session" in none.stderr) == (1, True)
     _add_session(run)
     before = state()
-    for args, words in [
-        (["--at", "8pm"], "A time is written HH:MM"),
-        (["--at", "25:00"], "A time is written HH:MM"),
-        (["--tz", "Mars/Olympus"], "Unknown time zone 'Mars/Olympus'"),
-        (["--session", "9"], "There is no session 9"),
+    for args, words, kind in [
+        (["--at", "8pm"], "A time is written HH:MM", MALFORMED),
+        (["--at", "25:00"], "A time is written HH:MM", MALFORMED),
+        (["--tz", "Mars/Olympus"], "Unknown time zone 'Mars/Olympus'", MALFORMED),
+        (["--session", "9"], "There is no session 9", NOT_FOUND),
     ]:
         result = run("remind", "-o", str(target), *args)
-        assert result.exit_code in (1, 2), args
+        assert (result.exit_code, result.kind) == refusal(kind), (args, result.output)
         assert words in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.output
     assert not target.exists()

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import TODAY, Run, State
+from conftest import TODAY, Run, State, invoke, refusal
 
-from tracker.cli import cli
 from tracker.domain.catalog import SYMPTOMS
+from tracker.domain.errors import MALFORMED, REFUSED
 
 # Each worker logs one symptom for 50 days through the real CLI, in its own process.
 WORKER = """
@@ -125,9 +124,14 @@ def test_a_corrupted_database_is_refused_and_left_as_it_is(run: Run, db_path: Pa
     data = bytearray(db_path.read_bytes())
     data[4096:8192] = bytes(random.Random(1).randrange(256) for _ in range(4096))
     db_path.write_bytes(bytes(data))
-    for args in (("history",), ("log", "itching=1"), ("db", "check")):
+    # Reading and writing are refused; `db check` finds the damage and reports it (exit 1).
+    for args, expected in (
+        (("history",), refusal(REFUSED)),
+        (("log", "itching=1"), refusal(REFUSED)),
+        (("db", "check"), (1, None)),
+    ):
         result = run(*args)
-        assert result.exit_code != 0, args
+        assert (result.exit_code, result.kind) == expected, (args, result.output)
         assert "Traceback" not in result.output
         assert len(result.stderr.splitlines()) <= 1 or args[0] == "db"
         assert db_path.read_bytes() == bytes(data)
@@ -234,14 +238,15 @@ def test_exports_and_backups_are_private(run: Run, tmp_path: Path) -> None:
 
 
 def test_the_cli_never_shows_a_traceback_for_a_bad_database_url(tmp_path: Path) -> None:
-    for url in (
-        "mysql://x@y/z",
-        "postgresql+psycopg://nobody@127.0.0.1:1/none",
-        "sqlite://",
-        "http://[::1",
+    # A server that cannot be reached is refused; a URL that cannot be used as written, malformed.
+    for url, kind in (
+        ("mysql://x@y/z", REFUSED),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", REFUSED),
+        ("sqlite://", MALFORMED),
+        ("http://[::1", MALFORMED),
     ):
-        result = CliRunner().invoke(cli, ["--db", url, "session", "list"])
-        assert result.exit_code in (1, 2), (url, result.output)
+        result = invoke("--db", url, "session", "list")
+        assert (result.exit_code, result.kind) == refusal(kind), (url, result.output)
         assert "Traceback" not in result.output
         assert result.stderr.startswith("Error: "), (url, result.stderr)
 

@@ -11,7 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Run, State
+from conftest import TODAY, Run, State, refusal
+
+from tracker.domain.errors import CONFLICT, MALFORMED, REFUSED, Kind
 
 # Another program writing all the time: inserts and deletes, each its own transaction.
 WRITER = """
@@ -154,20 +156,28 @@ def test_an_import_says_at_once_what_needs_the_clinic(run: Run, tmp_path: Path) 
 
 
 @pytest.mark.parametrize(
-    ("line", "reason"),
+    ("line", "reason", "kind"),
     [
-        ("2026-11-02,1,2026-11-01,ipl,1,sneezing,2,", "Unknown symptom 'sneezing'"),
-        ("2026-11-02,1,2026-11-01,botox,1,redness,2,", "Unknown treatment kind 'botox'"),
-        ("2026-11-31,1,2026-11-01,ipl,1,redness,2,", "date '2026-11-31' is not a YYYY-MM-DD date"),
-        ("2026-10-02,1,2026-11-01,ipl,,redness,2,", "is before its session"),
-        ("2026-12-02,1,2026-11-01,ipl,,redness,2,", "is in the future"),
-        ("2026-11-03,1,2026-11-01,ipl,5,redness,2,", "day 5 does not match the dates (day 2)"),
-        ("2026-11-03,1,2026-11-01,ipl,2,redness,2,x,y", "more values than columns"),
-        ("2026-11-02,1,2026-11-01,ipl,1,redness,2,", "already logged for that session"),
+        ("2026-11-02,1,2026-11-01,ipl,1,sneezing,2,", "Unknown symptom 'sneezing'", MALFORMED),
+        ("2026-11-02,1,2026-11-01,botox,1,redness,2,", "Unknown treatment kind 'botox'", MALFORMED),
+        (
+            "2026-11-31,1,2026-11-01,ipl,1,redness,2,",
+            "date '2026-11-31' is not a YYYY-MM-DD date",
+            MALFORMED,
+        ),
+        ("2026-10-02,1,2026-11-01,ipl,,redness,2,", "is before its session", REFUSED),
+        ("2026-12-02,1,2026-11-01,ipl,,redness,2,", "is in the future", REFUSED),
+        (
+            "2026-11-03,1,2026-11-01,ipl,5,redness,2,",
+            "day 5 does not match the dates (day 2)",
+            MALFORMED,
+        ),
+        ("2026-11-03,1,2026-11-01,ipl,2,redness,2,x,y", "more values than columns", MALFORMED),
+        ("2026-11-02,1,2026-11-01,ipl,1,redness,2,", "already logged for that session", CONFLICT),
     ],
 )
 def test_each_kind_of_bad_row_is_refused_with_its_line(
-    run: Run, tmp_path: Path, line: str, reason: str
+    run: Run, tmp_path: Path, line: str, reason: str, kind: Kind
 ) -> None:
     path = tmp_path / "rows.csv"
     path.write_text(
@@ -175,7 +185,7 @@ def test_each_kind_of_bad_row_is_refused_with_its_line(
         "2026-11-02,1,2026-11-01,ipl,1,redness,2,\n" + line + "\n"
     )
     result = run("import", str(path))
-    assert result.exit_code in (1, 2)
+    assert (result.exit_code, result.kind) == refusal(kind), result.output
     assert result.stderr.startswith(f"Error: {path}:3: ")
     assert reason in result.stderr
     assert json.loads(run("session", "list", "--json").stdout) == []
@@ -233,6 +243,7 @@ def test_one_row_is_counted_as_one_row(run: Run, tmp_path: Path) -> None:
 
 
 def test_files_that_are_not_exports_are_refused(run: Run, tmp_path: Path) -> None:
+    # Each is malformed, but a newer program's export: refused, it is no one's typo.
     cases = {
         "a.json": ('{"hello": 1}', "not a tracker export"),
         "b.json": ("{not json", "b.json:1: not valid JSON"),
@@ -255,7 +266,8 @@ def test_files_that_are_not_exports_are_refused(run: Run, tmp_path: Path) -> Non
         path = tmp_path / name
         path.write_text(content)
         result = run("import", str(path))
-        assert result.exit_code in (1, 2), name
+        kind = REFUSED if name == "f.json" else MALFORMED
+        assert (result.exit_code, result.kind) == refusal(kind), (name, result.output)
         assert words in result.stderr, (name, result.stderr)
         assert "Traceback" not in result.output
     binary = tmp_path / "g.csv"

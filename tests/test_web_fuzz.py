@@ -102,7 +102,7 @@ def test_arbitrary_forms_are_saved_or_refused_never_broken(
 
 
 def arbitrary_form(web: Browser, state: State, path: str, form: dict[str, str]) -> None:
-    """One form post: saved (303), or refused (400, 404) changing nothing; never a 500."""
+    """One form post: saved (303), or refused (400, 404, 409) changing nothing; never a 500."""
     before = state()
     response = web.post(path, form)
     # 409: a conflict (a profile of that name exists already), refused like any other.
