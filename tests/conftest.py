@@ -34,6 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "new_database: the database under test starts empty, never migrated"
     )
+    config.addinivalue_line(
+        "markers", "sweep: a whole grid the default run samples; run with -m sweep (CI does)"
+    )
     _refuse_a_stale_install()
 
 
@@ -60,7 +63,13 @@ def pytest_report_header() -> str:
     return "database: SQLite files (set TRACKER_TEST_DATABASE_URL to run on PostgreSQL)"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if "sweep" not in (config.option.markexpr or ""):
+        # A sweep's grid is sampled by a test of its own in the default run (minutes saved).
+        swept = [item for item in items if item.get_closest_marker("sweep")]
+        if swept:
+            config.hook.pytest_deselected(items=swept)
+            items[:] = [item for item in items if not item.get_closest_marker("sweep")]
     for item in items:
         if POSTGRES_URL and item.get_closest_marker("sqlite_only"):
             reason = "about SQLite files; covered by the SQLite run"

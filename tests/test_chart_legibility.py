@@ -23,17 +23,36 @@ NARROW = {"width": 6.0}  # the web page on a phone (tracker/web/documents.py NAR
 SHAPES = {"wide": WIDE, "page": PAGE_CHART, "narrow": NARROW}
 
 
-@pytest.mark.parametrize(
-    ("days", "symptoms"),
-    [(1, 1), (1, 18), (14, 6), (14, 7), (14, 8), (14, 14), (90, 5), (90, 12), (365, 18)],
-)
-@pytest.mark.parametrize("shape", list(SHAPES.values()), ids=list(SHAPES))
-def test_no_text_is_cut_or_overlapped(days: int, symptoms: int, shape: dict) -> None:
-    figure = session_figure(view(days, symptoms), **shape)
+# The legibility sweep: every chart, comparison and report page of these grids is drawn and
+# measured. The default run draws a sample of each grid (hypothesis, a fixed budget of
+# examples: a new one each run, a failing one kept in .hypothesis/ and tried first);
+# `pytest -m sweep` (.ci/run) draws them all.
+CHART_GRID = [(1, 1), (1, 18), (14, 6), (14, 7), (14, 8), (14, 14), (90, 5), (90, 12), (365, 18)]
+COMPARE_GRID = [(1, NARROW["width"]), (5, NARROW["width"]), (len(SYMPTOMS), NARROW["width"])]
+COMPARE_GRID += [(symptoms, 11.0) for symptoms, _ in COMPARE_GRID]
+REPORT_GRID = [(1, 1), (14, 8), (90, 18)]
+SAMPLED = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def chart_is_legible(days: int, symptoms: int, shape: str) -> None:
+    figure = session_figure(view(days, symptoms), **SHAPES[shape])
     assert text_problems(figure) == []
     assert panel_problems(figure) == []
-    if shape is PAGE_CHART:  # the report's page stays A4, however many symptoms
+    if shape == "page":  # the report's page stays A4, however many symptoms
         assert tuple(figure.get_size_inches()) == pytest.approx(PAGE)
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize(("days", "symptoms"), CHART_GRID)
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_no_text_is_cut_or_overlapped(days: int, symptoms: int, shape: str) -> None:
+    chart_is_legible(days, symptoms, shape)
+
+
+@SAMPLED
+@given(st.sampled_from(CHART_GRID), st.sampled_from(list(SHAPES)))
+def test_no_text_is_cut_or_overlapped_in_a_sample(case: tuple[int, int], shape: str) -> None:
+    chart_is_legible(*case, shape)
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -238,9 +257,7 @@ def test_compare_shows_the_expected_window_and_names_sessions_by_number_and_date
     assert figure.axes[0].patches  # the shaded expected windows
 
 
-@pytest.mark.parametrize("symptoms", [1, 5, len(SYMPTOMS)])
-@pytest.mark.parametrize("width", [NARROW["width"], 11.0])
-def test_compare_is_legible_at_the_phone_width_too(symptoms: int, width: float) -> None:
+def compare_is_legible(symptoms: int, width: float) -> None:
     sessions = [
         view(40, symptoms, session_id=1, as_of_day=60),
         view(25, symptoms, session_id=2, start=START + dt.timedelta(days=12), kind="ipl"),
@@ -248,6 +265,18 @@ def test_compare_is_legible_at_the_phone_width_too(symptoms: int, width: float) 
     figure = compare_figure(sessions, width=width)
     assert text_problems(figure) == []
     assert panel_problems(figure) == []
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize(("symptoms", "width"), COMPARE_GRID)
+def test_compare_is_legible_at_the_phone_width_too(symptoms: int, width: float) -> None:
+    compare_is_legible(symptoms, width)
+
+
+@settings(SAMPLED, max_examples=2)
+@given(st.sampled_from(COMPARE_GRID))
+def test_compare_is_legible_at_the_phone_width_too_in_a_sample(case: tuple[int, float]) -> None:
+    compare_is_legible(*case)
 
 
 def test_compare_of_one_day_has_whole_day_ticks() -> None:
@@ -259,12 +288,23 @@ def test_compare_of_one_day_has_whole_day_ticks() -> None:
     assert text_problems(figure) == []
 
 
-@pytest.mark.parametrize(("days", "symptoms"), [(1, 1), (14, 8), (90, 18)])
-def test_every_report_page_is_legible(days: int, symptoms: int) -> None:
+def report_is_legible(days: int, symptoms: int) -> None:
     chosen = view(days, symptoms, note="still pink 🧴 " + "and rather warm " * 12)
     pages = build_report(chosen, dt.date(2026, 11, 24), "1.0")
     for number, page in enumerate(pages, start=1):
         assert text_problems(page, dpi=100) == [], f"page {number}"
+
+
+@pytest.mark.sweep
+@pytest.mark.parametrize(("days", "symptoms"), REPORT_GRID)
+def test_every_report_page_is_legible(days: int, symptoms: int) -> None:
+    report_is_legible(days, symptoms)
+
+
+@settings(SAMPLED, max_examples=1)
+@given(st.sampled_from(REPORT_GRID))
+def test_every_report_page_is_legible_in_a_sample(case: tuple[int, int]) -> None:
+    report_is_legible(*case)
 
 
 def test_a_symptom_without_a_course_is_never_drawn_with_one() -> None:
