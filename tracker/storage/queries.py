@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
@@ -503,3 +503,61 @@ def logged_days(
         SymptomValue.date <= last,
     )
     return {(symptom, date) for symptom, date in tx.execute(query)}
+
+
+def profile_id(tx: Session, name: str) -> int | None:
+    return tx.scalar(select(Profile.id).where(Profile.name == name))
+
+
+def add_values(tx: Session, rows: list[dict[str, object]]) -> None:
+    """New values (none logged yet), in one multi-row INSERT however many symptoms."""
+    if rows:
+        tx.execute(insert(SymptomValue), rows)
+
+
+def add_changes(tx: Session, changes: list[dict[str, object]]) -> None:
+    """Changes to values (each value's before and after), in one multi-row INSERT."""
+    if changes:
+        tx.execute(insert(EntryChange), changes)
+
+
+def values_between(
+    tx: Session, session_id: int, symptoms: Iterable[str], first: dt.date, last: dt.date
+) -> list[tuple[dt.date, str, int, str | None]]:
+    """Date, symptom, severity and note of these symptoms' values from first to last."""
+    query = select(
+        SymptomValue.date, SymptomValue.symptom, SymptomValue.severity, SymptomValue.note
+    ).where(
+        SymptomValue.session_id == session_id,
+        SymptomValue.symptom.in_(set(symptoms)),
+        SymptomValue.date >= first,
+        SymptomValue.date <= last,
+    )
+    return [(d, sym, v, n) for d, sym, v, n in tx.execute(query)]
+
+
+def replace_values(tx: Session, rows: Sequence[tuple[int, dt.date, str, int, str | None]]) -> None:
+    """Overwrite the severity and note of values logged (same session, symptom and day)."""
+    # Run on the connection: a plain executemany, not the ORM's bulk update by id.
+    statement = (
+        update(SymptomValue)
+        .where(
+            SymptomValue.session_id == bindparam("b_session"),
+            SymptomValue.symptom == bindparam("b_symptom"),
+            SymptomValue.date == bindparam("b_date"),
+        )
+        .values(severity=bindparam("b_severity"), note=bindparam("b_note"))
+    )
+    tx.connection().execute(
+        statement,
+        [
+            {
+                "b_session": session_id,
+                "b_date": date,
+                "b_symptom": symptom,
+                "b_severity": severity,
+                "b_note": note,
+            }
+            for session_id, date, symptom, severity, note in rows
+        ],
+    )

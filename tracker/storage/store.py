@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 
-from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain.care import CareRecord
@@ -56,7 +55,7 @@ class Store:
         return self._profile_id
 
     def _find_profile_id(self) -> int:
-        found = self._tx.scalar(select(Profile.id).where(Profile.name == self.profile_name))
+        found = queries.profile_id(self._tx, self.profile_name)
         if found is None:
             # A misspelt name must not lead to a second profile for the same person.
             names = {name.lower(): name for name in self.profile_names()}
@@ -206,11 +205,8 @@ class Store:
             if (row.severity, row.note) != before:
                 changes.append(_change(where, symptom, before, (row.severity, row.note)))
             stored.append((queries.entry_record(row, session.date), before[0]))
-        if fresh:
-            # One multi-row INSERT, however many symptoms the day names.
-            self._tx.execute(insert(SymptomValue), fresh)
-        if changes:
-            self._tx.execute(insert(EntryChange), changes)
+        queries.add_values(self._tx, fresh)
+        queries.add_changes(self._tx, changes)
         self._tx.flush()
         return stored
 
@@ -226,8 +222,7 @@ class Store:
                 row = found[symptom]
                 changes.append(_change(where, symptom, (row.severity, row.note), (None, None)))
                 self._tx.delete(row)
-        if changes:
-            self._tx.execute(insert(EntryChange), changes)
+        queries.add_changes(self._tx, changes)
         self._tx.flush()
 
     # Changes to values: the history kept by write_day and remove_values, and undo ---------
@@ -434,50 +429,22 @@ class Store:
         for session_id in {row[0] for row in rows}:
             self._session_row(session_id)
         self._keep_replaced(rows)
-        # Run on the connection: a plain executemany, not the ORM's bulk update by id.
-        statement = (
-            update(SymptomValue)
-            .where(
-                SymptomValue.session_id == bindparam("b_session"),
-                SymptomValue.symptom == bindparam("b_symptom"),
-                SymptomValue.date == bindparam("b_date"),
-            )
-            .values(severity=bindparam("b_severity"), note=bindparam("b_note"))
-        )
-        self._tx.connection().execute(
-            statement,
-            [
-                {
-                    "b_session": session_id,
-                    "b_date": date,
-                    "b_symptom": symptom,
-                    "b_severity": severity,
-                    "b_note": note,
-                }
-                for session_id, date, symptom, severity, note in rows
-            ],
-        )
+        queries.replace_values(self._tx, rows)
 
     def _keep_replaced(self, rows: Sequence[NewValue]) -> None:
         """The values ``rows`` are about to replace, as changes (only those that differ)."""
         changes: list[dict[str, object]] = []
         for session_id in {row[0] for row in rows}:
             mine = {(d, sym): (v, n) for s, d, sym, v, n in rows if s == session_id}
-            query = select(
-                SymptomValue.date, SymptomValue.symptom, SymptomValue.severity, SymptomValue.note
-            ).where(
-                SymptomValue.session_id == session_id,
-                SymptomValue.symptom.in_({sym for _, sym in mine}),
-                SymptomValue.date >= min(d for d, _ in mine),
-                SymptomValue.date <= max(d for d, _ in mine),
-            )
-            for date, symptom, severity, note in self._tx.execute(query):
+            symptoms = {sym for _, sym in mine}
+            first, last = min(d for d, _ in mine), max(d for d, _ in mine)
+            found = queries.values_between(self._tx, session_id, symptoms, first, last)
+            for date, symptom, severity, note in found:
                 after = mine.get((date, symptom))
                 if after is not None and after != (severity, note):
                     where = {"session_id": session_id, "date": date}
                     changes.append(_change(where, symptom, (severity, note), after))
-        if changes:
-            self._tx.execute(insert(EntryChange), changes)
+        queries.add_changes(self._tx, changes)
 
     def override_for(self, kind: str, symptom: str) -> Override | None:
         """This profile's override of a kind and symptom's expected course, if it set one."""
