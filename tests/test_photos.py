@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run, State
+from conftest import TODAY, Run, State
 from photo_support import (
     BODY_SERIAL,
     EXIF_IFD,
@@ -245,3 +245,27 @@ def test_a_fresh_process_refuses_a_non_image_in_one_line(
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("Error: This photo was not saved: it is not an image")
     assert done.stderr.count("\n") == 1
+
+
+def test_deleting_a_session_says_its_photos_go_with_it(
+    run: Run, db_url: str, session_id: int, tmp_path: Path
+) -> None:
+    from web_support import Browser
+
+    source = tmp_path / "a.jpg"
+    source.write_bytes(phone_jpeg())
+    assert run("photo", "add", str(source)).exit_code == 0
+    assert run("photo", "add", str(source), "--date", "2026-11-20").exit_code == 0
+    assert run("photo", "remove", "2").exit_code == 0  # a removed photo goes too
+    web = Browser(db_url, TODAY)
+    try:
+        web.sign_in()
+        page = " ".join(web.get(f"/sessions/{session_id}").text.split())
+        assert "its 0 logged values, its 2 photos and its care log, for good" in page
+    finally:
+        web.close()
+    asked = run("session", "delete", str(session_id), input="n\n")
+    assert "and its 0 logged values and its 2 photos?" in asked.output
+    deleted = run("session", "delete", str(session_id), input="y\n")
+    assert deleted.exit_code == 0 and deleted.output.endswith("and its 2 photos.\n")
+    assert run("photo", "list", "--removed", "--json").stdout.strip() == "[]"

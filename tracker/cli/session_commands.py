@@ -171,11 +171,17 @@ def edit(
 @pass_app
 def delete(app: AppContext, session_id: int, yes: bool) -> None:
     """Delete a session and every symptom value logged for it."""
+    also = ""
     if not yes:
+        from tracker.services.photos import photo_count
+
+        # Its photos go with it (the foreign key cascades): the question says so.
+        photos = photo_count(app.db, session_id)
+        also = f" and its {photos} photo{'s' * (photos != 1)}" if photos else ""
         record, count = service.show_session(app.db, session_id)
         click.confirm(
-            f"Delete {_describe(record)} and its {count} logged value{'s' * (count != 1)}?",
+            f"Delete {_describe(record)} and its {count} logged value{'s' * (count != 1)}{also}?",
             abort=True,
         )
     record, count = service.delete_session(app.db, session_id)
-    click.echo(f"Deleted {_describe(record)} and {count} logged value{'s' * (count != 1)}.")
+    click.echo(f"Deleted {_describe(record)} and {count} logged value{'s' * (count != 1)}{also}.")

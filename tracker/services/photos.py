@@ -99,3 +99,11 @@ def remove_photo(db: Database, photo_id: int) -> PhotoRecord:
                 field="photo",
             )
         return store.remove_photo(photo_id, utc_now())
+
+
+def photo_count(db: Database, session_id: int) -> int:
+    """How many photos (removed ones too) a session holds: deleting the session deletes
+    them with it, so the faces say so first."""
+    with db.reading() as store:
+        store.session(session_id)
+        return len(store.photos([session_id], with_removed=True))

@@ -127,6 +127,14 @@ def photos_of(session_id: int, date: dt.date | None = None) -> list[PhotoRecord]
     return [r for r in records if date is None or r.date == date]
 
 
+def photo_count(session_id: int) -> int:
+    """For templates: how many photos (removed ones too) go when a session is deleted."""
+    try:
+        return service.photo_count(db(), session_id)
+    except TrackerError:
+        return 0
+
+
 def by_day(records: list[PhotoRecord]) -> list[tuple[Any, list[PhotoRecord]]]:
     days: dict[dt.date, list[PhotoRecord]] = {}
     for r in records:
@@ -142,4 +150,4 @@ def register(app: Flask) -> None:
         "/photos/<int:photo_id>/remove", "photo_remove", remove_photo, methods=["POST"]
     )
     app.add_url_rule("/photos/compare", "photo_compare", compare_page)
-    app.jinja_env.globals.update(photos_of=photos_of, photos_by_day=by_day)
+    app.jinja_env.globals.update(photos_of=photos_of, photos_by_day=by_day, photo_count=photo_count)
