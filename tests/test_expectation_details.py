@@ -14,6 +14,7 @@ from tracker.domain.expectations import (
     Expectations,
     Override,
     Window,
+    Windows,
     group_rule,
     parse_table,
     parse_windows,
@@ -68,6 +69,12 @@ def test_a_course_in_json_with_its_windows() -> None:
         "overridden": False,
         "from_kind": None,
         "onsets": [STUDY.to_json()],
+        "severe_latest": None,
+        "envelope": (
+            f"starts or rises on {STUDY.days}; strong up to day 1; usually by day 2, at the "
+            "latest day 6"
+        ),
+        "no_figure": False,
         "severe_until": {
             "first_day": 0,
             "last_day": 1,
@@ -165,8 +172,9 @@ def test_an_override_is_the_patients_own_setting_for_that_kind() -> None:
 def test_a_kind_with_nothing_to_borrow_gets_the_general_default(kind: str) -> None:
     course = Expectations(LENDER, windows={}).for_pair(kind, "rash")
     assert course == Expectation(kind, "rash", None, 7, "default", DEFAULT_SOURCE)
-    assert DEFAULT_SOURCE == (
-        "no figure for this treatment or a related one: the tracker's general default"
+    assert DEFAULT_SOURCE.startswith(
+        "no figure for this symptom after this treatment or a related one: judged by the "
+        "general course"
     )
 
 
@@ -190,13 +198,21 @@ ipl,burning,,,,inferred,present from day 0
 
 def test_windows_are_read_with_their_days_basis_and_source() -> None:
     assert parse_windows(WINDOWS_CSV) == {
-        ("ipl", "redness"): (
+        ("ipl", "redness"): Windows(
             (Window(0, 1, "published", "first, 'quoted'"), Window(3, 4, "inferred", "second")),
             Window(0, 2, "inferred", "second"),
         ),
-        ("ipl", "pain"): ((), Window(0, 3, "published", "only severe")),
-        ("ipl", "burning"): ((), None),
+        ("ipl", "pain"): Windows((), Window(0, 3, "published", "only severe")),
+        ("ipl", "burning"): Windows((), None),
     }
+    latest = (
+        "kind,symptom,onset_from_day,onset_to_day,severe_expected_to_day,basis,source,"
+        "severe_latest_day,latest_basis,latest_source\n"
+        "ipl,pain,,,3,published,only severe,5,inferred,our line\n"
+    )
+    pain = Expectations({}, windows=parse_windows(latest)).for_pair("ipl", "pain")
+    assert (pain.ease_by, pain.latest_strong) == (3, 5)
+    assert pain.severe_latest == Window(0, 5, "inferred", "our line")
 
 
 def test_courses_are_read_with_their_figures_and_comments_skipped() -> None:
@@ -220,7 +236,8 @@ def test_a_rise_is_borrowed_from_the_nearest_related_kind_that_has_one() -> None
             (0, 1, "nonablative-fractional"),
             (3, 4, "nonablative-fractional"),
         ]
-        assert redness.severe_until is None  # never borrowed
+        # The strong stage is borrowed with the rise, from the same kind.
+        assert redness.severe_until == Window(0, 2, "inferred", "second", "nonablative-fractional")
         assert expectations.for_pair(kind, "pain").onsets == ()
     own = Expectations(LENDER, windows=windows).for_pair("nonablative-fractional", "redness")
     assert own.onsets[0].from_kind is None and own.severe_until == Window(

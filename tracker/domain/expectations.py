@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.domain.catalog import SYMPTOMS, SYMPTOMS_BY_KEY
 from tracker.domain.dates import day_span
@@ -29,7 +29,14 @@ from tracker.domain.records import ProfileRecord
 from tracker.domain.words import Words
 
 DEFAULT_MAX_DAYS = 7
-DEFAULT_SOURCE = "no figure for this treatment or a related one: the tracker's general default"
+DEFAULT_SOURCE = (
+    "no figure for this symptom after this treatment or a related one: judged by the general "
+    "course (the treatment's own shortest course, 7 days at most, mild values only)"
+)
+# The envelope: the highest value expected on a day, by stage.
+STRONG_CEILING = 10  # inside the strong stage
+COURSE_CEILING = 6  # the rest of a sourced course: moderate at most
+NO_FIGURE_CEILING = 3  # a course with no figure: mild at most (a cautious default)
 OVERRIDE_SOURCE = str(Words.OVERRIDE_SOURCE)
 
 # Related kinds to borrow a missing figure from, nearest first. Only kinds of the same
@@ -104,7 +111,10 @@ class Expectation:
     overridden: bool = False
     from_kind: str | None = None  # the related kind the course was borrowed from
     onsets: tuple[Window, ...] = ()
-    severe_until: Window | None = None
+    severe_until: Window | None = (
+        None  # the strong stage: severe values expected, easing by its end
+    )
+    severe_latest: Window | None = None  # after its last day a severe value is urgent
     adjusted: tuple[str, ...] = field(default=())  # why the figures differ for this person
     watch: Window | None = None  # days to look out for it (darker patches on darker skin)
 
@@ -146,8 +156,61 @@ class Expectation:
     def onset_at(self, day: int) -> Window | None:
         return next((w for w in self.onsets if w.holds(day)), None)
 
+    @property
+    def no_figure(self) -> bool:
+        """No source gives a course for it after this treatment, nor after a related one."""
+        return self.basis == "default"
+
+    @property
+    def ease_by(self) -> int | None:
+        """The last day of the strong stage: a severe value should ease by then (never past
+        the end of the course, which a borrowed stage could otherwise outlast)."""
+        if self.severe_until is None:
+            return None
+        return min(self.severe_until.last_day, self.max_days)
+
+    @property
+    def latest_strong(self) -> int | None:
+        """The last day a severe value may still be easing before it is urgent."""
+        if self.severe_latest is not None:
+            return min(self.severe_latest.last_day, self.max_days)
+        return self.ease_by
+
+    @property
+    def onset_ends(self) -> int | None:
+        """The last day it usually starts or rises; None when it is there from the start."""
+        return max((w.last_day for w in self.onsets), default=None)
+
+    def ceiling(self, day: int) -> int:
+        """The highest value of its expected course on a day (the envelope); 0 after it."""
+        if self.ease_by is not None and day <= self.ease_by:
+            return STRONG_CEILING
+        if day > self.max_days:
+            return 0
+        return NO_FIGURE_CEILING if self.no_figure else COURSE_CEILING
+
+    def envelope_words(self) -> str:
+        """The whole expected course in words: start, strong stage, usual end and latest."""
+        if not self.has_course:
+            return self.course_words
+        parts = []
+        if self.onsets:
+            parts.append("starts or rises on " + ", ".join(w.days for w in self.onsets))
+        if self.ease_by is not None:
+            strong = f"strong up to day {self.ease_by}"
+            if self.latest_strong != self.ease_by:
+                strong += f", eased by day {self.latest_strong} at the latest"
+            parts.append(strong)
+        parts.append(self.course_words)
+        if self.no_figure:
+            parts.append(
+                "no figure for this symptom after this treatment: judged by the "
+                "general course, mild values only"
+            )
+        return "; ".join(parts)
+
     def severe_expected_on(self, day: int) -> bool:
-        return self.severe_until is not None and day <= self.severe_until.last_day
+        return self.ease_by is not None and day <= self.ease_by
 
     def to_json(self) -> dict[str, Any]:
         course = self.has_course
@@ -162,6 +225,9 @@ class Expectation:
             "from_kind": self.from_kind,
             "onsets": [w.to_json() for w in self.onsets],
             "severe_until": self.severe_until.to_json() if self.severe_until else None,
+            "severe_latest": self.severe_latest.to_json() if self.severe_latest else None,
+            "envelope": self.envelope_words(),
+            "no_figure": self.no_figure and course,
             "adjusted": list(self.adjusted),
             "watch": self.watch.to_json() if self.watch else None,
         }
@@ -181,8 +247,16 @@ class Override:
     typical_days: int | None = None
 
 
+class Windows(NamedTuple):
+    """The days of one (kind, symptom) in onset_peak.csv."""
+
+    onsets: tuple[Window, ...]
+    severe: Window | None  # the strong stage
+    latest: Window | None = None  # the latest day a strong stage may still be easing
+
+
 Table = Mapping[tuple[str, str], Expectation]
-WindowTable = Mapping[tuple[str, str], tuple[tuple[Window, ...], Window | None]]
+WindowTable = Mapping[tuple[str, str], Windows]
 
 
 def _comment_free(text: str) -> Iterable[str]:
@@ -204,10 +278,12 @@ def parse_table(text: str) -> dict[tuple[str, str], Expectation]:
     return table
 
 
-def parse_windows(text: str) -> dict[tuple[str, str], tuple[tuple[Window, ...], Window | None]]:
-    """Onset windows and the severe window of each (kind, symptom) in onset_peak.csv."""
+def parse_windows(text: str) -> dict[tuple[str, str], Windows]:
+    """Onset windows, the strong stage and its latest day of each (kind, symptom) in
+    onset_peak.csv (a file without the latest columns: the strong stage's own last day)."""
     onsets: dict[tuple[str, str], list[Window]] = {}
     severe: dict[tuple[str, str], Window] = {}
+    latest: dict[tuple[str, str], Window] = {}
     for row in csv.DictReader(_comment_free(text)):
         key = (row["kind"], row["symptom"])
         onsets.setdefault(key, [])
@@ -222,7 +298,14 @@ def parse_windows(text: str) -> dict[tuple[str, str], tuple[tuple[Window, ...], 
             )
         if row["severe_expected_to_day"]:
             severe[key] = Window(0, int(row["severe_expected_to_day"]), row["basis"], row["source"])
-    return {key: (tuple(found), severe.get(key)) for key, found in onsets.items()}
+        if row.get("severe_latest_day"):
+            latest[key] = Window(
+                0, int(row["severe_latest_day"]), row["latest_basis"], row["latest_source"]
+            )
+    return {
+        key: Windows(tuple(found), severe.get(key), latest.get(key))
+        for key, found in onsets.items()
+    }
 
 
 def _data(name: str) -> str:
@@ -235,7 +318,7 @@ def shipped_table() -> dict[tuple[str, str], Expectation]:
 
 
 @cache
-def shipped_windows() -> dict[tuple[str, str], tuple[tuple[Window, ...], Window | None]]:
+def shipped_windows() -> dict[tuple[str, str], Windows]:
     return parse_windows(_data("onset_peak.csv"))
 
 
@@ -295,26 +378,33 @@ class Expectations:
                         f"kind: {borrowed.source}"
                     ),
                 )
-        return Expectation(kind, symptom, None, DEFAULT_MAX_DAYS, "default", DEFAULT_SOURCE)
+        return Expectation(kind, symptom, None, self._default_days(kind), "default", DEFAULT_SOURCE)
 
-    def _windows_for(self, kind: str, symptom: str) -> tuple[tuple[Window, ...], Window | None]:
+    def _default_days(self, kind: str) -> int:
+        """No figure: the treatment's own shortest course, 7 days at most (at least day 1),
+        so that a default is never more lenient than what is known of the treatment."""
+        own = [e.max_days for (k, _), e in self._table.items() if k == kind]
+        return max(1, min([DEFAULT_MAX_DAYS, *own]))
+
+    def _windows_for(self, kind: str, symptom: str) -> Windows:
         own = self._windows.get((kind, symptom))
         if own is not None:  # a row of its own, even without a rise: present from day 0
             return own
-        # An expected rise can be borrowed from a related kind; an expected severe phase
-        # is not: it turns an urgent flag into a warning, and that must be earned.
-        onsets: tuple[Window, ...] = ()
-        severe = None
+        # Borrowed whole, as a course is: the rise, the strong stage and its latest day, from
+        # the nearest related kind that has any of them (never from an unrelated kind).
         for related in RELATED.get(kind, ()):
             theirs = self._windows.get((related, symptom))
-            if theirs is not None and theirs[0]:
-                onsets = tuple(_borrowed(w, related) for w in theirs[0])
-                break
-        return onsets, severe
+            if theirs is not None and (theirs.onsets or theirs.severe):
+                return Windows(
+                    tuple(_borrowed(w, related) for w in theirs.onsets),
+                    _borrowed(theirs.severe, related) if theirs.severe else None,
+                    _borrowed(theirs.latest, related) if theirs.latest else None,
+                )
+        return Windows((), None)
 
     def _build(self, kind: str, symptom: str) -> Expectation:
         course = self._course(kind, symptom)
-        onsets, severe = self._windows_for(kind, symptom)
+        onsets, severe, latest = self._windows_for(kind, symptom)
         adjusted: list[str] = []
         skin = self._skin
         stretch = skin is not None and skin.sensitive_skin and symptom in SENSITIVE_SYMPTOMS
@@ -336,6 +426,7 @@ class Expectations:
             course,
             onsets=onsets,
             severe_until=severe,
+            severe_latest=latest,
             adjusted=tuple(adjusted),
             watch=watch,
         )
