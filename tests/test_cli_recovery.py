@@ -102,6 +102,9 @@ def test_protocol_lists_and_overrides_change_flags(run: Run, db_path: Path) -> N
         "from_kind": None,
         "onsets": [redness["onsets"][0]],
         "severe_until": None,
+        "severe_latest": None,
+        "envelope": "starts or rises on days 0-1; usually by day 1, at the latest day 3",
+        "no_figure": False,
         "adjusted": [],
         "watch": None,
     }

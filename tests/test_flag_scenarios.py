@@ -37,8 +37,11 @@ def test_a_symptom_no_longer_logged_is_not_called_on_course(run: Run) -> None:
     assert [(f["kind"], f["level"]) for f in on_day_7] == [("missing", "info")]
     text = run("flags", "--as-of", day(8), today=on(8)).stdout
     assert "No flags" not in text
-    assert "WARNING  redness persisting (session 1, day 8)" in text
-    assert "Redness was 4/10 on day 3 and has not been logged since" in " ".join(text.split())
+    # Not heard of since day 3: the alarm asks, its cause under it.
+    assert "WARNING  redness no data since day 3 (session 1, day 8)" in text
+    words = " ".join(text.split())
+    assert "We have not heard about your redness since day 3 (4/10 then)" in words
+    assert "Also: Redness was 4/10 on day 3 and has not been logged since" in words
     assert run("flags", "--fail-on", "warning", today=on(8)).exit_code == 3
     status = run("status", today=on(20)).stdout
     assert "within its expected course" not in status
@@ -93,12 +96,16 @@ def test_a_severe_value_prints_urgent_advice_but_an_expected_one_does_not(run: R
     out = _log(run, 1, "swelling=8", "pain=8", "redness=8")
     assert "URGENT" not in out
     flags = json.loads(run("flags", "--json", today=on(1)).stdout)
-    assert {(f["symptom"], f["level"]) for f in flags} == {
-        ("swelling", "warning"),
-        ("pain", "warning"),
-        ("redness", "warning"),
+    assert {(f["symptom"], f["kind"], f["level"]) for f in flags} == {
+        ("swelling", "expected-strong", "info"),
+        ("pain", "expected-strong", "info"),
+        ("redness", "expected-strong", "info"),
     }
-    assert "URGENT: Swelling is severe: 8/10 on day 4." in _log(run, 4, "swelling=8")
+    # After its strong stage (day 3) and not easing: a warning; past day 7: urgent.
+    assert "URGENT" not in _log(run, 4, "swelling=8")
+    assert "URGENT: Swelling is still severe: 8/10 on day 8, past day 7" in " ".join(
+        _log(run, 8, "swelling=8").split()
+    )
 
 
 def test_expected_late_symptoms_are_not_worsening(run: Run) -> None:
@@ -126,7 +133,7 @@ def test_a_deep_peel_uses_a_medium_peels_itching_course(run: Run) -> None:
     assert (itching["max_days"], itching["from_kind"]) == (14, "peel-medium")
     assert {r["basis"] for r in rows} >= {"published", "inferred", "default", "red-flag"}
     text = run("protocol", "--kind", "peel-deep").stdout
-    assert "default" in text and "from peel-medium" in text
+    assert "no figure" in text and "from peel-medium" in text
 
 
 def test_blistering_is_never_within_its_expected_course(run: Run) -> None:

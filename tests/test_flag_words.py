@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.domain.courses import PersonalCourse
-from tracker.domain.expectations import Expectations, Override, Window, shipped_table
+from tracker.domain.expectations import Expectations, Override, Window, Windows, shipped_table
 from tracker.domain.flags import (
     CONTACT_NOW,
     EMERGENCY,
@@ -21,7 +21,7 @@ from tracker.domain.flags import (
     RED_FLAG_REASONS,
     Flag,
     care_advice,
-    evaluate,
+    episodes,
     evaluate_sessions,
     sort_flags,
     urgent_advice,
@@ -32,23 +32,20 @@ from tracker.domain.records import SessionRecord, ValueRecord
 START = dt.date(2026, 11, 1)
 EXPECT = Expectations(shipped_table()).for_pair
 ICE = (
-    "An ice pack wrapped in a cloth, applied gently for a few minutes, can ease {}; use any "
-    "cream your doctor suggested."
+    "An ice pack wrapped in a cloth (never ice on bare skin), a few minutes at a time, eases "
+    "swelling and itching. Use any cream your doctor suggested."
 )
 MOISTURISER = (
-    "A gentle moisturiser or petroleum jelly can soothe the skin; do not pick or scrub, and "
-    "use any cream your doctor suggested."
+    "A gentle moisturiser or petroleum jelly soothes the treated skin; do not pick or scrub. "
+    "Use any cream your doctor suggested."
 )
-AFTERCARE = "Follow the aftercare your clinic gave you and use any cream your doctor suggested."
 UNREACHABLE = (
     "If you cannot reach them, call your local urgent medical advice line (111 in England) or "
     "go to an urgent-care service today."
 )
 REBOUND_ADVICE = (
     "A symptom that comes back stronger can be a sign of infection. Contact your clinic soon, "
-    "and now if there is pus, fever, spreading redness or growing pain. If you cannot reach "
-    "your clinic, call your local urgent medical advice line (111 in England) or go to an "
-    "urgent-care service today."
+    "and now if there is pus, fever, spreading redness or growing pain."
 )
 
 
@@ -69,7 +66,8 @@ def judge(
     personal: dict[str, PersonalCourse] | None = None,
 ) -> list[Flag]:
     session = SessionRecord(1, START, kind)
-    return evaluate(session, series(symptom, values), expect, day(as_of_day), personal)
+    # Each rule's own words, before the flags of a symptom are put under one and aged.
+    return episodes(session, series(symptom, values), expect, day(as_of_day), personal)
 
 
 def one(rule: str, flags: list[Flag]) -> Flag:
@@ -83,10 +81,9 @@ def one(rule: str, flags: list[Flag]) -> Flag:
 @pytest.mark.parametrize(
     ("symptom", "advice"),
     [
-        ("swelling", ICE.format("swelling")),
-        ("itching", ICE.format("itching")),
+        *[(s, ICE) for s in ("swelling", "itching", "burning")],
         *[(s, MOISTURISER) for s in ("rash", "redness", "dryness", "peeling", "crusting")],
-        *[(s, AFTERCARE) for s in ("pain", "burning", "oozing", "bruising", "breakouts")],
+        *[(s, MOISTURISER) for s in ("pain", "oozing", "bruising", "breakouts")],
     ],
 )
 def test_self_care_advice_fits_the_symptom(symptom: str, advice: str) -> None:
@@ -111,21 +108,24 @@ def test_urgent_advice_says_contact_now_why_and_where_to_go_with_single_spaces()
 
 def test_an_unexpected_severe_value_is_urgent_in_these_words() -> None:
     flag = one("severe", judge("itching", {1: 7}, 1))
-    assert (flag.level, flag.message) == ("urgent", "Itching is severe: 7/10 on day 1.")
+    assert (flag.level, flag.message) == (
+        "urgent",
+        "Itching is severe: 7/10 on day 1, far above its expected course.",
+    )
     assert flag.advice == f"{CONTACT_NOW} {UNREACHABLE}"
     assert (flag.first_date, flag.last_date) == (day(1), day(1))
 
 
 def test_an_expected_severe_phase_is_a_warning_in_these_words() -> None:
-    flag = one("severe", judge("swelling", {1: 8, 2: 9}, 2, kind="co2-ablative"))
-    assert flag.level == "warning"
+    flag = one("expected-strong", judge("swelling", {1: 8, 2: 9}, 2, kind="co2-ablative"))
+    assert flag.level == "info"
     assert flag.message == (
-        "Swelling 9/10 on day 2 is strong, as expected after fully ablative CO2 laser "
-        "resurfacing up to day 3 (expected gone by day 21)."
+        "Swelling 9/10 on day 2: expected after fully ablative CO2 laser resurfacing, in its "
+        "strong stage; it should start to ease by day 4."
     )
     assert flag.advice == (
-        "Contact your clinic if it is not easing by day 3, and now if it spreads, feels hot "
-        f"or comes with a fever. {ICE.format('swelling')}"
+        "Contact your clinic if it is not easing by day 7, and now if it spreads, feels hot "
+        f"or comes with a fever. {ICE}"
     )
     assert (flag.first_day, flag.last_day, flag.first_date, flag.last_date) == (
         1,
@@ -145,7 +145,7 @@ def test_a_severe_stretch_that_eased_names_its_worst_day_not_its_last() -> None:
 
 def test_a_symptom_the_catalog_does_not_know_is_named_as_logged() -> None:
     flag = one("severe", judge("tingling", {1: 8}, 1, kind="microneedling"))
-    assert flag.message == "tingling is severe: 8/10 on day 1."
+    assert flag.message == "tingling is severe: 8/10 on day 1, far above its expected course."
 
 
 # --- red flags and pigment -------------------------------------------------------------
@@ -180,7 +180,7 @@ def test_darkening_in_its_early_window_is_expected_and_said_so() -> None:
 @pytest.mark.parametrize(("last_day", "level"), [(10, "info"), (11, "warning")])
 def test_an_onset_window_ending_on_day_10_still_counts_as_early(last_day: int, level: str) -> None:
     window = Window(1, last_day, "inferred", "a test figure")
-    windows = {("laser-rejuvenation", "darkening"): ((window,), None)}
+    windows = {("laser-rejuvenation", "darkening"): Windows((window,), None)}
     expect = Expectations(shipped_table(), windows=windows).for_pair
     assert one("pigment", judge("darkening", {2: 2}, 2, expect=expect)).level == level
 
@@ -257,10 +257,10 @@ def test_a_course_without_a_typical_day_is_said_without_one() -> None:
     flag = one("persisting", judge("tingling", {2: 3, 8: 3}, 9, kind="tattoo-removal"))
     assert flag.message == (
         "tingling was still 3/10 on day 8, past its expected course (no figure for it after "
-        "tattoo-removal: the tracker's general 7 days)."
+        "tattoo-removal: judged by the general course, gone by day 7)."
     )
     assert flag.advice == (
-        f"Mention it to your clinic, or at your follow-up. {AFTERCARE} If it is spreading, "
+        f"Mention it to your clinic, or at your follow-up. {MOISTURISER} If it is spreading, "
         "getting worse or feels warm, contact your clinic now."
     )
 
@@ -458,7 +458,7 @@ def test_sorting_puts_every_active_flag_before_every_resolved_one(
 
 
 def test_a_plural_symptom_not_logged_agrees_with_its_name() -> None:
-    flag = one("missing", judge("breakouts", {0: 3, 2: 4}, 5))
+    flag = one("missing", judge("breakouts", {0: 3, 2: 4}, 5, kind="co2-ablative"))
     assert flag.message.startswith("Breakouts or milia were 4/10 on day 2 ")
 
 

@@ -63,8 +63,18 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
         echo_json([row.to_json() for row in rows])
         return
     lines = [_protocol_line(r) for r in rows]
-    headers = ("kind", "symptom", "typical", "max", "rises on", "strong to", "basis", "source")
-    click.echo(table(headers, lines, frozenset({2, 3, 5})))
+    headers = (
+        "kind",
+        "symptom",
+        "rises on",
+        "strong to",
+        "eased by",
+        "typical",
+        "max",
+        "basis",
+        "source",
+    )
+    click.echo(table(headers, lines, frozenset({3, 4, 5, 6})))
     notes = []
     if any(r.overridden for r in rows):
         notes.append("* your own setting; `tracker protocol reset` returns to the shipped figures.")
@@ -73,8 +83,12 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     watched = sorted({r.watch.source for r in rows if r.watch is not None})
     notes += [f"Watch: {note}." for note in watched]
     notes.append(
-        "rises on: days a symptom is expected to appear or rise (not a sign of worsening); "
-        "strong to: the last day a severe value (7-10) is expected. `--json` gives their sources."
+        "The expected course of each symptom, as an envelope: rises on: days it is expected to "
+        "appear or rise (not a sign of worsening); strong to: the last day of its strong stage, "
+        "when a severe value (7-10) is expected; eased by: the latest day a strong value may "
+        "still be easing; typical and max: the day it is usually gone, and at the latest. "
+        "'no figure': no source gives one, so it is judged by the general course (the "
+        "treatment's shortest course, mild values only). `--json` gives each figure's source."
     )
     for note in notes:
         click.echo()
@@ -83,8 +97,8 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
 
 def _protocol_line(r: Expectation) -> tuple[object, ...]:
     if not r.has_course:
-        return (r.kind, r.symptom, "-", "-", "", "", r.group, group_rule(r.group))
-    basis = r.basis + (" *" if r.overridden else "")
+        return (r.kind, r.symptom, "", "", "", "-", "-", r.group, group_rule(r.group))
+    basis = ("no figure" if r.no_figure else r.basis) + (" *" if r.overridden else "")
     if r.from_kind:
         basis += f", from {r.from_kind}"
     if r.adjusted:
@@ -93,14 +107,16 @@ def _protocol_line(r: Expectation) -> tuple[object, ...]:
         f"{w.first_day}-{w.last_day}" + (f" (from {w.from_kind})" if w.from_kind else "")
         for w in r.onsets
     )
-    strong = r.severe_until.last_day if r.severe_until else ""
+    strong = r.ease_by if r.ease_by is not None else ""
+    eased = r.latest_strong if r.latest_strong is not None else ""
     return (
         r.kind,
         r.symptom,
-        r.typical_days if r.typical_days is not None else "-",
-        r.max_days,
         rises,
         strong,
+        eased,
+        r.typical_days if r.typical_days is not None else "-",
+        r.max_days,
         basis,
         r.source,
     )
@@ -131,11 +147,12 @@ def protocol_reset(app: AppContext, kind: str | None, symptom: str | None) -> No
     click.echo(f"Removed {count} setting{'s' * (count != 1)}; the shipped figures apply.")
 
 
-def _flag_lines(flag: Flag, with_session: bool) -> list[str]:
+def _flag_lines(flag: Flag, with_session: bool, with_advice: bool = True) -> list[str]:
     where = f"session {flag.session_id}, " if with_session else ""
     indent = " " * 11
     if flag.active:
-        head = f"  {flag.level.upper():<8} {flag.symptom} {flag.rule} ({where}{flag.days})"
+        what = flag.no_data_words or flag.rule  # an aged alarm: "no data since day 4"
+        head = f"  {flag.level.upper():<8} {flag.symptom} {what} ({where}{flag.days})"
     else:
         head = (
             f"  {'resolved':<8} {flag.symptom} {flag.rule} ({where}{flag.days}; "
@@ -145,7 +162,11 @@ def _flag_lines(flag: Flag, with_session: bool) -> list[str]:
         head,
         *textwrap.wrap(flag.message, WIDTH, initial_indent=indent, subsequent_indent=indent),
     ]
-    if flag.active:
+    for reason in flag.reasons:
+        lines += textwrap.wrap(
+            f"Also: {reason}", WIDTH, initial_indent=indent, subsequent_indent=indent + "  "
+        )
+    if flag.active and with_advice:
         lines += textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent)
         if flag.hint is not None:
             session = flag.session_id if with_session else None
@@ -153,10 +174,15 @@ def _flag_lines(flag: Flag, with_session: bool) -> list[str]:
     return lines
 
 
-def echo_flags(flags: list[Flag], with_session: bool = False) -> None:
+def echo_flags(flags: list[Flag], with_session: bool = False, with_advice: bool = True) -> None:
     for flag in flags:
-        for line in _flag_lines(flag, with_session):
+        for line in _flag_lines(flag, with_session, with_advice):
             click.echo(line)
+
+
+def _echo_wrapped(text: str, indent: str = "") -> None:
+    for line in textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent):
+        click.echo(line)
 
 
 def echo_earlier_hint(flags: list[Flag], latest_session: int | None) -> None:
@@ -224,7 +250,11 @@ def flags(
             echo_flags(active, with_session=True)
             echo_earlier_hint(active, current)
         else:
-            click.echo(f"No flags as of {day}: every symptom logged is on its expected course.")
+            # Judged on what was logged only: no claim about what was not.
+            click.echo(
+                f"No flags as of {day} in what was logged; a symptom not logged is not "
+                "judged (log each day, 0 for what has gone)."
+            )
         if history:
             click.echo("Resolved:" if resolved else "Resolved: none.")
             echo_flags(resolved, with_session=True)
@@ -265,6 +295,11 @@ def _echo_status(report: Status, today: dt.date) -> None:
             when += f" as of {report.as_of}"
         click.echo(f"Follow-up: {s.follow_up} ({when})")
     click.echo()
+    # One summary first, and each level's advice once; the flags below say why.
+    _echo_wrapped(report.summary)
+    for line in report.advice:
+        _echo_wrapped(line, "  ")
+    click.echo()
     if report.symptoms:
         click.echo("Latest values against the expected course:")
         for item in report.symptoms:
@@ -282,15 +317,18 @@ def _echo_status(report: Status, today: dt.date) -> None:
     click.echo()
     if report.flags:
         click.echo("Flags:")
-        echo_flags(report.flags)
+        echo_flags(report.flags, with_advice=False)
     elif report.earlier:
         click.echo(f"Flags on session {s.id}: none.")  # "none" alone would hide the ones below
     else:
         click.echo("Flags: none.")
     if report.earlier:
         click.echo("Still open from earlier sessions:")
-        echo_flags(report.earlier, with_session=True)
+        echo_flags(report.earlier, with_session=True, with_advice=False)
         echo_earlier_hint(report.earlier, s.id)
+    click.echo("Care today:")
+    for line in report.care:
+        _echo_wrapped(line, "  ")
     if report.unlogged:
         shown = ", ".join(str(d) for d in report.unlogged[-7:])
         more = f" and {len(report.unlogged) - 7} earlier" if len(report.unlogged) > 7 else ""
@@ -303,16 +341,23 @@ def _echo_status(report: Status, today: dt.date) -> None:
 @click.command()
 @click.option("--as-of", type=DATE, help=f"Show the status on this day. {DATE_HELP}")
 @click.option("--all-profiles", is_flag=True, help="One line per profile.")
+@json_option
 @pass_app
-def status(app: AppContext, as_of: dt.date | None, all_profiles: bool) -> None:
+def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: bool) -> None:
     """Today: each symptom against its expected course, and the flags.
 
     One screen: the session, the latest value of each symptom, the flags and the days
     not logged yet. --as-of shows another day, counting every day from it.
     """
     day = as_of or app.today
+    if all_profiles and as_json:
+        raise TrackerError.malformed("--json gives one profile's status; leave out --all-profiles.")
     if not all_profiles:
-        _echo_status(service.status(app.db, day), app.today)
+        report = service.status(app.db, day)
+        if as_json:
+            echo_json(report.to_json())
+            return
+        _echo_status(report, app.today)
         return
     from tracker.services import triage
 

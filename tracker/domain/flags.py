@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from tracker.domain.aftercare import care_for
 from tracker.domain.catalog import SYMPTOMS_BY_KEY, agreement, kind_words, symptom_name
 from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.dates import day_span
@@ -26,6 +27,10 @@ from tracker.domain.records import EntryRecord, SessionRecord
 from tracker.domain.severity import SEVERE_FROM
 
 LEVELS = ("info", "warning", "urgent")
+# A first value above 0 after the days a symptom usually starts (its last onset day, or this
+# day for a symptom that is there from the start) is a late onset; moderate or more: a warning.
+LATE_ONSET_FROM_DAY = 3
+MODERATE_FROM = 4
 WORSENING_FROM_DAY = 3
 WORSENING_WINDOW = 5  # days looked back for the low a rise is measured from
 WORSENING_RISE = 2  # a clinically meaningful change on the 0-10 scale
@@ -51,7 +56,9 @@ RED_FLAG_REASONS = {
     "fever": "A fever after a treatment can be a sign of infection and needs to be seen quickly.",
     "cold-sores": (
         "Cold sores after a treatment can spread over the treated skin; antiviral treatment "
-        "works best when started early."
+        "works best when started early. Any eye symptom with them (a painful, red or watering "
+        "eye, blurred sight, sores on the eyelid) is an emergency: go to urgent care or an eye "
+        "casualty today."
     ),
     "hives": "Hives can be an allergic reaction, to the treatment or to a cream used after it.",
 }
@@ -71,6 +78,14 @@ class Flag:
     advice: str
     resolved_date: dt.date | None = None
     hint: Hint | None = None  # the next step each face says its own way ("log redness at 0")
+    reasons: tuple[str, ...] = ()  # the symptom's other active flags, as lines under this one
+    also: tuple[str, ...] = ()  # their rules
+    silent_since: int | None = None  # an aged alarm: the day of the last value heard
+
+    @property
+    def no_data_words(self) -> str | None:
+        """ "no data since day 4" for an alarm that has aged; None for one still heard of."""
+        return None if self.silent_since is None else f"no data since day {self.silent_since}"
 
     @property
     def active(self) -> bool:
@@ -109,6 +124,9 @@ class Flag:
             "message": self.message,
             "advice": self.advice,
             "hint": self.hint.to_json() if self.hint else None,
+            "reasons": list(self.reasons),
+            "also": list(self.also),
+            "silent_since": self.silent_since,
         }
 
 
@@ -131,19 +149,9 @@ def sort_flags(flags: Iterable[Flag]) -> list[Flag]:
     return sorted(flags, key=lambda f: (*sort_key(f), f.session_id, f.symptom, f.first_day))
 
 
-def care_advice(symptom: str) -> str:
-    """Self-care that general aftercare advice gives for a symptom."""
-    if symptom in ("swelling", "itching"):
-        return (
-            "An ice pack wrapped in a cloth, applied gently for a few minutes, can ease "
-            f"{symptom}; use any cream your doctor suggested."
-        )
-    if symptom in ("rash", "redness", "dryness", "peeling", "crusting"):
-        return (
-            "A gentle moisturiser or petroleum jelly can soothe the skin; do not pick or scrub, "
-            "and use any cream your doctor suggested."
-        )
-    return "Follow the aftercare your clinic gave you and use any cream your doctor suggested."
+def care_advice(symptom: str, kind: str = "", day: int = 0) -> str:
+    """Self-care for a symptom after this treatment on this day (aftercare.care_for)."""
+    return " ".join(care_for(kind, day, (symptom,), sun=False))
 
 
 def urgent_advice(symptom: str) -> str:
@@ -217,38 +225,154 @@ def _span(run: Sequence[EntryRecord]) -> tuple[int, int]:
     return run[0].day, run[-1].day
 
 
-def _severe(c: _Context) -> list[Flag]:
+def _runs_by(
+    series: Sequence[EntryRecord], key: Callable[[int], tuple[str, str] | None]
+) -> list[tuple[tuple[str, str], list[EntryRecord], EntryRecord | None]]:
+    """Consecutive entries with the same (rule, level), each with the entry that ended it;
+    key(index) is None where no rule holds."""
+    found: list[tuple[tuple[str, str], list[EntryRecord], EntryRecord | None]] = []
+    current: list[EntryRecord] = []
+    held: tuple[str, str] | None = None
+    for index, entry in enumerate(series):
+        now = key(index)
+        if current and now != held:
+            assert held is not None
+            found.append((held, current, entry))
+            current = []
+        if now is not None:
+            current.append(entry)
+        held = now
+    if current and held is not None:
+        found.append((held, current, None))
+    return found
+
+
+def _strong_key(c: _Context, index: int) -> tuple[str, str] | None:
+    """A severe value against the envelope: expected in the strong stage, no alarm while it
+    eases after it, a warning while it does not, urgent after the latest day (or outside
+    any strong stage: far above the course)."""
+    entry, expected = c.series[index], c.expected
+    if entry.severity < SEVERE_FROM:
+        return None
+    if expected.ease_by is not None and entry.day <= expected.ease_by:
+        return ("expected-strong", "info")
+    latest = expected.latest_strong
+    if latest is not None and entry.day <= latest:
+        peak = max((e.severity for e in c.series[:index]), default=0)
+        return None if entry.severity < peak else ("not-easing", "warning")
+    return ("severe", "urgent")
+
+
+def _strong_words(c: _Context, rule: str, last: EntryRecord) -> tuple[str, str]:
     name, expected, agree = symptom_name(c.symptom), c.expected, agreement(c.symptom)
+    kind = kind_words(c.session.kind)
+    care = care_advice(c.symptom, c.session.kind, c.as_of_day)
+    now = f"{last.severity}/10 on day {last.day}"
+    if rule == "expected-strong":
+        assert expected.ease_by is not None
+        return (
+            f"{name} {now}: expected after {kind}, in its strong stage; it should start to "
+            f"ease by day {expected.ease_by + 1}.",
+            f"Contact your clinic if it is not easing by day {expected.latest_strong}, and now "
+            f"if it spreads, feels hot or comes with a fever. {care}",
+        )
+    if rule == "not-easing":
+        return (
+            f"{name} {agree.is_} not easing: {now}, after {agree.its} strong stage after {kind} "
+            f"(to day {expected.ease_by}).",
+            f"Contact your clinic soon, and now if it is not easing by day "
+            f"{expected.latest_strong}, spreads, feels hot or comes with a fever. {care}",
+        )
+    if expected.latest_strong is not None:
+        message = (
+            f"{name} {agree.is_} still severe: {now}, past day {expected.latest_strong}, by "
+            f"which {agree.its} strong stage after {kind} should have eased."
+        )
+    else:
+        message = f"{name} {agree.is_} severe: {now}, far above {agree.its} expected course."
+    return message, urgent_advice(c.symptom)
+
+
+def _severe(c: _Context) -> list[Flag]:
+    name, agree = symptom_name(c.symptom), agreement(c.symptom)
     flags = []
-    for run, after in _runs(c.series, lambda e: e.severity >= SEVERE_FROM):
+    for (rule, level), run, after in _runs_by(c.series, lambda i: _strong_key(c, i)):
         worst = max(run, key=lambda e: e.severity)
-        last = run[-1]
-        expected_strong = all(expected.severe_expected_on(e.day) for e in run)
-        resolved = after.date if after else None
-        if expected_strong:
-            assert expected.severe_until is not None
-            until = expected.severe_until.last_day
-            level = "warning"
-            message = (
-                f"{name} {last.severity}/10 on day {last.day} is strong, as expected after "
-                f"{kind_words(c.session.kind)} up to day {until} "
-                f"(expected gone by day {expected.max_days})."
-            )
-            advice = (
-                f"Contact your clinic if it is not easing by day {until}, and now if it spreads, "
-                f"feels hot or comes with a fever. {care_advice(c.symptom)}"
-            )
-        else:
-            level = "urgent"
-            message = f"{name} {agree.is_} severe: {last.severity}/10 on day {last.day}."
-            advice = urgent_advice(c.symptom)
+        message, advice = _strong_words(c, rule, run[-1])
         if after is not None:
             message = (
-                f"{name} {agree.was} severe on {day_span(*_span(run))}, {worst.severity}/10; "
-                f"down to {after.severity}/10 by day {after.day}."
+                f"{name} {agree.was} {'strong' if level == 'info' else 'severe'} on "
+                f"{day_span(*_span(run))}, {worst.severity}/10; "
+                f"{'down to ' if after.severity < SEVERE_FROM else 'then '}{after.severity}/10 "
+                f"by day {after.day}."
             )
-        flags.append(c.flag("severe", level, _span(run), message, advice, resolved))
+        resolved = after.date if after else None
+        flags.append(c.flag(rule, level, _span(run), message, advice, resolved))
     return flags
+
+
+def _above(c: _Context) -> list[Flag]:
+    """Moderate values above the envelope: only a course with no figure keeps values mild."""
+    expected, name = c.expected, symptom_name(c.symptom)
+
+    def key(index: int) -> tuple[str, str] | None:
+        entry = c.series[index]
+        above = expected.ceiling(entry.day) < entry.severity < SEVERE_FROM
+        return ("above-course", "warning") if above and entry.day <= expected.max_days else None
+
+    flags = []
+    kind = kind_words(c.session.kind)
+    for _, run, after in _runs_by(c.series, key):
+        last = run[-1]
+        message = (
+            f"{name} {last.severity}/10 on day {last.day}: no figure for this symptom after "
+            f"{kind}, so it is judged by the general course, in which it stays mild (up to "
+            f"{expected.ceiling(last.day)}/10)."
+        )
+        if after is not None:
+            message = (
+                f"{name} {agreement(c.symptom).was} above the general course on "
+                f"{day_span(*_span(run))}; {after.severity}/10 by day {after.day}."
+            )
+        advice = (
+            "Tell your clinic about it soon, and now if it spreads, feels hot, or comes with "
+            f"pus or a fever. {care_advice(c.symptom, c.session.kind, c.as_of_day)}"
+        )
+        flags.append(
+            c.flag("above-course", "warning", _span(run), message, advice, after and after.date)
+        )
+    return flags
+
+
+def _late_onset(c: _Context) -> list[Flag]:
+    """A first value above 0 after the days it usually starts, with no 0 logged before."""
+    first = c.series[0]
+    # The first days, its rise and its strong stage: a first value then is not late.
+    starts_by = max(LATE_ONSET_FROM_DAY, c.expected.onset_ends or 0, c.expected.ease_by or 0)
+    if first.severity == 0 or first.day <= starts_by:
+        return []
+    run = []
+    after = None
+    for entry in c.series:
+        if entry.severity == 0:
+            after = entry
+            break
+        run.append(entry)
+    worst = max(e.severity for e in run)
+    level = "warning" if worst >= MODERATE_FROM else "info"
+    name = symptom_name(c.symptom)
+    message = (
+        f"{name} first logged on day {first.day} ({first.severity}/10), after the days this "
+        f"symptom usually starts after {kind_words(c.session.kind)} (by day {starts_by}). If "
+        "it is new, it is not part of the expected course."
+    )
+    advice = (
+        "Tell your clinic about a new symptom soon, and now if it spreads, feels hot, or "
+        "comes with pus, blisters or a fever."
+    )
+    if level == "info":
+        advice = "If it is new, mention it to your clinic; log it each day, and 0 once it is gone."
+    return [c.flag("late-onset", level, _span(run), message, advice, after.date if after else None)]
 
 
 def _by_group(c: _Context) -> list[Flag]:
@@ -318,10 +442,12 @@ def _persisting(c: _Context) -> list[Flag]:
     if expected.basis == "default":
         # No source gives a figure for this pair: the day is the tracker's, and says so.
         course = (
-            f"no figure for it after {kind_words(c.session.kind)}: the tracker's general {end} days"
+            f"no figure for it after {kind_words(c.session.kind)}: judged by the general course, "
+            f"gone by day {end}"
         )
     advice = (
-        f"Mention it to your clinic, or at your follow-up. {care_advice(c.symptom)} If it "
+        f"Mention it to your clinic, or at your follow-up. "
+        f"{care_advice(c.symptom, c.session.kind, c.as_of_day)} If it "
         "is spreading, getting worse or feels warm, contact your clinic now."
     )
     before = [e for e in c.series if e.day <= end]
@@ -389,8 +515,7 @@ def _worsening(c: _Context) -> list[Flag]:
     name, series = symptom_name(c.symptom), c.series
     advice = (
         "A symptom that comes back stronger can be a sign of infection. Contact your clinic "
-        "soon, and now if there is pus, fever, spreading redness or growing pain. "
-        + IF_UNREACHABLE.replace("them", "your clinic")
+        "soon, and now if there is pus, fever, spreading redness or growing pain."
     )
     flags: list[Flag] = []
     low: int | None = None  # the low the current episode rose from
@@ -516,7 +641,31 @@ def evaluate(
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None = None,
 ) -> list[Flag]:
-    """Every flag for one session as of a date, active and resolved, most urgent first."""
+    """Every flag for one session as of a date, active and resolved, most urgent first: one
+    active flag per symptom, its other reasons under it, aged when not heard of since."""
+    return _evaluate(session, entries, expectation, as_of, personal, merged=True)
+
+
+def episodes(
+    session: SessionRecord,
+    entries: Iterable[EntryRecord],
+    expectation: Callable[[str, str], Expectation],
+    as_of: dt.date,
+    personal: Mapping[str, PersonalCourse] | None = None,
+) -> list[Flag]:
+    """Each rule's own episodes, before they are put under one flag per symptom and aged."""
+    return _evaluate(session, entries, expectation, as_of, personal, merged=False)
+
+
+def _evaluate(
+    session: SessionRecord,
+    entries: Iterable[EntryRecord],
+    expectation: Callable[[str, str], Expectation],
+    as_of: dt.date,
+    personal: Mapping[str, PersonalCourse] | None,
+    *,
+    merged: bool,
+) -> list[Flag]:
     by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
         if entry.session_id == session.id and session.date <= entry.date <= as_of:
@@ -524,12 +673,69 @@ def evaluate(
     flags: list[Flag] = []
     for symptom, series in by_symptom.items():
         c = _Context(session, symptom, series, expectation(session.kind, symptom), as_of)
-        if not c.expected.has_course:
-            flags.extend(_by_group(c))
-            continue
-        flags.extend(_severe(c))
-        flags.extend(_persisting(c))
-        flags.extend(_worsening(c))
-        flags.extend(_missing(c))
-        flags.extend(_slower(c, (personal or {}).get(symptom)))
+        found = _judged(c, (personal or {}).get(symptom))
+        flags.extend(_one_per_symptom(c, found) if merged else found)
     return sort_flags(flags)
+
+
+def _judged(c: _Context, personal: PersonalCourse | None) -> list[Flag]:
+    """Every episode of one symptom, each rule on its own."""
+    if not c.expected.has_course:
+        return _by_group(c)
+    return [
+        *_severe(c),
+        *_above(c),
+        *_late_onset(c),
+        *_persisting(c),
+        *_worsening(c),
+        *_missing(c),
+        *_slower(c, personal),
+    ]
+
+
+def _one_per_symptom(c: _Context, flags: list[Flag]) -> list[Flag]:
+    """One active flag for the symptom, at its highest level, the other reasons as lines
+    under it; the resolved episodes stay as they were (the history)."""
+    active = sort_flags(f for f in flags if f.active)
+    resolved = [f for f in flags if not f.active]
+    if not active:
+        return resolved
+    if len(active) > 1:  # "not logged for 2 days" adds nothing to a flag of its own
+        active = [f for f in active if f.rule != "missing"]
+    top = active[0]
+    others = active[1:]
+    top = replace(top, reasons=tuple(f.message for f in others), also=tuple(f.rule for f in others))
+    return [_aged(c, top), *resolved]
+
+
+def _aged(c: _Context, flag: Flag) -> Flag:
+    """An alarm with no value logged since, for MISSING_AFTER_DAYS: the question is now
+    whether the patient is still like that, or was seen. A warning still: never silence.
+
+    An expected strong value not heard of past the day it should have eased ages too. A red
+    flag (blisters, pus, fever, cold sores, hives) stays urgent: only its words change."""
+    last = c.series[-1]
+    gap = (c.as_of - last.date).days
+    latest = c.expected.latest_strong if c.expected.has_course else None
+    overdue = flag.rule == "expected-strong" and latest is not None and c.as_of_day > latest
+    if flag.rule == "pigment" or (flag.level == "info" and not overdue):
+        return flag  # raised at the follow-up, whether heard of since or not
+    if last.severity == 0 or gap < MISSING_AFTER_DAYS:
+        return flag
+    noun = symptom_name(c.symptom).lower()
+    message = (
+        f"We have not heard about your {noun} since day {last.day} ({last.severity}/10 then): "
+        "log it now, or tell your clinic if you were seen."
+    )
+    advice = "If it is still there, or you are not sure, contact your clinic today."
+    if flag.level == "urgent":
+        advice += f" If it is as strong as then: {flag.advice}"
+    return replace(
+        flag,
+        level="urgent" if flag.rule == "red-flag" else "warning",
+        message=message,
+        advice=advice,
+        reasons=(flag.message, *flag.reasons),
+        hint=Hint.log(c.symptom),
+        silent_since=last.day,
+    )

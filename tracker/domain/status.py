@@ -5,11 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from tracker.domain.aftercare import care_for
+from tracker.domain.catalog import symptom_name
 from tracker.domain.courses import Forecast, PersonalCourse, forecast
 from tracker.domain.expectations import Expectation
-from tracker.domain.flags import MISSING_AFTER_DAYS, Flag, active_only, evaluate
+from tracker.domain.flags import (
+    CONTACT_NOW,
+    IF_UNREACHABLE,
+    MISSING_AFTER_DAYS,
+    RED_FLAG_REASONS,
+    Flag,
+    active_only,
+    evaluate,
+)
 from tracker.domain.records import EntryRecord, SessionRecord
+
+SOON = (
+    "Contact your clinic soon (today or the next working day), and now if anything spreads, "
+    "feels hot, oozes pus or comes with a fever."
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,25 @@ class SymptomStatus:
             return "inside its expected time, but flagged (see below)"
         if self.unlogged_for >= MISSING_AFTER_DAYS:
             return "not logged since; inside its expected time"
+        if self.expected.no_figure:
+            # No source for it: the default is the tracker's, and it says so.
+            return "no figure for this symptom after this treatment: judged by the general course"
+        if self.expected.ease_by is not None and self.as_of_day <= self.expected.ease_by:
+            return (
+                "in its expected strong stage; should start to ease by day "
+                f"{self.expected.ease_by + 1}"
+            )
         return "within its expected course"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "symptom": self.latest.symptom,
+            "severity": self.latest.severity,
+            "day": self.latest.day,
+            "verdict": self.verdict,
+            "envelope": self.expected.envelope_words(),
+            "forecast_day": self.forecast.gone_day if self.forecast else None,
+        }
 
     def describe(self) -> str:
         e = self.latest
@@ -80,6 +114,95 @@ class Status:
     @property
     def day(self) -> int:
         return self.session.day_of(self.as_of)
+
+    @property
+    def every_flag(self) -> list[Flag]:
+        return [*self.flags, *self.earlier]
+
+    @property
+    def level(self) -> str:
+        """The highest level of an active flag, or "none"."""
+        found = [f.level for f in self.every_flag]
+        for level in ("urgent", "warning", "info"):
+            if level in found:
+                return level
+        return "none"
+
+    @property
+    def silent_since(self) -> int | None:
+        """The day of the last value logged, once nothing has been logged for 2 days or more
+        (nothing at all: None; the status says so on its own)."""
+        if not self.symptoms:
+            return None
+        last = max(s.latest.day for s in self.symptoms)
+        return last if self.day - last >= MISSING_AFTER_DAYS else None
+
+    @property
+    def summary(self) -> str:
+        """One line first: what to do now, and why."""
+        urgent = [f for f in self.every_flag if f.level == "urgent"]
+        warned = [f for f in self.every_flag if f.level == "warning"]
+        if urgent:
+            return "Contact your clinic now because: " + _because(urgent) + "."
+        if warned:
+            return "Contact your clinic soon because: " + _because(warned) + "."
+        if self.silent_since is not None:
+            return (
+                f"Nothing logged since day {self.silent_since}: log today's values (0 for what "
+                "has gone), so that the tracker can tell whether you are on course."
+            )
+        if not self.symptoms:
+            return "Nothing logged yet: log today's values to compare them with the course."
+        if any(f.rule == "expected-strong" for f in self.flags):
+            return "On the expected course: strong for now, as expected in the first days."
+        return "On the expected course, as far as logged."
+
+    @property
+    def advice(self) -> list[str]:
+        """Each level's advice once (urgent, then warning), and why for each red flag."""
+        lines = []
+        if any(f.level == "urgent" for f in self.every_flag):
+            reasons = [
+                RED_FLAG_REASONS[f.symptom]
+                for f in self.every_flag
+                if f.level == "urgent" and f.symptom in RED_FLAG_REASONS
+            ]
+            lines.append(" ".join([CONTACT_NOW, *dict.fromkeys(reasons), IF_UNREACHABLE]))
+        elif any(f.level == "warning" for f in self.every_flag):
+            lines.append(SOON)
+        return lines
+
+    @property
+    def care(self) -> list[str]:
+        """Care for today after this treatment, with the symptoms still present."""
+        present = [s.latest.symptom for s in self.symptoms if s.latest.severity > 0]
+        return care_for(self.session.kind, self.day, present)
+
+    def to_json(self) -> dict[str, Any]:
+        """What Status says, for scripts and the clinic."""
+        return {
+            "session": self.session.to_json(),
+            "as_of": self.as_of.isoformat(),
+            "day": self.day,
+            "level": self.level,
+            "summary": self.summary,
+            "advice": self.advice,
+            "care": self.care,
+            "silent_since": self.silent_since,
+            "symptoms": [s.to_json() for s in self.symptoms],
+            "flags": [f.to_json() for f in self.flags],
+            "earlier_flags": [f.to_json() for f in self.earlier],
+            "unlogged": [d.isoformat() for d in self.unlogged],
+        }
+
+
+def _because(flags: list[Flag]) -> str:
+    """ "swelling (no data since day 4), blisters (red flag)": each symptom once."""
+    parts: dict[tuple[int, str], str] = {}
+    for flag in flags:
+        why = flag.no_data_words or flag.rule.replace("-", " ")
+        parts.setdefault((flag.session_id, flag.symptom), f"{symptom_name(flag.symptom)} ({why})")
+    return ", ".join(parts.values())
 
 
 def build_status(
