@@ -105,9 +105,9 @@ def _flags_from_json(rows: list[dict[str, Any]]) -> list[Flag]:
             row["message"],
             row["advice"],
             date(row["resolved_date"]),
-            tuple(row["reasons"]),
-            tuple(row["also"]),
-            row["silent_since"],
+            reasons=tuple(row["reasons"]),
+            also=tuple(row["also"]),
+            silent_since=row["silent_since"],
         )
         for row in rows
     ]

@@ -168,9 +168,9 @@ def _flag_lines(flag: Flag, with_session: bool, with_advice: bool = True) -> lis
         )
     if flag.active and with_advice:
         lines += textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent)
-        if flag.hint is not None:
-            session = flag.session_id if with_session else None
-            lines.append(f"{indent}To log it: {command(flag.hint, session)}")
+    if flag.active and flag.hint is not None:
+        session = flag.session_id if with_session else None
+        lines.append(f"{indent}To log it: {command(flag.hint, session)}")
     return lines
 
 

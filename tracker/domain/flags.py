@@ -736,6 +736,6 @@ def _aged(c: _Context, flag: Flag) -> Flag:
         message=message,
         advice=advice,
         reasons=(flag.message, *flag.reasons),
-        hint=Hint.log(c.symptom),
+        hint=flag.hint or Hint.log(c.symptom),
         silent_since=last.day,
     )
