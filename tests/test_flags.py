@@ -293,6 +293,14 @@ def test_every_flag_carries_its_fields_and_urgent_comes_first() -> None:
         "reasons": ["Fever logged on day 2 (1/10)."],
         "also": [],
         "silent_since": 2,
+        "facts": {
+            "rule": "red-flag",
+            "symptom": "fever",
+            "days": [2, 2],
+            "values": [[2, 1]],
+            "also": [],
+            "silent_since": 2,
+        },
     }
     assert "If it is as strong as then: Contact your skin specialist" in flags[0].advice
     assert level_at_least(flags, "urgent")
@@ -502,3 +510,28 @@ def test_a_plural_name_takes_plural_words() -> None:
     )
     # A singular name keeps its words.
     assert judge(series("redness", {2: 8}), as_of_day=2)[0].message.startswith("Redness is severe")
+
+
+def test_a_flag_carries_its_facts_before_any_wording() -> None:
+    (flag,) = active(series("swelling", {1: 9, 4: 9}), as_of_day=4, kind="co2-ablative")
+    assert flag.facts() == {
+        "rule": "not-easing",
+        "symptom": "swelling",
+        "days": [4, 4],
+        "values": [[4, 9]],
+        "also": [],
+        "silent_since": None,
+    }
+    # A value carried past its course, not logged again: the fact is the last value logged.
+    (carried,) = active(series("redness", {3: 4}), as_of_day=8)
+    assert carried.facts()["values"] == [[3, 4]]
+
+
+def test_pigment_after_the_follow_up_has_passed_goes_to_the_clinic() -> None:
+    entries = series("darkening", {28: 2})
+    session = SessionRecord(1, START, "co2-ablative", follow_up=START + dt.timedelta(days=21))
+    (flag,) = active_only(evaluate(session, entries, EXPECT, START + dt.timedelta(days=28)))
+    assert "your follow-up was on 2026-11-22, so tell your clinic" in flag.advice
+    before = SessionRecord(1, START, "co2-ablative", follow_up=START + dt.timedelta(days=35))
+    (flag,) = active_only(evaluate(before, entries, EXPECT, START + dt.timedelta(days=28)))
+    assert "raise it at your follow-up" in flag.advice

@@ -81,11 +81,23 @@ class Flag:
     reasons: tuple[str, ...] = ()  # the symptom's other active flags, as lines under this one
     also: tuple[str, ...] = ()  # their rules
     silent_since: int | None = None  # an aged alarm: the day of the last value heard
+    values: tuple[tuple[int, int], ...] = ()  # the facts: (day, value) pairs it is about
 
     @property
     def no_data_words(self) -> str | None:
         """ "no data since day 4" for an alarm that has aged; None for one still heard of."""
         return None if self.silent_since is None else f"no data since day {self.silent_since}"
+
+    def facts(self) -> dict[str, Any]:
+        """What was found, before any wording: the rule, the symptom, the days, the values."""
+        return {
+            "rule": self.rule,
+            "symptom": self.symptom,
+            "days": [self.first_day, self.last_day],
+            "values": [list(pair) for pair in self.values],
+            "also": list(self.also),
+            "silent_since": self.silent_since,
+        }
 
     @property
     def active(self) -> bool:
@@ -127,6 +139,7 @@ class Flag:
             "reasons": list(self.reasons),
             "also": list(self.also),
             "silent_since": self.silent_since,
+            "facts": self.facts(),
         }
 
 
@@ -201,7 +214,17 @@ class _Context:
             advice,
             resolved,
             hint,
+            values=self.values_for(days),
         )
+
+    def values_for(self, days: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+        """The facts a flag is about: the (day, value) pairs logged in its days, or the last
+        one before them when it is about a value carried since (not logged again)."""
+        inside = [(e.day, e.severity) for e in self.series if days[0] <= e.day <= days[1]]
+        if inside:
+            return tuple(inside)
+        before = [(e.day, e.severity) for e in self.series if e.day < days[0]]
+        return tuple(before[-1:])
 
 
 def _runs(
@@ -412,10 +435,7 @@ def _by_group(c: _Context) -> list[Flag]:
             else:
                 level = "warning"
                 message = f"{name} logged from day {first.day} ({now})."
-                advice = (
-                    "Pigment changes are not urgent but should be checked: raise it at your "
-                    "follow-up, and protect the area from the sun."
-                )
+                advice = _pigment_advice(c)
         if after is not None:
             message = (
                 f"{name} logged on {day_span(*_span(run))}, up to {worst.severity}/10; logged "
@@ -427,24 +447,93 @@ def _by_group(c: _Context) -> list[Flag]:
     return flags
 
 
-def _persisting(c: _Context) -> list[Flag]:
-    """Runs of the symptom still there after its course, logged or carried since before."""
-    expected, name, agree = c.expected, symptom_name(c.symptom), agreement(c.symptom)
-    end = expected.max_days
-    if c.as_of_day <= end:
-        return []
+def _pigment_advice(c: _Context) -> str:
+    """Raised at the follow-up; once the follow-up has passed, with the clinic instead."""
+    follow_up = c.session.follow_up
+    if follow_up is not None and follow_up < c.as_of:
+        return (
+            f"Pigment changes are not urgent but should be checked: your follow-up was on "
+            f"{follow_up}, so tell your clinic, and protect the area from the sun."
+        )
+    return (
+        "Pigment changes are not urgent but should be checked: raise it at your "
+        "follow-up, and protect the area from the sun."
+    )
+
+
+def _course_words(c: _Context) -> str:
+    """The course a persisting symptom outlasted, in words (or that there is no figure)."""
+    expected, kind = c.expected, kind_words(c.session.kind)
+    if expected.no_figure:
+        # No source gives a figure for this pair: the day is the tracker's, and says so.
+        return f"no figure for it after {kind}: judged by the general course, gone by day " + (
+            f"{expected.max_days}"
+        )
     typical = (
         f"usually gone by day {expected.typical_days}, "
         if expected.typical_days is not None
         else ""
     )
-    course = f"{typical}expected gone by day {end} after {kind_words(c.session.kind)}"
-    if expected.basis == "default":
-        # No source gives a figure for this pair: the day is the tracker's, and says so.
-        course = (
-            f"no figure for it after {kind_words(c.session.kind)}: judged by the general course, "
-            f"gone by day {end}"
+    return f"{typical}expected gone by day {expected.max_days} after {kind}"
+
+
+def _persisting_ended(
+    c: _Context,
+    start: int,
+    run: list[EntryRecord],
+    carried: EntryRecord | None,
+    gone: EntryRecord,
+) -> str | None:
+    """The words of a run past the course that a 0 ended; None when the 0 came on the first
+    day after the course (it never outlasted it)."""
+    name, agree = symptom_name(c.symptom), agreement(c.symptom)
+    if run:
+        worst = max(run, key=lambda e: e.severity)
+        return (
+            f"{name} lasted past {agree.its} expected course ({_course_words(c)}): up to "
+            f"{worst.severity}/10 on {day_span(start, run[-1].day)}; logged 0 on day "
+            f"{gone.day}."
         )
+    if gone.day > start:
+        assert carried is not None
+        return (
+            f"{name} {agree.was} {carried.severity}/10 on day {carried.day} and {agree.was} "
+            f"not logged again until day {gone.day} (0/10); it was expected gone by day "
+            f"{c.expected.max_days}."
+        )
+    return None
+
+
+def _persisting_open(
+    c: _Context, start: int, run: list[EntryRecord], carried: EntryRecord | None, advice: str
+) -> Flag:
+    """A run past the course still there as of the as-of date, logged or carried since."""
+    name, agree = symptom_name(c.symptom), agreement(c.symptom)
+    last = run[-1] if run else carried
+    assert last is not None
+    gap = (c.as_of - last.date).days
+    if run:
+        message = (
+            f"{name} {agree.was} still {last.severity}/10 on day {last.day}, past {agree.its} "
+            f"expected course ({_course_words(c)})."
+        )
+        if gap >= MISSING_AFTER_DAYS:
+            message += " It has not been logged since; if it is gone, log it as 0."
+    else:
+        message = (
+            f"{name} {agree.was} {last.severity}/10 on day {last.day} and {agree.has} not been "
+            f"logged since; it was expected gone by day {c.expected.max_days}. If it is gone, "
+            "log it as 0."
+        )
+    hint = Hint.log(c.symptom, 0) if not run or gap >= MISSING_AFTER_DAYS else None
+    return c.flag("persisting", "warning", (start, c.as_of_day), message, advice, hint=hint)
+
+
+def _persisting(c: _Context) -> list[Flag]:
+    """Runs of the symptom still there after its course, logged or carried since before."""
+    end = c.expected.max_days
+    if c.as_of_day <= end:
+        return []
     advice = (
         f"Mention it to your clinic, or at your follow-up. "
         f"{care_advice(c.symptom, c.session.kind, c.as_of_day)} If it "
@@ -457,57 +546,18 @@ def _persisting(c: _Context) -> list[Flag]:
     start = end + 1 if carried is not None else None  # first day of the current run
     for entry in (e for e in c.series if e.day > end):
         if entry.severity > 0:
-            if start is None:
-                start = entry.day
+            start = entry.day if start is None else start
             run.append(entry)
             continue
         if start is None:
             continue
-        if run:
-            worst = max(run, key=lambda e: e.severity)
-            message = (
-                f"{name} lasted past {agree.its} expected course ({course}): up to "
-                f"{worst.severity}/10 on {day_span(start, run[-1].day)}; logged 0 on day "
-                f"{entry.day}."
-            )
-            last_day = entry.day - 1  # it was there, as far as we know, until then
-        elif entry.day > start:
-            assert carried is not None
-            message = (
-                f"{name} {agree.was} {carried.severity}/10 on day {carried.day} and {agree.was} "
-                "not logged "
-                f"again until day {entry.day} (0/10); it was expected gone by day {end}."
-            )
-            last_day = entry.day - 1
-        else:  # logged 0 on the first day after the course: it never outlasted it
-            start = None
-            continue
-        flags.append(
-            c.flag("persisting", "warning", (start, last_day), message, advice, entry.date)
-        )
+        message = _persisting_ended(c, start, run, carried, entry)
+        if message is not None:  # it was there, as far as we know, until the day before
+            span = (start, entry.day - 1)
+            flags.append(c.flag("persisting", "warning", span, message, advice, entry.date))
         start, run = None, []
     if start is not None:
-        last = run[-1] if run else carried
-        assert last is not None
-        gap = (c.as_of - last.date).days
-        if run:
-            message = (
-                f"{name} {agree.was} still {last.severity}/10 on day {last.day}, past {agree.its} "
-                "expected "
-                f"course ({course})."
-            )
-            if gap >= MISSING_AFTER_DAYS:
-                message += " It has not been logged since; if it is gone, log it as 0."
-        else:
-            message = (
-                f"{name} {agree.was} {last.severity}/10 on day {last.day} and {agree.has} not been "
-                "logged "
-                f"since; it was expected gone by day {end}. If it is gone, log it as 0."
-            )
-        hint = Hint.log(c.symptom, 0) if not run or gap >= MISSING_AFTER_DAYS else None
-        flags.append(
-            c.flag("persisting", "warning", (start, c.as_of_day), message, advice, hint=hint)
-        )
+        flags.append(_persisting_open(c, start, run, carried, advice))
     return flags
 
 
