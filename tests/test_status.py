@@ -174,3 +174,10 @@ def test_a_custom_course_is_used_as_given() -> None:
     status = build_status(SESSION, series("redness", {3: 1}), lambda k, s: course, day(3))
     (redness,) = status.symptoms
     assert redness.expected is course and redness.past_course
+
+
+def test_a_forecast_whose_day_has_passed_is_not_shown() -> None:
+    entries = series("redness", {0: 6, 1: 4, 2: 2})
+    assert build_status(SESSION, entries, EXPECT, day(3)).symptoms[0].forecast == Forecast(2, 2, 3)
+    # Day 3 passed without a value: "gone around day 3" would be a date in the past.
+    assert build_status(SESSION, entries, EXPECT, day(4)).symptoms[0].forecast is None

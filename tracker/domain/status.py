@@ -205,6 +205,11 @@ def _because(flags: list[Flag]) -> str:
     return ", ".join(parts.values())
 
 
+def _ahead(found: Forecast | None, day: int) -> Forecast | None:
+    """A forecast only while its day is still ahead: a past one says nothing of today."""
+    return found if found is not None and found.gone_day >= day else None
+
+
 def build_status(
     session: SessionRecord,
     entries: Iterable[EntryRecord],
@@ -231,7 +236,7 @@ def build_status(
             day,
             symptom in flagged,
             personal.get(symptom),
-            forecast(series),
+            _ahead(forecast(series), day),
         )
         for symptom, series in by_symptom.items()
     ]
