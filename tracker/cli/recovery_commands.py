@@ -364,7 +364,9 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: 
     rows: list[tuple[object, ...]] = []
     for item in triage.all_statuses(app.db, day):
         worst = (
-            f"{item.worst.level} {item.worst.symptom} {item.worst.rule}" if item.worst else "none"
+            f"{item.worst.level} {item.worst.symptom} {item.worst.no_data_words or item.worst.rule}"
+            if item.worst
+            else "none"
         )
         if item.session is None:
             rows.append((item.profile, "no session yet", "", worst if item.worst else "", ""))
