@@ -206,7 +206,11 @@ def test_status_shows_courses_flags_follow_up_and_the_disclaimer(
     assert "Swelling 3/10 mild 8 day" in page
     assert "past its expected course" in page
     assert "Itching 0/10 none 10 day" in page and "gone" in page
-    assert "WARNING Swelling · persisting" in page
+    # Not heard of since day 8: the alarm has aged, its cause under it.
+    assert "WARNING Swelling · no data since day 8" in page
+    assert "Also: Swelling was still 3/10 on day 8, past its expected course" in page
+    assert "Contact your clinic soon because: Swelling (no data since day 8)" in page
+    assert "Care today" in page and "sun" in page
     assert DISCLAIMER in page
 
 
