@@ -227,3 +227,14 @@ def test_every_symptom_in_the_catalogue_is_drawn_in_a_look_of_its_own() -> None:
         for look in (style(i) for i in range(len(SYMPTOMS)))
     }
     assert len(points) == len(SYMPTOMS)
+
+
+def test_report_shows_an_aged_alarm_with_its_reasons_under_it(run: Run, tmp_path: Path) -> None:
+    assert run("session", "add", "--date", "2026-11-10").exit_code == 0
+    assert run("log", "swelling=3", "--date", "2026-11-18").exit_code == 0
+    path = tmp_path / "report.pdf"
+    assert run("report", "-o", str(path)).exit_code == 0
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+    assert "WARNING: Swelling (no data since day 8, days 8-14)" in text
+    assert "We have not heard about your swelling since day 8" in text
+    assert "Also: Swelling was still 3/10 on day 8, past its expected course" in text

@@ -339,12 +339,15 @@ def _open_flags(pages: Pages, view: SessionView) -> list[Flag]:
         pages.text(f"None open on {view.as_of}.", size=10)
     for flag in active:
         pages.text(
-            f"{flag.level.upper()}: {symptom_name(flag.symptom)} ({flag.rule}, {flag.days})",
+            f"{flag.level.upper()}: {symptom_name(flag.symptom)} "
+            f"({flag.no_data_words or flag.rule}, {flag.days})",
             size=10,
             weight="bold",
             gap=0.01,
         )
         pages.text(flag.message, size=10, indent=0.15, gap=0.01)
+        for reason in flag.reasons:  # the symptom's other reasons, under its one flag
+            pages.text(f"Also: {reason}", size=9.5, indent=0.3, gap=0.01)
         pages.text(flag.advice, size=9.5, indent=0.15, colour="#333333", gap=0.08)
     return shown
 
