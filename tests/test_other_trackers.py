@@ -86,13 +86,14 @@ def test_bearable_sample_keeps_a_days_highest_and_carries_notes(run: Run, sessio
         "  1 dated before the session (day 0)",
         "  2 not a symptom (another category)",
         "  1 of names that match no symptom: 'Neck pain' (1); --map NAME=SYMPTOM brings one in",
-        # Itching 8/10 on day 0, not logged since: severe until a lower value says otherwise.
-        "",
-        "URGENT: Itching is severe: 8/10 on day 0.",
-        "Contact your skin specialist or clinic now. If you cannot reach them, call your local "
-        "urgent",
-        "medical advice line (111 in England) or go to an urgent-care service today.",
+        # Itching 8/10 on day 0 and nothing since, imported on day 10: an alarm that has aged
+        # into a question ("we have not heard about your itching since day 0"), a warning that
+        # status, flags and triage show; it is no longer "urgent-care today".
     ]
+    flags = json.loads(run("flags", "--json").stdout)
+    itching = next(f for f in flags if f["symptom"] == "itching")
+    assert (itching["kind"], itching["level"], itching["silent_since"]) == ("severe", "warning", 0)
+    assert itching["message"].startswith("We have not heard about your itching since day 0")
     history = {(e["date"], e["symptom"]): (e["severity"], e["note"]) for e in _history(run)}
     assert history == {
         ("2026-11-14", "itching"): (
