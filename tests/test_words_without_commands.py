@@ -27,7 +27,9 @@ from tracker.cli import COMMANDS
 # N") and a value typed as "redness=0" are command syntax too.
 COMMAND = re.compile(rf"tracker (?:--|(?:{'|'.join(COMMANDS)})\b)")
 NEEDLES = (COMMAND, re.compile("=0"), re.compile(r"(?<![\w-])--[a-z]"))
-RULES = {"persisting", "worsening", "severe", "red-flag", "pigment", "missing", "slower-than-usual"}
+# One flag per symptom: dryness's "not logged for 4 days" (missing) adds nothing to its own
+# slower-than-usual flag, so it is left out of it (issue 22).
+RULES = {"persisting", "worsening", "severe", "red-flag", "pigment", "slower-than-usual"}
 
 # Session 1: dryness gone by day 3 (the patient's own course). Session 2, day 10 today:
 # redness past its course and unlogged for 2 days (persisting, asks for a value), peeling
