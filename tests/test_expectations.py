@@ -3,6 +3,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.domain.expectations import (
     RELATED,
