@@ -19,7 +19,6 @@ class Words(enum.Enum):
     )
     NO_CARE_ENTRY = "There is no care entry {care_id}."
     NO_PROFILE = "There is no profile named {name!r}.{did_you_mean}"
-    UNKNOWN_SYMPTOM_LIST = "Known symptoms: {keys} (the list of symptoms gives their other names)."
 
     # Not yet, or not possible.
     IN_THE_FUTURE = "{date} is in the future; {what} a day once it has happened."
