@@ -8,10 +8,22 @@ from pathlib import Path
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
+from tracker.domain.text import visible
 from tracker.domain.words import Words
-from tracker.storage import sqlite_files
-from tracker.storage.database import Database, Location
-from tracker.storage.private_files import check_length, database_files, output_target
+from tracker.storage import schema, sqlite_files
+from tracker.storage.database import (
+    Database,
+    Location,
+    resolve,
+    schema_problems,
+    stored_revision,
+)
+from tracker.storage.private_files import (
+    check_length,
+    database_files,
+    output_target,
+    temporary_beside,
+)
 from tracker.storage.revisions import HEAD
 
 
@@ -50,25 +62,50 @@ def _kept_copy(target: Path, now: dt.datetime) -> Path:
 def restore(location: Location, source: Path, now: dt.datetime) -> tuple[str, Path | None]:
     """Check the source, keep the current database as a timestamped copy, then swap.
 
-    Returns the restored schema revision and where the previous database was kept.
+    The backup is copied beside the database and checked there (integrity, links, and its
+    whole schema once brought to the newest revision): a file the migrations did not make
+    as it is, with a trigger, a view or a changed table, is refused naming the difference,
+    and nothing is written. Returns the restored schema revision and where the previous
+    database was kept.
     """
     target = _sqlite_path(location, "Restore")
     check_length(source)
     if any(sqlite_files.same_file(source, kept) for kept in database_files(target)):
         raise TrackerError(f"{source} is the database in use; restore from a backup of it.")
+    shown = visible(str(source))
     with sqlite_files.read_only(source) as connection:
         revision = sqlite_files.revision_of(connection, source)
         found = sqlite_files.problems(connection)
     if found:
-        raise TrackerError(f"{source} is damaged ({found[0]}); nothing was restored.")
-    kept = None
-    if target.exists() and target.stat().st_size > 0:
-        kept = _kept_copy(target, now)
-    else:
-        Database(location).open().dispose()
-    sqlite_files.restore_into(source, target)
-    Database(location).open().dispose()  # an older backup is brought to the newest schema
+        raise TrackerError(f"{shown} is damaged ({found[0]}); nothing was restored.")
+    with temporary_beside(target) as (_, staged):
+        sqlite_files.copy_database(source, staged, replace=True)
+        _check_staged(resolve(str(staged)), shown)
+        kept = None
+        if target.exists() and target.stat().st_size > 0:
+            kept = _kept_copy(target, now)
+        else:
+            Database(location).open().dispose()
+        sqlite_files.restore_into(staged, target)
+    Database(location).open().dispose()
     return revision, kept
+
+
+def _check_staged(staged: Location, shown: str) -> None:
+    """The copy of a backup: no trigger or view, then at the newest schema, then the same
+    schema as a freshly migrated database."""
+    found = schema_problems(staged, schema.foreign_objects)
+    if not found:
+        from tracker.storage import migrate
+
+        migrate.upgrade(staged)
+        found = schema_problems(staged, schema.check)
+    if found:
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise TrackerError(
+            f"{shown} differs from the tracker's own schema: {found[0]}{more}; "
+            "nothing was restored."
+        )
 
 
 @dataclass(frozen=True)
@@ -79,14 +116,33 @@ class CheckResult:
 
 
 def check(location: Location) -> CheckResult:
-    path = _sqlite_path(location, "The check")
+    """Integrity and links (SQLite), the revision, and every difference of the schema from
+    a freshly migrated database's."""
+    if location.path is None:  # a server keeps its own integrity and links
+        on_server = stored_revision(location)
+        hint = Hint("db-upgrade") if on_server not in (None, HEAD) else None
+        return CheckResult(on_server, _schema_lines(location, on_server), hint)
+    path = location.path
     with sqlite_files.read_only(path, in_use=True) as connection:
         found = sqlite_files.problems(connection)
         try:
             revision: str | None = sqlite_files.revision_of(connection, path)
         except TrackerError as exc:
             return CheckResult(None, [*found, exc.message])
+        if not found:
+            found = schema.on_sqlite(
+                connection, schema.check if revision == HEAD else schema.foreign_objects
+            )
     if revision != HEAD:
         found.append(Words.SCHEMA_OLDER.format(revision=revision, head=HEAD))
         return CheckResult(revision, found, Hint("db-upgrade"))
     return CheckResult(revision, found)
+
+
+def _schema_lines(location: Location, revision: str | None) -> list[str]:
+    if revision is None:
+        return ["no tracker schema yet"]
+    found = schema_problems(location, schema.check if revision == HEAD else schema.foreign_objects)
+    if revision != HEAD:
+        found.append(Words.SCHEMA_OLDER.format(revision=revision, head=HEAD))
+    return found

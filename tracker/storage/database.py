@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -26,6 +26,7 @@ from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.text import visible
 from tracker.domain.words import Words
+from tracker.storage import schema
 from tracker.storage.private_files import PRIVATE_FILE, check_length
 from tracker.storage.revisions import HEAD, REVISIONS
 from tracker.storage.sqlite_files import reading_uri
@@ -252,6 +253,29 @@ def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
     return TrackerError(f"Cannot use the database {where}: {detail}.")
 
 
+def schema_refusal(where: str, found: list[str]) -> TrackerError:
+    """One line naming the first difference from the tracker's own schema."""
+    more = f" (and {len(found) - 1} more: tracker db check lists them)" if len(found) > 1 else ""
+    return TrackerError(
+        f"{where} differs from the tracker's own schema: {found[0]}{more}; it was left as it is."
+    )
+
+
+def schema_problems(
+    location: Location, compare: Callable[[Connection], list[str]] = schema.check
+) -> list[str]:
+    """How the database's schema differs from the tracker's (``schema.check``), or only its
+    triggers, views and rules (``schema.foreign_objects``), changing nothing."""
+    engine = make_engine(location)
+    try:
+        with reader(engine).connect() as connection:
+            return compare(connection)
+    except DBAPIError as exc:
+        raise describe_db_error(location, exc) from None
+    finally:
+        engine.dispose()
+
+
 def exposure(location: Location) -> str | None:
     """A warning when other users of this computer can read the health data file."""
     path = location.path
@@ -316,12 +340,16 @@ class Database:
                 except DBAPIError as exc:
                     engine.dispose()
                     raise describe_db_error(self.location, exc) from None
+                except TrackerError:
+                    engine.dispose()
+                    raise
                 shared.engine = engine
         return self
 
     def _ensure_schema(self, engine: Engine) -> None:
         revision, has_tables = read_revision(engine)
         if revision == HEAD:
+            self._refuse_foreign_schema(engine, schema.check)
             return
         if revision is None and has_tables:
             raise TrackerError(
@@ -338,9 +366,22 @@ class Database:
                 f"{self.location.describe()} is read-only and its schema needs an upgrade; "
                 "make it writable first. It was left as it is."
             )
+        if revision is not None:
+            # No migration makes a trigger, view or rule: one would act during the upgrade.
+            self._refuse_foreign_schema(engine, schema.foreign_objects)
         from tracker.storage import migrate  # Alembic only when the schema must change
 
         migrate.upgrade(self.location)
+        self._refuse_foreign_schema(engine, schema.check)
+
+    def _refuse_foreign_schema(
+        self, engine: Engine, compare: Callable[[Connection], list[str]]
+    ) -> None:
+        """Refuse a database whose schema is not the one the migrations make."""
+        with reader(engine).connect() as connection:
+            found = compare(connection)
+        if found:
+            raise schema_refusal(self.location.describe(), found)
 
     @contextmanager
     def writing(self) -> Iterator[Store]:

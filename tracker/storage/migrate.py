@@ -94,3 +94,16 @@ def current(location: Location) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def migrated_schema(location: Location) -> dict[str, str]:
+    """The schema the migrations make, read from an empty database brought to head."""
+    from tracker.storage.schema import describe
+
+    upgrade(location)
+    engine = make_engine(location)
+    try:
+        with engine.connect() as connection:
+            return describe(connection)
+    finally:
+        engine.dispose()

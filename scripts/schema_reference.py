@@ -1,0 +1,59 @@
+"""The schema a freshly migrated database has, kept as tracker/data/schema_reference.json.
+
+    python scripts/schema_reference.py                 # print it (SQLite only)
+    python scripts/schema_reference.py --write         # and write it into the package
+    python scripts/schema_reference.py --postgres URL --write   # with PostgreSQL's too
+
+Opening, restoring and `db check` compare a database's whole schema with this reference
+(tracker/storage/schema.py). After a new migration, run it with an empty PostgreSQL
+database's URL (`.ci/with-postgres` gives one in TRACKER_TEST_DATABASE_URL) and --write;
+tests/test_schema_check.py fails while the file differs from a freshly migrated database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from tracker.storage.database import resolve
+from tracker.storage.migrate import migrated_schema
+from tracker.storage.schema import fingerprint
+
+TARGET = Path(__file__).resolve().parent.parent / "tracker" / "data" / "schema_reference.json"
+
+
+def reference(postgres: str | None) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fresh.db"
+        found["sqlite"] = migrated_schema(resolve(str(path)))
+        engine = create_engine(f"sqlite:///{path}")
+        with engine.connect() as connection:
+            found["fingerprints"] = {"sqlite": fingerprint(connection) or ""}
+        engine.dispose()
+    if postgres:
+        found["postgresql"] = migrated_schema(resolve(postgres))
+    elif TARGET.exists():  # keep the one written before
+        found["postgresql"] = json.loads(TARGET.read_text(encoding="utf-8"))["postgresql"]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", metavar="URL", help="an empty PostgreSQL database")
+    parser.add_argument("--write", action="store_true", help=f"write {TARGET.name}")
+    arguments = parser.parse_args()
+    shown = json.dumps(reference(arguments.postgres), indent=1, sort_keys=True) + "\n"
+    if arguments.write:
+        TARGET.write_text(shown, encoding="utf-8")
+    else:
+        sys.stdout.write(shown)
+
+
+if __name__ == "__main__":
+    main()

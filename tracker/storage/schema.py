@@ -1,0 +1,217 @@
+"""The whole schema, compared with what the migrations make.
+
+A database that carries a revision number can still hold something the tracker never made:
+a trigger that deletes every earlier value on each insert, a view in place of a table, a
+dropped column, an index of its own. Opening, restoring and ``db check`` compare the
+database's schema (tables, columns and their types, indexes, unique, foreign-key and check
+constraints, and the absence of any trigger, view or rule) with the one a freshly migrated
+database has, kept in ``schema_reference.json`` per database kind. A test holds that file
+equal to freshly migrated SQLite and PostgreSQL databases
+(``python scripts/schema_reference.py --write`` remakes it after a new migration).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy.pool import StaticPool
+
+from tracker.domain.text import visible
+
+# Each fact of a schema, named as a difference names it ("column entries.note"), and its
+# detail ("TEXT NOT NULL").
+Schema = dict[str, str]
+MAX_NAME_CHARS = 60  # a name shown in a message (a hostile one can be any length)
+
+
+def _name(value: object) -> str:
+    shown = visible(str(value))
+    return shown if len(shown) <= MAX_NAME_CHARS else shown[:MAX_NAME_CHARS] + "…"
+
+
+def _columns(names: list[Any]) -> str:
+    return "(" + ", ".join(_name(name) for name in names) + ")"
+
+
+def _squash(sql: object) -> str:
+    return re.sub(r"\s+", " ", str(sql)).strip()
+
+
+def _column(column: dict[str, Any]) -> str:
+    parts = [_squash(column["type"])]
+    if not column.get("nullable", True):
+        parts.append("NOT NULL")
+    if column.get("default") is not None:
+        parts.append(f"DEFAULT {_squash(column['default'])}")
+    return " ".join(parts)
+
+
+def _table_facts(found: Schema, table: str, info: dict[str, Any]) -> None:
+    found[f"table {table}"] = ""
+    for column in info["columns"]:
+        found[f"column {table}.{_name(column['name'])}"] = _column(column)
+    primary = info["pk"].get("constrained_columns") or []
+    if primary:
+        found[f"primary key of {table}"] = _columns(primary)
+    for index in info["indexes"]:
+        unique = " unique" if index.get("unique") else ""
+        found[f"index {_name(index['name'])}"] = f"on {table} {_columns(index['column_names'])}"
+        found[f"index {_name(index['name'])}"] += unique
+    for unique in info["uniques"]:
+        found[f"unique {table} {_columns(unique['column_names'])}"] = ""
+    for key in info["foreign_keys"]:
+        target = f"{_name(key['referred_table'])} {_columns(key['referred_columns'])}"
+        delete = (key.get("options") or {}).get("ondelete")
+        found[f"foreign key {table} {_columns(key['constrained_columns'])}"] = f"to {target}" + (
+            f" on delete {delete.lower()}" if delete else ""
+        )
+    for check in info["checks"]:
+        found[f"check {_name(check['name'])} on {table}"] = _squash(check["sqltext"])
+
+
+def _extras(connection: Connection) -> list[tuple[str, str, str]]:
+    """Triggers (and PostgreSQL rules): (kind, name, table)."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(
+            text("SELECT 'trigger', name, tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        )
+    else:
+        rows = connection.execute(
+            text(
+                "SELECT 'trigger', t.tgname, c.relname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace "
+                "UNION ALL SELECT 'rule', rulename, tablename FROM pg_rules "
+                "WHERE schemaname = current_schema()"
+            )
+        )
+    return [(str(kind), str(name), str(table)) for kind, name, table in rows]
+
+
+def describe(connection: Connection) -> Schema:
+    """Every fact of the schema a difference can be about, as key -> detail."""
+    inspector = inspect(connection)
+    found: Schema = {}
+    tables = inspector.get_table_names()
+    if tables:
+        gathered: dict[str, dict[Any, Any]] = {
+            "columns": inspector.get_multi_columns(filter_names=tables),
+            "pk": inspector.get_multi_pk_constraint(filter_names=tables),
+            "indexes": inspector.get_multi_indexes(filter_names=tables),
+            "uniques": inspector.get_multi_unique_constraints(filter_names=tables),
+            "foreign_keys": inspector.get_multi_foreign_keys(filter_names=tables),
+            "checks": inspector.get_multi_check_constraints(filter_names=tables),
+        }
+        for table in tables:
+            info = {what: facts.get((None, table)) for what, facts in gathered.items()}
+            info["pk"] = info["pk"] or {}
+            for what in ("columns", "indexes", "uniques", "foreign_keys", "checks"):
+                info[what] = info[what] or []
+            _table_facts(found, _name(table), info)
+    for view in inspector.get_view_names():
+        found[f"view {_name(view)}"] = ""
+    for kind, name, table in _extras(connection):
+        found[f"{kind} {_name(name)} on {_name(table)}"] = ""
+    return found
+
+
+@cache
+def _references() -> dict[str, Any]:
+    data = resources.files("tracker.data").joinpath("schema_reference.json").read_text("utf-8")
+    found: dict[str, Any] = json.loads(data)
+    return found
+
+
+def reference(dialect: str) -> Schema:
+    """The schema a freshly migrated database of this kind has, at the newest revision."""
+    found: Schema = _references().get(dialect, {})
+    return found
+
+
+def fingerprint(connection: Connection) -> str | None:
+    """SQLite: a digest of every CREATE statement, which the migrations make word for word
+    (but for the order of a table's constraints).
+
+    Equal to the reference's, the schema is the same and ``describe`` (some 20 ms) is not
+    needed; different, ``describe`` says how (or finds only a difference of spelling).
+    """
+    if connection.dialect.name != "sqlite":
+        return None
+    rows = connection.exec_driver_sql(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    )
+    digest = hashlib.sha256()
+    for kind, name, table, sql in rows:
+        # A batch migration writes a table's constraints in no fixed order: sorted lines.
+        lines = sorted(line.strip().rstrip(",").strip() for line in str(sql).splitlines())
+        digest.update(json.dumps([kind, name, table, lines]).encode())
+    return digest.hexdigest()
+
+
+def foreign_objects(connection: Connection) -> list[str]:
+    """The triggers, views and rules in the database: the migrations make none, at any
+    revision, so any one was put there by something else."""
+    found = [f"{kind} {_name(name)} on {_name(table)}" for kind, name, table in _extras(connection)]
+    found += [f"view {_name(view)}" for view in inspect(connection).get_view_names()]
+    return [f"{thing} is not the tracker's" for thing in found]
+
+
+def _table_of(key: str, detail: str) -> str | None:
+    """The table a fact belongs to, from how ``describe`` names it."""
+    for pattern, text_ in (
+        (r"^column ([^.]+)\.", key),
+        (r"^primary key of (\S+)$", key),
+        (r"^(?:unique|foreign key) (\S+) \(", key),
+        (r" on (\S+)$", key),
+        (r"^on (\S+) \(", detail),
+    ):
+        found = re.search(pattern, text_)
+        if found:
+            return found.group(1)
+    return None
+
+
+def differences(found: Schema, expected: Schema) -> list[str]:
+    """Each way the found schema differs from the expected one, in words: a missing table
+    once (not each of its columns), then each other difference."""
+    gone = {key[len("table ") :] for key in expected if key.startswith("table ")} - {
+        key[len("table ") :] for key in found if key.startswith("table ")
+    }
+    lines = [f"table {table} is missing" for table in sorted(gone)]
+    for key, detail in expected.items():
+        if key.startswith("table ") or _table_of(key, detail) in gone:
+            continue
+        if key not in found:
+            lines.append(f"{key} is missing")
+        elif found[key] != detail:
+            lines.append(f"{key} is {found[key] or 'different'}, not {detail}")
+    for key in found:
+        if key not in expected:
+            lines.append(f"{key} is not the tracker's")
+    return lines
+
+
+def check(connection: Connection) -> list[str]:
+    """How this database's schema differs from a freshly migrated one; empty when the same."""
+    dialect = connection.dialect.name
+    known = _references().get("fingerprints", {}).get(dialect)
+    if known is not None and fingerprint(connection) == known:
+        return []
+    return differences(describe(connection), reference(dialect))
+
+
+def on_sqlite(
+    connection: sqlite3.Connection, compare: Callable[[Connection], list[str]]
+) -> list[str]:
+    """``check`` or ``foreign_objects`` over a connection opened with sqlite3 itself."""
+    engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+    with engine.connect() as wrapped:
+        return compare(wrapped)
