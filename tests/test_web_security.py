@@ -183,3 +183,37 @@ def test_every_form_that_writes_carries_the_csrf_token(signed_in: Browser, run: 
                 forms += 1
                 assert f'<input type="hidden" name="csrf" value="{token}">' in form, path
     assert forms >= 6
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%09/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+        "/%5C/evil.example",
+        "/%0D%0ALocation:%20http://evil.example",
+        "/%0A/evil.example",
+        "/ /evil.example",
+        "/%2F%2Fevil.example",
+        "/https://evil.example",
+    ],
+)
+def test_the_key_exchange_redirects_only_to_the_trackers_own_pages(
+    browser: Browser, path: str
+) -> None:
+    response = browser.get(f"{path}?token={browser.keys.token}")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    assert "Set-Cookie" in response.headers
+
+
+def test_the_key_exchange_keeps_the_page_asked_for(browser: Browser, session_id: int) -> None:
+    response = browser.get(f"/sessions/{session_id}?token={browser.keys.token}")
+    assert response.headers["Location"] == f"/sessions/{session_id}"
+    assert browser.get("/status").status_code == 200
+
+
+def test_control_characters_in_a_path_are_a_404_not_a_500(signed_in: Browser) -> None:
+    for path in ("/%0D%0A", "/sessions/%0D%0AX", "/%00", "/history%0D%0A"):
+        assert signed_in.get(path).status_code == 404, path

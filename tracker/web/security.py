@@ -13,10 +13,11 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, redirect, render_template, request
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.domain.photos import MAX_PHOTO_BYTES
@@ -86,6 +87,18 @@ def _same(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
 
+def _own_page(app: Flask) -> str:
+    """Where the key exchange sends the browser: the page asked for when the tracker has
+    one at that path, else the start page; never another host. A browser reads "/\t/x" or
+    "/\\x" as "//x", another host: only a path that names one of the tracker's own pages
+    goes back, percent-encoded."""
+    try:
+        app.url_map.bind("tracker").match(request.path, method="GET")
+    except HTTPException:  # no such page (or one that would redirect elsewhere)
+        return "/"
+    return quote(request.path, safe="/")
+
+
 def install(app: Flask, keys: Keys) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
 
@@ -98,8 +111,7 @@ def install(app: Flask, keys: Keys) -> None:
             if not _same(given, keys.token):
                 return _refuse("token")
             # Take the key out of the address bar and history; the cookie holds it now.
-            # Always a path on this server: "//elsewhere" would leave it.
-            response = redirect("/" + request.path.lstrip("/"), code=303)
+            response = redirect(_own_page(app), code=303)
             response.set_cookie(
                 keys.cookie_name,
                 keys.cookie_value,
