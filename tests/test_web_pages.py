@@ -356,7 +356,10 @@ def test_history_fixes_a_typo_by_logging_again(web: Browser, run: Run, session_i
     assert refused.status_code == 400
     assert 'id="v-2026-11-22-itching-error"' in refused.text
     assert web.get("/history?session=99").status_code == 404
-    assert web.get("/history?session=x").status_code == 200
+    # Not a number is said so, never shown silently as the latest session.
+    unreadable = web.get("/history?session=x")
+    assert unreadable.status_code == 404
+    assert "A session is given by its number" in unreadable.text
 
 
 def test_the_chart_page_and_its_svg(web: Browser, run: Run, session_id: int) -> None:

@@ -30,3 +30,25 @@ def check_date(date: dt.date, what: str = "A date") -> dt.date:
             f"{what} must be between {EARLIEST_DATE} and {LATEST_DATE}, not {date}."
         )
     return date
+
+
+def parse_id(text: str, what: str = "session") -> int:
+    """A record's number as typed in an address or a form: ASCII digits, 1 to MAX_ID.
+
+    "²", "-1", "1e3" and a number of 5,000 digits are refused in words, before any
+    conversion or query could fail on them.
+    """
+    from tracker.domain.errors import TrackerError
+    from tracker.domain.text import clipped
+
+    cleaned = text.strip()
+    field = what.replace(" ", "_")
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise TrackerError.malformed(
+            f"A {what} is given by its number, not {clipped(cleaned)!r}.", field=field
+        )
+    number = int(cleaned) if len(cleaned) <= len(str(MAX_ID)) else MAX_ID + 1
+    if not 1 <= number <= MAX_ID:
+        shown = clipped(cleaned.lstrip("0") or "0")
+        raise TrackerError.not_found(f"There is no {what} {shown}.", field=field)
+    return number

@@ -8,6 +8,7 @@ library, which every calendar (phone or desktop) reads.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from tracker.domain.catalog import kind_name
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import SessionRecord, ValueRecord
+from tracker.domain.text import clipped
 from tracker.domain.words import Words
 
 if TYPE_CHECKING:
@@ -104,16 +106,20 @@ def plan_reminders(
     )
 
 
+# ASCII digits only: Arabic-Indic digits or 20 digits never reach int() or dt.time().
+_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})", re.ASCII)
+
+
 def parse_time(text: str) -> dt.time:
     """HH:MM, 24-hour."""
+    found = _TIME.fullmatch(text.strip())
     try:
-        hours, minutes = text.strip().split(":")
-        if len(minutes) != 2:
+        if found is None:
             raise ValueError
-        return dt.time(int(hours), int(minutes))
+        return dt.time(int(found[1]), int(found[2]))
     except ValueError:
         raise TrackerError.malformed(
-            f"A time is written HH:MM (24-hour), like 20:00, not {text!r}.", field="at"
+            f"A time is written HH:MM (24-hour), like 20:00, not {clipped(text)!r}.", field="at"
         ) from None
 
 

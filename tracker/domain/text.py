@@ -29,3 +29,11 @@ def shortened(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rstrip() + CONTINUED
+
+
+def clipped(text: str, limit: int = 40) -> str:
+    """What someone typed, for a message: inert, and cut after ``limit`` characters (an
+    id of 5,000 digits is not repeated back whole)."""
+    if len(text) <= limit:
+        return visible(text)
+    return visible(text[:limit]) + "…"

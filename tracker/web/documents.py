@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from flask import Flask, Response, current_app, render_template, request, url_for
 
@@ -14,7 +15,7 @@ from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
 from tracker.web.app import Page, current_profile, db, settings, today
 from tracker.web.chart_cache import ChartCache, fingerprint
-from tracker.web.forms import Form, session_number
+from tracker.web.forms import asked_session
 from tracker.web.hints import link, missing_page, status_of
 
 NARROW_INCHES = 6.0
@@ -31,17 +32,13 @@ def charts() -> ChartCache:
     return found
 
 
-def _asked_session() -> int | None:
-    return Form(request.args).read("session", session_number)
-
-
 def chart_page() -> Page:
     found = sessions.list_sessions(db())
     if not found:
         return render_template("start.html", message="No sessions yet: nothing to chart."), 200
     compare = request.args.get("compare") == "1"
     try:
-        view = None if compare else session_view(db(), _asked_session(), today())
+        view = None if compare else session_view(db(), asked_session(), today())
     except TrackerError as exc:
         return missing_page(exc)
     return render_template("chart.html", found=found, view=view, compare=compare)
@@ -57,7 +54,7 @@ def chart_svg() -> Response:
             if not views:
                 raise TrackerError("No sessions yet: nothing to chart.")
         else:
-            views = [session_view(db(), _asked_session(), today())]
+            views = [session_view(db(), asked_session(), today())]
         key = fingerprint(views, compare, width)
         image = charts().get(
             key, lambda: documents.chart_bytes(views, "svg", compare=compare, width=width)
@@ -86,13 +83,19 @@ def downloads_page() -> Page:
 
 def _attachment(body: bytes | str, name: str, mimetype: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    # RFC 6266: an ASCII name for every browser, and the real one (日本-values.csv) as
+    # filename*, UTF-8 percent-encoded; a header holds no other characters.
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in name)
+    disposition = f'attachment; filename="{plain}"'
+    if plain != name:
+        disposition += f"; filename*=UTF-8''{quote(name, safe='')}"
+    response.headers["Content-Disposition"] = disposition
     return response
 
 
 def report_pdf() -> Response | Page:
     try:
-        view = session_view(db(), _asked_session(), today())
+        view = session_view(db(), asked_session(), today())
         photos = documents.NO_PHOTOS
         if "no-photos" not in request.args:
             photos = documents.report_photos(db(), view.session.id)
@@ -108,7 +111,7 @@ def reminders_ics() -> Response | Page:
     try:
         at = parse_time(request.args.get("at", "20:00"))
         tz = zone(settings().zone_name or "UTC")
-        plan = reminders.reminder_plan(db(), as_of=today(), session_id=_asked_session())
+        plan = reminders.reminder_plan(db(), as_of=today(), session_id=asked_session())
     except TrackerError as exc:
         return _downloads(status_of(exc), reminder_problem=exc.message, next=link(exc.hint))
     page = f"Check in on the tracker's page: {url_for('today', _external=True)}"

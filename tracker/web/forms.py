@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from typing import TypeVar
 
+from flask import request
 from werkzeug.datastructures import MultiDict
 
 from tracker.domain.dates import parse_date
 from tracker.domain.errors import TrackerError
+from tracker.domain.limits import parse_id
 
 T = TypeVar("T")
 
@@ -58,14 +60,20 @@ def empty() -> Form:
 
 
 def number_of(thing: str) -> Callable[[str], int]:
-    """A reader of the number a session or an entry is given by; refuses anything else."""
+    """A reader of the number a session or an entry is given by: ASCII digits, 1 to 2^63-1
+    (limits.parse_id); "-1", "²" or 24 digits are refused in words, never a 500."""
 
     def read(text: str) -> int:
-        if not text.isdigit():
-            raise TrackerError.malformed(f"A {thing} is given by its number, not {text!r}.")
-        return int(text)
+        return parse_id(text, thing)
 
     return read
 
 
 session_number = number_of("session")
+
+
+def asked_session() -> int | None:
+    """The ``?session=N`` of the address: none (the latest), or a valid number; anything
+    else ("-1", 24 digits) is refused (TrackerError), never read as "the latest"."""
+    raw = request.args.get("session", "")
+    return session_number(raw) if raw.strip() else None

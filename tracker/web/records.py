@@ -16,7 +16,7 @@ from tracker.domain.records import ChangeRecord, SessionRecord, TypedValue, late
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, sessions, symptom_log
 from tracker.web.app import Page, db, today
-from tracker.web.forms import Form, number_of, session_number
+from tracker.web.forms import Form, asked_session, number_of, session_number
 from tracker.web.hints import missing_page
 
 
@@ -36,14 +36,15 @@ SEVERITY_OPTIONS = {n: _severity_options(n) for n in range(MIN_SEVERITY, MAX_SEV
 _entry_id = number_of("care entry")
 
 
-def _change_id(text: str) -> int:
-    if not text.isdigit():
-        raise TrackerError.malformed(f"A change is given by its number, not {text!r}.")
-    return int(text)
+_change_id = number_of("change")
 
 
 def history_page() -> Page:
-    return _history(Form(request.args).read("session", session_number))
+    try:
+        asked = asked_session()
+    except TrackerError as exc:
+        return missing_page(exc)
+    return _history(asked)
 
 
 def _history(
