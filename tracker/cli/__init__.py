@@ -121,6 +121,10 @@ class TrackerGroup(click.Group):
         **extra: Any,
     ) -> Any:
         arguments = list(sys.argv[1:] if args is None else args)
+        undecodable = _undecodable(arguments)
+        if undecodable:
+            _error(undecodable)
+            sys.exit(MALFORMED)
         with _terminate_as_exit():
             try:
                 result = super().main(
@@ -158,6 +162,45 @@ class TrackerGroup(click.Group):
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
         return result
+
+
+ENVIRONMENT = ("TRACKER_DB", "TRACKER_PROFILE", "TRACKER_TODAY")
+
+
+def _undecodable(arguments: list[str]) -> str | None:
+    """Bytes that are not UTF-8 in an argument (Python keeps them as lone surrogates,
+    which no database, file or terminal takes) are refused here, naming the option."""
+    from tracker.domain.text import is_text
+
+    for index, argument in enumerate(arguments):
+        if is_text(argument):
+            continue
+        field: str | None = None
+        if argument.startswith("-") and "=" in argument:
+            field, argument = argument.split("=", 1)
+        elif index and arguments[index - 1].startswith("-"):
+            field = arguments[index - 1]
+        return _not_text(field, argument)
+    for name in ENVIRONMENT:
+        value = os.environ.get(name)
+        if value is not None and not is_text(value):
+            return _not_text(name, value)
+    return None
+
+
+def _not_text(field: str | None, value: str) -> str:
+    from tracker.domain.text import clipped, is_text
+
+    raw = value.encode("utf-8", "surrogateescape" if _escaped(value) else "backslashreplace")
+    shown = clipped(raw.decode("ascii", "backslashreplace"))
+    if field is None or not is_text(field):
+        return f"'{shown}' is not valid text (UTF-8); nothing was changed."
+    return f"{clipped(field)} is not valid text (UTF-8): {shown}; nothing was changed."
+
+
+def _escaped(value: str) -> bool:
+    """Only bytes 0x80-0xFF, as the command line's decoding keeps them."""
+    return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in value)
 
 
 def _error(message: str) -> None:

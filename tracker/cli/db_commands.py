@@ -99,7 +99,7 @@ def restore(app: AppContext, file: Path, yes: bool) -> None:
 @db.command()
 @pass_app
 def check(app: AppContext) -> None:
-    """Check integrity, links and the whole schema; exit 1 on a problem.
+    """Check integrity, links and schema; exit 1 on a problem.
 
     The schema is compared with a freshly made one: each missing or changed table, column
     or index, and any trigger or view the tracker did not make, is listed."""

@@ -22,6 +22,7 @@ from tracker.domain.limits import MAX_COURSE_DAYS, check_date
 from tracker.domain.photos import StoredPhoto, photo_json
 from tracker.domain.records import SessionRecord, ValueRecord, clean_text
 from tracker.domain.severity import parse_severity
+from tracker.domain.text import is_text
 
 ENTRY_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "symptom", "severity", "note")
 CARE_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "action", "note")
@@ -200,6 +201,28 @@ OVERRIDE_TYPES = {
     "typical_days": "a whole number or null",
 }
 _REQUIRED = {"date", "kind", "symptom", "severity", "action", "max_days"}
+
+
+def not_text_at(value: object, where: str = "") -> str | None:
+    """Where in a JSON document a string (or a key) is not valid text, as
+    "sessions[0].entries[3].note"; None when every one is. JSON's "\\ud800" escapes
+    make lone surrogates, which no database or file takes."""
+    if isinstance(value, str):
+        return None if is_text(value) else where
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = not_text_at(item, f"{where}[{index}]")
+            if found is not None:
+                return found
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inside = f"{where}.{key}" if where else str(key)
+            if not is_text(key):
+                return where or "a name"
+            found = not_text_at(item, inside)
+            if found is not None:
+                return found
+    return None
 
 
 def json_type(value: object) -> str:

@@ -11,6 +11,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.severity import parse_severity
+from tracker.domain.text import is_text
 from tracker.domain.words import Words
 
 
@@ -181,6 +182,8 @@ def clean_text(value: str | None, what: str = "A note") -> str | None:
         return None
     if "\x00" in value:
         raise TrackerError.malformed(f"{what} cannot contain a NUL character.")
+    if not is_text(value):
+        raise TrackerError.malformed(f"{what} is not valid text (UTF-8); type it again.")
     if len(value) > MAX_TEXT_CHARS:
         raise TrackerError.malformed(
             f"{what} is longer than {MAX_TEXT_CHARS:,} characters ({len(value):,})."

@@ -37,3 +37,13 @@ def clipped(text: str, limit: int = 40) -> str:
     if len(text) <= limit:
         return visible(text)
     return visible(text[:limit]) + "…"
+
+
+def is_text(text: str) -> bool:
+    """Whether the text can be stored and shown: no lone surrogate (what undecodable bytes
+    in a command's arguments, or "\\ud800" in a JSON file, become)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

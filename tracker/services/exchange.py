@@ -28,6 +28,7 @@ from tracker.domain.exchange import (
     csv_kind,
     from_spreadsheet_safe,
     iso_date,
+    not_text_at,
     note_text,
     parse_care_row,
     parse_entry_row,
@@ -376,6 +377,12 @@ def import_json(
             ) from None
         except ValueError as exc:  # e.g. an integer of more than 4,300 digits
             raise TrackerError.malformed(f"{path}: not a valid export ({exc})") from None
+    unreadable = not_text_at(document)
+    if unreadable is not None:
+        raise TrackerError.malformed(
+            f"{path}: {unreadable or 'the document'}: not valid text (a lone surrogate, "
+            "such as \\ud800)"
+        )
     if is_bundle(document):
         from tracker.services.fhir_exchange import import_fhir
 
