@@ -110,7 +110,7 @@ def test_serve_listens_on_loopback_with_a_fresh_key_and_stops_on_ctrl_c(
     # The way in never leads to another site, whatever path the address holds.
     away = served.request("GET", f"//evil.example/?token={served.token}")
     assert away.status == 303
-    assert away.getheader("Location") == "/evil.example/"
+    assert away.getheader("Location") == "/"  # no such page of the tracker: the start page
     served.sign_in()
     assert served.request("GET", "/status").status == 200
     evil = served.request("GET", "/status", headers={"Host": "evil.example"})
@@ -248,6 +248,13 @@ def test_the_wheel_ships_templates_and_static_files() -> None:
         # Every address: the page's Host check would refuse each browser that came.
         (["--host", "0.0.0.0"], "give this computer's own address on the network"),
         (["--host", "::"], "give this computer's own address on the network"),
+        # Any spelling of every address (issue 23): parsed, not matched.
+        *(
+            (["--host", spelling], f"{spelling} (every address of this computer)")
+            for spelling in ("0", "0.0", "0x0", "00.0.0.0", "::0", "0:0::0", "::ffff:0.0.0.0")
+        ),
+        (["--host", "a\x1b[2J"], "'a\\x1b[2J': that is not an address or a computer's name"),
+        (["--host", "no-such-host.invalid"], "no such address or name here"),
     ],
 )
 def test_malformed_serve_arguments_are_refused_before_serving(
@@ -256,3 +263,12 @@ def test_malformed_serve_arguments_are_refused_before_serving(
     result = run("serve", "--no-browser", *args)
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_a_numeric_address_is_served_in_its_usual_spelling() -> None:
+    from tracker.web.server import bind_address
+
+    assert bind_address("127.1") == "127.0.0.1"  # what a browser sends as the Host
+    assert bind_address("0177.0.0.1") == "127.0.0.1"
+    assert bind_address("localhost") == "localhost"
+    assert bind_address("::1") == "::1"

@@ -35,7 +35,10 @@ def serve(app: AppContext, port: int | None, host: str, no_browser: bool) -> Non
     only a browser that opened it gets in. Stop it with Ctrl-C.
     """
     from tracker.cli.local_zone import local_zone_name
+    from tracker.web.server import bind_address
     from tracker.web.server import serve as run
+
+    host = bind_address(host)  # before the database is opened: a refusal changes nothing
 
     fixed = click.get_current_context().find_root().params.get("today")
 

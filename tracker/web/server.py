@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import ipaddress
 import logging
+import socket
 import threading
 import webbrowser
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from tracker.domain.errors import TrackerError
+from tracker.domain.text import clipped
 from tracker.services.databases import Location
 from tracker.web.app import WebSettings, create_app
 from tracker.web.security import MAX_BODY_BYTES, TOKEN_PARAMETER, Keys, allowed_hosts
@@ -37,6 +40,61 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _every_address(host: str) -> TrackerError:
+    return TrackerError.malformed(
+        f"Cannot serve on {_spelt(host)}: the page lets in only a browser "
+        "that asked for the address it serves, so give this computer's own address on the "
+        "network (for example 192.168.1.20), or leave --host out to use it on this "
+        "computer only."
+    )
+
+
+def _spelt(host: str) -> str:
+    if host.strip() in ("", "*"):
+        return "every address"
+    if host in ("0.0.0.0", "::"):
+        return host
+    return f"{clipped(host)} (every address of this computer)"
+
+
+def _unspecified(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return ip.is_unspecified or (mapped is not None and mapped.is_unspecified)
+
+
+def bind_address(host: str) -> str:
+    """The address to listen on, parsed as the system will read it, not matched as text.
+
+    "0", "0x0", "00.0.0.0", "::0" and "0:0::0" all mean every address, and are refused as
+    "0.0.0.0" is. A numeric address is given back in its usual spelling ("127.1" ->
+    "127.0.0.1"), the one a browser sends as its Host; a name is kept as typed.
+    """
+    if host.strip() in EVERY_ADDRESS:
+        raise _every_address(host)
+    if not host.isprintable() or any(char.isspace() for char in host) or len(host) > 253:
+        raise TrackerError.malformed(
+            f"Cannot serve on '{clipped(host)}': that is not an address or a computer's name."
+        )
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError, ValueError):
+        raise TrackerError.malformed(
+            f"Cannot serve on '{clipped(host)}': no such address or name here; give this "
+            "computer's own address (for example 192.168.1.20)."
+        ) from None
+    addresses = [str(info[4][0]) for info in found]
+    if any(_unspecified(address) for address in addresses):
+        raise _every_address(host)
+    try:
+        numeric = socket.getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
+    except (OSError, UnicodeError, ValueError):
+        return host  # a name
+    if "%" in host:  # an IPv6 address with its interface: as typed
+        return host
+    return str(ipaddress.ip_address(str(numeric[0][4][0])))
+
+
 def serve(
     location: Location,
     profile: str,
@@ -48,13 +106,7 @@ def serve(
     say: Callable[[str], None],
     zone_name: str | None = None,
 ) -> None:
-    if host.strip() in EVERY_ADDRESS:
-        raise TrackerError.malformed(
-            f"Cannot serve on {host or 'every address'}: the page lets in only a browser that "
-            "asked for the address it serves, so give this computer's own address on the "
-            "network (for example 192.168.1.20), or leave --host out to use it on this "
-            "computer only."
-        )
+    host = bind_address(host)
     from waitress.server import create_server
 
     # "Task queue depth" warnings tell an operator to add threads; to a patient they are noise.
