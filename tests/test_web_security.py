@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -217,3 +218,24 @@ def test_the_key_exchange_keeps_the_page_asked_for(browser: Browser, session_id:
 def test_control_characters_in_a_path_are_a_404_not_a_500(signed_in: Browser) -> None:
     for path in ("/%0D%0A", "/sessions/%0D%0AX", "/%00", "/history%0D%0A"):
         assert signed_in.get(path).status_code == 404, path
+
+
+def test_a_form_with_thousands_of_fields_is_refused_at_once(
+    signed_in: Browser, state: State
+) -> None:
+    before = state()
+    body = "&".join(["care=ice-pack"] * 4500 + [f"csrf={signed_in.keys.csrf_token}"])
+    assert len(body) < MAX_BODY_BYTES
+    started = time.perf_counter()
+    response = signed_in.client.post(
+        f"{BASE}/checkin",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 413
+    assert "Too many fields" in response.text
+    assert state() == before
+    # A real check-in, every box ticked, is far below the limit.
+    full = {"date": "today", "care": ["ice-pack", "moisturiser"], "value-redness": "3"}
+    assert signed_in.post("/checkin", full).status_code == 303

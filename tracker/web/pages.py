@@ -109,7 +109,7 @@ def checkin() -> Response | Page:
     date = form.date("date", day, required=True)
     readings = _readings(form)
     actions: list[str] = []
-    for word in form.data.getlist("care"):
+    for word in dict.fromkeys(form.data.getlist("care")):  # a box ticked is sent once
         try:
             actions.append(care_key(word))
         except TrackerError as exc:
