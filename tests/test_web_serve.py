@@ -48,7 +48,7 @@ class Served:
         self.cookie = response.getheader("Set-Cookie", "").split(";")[0]
 
 
-def start(db_url: str, *extra: str) -> Served:
+def start(db_url: str, *extra: str, env: dict[str, str] | None = None) -> Served:
     command = [
         sys.executable,
         "-m",
@@ -58,7 +58,7 @@ def start(db_url: str, *extra: str) -> Served:
         "--today",
         TODAY.isoformat(),
         "serve",
-        "--no-browser",
+        *([] if env else ["--no-browser"]),
         "--port",
         "0",
         *extra,
@@ -68,7 +68,7 @@ def start(db_url: str, *extra: str) -> Served:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
     )
     assert process.stdout is not None
     seen = []
@@ -272,3 +272,38 @@ def test_a_numeric_address_is_served_in_its_usual_spelling() -> None:
     assert bind_address("0177.0.0.1") == "127.0.0.1"
     assert bind_address("localhost") == "localhost"
     assert bind_address("::1") == "::1"
+
+
+def test_the_browser_is_opened_without_the_key_in_any_command_line(
+    db_url: str, session_id: int, tmp_path: Path
+) -> None:
+    """Another user's `ps` shows every command line: the browser gets a private file's
+    name, and the file (readable by this user alone) holds the keyed address."""
+    seen = tmp_path / "seen"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$@" > "{seen}.args"\n'
+        f'env > "{seen}.env"\n'
+        'file="${1#file://}"\n'
+        f'stat -c %a "$file" "$(dirname "$file")" > "{seen}.modes"\n'
+        f'cat "$file" > "{seen}.page"\n'
+    )
+    browser.chmod(0o700)
+    served = start(db_url, env={"BROWSER": str(browser)})
+    try:
+        deadline = time.monotonic() + 20
+        while not Path(f"{seen}.page").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        arguments = Path(f"{seen}.args").read_text()
+        assert served.token not in arguments
+        assert served.token not in Path(f"{seen}.env").read_text()
+        assert arguments.startswith("file:///") and arguments.strip().endswith("/open.html")
+        assert Path(f"{seen}.modes").read_text().split() == ["600", "700"]
+        page = Path(f"{seen}.page").read_text()
+        assert f'content="0;url={served.url}"' in page
+        opener = Path(arguments.strip().removeprefix("file://"))
+        assert opener.exists()
+    finally:
+        stop(served)
+    assert not opener.exists() and not opener.parent.exists()

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import html
 import ipaddress
 import logging
+import os
+import shutil
 import socket
+import tempfile
 import threading
 import webbrowser
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from tracker.domain.errors import TrackerError
@@ -95,6 +100,27 @@ def bind_address(host: str) -> str:
     return str(ipaddress.ip_address(str(numeric[0][4][0])))
 
 
+OPENING_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<meta http-equiv="refresh" content="0;url={url}">
+<title>Opening the tracker</title>
+<p><a href="{url}">Open the tracker</a></p>
+"""
+
+
+def opening_page(url: str) -> Path:
+    """A page only this user can read (0600, in a 0700 folder) that sends the browser on
+    to the keyed address, as Jupyter does: the browser is started with this file's name,
+    so the key is never in a command line (which `ps` shows every user of the computer)
+    nor in the environment. Removed when the server stops."""
+    folder = Path(tempfile.mkdtemp(prefix="tracker-open-"))  # 0700
+    page = folder / "open.html"
+    fd = os.open(page, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(OPENING_PAGE.format(url=html.escape(url)))
+    return page
+
+
 def serve(
     location: Location,
     profile: str,
@@ -140,6 +166,7 @@ def serve(
             ) from None
         raise TrackerError(f"Cannot serve on {host}: {exc.strerror or exc}.") from None
     databases = None
+    opener: Path | None = None
     try:
         bound = server.effective_port
         keys = Keys(port=bound, hosts=allowed_hosts(host, bound))
@@ -158,12 +185,15 @@ def serve(
         say(f"The tracker is at {url}")
         say("Open that address (with its key) in your browser. Ctrl-C stops the tracker.")
         if open_browser:
-            threading.Timer(0.3, webbrowser.open, args=(url,)).start()
+            opener = opening_page(url)
+            threading.Timer(0.3, webbrowser.open, args=(opener.as_uri(),)).start()
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        if opener is not None:
+            shutil.rmtree(opener.parent, ignore_errors=True)
         if databases is not None:
             databases.dispose()
     say("Stopped.")
