@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -307,3 +308,34 @@ def test_the_browser_is_opened_without_the_key_in_any_command_line(
     finally:
         stop(served)
     assert not opener.exists() and not opener.parent.exists()
+
+
+def test_slow_clients_cannot_keep_the_page_from_a_browser(served: Served) -> None:
+    """Slowloris on loopback, bounded: 101 sockets (one past waitress's 100 connections)
+    each sending a header line every second; a browser's request still gets its page."""
+    import socket
+
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(101):
+            attacker = socket.create_connection((served.host, served.port), timeout=5)
+            attacker.sendall(b"GET /status HTTP/1.1\r\nHost: x\r\n")
+            sockets.append(attacker)
+        started = time.monotonic()
+        answered: list[int] = []
+
+        def browser() -> None:
+            answered.append(served.request("GET", "/status").status)
+
+        asking = threading.Thread(target=browser, daemon=True)
+        asking.start()
+        while asking.is_alive() and time.monotonic() - started < 15:
+            for attacker in sockets:  # keep every slow request alive, a line a second
+                with contextlib.suppress(OSError):
+                    attacker.sendall(b"X-a: b\r\n")
+            asking.join(1)
+        assert answered == [403]  # the page's own answer (no key): the server was reached
+        assert time.monotonic() - started < 10
+    finally:
+        for attacker in sockets:
+            attacker.close()

@@ -12,6 +12,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import weakref
 import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -28,6 +29,13 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 EVERY_ADDRESS = ("0.0.0.0", "::", "", "*")
 THREADS = 8  # a page waits on the database, not the CPU: a few threads keep pages flowing
 
+# Slow clients (slowloris: 101 sockets sending a header line every 3 s filled waitress's
+# 100 connections). A browser sends a request in one go, in milliseconds.
+IDLE_SECONDS = 30  # a connection with nothing asked is closed after this (waitress: 120)
+REQUEST_SECONDS = 10  # a request not fully received after this is dropped
+SLOW_SECONDS = 2  # a request still arriving after this is a slow one...
+MAX_SLOW_CLIENTS = 10  # ...and past this many, the oldest slow ones are dropped
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -43,6 +51,40 @@ class _Deferred:
 
 def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+def guard_slow_clients(server: Any) -> None:
+    """Drop the connections that hold a place without asking for anything in time.
+
+    Waitress checks its connections once a second (``cleanup_interval``); on top of its
+    idle check, a request still arriving after REQUEST_SECONDS is dropped, and of those
+    arriving for more than SLOW_SECONDS only MAX_SLOW_CLIENTS are kept (the newest), so
+    that slow clients never fill the connection limit and a browser's request gets in.
+    """
+    if not hasattr(server, "maintenance"):  # several sockets ("localhost": ::1 and 127.0.0.1)
+        for each in {id(s): s for s in server.map.values() if hasattr(s, "maintenance")}.values():
+            guard_slow_clients(each)
+        return
+    begun: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
+    idle_check = server.maintenance
+
+    def maintenance(now: float) -> None:
+        idle_check(now)
+        slow: list[tuple[float, Any]] = []
+        for channel in list(server.active_channels.values()):
+            partial = channel.request  # a request begun, not yet complete
+            if partial is None or channel.requests or channel.will_close:
+                continue
+            started = begun.setdefault(partial, now)
+            if now - started > REQUEST_SECONDS:
+                channel.will_close = True
+            elif now - started > SLOW_SECONDS:
+                slow.append((started, channel))
+        slow.sort(key=lambda item: item[0], reverse=True)  # newest first
+        for _, channel in slow[MAX_SLOW_CLIENTS:]:
+            channel.will_close = True
+
+    server.maintenance = maintenance
 
 
 def _every_address(host: str) -> TrackerError:
@@ -141,7 +183,7 @@ def serve(
     deferred = _Deferred()
 
     def bind(number: int) -> Any:
-        return create_server(
+        server = create_server(
             deferred,
             host=host,
             port=number,
@@ -149,7 +191,11 @@ def serve(
             max_request_body_size=MAX_BODY_BYTES,
             ident="tracker",
             expose_tracebacks=False,
+            channel_timeout=IDLE_SECONDS,
+            cleanup_interval=1,
         )
+        guard_slow_clients(server)
+        return server
 
     try:
         try:
