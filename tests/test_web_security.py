@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 import time
 from collections.abc import Iterator
 
@@ -239,3 +241,70 @@ def test_a_form_with_thousands_of_fields_is_refused_at_once(
     # A real check-in, every box ticked, is far below the limit.
     full = {"date": "today", "care": ["ice-pack", "moisturiser"], "value-redness": "3"}
     assert signed_in.post("/checkin", full).status_code == 303
+
+
+PROFILE_COOKIE = f"tracker-profile-{PORT}"
+
+
+def _shown_profile(browser: Browser) -> str:
+    """Whose data the page shows, as its header says ("default" when it names nobody)."""
+    found = re.search(r'<span class="who">· ([^<]*)</span>', browser.get("/status").text)
+    return html.unescape(found.group(1)) if found else "default"
+
+
+def _set_profile_cookie(browser: Browser, value: str) -> None:
+    browser.client.set_cookie(PROFILE_COOKIE, value, domain="127.0.0.1", path="/")
+
+
+def test_a_profile_cookie_set_by_another_page_is_ignored_with_a_clear_page(
+    signed_in: Browser, run: Run, state: State
+) -> None:
+    """Cookies ignore ports: a server on another local port sets tracker-profile-PORT."""
+    assert run("profile", "add", "bob").exit_code == 0
+    before = state()
+    for forged in ("bob", "default", "nobody", "x.y", "bob." + "0" * 64, ""):
+        _set_profile_cookie(signed_in, forged)
+        write = signed_in.post("/checkin", {"date": "today", "value-redness": "4"})
+        assert write.status_code == 409, forged
+        words = " ".join(write.text.split())
+        assert "no longer valid" in words and "Nothing was shown or saved" in words
+        assert f"{PROFILE_COOKIE}=;" in write.headers["Set-Cookie"]  # dropped
+        assert state() == before
+        _set_profile_cookie(signed_in, forged)
+        assert signed_in.get("/history").status_code == 409
+    # Dropped, the page goes on with the profile serve was given.
+    signed_in.client.delete_cookie(PROFILE_COOKIE, domain="127.0.0.1", path="/")
+    assert signed_in.get("/status").status_code == 200
+
+
+def test_a_chosen_profile_follows_a_rename_on_every_page(signed_in: Browser, run: Run) -> None:
+    assert run("profile", "add", "bob").exit_code == 0
+    assert signed_in.post("/profile", {"profile": "bob"}).status_code == 303
+    assert _shown_profile(signed_in) == "bob"
+    # Renamed on the command line while the page is open: the choice follows the person.
+    assert run("profile", "edit", "bob", "--name", "robert").exit_code == 0
+    for path in ("/", "/status", "/history", "/chart", "/sessions", "/report"):
+        response = signed_in.get(path)
+        assert response.status_code == 200, path
+    assert _shown_profile(signed_in) == "robert"
+    # Someone new given the old name is not robert.
+    assert run("profile", "add", "bob").exit_code == 0
+    assert _shown_profile(signed_in) == "robert"
+
+
+def test_a_profile_cookie_from_an_earlier_start_is_ignored(db_url: str, run: Run) -> None:
+    assert run("profile", "add", "bob").exit_code == 0
+    first = Browser(db_url, TODAY)
+    first.sign_in()
+    chosen = first.post("/profile", {"profile": "bob"})
+    cookie = chosen.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    first.close()
+    again = Browser(db_url, TODAY)  # a new start: a new secret
+    try:
+        again.sign_in()
+        _set_profile_cookie(again, cookie)
+        assert again.get("/status").status_code == 409
+        assert again.get("/status").status_code == 200  # dropped: the default profile
+        assert _shown_profile(again) == "default"
+    finally:
+        again.close()

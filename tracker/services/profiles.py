@@ -88,3 +88,16 @@ def edit_profile(
         if sensitive_skin is not None:
             record = replace(record, sensitive_skin=sensitive_skin)
         return store.update_profile(name, record)
+
+
+def profile_key(db: Database) -> str:
+    """The profile's random id: what a browser's signed choice holds, so that it follows a
+    rename and never lands on someone given the old name since."""
+    with db.reading() as store:
+        return store.profile_uuid()
+
+
+def profile_with_key(db: Database, key: str) -> str | None:
+    """The name of the profile with that random id, or None when there is none now."""
+    with db.reading() as store:
+        return store.profile_owning_uuid(key)

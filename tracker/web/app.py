@@ -8,9 +8,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from tracker import __version__
 from tracker.domain.care import care_name
@@ -20,6 +21,7 @@ from tracker.domain.flags import DISCLAIMER
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.severity import band
 from tracker.domain.text import visible
+from tracker.services import profiles
 from tracker.services.databases import Database, Location
 from tracker.web import security
 
@@ -70,7 +72,40 @@ def profile_cookie() -> str:
 
 
 def current_profile() -> str:
-    return request.cookies.get(profile_cookie()) or databases().first_profile
+    """The profile this browser chose, as checked at the start of the request."""
+    chosen: str | None = g.get("profile")
+    return chosen if chosen is not None else databases().first_profile
+
+
+def choose_profile_cookie(response: BaseResponse, profile: str) -> None:
+    """Hold the browser's choice: the profile's random id, signed with this start's secret."""
+    key = profiles.profile_key(databases().get(profile))
+    response.set_cookie(
+        profile_cookie(), settings().keys.sign(key), httponly=True, samesite="Strict", path="/"
+    )
+
+
+def _chosen_profile() -> Response | None:
+    """Read the browser's choice of profile, before any page reads or writes.
+
+    Cookies ignore ports: another local page can set this one. Only a value this server
+    signed in this start, naming a profile that still exists, is taken; any other is
+    dropped and said so on a page of its own (nothing is read or written with it).
+    """
+    raw = request.cookies.get(profile_cookie())
+    if raw is None or request.endpoint == "static":
+        return None
+    key = settings().keys.unsign(raw)
+    name = None
+    if key is not None:
+        name = profiles.profile_with_key(databases().get(databases().first_profile), key)
+    if name is not None:
+        g.profile = name
+        return None
+    page = render_template("profile_reset.html", first=databases().first_profile)
+    response = Response(page, status=409)
+    response.delete_cookie(profile_cookie(), path="/", httponly=True, samesite="Strict")
+    return response
 
 
 def db() -> Database:
@@ -110,6 +145,7 @@ def create_app(web: WebSettings) -> Flask:
         profile=current_profile,
     )
     security.install(app, web.keys)
+    app.before_request(_chosen_profile)  # after the key, Host and CSRF checks
 
     from tracker.web import documents, hints, pages, photos, records, sessions
 

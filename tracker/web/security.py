@@ -69,6 +69,18 @@ class Keys:
     def csrf_token(self) -> str:
         return self._derive(b"csrf")
 
+    def sign(self, value: str) -> str:
+        """The value with a signature of this start's secret: "VALUE.SIGNATURE"."""
+        return f"{value}.{self._derive(b'signed:' + value.encode())}"
+
+    def unsign(self, signed: str) -> str | None:
+        """The value, when this server signed it in this start; None for a forged value, one
+        set by another page or server, or one signed before a restart."""
+        value, _, signature = signed.rpartition(".")
+        if not value or not _same(signature, self._derive(b"signed:" + value.encode())):
+            return None
+        return value
+
     def _derive(self, purpose: bytes) -> str:
         return hmac.new(self.secret, purpose + self.token.encode(), hashlib.sha256).hexdigest()
 

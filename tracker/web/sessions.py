@@ -11,7 +11,14 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPE_WORDS, SKIN_TYPES, SessionRecord
 from tracker.domain.words import Words
 from tracker.services import profiles, sessions
-from tracker.web.app import Page, current_profile, databases, db, profile_cookie, today
+from tracker.web.app import (
+    Page,
+    choose_profile_cookie,
+    current_profile,
+    databases,
+    db,
+    today,
+)
 from tracker.web.forms import Form, empty
 from tracker.web.hints import missing_page, status_of
 
@@ -153,7 +160,7 @@ def choose_profile() -> Response | Page:
         form.errors["profile"] = Words.NO_PROFILE.format(name=name, did_you_mean="")
         return _list_page(empty(), form, 400)
     response = redirect(url_for("today"), code=303)
-    response.set_cookie(profile_cookie(), name, httponly=True, samesite="Strict", path="/")
+    choose_profile_cookie(response, name)
     flash(f"Showing {name}'s data.")
     return response
 
