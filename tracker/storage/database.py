@@ -207,13 +207,32 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(**{READING: True})
 
 
-def read_revision(engine: Engine) -> tuple[str | None, bool]:
-    """The database's schema revision, and whether it holds any tables at all."""
+class SchemaDiffers(Exception):
+    """The schema is not the one the migrations make; ``found`` says how."""
+
+    def __init__(self, found: list[str]) -> None:
+        super().__init__(found[0])
+        self.found = found
+
+
+def read_revision(
+    engine: Engine, check: Callable[[Connection], list[str]] | None = None
+) -> tuple[str | None, bool]:
+    """The database's schema revision, and whether it holds any tables at all.
+
+    ``check``: at the newest revision, also compare the schema in the same read
+    (SchemaDiffers when it differs), so that opening stays one transaction.
+    """
     try:
         # The common case in one statement; the inspector only when there is no version.
         with reader(engine).connect() as connection:
             found = [row[0] for row in connection.execute(text(VERSION_QUERY))]
-            return (found[0] if len(found) == 1 else ",".join(found)) or None, True
+            revision = (found[0] if len(found) == 1 else ",".join(found)) or None
+            if check is not None and revision == HEAD:
+                differences = check(connection)
+                if differences:
+                    raise SchemaDiffers(differences)
+            return revision, True
     except (OperationalError, ProgrammingError) as exc:
         if "alembic_version" not in str(exc.orig):
             raise
@@ -347,9 +366,11 @@ class Database:
         return self
 
     def _ensure_schema(self, engine: Engine) -> None:
-        revision, has_tables = read_revision(engine)
+        try:
+            revision, has_tables = read_revision(engine, schema.check)
+        except SchemaDiffers as exc:
+            raise schema_refusal(self.location.describe(), exc.found) from None
         if revision == HEAD:
-            self._refuse_foreign_schema(engine, schema.check)
             return
         if revision is None and has_tables:
             raise TrackerError(
