@@ -19,7 +19,7 @@ from tracker import __version__
 from tracker.cli.context import AppContext
 from tracker.cli.hints import EXIT_CODES, said
 from tracker.cli.params import DATE
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import MALFORMED, TrackerError
 
 # An exception nothing expected: a defect of ours, never something the user did. Its own code
 # (sysexits.h's EX_SOFTWARE), so that neither a script nor a test takes it for a refusal.
@@ -124,7 +124,7 @@ class TrackerGroup(click.Group):
         undecodable = _undecodable(arguments)
         if undecodable:
             _error(undecodable)
-            sys.exit(MALFORMED)
+            sys.exit(EXIT_CODES[MALFORMED])
         with _terminate_as_exit():
             try:
                 result = super().main(
