@@ -37,7 +37,7 @@ def test_a_session_number_out_of_bounds_is_answered_in_words(signed_in: Browser,
 
 def test_minus_one_is_not_read_as_the_latest_session(signed_in: Browser) -> None:
     response = signed_in.get("/history?session=-1")
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert "A session is given by its number, not &#39;-1&#39;." in response.text
 
 

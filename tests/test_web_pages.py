@@ -358,7 +358,7 @@ def test_history_fixes_a_typo_by_logging_again(web: Browser, run: Run, session_i
     assert web.get("/history?session=99").status_code == 404
     # Not a number is said so, never shown silently as the latest session.
     unreadable = web.get("/history?session=x")
-    assert unreadable.status_code == 404
+    assert unreadable.status_code == 400
     assert "A session is given by its number" in unreadable.text
 
 
