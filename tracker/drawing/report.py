@@ -6,8 +6,10 @@ copied), from plain data. Imported only by the commands that write reports.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import BinaryIO
 
 import matplotlib
@@ -36,6 +38,13 @@ FOOTER = (
     "Information, not a diagnosis: this record was kept by the patient. Ask your skin "
     "specialist about anything that worries you."
 )
+# A report of bounded size, whatever the history (README "The report"): the daily log
+# shows each day up to DAILY_DAYS, then weeks up to WEEKLY_UNTIL_DAY, then four weeks a
+# row; the last MAX_NOTES notes and MAX_RESOLVED_FLAGS resolved flags. The exports hold all.
+DAILY_DAYS = 42
+WEEKLY_UNTIL_DAY = 182
+MAX_NOTES = 60
+MAX_RESOLVED_FLAGS = 12
 GRID_COLUMNS = 6  # symptoms per daily-log table before it splits: room for their names
 
 
@@ -257,8 +266,44 @@ _MEASURE = Measure(Figure(figsize=PAGE))
 def _wrap(content: str, size: float, room: float, weight: str = "normal") -> list[str]:
     """The lines a text takes at this size within ``room`` inches, as it will be drawn:
     characters the font lacks written as their names."""
+    return list(_wrapped(content, size, room, weight))
+
+
+@lru_cache(maxsize=4096)
+def _wrapped(content: str, size: float, room: float, weight: str) -> tuple[str, ...]:
+    # A daily log repeats the same cells ("3", "") thousands of times: each is measured once.
     shown = " ".join(drawable(_shown(content)).split())
-    return _MEASURE.wrap(shown, size, room, weight).split("\n")
+    if _word_width(shown, size, weight) <= room:
+        return (shown,)
+    lines: list[str] = []
+    line, width = "", 0.0
+    space = _word_width(" ", size, weight)
+    for word in shown.split(" "):
+        # Measured word by word, each word once (a line re-measured at every word took
+        # minutes for a long flag list); WRAP_SLACK keeps the sum on the safe side.
+        needed = _word_width(word, size, weight)
+        if line and width + space + needed <= room * WRAP_SLACK:
+            line, width = f"{line} {word}", width + space + needed
+            continue
+        if line:
+            lines.append(line)
+        if needed <= room * WRAP_SLACK:
+            line, width = word, needed
+            continue
+        # A word longer than a line is split where it must be.
+        pieces = _MEASURE.wrap(word, size, room * WRAP_SLACK, weight).split("\n")
+        lines.extend(pieces[:-1])
+        line, width = pieces[-1], _word_width(pieces[-1], size, weight)
+    lines.append(line)
+    return tuple(lines)
+
+
+WRAP_SLACK = 0.97  # a line of measured words is at most this share of its room
+
+
+@lru_cache(maxsize=16384)
+def _word_width(word: str, size: float, weight: str) -> float:
+    return _MEASURE.width(word, size, weight)
 
 
 def _first_page(pages: Pages, view: SessionView, generated: dt.date) -> None:
@@ -357,7 +402,7 @@ def _resolved_flags(pages: Pages, resolved: Sequence[Flag]) -> None:
     if not resolved:
         return
     pages.title("Resolved flags")
-    for flag in resolved:
+    for flag in resolved[-MAX_RESOLVED_FLAGS:]:
         pages.text(
             f"{symptom_name(flag.symptom)} ({flag.rule}, {flag.level}, {flag.days}; ended "
             f"{flag.resolved_date})",
@@ -366,6 +411,13 @@ def _resolved_flags(pages: Pages, resolved: Sequence[Flag]) -> None:
             gap=0.01,
         )
         pages.text(flag.message, size=10, indent=0.15, gap=0.08)
+    if len(resolved) > MAX_RESOLVED_FLAGS:
+        pages.text(
+            f"{len(resolved) - MAX_RESOLVED_FLAGS} earlier resolved flags are not listed here "
+            "(the tracker's flag history has them all).",
+            size=9,
+            colour="#444444",
+        )
 
 
 CHART_TOP = 0.75  # the page heading above the chart, as on the other pages
@@ -463,28 +515,57 @@ def _tables(pages: Pages, view: SessionView) -> None:
         pages.table(("Care", "Days", "Times", "Notes"), care_rows, (2.0, 1.6, 0.6, 2.65))
 
 
+def log_periods(days: Sequence[int]) -> list[tuple[int, int]]:
+    """The rows of the daily log, as (first day, last day): each of the first DAILY_DAYS
+    days after the session on its own row, then a week a row up to WEEKLY_UNTIL_DAY, then
+    four weeks a row; only periods holding a logged day. A record of years stays a few
+    pages (the exports hold every day)."""
+    periods: dict[tuple[int, int], None] = {}
+    for day in sorted(days):
+        if day < DAILY_DAYS:
+            first, length = day, 1
+        elif day < WEEKLY_UNTIL_DAY:
+            first, length = DAILY_DAYS + (day - DAILY_DAYS) // 7 * 7, 7
+        else:
+            first = WEEKLY_UNTIL_DAY + (day - WEEKLY_UNTIL_DAY) // 28 * 28
+            length = 28
+        periods[(first, first + length - 1)] = None
+    return list(periods)
+
+
 def _daily_log(pages: Pages, view: SessionView) -> None:
     pages.new_page()
     pages.title("Daily log (0-10)")
-    dates = sorted({e.date for e in view.entries})
-    values = {(e.date, e.symptom): e.severity for e in view.entries}
+    highest: dict[tuple[int, str], int] = {}
+    periods = log_periods([e.day for e in view.entries])
+    starts = [first for first, _ in periods]
+    for entry in view.entries:
+        period = periods[bisect.bisect_right(starts, entry.day) - 1]
+        key = (period[0], entry.symptom)
+        highest[key] = max(highest.get(key, 0), entry.severity)
     symptoms = view.symptoms
     for start in range(0, len(symptoms), GRID_COLUMNS):
         chunk = symptoms[start : start + GRID_COLUMNS]
-        column = min(0.8, (TEXT_WIDTH - 1.4) / len(chunk))
+        column = min(0.8, (TEXT_WIDTH - 1.65) / len(chunk))
         rows = [
             (
-                str(date),
-                str(view.session.day_of(date)),
-                *(str(values.get((date, s), "")) for s in chunk),
+                _period_dates(view, first, last),
+                str(first) if first == last else f"{first}-{last}",
+                *(str(highest.get((first, s), "")) for s in chunk),
             )
-            for date in dates
+            for first, last in periods
         ]
         # The names, as on every other page, wrapped at their words: a key cut as
         # "blisterin/g" read as a typo.
         headers = ("Date", "Day", *(symptom_name(s) for s in chunk))
-        pages.table(headers, rows, (0.95, 0.45, *([column] * len(chunk))))
-    pages.text("A blank cell: not logged that day.", size=8, colour="#444444", gap=0.1)
+        pages.table(headers, rows, (1.05, 0.6, *([column] * len(chunk))))
+    summary = (
+        f" From day {DAILY_DAYS} a row is a week, from day {WEEKLY_UNTIL_DAY} four weeks, "
+        "with the highest value logged in it; the exports hold every day."
+        if any(first != last for first, last in periods)
+        else ""
+    )
+    pages.text(f"A blank cell: not logged that day.{summary}", size=8, colour="#444444", gap=0.1)
     notes = []
     seen: set[tuple[dt.date, str]] = set()
     for entry in view.entries:
@@ -495,7 +576,20 @@ def _daily_log(pages: Pages, view: SessionView) -> None:
     if not notes:
         pages.text("No notes.", size=10)
     else:
-        pages.table(("Date", "Day", "Note"), notes, (1.0, 0.5, 5.35))
+        if len(notes) > MAX_NOTES:
+            pages.text(
+                f"The last {MAX_NOTES} of {len(notes)} notes; the exports hold them all.",
+                size=8,
+                colour="#444444",
+            )
+        pages.table(("Date", "Day", "Note"), notes[-MAX_NOTES:], (1.0, 0.5, 5.35))
+
+
+def _period_dates(view: SessionView, first: int, last: int) -> str:
+    start = view.session.date + dt.timedelta(days=first)
+    if first == last:
+        return str(start)
+    return f"{start} +{last - first}"
 
 
 def _photo_page(pages: Pages, photos: Sequence[ReportPhoto], photo_days: int) -> None:
