@@ -81,3 +81,21 @@ def test_a_json_import_with_a_lone_surrogate_is_refused_naming_where(
     assert result.exit_code == 2
     assert "sessions[0].entries[0].note: not valid text" in result.stderr
     assert state() == before
+
+
+def test_an_unclosed_quote_in_a_csv_is_named_with_its_line(
+    run: Run, session_id: int, tmp_path: Path, state: State
+) -> None:
+    """It swallowed the rest of the file into one note ("Imported 1 value from 1 row")."""
+    source = tmp_path / "values.csv"
+    source.write_text(
+        "date,session_date,kind,day,symptom,severity,note\n"
+        "2026-11-15,2026-11-14,laser-rejuvenation,1,redness,3,fine\n"
+        '2026-11-16,2026-11-14,laser-rejuvenation,2,redness,3,"unclosed\n'
+        "2026-11-17,2026-11-14,laser-rejuvenation,3,redness,2,ok\n"
+    )
+    before = state()
+    result = run("import", str(source))
+    assert result.exit_code == 2
+    assert f"{source}:3: a quote" in result.stderr and "never closed" in result.stderr
+    assert state() == before

@@ -85,7 +85,7 @@ class Conversion:
 def _rows(
     lines: Iterable[str], needed: set[str], source: str
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(lines)
+    reader = csv.DictReader(lines, strict=True)  # a quote never closed is an error
     header = {h.strip() for h in reader.fieldnames or []}
     missing = sorted(needed - header)
     if missing:

@@ -305,7 +305,8 @@ def import_csv(
 
     def work(importer: Importer) -> None:
         with open_text(path) as handle:
-            reader = csv.DictReader(_lines(handle, progress))
+            # strict: a quote never closed is an error, not the rest of the file in one note
+            reader = csv.DictReader(_lines(handle, progress), strict=True)
             try:
                 header = reader.fieldnames
             except (csv.Error, UnicodeDecodeError) as exc:
@@ -322,14 +323,13 @@ def import_csv(
                 return f"{path}:{entry.line}"
 
             while True:
+                begins = reader.line_num + 1  # the row's first line, however many it takes
                 try:
                     row = next(reader)
                 except StopIteration:
                     break
                 except (csv.Error, UnicodeDecodeError) as exc:
-                    raise TrackerError.malformed(
-                        f"{path}:{reader.line_num + 1}: {_reason(exc)}"
-                    ) from None
+                    raise TrackerError.malformed(f"{path}:{begins}: {_reason(exc)}") from None
                 line = reader.line_num
                 if None in row:
                     raise TrackerError.malformed(f"{path}:{line}: more values than columns")
@@ -488,6 +488,8 @@ def _json_photos(
 def _reason(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return "not UTF-8 text (save the file as UTF-8 CSV)"
+    if "unexpected end of data" in str(exc):
+        return 'a quote (") opened in this row is never closed; nothing was imported'
     return str(exc)
 
 
