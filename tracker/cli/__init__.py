@@ -111,6 +111,17 @@ class TrackerGroup(click.Group):
         except TrackerError as exc:
             # Said while the command's context is current: its hints name its profile.
             raise _Said(said(exc), EXIT_CODES[exc.kind]) from None
+        except (ValueError, TypeError, OverflowError) as exc:
+            # A value the database should never hold (a hand edit, another program): say
+            # which record, rather than "an unexpected problem".
+            damaged = _damaged(ctx)
+            if not damaged:
+                raise
+            raise _Said(
+                f"{damaged[0]}{f' (and {len(damaged) - 1} more)' if len(damaged) > 1 else ''}; "
+                "nothing was changed. `tracker db check` lists each; fix or remove it.",
+                EXIT_CODES[REFUSED],
+            ) from exc
 
     def main(
         self,
@@ -201,6 +212,19 @@ def _not_text(field: str | None, value: str) -> str:
 def _escaped(value: str) -> bool:
     """Only bytes 0x80-0xFF, as the command line's decoding keeps them."""
     return all(not 0xD800 <= ord(c) <= 0xDFFF or 0xDC80 <= ord(c) <= 0xDCFF for c in value)
+
+
+def _damaged(ctx: click.Context) -> list[str]:
+    app = ctx.find_object(AppContext)
+    if app is None:
+        return []
+    from tracker.services.database_admin import damaged_records
+
+    try:
+        location = app.location
+    except TrackerError:
+        return []
+    return damaged_records(location)
 
 
 def _error(message: str) -> None:

@@ -133,6 +133,8 @@ def check(location: Location) -> CheckResult:
             found = schema.on_sqlite(
                 connection, schema.check if revision == HEAD else schema.foreign_objects
             )
+        if not found and revision == HEAD:
+            found = schema.on_sqlite(connection, schema.damaged_records)
     if revision != HEAD:
         found.append(Words.SCHEMA_OLDER.format(revision=revision, head=HEAD))
         return CheckResult(revision, found, Hint("db-upgrade"))

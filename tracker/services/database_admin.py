@@ -32,3 +32,16 @@ def upgrade(location: Location) -> SchemaState:
     finally:
         db.dispose()
     return current(location)
+
+
+def damaged_records(location: Location) -> list[str]:
+    """The records holding a value their column cannot hold ("damaged record 7 in entries:
+    its date is '9999-99-99', not a date"), for a command or page that failed on one.
+    Empty when there are none, or when the database cannot even be read for them."""
+    from tracker.storage import schema
+    from tracker.storage.database import schema_problems
+
+    try:
+        return schema_problems(location, schema.damaged_records)
+    except Exception:  # asked after a failure: it must not fail in turn
+        return []

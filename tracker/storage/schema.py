@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.pool import StaticPool
 
-from tracker.domain.text import visible
+from tracker.domain.text import clipped, visible
 
 # Each fact of a schema, named as a difference names it ("column entries.note"), and its
 # detail ("TEXT NOT NULL").
@@ -215,3 +215,63 @@ def on_sqlite(
     engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
     with engine.connect() as wrapped:
         return compare(wrapped)
+
+
+# What each column type holds, as SQLite reads it: a value of another kind is damage
+# (SQLite stores whatever it is given; a hand edit or another program can put it there).
+_HOLDS = (
+    ("DATETIME", "a date and time", "(typeof({c}) = 'text' AND datetime({c}) IS NOT NULL)"),
+    ("DATE", "a date", "(typeof({c}) = 'text' AND date({c}) IS {c})"),
+    ("BOOLEAN", "true or false", "{c} IN (0, 1)"),
+    ("INTEGER", "a whole number", "typeof({c}) = 'integer'"),
+    ("VARCHAR", "text", "typeof({c}) = 'text'"),
+    ("TEXT", "text", "typeof({c}) = 'text'"),
+)
+
+
+def _holds(detail: str) -> tuple[str, str] | None:
+    found = next((item for item in _HOLDS if detail.startswith(item[0])), None)
+    return None if found is None else (found[1], found[2])
+
+
+def damaged_records(connection: Connection, limit: int = 20) -> list[str]:
+    """SQLite: each record holding a value its column cannot hold (a date "9999-99-99", a
+    severity "abc" or 99, bytes for a note), as "damaged record N in TABLE: ...".
+
+    PostgreSQL enforces the types and checks itself: nothing to find there.
+    """
+    if connection.dialect.name != "sqlite":
+        return []
+    expected = reference("sqlite")
+    found: list[str] = []
+    for key, detail in expected.items():
+        table, _, column = key.removeprefix("column ").partition(".")
+        holds = _holds(detail)
+        if not key.startswith("column ") or f"column {table}.id" not in expected or not holds:
+            continue
+        meaning, valid = holds
+        quoted = f'"{column}"'
+        allowed = valid.format(c=quoted)
+        if "NOT NULL" not in detail:
+            allowed = f"({quoted} IS NULL OR {allowed})"
+        rows = connection.exec_driver_sql(
+            f'SELECT id, {quoted} FROM "{table}" WHERE NOT {allowed} ORDER BY id LIMIT {limit}'
+        )
+        found += [
+            f"damaged record {record} in {table}: its {column} is {clipped(repr(value))}, "
+            f"not {meaning}"
+            for record, value in rows
+        ]
+    return found + _broken_rules(connection, expected, limit)
+
+
+def _broken_rules(connection: Connection, expected: Schema, limit: int) -> list[str]:
+    found: list[str] = []
+    for key, detail in expected.items():
+        if key.startswith("check ") and " on " in key:
+            table = key.rsplit(" on ", 1)[1]
+            rows = connection.exec_driver_sql(
+                f'SELECT id FROM "{table}" WHERE ({detail}) = 0 ORDER BY id LIMIT {limit}'
+            )
+            found += [f"damaged record {r[0]} in {table}: breaks its rule {detail}" for r in rows]
+    return found

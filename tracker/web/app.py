@@ -160,7 +160,12 @@ def create_app(web: WebSettings) -> Flask:
             return exc
         # Only the kind of failure and where: an exception's text can hold what was typed.
         log.error("Internal error %s in %s", type(exc).__name__, request.endpoint)
-        page = render_template("problem.html", status=500)
+        damaged: list[str] = []
+        if isinstance(exc, ValueError | TypeError | OverflowError):
+            from tracker.services.database_admin import damaged_records
+
+            damaged = damaged_records(settings().location)
+        page = render_template("problem.html", status=500, damaged=damaged[:5])
         return Response(page, status=500)
 
     return app
