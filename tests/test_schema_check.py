@@ -189,3 +189,28 @@ def test_a_long_name_is_cut_in_the_message(run: Run, db_url: str) -> None:
     result = run("history")
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr and len(result.stderr) < 300
+
+
+@pytest.mark.sqlite_only
+def test_a_backup_copied_back_by_hand_is_brought_to_write_ahead_logging(
+    run: Run, tmp_path: Path, db_path: Path
+) -> None:
+    """A backup is in rollback-journal mode: copied over the database by hand, a reader
+    then waited 30 s behind any writer."""
+    _filled(run)
+    backup = tmp_path / "backup.db"
+    assert run("db", "backup", str(backup)).exit_code == 0
+    for leftover in (db_path.with_name("tracker.db-wal"), db_path.with_name("tracker.db-shm")):
+        leftover.unlink(missing_ok=True)
+    db_path.write_bytes(backup.read_bytes())
+
+    def mode() -> str:
+        connection = sqlite3.connect(db_path)
+        try:
+            return str(connection.execute("PRAGMA journal_mode").fetchone()[0])
+        finally:
+            connection.close()
+
+    assert mode() == "delete"
+    assert run("status").exit_code == 0
+    assert mode() == "wal"

@@ -207,6 +207,25 @@ def reader(engine: Engine) -> Engine:
     return engine.execution_options(**{READING: True})
 
 
+def write_ahead_log(engine: Engine) -> None:
+    """A database copied back by hand (a backup is in rollback-journal mode) goes back to
+    write-ahead logging, so that readers never wait behind a writer again. Best effort:
+    another program holding the file keeps it as it is until the next open."""
+    raw = engine.raw_connection()  # outside any transaction, as SQLite requires
+    try:
+        cursor = raw.cursor()
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if mode is not None and str(mode[0]).lower() != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+    except DBAPIError:
+        pass
+    except Exception as exc:  # sqlite3's own errors, beneath SQLAlchemy's
+        if type(exc).__module__ != "sqlite3":
+            raise
+    finally:
+        raw.close()
+
+
 class SchemaDiffers(Exception):
     """The schema is not the one the migrations make; ``found`` says how."""
 
@@ -371,6 +390,8 @@ class Database:
         except SchemaDiffers as exc:
             raise schema_refusal(self.location.describe(), exc.found) from None
         if revision == HEAD:
+            if engine.dialect.name == "sqlite" and not self._shared.read_only:
+                write_ahead_log(engine)
             return
         if revision is None and has_tables:
             raise TrackerError(
