@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import Run, State
 from pypdf import PdfReader
 
 
@@ -131,3 +131,15 @@ def test_report_shows_skin_type_and_sensitivity(run: Run, tmp_path: Path) -> Non
     assert "alice" in text
     assert "Patient profile alice" in text
     assert "Fitzpatrick type IV; sensitive skin" in text
+
+
+def test_a_name_differing_only_in_case_is_taken(run: Run, state: State) -> None:
+    assert run("profile", "add", "carl").exit_code == 0
+    assert run("profile", "add", "bob").exit_code == 0
+    before = state()
+    for command in (("profile", "add", "Carl"), ("profile", "edit", "bob", "--name", "CARL")):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert "A profile named 'carl' already exists." in result.stderr
+    assert state() == before
+    assert run("profile", "edit", "carl", "--name", "Carl").exit_code == 0  # its own name

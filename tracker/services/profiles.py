@@ -10,6 +10,7 @@ from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.records import SKIN_TYPES, ProfileRecord
 from tracker.domain.words import Words
 from tracker.storage.database import Database
+from tracker.storage.store import Store
 
 MAX_NAME = 80
 
@@ -42,9 +43,20 @@ def add_profile(
     name = _check_name(name)
     skin_type = _check_skin_type(skin_type)
     with db.writing() as store:
-        if store.find_profile(name) is not None:
-            raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=name), field="name")
+        taken = _taken(store, name, keeping=None)
+        if taken is not None:
+            raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=taken), field="name")
         return store.add_profile(ProfileRecord(name, skin_type, sensitive_skin))
+
+
+def _taken(store: Store, name: str, keeping: str | None) -> str | None:
+    """The profile already named so, in any case: "Carl" beside "carl" would read as one
+    person (and a misspelt --profile is matched in any case)."""
+    folded = name.casefold()
+    for other in store.all_profile_records():
+        if other != keeping and other.casefold() == folded:
+            return other
+    return None
 
 
 def list_profiles(db: Database) -> list[tuple[ProfileRecord, int]]:
@@ -78,10 +90,9 @@ def edit_profile(
                 raise TrackerError(
                     "The default profile keeps its name; add a new profile instead.", field="name"
                 )
-            if new_name != name and store.find_profile(new_name) is not None:
-                raise TrackerError.conflict(
-                    Words.PROFILE_EXISTS.format(name=new_name), field="name"
-                )
+            taken = _taken(store, new_name, keeping=name)
+            if taken is not None:
+                raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=taken), field="name")
             record = replace(record, name=new_name)
         if skin_type is not None:
             record = replace(record, skin_type=_check_skin_type(skin_type))
