@@ -19,7 +19,7 @@ from tracker import __version__
 from tracker.cli.context import AppContext
 from tracker.cli.hints import EXIT_CODES, said
 from tracker.cli.params import DATE
-from tracker.domain.errors import MALFORMED, TrackerError
+from tracker.domain.errors import MALFORMED, REFUSED, TrackerError
 
 # An exception nothing expected: a defect of ours, never something the user did. Its own code
 # (sysexits.h's EX_SOFTWARE), so that neither a script nor a test takes it for a refusal.
