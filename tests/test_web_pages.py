@@ -157,6 +157,11 @@ def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(
         ({"date": "today", "value-itching": "11"}, "value-itching", "from 0 (none) to 10"),
         ({"date": "today", "extra": "hair"}, "extra", "Unknown symptom 'hair'"),
         ({"date": "today", "extra": "fever"}, "extra-value", "How strong is fever? Choose 0-10"),
+        (
+            {"date": "today", "value-itching": "3", "extra": "itching", "extra-value": "4"},
+            "extra",
+            "itching is given more than once in this check-in.",
+        ),
         ({"date": "today", "care": "dancing"}, "care", "Unknown care action 'dancing'"),
         ({"date": "today"}, "form", "Nothing to save"),
     ],

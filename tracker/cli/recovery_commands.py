@@ -32,6 +32,7 @@ from tracker.domain.records import TypedValue, ValueRecord
 from tracker.domain.severity import BANDS, band
 from tracker.domain.status import Status
 from tracker.domain.text import visible
+from tracker.domain.words import Words
 from tracker.services import recovery as service
 from tracker.services.checkin import save_checkin
 from tracker.services.symptom_log import Logged
@@ -496,7 +497,7 @@ def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
             click.echo(f"  {said(exc)}")
             continue
         if key in answers:
-            click.echo(f"  {key} is already in this check-in.")
+            click.echo(f"  {Words.GIVEN_TWICE.format(symptom=key, what='check-in')}")
             continue
         last = dict(plan.questions).get(key)  # one skipped above can be given here
         value = _ask_value(key, _label(key, last, date), last.severity if last else None)

@@ -134,7 +134,7 @@ def parse_values(pairs: list[str] | tuple[str, ...]) -> list[TypedValue]:
             )
         key = symptom_key(name)
         if key in seen:
-            raise TrackerError.malformed(f"{key} is given more than once in this log.")
+            raise TrackerError.malformed(Words.GIVEN_TWICE.format(symptom=key, what="log"))
         seen.add(key)
         readings.append(TypedValue(key, parse_severity(value, symptom=key)))
     return readings

@@ -43,6 +43,9 @@ class Words(enum.Enum):
         "already holds sessions of its own: add a profile for them and import it there."
     )
 
+    # A log or check-in holds one value per symptom.
+    GIVEN_TWICE = "{symptom} is given more than once in this {what}."
+
     # Nothing to work on yet.
     NOTHING_TO_DRAW = (
         "Session {session_id} has nothing logged yet, so there is nothing to {what}. Log a day "

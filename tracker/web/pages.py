@@ -14,6 +14,7 @@ from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import TypedValue
 from tracker.domain.severity import BANDS, band, parse_severity
+from tracker.domain.words import Words
 from tracker.services import recovery, sessions
 from tracker.services.checkin import save_checkin
 from tracker.web.app import Page, db, today
@@ -97,7 +98,7 @@ def _readings(form: Form) -> list[TypedValue]:
                 "“How strong”, or set Another symptom back to (none)."
             )
         if any(r.symptom == extra for r in readings):
-            form.errors["extra"] = f"{extra} is already in this check-in."
+            form.errors["extra"] = Words.GIVEN_TWICE.format(symptom=extra, what="check-in")
         elif value is not None:
             readings.append(TypedValue(extra, value))
     return readings
