@@ -62,3 +62,17 @@ def test_random_bytes_are_read_or_refused_in_time(source: str, data: bytes) -> N
     with contextlib.suppress(TrackerError):  # a refusal in words is an answer too
         READERS[source](io.StringIO(text, newline=""))
     assert time.perf_counter() - started < 1
+
+
+def test_fifty_thousand_unknown_names_are_counted_not_listed(
+    run: Run, session_id: int, tmp_path: Path
+) -> None:
+    source = tmp_path / "tg.csv"
+    rows = "".join(f"name{n:05d}{'x' * 100},2026-11-20T10:00:00Z,3,,\n" for n in range(50_000))
+    source.write_text(
+        "FeatureName,Timestamp,Value,Label,Note\nItching,2026-11-20T09:00:00Z,2,,\n" + rows
+    )
+    result = run("import", "--from", "trackandgraph", str(source), "--dry-run")
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stdout.splitlines() if "and 49,980 other names" in line)
+    assert len(line) < 3000

@@ -14,6 +14,7 @@ from tracker.cli.params import DATE, DATE_HELP, KIND, SESSION_ID
 from tracker.cli.render import echo_urgent
 from tracker.domain.errors import TrackerError
 from tracker.domain.other_trackers import FIVE_POINT_TO_TEN, SOURCES, UNMAPPED
+from tracker.domain.text import clipped
 
 if TYPE_CHECKING:  # the service is imported when the command runs
     from tracker.services.other_trackers import ForeignImportReport
@@ -123,6 +124,9 @@ def _echo_conversion(converted: int, source: str) -> None:
         )
 
 
+SHOWN_NAMES = 20
+
+
 def _echo_skipped(report: ForeignImportReport) -> None:
     """Each reason a reading was not imported, with its count."""
     skipped = dict(report.skipped)
@@ -134,7 +138,12 @@ def _echo_skipped(report: ForeignImportReport) -> None:
     for reason, count in sorted(skipped.items()):
         click.echo(f"  {count} {reason}")
     if report.unmapped:
-        names = ", ".join(f"{n!r} ({c})" for n, c in sorted(report.unmapped.items()))
+        # At most SHOWN_NAMES of them, each cut: a file can hold 50,000 names, which made
+        # one line of megabytes.
+        ranked = sorted(report.unmapped.items())
+        names = ", ".join(f"'{clipped(n)}' ({c})" for n, c in ranked[:SHOWN_NAMES])
+        if len(ranked) > SHOWN_NAMES:
+            names += f" and {len(ranked) - SHOWN_NAMES:,} other names"
         click.echo(
             f"  {sum(report.unmapped.values())} {UNMAPPED}: {names}; "
             "--map NAME=SYMPTOM brings one in"
