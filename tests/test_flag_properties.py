@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS, SYMPTOMS_BY_KEY
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import MISSING_AFTER_DAYS, evaluate
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.severity import SEVERE_FROM
 
 START = dt.date(2026, 11, 1)
@@ -21,14 +21,14 @@ ANY = st.sampled_from(sorted(SYMPTOMS_BY_KEY))
 MANY = settings(max_examples=3000, deadline=None)
 
 
-def entries(symptom: str, values: dict[int, int]) -> list[EntryRecord]:
+def entries(symptom: str, values: dict[int, int]) -> list[ValueRecord]:
     return [
-        EntryRecord(1, START + dt.timedelta(days=day), day, symptom, value)
+        ValueRecord(1, START + dt.timedelta(days=day), day, symptom, value)
         for day, value in sorted(values.items())
     ]
 
 
-def judge(kind: str, found: list[EntryRecord], as_of_day: int):  # type: ignore[no-untyped-def]
+def judge(kind: str, found: list[ValueRecord], as_of_day: int):  # type: ignore[no-untyped-def]
     session = SessionRecord(1, START, kind)
     return evaluate(session, found, EXPECT, START + dt.timedelta(days=as_of_day))
 
@@ -93,7 +93,7 @@ def test_an_alarm_whose_cause_is_logged_gone_is_resolved(
     kind: str, logs: dict[str, dict[int, int]], wait: int
 ) -> None:
     end = 1 + max((day for values in logs.values() for day in values), default=0)
-    found: list[EntryRecord] = []
+    found: list[ValueRecord] = []
     for symptom, values in logs.items():
         found += entries(symptom, {**values, end: 0})  # logged gone
     flags = judge(kind, found, end + wait)

@@ -19,7 +19,7 @@ from conftest import Run
 
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag, evaluate
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 FOLDER = Path(__file__).parent / "scenarios"
 FILES = sorted(FOLDER.glob("*.toml"))
@@ -65,9 +65,9 @@ def _check(name: str, expect: dict[str, Any], flags: list[Flag]) -> None:
         assert _words(word) not in text, (word, where)
 
 
-def _entries(scenario: dict[str, Any]) -> list[EntryRecord]:
+def _entries(scenario: dict[str, Any]) -> list[ValueRecord]:
     return [
-        EntryRecord(1, START + dt.timedelta(days=log["day"]), log["day"], symptom, value)
+        ValueRecord(1, START + dt.timedelta(days=log["day"]), log["day"], symptom, value)
         for log in scenario.get("log", ())
         for symptom, value in log["values"].items()
     ]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 FORECAST_POINTS = 3  # values from the peak on, at the least, before a trend is drawn
 # How far ahead a pace is carried: 1.5 times the days it was measured over, and a week in
@@ -33,7 +33,7 @@ class PersonalCourse:
         return f"last time gone by day {day} (session {session_id})"
 
 
-def gone_day(series: Sequence[EntryRecord]) -> int | None:
+def gone_day(series: Sequence[ValueRecord]) -> int | None:
     """The first day logged as 0 after the last value above 0; None while it is still there."""
     last_positive = None
     for index, entry in enumerate(series):
@@ -46,7 +46,7 @@ def gone_day(series: Sequence[EntryRecord]) -> int | None:
 
 def personal_courses(
     session: SessionRecord,
-    earlier: Iterable[tuple[SessionRecord, Sequence[EntryRecord]]],
+    earlier: Iterable[tuple[SessionRecord, Sequence[ValueRecord]]],
 ) -> dict[str, PersonalCourse]:
     """For each symptom, the day it was gone after each earlier session of the same kind."""
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -58,9 +58,9 @@ def personal_courses(
     return {symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in found.items()}
 
 
-def gone_days(record: SessionRecord, entries: Iterable[EntryRecord]) -> dict[str, int]:
+def gone_days(record: SessionRecord, entries: Iterable[ValueRecord]) -> dict[str, int]:
     """For one session, the day each symptom it logged was gone (those that were)."""
-    by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
+    by_symptom: dict[str, list[ValueRecord]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
         if entry.session_id == record.id:
             by_symptom[entry.symptom].append(entry)
@@ -73,7 +73,7 @@ def gone_days(record: SessionRecord, entries: Iterable[EntryRecord]) -> dict[str
 
 
 def personal_courses_of_each(
-    history: Sequence[tuple[SessionRecord, Sequence[EntryRecord]]],
+    history: Sequence[tuple[SessionRecord, Sequence[ValueRecord]]],
 ) -> dict[int, dict[str, PersonalCourse]]:
     """personal_courses() of every session of one person at once.
 
@@ -114,7 +114,7 @@ class Forecast:
         return f"at this pace, gone around day {self.gone_day}"
 
 
-def forecast(series: Sequence[EntryRecord]) -> Forecast | None:
+def forecast(series: Sequence[ValueRecord]) -> Forecast | None:
     """Where a falling series reaches 0 at its pace since the peak; None unless it is falling.
 
     The pace is the least-squares slope of the values from the (latest) peak on; a rising

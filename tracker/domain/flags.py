@@ -23,7 +23,7 @@ from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.dates import day_span
 from tracker.domain.expectations import Expectation
 from tracker.domain.hints import Hint
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.severity import SEVERE_FROM
 
 LEVELS = ("info", "warning", "urgent")
@@ -180,7 +180,7 @@ def urgent_advice(symptom: str) -> str:
 class _Context:
     session: SessionRecord
     symptom: str
-    series: Sequence[EntryRecord]
+    series: Sequence[ValueRecord]
     expected: Expectation
     as_of: dt.date
 
@@ -228,11 +228,11 @@ class _Context:
 
 
 def _runs(
-    series: Sequence[EntryRecord], holds: Callable[[EntryRecord], bool]
-) -> list[tuple[list[EntryRecord], EntryRecord | None]]:
+    series: Sequence[ValueRecord], holds: Callable[[ValueRecord], bool]
+) -> list[tuple[list[ValueRecord], ValueRecord | None]]:
     """Consecutive entries on which a condition holds, each with the entry that ended it."""
-    found: list[tuple[list[EntryRecord], EntryRecord | None]] = []
-    current: list[EntryRecord] = []
+    found: list[tuple[list[ValueRecord], ValueRecord | None]] = []
+    current: list[ValueRecord] = []
     for entry in series:
         if holds(entry):
             current.append(entry)
@@ -244,17 +244,17 @@ def _runs(
     return found
 
 
-def _span(run: Sequence[EntryRecord]) -> tuple[int, int]:
+def _span(run: Sequence[ValueRecord]) -> tuple[int, int]:
     return run[0].day, run[-1].day
 
 
 def _runs_by(
-    series: Sequence[EntryRecord], key: Callable[[int], tuple[str, str] | None]
-) -> list[tuple[tuple[str, str], list[EntryRecord], EntryRecord | None]]:
+    series: Sequence[ValueRecord], key: Callable[[int], tuple[str, str] | None]
+) -> list[tuple[tuple[str, str], list[ValueRecord], ValueRecord | None]]:
     """Consecutive entries with the same (rule, level), each with the entry that ended it;
     key(index) is None where no rule holds."""
-    found: list[tuple[tuple[str, str], list[EntryRecord], EntryRecord | None]] = []
-    current: list[EntryRecord] = []
+    found: list[tuple[tuple[str, str], list[ValueRecord], ValueRecord | None]] = []
+    current: list[ValueRecord] = []
     held: tuple[str, str] | None = None
     for index, entry in enumerate(series):
         now = key(index)
@@ -286,7 +286,7 @@ def _strong_key(c: _Context, index: int) -> tuple[str, str] | None:
     return ("severe", "urgent")
 
 
-def _strong_words(c: _Context, rule: str, last: EntryRecord) -> tuple[str, str]:
+def _strong_words(c: _Context, rule: str, last: ValueRecord) -> tuple[str, str]:
     name, expected, agree = symptom_name(c.symptom), c.expected, agreement(c.symptom)
     kind = kind_words(c.session.kind)
     care = care_advice(c.symptom, c.session.kind, c.as_of_day)
@@ -480,9 +480,9 @@ def _course_words(c: _Context) -> str:
 def _persisting_ended(
     c: _Context,
     start: int,
-    run: list[EntryRecord],
-    carried: EntryRecord | None,
-    gone: EntryRecord,
+    run: list[ValueRecord],
+    carried: ValueRecord | None,
+    gone: ValueRecord,
 ) -> str | None:
     """The words of a run past the course that a 0 ended; None when the 0 came on the first
     day after the course (it never outlasted it)."""
@@ -505,7 +505,7 @@ def _persisting_ended(
 
 
 def _persisting_open(
-    c: _Context, start: int, run: list[EntryRecord], carried: EntryRecord | None, advice: str
+    c: _Context, start: int, run: list[ValueRecord], carried: ValueRecord | None, advice: str
 ) -> Flag:
     """A run past the course still there as of the as-of date, logged or carried since."""
     name, agree = symptom_name(c.symptom), agreement(c.symptom)
@@ -542,7 +542,7 @@ def _persisting(c: _Context) -> list[Flag]:
     before = [e for e in c.series if e.day <= end]
     carried = before[-1] if before and before[-1].severity > 0 else None
     flags: list[Flag] = []
-    run: list[EntryRecord] = []
+    run: list[ValueRecord] = []
     start = end + 1 if carried is not None else None  # first day of the current run
     for entry in (e for e in c.series if e.day > end):
         if entry.severity > 0:
@@ -569,10 +569,10 @@ def _worsening(c: _Context) -> list[Flag]:
     )
     flags: list[Flag] = []
     low: int | None = None  # the low the current episode rose from
-    run: list[EntryRecord] = []
+    run: list[ValueRecord] = []
     since = ""
 
-    def close(after: EntryRecord | None) -> None:
+    def close(after: ValueRecord | None) -> None:
         first, last = run[0], run[-1]
         message = (
             f"{name} rose to {first.severity}/10 on day {first.day}, up from {low}/10 {since}: "
@@ -655,7 +655,7 @@ def _slower(c: _Context, personal: PersonalCourse | None) -> list[Flag]:
 
 def evaluate_sessions(
     sessions: Sequence[SessionRecord],
-    entries: Mapping[int, Sequence[EntryRecord]],
+    entries: Mapping[int, Sequence[ValueRecord]],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
 ) -> dict[int, list[Flag]]:
@@ -686,7 +686,7 @@ def can_be_urgent(symptom: str, severity: int) -> bool:
 
 def evaluate(
     session: SessionRecord,
-    entries: Iterable[EntryRecord],
+    entries: Iterable[ValueRecord],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None = None,
@@ -698,7 +698,7 @@ def evaluate(
 
 def episodes(
     session: SessionRecord,
-    entries: Iterable[EntryRecord],
+    entries: Iterable[ValueRecord],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None = None,
@@ -709,14 +709,14 @@ def episodes(
 
 def _evaluate(
     session: SessionRecord,
-    entries: Iterable[EntryRecord],
+    entries: Iterable[ValueRecord],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None,
     *,
     merged: bool,
 ) -> list[Flag]:
-    by_symptom: dict[str, list[EntryRecord]] = defaultdict(list)
+    by_symptom: dict[str, list[ValueRecord]] = defaultdict(list)
     for entry in sorted(entries, key=lambda e: e.date):
         if entry.session_id == session.id and session.date <= entry.date <= as_of:
             by_symptom[entry.symptom].append(entry)

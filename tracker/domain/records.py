@@ -71,11 +71,6 @@ class ValueRecord(NamedTuple):
         }
 
 
-# The old name, still used by flags.py, courses.py and status.py while issue 22 rewrites
-# them (renamed there when it lands): one concept, ValueRecord.
-EntryRecord = ValueRecord
-
-
 @dataclass(frozen=True)
 class ChangeRecord:
     """One write to a day's value, kept for good: what it was before (None: no value) and

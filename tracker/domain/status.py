@@ -20,7 +20,7 @@ from tracker.domain.flags import (
     active_only,
     evaluate,
 )
-from tracker.domain.records import EntryRecord, SessionRecord
+from tracker.domain.records import SessionRecord, ValueRecord
 
 SOON = (
     "Contact your clinic soon (today or the next working day), and now if anything spreads, "
@@ -30,7 +30,7 @@ SOON = (
 
 @dataclass(frozen=True)
 class SymptomStatus:
-    latest: EntryRecord
+    latest: ValueRecord
     expected: Expectation
     as_of_day: int
     flagged: bool = False  # an active warning or urgent flag is about it
@@ -212,7 +212,7 @@ def _ahead(found: Forecast | None, day: int) -> Forecast | None:
 
 def build_status(
     session: SessionRecord,
-    entries: Iterable[EntryRecord],
+    entries: Iterable[ValueRecord],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None = None,
@@ -222,7 +222,7 @@ def build_status(
         (e for e in entries if e.session_id == session.id and e.date <= as_of),
         key=lambda e: e.date,
     )
-    by_symptom: dict[str, list[EntryRecord]] = {}
+    by_symptom: dict[str, list[ValueRecord]] = {}
     for entry in seen:
         by_symptom.setdefault(entry.symptom, []).append(entry)
     flags = active_only(evaluate(session, seen, expectation, as_of, personal))
