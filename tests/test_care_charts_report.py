@@ -238,3 +238,23 @@ def test_report_shows_an_aged_alarm_with_its_reasons_under_it(run: Run, tmp_path
     assert "WARNING: Swelling (no data since day 8, days 8-14)" in text
     assert "We have not heard about your swelling since day 8" in text
     assert "Also: Swelling was still 3/10 on day 8, past its expected course" in text
+
+
+def test_the_report_lists_the_corrections_with_what_was_said_before(
+    run: Run, tmp_path: Path
+) -> None:
+    assert run("session", "add", "--date", "2026-11-14").exit_code == 0
+    assert run("log", "redness=9", "itching=2", "--date", "2026-11-20").exit_code == 0
+    assert run("log", "redness=4", "--date", "2026-11-20").exit_code == 0  # a typo fixed
+    assert run("log", "--remove", "itching", "--date", "2026-11-20").exit_code == 0
+    path = tmp_path / "report.pdf"
+    assert run("report", "-o", str(path)).exit_code == 0
+    text = " ".join(page.extract_text() for page in PdfReader(path).pages)
+    assert "Corrections" in text
+    assert "Redness 9 to 4" in " ".join(text.split())
+    assert "Itching 2 removed" in " ".join(text.split())
+    plain = tmp_path / "plain.pdf"
+    run("session", "add", "--date", "2026-11-21", "--kind", "ipl")
+    run("log", "redness=2", "--date", "2026-11-22")
+    assert run("report", "-o", str(plain)).exit_code == 0
+    assert "Corrections" not in " ".join(p.extract_text() for p in PdfReader(plain).pages)

@@ -15,7 +15,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
 from tracker.domain.flags import Flag
 from tracker.domain.hints import Hint
-from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
+from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.words import Words
 
 
@@ -101,6 +101,8 @@ class SessionView:
     flags: list[Flag]
     care: list[CareRecord] = field(default_factory=list)
     profile: ProfileRecord | None = None
+    # Every change to the session's values, oldest first (the report lists the corrections).
+    changes: list[ChangeRecord] = field(default_factory=list)
 
     @property
     def symptoms(self) -> list[str]:
@@ -125,4 +127,5 @@ class SessionView:
             [f for f in self.flags if f.symptom in wanted],
             self.care,
             self.profile,
+            [c for c in self.changes if c.symptom in wanted],
         )

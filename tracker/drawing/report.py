@@ -583,6 +583,30 @@ def _daily_log(pages: Pages, view: SessionView) -> None:
                 colour="#444444",
             )
         pages.table(("Date", "Day", "Note"), notes[-MAX_NOTES:], (1.0, 0.5, 5.35))
+    _corrections(pages, view)
+
+
+def _corrections(pages: Pages, view: SessionView) -> None:
+    """Every value changed or removed after it was logged, and when (undone ones too):
+    the log above is what the patient says now; this is what they said before."""
+    rows = [
+        (
+            str(c.date),
+            symptom_name(c.symptom),
+            f"{c.before} to {c.after}" if c.after is not None else f"{c.before} removed",
+            f"{c.changed_at:%Y-%m-%d %H:%M} UTC" + (" (undone)" if c.undone_at else ""),
+        )
+        for c in view.changes
+        if c.before is not None and c.before != c.after
+    ]
+    if not rows:
+        return
+    pages.title("Corrections")
+    if len(rows) > MAX_NOTES:
+        pages.text(f"The last {MAX_NOTES} of {len(rows)} corrections.", size=8, colour="#444444")
+    pages.table(
+        ("Value of", "Symptom", "Changed", "When"), rows[-MAX_NOTES:], (1.0, 2.0, 1.4, 2.45)
+    )
 
 
 def _period_dates(view: SessionView, first: int, last: int) -> str:

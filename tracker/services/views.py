@@ -21,6 +21,7 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
     every = [r for r in store.sessions() if r.date <= as_of or r.id in wanted]
     entries = store.entries_for_sessions([r.id for r in every])
     care = store.care_records([r.id for r in records])
+    changes = store.changes() if len(records) == 1 else []  # the report's corrections
     judged = evaluate_sessions(every, entries, expectations.for_pair, as_of)
     views = []
     for record in records:
@@ -40,6 +41,7 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
                 judged[record.id],
                 [c for c in care if c.session_id == record.id and c.date <= as_of],
                 profile,
+                [c for c in changes if c.session_id == record.id and c.date <= as_of],
             )
         )
     return views
