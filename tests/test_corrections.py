@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import TODAY, Run, State
+from units import Units
 
 from tracker.domain.errors import CONFLICT, TrackerError
 from tracker.services import care, corrections
@@ -125,23 +126,23 @@ def test_another_profiles_care_entry_cannot_be_removed(run: Run, session_id: int
 def test_the_services_return_what_they_removed(db_url: str, run: Run, session_id: int) -> None:
     assert run("log", "itching=3", "redness=2").exit_code == 0
     assert run("care", "add", "sunscreen").exit_code == 0
-    db = Database(resolve(db_url), "default")
+    db = Units(Database(resolve(db_url), "default"))
     try:
-        removal = corrections.remove_values(db, ["itching"], date=TODAY, today=TODAY)
+        removal = db(corrections.remove_values, ["itching"], date=TODAY, today=TODAY)
         assert [(e.symptom, e.severity, e.day) for e in removal.removed] == [("itching", 3, 10)]
         assert (removal.session.id, removal.date, removal.not_logged) == (1, TODAY, [])
-        record = corrections.remove_care(db, 1)
+        record = db(corrections.remove_care, 1)
         assert (record.action, record.date) == ("sunscreen", TODAY)
         try:
-            care.add_care(db, "ice-pack", date=TODAY, today=TODAY)
-            care.add_care(db, "ice-pack", date=TODAY, today=TODAY)
+            db(care.add_care, "ice-pack", date=TODAY, today=TODAY)
+            db(care.add_care, "ice-pack", date=TODAY, today=TODAY)
         except TrackerError as exc:
             assert exc.kind == CONFLICT
         else:
             raise AssertionError("a repeated care action was recorded")
-        repeated = care.add_care(db, "ice-pack", date=TODAY, today=TODAY, again=True)
+        repeated = db(care.add_care, "ice-pack", date=TODAY, today=TODAY, again=True)
         assert repeated.action == "ice-pack"
-        assert [c.action for c in care.list_care(db)] == ["ice-pack", "ice-pack"]
+        assert [c.action for c in db(care.list_care)] == ["ice-pack", "ice-pack"]
     finally:
         db.dispose()
 

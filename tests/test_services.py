@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import POSTGRES_URL, TODAY
+from units import Units
 
 from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
 from tracker.domain.records import SessionRecord, TypedValue
@@ -22,7 +23,7 @@ from tracker.storage.database import Database, Location, resolve
 from tracker.storage.revisions import HEAD
 
 SESSION_DAY = TODAY - dt.timedelta(days=10)
-Open = Callable[..., Database]
+Open = Callable[..., Units]
 
 
 @pytest.fixture
@@ -33,10 +34,10 @@ def location(db_url: str) -> Location:
 @pytest.fixture
 def open_db(location: Location) -> Iterator[Open]:
     """Databases on the location under test, one per profile asked for, closed afterwards."""
-    opened: list[Database] = []
+    opened: list[Units] = []
 
-    def open_(profile: str = "default") -> Database:
-        opened.append(Database(location, profile))
+    def open_(profile: str = "default") -> Units:
+        opened.append(Units(Database(location, profile)))
         return opened[-1]
 
     yield open_
@@ -45,13 +46,13 @@ def open_db(location: Location) -> Iterator[Open]:
 
 
 @pytest.fixture
-def db(open_db: Open) -> Database:
+def db(open_db: Open) -> Units:
     return open_db()
 
 
 @pytest.fixture
-def laser(db: Database) -> SessionRecord:
-    return sessions.add_session(db, SessionFields(date=SESSION_DAY, kind="laser-rejuvenation"))
+def laser(db: Units) -> SessionRecord:
+    return db(sessions.add_session, SessionFields(date=SESSION_DAY, kind="laser-rejuvenation"))
 
 
 def _refused(kind: Kind, words: str, action: Callable[[], object]) -> None:
@@ -65,88 +66,91 @@ def _refused(kind: Kind, words: str, action: Callable[[], object]) -> None:
 
 
 def test_a_session_is_stored_as_typed_an_empty_detail_as_none_and_listed_with_its_count(
-    db: Database,
+    db: Units,
 ) -> None:
     fields = SessionFields(
         date=SESSION_DAY, kind="ipl", area="  face ", clinic="", follow_up=TODAY, notes="ok"
     )
-    added = sessions.add_session(db, fields)
+    added = db(sessions.add_session, fields)
     assert added == SessionRecord(added.id, SESSION_DAY, "ipl", "  face ", None, "ok", TODAY)
-    symptom_log.log_symptoms(db, [TypedValue("redness", 4)], date=TODAY, today=TODAY)
-    assert sessions.list_sessions(db) == [(added, 1)]
-    assert sessions.show_session(db, added.id) == (added, 1)
+    db(symptom_log.log_symptoms, [TypedValue("redness", 4)], date=TODAY, today=TODAY)
+    assert db(sessions.list_sessions) == [(added, 1)]
+    assert db(sessions.show_session, added.id) == (added, 1)
 
 
-def test_a_follow_up_before_its_session_is_refused_and_nothing_is_stored(db: Database) -> None:
+def test_a_follow_up_before_its_session_is_refused_and_nothing_is_stored(db: Units) -> None:
     early = SESSION_DAY - dt.timedelta(days=1)
     fields = SessionFields(date=SESSION_DAY, kind="ipl", follow_up=early)
-    _refused(REFUSED, "cannot be before the session", lambda: sessions.add_session(db, fields))
+    _refused(REFUSED, "cannot be before the session", lambda: db(sessions.add_session, fields))
     _refused(
-        MALFORMED, "needs a date and a kind", lambda: sessions.add_session(db, SessionFields())
+        MALFORMED, "needs a date and a kind", lambda: db(sessions.add_session, SessionFields())
     )
-    assert sessions.list_sessions(db) == []
+    assert db(sessions.list_sessions) == []
 
 
 def test_an_edit_changes_only_the_fields_given_and_keeps_the_date_before_the_entries(
-    db: Database, laser: SessionRecord
+    db: Units, laser: SessionRecord
 ) -> None:
-    edited = sessions.edit_session(db, laser.id, SessionFields(area="neck"))
+    edited = db(sessions.edit_session, laser.id, SessionFields(area="neck"))
     assert (edited.kind, edited.date, edited.area) == (laser.kind, laser.date, "neck")
-    symptom_log.log_symptoms(db, [TypedValue("itching", 2)], date=SESSION_DAY, today=TODAY)
+    db(symptom_log.log_symptoms, [TypedValue("itching", 2)], date=SESSION_DAY, today=TODAY)
     later = SessionFields(date=SESSION_DAY + dt.timedelta(days=1))
-    _refused(REFUSED, "has entries from", lambda: sessions.edit_session(db, laser.id, later))
+    _refused(REFUSED, "has entries from", lambda: db(sessions.edit_session, laser.id, later))
     _refused(
-        MALFORMED, "Nothing to change", lambda: sessions.edit_session(db, laser.id, SessionFields())
+        MALFORMED, "Nothing to change", lambda: db(sessions.edit_session, laser.id, SessionFields())
     )
-    assert sessions.show_session(db, laser.id) == (edited, 1)
+    assert db(sessions.show_session, laser.id) == (edited, 1)
 
 
 def test_deleting_a_session_returns_it_with_its_count_and_takes_its_entries(
-    db: Database, laser: SessionRecord
+    db: Units, laser: SessionRecord
 ) -> None:
-    symptom_log.log_symptoms(
-        db, [TypedValue("itching", 2), TypedValue("redness", 5)], date=TODAY, today=TODAY
+    db(
+        symptom_log.log_symptoms,
+        [TypedValue("itching", 2), TypedValue("redness", 5)],
+        date=TODAY,
+        today=TODAY,
     )
-    assert sessions.delete_session(db, laser.id) == (laser, 2)
-    assert symptom_log.history(db) == []
-    _refused(NOT_FOUND, str(laser.id), lambda: sessions.show_session(db, laser.id))
+    assert db(sessions.delete_session, laser.id) == (laser, 2)
+    assert db(symptom_log.history) == []
+    _refused(NOT_FOUND, str(laser.id), lambda: db(sessions.show_session, laser.id))
 
 
 # profiles
 
 
 def test_profiles_are_cleaned_unique_and_listed_with_their_sessions(
-    db: Database, laser: SessionRecord
+    db: Units, laser: SessionRecord
 ) -> None:
-    alice = profiles.add_profile(db, "  alice ", "iii", sensitive_skin=True)
+    alice = db(profiles.add_profile, "  alice ", "iii", sensitive_skin=True)
     assert (alice.name, alice.skin_type, alice.sensitive_skin) == ("alice", "III", True)
-    _refused(CONFLICT, "already exists", lambda: profiles.add_profile(db, "alice"))
-    _refused(MALFORMED, "Fitzpatrick", lambda: profiles.add_profile(db, "bob", "VII"))
-    _refused(MALFORMED, "printable", lambda: profiles.add_profile(db, "a\tb"))
-    listed = {record.name: count for record, count in profiles.list_profiles(db)}
+    _refused(CONFLICT, "already exists", lambda: db(profiles.add_profile, "alice"))
+    _refused(MALFORMED, "Fitzpatrick", lambda: db(profiles.add_profile, "bob", "VII"))
+    _refused(MALFORMED, "printable", lambda: db(profiles.add_profile, "a\tb"))
+    listed = {record.name: count for record, count in db(profiles.list_profiles)}
     assert listed == {"default": 1, "alice": 0}
 
 
 def test_a_profile_sees_only_its_own_sessions(open_db: Open, laser: SessionRecord) -> None:
     default = open_db()
-    profiles.add_profile(default, "alice")
+    default(profiles.add_profile, "alice")
     alice = open_db("alice")
-    assert sessions.list_sessions(alice) == []
-    _refused(NOT_FOUND, str(laser.id), lambda: sessions.show_session(alice, laser.id))
-    own = sessions.add_session(alice, SessionFields(date=SESSION_DAY, kind="ipl"))
-    assert [record for record, _ in sessions.list_sessions(alice)] == [own]
-    assert [record for record, _ in sessions.list_sessions(default)] == [laser]
+    assert alice(sessions.list_sessions) == []
+    _refused(NOT_FOUND, str(laser.id), lambda: alice(sessions.show_session, laser.id))
+    own = alice(sessions.add_session, SessionFields(date=SESSION_DAY, kind="ipl"))
+    assert [record for record, _ in alice(sessions.list_sessions)] == [own]
+    assert [record for record, _ in default(sessions.list_sessions)] == [laser]
 
 
-def test_the_default_profile_keeps_its_name_and_an_edit_needs_a_change(db: Database) -> None:
+def test_the_default_profile_keeps_its_name_and_an_edit_needs_a_change(db: Units) -> None:
     _refused(
         REFUSED,
         "keeps its name",
-        lambda: profiles.edit_profile(db, "default", new_name="me"),
+        lambda: db(profiles.edit_profile, "default", new_name="me"),
     )
-    _refused(MALFORMED, "Nothing to change", lambda: profiles.edit_profile(db, "default"))
-    _refused(NOT_FOUND, "no profile named", lambda: profiles.edit_profile(db, "x", skin_type="I"))
-    edited = profiles.edit_profile(db, "default", skin_type="ii", sensitive_skin=True)
+    _refused(MALFORMED, "Nothing to change", lambda: db(profiles.edit_profile, "default"))
+    _refused(NOT_FOUND, "no profile named", lambda: db(profiles.edit_profile, "x", skin_type="I"))
+    edited = db(profiles.edit_profile, "default", skin_type="ii", sensitive_skin=True)
     assert (edited.name, edited.skin_type, edited.sensitive_skin) == ("default", "II", True)
 
 
@@ -154,108 +158,108 @@ def test_the_default_profile_keeps_its_name_and_an_edit_needs_a_change(db: Datab
 
 
 def test_a_log_says_what_it_replaced_and_history_reads_back_by_session_and_symptom(
-    db: Database, laser: SessionRecord
+    db: Units, laser: SessionRecord
 ) -> None:
-    first = symptom_log.log_symptoms(
-        db,
+    first = db(
+        symptom_log.log_symptoms,
         [TypedValue("redness", 6), TypedValue("itching", 3)],
         date=TODAY,
         today=TODAY,
         note="hot",
     )
     assert [(item.entry.day, item.replaced) for item in first.logged] == [(10, None), (10, None)]
-    again = symptom_log.log_symptoms(db, [TypedValue("redness", 4)], date=TODAY, today=TODAY)
+    again = db(symptom_log.log_symptoms, [TypedValue("redness", 4)], date=TODAY, today=TODAY)
     assert [(item.entry.severity, item.replaced) for item in again.logged] == [(4, 6)]
     assert again.logged[0].entry.note == "hot"  # a log without a note keeps the day's note
-    ((found_session, entries),) = symptom_log.history(db, symptom="redness")
+    ((found_session, entries),) = db(symptom_log.history, symptom="redness")
     assert found_session == laser
     assert [(e.date, e.symptom, e.severity, e.note) for e in entries] == [
         (TODAY, "redness", 4, "hot")
     ]
-    _refused(NOT_FOUND, "99", lambda: symptom_log.history(db, session_id=99))
+    _refused(NOT_FOUND, "99", lambda: db(symptom_log.history, session_id=99))
 
 
-def test_a_log_goes_to_the_latest_session_on_or_before_its_day(db: Database) -> None:
-    old = sessions.add_session(db, SessionFields(date=SESSION_DAY, kind="ipl"))
-    new = sessions.add_session(db, SessionFields(date=TODAY - dt.timedelta(days=2), kind="peel"))
+def test_a_log_goes_to_the_latest_session_on_or_before_its_day(db: Units) -> None:
+    old = db(sessions.add_session, SessionFields(date=SESSION_DAY, kind="ipl"))
+    new = db(sessions.add_session, SessionFields(date=TODAY - dt.timedelta(days=2), kind="peel"))
     before_new = TODAY - dt.timedelta(days=3)
     assert (
-        symptom_log.log_symptoms(
-            db, [TypedValue("peeling", 2)], date=before_new, today=TODAY
+        db(
+            symptom_log.log_symptoms, [TypedValue("peeling", 2)], date=before_new, today=TODAY
         ).session
         == old
     )
     assert (
-        symptom_log.log_symptoms(db, [TypedValue("peeling", 2)], date=TODAY, today=TODAY).session
+        db(symptom_log.log_symptoms, [TypedValue("peeling", 2)], date=TODAY, today=TODAY).session
         == new
     )
 
 
-def test_the_clock_passed_in_decides_what_is_the_future(db: Database, laser: SessionRecord) -> None:
+def test_the_clock_passed_in_decides_what_is_the_future(db: Units, laser: SessionRecord) -> None:
     tomorrow = TODAY + dt.timedelta(days=1)
     log = symptom_log.log_symptoms
     _refused(
         REFUSED,
         "in the future",
-        lambda: log(db, [TypedValue("rash", 1)], date=tomorrow, today=TODAY),
+        lambda: db(log, [TypedValue("rash", 1)], date=tomorrow, today=TODAY),
     )
-    assert log(db, [TypedValue("rash", 1)], date=tomorrow, today=tomorrow).logged[0].entry.day == 11
+    assert db(log, [TypedValue("rash", 1)], date=tomorrow, today=tomorrow).logged[0].entry.day == 11
     eve = SESSION_DAY - dt.timedelta(days=1)
     _refused(
         REFUSED,
         f"is before session {laser.id}",
-        lambda: log(db, [TypedValue("rash", 1)], date=eve, today=TODAY, session_id=laser.id),
+        lambda: db(log, [TypedValue("rash", 1)], date=eve, today=TODAY, session_id=laser.id),
     )
     _refused(
         REFUSED,
         f"{eve} is before your first session (session {laser.id} on {SESSION_DAY})",
-        lambda: log(db, [TypedValue("rash", 1)], date=eve, today=TODAY),
+        lambda: db(log, [TypedValue("rash", 1)], date=eve, today=TODAY),
     )
 
 
-def test_a_refused_log_stores_none_of_its_readings(db: Database, laser: SessionRecord) -> None:
+def test_a_refused_log_stores_none_of_its_readings(db: Units, laser: SessionRecord) -> None:
     readings = [TypedValue("itching", 2), TypedValue("redness", 5)]
     _refused(
         MALFORMED,
         "NUL",
-        lambda: symptom_log.log_symptoms(db, readings, date=TODAY, today=TODAY, note="a\x00b"),
+        lambda: db(symptom_log.log_symptoms, readings, date=TODAY, today=TODAY, note="a\x00b"),
     )
-    assert symptom_log.history(db) == []
+    assert db(symptom_log.history) == []
 
 
 # care log
 
 
 def test_care_is_logged_against_the_day_s_session_and_listed_per_session(
-    db: Database, laser: SessionRecord
+    db: Units, laser: SessionRecord
 ) -> None:
-    other = sessions.add_session(db, SessionFields(date=TODAY, kind="ipl"))
-    early = care.add_care(db, "ice-pack", date=SESSION_DAY, today=TODAY, note="10 minutes")
+    other = db(sessions.add_session, SessionFields(date=TODAY, kind="ipl"))
+    early = db(care.add_care, "ice-pack", date=SESSION_DAY, today=TODAY, note="10 minutes")
     assert (early.session_id, early.day, early.note) == (laser.id, 0, "10 minutes")
-    late = care.add_care(db, "sunscreen", date=TODAY, today=TODAY)
+    late = db(care.add_care, "sunscreen", date=TODAY, today=TODAY)
     assert late.session_id == other.id
-    assert care.list_care(db) == [early, late]
-    assert care.list_care(db, laser.id) == [early]
-    _refused(NOT_FOUND, "99", lambda: care.list_care(db, 99))
+    assert db(care.list_care) == [early, late]
+    assert db(care.list_care, laser.id) == [early]
+    _refused(NOT_FOUND, "99", lambda: db(care.list_care, 99))
 
 
 def test_care_refuses_the_future_an_unexplained_other_and_a_day_before_the_session(
-    db: Database, laser: SessionRecord
+    db: Units, laser: SessionRecord
 ) -> None:
     tomorrow = TODAY + dt.timedelta(days=1)
     _refused(
         REFUSED,
         "in the future",
-        lambda: care.add_care(db, "ice-pack", date=tomorrow, today=TODAY),
+        lambda: db(care.add_care, "ice-pack", date=tomorrow, today=TODAY),
     )
-    _refused(MALFORMED, "in a note", lambda: care.add_care(db, "other", date=TODAY, today=TODAY))
+    _refused(MALFORMED, "in a note", lambda: db(care.add_care, "other", date=TODAY, today=TODAY))
     eve = SESSION_DAY - dt.timedelta(days=1)
     _refused(
         REFUSED,
         "a care action belongs to a day on or after its session",
-        lambda: care.add_care(db, "ice-pack", date=eve, today=TODAY, session_id=laser.id),
+        lambda: db(care.add_care, "ice-pack", date=eve, today=TODAY, session_id=laser.id),
     )
-    assert care.list_care(db) == []
+    assert db(care.list_care) == []
 
 
 # exports
@@ -263,14 +267,14 @@ def test_care_refuses_the_future_an_unexplained_other_and_a_day_before_the_sessi
 
 @pytest.mark.parametrize("fmt", exports.FORMATS)
 def test_the_web_pages_export_text_is_what_the_command_writes_a_bare_carriage_return_quoted(
-    db: Database, laser: SessionRecord, fmt: str
+    db: Units, laser: SessionRecord, fmt: str
 ) -> None:
     note = "red\rthen pale"
-    symptom_log.log_symptoms(db, [TypedValue("redness", 4)], date=TODAY, today=TODAY, note=note)
-    care.add_care(db, "cold-compress", date=TODAY, today=TODAY, note=note)
+    db(symptom_log.log_symptoms, [TypedValue("redness", 4)], date=TODAY, today=TODAY, note=note)
+    db(care.add_care, "cold-compress", date=TODAY, today=TODAY, note=note)
     streamed = io.StringIO(newline="")
-    exports.write_export(db, fmt, streamed)
-    text = exports.export_text(db, fmt)
+    db(exports.write_export, fmt, streamed)
+    text = db(exports.export_text, fmt)
     assert text == streamed.getvalue()
     if fmt.endswith("csv"):
         assert ',"red\rthen pale"\n' in text

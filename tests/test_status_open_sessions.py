@@ -92,7 +92,8 @@ def test_status_is_the_same_as_judging_every_session(
         return
     db = Database(location, _stored(location, history))
     try:
-        found = recovery.status(db, as_of)
+        with db.reading() as store:
+            found = recovery.status(store, as_of)
         assert found == _judging_every_session(db, as_of)
     finally:
         db.dispose()
@@ -108,7 +109,8 @@ def test_an_earlier_sessions_open_flag_and_the_personal_course(location: Locatio
     as_of = START + dt.timedelta(days=42)
     db = Database(location, _stored(location, history))
     try:
-        found = recovery.status(db, as_of)
+        with db.reading() as store:
+            found = recovery.status(store, as_of)
         assert found == _judging_every_session(db, as_of)
     finally:
         db.dispose()

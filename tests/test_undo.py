@@ -11,6 +11,7 @@ import pytest
 from conftest import TODAY, Run, State
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from units import Units
 
 from tracker.domain.changes import changed_from
 from tracker.domain.errors import TrackerError
@@ -28,14 +29,14 @@ Values = dict[Key, tuple[int, str | None]]
 
 
 @pytest.fixture
-def db(db_url: str) -> Iterator[Database]:
-    database = Database(resolve(db_url), "default")
+def db(db_url: str) -> Iterator[Units]:
+    database = Units(Database(resolve(db_url), "default"))
     yield database
     database.dispose()
 
 
-def _now(db: Database, session: SessionRecord) -> Values:
-    (found,) = symptom_log.history(db, session_id=session.id) or [(session, [])]
+def _now(db: Units, session: SessionRecord) -> Values:
+    (found,) = db(symptom_log.history, session_id=session.id) or [(session, [])]
     return {(e.date, e.symptom): (e.severity, e.note) for e in found[1]}
 
 
@@ -60,16 +61,16 @@ STEP = st.one_of(
 )
 @given(steps=st.lists(STEP, max_size=12))
 def test_any_sequence_of_changes_keeps_every_value_and_undo_returns_the_previous_state(
-    db: Database, steps: list[tuple[object, ...]]
+    db: Units, steps: list[tuple[object, ...]]
 ) -> None:
-    session = sessions.add_session(db, SessionFields(date=SESSION_DAY, kind="ipl"))
+    session = db(sessions.add_session, SessionFields(date=SESSION_DAY, kind="ipl"))
     try:
         _play(db, session, steps)
     finally:  # the next example starts with no session, hence no change to undo
-        sessions.delete_session(db, session.id)
+        db(sessions.delete_session, session.id)
 
 
-def _play(db: Database, session: SessionRecord, steps: list[tuple[object, ...]]) -> None:
+def _play(db: Units, session: SessionRecord, steps: list[tuple[object, ...]]) -> None:
     states: list[Values] = []  # the state before each change not undone yet
     written: list[tuple[Key, int | None, int | None]] = []  # every change, undone or not
     for step in steps:
@@ -77,8 +78,8 @@ def _play(db: Database, session: SessionRecord, steps: list[tuple[object, ...]])
         try:
             if step[0] == "log":
                 _, day, symptom, value, note = step
-                symptom_log.log_symptoms(
-                    db,
+                db(
+                    symptom_log.log_symptoms,
                     [TypedValue(str(symptom), int(value))],  # type: ignore[call-overload]
                     date=day,  # type: ignore[arg-type]
                     today=TODAY,
@@ -87,15 +88,15 @@ def _play(db: Database, session: SessionRecord, steps: list[tuple[object, ...]])
                 )
             elif step[0] == "remove":
                 _, day, symptom = step
-                corrections.remove_values(
-                    db,
+                db(
+                    corrections.remove_values,
                     [str(symptom)],
                     date=day,
                     today=TODAY,
                     session_id=session.id,  # type: ignore[arg-type]
                 )
             else:
-                undone = corrections.undo_last(db)
+                undone = db(corrections.undo_last)
         except TrackerError:
             assert _now(db, session) == before  # a refusal changes nothing
             assert step[0] != "log"
@@ -113,7 +114,7 @@ def _play(db: Database, session: SessionRecord, steps: list[tuple[object, ...]])
             was, now = before.get(key), after.get(key)
             written.append((key, was[0] if was else None, now[0] if now else None))
     # Every value ever written, and every value it replaced, is in the kept changes.
-    kept = corrections.value_changes(db, session.id)
+    kept = db(corrections.value_changes, session.id)
     assert [((c.date, c.symptom), c.before, c.after) for c in kept] == written
     # Replaying the changes not undone, oldest first, gives the values as they are.
     replayed: dict[Key, int] = {}
@@ -127,20 +128,24 @@ def _play(db: Database, session: SessionRecord, steps: list[tuple[object, ...]])
     assert len([c for c in kept if c.undone_at is None]) == len(states)
 
 
-def test_changed_from_names_the_value_a_correction_replaced(db: Database) -> None:
-    session = sessions.add_session(db, SessionFields(date=SESSION_DAY, kind="ipl"))
+def test_changed_from_names_the_value_a_correction_replaced(db: Units) -> None:
+    session = db(sessions.add_session, SessionFields(date=SESSION_DAY, kind="ipl"))
     day = DAYS[0]
     for value in (5, 4, 3):
-        symptom_log.log_symptoms(
-            db, [TypedValue("redness", value)], date=day, today=TODAY, session_id=session.id
+        db(
+            symptom_log.log_symptoms,
+            [TypedValue("redness", value)],
+            date=day,
+            today=TODAY,
+            session_id=session.id,
         )
-    latest = changed_from(corrections.value_changes(db, session.id))
+    latest = changed_from(db(corrections.value_changes, session.id))
     assert latest[(session.id, day, "redness")].before == 4
-    corrections.undo_last(db)
-    latest = changed_from(corrections.value_changes(db, session.id))
+    db(corrections.undo_last)
+    latest = changed_from(db(corrections.value_changes, session.id))
     assert latest[(session.id, day, "redness")].before == 5
-    corrections.undo_last(db)
-    assert changed_from(corrections.value_changes(db, session.id)) == {}
+    db(corrections.undo_last)
+    assert changed_from(db(corrections.value_changes, session.id)) == {}
 
 
 def test_tracker_undo_puts_back_a_removed_value_and_then_the_one_before(

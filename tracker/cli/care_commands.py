@@ -63,9 +63,10 @@ def add(
     sunscreen, pain-relief, other (with a note). The same action twice on one day
     is refused as a likely repeat unless you add --again.
     """
-    record = service.add_care(
-        app.db, action, date=date, today=app.today, session_id=session_id, note=note, again=again
-    )
+    with app.writing() as store:
+        record = service.add_care(
+            store, action, date=date, today=app.today, session_id=session_id, note=note, again=again
+        )
     click.echo(f"Recorded {_describe(record)} (entry {record.id}).")
 
 
@@ -75,7 +76,8 @@ def add(
 @pass_app
 def list_(app: AppContext, session_id: int | None, as_json: bool) -> None:
     """List the care log, oldest first, with each entry's id."""
-    records = service.list_care(app.db, session_id)
+    with app.reading() as store:
+        records = service.list_care(store, session_id)
     if as_json:
         echo_json([record.to_json() for record in records])
         return
@@ -101,5 +103,6 @@ def remove(app: AppContext, care_id: int) -> None:
     """
     from tracker.services.corrections import remove_care
 
-    record = remove_care(app.db, care_id)
+    with app.writing() as store:
+        record = remove_care(store, care_id)
     click.echo(f"Removed entry {record.id}: {_describe(record)}.")

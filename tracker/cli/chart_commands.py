@@ -72,10 +72,13 @@ def report(
     ask, the chart, a page of photos (up to 6, chosen evenly across the days), the care
     log and the daily values.
     """
-    view = session_view(app.db, session_id, app.today)
+    with app.reading() as store:  # the session and its photos in one transaction
+        view = session_view(store, session_id, app.today)
+        photos = (
+            documents.NO_PHOTOS if no_photos else documents.report_photos(store, view.session.id)
+        )
     path = output or f"recovery-report-session-{view.session.id}.pdf"
     target = app.output(Path(path), force=force)
-    photos = documents.NO_PHOTOS if no_photos else documents.report_photos(app.db, view.session.id)
     documents.load_drawing()
     gc.freeze()
     pages = documents.write_report(view, target, app.today, photos)
@@ -95,8 +98,10 @@ def _views(app: AppContext, session_id: int | None, compare: bool) -> tuple[list
     if compare and session_id is not None:
         raise TrackerError.malformed("--compare draws every session; leave out --session.")
     if compare:
-        return all_views(app.db, app.today), "recovery-compare.png"
-    view = session_view(app.db, session_id, app.today)
+        with app.reading() as store:
+            return all_views(store, app.today), "recovery-compare.png"
+    with app.reading() as store:
+        view = session_view(store, session_id, app.today)
     return [view], f"recovery-session-{view.session.id}.png"
 
 

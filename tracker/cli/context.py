@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +13,7 @@ import click
 from tracker.domain.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command needs it
-    from tracker.services.databases import Database, Location
+    from tracker.services.databases import Database, Location, Store
     from tracker.services.outputs import Target
 
 
@@ -50,6 +52,20 @@ class AppContext:
                 click.echo(warning, err=True)
             self._db = open_database(location, self.profile)
         return self._db
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The command's unit of work when it only reads: one transaction, never waiting
+        for a writer."""
+        with self.db.reading() as store:
+            yield store
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """The command's unit of work when it writes: one transaction, committed when the
+        command's work is done, rolled back as a whole on any error."""
+        with self.db.writing() as store:
+            yield store
 
     def output(self, named: Path, *, force: bool) -> Target:
         """Where a command may write: never the database in use (nor the default one, nor

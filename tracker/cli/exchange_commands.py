@@ -44,13 +44,14 @@ def export(
     target = app.output(Path(output), force=force) if output is not None else None
     care_path = None if target is None else exports.care_file(fmt, Path(output or ""), target)
     care_target = None if care_path is None else app.output(care_path, force=force)
-    exports.write_export(
-        app.db,
-        fmt,
-        sys.stdout if target is None else target,
-        session_id=session_id,
-        care_to=care_target,
-    )
+    with app.reading() as store:
+        exports.write_export(
+            store,
+            fmt,
+            sys.stdout if target is None else target,
+            session_id=session_id,
+            care_to=care_target,
+        )
     if care_target is not None:
         click.echo(f"Care actions written to {care_target.shown}", err=True)
     if target is not None and target.kind != "stdout":
@@ -97,15 +98,19 @@ def import_(
         return
     fmt = fmt or file.suffix.lower().lstrip(".")
     if fmt in ("json", "fhir"):
-        report = exchange.import_json(
-            app.db, file, today=app.today, policy=on_duplicate, dry_run=dry_run
-        )
+        with app.writing() as store:
+            report = exchange.import_json(
+                store, file, today=app.today, policy=on_duplicate, dry_run=dry_run
+            )
     elif fmt == "csv":
         size = file.stat().st_size
         if size >= PROGRESS_FROM_BYTES and sys.stderr.isatty():
-            with click.progressbar(length=size, label="Importing", file=sys.stderr) as bar:
+            with (
+                click.progressbar(length=size, label="Importing", file=sys.stderr) as bar,
+                app.writing() as store,
+            ):
                 report = exchange.import_csv(
-                    app.db,
+                    store,
                     file,
                     today=app.today,
                     policy=on_duplicate,
@@ -113,9 +118,10 @@ def import_(
                     progress=bar.update,
                 )
         else:
-            report = exchange.import_csv(
-                app.db, file, today=app.today, policy=on_duplicate, dry_run=dry_run
-            )
+            with app.writing() as store:
+                report = exchange.import_csv(
+                    store, file, today=app.today, policy=on_duplicate, dry_run=dry_run
+                )
     else:
         raise TrackerError.malformed(
             f"Cannot tell the format of {file.name}: name it .csv or .json, or give --format."

@@ -49,14 +49,15 @@ def log(
     if remove:
         _remove(app, readings, date, session_id, note)
         return
-    result = service.log_symptoms(
-        app.db,
-        parse_values(readings),
-        date=date,
-        today=app.today,
-        session_id=session_id,
-        note=note,
-    )
+    with app.writing() as store:
+        result = service.log_symptoms(
+            store,
+            parse_values(readings),
+            date=date,
+            today=app.today,
+            session_id=session_id,
+            note=note,
+        )
     first = result.logged[0].entry
     s = result.session
     click.echo(
@@ -92,7 +93,8 @@ def _remove(
             "With --remove, name the symptoms alone (itching), without a value (itching=3)."
         )
     symptoms = [symptom_key(name) for name in names]
-    result = remove_values(app.db, symptoms, date=date, today=app.today, session_id=session_id)
+    with app.writing() as store:
+        result = remove_values(store, symptoms, date=date, today=app.today, session_id=session_id)
     s = result.session
     day = s.day_of(result.date)
     click.echo(
@@ -116,7 +118,8 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
 
     Date, day after the session, symptom, severity and note.
     """
-    groups = service.history(app.db, session_id=session_id, symptom=symptom)
+    with app.reading() as store:
+        groups = service.history(store, session_id=session_id, symptom=symptom)
     if as_json:
         echo_json([entry.to_json() for _, entries in groups for entry in entries])
         return
@@ -160,7 +163,8 @@ def undo(app: AppContext, dry_run: bool) -> None:
     from tracker.domain.changes import what_it_did, what_undo_gives
     from tracker.services.corrections import undo_last
 
-    done = undo_last(app.db, dry_run=dry_run)
+    with app.reading() if dry_run else app.writing() as store:
+        done = undo_last(store, dry_run=dry_run)
     s = done.session
     where = f"session {s.id} ({s.kind} on {s.date})"
     if dry_run:

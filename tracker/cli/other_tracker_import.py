@@ -69,18 +69,19 @@ def import_other_tracker(
         raise TrackerError.malformed("Give --session ID, or --kind and --date, not both.")
     from tracker.services.other_trackers import import_other_tracker as run
 
-    report = run(
-        app.db,
-        file,
-        source,
-        today=app.today,
-        maps=maps,
-        session_id=session_id,
-        kind=kind,
-        date=session_date,
-        policy=on_duplicate,
-        dry_run=dry_run,
-    )
+    with app.writing() as store:
+        report = run(
+            store,
+            file,
+            source,
+            today=app.today,
+            maps=maps,
+            session_id=session_id,
+            kind=kind,
+            date=session_date,
+            policy=on_duplicate,
+            dry_run=dry_run,
+        )
     _echo_counts(report, file, source, dry_run)
     _echo_conversion(report.converted, source)
     _echo_skipped(report)

@@ -29,7 +29,8 @@ def overview(app: AppContext) -> None:
 def _glance(app: AppContext) -> None:
     from tracker.services.recovery import status_if_any
 
-    status = status_if_any(app.db, app.today)
+    with app.reading() as store:
+        status = status_if_any(store, app.today)
     if status is None:
         click.echo(f"No treatment session on or before today ({app.today}) yet.")
         click.echo(START)

@@ -54,9 +54,13 @@ def add(
     FILE is the photo; - reads it from standard input.
     """
     data = service.read_upload(file)
-    record = service.add_photo(
-        app.db, data, date=date, today=app.today, session_id=session_id, note=note
-    )
+    with app.reading() as store:  # a wrong day or session is said before decoding
+        service.check_photo_day(store, date=date, today=app.today, session_id=session_id)
+    prepared = service.prepare_photo(data)  # no lock held while decoding
+    with app.writing() as store:
+        record = service.add_photo(
+            store, prepared, date=date, today=app.today, session_id=session_id, note=note
+        )
     click.echo(f"Added {_describe(record)}; its metadata was left out.")
 
 
@@ -67,7 +71,8 @@ def add(
 @pass_app
 def list_(app: AppContext, session_id: int | None, removed: bool, as_json: bool) -> None:
     """List the photos, oldest first, with each one's id."""
-    records = service.list_photos(app.db, session_id, with_removed=removed)
+    with app.reading() as store:
+        records = service.list_photos(store, session_id, with_removed=removed)
     if as_json:
         echo_json([record.to_json() for record in records])
         return
@@ -107,7 +112,8 @@ def show(app: AppContext, photo_id: int, out: str, force: bool) -> None:
     ID is the photo's number in `tracker photo list`.
     """
     target = app.output(Path(out), force=force)
-    record = service.save_photo(app.db, photo_id, target)
+    with app.reading() as store:
+        record = service.save_photo(store, photo_id, target)
     click.echo(f"Wrote {_describe(record)} to {visible(target.shown)}.")
 
 
@@ -120,5 +126,6 @@ def remove(app: AppContext, photo_id: int) -> None:
     It is no longer shown, nor in the report; `tracker photo list --removed` lists
     it, and the JSON export carries it, marked removed.
     """
-    record = service.remove_photo(app.db, photo_id)
+    with app.writing() as store:
+        record = service.remove_photo(store, photo_id)
     click.echo(f"Removed {_describe(record)}.")

@@ -27,7 +27,8 @@ def add(app: AppContext, name: str, skin_type: str | None, sensitive_skin: bool)
     """Add a profile, for another person.
 
     Use it with --profile NAME or TRACKER_PROFILE=NAME."""
-    record = service.add_profile(app.db, name, skin_type, sensitive_skin)
+    with app.writing() as store:
+        record = service.add_profile(store, name, skin_type, sensitive_skin)
     click.echo(f"Added profile {record.name!r} ({record.describe_skin()}).")
     click.echo(f"Use it with: tracker --profile {record.name!r} session add ...")
 
@@ -37,7 +38,8 @@ def add(app: AppContext, name: str, skin_type: str | None, sensitive_skin: bool)
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
     """List the profiles."""
-    found = service.list_profiles(app.db)
+    with app.reading() as store:
+        found = service.list_profiles(store)
     if as_json:
         echo_json([record.to_json() for record, _ in found])
         return
@@ -69,7 +71,8 @@ def edit(
     sensitive_skin: bool | None,
 ) -> None:
     """Change a profile's name, skin type or sensitivity."""
-    record = service.edit_profile(
-        app.db, name, new_name=new_name, skin_type=skin_type, sensitive_skin=sensitive_skin
-    )
+    with app.writing() as store:
+        record = service.edit_profile(
+            store, name, new_name=new_name, skin_type=skin_type, sensitive_skin=sensitive_skin
+        )
     click.echo(f"Updated profile {record.name!r} ({record.describe_skin()}).")

@@ -59,7 +59,10 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    rows = service.protocol(ctx.find_object(AppContext).db, kind)  # type: ignore[union-attr]
+    app = ctx.find_object(AppContext)
+    assert app is not None
+    with app.reading() as store:
+        rows = service.protocol(store, kind)
     if as_json:
         echo_json([row.to_json() for row in rows])
         return
@@ -133,7 +136,8 @@ def protocol_set(
     app: AppContext, kind: str, symptom: str, max_days: int, typical_days: int | None
 ) -> None:
     """Set your own expected course for a kind and a symptom."""
-    row = service.set_override(app.db, kind, symptom, max_days, typical_days)
+    with app.writing() as store:
+        row = service.set_override(store, kind, symptom, max_days, typical_days)
     typical = f"usually gone by day {row.typical_days}, " if row.typical_days is not None else ""
     click.echo(f"{symptom} after {kind}: {typical}expected gone by day {row.max_days}.")
 
@@ -144,7 +148,8 @@ def protocol_set(
 @pass_app
 def protocol_reset(app: AppContext, kind: str | None, symptom: str | None) -> None:
     """Remove your own settings: all, one kind's or one symptom's."""
-    count = service.reset_overrides(app.db, kind, symptom)
+    with app.writing() as store:
+        count = service.reset_overrides(store, kind, symptom)
     click.echo(f"Removed {count} setting{'s' * (count != 1)}; the shipped figures apply.")
 
 
@@ -238,9 +243,10 @@ def flags(
             )
         _triage(app, day, fail_on, as_json)
         return
-    found, current = service.flags(
-        app.db, as_of=day, session_id=session_id, history=history, every_session=every_session
-    )
+    with app.reading() as store:
+        found, current = service.flags(
+            store, as_of=day, session_id=session_id, history=history, every_session=every_session
+        )
     if as_json:
         echo_json([flag.to_json() for flag in found])
     else:
@@ -267,7 +273,8 @@ def flags(
 def _triage(app: AppContext, day: dt.date, fail_on: str | None, as_json: bool) -> None:
     from tracker.services import triage
 
-    found = triage.all_flags(app.db, day)
+    with app.reading() as store:
+        found = triage.all_flags(store, day)
     if as_json:
         echo_json([item.to_json() for item in found])
     elif not found:
@@ -354,7 +361,8 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: 
     if all_profiles and as_json:
         raise TrackerError.malformed("--json gives one profile's status; leave out --all-profiles.")
     if not all_profiles:
-        report = service.status(app.db, day)
+        with app.reading() as store:
+            report = service.status(store, day)
         if as_json:
             echo_json(report.to_json())
             return
@@ -363,7 +371,9 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: 
     from tracker.services import triage
 
     rows: list[tuple[object, ...]] = []
-    for item in triage.all_statuses(app.db, day):
+    with app.reading() as store:
+        found = triage.all_statuses(store, day)
+    for item in found:
         worst = (
             f"{item.worst.level} {item.worst.symptom} {item.worst.no_data_words or item.worst.rule}"
             if item.worst
@@ -456,10 +466,12 @@ def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
     is saved until the end, and only what you typed.
     """
     if session_id is None:
-        plans = service.checkin_plans(app.db, date, app.today)
+        with app.reading() as store:
+            plans = service.checkin_plans(store, date, app.today)
         plan, others = plans[0], plans[1:]
     else:
-        plan, others = service.checkin_plan(app.db, date, app.today, session_id), []
+        with app.reading() as store:
+            plan, others = service.checkin_plan(store, date, app.today, session_id), []
     s = plan.session
     click.echo(
         f"Check-in for {date}, day {s.day_of(date)} after session {s.id} ({s.kind} on {s.date}"
@@ -507,9 +519,12 @@ def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
         click.echo(f"Nothing typed, so nothing was saved for {date}.")
         return
     readings = [TypedValue(symptom, value) for symptom, value in answers.items()]
-    # The answers are saved, and the status read, in one transaction; the plan above was
-    # read before the questions: no lock is held while the patient thinks.
-    result = save_checkin(app.db, readings, [], date=date, today=app.today, session_id=s.id)
+    # The plan above was read before the questions: no lock is held while the patient
+    # thinks. The answers are saved alone; the status shown is read after the commit.
+    with app.writing() as store:
+        result = save_checkin(store, readings, [], date=date, today=app.today, session_id=s.id)
     click.echo(f"Saved for {date}: {_saved(result.logged)}.")
     click.echo()
-    _echo_status(result.status, app.today)
+    with app.reading() as store:
+        report = service.status(store, date)
+    _echo_status(report, app.today)

@@ -58,7 +58,8 @@ def remind(
     at = parse_time(at_text)
     name = tz_name or local_zone_name()
     tz = zone(name or "UTC")
-    plan = reminders.reminder_plan(app.db, as_of=app.today, session_id=session_id)
+    with app.reading() as store:
+        plan = reminders.reminder_plan(store, as_of=app.today, session_id=session_id)
     reminders.write_calendar(
         target,
         plan,

@@ -55,14 +55,15 @@ def add(
     Warns when the session before it still has open flags, and refuses a second session
     with the same date, kind and area unless --again is given.
     """
-    record, still_open = service.start_session(
-        app.db,
-        service.SessionFields(
-            date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
-        ),
-        today=app.today,
-        again=again,
-    )
+    with app.writing() as store:
+        record, still_open = service.start_session(
+            store,
+            service.SessionFields(
+                date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
+            ),
+            today=app.today,
+            again=again,
+        )
     if still_open:
         previous = still_open[0].session_id
         symptoms = ", ".join(sorted({f.symptom for f in still_open}))
@@ -85,7 +86,8 @@ def add(
 @pass_app
 def list_(app: AppContext, as_json: bool) -> None:
     """List every session, oldest first."""
-    found = service.list_sessions(app.db)
+    with app.reading() as store:
+        found = service.list_sessions(store)
     if as_json:
         echo_json([record.to_json() for record, _ in found])
         return
@@ -106,7 +108,8 @@ def list_(app: AppContext, as_json: bool) -> None:
 @pass_app
 def show(app: AppContext, session_id: int, as_json: bool) -> None:
     """Show one session."""
-    record, count = service.show_session(app.db, session_id)
+    with app.reading() as store:
+        record, count = service.show_session(store, session_id)
     if as_json:
         echo_json(record.to_json())
         return
@@ -152,13 +155,14 @@ def edit(
     as_json: bool,
 ) -> None:
     """Change a session's details."""
-    record = service.edit_session(
-        app.db,
-        session_id,
-        service.SessionFields(
-            date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
-        ),
-    )
+    with app.writing() as store:
+        record = service.edit_session(
+            store,
+            session_id,
+            service.SessionFields(
+                date=date, kind=kind, area=area, clinic=clinic, notes=notes, follow_up=follow_up
+            ),
+        )
     if as_json:
         echo_json(record.to_json())
         return
@@ -175,13 +179,15 @@ def delete(app: AppContext, session_id: int, yes: bool) -> None:
     if not yes:
         from tracker.services.photos import photo_count
 
-        # Its photos go with it (the foreign key cascades): the question says so.
-        photos = photo_count(app.db, session_id)
+        with app.reading() as store:
+            # Its photos go with it (the foreign key cascades): the question says so.
+            photos = photo_count(store, session_id)
+            record, count = service.show_session(store, session_id)
         also = f" and its {photos} photo{'s' * (photos != 1)}" if photos else ""
-        record, count = service.show_session(app.db, session_id)
         click.confirm(
             f"Delete {_describe(record)} and its {count} logged value{'s' * (count != 1)}{also}?",
             abort=True,
         )
-    record, count = service.delete_session(app.db, session_id)
+    with app.writing() as store:
+        record, count = service.delete_session(store, session_id)
     click.echo(f"Deleted {_describe(record)} and {count} logged value{'s' * (count != 1)}{also}.")

@@ -1,1 +1,2 @@
-"""Use cases: each opens one database transaction and returns plain records."""
+"""Use cases: each works in the unit of work its face opened (the Store it is given) and
+returns plain records."""

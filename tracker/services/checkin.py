@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from tracker.domain.care import CareRecord, check_note
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import SessionRecord, TypedValue, clean_text
-from tracker.domain.status import Status
 from tracker.services.common import session_for_day
-from tracker.services.recovery import status_in
 from tracker.services.symptom_log import Logged, store_readings
-from tracker.storage.database import Database
+from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -22,11 +20,10 @@ class CheckinResult:
     logged: list[Logged]
     care: list[CareRecord]
     already: list[str]  # care actions the day already held: not recorded twice
-    status: Status  # as of the day checked in, with what was just saved
 
 
 def save_checkin(
-    db: Database,
+    store: Store,
     readings: list[TypedValue],
     care_actions: list[str],
     *,
@@ -47,16 +44,15 @@ def save_checkin(
             "Nothing to save: give a value for at least one symptom, or a care action."
         )
     note = clean_text(note)
-    with db.writing() as store:
-        record = session_for_day(store, date=date, today=today, session_id=session_id)
-        logged = store_readings(store, record, readings, date=date, note=note)
-        care_note = None if readings else note
-        care: list[CareRecord] = []
-        already: list[str] = []
-        for action in care_actions:
-            action_note = check_note(action, care_note)
-            if store.same_care(record, date, action) is not None:
-                already.append(action)
-                continue
-            care.append(store.add_care(record, date, action, action_note))
-        return CheckinResult(record, date, logged, care, already, status_in(store, date))
+    record = session_for_day(store, date=date, today=today, session_id=session_id)
+    logged = store_readings(store, record, readings, date=date, note=note)
+    care_note = None if readings else note
+    care: list[CareRecord] = []
+    already: list[str] = []
+    for action in care_actions:
+        action_note = check_note(action, care_note)
+        if store.same_care(record, date, action) is not None:
+            already.append(action)
+            continue
+        care.append(store.add_care(record, date, action, action_note))
+    return CheckinResult(record, date, logged, care, already)

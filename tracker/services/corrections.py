@@ -10,7 +10,7 @@ from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import ChangeRecord, SessionRecord, ValueRecord
 from tracker.services.common import chosen_session
-from tracker.storage.database import Database
+from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Removal:
 
 
 def remove_values(
-    db: Database,
+    store: Store,
     symptoms: list[str],
     *,
     date: dt.date,
@@ -37,28 +37,26 @@ def remove_values(
         raise TrackerError.malformed("Name at least one symptom to remove, for example: itching.")
     if date > today:
         raise TrackerError(f"{date} is in the future: nothing can be logged for it yet.")
-    with db.writing() as store:
-        record = chosen_session(store, session_id, date)
-        found = store.entries_on(record.id, date)
-        wanted = list(dict.fromkeys(symptoms))
-        removed = [found[s] for s in wanted if s in found]
-        not_logged = [s for s in wanted if s not in found]
-        if not removed:
-            raise TrackerError(
-                f"Nothing to remove: {', '.join(not_logged)} "
-                f"{'has' if len(not_logged) == 1 else 'have'} no value on {date} "
-                f"in session {record.id}. Nothing was changed."
-            )
-        store.remove_values(record.id, date, [e.symptom for e in removed])
-        return Removal(record, date, removed, not_logged)
+    record = chosen_session(store, session_id, date)
+    found = store.entries_on(record.id, date)
+    wanted = list(dict.fromkeys(symptoms))
+    removed = [found[s] for s in wanted if s in found]
+    not_logged = [s for s in wanted if s not in found]
+    if not removed:
+        raise TrackerError(
+            f"Nothing to remove: {', '.join(not_logged)} "
+            f"{'has' if len(not_logged) == 1 else 'have'} no value on {date} "
+            f"in session {record.id}. Nothing was changed."
+        )
+    store.remove_values(record.id, date, [e.symptom for e in removed])
+    return Removal(record, date, removed, not_logged)
 
 
-def remove_care(db: Database, care_id: int) -> CareRecord:
+def remove_care(store: Store, care_id: int) -> CareRecord:
     """Remove one care-log entry by its id (see `tracker care list`); returns what it was."""
-    with db.writing() as store:
-        record = store.care_entry(care_id)
-        store.remove_care(care_id)
-        return record
+    record = store.care_entry(care_id)
+    store.remove_care(care_id)
+    return record
 
 
 @dataclass(frozen=True)
@@ -70,35 +68,33 @@ class Undone:
     dry_run: bool
 
 
-def undo_last(db: Database, *, dry_run: bool = False, expected: int | None = None) -> Undone:
+def undo_last(store: Store, *, dry_run: bool = False, expected: int | None = None) -> Undone:
     """Put back what the profile's latest change replaced; again for the one before.
 
     ``expected`` (a change id, as a page showed it) refuses when the latest change is
     another one by now: undo acts only on what the patient saw. A dry run changes nothing.
     """
-    with db.reading() if dry_run else db.writing() as store:
-        change = store.last_change()
-        if change is None:
-            raise TrackerError("Nothing to undo: no change to a value is left to take back.")
-        if expected is not None and change.id != expected:
-            raise TrackerError(
-                "Nothing was undone: the latest change is another one by now. "
-                "Look at it below and undo again if it is the one."
-            )
-        if not dry_run:
-            store.undo_change(change)
-        return Undone(change, store.session(change.session_id), dry_run)
+    # The face opens a reading unit of work for a dry run, a writing one otherwise.
+    change = store.last_change()
+    if change is None:
+        raise TrackerError("Nothing to undo: no change to a value is left to take back.")
+    if expected is not None and change.id != expected:
+        raise TrackerError(
+            "Nothing was undone: the latest change is another one by now. "
+            "Look at it below and undo again if it is the one."
+        )
+    if not dry_run:
+        store.undo_change(change)
+    return Undone(change, store.session(change.session_id), dry_run)
 
 
-def last_change(db: Database) -> tuple[ChangeRecord, SessionRecord] | None:
+def last_change(store: Store) -> tuple[ChangeRecord, SessionRecord] | None:
     """What undo would take back now, with its session; None when nothing is left."""
-    with db.reading() as store:
-        change = store.last_change()
-        return (change, store.session(change.session_id)) if change is not None else None
+    change = store.last_change()
+    return (change, store.session(change.session_id)) if change is not None else None
 
 
-def value_changes(db: Database, session_id: int) -> list[ChangeRecord]:
+def value_changes(store: Store, session_id: int) -> list[ChangeRecord]:
     """Every change to a session's values, oldest first, undone ones included."""
-    with db.reading() as store:
-        store.session(session_id)  # refuses another profile's
-        return store.changes(session_id=session_id)
+    store.session(session_id)  # refuses another profile's
+    return store.changes(session_id=session_id)

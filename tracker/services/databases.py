@@ -1,7 +1,10 @@
 """Naming and opening a database: what the faces (command line, web page) hold on to.
 
-The faces name a database by what the user typed (a file or a URL) and hand the opened
-``Database`` to the use cases; they never see a transaction or a query.
+The faces name a database by what the user typed (a file or a URL), open it once, and
+open one unit of work on it per command or web request: ``Database.reading()`` or
+``Database.writing()``, one transaction for one profile. The ``Store`` it yields is what the
+use cases take, so a page that needs several of them reads them in one transaction; the
+faces never see a query.
 """
 
 from __future__ import annotations
@@ -9,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tracker.storage.database import Database, Location, exposure, resolve
+from tracker.storage.store import Store
 
-__all__ = ["Database", "Location", "exposure", "locate", "open_database"]
+__all__ = ["Database", "Location", "Store", "exposure", "locate", "open_database"]
 
 
 def locate(value: str | None, default: Path | None = None) -> Location:

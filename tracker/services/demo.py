@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tracker.domain.flags import Flag
 from tracker.domain.records import SessionRecord, TypedValue
+from tracker.domain.summaries import SessionView
 from tracker.services import documents
 from tracker.services.care import add_care
 from tracker.services.sessions import SessionFields, add_session
@@ -16,6 +17,7 @@ from tracker.services.symptom_log import log_symptoms
 from tracker.services.views import session_view
 from tracker.storage.database import PRIVATE_DIR, Database, Location, resolve
 from tracker.storage.private_files import output_target
+from tracker.storage.store import Store
 
 DEMO_FILE = "demo.db"
 SESSION_DAYS_AGO = 12
@@ -64,48 +66,54 @@ def build_demo(folder: Path, today: dt.date) -> DemoResult:
     location = resolve(os.fspath(path))
     db = Database(location)
     try:
-        start = today - dt.timedelta(days=SESSION_DAYS_AGO)
-        session = add_session(
-            db,
-            SessionFields(
-                date=start,
-                kind="laser-rejuvenation",
-                area="cheeks and forehead",
-                clinic="Demo Skin Clinic",
-                notes="Demo data: a sample recovery, moderate settings.",
-                follow_up=start + dt.timedelta(days=14),
-            ),
-        )
-        count = 0
-        for day in range(SESSION_DAYS_AGO + 1):
-            readings = [
-                TypedValue(symptom, value)
-                for symptom, course in DEMO_COURSE.items()
-                if day < len(course) and (value := course[day]) is not None
-            ]
-            log_symptoms(
-                db,
-                readings,
-                date=start + dt.timedelta(days=day),
-                today=today,
-                session_id=session.id,
-                note=DEMO_NOTES.get(day),
-            )
-            count += len(readings)
-            for action, note in DEMO_CARE.get(day, []):
-                add_care(
-                    db,
-                    action,
-                    date=start + dt.timedelta(days=day),
-                    today=today,
-                    session_id=session.id,
-                    note=note,
-                )
-        view = session_view(db, session.id, today)
+        with db.writing() as store:
+            view, count = _fill(store, today)
     finally:
         db.dispose()
+    session = view.session
     chart, report = folder / "recovery-chart.png", folder / "recovery-report.pdf"
     # The demo folder is the demo's own: its pictures are redrawn on every run.
     documents.write_chart([view], output_target(chart, force=True))
     documents.write_report(view, output_target(report, force=True), today)
     return DemoResult(location, session, count, view.flags, chart, report)
+
+
+def _fill(store: Store, today: dt.date) -> tuple[SessionView, int]:
+    start = today - dt.timedelta(days=SESSION_DAYS_AGO)
+    session = add_session(
+        store,
+        SessionFields(
+            date=start,
+            kind="laser-rejuvenation",
+            area="cheeks and forehead",
+            clinic="Demo Skin Clinic",
+            notes="Demo data: a sample recovery, moderate settings.",
+            follow_up=start + dt.timedelta(days=14),
+        ),
+    )
+    count = 0
+    for day in range(SESSION_DAYS_AGO + 1):
+        readings = [
+            TypedValue(symptom, value)
+            for symptom, course in DEMO_COURSE.items()
+            if day < len(course) and (value := course[day]) is not None
+        ]
+        log_symptoms(
+            store,
+            readings,
+            date=start + dt.timedelta(days=day),
+            today=today,
+            session_id=session.id,
+            note=DEMO_NOTES.get(day),
+        )
+        count += len(readings)
+        for action, note in DEMO_CARE.get(day, []):
+            add_care(
+                store,
+                action,
+                date=start + dt.timedelta(days=day),
+                today=today,
+                session_id=session.id,
+                note=note,
+            )
+    return session_view(store, session.id, today), count

@@ -15,7 +15,7 @@ from tracker.domain.summaries import SessionView
 from tracker.storage.private_files import Target, private_output
 
 if TYPE_CHECKING:
-    from tracker.storage.database import Database
+    from tracker.storage.store import Store
 
 
 # The report's photos: those drawn, and how many days of the session have one.
@@ -59,15 +59,14 @@ def write_report(
         return output.draw_report(view, handle, generated, __version__, *photos)
 
 
-def report_photos(db: Database, session_id: int) -> ReportPhotos:
+def report_photos(store: Store, session_id: int) -> ReportPhotos:
     """Up to REPORT_MAX_PHOTOS of a session's photos, one a day, chosen evenly across the
     days with one, as pixels for the report."""
     from tracker.imaging.pixels import rgb_pixels
 
-    with db.reading() as store:
-        records = store.photos([session_id])
-        chosen = evenly_chosen(records)
-        images = [store.photo_bytes(r.id) for r in chosen]
+    records = store.photos([session_id])
+    chosen = evenly_chosen(records)
+    images = [store.photo_bytes(r.id) for r in chosen]
     days = len({r.date for r in records})
     drawn = []
     for record, data in zip(chosen, images, strict=True):

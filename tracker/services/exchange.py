@@ -45,7 +45,6 @@ from tracker.domain.records import SessionRecord
 from tracker.domain.words import Words
 from tracker.services.common import urgent_now
 from tracker.services.photos import utc_now
-from tracker.storage.database import Database
 from tracker.storage.revisions import REVISIONS
 from tracker.storage.store import NewValue, Store
 
@@ -58,15 +57,14 @@ Progress = Callable[[int], None]
 
 
 def export_data(
-    db: Database, session_id: int | None = None
+    store: Store, session_id: int | None = None
 ) -> tuple[list[SessionBundle], list[Override]]:
-    with db.reading() as store:
-        records = [store.session(session_id)] if session_id is not None else store.sessions()
-        ids = [r.id for r in records]
-        entries = store.entries_for_sessions(ids)
-        care = store.care_records(ids)
-        photos = store.stored_photos(ids, with_removed=True)
-        overrides = store.overrides()
+    records = [store.session(session_id)] if session_id is not None else store.sessions()
+    ids = [r.id for r in records]
+    entries = store.entries_for_sessions(ids)
+    care = store.care_records(ids)
+    photos = store.stored_photos(ids, with_removed=True)
+    overrides = store.overrides()
     bundles = [
         SessionBundle(
             r,
@@ -97,10 +95,6 @@ class ImportReport:
     # Active urgent flags as of today on the sessions that took a severe or red-flag value:
     # an import must not bring them in silently.
     urgent: list[Flag] = field(default_factory=list)
-
-
-class _DryRun(Exception):
-    """Raised at the end of a dry run so that the transaction rolls back."""
 
 
 class Importer:
@@ -258,7 +252,7 @@ class Importer:
 
 
 def run_import(
-    db: Database,
+    store: Store,
     policy: str,
     dry_run: bool,
     work: Callable[[Importer], None],
@@ -273,15 +267,11 @@ def run_import(
             field="on_duplicate",
         )
     report = ImportReport(dry_run=dry_run)
-    try:
-        with db.writing() as store:
-            importer = Importer(store, policy, report)
-            work(importer)
-            report.urgent = urgent_now(store, importer.may_be_urgent, today)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    importer = Importer(store, policy, report)
+    work(importer)
+    report.urgent = urgent_now(store, importer.may_be_urgent, today)
+    if dry_run:
+        store.discard()  # the unit of work rolls back: nothing is written
     return report
 
 
@@ -293,7 +283,7 @@ def _lines(handle: io.TextIOWrapper, progress: Progress | None) -> Iterator[str]
 
 
 def import_csv(
-    db: Database,
+    store: Store,
     path: Path,
     *,
     today: dt.date,
@@ -350,11 +340,11 @@ def import_csv(
                     batch = []
             importer.entries(batch, where)
 
-    return run_import(db, policy, dry_run, work, today=today)
+    return run_import(store, policy, dry_run, work, today=today)
 
 
 def import_json(
-    db: Database,
+    store: Store,
     path: Path,
     *,
     today: dt.date,
@@ -386,7 +376,7 @@ def import_json(
     if is_bundle(document):
         from tracker.services.fhir_exchange import import_fhir
 
-        return import_fhir(db, path, document, today=today, policy=policy, dry_run=dry_run)
+        return import_fhir(store, path, document, today=today, policy=policy, dry_run=dry_run)
     if not isinstance(document, dict) or document.get("format") != JSON_FORMAT:
         raise TrackerError.malformed(f'{path}: not a tracker export (no "format": "{JSON_FORMAT}")')
     if document.get("format_version") != JSON_VERSION:
@@ -454,7 +444,7 @@ def import_json(
                 raise exc.at(where) from None
             importer.override(override, where)
 
-    return run_import(db, policy, dry_run, work, today=today)
+    return run_import(store, policy, dry_run, work, today=today)
 
 
 def _json_photos(

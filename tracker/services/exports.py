@@ -19,8 +19,8 @@ from tracker.domain.exchange import (
 )
 from tracker.services.exchange import export_data
 from tracker.services.outputs import Target, text_output
-from tracker.storage.database import Database
 from tracker.storage.revisions import HEAD
+from tracker.storage.store import Store
 
 FORMATS = ("csv", "care-csv", "json", "fhir")
 Writer = Callable[[IO[str]], object]
@@ -38,14 +38,14 @@ def _csv(columns: tuple[str, ...], rows: Iterable[list[object]]) -> Writer:
     return write
 
 
-def _read(db: Database, fmt: str, session_id: int | None) -> Writer:
+def _read(store: Store, fmt: str, session_id: int | None) -> Writer:
     """Read everything first (a refusal, such as an unknown session, writes nothing); the
     writer it returns then only writes."""
     if fmt == "fhir":
         from tracker.services.fhir_exchange import export_fhir
 
-        return _json(export_fhir(db, session_id))
-    bundles, overrides = export_data(db, session_id)
+        return _json(export_fhir(store, session_id))
+    bundles, overrides = export_data(store, session_id)
     if fmt == "json":
         # One session's export restores that session alone, not the profile's settings.
         return _json(json_document(bundles, overrides if session_id is None else [], HEAD))
@@ -56,10 +56,10 @@ def _read(db: Database, fmt: str, session_id: int | None) -> Writer:
     raise ValueError(f"unknown export format {fmt!r}")
 
 
-def export_text(db: Database, fmt: str) -> str:
+def export_text(store: Store, fmt: str) -> str:
     """Everything of the profile, as `tracker export --format ...` writes it."""
     buffer = io.StringIO(newline="")
-    _read(db, fmt, None)(buffer)
+    _read(store, fmt, None)(buffer)
     return buffer.getvalue()
 
 
@@ -72,7 +72,7 @@ def care_file(fmt: str, named: Path, target: Target) -> Path | None:
 
 
 def write_export(
-    db: Database,
+    store: Store,
     fmt: str,
     to: Target | IO[str],
     *,
@@ -83,12 +83,12 @@ def write_export(
     the care actions go there, each file complete or not written at all."""
     if care_to is not None:
         assert fmt == "csv" and isinstance(to, Target)
-        bundles, _ = export_data(db, session_id)
+        bundles, _ = export_data(store, session_id)
         with text_output(to) as values, text_output(care_to) as care:
             _csv(ENTRY_COLUMNS, entry_rows(bundles))(values)
             _csv(CARE_COLUMNS, care_rows(bundles))(care)
         return
-    write = _read(db, fmt, session_id)
+    write = _read(store, fmt, session_id)
     if isinstance(to, Target):
         with text_output(to) as handle:
             write(handle)

@@ -12,20 +12,18 @@ from tracker.domain.fhir import fhir_bundle, parse_bundle
 from tracker.domain.hints import Hint
 from tracker.domain.words import Words
 from tracker.services import exchange
-from tracker.storage.database import Database
 from tracker.storage.store import Store
 
 
-def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
+def export_fhir(store: Store, session_id: int | None = None) -> dict[str, Any]:
     """The current profile's sessions and values as an R4 collection Bundle."""
-    with db.reading() as store:
-        patient_id = store.profile_uuid()
-        if session_id is not None:
-            store.session(session_id)  # refuses another profile's session
-        records = store.sessions()
-        wanted = [r.id for r in records if session_id in (None, r.id)]
-        entries = store.entries_for_sessions(wanted)
-        photos = store.stored_photos(wanted)
+    patient_id = store.profile_uuid()
+    if session_id is not None:
+        store.session(session_id)  # refuses another profile's session
+    records = store.sessions()
+    wanted = [r.id for r in records if session_id in (None, r.id)]
+    entries = store.entries_for_sessions(wanted)
+    photos = store.stored_photos(wanted)
     bundles = [
         SessionBundle(
             r, entries.get(r.id, []), photos=[p for p in photos if p.record.session_id == r.id]
@@ -36,7 +34,7 @@ def export_fhir(db: Database, session_id: int | None = None) -> dict[str, Any]:
 
 
 def import_fhir(
-    db: Database,
+    store: Store,
     path: Path,
     document: dict[str, Any],
     *,
@@ -70,7 +68,7 @@ def import_fhir(
                 importer.report.rows += 1
                 importer.photo(session_id, photo, f"{path}: photo {number + 1} of {item.key.date}")
 
-    return exchange.run_import(db, policy, dry_run, work, today=today)
+    return exchange.run_import(store, policy, dry_run, work, today=today)
 
 
 def _adopt(store: Store, patient_id: str, path: Path, report: exchange.ImportReport) -> None:

@@ -16,7 +16,7 @@ from tracker.domain.records import SessionRecord
 from tracker.domain.words import Words
 from tracker.services import exchange
 from tracker.services.common import chosen_session
-from tracker.storage.database import Database
+from tracker.storage.store import Store
 
 
 @dataclass
@@ -40,7 +40,7 @@ class ForeignImportReport:
 
 
 def import_other_tracker(
-    db: Database,
+    store: Store,
     path: Path,
     source: str,
     *,
@@ -106,5 +106,5 @@ def import_other_tracker(
         report.replaced = importer.report.replaced
         report.already_there = importer.report.skipped
 
-    report.urgent = exchange.run_import(db, policy, dry_run, work, today=today).urgent
+    report.urgent = exchange.run_import(store, policy, dry_run, work, today=today).urgent
     return report

@@ -8,11 +8,11 @@ from typing import IO
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.limits import check_date
-from tracker.domain.photos import MAX_PHOTO_BYTES, PhotoRecord, describe_size
+from tracker.domain.photos import MAX_PHOTO_BYTES, PhotoRecord, Prepared, describe_size
 from tracker.domain.records import clean_text
 from tracker.services.common import session_for_day
-from tracker.storage.database import Database
 from tracker.storage.private_files import Target, private_output
+from tracker.storage.store import Store
 
 
 def utc_now() -> dt.datetime:
@@ -34,76 +34,83 @@ def read_upload(stream: IO[bytes]) -> bytes:
     return data
 
 
+def check_photo_day(
+    store: Store, *, date: dt.date, today: dt.date, session_id: int | None = None
+) -> None:
+    """Refuse a wrong day or session before the photo is decoded: the face checks in a
+    reading unit of work, decodes (prepare_photo) holding no lock, then adds in a writing
+    one."""
+    check_date(date)
+    session_for_day(store, date=date, today=today, session_id=session_id, what="photo")
+
+
+def prepare_photo(data: bytes) -> Prepared:
+    """Re-encode a photo clean (or refuse it), outside any transaction."""
+    from tracker.imaging.intake import prepare  # Pillow loads only for photos
+
+    return prepare(data)
+
+
 def add_photo(
-    db: Database,
-    data: bytes,
+    store: Store,
+    prepared: Prepared,
     *,
     date: dt.date,
     today: dt.date,
     session_id: int | None = None,
     note: str | None = None,
 ) -> PhotoRecord:
-    """Re-encode a photo clean (or refuse it) and store it on a day of a session."""
-    from tracker.imaging.intake import prepare  # Pillow loads only for photos
-
+    """Store a prepared photo on a day of a session."""
     check_date(date)
     note = clean_text(note)
-    with db.reading() as store:  # a wrong day or session is said before decoding
-        session_for_day(store, date=date, today=today, session_id=session_id, what="photo")
-    prepared = prepare(data)
-    with db.writing() as store:
-        record = session_for_day(store, date=date, today=today, session_id=session_id, what="photo")
-        return store.add_photo(record, date, prepared, note, utc_now())
+    record = session_for_day(store, date=date, today=today, session_id=session_id, what="photo")
+    return store.add_photo(record, date, prepared, note, utc_now())
 
 
 def list_photos(
-    db: Database, session_id: int | None = None, *, with_removed: bool = False
+    store: Store, session_id: int | None = None, *, with_removed: bool = False
 ) -> list[PhotoRecord]:
-    with db.reading() as store:
-        if session_id is not None:
-            store.session(session_id)  # refuses another profile's session
-        return store.photos(None if session_id is None else [session_id], with_removed=with_removed)
+    if session_id is not None:
+        store.session(session_id)  # refuses another profile's session
+    return store.photos(None if session_id is None else [session_id], with_removed=with_removed)
 
 
 def photo_image(
-    db: Database, photo_id: int, *, thumbnail: bool = False
+    store: Store, photo_id: int, *, thumbnail: bool = False
 ) -> tuple[PhotoRecord, bytes]:
     """One of this profile's shown photos with its bytes (or its thumbnail's)."""
-    with db.reading() as store:
-        record = store.photo(photo_id)
-        if record.removed_at is not None:
-            raise TrackerError.not_found(
-                f"Photo {photo_id} was removed on {record.removed_at:%Y-%m-%d}.", field="photo"
-            )
-        return record, store.photo_bytes(photo_id, thumbnail=thumbnail)
+    record = store.photo(photo_id)
+    if record.removed_at is not None:
+        raise TrackerError.not_found(
+            f"Photo {photo_id} was removed on {record.removed_at:%Y-%m-%d}.", field="photo"
+        )
+    return record, store.photo_bytes(photo_id, thumbnail=thumbnail)
 
 
-def save_photo(db: Database, photo_id: int, target: Target) -> PhotoRecord:
+def save_photo(store: Store, photo_id: int, target: Target) -> PhotoRecord:
     """Write a photo's JPEG to a checked target: a private file (0600), written beside it
     and moved into place."""
-    record, data = photo_image(db, photo_id)
+    record, data = photo_image(store, photo_id)
     with private_output(target) as handle:
         handle.write(data)
     return record
 
 
-def remove_photo(db: Database, photo_id: int) -> PhotoRecord:
+def remove_photo(store: Store, photo_id: int) -> PhotoRecord:
     """Mark a photo removed: no longer shown, reported or sent as FHIR; its record stays
     (and the JSON export carries it, marked)."""
-    with db.writing() as store:
-        record = store.photo(photo_id)
-        if record.removed_at is not None:
-            raise TrackerError.conflict(
-                f"Photo {photo_id} was already removed on {record.removed_at:%Y-%m-%d}; "
-                "nothing was changed.",
-                field="photo",
-            )
-        return store.remove_photo(photo_id, utc_now())
+    record = store.photo(photo_id)
+    if record.removed_at is not None:
+        raise TrackerError.conflict(
+            f"Photo {photo_id} was already removed on {record.removed_at:%Y-%m-%d}; "
+            "nothing was changed.",
+            field="photo",
+        )
+    return store.remove_photo(photo_id, utc_now())
 
 
-def photo_count(db: Database, session_id: int) -> int:
+def photo_count(store: Store, session_id: int) -> int:
     """How many photos (removed ones too) a session holds: deleting the session deletes
     them with it, so the faces say so first."""
-    with db.reading() as store:
-        store.session(session_id)
-        return len(store.photos([session_id], with_removed=True))
+    store.session(session_id)
+    return len(store.photos([session_id], with_removed=True))

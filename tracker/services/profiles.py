@@ -9,7 +9,6 @@ from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.records import SKIN_TYPES, ProfileRecord
 from tracker.domain.words import Words
-from tracker.storage.database import Database
 from tracker.storage.store import Store
 
 MAX_NAME = 80
@@ -38,15 +37,14 @@ def _check_skin_type(skin_type: str | None) -> str | None:
 
 
 def add_profile(
-    db: Database, name: str, skin_type: str | None = None, sensitive_skin: bool = False
+    store: Store, name: str, skin_type: str | None = None, sensitive_skin: bool = False
 ) -> ProfileRecord:
     name = _check_name(name)
     skin_type = _check_skin_type(skin_type)
-    with db.writing() as store:
-        taken = _taken(store, name, keeping=None)
-        if taken is not None:
-            raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=taken), field="name")
-        return store.add_profile(ProfileRecord(name, skin_type, sensitive_skin))
+    taken = _taken(store, name, keeping=None)
+    if taken is not None:
+        raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=taken), field="name")
+    return store.add_profile(ProfileRecord(name, skin_type, sensitive_skin))
 
 
 def _taken(store: Store, name: str, keeping: str | None) -> str | None:
@@ -59,13 +57,12 @@ def _taken(store: Store, name: str, keeping: str | None) -> str | None:
     return None
 
 
-def list_profiles(db: Database) -> list[tuple[ProfileRecord, int]]:
-    with db.reading() as store:
-        return store.profiles_with_session_counts()
+def list_profiles(store: Store) -> list[tuple[ProfileRecord, int]]:
+    return store.profiles_with_session_counts()
 
 
 def edit_profile(
-    db: Database,
+    store: Store,
     name: str,
     *,
     new_name: str | None = None,
@@ -76,39 +73,36 @@ def edit_profile(
         raise TrackerError.malformed(
             "Nothing to change: give a new name, skin type or sensitivity."
         )
-    with db.writing() as store:
-        record = store.find_profile(name)
-        if record is None:
-            raise TrackerError.not_found(
-                Words.NO_PROFILE.format(name=name, did_you_mean=""),
-                field="name",
-                hint=Hint("profile-list"),
+    record = store.find_profile(name)
+    if record is None:
+        raise TrackerError.not_found(
+            Words.NO_PROFILE.format(name=name, did_you_mean=""),
+            field="name",
+            hint=Hint("profile-list"),
+        )
+    if new_name is not None:
+        new_name = _check_name(new_name)
+        if name == DEFAULT_PROFILE and new_name != name:
+            raise TrackerError(
+                "The default profile keeps its name; add a new profile instead.", field="name"
             )
-        if new_name is not None:
-            new_name = _check_name(new_name)
-            if name == DEFAULT_PROFILE and new_name != name:
-                raise TrackerError(
-                    "The default profile keeps its name; add a new profile instead.", field="name"
-                )
-            taken = _taken(store, new_name, keeping=name)
-            if taken is not None:
-                raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=taken), field="name")
-            record = replace(record, name=new_name)
-        if skin_type is not None:
-            record = replace(record, skin_type=_check_skin_type(skin_type))
-        if sensitive_skin is not None:
-            record = replace(record, sensitive_skin=sensitive_skin)
-        return store.update_profile(name, record)
+        taken = _taken(store, new_name, keeping=name)
+        if taken is not None:
+            raise TrackerError.conflict(Words.PROFILE_EXISTS.format(name=taken), field="name")
+        record = replace(record, name=new_name)
+    if skin_type is not None:
+        record = replace(record, skin_type=_check_skin_type(skin_type))
+    if sensitive_skin is not None:
+        record = replace(record, sensitive_skin=sensitive_skin)
+    return store.update_profile(name, record)
 
 
-def profile_key(db: Database) -> str:
+def profile_key(store: Store) -> str:
     """The profile's random id: what a browser's signed choice holds, so that it follows a
     rename and never lands on someone given the old name since."""
-    with db.reading() as store:
-        return store.profile_uuid()
+    return store.profile_uuid()
 
 
-def profile_with_key(db: Database, key: str) -> str | None:
+def profile_with_key(store: Store, key: str) -> str | None:
     """The name of the profile with that random id, or None when there is none now."""
-    with db.reading() as store:
-        return store.profile_owning_uuid(key)
+    return store.profile_owning_uuid(key)

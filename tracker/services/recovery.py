@@ -14,7 +14,6 @@ from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.status import Status, build_status
 from tracker.domain.words import Words
 from tracker.services.common import chosen_session, expectations_for, session_for_day
-from tracker.storage.database import Database
 from tracker.storage.store import Store
 
 # Asked in every first check-in, before anything has been logged for the session.
@@ -30,7 +29,7 @@ def _sessions_up_to(
 
 
 def flags(
-    db: Database,
+    store: Store,
     *,
     as_of: dt.date,
     session_id: int | None = None,
@@ -43,13 +42,12 @@ def flags(
     exists. With ``history``, resolved flags are listed too. Also returns the current
     session's id (the latest on or before as_of), to tell earlier sessions' flags apart.
     """
-    with db.reading() as store:
-        if session_id is not None:
-            store.session(session_id)  # refuses another profile's session
-        records, entries = _sessions_up_to(store, as_of)
-        if not records and not every_session:
-            chosen_session(store, None, as_of)  # refuses, saying how to add one
-        expectations = expectations_for(store)
+    if session_id is not None:
+        store.session(session_id)  # refuses another profile's session
+    records, entries = _sessions_up_to(store, as_of)
+    if not records and not every_session:
+        chosen_session(store, None, as_of)  # refuses, saying how to add one
+    expectations = expectations_for(store)
     judged = evaluate_sessions(records, entries, expectations.for_pair, as_of)
     found = [
         flag
@@ -61,7 +59,7 @@ def flags(
     return sort_flags(found if history else active_only(found)), current
 
 
-def status(db: Database, as_of: dt.date) -> Status:
+def status(store: Store, as_of: dt.date) -> Status:
     """The current session's status, with every earlier session's still-active flags.
 
     Only the sessions that can still hold an active flag (a symptom whose latest value is
@@ -69,14 +67,9 @@ def status(db: Database, as_of: dt.date) -> Status:
     need only the day each symptom was gone, found in SQL. A patient with 200 sessions
     costs what one with a few open ones does.
     """
-    with db.reading() as store:
-        return status_in(store, as_of)
-
-
-def status_in(store: Store, as_of: dt.date) -> Status:
-    """``status`` inside a caller's transaction (a check-in shows what it has just saved)."""
-    record = chosen_session(store, None, as_of)
     records = store.sessions(up_to=as_of)
+    # The current session is the latest of them (chosen_session refuses when there is none).
+    record = records[-1] if records else chosen_session(store, None, as_of)
     still_judged = store.open_session_ids(as_of) - {record.id}
     entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
     gone_as_of = store.gone_days(as_of)
@@ -100,42 +93,38 @@ def status_in(store: Store, as_of: dt.date) -> Status:
     )
 
 
-def status_if_any(db: Database, as_of: dt.date) -> Status | None:
+def status_if_any(store: Store, as_of: dt.date) -> Status | None:
     """The status of the latest session on or before as_of; None when there is none yet."""
-    with db.reading() as store:
-        if store.latest_session_on_or_before(as_of) is None:
-            return None
-    return status(db, as_of)
+    if store.latest_session_on_or_before(as_of) is None:
+        return None
+    return status(store, as_of)
 
 
-def protocol(db: Database, kind: str | None = None) -> list[Expectation]:
-    with db.reading() as store:
-        expectations = expectations_for(store)
+def protocol(store: Store, kind: str | None = None) -> list[Expectation]:
+    expectations = expectations_for(store)
     return expectations.rows([kind] if kind else list(KINDS_BY_KEY))
 
 
 def set_override(
-    db: Database, kind: str, symptom: str, max_days: int, typical_days: int | None
+    store: Store, kind: str, symptom: str, max_days: int, typical_days: int | None
 ) -> Expectation:
     if max_days < 0 or (typical_days is not None and typical_days < 0):
         raise TrackerError.malformed("Days must be 0 or more.")
-    with db.writing() as store:
-        if typical_days is None:
-            # Keep the figure's typical course where it still fits inside the new maximum.
-            before = expectations_for(store).for_pair(kind, symptom).typical_days
-            typical_days = min(before, max_days) if before is not None else None
-        if typical_days is not None and typical_days > max_days:
-            raise TrackerError(
-                f"The typical course ({typical_days} days) cannot be longer than the maximum "
-                f"({max_days} days)."
-            )
-        store.set_override(Override(kind, symptom, max_days, typical_days))
-        return expectations_for(store).for_pair(kind, symptom)
+    if typical_days is None:
+        # Keep the figure's typical course where it still fits inside the new maximum.
+        before = expectations_for(store).for_pair(kind, symptom).typical_days
+        typical_days = min(before, max_days) if before is not None else None
+    if typical_days is not None and typical_days > max_days:
+        raise TrackerError(
+            f"The typical course ({typical_days} days) cannot be longer than the maximum "
+            f"({max_days} days)."
+        )
+    store.set_override(Override(kind, symptom, max_days, typical_days))
+    return expectations_for(store).for_pair(kind, symptom)
 
 
-def reset_overrides(db: Database, kind: str | None = None, symptom: str | None = None) -> int:
-    with db.writing() as store:
-        return store.delete_overrides(kind, symptom)
+def reset_overrides(store: Store, kind: str | None = None, symptom: str | None = None) -> int:
+    return store.delete_overrides(kind, symptom)
 
 
 def _first_asked(expectations: Expectations, kind: str) -> list[str]:
@@ -155,33 +144,33 @@ class CheckinPlan:
 
 
 def checkin_plan(
-    db: Database, date: dt.date, today: dt.date, session_id: int | None = None
+    store: Store, date: dt.date, today: dt.date, session_id: int | None = None
 ) -> CheckinPlan:
     """The check-in of the session named, or of the latest on or before the date."""
     if session_id is None:
-        return checkin_plans(db, date, today)[0]
-    with db.reading() as store:
-        record = session_for_day(store, date=date, today=today, session_id=session_id)
-        entries = store.entries_for_sessions([record.id])[record.id]
-        expectations = expectations_for(store)
+        return checkin_plans(store, date, today)[0]
+    record = session_for_day(store, date=date, today=today, session_id=session_id)
+    entries = store.entries_for_sessions([record.id])[record.id]
+    expectations = expectations_for(store)
     return _plan(record, entries, date, expectations)
 
 
-def checkin_plans(db: Database, date: dt.date, today: dt.date) -> list[CheckinPlan]:
+def checkin_plans(store: Store, date: dt.date, today: dt.date) -> list[CheckinPlan]:
     """One check-in per treatment still open on the date: the latest session on or before
     it first, then every earlier one still in its recovery window (its longest expected
     course) or with an active flag, latest first. Each is logged to on its own."""
     if date > today:
         raise TrackerError(Words.IN_THE_FUTURE.format(date=date, what="check in on"), field="date")
-    with db.reading() as store:
-        record = chosen_session(store, None, date)
-        expectations = expectations_for(store)
-        earlier = [r for r in store.sessions(up_to=date) if r.id != record.id]
-        candidates = store.open_session_ids(date)
-        windowed = [r for r in earlier if date <= r.date + _window(expectations, r.kind)]
-        entries = store.entries_for_sessions(
-            [record.id, *{r.id for r in earlier if r.id in candidates or r in windowed}]
-        )
+    records = store.sessions(up_to=date)
+    # The latest of them (chosen_session refuses when there is none).
+    record = records[-1] if records else chosen_session(store, None, date)
+    expectations = expectations_for(store)
+    earlier = [r for r in records if r.id != record.id]
+    candidates = store.open_session_ids(date)
+    windowed = [r for r in earlier if date <= r.date + _window(expectations, r.kind)]
+    entries = store.entries_for_sessions(
+        [record.id, *{r.id for r in earlier if r.id in candidates or r in windowed}]
+    )
     still_open = [
         r
         for r in reversed(earlier)

@@ -7,19 +7,18 @@ from zoneinfo import ZoneInfo
 
 from tracker.domain.reminders import NextSteps, ReminderPlan, calendar_bytes, plan_reminders
 from tracker.services.common import chosen_session, expectations_for
-from tracker.storage.database import Database
 from tracker.storage.private_files import Target, private_output
+from tracker.storage.store import Store
 
 
-def reminder_plan(db: Database, *, as_of: dt.date, session_id: int | None = None) -> ReminderPlan:
+def reminder_plan(store: Store, *, as_of: dt.date, session_id: int | None = None) -> ReminderPlan:
     """The plan for the session named, or the latest on or before as_of."""
-    with db.reading() as store:
-        record = chosen_session(store, session_id, as_of)
-        entries = store.entries_for_sessions([record.id])[record.id]
-        # Red-flag and pigment symptoms have no course to wait for; skin settings count.
-        rows = expectations_for(store).rows([record.kind])
-        courses = [row for row in rows if row.has_course]
-        uid_base = store.profile_uuid()
+    record = chosen_session(store, session_id, as_of)
+    entries = store.entries_for_sessions([record.id])[record.id]
+    # Red-flag and pigment symptoms have no course to wait for; skin settings count.
+    rows = expectations_for(store).rows([record.kind])
+    courses = [row for row in rows if row.has_course]
+    uid_base = store.profile_uuid()
     return plan_reminders(record, entries, courses, as_of=as_of, uid_base=uid_base)
 
 

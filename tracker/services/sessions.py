@@ -12,7 +12,6 @@ from tracker.domain.records import SessionRecord, clean_text
 from tracker.domain.text import visible
 from tracker.domain.words import Words
 from tracker.services.common import expectations_for
-from tracker.storage.database import Database
 from tracker.storage.store import Store
 
 
@@ -46,20 +45,18 @@ def describe(record: SessionRecord) -> str:
     return f"session {record.id} ({record.kind} on {record.date}{where})"
 
 
-def add_session(db: Database, new: SessionFields, *, again: bool = False) -> SessionRecord:
+def add_session(store: Store, new: SessionFields, *, again: bool = False) -> SessionRecord:
     """Add a session; refuses a second one on the same day, kind and area unless ``again``."""
-    with db.writing() as store:
-        return _add(store, new, again)
+    return _add(store, new, again)
 
 
 def start_session(
-    db: Database, new: SessionFields, *, today: dt.date, again: bool = False
+    store: Store, new: SessionFields, *, today: dt.date, again: bool = False
 ) -> tuple[SessionRecord, list[Flag]]:
     """Add a session, and in the same transaction find the session before it whose flags
     are still active as of today: they stay listed, and the patient is told so."""
-    with db.writing() as store:
-        record = _add(store, new, again)
-        return record, _still_open_before(store, record, today)
+    record = _add(store, new, again)
+    return record, _still_open_before(store, record, today)
 
 
 def _add(store: Store, new: SessionFields, again: bool) -> SessionRecord:
@@ -100,56 +97,51 @@ def _still_open_before(store: Store, record: SessionRecord, today: dt.date) -> l
     return active_only(evaluate(previous, entries, expectations.for_pair, today))
 
 
-def list_sessions(db: Database) -> list[tuple[SessionRecord, int]]:
+def list_sessions(store: Store) -> list[tuple[SessionRecord, int]]:
     """Every session, oldest first, with how many entries it holds."""
-    with db.reading() as store:
-        counts = store.entry_counts()
-        return [(record, counts.get(record.id, 0)) for record in store.sessions()]
+    counts = store.entry_counts()
+    return [(record, counts.get(record.id, 0)) for record in store.sessions()]
 
 
-def show_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
-    with db.reading() as store:
-        return store.session(session_id), store.entry_count(session_id)
+def show_session(store: Store, session_id: int) -> tuple[SessionRecord, int]:
+    return store.session(session_id), store.entry_count(session_id)
 
 
-def edit_session(db: Database, session_id: int, changes: SessionFields) -> SessionRecord:
+def edit_session(store: Store, session_id: int, changes: SessionFields) -> SessionRecord:
     if all(getattr(changes, f.name) is None for f in fields(changes)):
         raise TrackerError.malformed(
             "Nothing to change: give at least one new detail (date, kind, area, clinic, notes "
             "or follow-up)."
         )
-    with db.writing() as store:
-        record = store.session(session_id)
-        if changes.date is not None:
-            first, _ = store.entry_dates_range(session_id)
-            if first is not None and first < changes.date:
-                raise TrackerError(
-                    f"Session {session_id} has entries from {first}; its date cannot move "
-                    f"after that.",
-                    field="date",
-                )
+    record = store.session(session_id)
+    if changes.date is not None:
+        first, _ = store.entry_dates_range(session_id)
+        if first is not None and first < changes.date:
+            raise TrackerError(
+                f"Session {session_id} has entries from {first}; its date cannot move after that.",
+                field="date",
+            )
 
-        def text(name: str, before: str | None) -> str | None:
-            value = getattr(changes, name)
-            return before if value is None else _clean(value)
+    def text(name: str, before: str | None) -> str | None:
+        value = getattr(changes, name)
+        return before if value is None else _clean(value)
 
-        changed = replace(
-            record,
-            date=changes.date or record.date,
-            kind=changes.kind or record.kind,
-            area=text("area", record.area),
-            clinic=text("clinic", record.clinic),
-            notes=text("notes", record.notes),
-            follow_up=changes.follow_up or record.follow_up,
-        )
-        _check_follow_up(changed.date, changed.follow_up)
-        return store.update_session(changed)
+    changed = replace(
+        record,
+        date=changes.date or record.date,
+        kind=changes.kind or record.kind,
+        area=text("area", record.area),
+        clinic=text("clinic", record.clinic),
+        notes=text("notes", record.notes),
+        follow_up=changes.follow_up or record.follow_up,
+    )
+    _check_follow_up(changed.date, changed.follow_up)
+    return store.update_session(changed)
 
 
-def delete_session(db: Database, session_id: int) -> tuple[SessionRecord, int]:
+def delete_session(store: Store, session_id: int) -> tuple[SessionRecord, int]:
     """Delete a session and its entries; returns what was deleted."""
-    with db.writing() as store:
-        record = store.session(session_id)
-        count = store.entry_count(session_id)
-        store.delete_session(session_id)
-        return record, count
+    record = store.session(session_id)
+    count = store.entry_count(session_id)
+    store.delete_session(session_id)
+    return record, count

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from tracker.domain.flags import Flag, can_be_urgent
 from tracker.domain.records import SessionRecord, TypedValue, ValueRecord, clean_text
 from tracker.services.common import session_for_day, urgent_now
-from tracker.storage.database import Database
 from tracker.storage.store import Store
 
 
@@ -29,7 +28,7 @@ class LogResult:
 
 
 def log_symptoms(
-    db: Database,
+    store: Store,
     readings: list[TypedValue],
     *,
     date: dt.date,
@@ -39,14 +38,13 @@ def log_symptoms(
 ) -> LogResult:
     """Store every reading for one day, all or nothing."""
     note = clean_text(note)
-    with db.writing() as store:
-        record = session_for_day(store, date=date, today=today, session_id=session_id)
-        logged = store_readings(store, record, readings, date=date, note=note)
-        urgent = []
-        if any(can_be_urgent(r.symptom, r.severity) for r in readings):
-            logged_now = {r.symptom for r in readings}
-            urgent = [f for f in urgent_now(store, {record.id}, today) if f.symptom in logged_now]
-        return LogResult(record, logged, urgent)
+    record = session_for_day(store, date=date, today=today, session_id=session_id)
+    logged = store_readings(store, record, readings, date=date, note=note)
+    urgent = []
+    if any(can_be_urgent(r.symptom, r.severity) for r in readings):
+        logged_now = {r.symptom for r in readings}
+        urgent = [f for f in urgent_now(store, {record.id}, today) if f.symptom in logged_now]
+    return LogResult(record, logged, urgent)
 
 
 def store_readings(
@@ -64,11 +62,10 @@ def store_readings(
 
 
 def history(
-    db: Database, *, session_id: int | None = None, symptom: str | None = None
+    store: Store, *, session_id: int | None = None, symptom: str | None = None
 ) -> list[tuple[SessionRecord, list[ValueRecord]]]:
     """Entries grouped by session, oldest first; sessions with no matching entry are left out."""
-    with db.reading() as store:
-        found = store.entries_with_sessions(session_id=session_id, symptom=symptom)
-        # One session asked for: read that one, not all of the profile's.
-        records = [store.session(session_id)] if session_id is not None else store.sessions()
-        return [(r, found[r.id]) for r in records if r.id in found]
+    found = store.entries_with_sessions(session_id=session_id, symptom=symptom)
+    # One session asked for: read that one, not all of the profile's.
+    records = [store.session(session_id)] if session_id is not None else store.sessions()
+    return [(r, found[r.id]) for r in records if r.id in found]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag, evaluate, sort_key
 from tracker.domain.records import SessionRecord
-from tracker.storage.database import Database
+from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -36,41 +36,39 @@ class ProfileStatus:
     last_logged: dt.date | None
 
 
-def _active_flags(db: Database, as_of: dt.date) -> list[ProfileFlag]:
+def _active_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
     table = shipped_table()
     found: list[ProfileFlag] = []
-    with db.reading() as store:
-        profiles = store.all_profile_records()
-        overrides = store.overrides_by_profile()
-        expectations: dict[str, Expectations] = {}
-        for name, record, entries in store.open_sessions_all_profiles(as_of):
-            if name not in expectations:
-                expectations.clear()  # one profile at a time: the stream is in name order
-                profile_id, skin = profiles[name]
-                expectations[name] = Expectations(table, overrides.get(profile_id, ()), skin=skin)
-            for flag in evaluate(record, entries, expectations[name].for_pair, as_of):
-                if flag.active:
-                    found.append(ProfileFlag(name, flag))
+    profiles = store.all_profile_records()
+    overrides = store.overrides_by_profile()
+    expectations: dict[str, Expectations] = {}
+    for name, record, entries in store.open_sessions_all_profiles(as_of):
+        if name not in expectations:
+            expectations.clear()  # one profile at a time: the stream is in name order
+            profile_id, skin = profiles[name]
+            expectations[name] = Expectations(table, overrides.get(profile_id, ()), skin=skin)
+        for flag in evaluate(record, entries, expectations[name].for_pair, as_of):
+            if flag.active:
+                found.append(ProfileFlag(name, flag))
     return found
 
 
-def all_flags(db: Database, as_of: dt.date) -> list[ProfileFlag]:
+def all_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
     """Every profile's active flags, on any session: urgent first, then the longest-lasting."""
     return sorted(
-        _active_flags(db, as_of),
+        _active_flags(store, as_of),
         key=lambda p: (*sort_key(p.flag), p.profile, p.flag.session_id, p.flag.symptom),
     )
 
 
-def all_statuses(db: Database, as_of: dt.date) -> list[ProfileStatus]:
+def all_statuses(store: Store, as_of: dt.date) -> list[ProfileStatus]:
     """One line per profile: its latest session, and its worst active flag on any session."""
     worst: dict[str, Flag] = {}
-    for item in all_flags(db, as_of):
+    for item in all_flags(store, as_of):
         worst.setdefault(item.profile, item.flag)
-    with db.reading() as store:
-        names = store.profile_names()
-        latest = store.latest_sessions_all_profiles(as_of)
-        last_logged = store.last_logged_of_latest_sessions(as_of)
+    names = store.profile_names()
+    latest = store.latest_sessions_all_profiles(as_of)
+    last_logged = store.last_logged_of_latest_sessions(as_of)
     statuses = []
     for name in names:
         record = latest.get(name)

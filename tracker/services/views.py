@@ -9,7 +9,6 @@ from tracker.domain.flags import evaluate_sessions
 from tracker.domain.records import SessionRecord
 from tracker.domain.summaries import SessionView, summarise
 from tracker.services.common import chosen_session, expectations_for
-from tracker.storage.database import Database
 from tracker.storage.store import Store
 
 
@@ -47,13 +46,11 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
     return views
 
 
-def session_view(db: Database, session_id: int | None, as_of: dt.date) -> SessionView:
+def session_view(store: Store, session_id: int | None, as_of: dt.date) -> SessionView:
     """One session: the one named, or the latest on or before as_of."""
-    with db.reading() as store:
-        return _views(store, [chosen_session(store, session_id, as_of)], as_of)[0]
+    return _views(store, [chosen_session(store, session_id, as_of)], as_of)[0]
 
 
-def all_views(db: Database, as_of: dt.date) -> list[SessionView]:
+def all_views(store: Store, as_of: dt.date) -> list[SessionView]:
     """Every session on or before as_of, oldest first."""
-    with db.reading() as store:
-        return _views(store, store.sessions(up_to=as_of), as_of)
+    return _views(store, store.sessions(up_to=as_of), as_of)

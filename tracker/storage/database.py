@@ -339,8 +339,9 @@ class _Engine:
 
 
 class Database:
-    """One database as one profile uses it. ``open()`` makes and upgrades it; each use case
-    then works in one ``writing()`` or ``reading()`` transaction, through a ``Store``.
+    """One database as one profile uses it. ``open()`` makes and upgrades it. ``writing()``
+    and ``reading()`` open a unit of work: one transaction for this profile, whose ``Store``
+    the face hands to every use case of its command or request.
 
     ``for_profile`` gives another profile's view of the same database: it shares the one
     engine and pool, so a process holds one engine per database however many profiles it
@@ -449,7 +450,10 @@ class Database:
     def _store(self, engine: Engine) -> Iterator[Store]:
         try:
             with Session(engine, expire_on_commit=False) as tx, tx.begin():
-                yield Store(tx, self.profile)
+                store = Store(tx, self.profile)
+                yield store
+                if store.discarded:
+                    tx.rollback()
         except DBAPIError as exc:
             raise describe_db_error(self.location, exc) from None
 

@@ -452,42 +452,37 @@ def profile_records(tx: Session) -> dict[str, tuple[int, ProfileRecord]]:
     return {row.name: (row.id, profile_record(row)) for row in all_profiles(tx)}
 
 
-def sessions(tx: Session, profile_id: int, *, up_to: dt.date | None = None) -> list[SessionRecord]:
-    """A profile's sessions, oldest first (only those on or before ``up_to``)."""
+def sessions(tx: Session, profile_id: int) -> list[TreatmentSession]:
+    """A profile's sessions, oldest first (the store keeps them for its transaction)."""
     query = select(TreatmentSession).where(TreatmentSession.profile_id == profile_id)
-    if up_to is not None:
-        query = query.where(TreatmentSession.date <= up_to)
-    query = query.order_by(TreatmentSession.date, TreatmentSession.id)
-    return [session_record(row) for row in tx.scalars(query)]
+    return list(tx.scalars(query.order_by(TreatmentSession.date, TreatmentSession.id)))
 
 
-def latest_session(tx: Session, profile_id: int, *, up_to: dt.date) -> SessionRecord | None:
+def latest_session(tx: Session, profile_id: int, *, up_to: dt.date) -> TreatmentSession | None:
     """A profile's latest session on or before ``up_to``."""
     query = select(TreatmentSession).where(
         TreatmentSession.profile_id == profile_id, TreatmentSession.date <= up_to
     )
-    row = tx.scalars(
+    return tx.scalars(
         query.order_by(TreatmentSession.date.desc(), TreatmentSession.id.desc()).limit(1)
     ).first()
-    return None if row is None else session_record(row)
 
 
-def first_session(tx: Session, profile_id: int) -> SessionRecord | None:
+def first_session(tx: Session, profile_id: int) -> TreatmentSession | None:
     query = select(TreatmentSession).where(TreatmentSession.profile_id == profile_id)
-    row = tx.scalars(query.order_by(TreatmentSession.date, TreatmentSession.id).limit(1)).first()
-    return None if row is None else session_record(row)
+    return tx.scalars(query.order_by(TreatmentSession.date, TreatmentSession.id).limit(1)).first()
 
 
 def sessions_matching(
     tx: Session, profile_id: int, date: dt.date, kind: str
-) -> list[SessionRecord]:
+) -> list[TreatmentSession]:
     """A profile's sessions on that date of that kind, oldest first."""
     query = select(TreatmentSession).where(
         TreatmentSession.profile_id == profile_id,
         TreatmentSession.date == date,
         TreatmentSession.kind == kind,
     )
-    return [session_record(row) for row in tx.scalars(query.order_by(TreatmentSession.id))]
+    return list(tx.scalars(query.order_by(TreatmentSession.id)))
 
 
 def logged_days(

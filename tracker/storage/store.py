@@ -37,25 +37,44 @@ NewValue = tuple[int, dt.date, str, int, str | None]
 
 
 class Store:
-    """Plain records in and out, inside one transaction, for one profile."""
+    """Plain records in and out, inside one transaction, for one profile.
+
+    A row the store has loaded is not read again within its transaction: it keeps the
+    profile's row and every session row it has seen (the ORM's identity map holds rows
+    only weakly, so a row whose record was handed out would otherwise be fetched again),
+    and once it has read all of the profile's sessions it answers later questions about
+    them (latest, first, up to a day) from that list.
+    """
 
     def __init__(self, tx: Session, profile: str) -> None:
         self._tx = tx
         self.profile_name = profile
-        self._profile_id: int | None = None
+        self._profile: Profile | None = None
+        self._session_rows: dict[int, TreatmentSession] = {}
+        self._every_session: list[TreatmentSession] | None = None  # oldest first, when read
+        self.discarded = False
+
+    def discard(self) -> None:
+        """Roll the whole unit of work back when it ends, as if nothing had been written
+        (an import's dry run)."""
+        self.discarded = True
 
     @property
     def profile_id(self) -> int:
         """This store's profile; looked up when first needed, so that profile admin works
-        in a database whose named profile does not exist (yet). Kept on the store, not in a
-        functools.cached_property: Python 3.11's holds one lock for every instance, so one
-        store waiting for the write lock would hold up every other thread's reads."""
-        if self._profile_id is None:
-            self._profile_id = self._find_profile_id()
-        return self._profile_id
+        in a database whose named profile does not exist (yet)."""
+        return self._profile_row().id
 
-    def _find_profile_id(self) -> int:
-        found = queries.profile_id(self._tx, self.profile_name)
+    def _profile_row(self) -> Profile:
+        # Kept on the store, not in a functools.cached_property: Python 3.11's holds one
+        # lock for every instance, so one store waiting for the write lock would hold up
+        # every other thread's reads.
+        if self._profile is None:
+            self._profile = self._find_profile()
+        return self._profile
+
+    def _find_profile(self) -> Profile:
+        found = queries.find_profile(self._tx, self.profile_name)
         if found is None:
             # A misspelt name must not lead to a second profile for the same person.
             names = {name.lower(): name for name in self.profile_names()}
@@ -68,7 +87,7 @@ class Store:
                 raise TrackerError.not_found(words, field="profile", hint=Hint("profile-list"))
             add = Hint("profile-add", profile=self.profile_name)
             raise TrackerError.not_found(words, field="profile", hint=add)
-        return int(found)
+        return found
 
     # The profile -------------------------------------------------------------------------
 
@@ -79,11 +98,6 @@ class Store:
         """The profile's random id: what a clinic files its FHIR records under."""
         return self._profile_row().uuid
 
-    def _profile_row(self) -> Profile:
-        row = self._tx.get(Profile, self.profile_id)
-        assert row is not None  # profile_id has just found it
-        return row
-
     # Sessions ----------------------------------------------------------------------------
 
     def session(self, session_id: int) -> SessionRecord:
@@ -91,25 +105,54 @@ class Store:
         return queries.session_record(self._session_row(session_id))
 
     def _session_row(self, session_id: int) -> TreatmentSession:
-        row = self._tx.get(TreatmentSession, session_id)
-        # Another profile's session is, for this profile, no session at all.
-        if row is None or row.profile_id != self.profile_id:
-            raise TrackerError.not_found(
-                Words.NO_SESSION.format(session_id=session_id),
-                field="session",
-                hint=Hint("session-list"),
-            )
+        row = self._session_rows.get(session_id)
+        if row is None:
+            row = self._tx.get(TreatmentSession, session_id)
+            # Another profile's session is, for this profile, no session at all.
+            if row is None or row.profile_id != self.profile_id:
+                raise TrackerError.not_found(
+                    Words.NO_SESSION.format(session_id=session_id),
+                    field="session",
+                    hint=Hint("session-list"),
+                )
+            self._session_rows[session_id] = row
         return row
+
+    def _kept(self, rows: Iterable[TreatmentSession]) -> list[TreatmentSession]:
+        """Rows just read, kept so that the transaction does not read them again."""
+        found = list(rows)
+        for row in found:
+            self._session_rows.setdefault(row.id, row)
+        return [self._session_rows[row.id] for row in found]
+
+    def _sessions_changed(self) -> None:
+        self._every_session = None  # read again when next asked for
 
     def sessions(self, *, up_to: dt.date | None = None) -> list[SessionRecord]:
         """This profile's sessions, oldest first (only those on or before ``up_to``)."""
-        return queries.sessions(self._tx, self.profile_id, up_to=up_to)
+        if self._every_session is None:
+            # All of them, even when only those up to a day are asked for: a profile has a
+            # few dozen at most, and the next question about them then needs no query.
+            self._every_session = self._kept(queries.sessions(self._tx, self.profile_id))
+        return [
+            queries.session_record(row)
+            for row in self._every_session
+            if up_to is None or row.date <= up_to
+        ]
 
     def latest_session_on_or_before(self, date: dt.date) -> SessionRecord | None:
-        return queries.latest_session(self._tx, self.profile_id, up_to=date)
+        if self._every_session is not None:
+            found = [row for row in self._every_session if row.date <= date]
+            return queries.session_record(found[-1]) if found else None
+        row = queries.latest_session(self._tx, self.profile_id, up_to=date)
+        return None if row is None else queries.session_record(self._kept([row])[0])
 
     def first_session(self) -> SessionRecord | None:
-        return queries.first_session(self._tx, self.profile_id)
+        if self._every_session is not None:
+            every = self._every_session
+            return queries.session_record(every[0]) if every else None
+        row = queries.first_session(self._tx, self.profile_id)
+        return None if row is None else queries.session_record(self._kept([row])[0])
 
     def add_session(self, new: SessionRecord) -> SessionRecord:
         """Store a new session (its ``id`` is ignored); returns it with the id it was given."""
@@ -117,6 +160,8 @@ class Store:
         _copy_details(new, row)
         self._tx.add(row)
         self._tx.flush()
+        self._kept([row])
+        self._sessions_changed()
         return queries.session_record(row)
 
     def update_session(self, changed: SessionRecord) -> SessionRecord:
@@ -124,12 +169,15 @@ class Store:
         row = self._session_row(changed.id)
         _copy_details(changed, row)
         self._tx.flush()
+        self._sessions_changed()
         return queries.session_record(row)
 
     def delete_session(self, session_id: int) -> None:
         """Delete one of this profile's sessions with its values and care entries."""
         self._tx.delete(self._session_row(session_id))
         self._tx.flush()
+        del self._session_rows[session_id]
+        self._sessions_changed()
 
     def entry_count(self, session_id: int) -> int:
         self._session_row(session_id)
@@ -183,7 +231,7 @@ class Store:
         with the value it replaced (None where the day had none). A replaced value keeps
         its earlier note unless a new one is given. Every value written that differs from
         what the day held is kept as a change (before, after, when)."""
-        self._session_row(session.id)  # this profile's (found in the transaction's map)
+        self._session_row(session.id)  # this profile's (kept by the store: no query)
         already = queries.entries_on(self._tx, session.id, date)
         day = (date - session.date).days
         stored: list[tuple[ValueRecord, int | None]] = []
@@ -393,7 +441,8 @@ class Store:
 
     def sessions_matching(self, date: dt.date, kind: str) -> list[SessionRecord]:
         """This profile's sessions on that date of that kind, oldest first."""
-        return queries.sessions_matching(self._tx, self.profile_id, date, kind)
+        rows = queries.sessions_matching(self._tx, self.profile_id, date, kind)
+        return [queries.session_record(row) for row in self._kept(rows)]
 
     def logged_days(
         self, session_id: int, symptoms: Iterable[str], first: dt.date, last: dt.date
@@ -408,7 +457,7 @@ class Store:
         at a million rows, SQLAlchemy's per-row parameter processing would cost more than
         SQLite's own work."""
         for session_id in {row[0] for row in rows}:
-            self._session_row(session_id)  # this profile's (the ORM has it at hand: no query)
+            self._session_row(session_id)  # this profile's (kept by the store once read)
         self._tx.flush()  # sessions the ORM still holds go first
         connection = self._tx.connection()
         dialect = connection.dialect

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, render_template, request
@@ -22,7 +23,7 @@ from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.severity import band
 from tracker.domain.text import visible
 from tracker.services import profiles
-from tracker.services.databases import Database, Location
+from tracker.services.databases import Database, Location, Store
 from tracker.web import security
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def current_profile() -> str:
 
 def choose_profile_cookie(response: BaseResponse, profile: str) -> None:
     """Hold the browser's choice: the profile's random id, signed with this start's secret."""
-    key = profiles.profile_key(databases().get(profile))
+    with databases().get(profile).reading() as store:
+        key = profiles.profile_key(store)
     response.set_cookie(
         profile_cookie(), settings().keys.sign(key), httponly=True, samesite="Strict", path="/"
     )
@@ -98,7 +100,8 @@ def _chosen_profile() -> Response | None:
     key = settings().keys.unsign(raw)
     name = None
     if key is not None:
-        name = profiles.profile_with_key(databases().get(databases().first_profile), key)
+        with databases().get(databases().first_profile).reading() as store:
+            name = profiles.profile_with_key(store, key)
     if name is not None:
         g.profile = name
         return None
@@ -109,8 +112,23 @@ def _chosen_profile() -> Response | None:
 
 
 def db() -> Database:
-    """The database of the profile this browser chose (default: the one `serve` was given)."""
+    """The database, for the profile this browser chose (default: the one `serve` was given)."""
     return databases().get(current_profile())
+
+
+@contextmanager
+def reading() -> Iterator[Store]:
+    """The request's unit of work when it only reads: one transaction for every use case
+    the page needs, never waiting for a writer."""
+    with db().reading() as store:
+        yield store
+
+
+@contextmanager
+def writing() -> Iterator[Store]:
+    """The request's unit of work when it writes: one transaction, committed as a whole."""
+    with db().writing() as store:
+        yield store
 
 
 def today() -> dt.date:

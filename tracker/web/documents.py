@@ -13,7 +13,7 @@ from tracker.domain.records import latest_started
 from tracker.domain.reminders import NextSteps, calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
-from tracker.web.app import Page, current_profile, db, settings, today
+from tracker.web.app import Page, current_profile, reading, settings, today
 from tracker.web.chart_cache import ChartCache, fingerprint
 from tracker.web.forms import asked_session
 from tracker.web.hints import link, missing_page, status_of
@@ -33,14 +33,15 @@ def charts() -> ChartCache:
 
 
 def chart_page() -> Page:
-    found = sessions.list_sessions(db())
-    if not found:
-        return render_template("start.html", message="No sessions yet: nothing to chart."), 200
     compare = request.args.get("compare") == "1"
-    try:
-        view = None if compare else session_view(db(), asked_session(), today())
-    except TrackerError as exc:
-        return missing_page(exc)
+    with reading() as store:  # the whole page in one transaction
+        found = sessions.list_sessions(store)
+        if not found:
+            return render_template("start.html", message="No sessions yet: nothing to chart."), 200
+        try:
+            view = None if compare else session_view(store, asked_session(), today())
+        except TrackerError as exc:
+            return missing_page(exc)
     return render_template("chart.html", found=found, view=view, compare=compare)
 
 
@@ -49,12 +50,13 @@ def chart_svg() -> Response:
     width = NARROW_INCHES if request.args.get("narrow") == "1" else None
     compare = request.args.get("compare") == "1"
     try:
-        if compare:
-            views = all_views(db(), today())
-            if not views:
-                raise TrackerError("No sessions yet: nothing to chart.")
-        else:
-            views = [session_view(db(), asked_session(), today())]
+        with reading() as store:
+            if compare:
+                views = all_views(store, today())
+            else:
+                views = [session_view(store, asked_session(), today())]
+        if not views:
+            raise TrackerError("No sessions yet: nothing to chart.")
         key = fingerprint(views, compare, width)
         image = charts().get(
             key, lambda: documents.chart_bytes(views, "svg", compare=compare, width=width)
@@ -65,7 +67,8 @@ def chart_svg() -> Response:
 
 
 def _downloads(status: int = 200, **problems: object) -> Page:
-    found = sessions.list_sessions(db())
+    with reading() as store:
+        found = sessions.list_sessions(store)
     page = render_template(
         "downloads.html",
         found=found,
@@ -95,10 +98,11 @@ def _attachment(body: bytes | str, name: str, mimetype: str) -> Response:
 
 def report_pdf() -> Response | Page:
     try:
-        view = session_view(db(), asked_session(), today())
-        photos = documents.NO_PHOTOS
-        if "no-photos" not in request.args:
-            photos = documents.report_photos(db(), view.session.id)
+        with reading() as store:  # the session and its photos in one transaction
+            view = session_view(store, asked_session(), today())
+            photos = documents.NO_PHOTOS
+            if "no-photos" not in request.args:
+                photos = documents.report_photos(store, view.session.id)
         pdf = documents.report_bytes(view, today(), photos)
     except TrackerError as exc:
         return _downloads(status_of(exc), problem=exc.message, next=link(exc.hint))
@@ -111,7 +115,8 @@ def reminders_ics() -> Response | Page:
     try:
         at = parse_time(request.args.get("at", "20:00"))
         tz = zone(settings().zone_name or "UTC")
-        plan = reminders.reminder_plan(db(), as_of=today(), session_id=asked_session())
+        with reading() as store:
+            plan = reminders.reminder_plan(store, as_of=today(), session_id=asked_session())
     except TrackerError as exc:
         return _downloads(status_of(exc), reminder_problem=exc.message, next=link(exc.hint))
     page = f"Check in on the tracker's page: {url_for('today', _external=True)}"
@@ -131,9 +136,9 @@ def export(fmt: str) -> Response:
     profile = current_profile()
     # The profile's name goes into the file name, so several people's files stay apart.
     stem = "" if profile == DEFAULT_PROFILE else "".join(c for c in profile if c.isalnum())[:40]
-    return _attachment(
-        exports.export_text(db(), fmt), f"{stem}{'-' if stem else ''}{name}", mimetype
-    )
+    with reading() as store:
+        body = exports.export_text(store, fmt)
+    return _attachment(body, f"{stem}{'-' if stem else ''}{name}", mimetype)
 
 
 def register(app: Flask) -> None:

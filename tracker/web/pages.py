@@ -15,9 +15,9 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import TypedValue
 from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.domain.words import Words
-from tracker.services import recovery, sessions
+from tracker.services import photos, recovery, sessions
 from tracker.services.checkin import save_checkin
-from tracker.web.app import Page, db, today
+from tracker.web.app import Page, reading, today, writing
 from tracker.web.forms import Form, empty, session_number
 
 # One tap each on the check-in; "other" needs words, which the care log's own form takes.
@@ -27,7 +27,9 @@ VALUE = "value-"
 
 def _render_today(form: Form, date: dt.date, status: int = 200, same: int | None = None) -> Page:
     try:
-        plans = recovery.checkin_plans(db(), date, today())
+        with reading() as store:  # the whole page in one transaction
+            plans = recovery.checkin_plans(store, date, today())
+            shown = photos.list_photos(store, plans[0].session.id)
     except TrackerError as exc:
         if date == today():
             return render_template("start.html", message=exc.message), status
@@ -48,6 +50,7 @@ def _render_today(form: Form, date: dt.date, status: int = 200, same: int | None
         date=date,
         care_actions=ONE_TAP_CARE,
         bands=BANDS,
+        day_photos=[r for r in shown if r.date == date],
     )
     return page, status
 
@@ -119,9 +122,11 @@ def checkin() -> Response | Page:
     session_id = form.read("session", session_number)
     if form.ok and date is not None:
         try:
-            result = save_checkin(
-                db(), readings, actions, date=date, today=day, note=note, session_id=session_id
-            )
+            # The write alone: the Status page it leads to reads the status after the commit.
+            with writing() as store:
+                result = save_checkin(
+                    store, readings, actions, date=date, today=day, note=note, session_id=session_id
+                )
         except TrackerError as exc:
             # A refusal about the day goes next to it; any other is the whole form's.
             form.refuse(exc, ("date",), "form")
@@ -150,13 +155,14 @@ def checkin() -> Response | Page:
 
 def status_page() -> Page:
     try:
-        report = recovery.status(db(), today())
+        with reading() as store:  # the whole page in one transaction
+            report = recovery.status(store, today())
+            found = [record for record, _ in sessions.list_sessions(store)]
     except TrackerError as exc:
         return render_template("start.html", message=exc.message), 200
     # An earlier session's open flags stay listed until resolved.
     shown = [*report.flags, *report.earlier]
     urgent = [flag for flag in shown if flag.level == "urgent"]
-    found = [record for record, _ in sessions.list_sessions(db())]
     # A follow-up stays in sight, whichever session it belongs to, until it has passed.
     follow_ups = sorted(
         (r for r in found if r.follow_up and r.follow_up >= report.as_of and r.date <= today()),

@@ -17,7 +17,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.photos import PhotoRecord
 from tracker.services import photos as service
 from tracker.services import sessions
-from tracker.web.app import Page, db, today
+from tracker.web.app import Page, reading, today, writing
 from tracker.web.forms import Form
 
 UPLOAD_FIELD = "photo"
@@ -45,9 +45,13 @@ def add_photo() -> BaseResponse:
         return back
     try:
         data = service.read_upload(upload.stream)
-        record = service.add_photo(
-            db(), data, date=date, today=day, session_id=session_id, note=form.text("note")
-        )
+        with reading() as store:  # a wrong day or session is said before decoding
+            service.check_photo_day(store, date=date, today=day, session_id=session_id)
+        prepared = service.prepare_photo(data)  # no lock held while decoding
+        with writing() as store:
+            record = service.add_photo(
+                store, prepared, date=date, today=day, session_id=session_id, note=form.text("note")
+            )
     except TrackerError as exc:
         flash(exc.message)
         return back
@@ -60,7 +64,8 @@ def add_photo() -> BaseResponse:
 
 def _image(photo_id: int, *, thumbnail: bool) -> Response:
     try:
-        _, data = service.photo_image(db(), photo_id, thumbnail=thumbnail)
+        with reading() as store:
+            _, data = service.photo_image(store, photo_id, thumbnail=thumbnail)
     except TrackerError:
         abort(404)
     response = Response(data, mimetype="image/jpeg")
@@ -78,7 +83,8 @@ def image(photo_id: int) -> Response:
 
 def remove_photo(photo_id: int) -> BaseResponse:
     try:
-        record = service.remove_photo(db(), photo_id)
+        with writing() as store:
+            record = service.remove_photo(store, photo_id)
     except TrackerError as exc:
         flash(exc.message)
         return redirect(url_for("history"), code=303)
@@ -96,15 +102,16 @@ def default_pair(records: list[PhotoRecord]) -> tuple[PhotoRecord | None, PhotoR
 
 def compare_page() -> Page:
     form = Form(request.args)
-    found = sessions.list_sessions(db())
-    if not found:
-        return render_template("start.html", message="No sessions yet, so no photos."), 200
-    asked = form.read("session", _number)
-    chosen = asked if asked is not None else found[-1][0].id
-    try:
-        records = service.list_photos(db(), chosen)
-    except TrackerError as exc:
-        return render_template("missing.html", message=exc.message), 404
+    with reading() as store:  # the whole page in one transaction
+        found = sessions.list_sessions(store)
+        if not found:
+            return render_template("start.html", message="No sessions yet, so no photos."), 200
+        asked = form.read("session", _number)
+        chosen = asked if asked is not None else found[-1][0].id
+        try:
+            records = service.list_photos(store, chosen)
+        except TrackerError as exc:
+            return render_template("missing.html", message=exc.message), 404
     by_id = {r.id: r for r in records}
     left, right = default_pair(records)
     a, b = form.read("a", _number), form.read("b", _number)
@@ -118,19 +125,11 @@ def compare_page() -> Page:
     )
 
 
-def photos_of(session_id: int, date: dt.date | None = None) -> list[PhotoRecord]:
-    """For templates: a session's shown photos (of one day)."""
-    try:
-        records = service.list_photos(db(), session_id)
-    except TrackerError:
-        return []
-    return [r for r in records if date is None or r.date == date]
-
-
 def photo_count(session_id: int) -> int:
     """For templates: how many photos (removed ones too) go when a session is deleted."""
     try:
-        return service.photo_count(db(), session_id)
+        with reading() as store:  # a unit of its own: asked by a template
+            return service.photo_count(store, session_id)
     except TrackerError:
         return 0
 
@@ -150,4 +149,4 @@ def register(app: Flask) -> None:
         "/photos/<int:photo_id>/remove", "photo_remove", remove_photo, methods=["POST"]
     )
     app.add_url_rule("/photos/compare", "photo_compare", compare_page)
-    app.jinja_env.globals.update(photos_of=photos_of, photos_by_day=by_day, photo_count=photo_count)
+    app.jinja_env.globals.update(photos_by_day=by_day, photo_count=photo_count)

@@ -14,8 +14,8 @@ from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import ChangeRecord, SessionRecord, TypedValue, latest_started
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
-from tracker.services import care, corrections, sessions, symptom_log
-from tracker.web.app import Page, db, today
+from tracker.services import care, corrections, photos, sessions, symptom_log
+from tracker.web.app import Page, reading, today, writing
 from tracker.web.forms import Form, asked_session, number_of, session_number
 from tracker.web.hints import missing_page
 
@@ -51,25 +51,28 @@ def _history(
     asked: int | None, problem: tuple[str, str, str] | None = None, status: int = 200
 ) -> Page:
     """The page for a session (default the latest); ``problem`` is (date, symptom, message)."""
-    found = sessions.list_sessions(db())
-    if not found:
-        message = "No sessions yet, so nothing is logged."
-        return render_template("start.html", message=message), 200
-    default = latest_started([r for r, _ in found], today()) or found[-1][0]
-    chosen = asked if asked is not None else default.id
-    try:
-        groups = symptom_log.history(db(), session_id=chosen)
-        care_log = care.list_care(db(), chosen)
-        changes = changed_from(corrections.value_changes(db(), chosen))
-        latest = corrections.last_change(db())
-    except TrackerError as exc:
-        return missing_page(exc)
+    with reading() as store:  # the whole page in one transaction
+        found = sessions.list_sessions(store)
+        if not found:
+            message = "No sessions yet, so nothing is logged."
+            return render_template("start.html", message=message), 200
+        default = latest_started([r for r, _ in found], today()) or found[-1][0]
+        chosen = asked if asked is not None else default.id
+        try:
+            groups = symptom_log.history(store, session_id=chosen)
+            care_log = care.list_care(store, chosen)
+            changes = changed_from(corrections.value_changes(store, chosen))
+            latest = corrections.last_change(store)
+            session_photos = photos.list_photos(store, chosen)
+        except TrackerError as exc:
+            return missing_page(exc)
     record = next(r for r, _ in found if r.id == chosen)
     entries = groups[0][1] if groups else []
     if problem and not any((str(e.date), e.symptom) == problem[:2] for e in entries):
         problem = ("", "", problem[2])  # no row to put it next to: at the top of the table
     page = render_template(
         "history.html",
+        session_photos=session_photos,
         found=found,
         record=record,
         entries=entries,
@@ -102,7 +105,8 @@ def undo_change() -> Response | Page:
     session_id = form.read("session", session_number)
     if form.ok and expected:
         try:
-            done = corrections.undo_last(db(), expected=expected)
+            with writing() as store:
+                done = corrections.undo_last(store, expected=expected)
         except TrackerError as exc:
             form.fail("change", exc)
         else:
@@ -138,13 +142,14 @@ def change_value() -> Response | Page:
     )
     if form.ok and session_id and date and symptom and severity is not None:
         try:
-            result = symptom_log.log_symptoms(
-                db(),
-                [TypedValue(symptom, severity)],
-                date=date,
-                today=today(),
-                session_id=session_id,
-            )
+            with writing() as store:
+                result = symptom_log.log_symptoms(
+                    store,
+                    [TypedValue(symptom, severity)],
+                    date=date,
+                    today=today(),
+                    session_id=session_id,
+                )
         except TrackerError as exc:
             form.fail("severity", exc)
         else:
@@ -160,9 +165,10 @@ def remove_value() -> Response | Page:
     session_id, date, symptom = _value_row(form)
     if form.ok and session_id and date and symptom:
         try:
-            removal = corrections.remove_values(
-                db(), [symptom], date=date, today=today(), session_id=session_id
-            )
+            with writing() as store:
+                removal = corrections.remove_values(
+                    store, [symptom], date=date, today=today(), session_id=session_id
+                )
         except TrackerError as exc:
             form.fail("symptom", exc)
         else:
@@ -178,7 +184,8 @@ def remove_care() -> Response | Page:
     session_id = form.read("session", session_number)
     if form.ok and care_id:
         try:
-            record = corrections.remove_care(db(), care_id)
+            with writing() as store:
+                record = corrections.remove_care(store, care_id)
         except TrackerError as exc:
             form.fail("care", exc)
         else:

@@ -11,14 +11,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPE_WORDS, SKIN_TYPES, SessionRecord
 from tracker.domain.words import Words
 from tracker.services import profiles, sessions
-from tracker.web.app import (
-    Page,
-    choose_profile_cookie,
-    current_profile,
-    databases,
-    db,
-    today,
-)
+from tracker.web.app import Page, choose_profile_cookie, current_profile, reading, today, writing
 from tracker.web.forms import Form, empty
 from tracker.web.hints import missing_page, status_of
 
@@ -41,8 +34,9 @@ SESSION_FIELDS = ("date", "kind", "follow_up")
 
 
 def _list_page(form: Form, profile_form: Form, status: int = 200) -> Page:
-    found = sessions.list_sessions(db())
-    people = profiles.list_profiles(db())
+    with reading() as store:
+        found = sessions.list_sessions(store)
+        people = profiles.list_profiles(store)
     page = render_template(
         "sessions.html",
         found=found,
@@ -67,7 +61,8 @@ def add() -> Response | Page:
     status = 400
     if form.ok:
         try:
-            record, still_open = sessions.start_session(db(), fields, today=today())
+            with writing() as store:
+                record, still_open = sessions.start_session(store, fields, today=today())
         except TrackerError as exc:
             form.refuse(exc, SESSION_FIELDS, "date")
             status = status_of(exc)
@@ -85,7 +80,8 @@ def add() -> Response | Page:
 
 def edit_page(session_id: int) -> Page:
     try:
-        record, count = sessions.show_session(db(), session_id)
+        with reading() as store:
+            record, count = sessions.show_session(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     data = {
@@ -117,14 +113,16 @@ def _edit_page(
 def delete(session_id: int) -> Response | Page:
     """Delete a session, once the box saying so is ticked (the page asks first)."""
     try:
-        record, count = sessions.show_session(db(), session_id)
+        with reading() as store:
+            record, count = sessions.show_session(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     if request.form.get("confirm") != "yes":
         refusal = f"Nothing was deleted: tick the box to delete session {record.id}."
         form = Form(MultiDict({"date": str(record.date), "kind": record.kind}))
         return _edit_page(record, form, count, refusal, 400)
-    record, count = sessions.delete_session(db(), session_id)
+    with writing() as store:
+        record, count = sessions.delete_session(store, session_id)
     flash(
         f"Deleted session {record.id} ({kind_words(record.kind)} on {record.date}) "
         f"and its {count} logged value{'s' * (count != 1)}."
@@ -136,13 +134,15 @@ def edit(session_id: int) -> Response | Page:
     form = Form(request.form)
     fields = _session_fields(form)
     try:
-        record, count = sessions.show_session(db(), session_id)
+        with reading() as store:
+            record, count = sessions.show_session(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     status = 400
     if form.ok:
         try:
-            record = sessions.edit_session(db(), session_id, fields)
+            with writing() as store:
+                record = sessions.edit_session(store, session_id, fields)
         except TrackerError as exc:
             form.refuse(exc, SESSION_FIELDS, "date")
             status = status_of(exc)
@@ -155,7 +155,8 @@ def edit(session_id: int) -> Response | Page:
 def choose_profile() -> Response | Page:
     form = Form(request.form)
     name = form.text("profile")
-    known = {record.name for record, _ in profiles.list_profiles(db())}
+    with reading() as store:
+        known = {record.name for record, _ in profiles.list_profiles(store)}
     if name not in known:
         form.errors["profile"] = Words.NO_PROFILE.format(name=name, did_you_mean="")
         return _list_page(empty(), form, 400)
@@ -169,16 +170,16 @@ def add_profile() -> Response | Page:
     form = Form(request.form)
     name = form.data.get("name", "")
     try:
-        record = profiles.add_profile(
-            db(),
-            name,
-            form.text("skin_type"),
-            sensitive_skin=form.data.get("sensitive_skin") == "yes",
-        )
+        with writing() as store:
+            record = profiles.add_profile(
+                store,
+                name,
+                form.text("skin_type"),
+                sensitive_skin=form.data.get("sensitive_skin") == "yes",
+            )
     except TrackerError as exc:
         form.refuse(exc, ("name", "skin_type"), "name")
         return _list_page(empty(), form, status_of(exc))
-    databases().get(record.name)
     flash(f"Added profile {record.name!r} ({record.describe_skin()}). Choose it below to use it.")
     return redirect(url_for("sessions"), code=303)
 
