@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import Run
+from conftest import TODAY, Run
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from web_support import Browser
 
 
 @pytest.fixture
@@ -89,3 +91,127 @@ def test_logging_several_symptoms_is_a_fixed_number_of_queries(
         == 0
     )
     assert len(count_queries) == one
+
+
+# Pinned: the statements of a command or a page, each row read once ---------------------
+
+# Not the command's own: BEGIN (SQLite sends it as a statement, PostgreSQL's driver does
+# not), the schema revision read when a database is opened, a driver's first questions.
+NOT_THE_COMMANDS = re.compile(
+    r"^\s*(BEGIN|SELECT version_num FROM alembic_version|select pg_catalog|"
+    r"select current_schema|show )",
+    re.IGNORECASE,
+)
+
+
+MARK = "-- a transaction begins"
+
+
+def _own(statements: list[str]) -> list[str]:
+    """The statements of the last transaction (opening a database reads its revision and
+    schema in one of its own before), BEGIN and a driver's first questions left out."""
+    if MARK in statements:
+        statements = statements[len(statements) - statements[::-1].index(MARK) :]
+    return [" ".join(s.split()) for s in statements if not NOT_THE_COMMANDS.match(s)]
+
+
+@pytest.fixture
+def marked(count_queries: list[str]) -> Iterator[list[str]]:
+    """count_queries, with a mark where each transaction begins."""
+
+    def mark(_connection: Connection) -> None:
+        count_queries.append(MARK)
+
+    event.listen(Engine, "begin", mark)
+    yield count_queries
+    event.remove(Engine, "begin", mark)
+
+
+def _reads_of(table: str, statements: list[str]) -> int:
+    """SELECTs that read rows of a table itself (not a count or a join through it); of
+    profiles, the reads of the one profile by its name."""
+    return sum(
+        1
+        for s in statements
+        if s.startswith(f"SELECT {table}.id, ")
+        and (table != "profiles" or "WHERE profiles.name" in s)
+    )
+
+
+@pytest.fixture
+def begun() -> Iterator[list[Connection]]:
+    found: list[Connection] = []
+
+    def record(connection: Connection) -> None:
+        found.append(connection)
+
+    event.listen(Engine, "begin", record)
+    yield found
+    event.remove(Engine, "begin", record)
+
+
+def test_tracker_log_reads_the_profile_and_the_session_once(run: Run, marked: list[str]) -> None:
+    count_queries = marked
+    assert run("session", "add", "--date", "2026-11-14").exit_code == 0
+    assert run("log", "redness=3", "--date", "2026-11-20").exit_code == 0
+    count_queries.clear()
+    assert run("log", "redness=4", "itching=2").exit_code == 0
+    own = _own(count_queries)
+    # The profile, the latest session, the day's values, one INSERT for the new values and
+    # one for what changed.
+    assert len(own) == 5, own
+    assert _reads_of("profiles", own) == 1
+    assert _reads_of("sessions", own) == 1
+
+
+@pytest.fixture
+def web(db_url: str, run: Run) -> Iterator[Browser]:
+    assert run("session", "add", "--date", "2026-11-14", "--kind", "laser").exit_code == 0
+    assert run("log", "redness=3", "itching=2", "--date", "2026-11-20").exit_code == 0
+    assert run("care", "add", "sunscreen", "--date", "2026-11-20").exit_code == 0
+    browser = Browser(db_url, TODAY)
+    assert browser.sign_in().status_code == 303
+    assert browser.get("/").status_code == 200  # the database is opened once, here
+    yield browser
+    browser.close()
+
+
+def test_the_web_checkin_writes_alone_reading_each_row_once(
+    web: Browser, count_queries: list[str], begun: list[Connection]
+) -> None:
+    count_queries.clear()
+    form = {"date": "today", "value-redness": "5", "value-itching": "1", "care": "ice-pack"}
+    assert web.post("/checkin", form).status_code == 303
+    own = _own(count_queries)
+    # The profile, the latest session, the day's values, their UPDATE, what changed, the
+    # day's same care action, its INSERT: no status inside the write (Status reads it).
+    assert len(own) == 7, own
+    assert _reads_of("profiles", own) == 1
+    assert _reads_of("sessions", own) == 1
+    assert len(begun) == 1
+
+
+# Each page: how many statements, all in one transaction.
+PAGES = {
+    "/": 6,  # profile, sessions, own courses, open ones, their values, the day's photos
+    # profile, sessions, open ones, values, gone days (as of, ever), courses, value counts
+    "/status": 8,
+    # profile, counts, sessions, values, care, changes, the latest change, photos
+    "/history": 8,
+    "/chart": 7,  # profile, counts, sessions, own courses, values, care, changes
+    "/sessions": 5,  # profile, counts, sessions, every profile, their session counts
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_reads_in_one_transaction_a_pinned_number_of_statements(
+    web: Browser, count_queries: list[str], begun: list[Connection], page: str
+) -> None:
+    count_queries.clear()
+    begun.clear()
+    assert web.get(page).status_code == 200
+    own = _own(count_queries)
+    assert len(own) == PAGES[page], own
+    assert len(begun) == 1
+    assert _reads_of("profiles", own) <= 1
+    assert _reads_of("sessions", own) <= 1
