@@ -339,12 +339,12 @@ PAST_THE_EDGE = (
 )
 
 
-def test_no_page_is_wider_than_a_360_px_phone(page: Page, run: Run) -> None:
+def test_no_page_is_wider_than_its_screen(page: Page, run: Run) -> None:
     """Two overlapping treatments in different areas, a long area name, corrections, a
-    session still ahead: every page at 360 px (emulated device metrics: a headless window
-    cannot be narrower than about 500 px) has nothing past the right edge."""
-    if page.size != "phone":
-        pytest.skip("the phone's width is the one measured")
+    session still ahead: every page at 360 px on a phone (emulated device metrics: a headless
+    window cannot be narrower than about 500 px) and at 1280 px on a desktop has nothing past
+    the right edge."""
+    width = 360 if page.size == "phone" else 1280
     area = "whole face, neck and upper chest (both sides)"
     run("session", "add", "--date", "2026-11-14", "--area", area, "--follow-up", "2026-11-28")
     run("session", "add", "--date", "2026-11-20", "--kind", "peel-superficial", "--area", "neck")
@@ -356,7 +356,7 @@ def test_no_page_is_wider_than_a_360_px_phone(page: Page, run: Run) -> None:
     run("care", "add", "moisturiser", "--session", "1", "--date", "2026-11-22", "--note", "x" * 80)
     page.driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
-        {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+        {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": page.size == "phone"},
     )
     cut = {}
     for path in (
@@ -372,7 +372,7 @@ def test_no_page_is_wider_than_a_360_px_phone(page: Page, run: Run) -> None:
         "/report",
     ):
         page.open(path)
-        found = page.driver.execute_script(PAST_THE_EDGE, 360)
+        found = page.driver.execute_script(PAST_THE_EDGE, width)
         if found:
             cut[path] = found
     assert not cut, cut
