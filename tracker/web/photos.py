@@ -125,15 +125,6 @@ def compare_page() -> Page:
     )
 
 
-def photo_count(session_id: int) -> int:
-    """For templates: how many photos (removed ones too) go when a session is deleted."""
-    try:
-        with reading() as store:  # a unit of its own: asked by a template
-            return service.photo_count(store, session_id)
-    except TrackerError:
-        return 0
-
-
 def by_day(records: list[PhotoRecord]) -> list[tuple[Any, list[PhotoRecord]]]:
     days: dict[dt.date, list[PhotoRecord]] = {}
     for r in records:
@@ -149,4 +140,4 @@ def register(app: Flask) -> None:
         "/photos/<int:photo_id>/remove", "photo_remove", remove_photo, methods=["POST"]
     )
     app.add_url_rule("/photos/compare", "photo_compare", compare_page)
-    app.jinja_env.globals.update(photos_by_day=by_day, photo_count=photo_count)
+    app.jinja_env.globals.update(photos_by_day=by_day)

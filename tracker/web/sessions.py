@@ -10,7 +10,8 @@ from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key, kind
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import SKIN_TYPE_WORDS, SKIN_TYPES, SessionRecord
 from tracker.domain.words import Words
-from tracker.services import profiles, sessions
+from tracker.services import photos, profiles, sessions
+from tracker.services.databases import Store
 from tracker.web.app import Page, choose_profile_cookie, current_profile, reading, today, writing
 from tracker.web.forms import Form, empty
 from tracker.web.hints import missing_page, status_of
@@ -81,7 +82,7 @@ def add() -> Response | Page:
 def edit_page(session_id: int) -> Page:
     try:
         with reading() as store:
-            record, count = sessions.show_session(store, session_id)
+            record, count, photo_count = _what_deleting_takes(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     data = {
@@ -93,11 +94,23 @@ def edit_page(session_id: int) -> Page:
         "follow_up": str(record.follow_up or ""),
     }
     form = Form(MultiDict(data))
-    return _edit_page(record, form, count)
+    return _edit_page(record, form, count, photo_count)
+
+
+def _what_deleting_takes(store: Store, session_id: int) -> tuple[SessionRecord, int, int]:
+    """The session, its number of values and of photos (read in the page's own transaction:
+    the delete form says what goes with it)."""
+    record, count = sessions.show_session(store, session_id)
+    return record, count, photos.photo_count(store, session_id)
 
 
 def _edit_page(
-    record: SessionRecord, form: Form, count: int, refusal: str = "", status: int = 200
+    record: SessionRecord,
+    form: Form,
+    count: int,
+    photo_count: int,
+    refusal: str = "",
+    status: int = 200,
 ) -> Page:
     page = render_template(
         "session_edit.html",
@@ -105,6 +118,7 @@ def _edit_page(
         form=form,
         kinds=TREATMENT_KINDS,
         count=count,
+        photo_count=photo_count,
         refusal=refusal,
     )
     return page, status
@@ -114,13 +128,13 @@ def delete(session_id: int) -> Response | Page:
     """Delete a session, once the box saying so is ticked (the page asks first)."""
     try:
         with reading() as store:
-            record, count = sessions.show_session(store, session_id)
+            record, count, photo_count = _what_deleting_takes(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     if request.form.get("confirm") != "yes":
         refusal = f"Nothing was deleted: tick the box to delete session {record.id}."
         form = Form(MultiDict({"date": str(record.date), "kind": record.kind}))
-        return _edit_page(record, form, count, refusal, 400)
+        return _edit_page(record, form, count, photo_count, refusal, 400)
     with writing() as store:
         record, count = sessions.delete_session(store, session_id)
     flash(
@@ -135,7 +149,7 @@ def edit(session_id: int) -> Response | Page:
     fields = _session_fields(form)
     try:
         with reading() as store:
-            record, count = sessions.show_session(store, session_id)
+            record, count, photo_count = _what_deleting_takes(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     status = 400
@@ -149,7 +163,7 @@ def edit(session_id: int) -> Response | Page:
         else:
             flash(f"Updated session {record.id} ({kind_words(record.kind)} on {record.date}).")
             return redirect(url_for("sessions"), code=303)
-    return _edit_page(record, form, count, status=status)
+    return _edit_page(record, form, count, photo_count, status=status)
 
 
 def choose_profile() -> Response | Page:
