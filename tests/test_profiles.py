@@ -108,7 +108,7 @@ def test_triage_lists_every_profile_urgent_first(run: Run) -> None:
     assert flags[0]["kind"] == "red-flag"  # urgent first
     assert run("flags", "--all-profiles", "--fail-on", "urgent").exit_code == 3
     lines = run("status", "--all-profiles").stdout.splitlines()
-    assert lines[0] == "Every profile as of 2026-11-24:"
+    assert lines[0] == "Every profile as of 2026-11-24, most in need first:"
     assert lines[2].split() == [
         "alice",
         "ipl",

@@ -348,7 +348,14 @@ def _echo_status(report: Status, today: dt.date) -> None:
 
 @click.command()
 @click.option("--as-of", type=DATE, help=f"Show the status on this day. {DATE_HELP}")
-@click.option("--all-profiles", is_flag=True, help="One line per profile.")
+@click.option(
+    "--all-profiles",
+    is_flag=True,
+    help=(
+        "One line per profile, most in need first: urgent, warning, no data since an alarm, "
+        "follow-up due, nothing logged lately."
+    ),
+)
 @json_option
 @pass_app
 def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: bool) -> None:
@@ -372,15 +379,14 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: 
 
     rows: list[tuple[object, ...]] = []
     with app.reading() as store:
-        found = triage.all_statuses(store, day)
+        found = triage.clinic_lines(store, day)
     for item in found:
-        worst = (
-            f"{item.worst.level} {item.worst.symptom} {item.worst.no_data_words or item.worst.rule}"
-            if item.worst
-            else "none"
-        )
+        worst = item.words if item.category in ("follow-up", "silent") else "none"
+        if item.flags:
+            top = item.flags[0]
+            worst = f"{top.level} {top.symptom} {top.no_data_words or top.rule}"
         if item.session is None:
-            rows.append((item.profile, "no session yet", "", worst if item.worst else "", ""))
+            rows.append((item.profile, "no session yet", "", "", ""))
             continue
         rows.append(
             (
@@ -391,8 +397,8 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: 
                 item.last_logged or "never",
             )
         )
-    click.echo(f"Every profile as of {day}:")
-    click.echo(table(("profile", "session", "day", "worst flag", "last logged"), rows))
+    click.echo(f"Every profile as of {day}, most in need first:")
+    click.echo(table(("profile", "session", "day", "triage", "last logged"), rows))
 
 
 def _saved(logged: list[Logged]) -> str:

@@ -10,11 +10,12 @@ not the clinic's list.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag, evaluate, sort_key
-from tracker.domain.records import SessionRecord
+from tracker.domain.triage import TriageLine, line, ordered
 from tracker.storage.store import Store
 
 
@@ -25,15 +26,6 @@ class ProfileFlag:
 
     def to_json(self) -> dict[str, object]:
         return {"profile": self.profile, **self.flag.to_json()}
-
-
-@dataclass(frozen=True)
-class ProfileStatus:
-    profile: str
-    session: SessionRecord | None
-    day: int | None
-    worst: Flag | None
-    last_logged: dt.date | None
 
 
 def _active_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
@@ -61,23 +53,42 @@ def all_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
     )
 
 
-def all_statuses(store: Store, as_of: dt.date) -> list[ProfileStatus]:
-    """One line per profile: its latest session, and its worst active flag on any session."""
-    worst: dict[str, Flag] = {}
-    for item in all_flags(store, as_of):
-        worst.setdefault(item.profile, item.flag)
-    names = store.profile_names()
+def clinic_lines(store: Store, as_of: dt.date) -> list[TriageLine]:
+    """A clinic's triage list: one line per profile, worst first (tracker.domain.triage). A
+    fixed number of queries: the open sessions' values, and one row per profile for its
+    latest session and last day logged."""
+    flags: dict[str, list[Flag]] = {}
+    for item in _active_flags(store, as_of):
+        flags.setdefault(item.profile, []).append(item.flag)
+    profiles = store.all_profile_records()
     latest = store.latest_sessions_all_profiles(as_of)
     last_logged = store.last_logged_of_latest_sessions(as_of)
-    statuses = []
-    for name in names:
+    courses = course_days()
+    lines = []
+    for name, (profile_id, _) in profiles.items():
         record = latest.get(name)
-        if record is None:
-            statuses.append(ProfileStatus(name, None, None, worst.get(name), None))
-            continue
-        statuses.append(
-            ProfileStatus(
-                name, record, record.day_of(as_of), worst.get(name), last_logged.get(record.id)
+        lines.append(
+            line(
+                (name, profile_id),
+                record,
+                flags.get(name, ()),
+                None if record is None else last_logged.get(record.id),
+                0 if record is None else courses(record.kind),
+                as_of,
             )
         )
-    return statuses
+    return ordered(lines)
+
+
+def course_days() -> Callable[[str], int]:
+    """The longest expected course of any symptom after a treatment kind (shipped figures,
+    related kinds and the default for a symptom without a figure)."""
+    expectations = Expectations(shipped_table())
+    found: dict[str, int] = {}
+
+    def days(kind: str) -> int:
+        if kind not in found:
+            found[kind] = max(e.max_days for e in expectations.rows([kind]))
+        return found[kind]
+
+    return days
