@@ -88,6 +88,10 @@ def test_side_by_side_shows_day_0_and_the_latest_or_any_two_chosen(
     assert "day 0 after session" in page and "day 6 after session" in page
     chosen = web.get("/photos/compare?a=2&b=1").text
     assert chosen.index('src="/photos/2/image"') < chosen.index('src="/photos/1/image"')
+    # A session that is not there (or another's): "not found" with the way on, not a crash.
+    missing = web.get("/photos/compare?session=99")
+    assert missing.status_code == 404
+    assert "Not found" in missing.text and "See your sessions" in missing.text
 
 
 def test_a_bad_photo_is_refused_in_one_line_and_nothing_is_saved(

@@ -19,6 +19,7 @@ from tracker.services import photos as service
 from tracker.services import sessions
 from tracker.web.app import Page, reading, today, writing
 from tracker.web.forms import Form
+from tracker.web.hints import missing_page
 
 UPLOAD_FIELD = "photo"
 
@@ -111,7 +112,7 @@ def compare_page() -> Page:
         try:
             records = service.list_photos(store, chosen)
         except TrackerError as exc:
-            return render_template("missing.html", message=exc.message), 404
+            return missing_page(exc)
     by_id = {r.id: r for r in records}
     left, right = default_pair(records)
     a, b = form.read("a", _number), form.read("b", _number)
