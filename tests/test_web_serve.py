@@ -32,7 +32,11 @@ class Served:
         self.cookie = ""
 
     def request(
-        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: str | bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> http.client.HTTPResponse:
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         sent = {"Cookie": self.cookie, **(headers or {})}
@@ -339,3 +343,43 @@ def test_slow_clients_cannot_keep_the_page_from_a_browser(served: Served) -> Non
     finally:
         for attacker in sockets:
             attacker.close()
+
+
+def test_the_real_server_takes_a_phone_sized_photo_and_refuses_a_large_form(
+    served: Served, run: Run
+) -> None:
+    """waitress lets through the largest body a route takes (a photo); the app still holds
+    every other form to its own small limit."""
+    import io
+
+    from PIL import Image
+
+    served.sign_in()
+    connection = http.client.HTTPConnection(served.host, served.port, timeout=30)
+    connection.request("GET", "/", headers={"Cookie": served.cookie})
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', connection.getresponse().read().decode())
+    assert csrf is not None
+    noise = Image.effect_noise((1400, 1400), 90).convert("RGB")
+    jpeg = io.BytesIO()
+    noise.save(jpeg, "JPEG", quality=95)
+    assert len(jpeg.getvalue()) > 1_000_000  # a phone's photo, far above the forms' 64 KiB
+    boundary = "photo-boundary"
+    head = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in (("csrf", csrf.group(1)), ("date", TODAY.isoformat()))
+    )
+    body = (
+        (
+            f'{head}--{boundary}\r\nContent-Disposition: form-data; name="photo"; '
+            'filename="IMG_0001.JPG"\r\nContent-Type: image/jpeg\r\n\r\n'
+        ).encode()
+        + jpeg.getvalue()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    sent = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    added = served.request("POST", "/photos", body=body, headers=sent)
+    assert added.status == 303, added.status
+    assert len(json.loads(run("photo", "list", "--json").stdout)) == 1
+    padded = f"csrf={csrf.group(1)}&date={TODAY.isoformat()}&note={'x' * 70_000}"
+    assert served.request("POST", "/checkin", body=padded).status == 413
+    stop(served)

@@ -25,6 +25,9 @@ from tracker.domain.photos import MAX_PHOTO_BYTES
 MAX_BODY_BYTES = 64 * 1024  # a check-in form is a few hundred bytes
 # The one route that takes more: a photo (MAX_PHOTO_BYTES) and its form's few fields.
 LARGE_BODIES = {"photo_add": MAX_PHOTO_BYTES + 64 * 1024}
+# What the server itself lets through to the app: the largest body any route takes (the
+# app refuses more than each route's own limit before reading the body).
+MAX_ANY_BODY_BYTES = max(MAX_BODY_BYTES, *LARGE_BODIES.values())
 # The longest form (the check-in: 19 symptoms, 7 care actions, date, note...) has about
 # 35 fields; 4,500 copies of one field, within the byte limit, took 13 s to refuse.
 MAX_FORM_FIELDS = 200

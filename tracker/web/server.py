@@ -22,7 +22,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.text import clipped
 from tracker.services.databases import Location
 from tracker.web.app import WebSettings, create_app
-from tracker.web.security import MAX_BODY_BYTES, TOKEN_PARAMETER, Keys, allowed_hosts
+from tracker.web.security import MAX_ANY_BODY_BYTES, TOKEN_PARAMETER, Keys, allowed_hosts
 
 DEFAULT_PORT = 8765
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -188,7 +188,7 @@ def serve(
             host=host,
             port=number,
             threads=THREADS,
-            max_request_body_size=MAX_BODY_BYTES,
+            max_request_body_size=MAX_ANY_BODY_BYTES,
             ident="tracker",
             expose_tracebacks=False,
             channel_timeout=IDLE_SECONDS,
