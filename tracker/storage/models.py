@@ -172,3 +172,87 @@ class Photo(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC; None: shown
+
+
+class Account(Base):
+    """Someone who signs in to a clinic's hosted tracker: an admin, a clinician or a patient
+    (a patient's account is tied to one profile, whose data alone it reaches)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'clinician', 'patient')", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case
+    role: Mapped[str] = mapped_column(String(16))
+    profile_id: Mapped[int | None] = mapped_column(
+        ForeignKey("profiles.id", ondelete="SET NULL"), unique=True
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # argon2id, PHC string
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # base32
+    totp_confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is used once
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+
+
+class AccountLink(Base):
+    """A one-time link to set an account's password: only a hash of its secret is kept."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC; set: used or replaced
+
+
+class LoginSession(Base):
+    """A browser's signed-in session, kept in the database so that every app process knows
+    it: the cookie holds a random id, the row only its hash."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256, hex
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(16))  # code, enrol or full
+    address: Mapped[str | None] = mapped_column(String(64))  # where it signed in from
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC; signed out
+
+
+class LoginFailure(Base):
+    """A failed sign-in: counted per address typed (its hash) and per network address."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email_hash_failed_at", "email_hash", "failed_at"),
+        Index("ix_login_failures_address_failed_at", "address", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the address typed
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+
+class Consent(Base):
+    """A patient's agreement to a version of the consent text, with its time; kept."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[str] = mapped_column(String(20))
+    agreed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC

@@ -22,6 +22,7 @@ from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, V
 from tracker.domain.suggestions import closest, did_you_mean
 from tracker.domain.words import Words
 from tracker.storage import photo_queries, queries
+from tracker.storage.accounts import AccountStore
 from tracker.storage.models import (
     CareEntry,
     EntryChange,
@@ -58,6 +59,10 @@ class Store:
         """Roll the whole unit of work back when it ends, as if nothing had been written
         (an import's dry run)."""
         self.discarded = True
+
+    def accounts(self) -> AccountStore:
+        """A clinic's accounts, in this same transaction (they belong to no one profile)."""
+        return AccountStore(self._tx)
 
     @property
     def profile_id(self) -> int:

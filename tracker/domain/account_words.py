@@ -1,0 +1,41 @@
+"""The catalogue's words about a clinic's accounts (signing in, links, roles), face-neutral."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class AccountWords(enum.Enum):
+    BAD_EMAIL = "That is not an e-mail address."
+    SHORT_PASSWORD = "A password is at least {least} characters long."
+    LONG_PASSWORD = "A password is at most {most} characters long."
+    PASSWORDS_DIFFER = "The two passwords differ; type the same one twice."
+    # One answer for a wrong password, an unknown address and a locked account alike, so that
+    # nobody learns from it who has an account here.
+    SIGN_IN_FAILED = (
+        "That e-mail address and password do not match an account here, or there have been "
+        "too many tries: check them, and wait {minutes} minutes after several tries."
+    )
+    WRONG_CODE = "That code is not the one your authenticator app shows now; try the next one."
+    LINK_UNUSABLE = (
+        "This link cannot be used: it was used already, has expired, or was replaced by a "
+        "newer one. Ask the clinic for a new link."
+    )
+    CONSENT_NEEDED = "Tick the box to agree, or ask the clinic first; nothing is recorded before."
+    ACCOUNT_EXISTS = "An account for {email} already exists."
+    NO_ACCOUNT = "There is no account for {email}."
+    ADMIN_EXISTS = "This clinic already has an administrator ({email}); add others with their role."
+    STAFF_ROLE = "An account added this way is a clinician or an administrator, not {role!r}."
+    PROFILE_TAKEN = (
+        "A profile named {name!r} already exists; a patient invited gets a new profile of "
+        "their own."
+    )
+    NOT_A_PATIENT = "{email} is a staff account; a patient is invited with their own address."
+
+    def format(self, **values: Any) -> str:
+        text: str = self.value
+        return text.format(**values)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,278 @@
+"""A clinic's accounts: setting the clinic up, inviting, signing in and out.
+
+Each use case works in the face's unit of work (a ``Store``'s transaction); times are
+passed in (UTC, aware). A link's or session's secret is handed back once, to be shown or
+set in a cookie, and only its hash is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from tracker.domain.account_words import AccountWords
+from tracker.domain.accounts import (
+    CONSENT_VERSION,
+    FAILURE_WINDOW,
+    LINK_LIFETIME,
+    SEEN_EVERY,
+    STAFF,
+    AccountRecord,
+    Role,
+    SignedIn,
+    Stage,
+    check_password,
+    clean_email,
+    session_expired,
+    too_many_failures,
+)
+from tracker.domain.errors import TrackerError
+from tracker.services import credentials
+from tracker.services.credentials import Hashing
+from tracker.storage.store import Store
+
+MAX_PROFILE_NAME = 80
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A one-time link's secret, for the account it sets up, shown once."""
+
+    account: AccountRecord
+    token: str
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A session just opened: its secret (for the cookie) and how far it goes."""
+
+    token: str
+    stage: Stage
+    account: AccountRecord
+
+
+def _issue(
+    store: Store, account: AccountRecord, now: dt.datetime, lifetime: dt.timedelta
+) -> Issued:
+    token = credentials.new_token()
+    store.accounts().add_link(account.id, credentials.token_hash(token), now, lifetime)
+    return Issued(account, token, now + lifetime)
+
+
+def _new_account(
+    store: Store, email: str, role: Role, now: dt.datetime, profile_id: int | None = None
+) -> AccountRecord:
+    if store.accounts().by_email(email) is not None:
+        raise TrackerError.conflict(AccountWords.ACCOUNT_EXISTS.format(email=email), field="email")
+    return store.accounts().add(email, role, now, profile_id)
+
+
+def init_clinic(
+    store: Store, email: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
+) -> Issued:
+    """The clinic's first administrator, and a link to set its password."""
+    email = clean_email(email)
+    existing = store.accounts().any_with_role(Role.ADMIN)
+    if existing is not None:
+        raise TrackerError.conflict(AccountWords.ADMIN_EXISTS.format(email=existing.email))
+    return _issue(store, _new_account(store, email, Role.ADMIN, now), now, lifetime)
+
+
+def add_staff(
+    store: Store, email: str, role: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
+) -> Issued:
+    """A clinician or administrator, and a link to set its password."""
+    email = clean_email(email)
+    try:
+        chosen = Role(role)
+    except ValueError:
+        chosen = Role.PATIENT  # refused just below, with the same words
+    if chosen not in STAFF:
+        raise TrackerError.malformed(AccountWords.STAFF_ROLE.format(role=role), field="role")
+    return _issue(store, _new_account(store, email, chosen, now), now, lifetime)
+
+
+def profile_name_for(email: str) -> str:
+    """A patient's profile is named by their address (profiles' names are at most 80
+    characters: a longer address is shortened and made unique by its hash)."""
+    if len(email) <= MAX_PROFILE_NAME:
+        return email
+    digest = hashlib.sha256(email.encode()).hexdigest()[:8]
+    return f"{email[: MAX_PROFILE_NAME - 10]}…-{digest}"
+
+
+def invite_patient(
+    store: Store, email: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
+) -> Issued:
+    """A patient's account and their own new profile, and a link to set a password."""
+    email = clean_email(email)
+    accounts = store.accounts()
+    if accounts.by_email(email) is not None:
+        raise TrackerError.conflict(AccountWords.ACCOUNT_EXISTS.format(email=email), field="email")
+    name = profile_name_for(email)
+    if accounts.profile_id(name) is not None:
+        raise TrackerError.conflict(AccountWords.PROFILE_TAKEN.format(name=name), field="email")
+    profile_id = accounts.add_profile_for(name)
+    return _issue(store, _new_account(store, email, Role.PATIENT, now, profile_id), now, lifetime)
+
+
+def new_link(
+    store: Store, email: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
+) -> Issued:
+    """A new one-time link for an existing account (a forgotten password); any earlier link
+    of the account stops working."""
+    email = clean_email(email)
+    account = store.accounts().by_email(email)
+    if account is None:
+        raise TrackerError.not_found(AccountWords.NO_ACCOUNT.format(email=email), field="email")
+    return _issue(store, account, now, lifetime)
+
+
+def link_holder(store: Store, token: str, now: dt.datetime) -> AccountRecord:
+    """The account a usable link sets up; refused for a used, replaced or expired one."""
+    accounts = store.accounts()
+    account_id = accounts.link_account(credentials.token_hash(token), now)
+    account = None if account_id is None else accounts.by_id(account_id)
+    if account is None or account.disabled:
+        raise TrackerError.not_found(AccountWords.LINK_UNUSABLE.value, field="link")
+    return account
+
+
+def _open_session(
+    store: Store, account: AccountRecord, stage: Stage, now: dt.datetime, address: str
+) -> Opened:
+    token = credentials.new_token()
+    store.accounts().add_session(account.id, credentials.token_hash(token), stage, now, address)
+    return Opened(token, stage, account)
+
+
+def _staff_stage(account: AccountRecord) -> Stage:
+    if not account.is_staff:
+        return Stage.FULL
+    return Stage.CODE if account.has_second_factor else Stage.ENROL
+
+
+def accept_link(
+    store: Store,
+    hashing: Hashing,
+    token: str,
+    *,
+    password: str,
+    repeated: str,
+    agreed: bool,
+    now: dt.datetime,
+    address: str,
+) -> Opened:
+    """Set the password a link was for (a patient also agrees to the consent text), spend
+    the link, end the account's other sessions, and sign this browser in."""
+    account = link_holder(store, token, now)
+    check_password(password)
+    if password != repeated:
+        raise TrackerError.malformed(AccountWords.PASSWORDS_DIFFER.value, field="repeated")
+    if account.role is Role.PATIENT and not agreed:
+        raise TrackerError(AccountWords.CONSENT_NEEDED.value, field="consent")
+    accounts = store.accounts()
+    if accounts.spend_link(credentials.token_hash(token), now) is None:
+        raise TrackerError.not_found(AccountWords.LINK_UNUSABLE.value, field="link")
+    accounts.set_password_hash(account.id, credentials.hash_password(hashing, password))
+    accounts.revoke_sessions_of(account.id, now)
+    if account.role is Role.PATIENT:
+        accounts.add_consent(account.id, CONSENT_VERSION, now)
+    fresh = accounts.by_id(account.id)
+    assert fresh is not None
+    return _open_session(store, fresh, _staff_stage(fresh), now, address)
+
+
+def sign_in(
+    store: Store, hashing: Hashing, email: str, password: str, *, now: dt.datetime, address: str
+) -> Opened | None:
+    """A session for the right address and password; None for anything else, recorded as a
+    failure (commit it): an unknown address, a wrong password, a disabled account, or one
+    with too many failures lately (then even the right password is refused). Every case
+    checks one password hash, so that none answers faster than another."""
+    accounts = store.accounts()
+    typed = email.strip().lower()
+    key = credentials.email_hash(typed)
+    per_email, per_address = accounts.failures_since(key, address, now - FAILURE_WINDOW)
+    account = accounts.by_email(typed)
+    stored = None if account is None else accounts.password_hash(account.id)
+    matches = credentials.password_matches(hashing, stored, password)
+    if (
+        account is None
+        or account.disabled
+        or too_many_failures(per_email, per_address)
+        or not matches
+    ):
+        accounts.add_failure(key, address, now)
+        return None
+    return _open_session(store, account, _staff_stage(account), now, address)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The session a cookie named, and whether its "last seen" should be written now."""
+
+    signed: SignedIn | None
+    expired: bool = False
+    stale: bool = False
+
+
+def session_for(store: Store, token: str, now: dt.datetime, idle: dt.timedelta) -> Found:
+    """The live session of a cookie's token: none when unknown or signed out; ``expired``
+    when idle too long or too old (end it); ``stale`` when "last seen" is due a write."""
+    signed = store.accounts().signed_in(credentials.token_hash(token))
+    if signed is None or signed.account.disabled:
+        return Found(None)
+    if session_expired(signed, now, idle):
+        return Found(signed, expired=True)
+    return Found(signed, stale=now - signed.last_seen_at >= SEEN_EVERY)
+
+
+def touch(store: Store, signed: SignedIn, now: dt.datetime) -> None:
+    store.accounts().touch_session(signed.session_id, now)
+
+
+def sign_out(store: Store, signed: SignedIn, now: dt.datetime) -> None:
+    store.accounts().revoke_session(signed.session_id, now)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What an authenticator app needs: the secret (typed) or its otpauth:// address."""
+
+    secret: str
+    uri: str
+
+
+def enrolment(store: Store, signed: SignedIn) -> Enrolment:
+    """The TOTP secret a staff member is enrolling (made at the first ask, kept until
+    confirmed by a code)."""
+    accounts = store.accounts()
+    secret, _ = accounts.totp(signed.account.id)
+    if secret is None or signed.account.has_second_factor:
+        secret = credentials.new_totp_secret()
+        accounts.set_totp_secret(signed.account.id, secret)
+    return Enrolment(secret, credentials.totp_uri(secret, signed.account.email))
+
+
+def second_factor(store: Store, signed: SignedIn, code: str, now: dt.datetime) -> bool:
+    """Whether the code is the account's current one, used for the first time; the session
+    then opens fully (and an enrolment is confirmed)."""
+    accounts = store.accounts()
+    secret, _ = accounts.totp(signed.account.id)
+    step = None if secret is None else credentials.totp_step(secret, code, now)
+    if step is None or not accounts.use_totp_step(signed.account.id, step, now):
+        return False
+    accounts.set_stage(signed.session_id, Stage.FULL, now)
+    return True
+
+
+def agree(store: Store, account: AccountRecord, now: dt.datetime) -> None:
+    """The patient agrees to the current consent text (a newer text than the one agreed)."""
+    store.accounts().add_consent(account.id, CONSENT_VERSION, now)
+
+
+def consents(store: Store, account: AccountRecord) -> list[tuple[str, dt.datetime]]:
+    return store.accounts().consents(account.id)

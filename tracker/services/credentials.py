@@ -1,0 +1,102 @@
+"""Secrets of sign-in: password hashes (argon2id), one-time tokens, TOTP codes.
+
+argon2-cffi hashes passwords (argon2id, RFC 9106's parameters unless the clinic's settings
+lower its memory for a small machine); pyotp computes TOTP codes (RFC 6238). A token (a
+session's id, a link's secret) is 32 random bytes; only its SHA-256 is stored, so a copy
+of the database lets nobody in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+TOTP_ISSUER = "Recovery tracker"
+TOTP_STEP_SECONDS = 30
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def email_hash(email: str) -> str:
+    """What failed sign-ins are counted under: an address typed need not be anyone's."""
+    return hashlib.sha256(("sign-in:" + email).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Hashing:
+    """Argon2id's cost: RFC 9106's second choice (64 MiB, 3 passes) by default."""
+
+    memory_kib: int = 65536
+    passes: int = 3
+    lanes: int = 4
+
+    def hasher(self) -> PasswordHasher:
+        return PasswordHasher(
+            time_cost=self.passes, memory_cost=self.memory_kib, parallelism=self.lanes
+        )
+
+
+def hash_password(hashing: Hashing, password: str) -> str:
+    return hashing.hasher().hash(password)
+
+
+def password_matches(hashing: Hashing, stored: str | None, password: str) -> bool:
+    """Whether the password is the stored one. With nothing stored (no such account, or no
+    password set yet) a hash is still checked, so that the answer takes as long."""
+    hasher = hashing.hasher()
+    try:
+        if stored is None:
+            hasher.verify(_decoy(hashing), password)
+            return False
+        return hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+_DECOYS: dict[Hashing, str] = {}
+
+
+def _decoy(hashing: Hashing) -> str:
+    if hashing not in _DECOYS:
+        _DECOYS[hashing] = hashing.hasher().hash(secrets.token_urlsafe(16))
+    return _DECOYS[hashing]
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, email: str) -> str:
+    """The otpauth:// address an authenticator app reads (typed, or from a QR code)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=TOTP_ISSUER)
+
+
+def totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """The time step whose code this is (now, or one step either side for a slow hand or
+    clock), or None when it is none of them."""
+    cleaned = "".join(code.split())
+    if not (cleaned.isascii() and cleaned.isdigit() and len(cleaned) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(now)
+    for candidate in (step, step - 1, step + 1):
+        if secrets.compare_digest(totp.generate_otp(candidate), cleaned):
+            return candidate
+    return None
+
+
+def totp_code(secret: str, now: dt.datetime) -> str:
+    """The code an authenticator shows at that moment (for tests and demos)."""
+    return pyotp.TOTP(secret).at(now)

@@ -1,0 +1,285 @@
+"""A clinic's accounts in SQL: accounts, one-time links, sessions, failed sign-ins, consents.
+
+Reached through ``Store.accounts()``, inside the request's or command's own transaction.
+Times are naive UTC, as every other time column. Secrets arrive hashed: no token, link or
+password is ever handed to this module in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
+from tracker.storage.models import (
+    Account,
+    AccountLink,
+    Consent,
+    LoginFailure,
+    LoginSession,
+    Profile,
+)
+
+
+def _naive(moment: dt.datetime) -> dt.datetime:
+    """UTC without its zone, as the columns keep it."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC)
+
+
+class AccountStore:
+    """The accounts' reads and writes within one transaction (any profile's store has one)."""
+
+    def __init__(self, tx: Session) -> None:
+        self._tx = tx
+
+    # Accounts ----------------------------------------------------------------------------
+
+    def _record(self, row: Account, profile: str | None, consent: str | None) -> AccountRecord:
+        return AccountRecord(
+            id=row.id,
+            email=row.email,
+            role=Role(row.role),
+            profile=profile,
+            has_password=row.password_hash is not None,
+            has_second_factor=row.totp_confirmed_at is not None,
+            consent_version=consent,
+            disabled=row.disabled_at is not None,
+        )
+
+    def _latest_consent(self, account_id: int) -> str | None:
+        query = (
+            select(Consent.version)
+            .where(Consent.account_id == account_id)
+            .order_by(Consent.agreed_at.desc(), Consent.id.desc())
+            .limit(1)
+        )
+        return self._tx.scalars(query).first()
+
+    def _row_to_record(self, row: Account) -> AccountRecord:
+        profile = None
+        if row.profile_id is not None:
+            query = select(Profile.name).where(Profile.id == row.profile_id)
+            profile = self._tx.scalars(query).first()
+        return self._record(row, profile, self._latest_consent(row.id))
+
+    def by_email(self, email: str) -> AccountRecord | None:
+        row = self._tx.scalars(select(Account).where(Account.email == email)).first()
+        return None if row is None else self._row_to_record(row)
+
+    def by_id(self, account_id: int) -> AccountRecord | None:
+        row = self._tx.get(Account, account_id)
+        return None if row is None else self._row_to_record(row)
+
+    def any_with_role(self, role: Role) -> AccountRecord | None:
+        row = self._tx.scalars(select(Account).where(Account.role == role.value).limit(1)).first()
+        return None if row is None else self._row_to_record(row)
+
+    def add(
+        self, email: str, role: Role, now: dt.datetime, profile_id: int | None = None
+    ) -> AccountRecord:
+        row = Account(email=email, role=role.value, profile_id=profile_id, created_at=_naive(now))
+        self._tx.add(row)
+        self._tx.flush()
+        return self._row_to_record(row)
+
+    def password_hash(self, account_id: int) -> str | None:
+        row = self._tx.get(Account, account_id)
+        return None if row is None else row.password_hash
+
+    def set_password_hash(self, account_id: int, hashed: str) -> None:
+        self._tx.execute(
+            update(Account).where(Account.id == account_id).values(password_hash=hashed)
+        )
+
+    def totp(self, account_id: int) -> tuple[str | None, int | None]:
+        """The account's TOTP secret (confirmed or not) and the last time step used."""
+        row = self._tx.get(Account, account_id)
+        return (None, None) if row is None else (row.totp_secret, row.totp_last_step)
+
+    def set_totp_secret(self, account_id: int, secret: str) -> None:
+        self._tx.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .values(totp_secret=secret, totp_confirmed_at=None, totp_last_step=None)
+        )
+
+    def use_totp_step(self, account_id: int, step: int, now: dt.datetime) -> bool:
+        """Record a code's time step as used; False when it (or a later one) was used
+        already: a code works once, even with two processes racing (one UPDATE decides)."""
+        result = self._tx.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .where((Account.totp_last_step.is_(None)) | (Account.totp_last_step < step))
+            .values(
+                totp_last_step=step,
+                totp_confirmed_at=func.coalesce(Account.totp_confirmed_at, _naive(now)),
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # One-time links ----------------------------------------------------------------------
+
+    def add_link(
+        self, account_id: int, token_hash: str, now: dt.datetime, lifetime: dt.timedelta
+    ) -> None:
+        """A new link for the account; any earlier one still unused is replaced (spent)."""
+        self._tx.execute(
+            update(AccountLink)
+            .where(AccountLink.account_id == account_id, AccountLink.used_at.is_(None))
+            .values(used_at=_naive(now))
+        )
+        self._tx.add(
+            AccountLink(
+                account_id=account_id,
+                token_hash=token_hash,
+                created_at=_naive(now),
+                expires_at=_naive(now + lifetime),
+            )
+        )
+        self._tx.flush()
+
+    def link_account(self, token_hash: str, now: dt.datetime) -> int | None:
+        """The account of a link that is unused and unexpired."""
+        query = select(AccountLink.account_id).where(
+            AccountLink.token_hash == token_hash,
+            AccountLink.used_at.is_(None),
+            AccountLink.expires_at > _naive(now),
+        )
+        return self._tx.scalars(query).first()
+
+    def spend_link(self, token_hash: str, now: dt.datetime) -> int | None:
+        """Mark the link used; its account, or None when it was not usable (one UPDATE
+        decides, so two tabs sending the same link cannot both use it)."""
+        account_id = self.link_account(token_hash, now)
+        if account_id is None:
+            return None
+        result = self._tx.execute(
+            update(AccountLink)
+            .where(AccountLink.token_hash == token_hash, AccountLink.used_at.is_(None))
+            .values(used_at=_naive(now))
+        )
+        return account_id if result.rowcount else None  # type: ignore[attr-defined]
+
+    # Sessions ----------------------------------------------------------------------------
+
+    def add_session(
+        self, account_id: int, token_hash: str, stage: Stage, now: dt.datetime, address: str
+    ) -> None:
+        self._tx.add(
+            LoginSession(
+                token_hash=token_hash,
+                account_id=account_id,
+                stage=stage.value,
+                address=address[:64],
+                created_at=_naive(now),
+                last_seen_at=_naive(now),
+            )
+        )
+        self._tx.flush()
+
+    def signed_in(self, token_hash: str) -> SignedIn | None:
+        """The session a cookie names, when it was not signed out (expiry is the caller's)."""
+        query = select(LoginSession).where(
+            LoginSession.token_hash == token_hash, LoginSession.revoked_at.is_(None)
+        )
+        row = self._tx.scalars(query).first()
+        if row is None:
+            return None
+        account = self.by_id(row.account_id)
+        if account is None:
+            return None
+        return SignedIn(
+            session_id=row.id,
+            account=account,
+            stage=Stage(row.stage),
+            created_at=_aware(row.created_at),
+            last_seen_at=_aware(row.last_seen_at),
+        )
+
+    def touch_session(self, session_id: int, now: dt.datetime) -> None:
+        self._tx.execute(
+            update(LoginSession)
+            .where(LoginSession.id == session_id)
+            .values(last_seen_at=_naive(now))
+        )
+
+    def set_stage(self, session_id: int, stage: Stage, now: dt.datetime) -> None:
+        self._tx.execute(
+            update(LoginSession)
+            .where(LoginSession.id == session_id)
+            .values(stage=stage.value, last_seen_at=_naive(now))
+        )
+
+    def revoke_session(self, session_id: int, now: dt.datetime) -> None:
+        self._tx.execute(
+            update(LoginSession)
+            .where(LoginSession.id == session_id, LoginSession.revoked_at.is_(None))
+            .values(revoked_at=_naive(now))
+        )
+
+    def revoke_sessions_of(self, account_id: int, now: dt.datetime) -> None:
+        """Every session of the account ends (a new password, a disabled account)."""
+        self._tx.execute(
+            update(LoginSession)
+            .where(LoginSession.account_id == account_id, LoginSession.revoked_at.is_(None))
+            .values(revoked_at=_naive(now))
+        )
+
+    # Failed sign-ins ---------------------------------------------------------------------
+
+    def add_failure(self, email_hash: str, address: str, now: dt.datetime) -> None:
+        self._tx.add(
+            LoginFailure(email_hash=email_hash, address=address[:64], failed_at=_naive(now))
+        )
+        self._tx.flush()
+
+    def failures_since(self, email_hash: str, address: str, since: dt.datetime) -> tuple[int, int]:
+        """Failed sign-ins since then: for this typed address, and from this network address."""
+        moment = _naive(since)
+        per_email = select(func.count()).where(
+            LoginFailure.email_hash == email_hash, LoginFailure.failed_at > moment
+        )
+        per_address = select(func.count()).where(
+            LoginFailure.address == address[:64], LoginFailure.failed_at > moment
+        )
+        return (
+            int(self._tx.scalar(per_email.select_from(LoginFailure)) or 0),
+            int(self._tx.scalar(per_address.select_from(LoginFailure)) or 0),
+        )
+
+    # Consents ----------------------------------------------------------------------------
+
+    def add_consent(self, account_id: int, version: str, now: dt.datetime) -> None:
+        self._tx.add(Consent(account_id=account_id, version=version, agreed_at=_naive(now)))
+        self._tx.flush()
+
+    def consents(self, account_id: int) -> list[tuple[str, dt.datetime]]:
+        query = (
+            select(Consent.version, Consent.agreed_at)
+            .where(Consent.account_id == account_id)
+            .order_by(Consent.agreed_at, Consent.id)
+        )
+        return [(version, _aware(at)) for version, at in self._tx.execute(query)]
+
+    # Profiles for patients ---------------------------------------------------------------
+
+    def add_profile_for(self, name: str) -> int:
+        row = Profile(name=name)
+        self._tx.add(row)
+        self._tx.flush()
+        return row.id
+
+    def profile_id(self, name: str) -> int | None:
+        return self._tx.scalars(select(Profile.id).where(Profile.name == name)).first()
+
+    def profile_taken(self, profile_id: int) -> bool:
+        query = select(Account.id).where(Account.profile_id == profile_id)
+        return self._tx.scalars(query).first() is not None
