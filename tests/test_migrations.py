@@ -309,3 +309,62 @@ def _seed_0005(url: str) -> None:
             )
         )
     engine.dispose()
+
+
+def test_0008_adds_accounts_beside_the_profiles_and_steps_back(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0007")
+    _seed_0005(db_url)
+    before = _dump(db_url)
+    migrate.upgrade(location, "0008")
+    assert _dump(db_url) == before  # no record is touched; accounts start empty
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, email, role, profile_id, password_hash, created_at) "
+                "VALUES (1, 'ann@example.org', 'patient', 1, '$argon2id$x', '2026-12-03 07:00:00')"
+            )
+        )
+        for table, columns, values in (
+            (
+                "account_links",
+                "token_hash, created_at, expires_at",
+                "'a', '2026-12-03', '2026-12-06'",
+            ),
+            (
+                "login_sessions",
+                "token_hash, stage, created_at, last_seen_at",
+                "'b', 'full', '2026-12-03', '2026-12-03'",
+            ),
+            ("consents", "version, agreed_at", "'2026-12-03', '2026-12-03 07:01:00'"),
+        ):
+            conn.execute(text(f"INSERT INTO {table} (account_id, {columns}) VALUES (1, {values})"))
+        conn.execute(
+            text(
+                "INSERT INTO login_failures (email_hash, address, failed_at) "
+                "VALUES ('c', '127.0.0.1', '2026-12-03 07:02:00')"
+            )
+        )
+        refused = text(
+            "INSERT INTO accounts (email, role, created_at) "
+            "VALUES ('x@example.org', 'owner', '2026-12-03')"
+        )
+        with pytest.raises(IntegrityError), conn.begin_nested():  # one of three roles
+            conn.execute(refused)
+    engine.dispose()
+    migrate.downgrade(location, "0007")  # the accounts go; every record stays
+    assert _dump(db_url) == before
+    engine = create_engine(location.url)
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+    engine.dispose()
+    assert not tables & {
+        "accounts",
+        "account_links",
+        "login_sessions",
+        "login_failures",
+        "consents",
+    }
+    migrate.upgrade(location)
+    assert _dump(db_url) == before

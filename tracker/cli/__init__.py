@@ -59,6 +59,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("exchange_commands:import_", "Import an export, or another tracker's data."),
     "db": ("db_commands:db", "The database: schema, backup, restore, check."),
     "demo": ("demo_command:demo", "Build a sample recovery to explore (never your data)."),
+    "clinic": ("clinic_commands:clinic", "A clinic hosts the tracker: accounts, hosted app."),
 }
 
 

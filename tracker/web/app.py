@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -35,7 +35,7 @@ Page = str | tuple[str, int]
 class WebSettings:
     location: Location
     profile: str
-    keys: security.Keys
+    keys: security.Keys | None  # the private mode's per-start secrets; None when hosted
     today: Callable[[], dt.date] = dt.date.today
     zone_name: str | None = None  # this computer's time zone, for calendar reminders
 
@@ -68,14 +68,39 @@ def databases() -> Databases:
     return found
 
 
+def _keys() -> security.Keys:
+    keys = settings().keys
+    assert keys is not None, "the private mode's keys, asked for in the hosted mode"
+    return keys
+
+
+def hosted() -> bool:
+    """Whether this is a clinic's hosted app (accounts), not the private `tracker serve`."""
+    return settings().keys is None
+
+
 def profile_cookie() -> str:
-    return f"tracker-profile-{settings().keys.port}"
+    return f"tracker-profile-{_keys().port}"
 
 
 def current_profile() -> str:
-    """The profile this browser chose, as checked at the start of the request."""
+    """The profile whose data this request reads and writes: the one this browser chose
+    (private mode), or the signed-in patient's own (hosted mode, set by its guard). Hosted,
+    a request with none set reaches no profile at all: there is no default to fall back on."""
     chosen: str | None = g.get("profile")
-    return chosen if chosen is not None else databases().first_profile
+    if chosen is not None:
+        return chosen
+    if hosted():
+        abort(404)
+    return databases().first_profile
+
+
+def shown_profile() -> str:
+    """The profile named in the page's heading (no data is read with it)."""
+    chosen: str | None = g.get("profile")
+    if chosen is not None:
+        return chosen
+    return DEFAULT_PROFILE if hosted() else databases().first_profile
 
 
 def choose_profile_cookie(response: BaseResponse, profile: str) -> None:
@@ -83,7 +108,7 @@ def choose_profile_cookie(response: BaseResponse, profile: str) -> None:
     with databases().get(profile).reading() as store:
         key = profiles.profile_key(store)
     response.set_cookie(
-        profile_cookie(), settings().keys.sign(key), httponly=True, samesite="Strict", path="/"
+        profile_cookie(), _keys().sign(key), httponly=True, samesite="Strict", path="/"
     )
 
 
@@ -97,7 +122,7 @@ def _chosen_profile() -> Response | None:
     raw = request.cookies.get(profile_cookie())
     if raw is None or request.endpoint == "static":
         return None
-    key = settings().keys.unsign(raw)
+    key = _keys().unsign(raw)
     name = None
     if key is not None:
         with databases().get(databases().first_profile).reading() as store:
@@ -136,6 +161,9 @@ def today() -> dt.date:
 
 
 def create_app(web: WebSettings) -> Flask:
+    """The private single-user app of `tracker serve`: its key, Host check and profile
+    choice (tracker.web.security)."""
+    assert web.keys is not None
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)  # flash messages; per start, like the key
     app.config.update(
@@ -143,6 +171,14 @@ def create_app(web: WebSettings) -> Flask:
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
     )
+    security.install(app, web.keys)
+    app.before_request(_chosen_profile)  # after the key, Host and CSRF checks
+    add_pages(app, web)
+    return app
+
+
+def add_pages(app: Flask, web: WebSettings) -> None:
+    """What both modes share: the database, template helpers, every patient page, errors."""
     app.extensions["tracker.settings"] = web
     app.extensions["tracker.databases"] = Databases(web.location, web.profile)
     # A misspelt or renamed field fails the page's tests instead of rendering as nothing.
@@ -160,10 +196,12 @@ def create_app(web: WebSettings) -> Flask:
         relative_day=relative_day,
         version=__version__,
         today=today,
-        profile=current_profile,
+        profile=shown_profile,
+        hosted=web.keys is None,
     )
-    security.install(app, web.keys)
-    app.before_request(_chosen_profile)  # after the key, Host and CSRF checks
+    app.jinja_env.globals.setdefault(
+        "signed_account", lambda: None
+    )  # the hosted mode's account, if any
 
     from tracker.web import documents, hints, pages, photos, records, sessions
 
@@ -179,11 +217,10 @@ def create_app(web: WebSettings) -> Flask:
         # Only the kind of failure and where: an exception's text can hold what was typed.
         log.error("Internal error %s in %s", type(exc).__name__, request.endpoint)
         damaged: list[str] = []
-        if isinstance(exc, ValueError | TypeError | OverflowError):
+        # Hosted, the database is every patient's: no record of it is named on a page.
+        if isinstance(exc, ValueError | TypeError | OverflowError) and not hosted():
             from tracker.services.database_admin import damaged_records
 
             damaged = damaged_records(settings().location)
         page = render_template("problem.html", status=500, damaged=damaged[:5])
         return Response(page, status=500)
-
-    return app

@@ -142,19 +142,42 @@ def install(app: Flask, keys: Keys) -> None:
         if not _same(request.cookies.get(keys.cookie_name), keys.cookie_value):
             return _refuse("cookie")
         if request.method not in ("GET", "HEAD"):
-            limit = LARGE_BODIES.get(request.endpoint or "", MAX_BODY_BYTES)
-            request.max_content_length = limit  # Flask's own check, as it reads the body
-            if (request.content_length or 0) > limit:
-                return Response("Request too large.", status=413, mimetype="text/plain")
-            if sum(len(values) for values in request.form.listvalues()) > MAX_FORM_FIELDS:
-                message = f"Too many fields in one form (more than {MAX_FORM_FIELDS})."
-                return Response(message, status=413, mimetype="text/plain")
+            too_large = body_refusal()
+            if too_large is not None:
+                return too_large
             origin = request.headers.get("Origin")
             if origin is not None and urlsplit(origin).netloc.lower() not in keys.hosts:
                 return _refuse("origin")
             if not _same(request.form.get(CSRF_FIELD), keys.csrf_token):
                 return _refuse("csrf")
         return None
+
+    add_headers(app)
+
+    # Globals, not a context processor: imported form macros see globals only.
+    hidden = Markup('<input type="hidden" name="{}" value="{}">').format(
+        CSRF_FIELD, keys.csrf_token
+    )
+    app.jinja_env.globals.update(
+        csrf_field=CSRF_FIELD, csrf_token=keys.csrf_token, csrf_input=hidden
+    )
+
+
+def body_refusal() -> Response | None:
+    """A request body too large, or a form with too many fields, refused before it is read."""
+    limit = LARGE_BODIES.get(request.endpoint or "", MAX_BODY_BYTES)
+    request.max_content_length = limit  # Flask's own check, as it reads the body
+    if (request.content_length or 0) > limit:
+        return Response("Request too large.", status=413, mimetype="text/plain")
+    if sum(len(values) for values in request.form.listvalues()) > MAX_FORM_FIELDS:
+        message = f"Too many fields in one form (more than {MAX_FORM_FIELDS})."
+        return Response(message, status=413, mimetype="text/plain")
+    return None
+
+
+def add_headers(app: Flask) -> None:
+    """The headers every answer carries: a strict Content-Security-Policy, no framing, no
+    sniffing, and never cached (health data)."""
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -168,11 +191,3 @@ def install(app: Flask, keys: Keys) -> None:
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
         return response
-
-    # Globals, not a context processor: imported form macros see globals only.
-    hidden = Markup('<input type="hidden" name="{}" value="{}">').format(
-        CSRF_FIELD, keys.csrf_token
-    )
-    app.jinja_env.globals.update(
-        csrf_field=CSRF_FIELD, csrf_token=keys.csrf_token, csrf_input=hidden
-    )

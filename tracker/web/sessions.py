@@ -12,7 +12,15 @@ from tracker.domain.records import SKIN_TYPE_WORDS, SKIN_TYPES, SessionRecord
 from tracker.domain.words import Words
 from tracker.services import photos, profiles, sessions
 from tracker.services.databases import Store
-from tracker.web.app import Page, choose_profile_cookie, current_profile, reading, today, writing
+from tracker.web.app import (
+    Page,
+    choose_profile_cookie,
+    current_profile,
+    hosted,
+    reading,
+    today,
+    writing,
+)
 from tracker.web.forms import Form, empty
 from tracker.web.hints import missing_page, status_of
 
@@ -37,7 +45,8 @@ SESSION_FIELDS = ("date", "kind", "follow_up")
 def _list_page(form: Form, profile_form: Form, status: int = 200) -> Page:
     with reading() as store:
         found = sessions.list_sessions(store)
-        people = profiles.list_profiles(store)
+        # Hosted, a patient has their own profile alone: no other is named, or chosen.
+        people = [] if hosted() else profiles.list_profiles(store)
     page = render_template(
         "sessions.html",
         found=found,

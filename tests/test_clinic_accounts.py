@@ -1,0 +1,445 @@
+"""The clinic's hosted mode: accounts, sign-in, sessions, links, roles, one patient's pages.
+
+Each test runs on a real SQLite file, and on a real PostgreSQL server when
+TRACKER_TEST_DATABASE_URL is set (CI runs both). Two ``create_clinic_app`` instances on one
+database stand for two app processes: they share nothing but the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from clinic_support import PASSWORD, PUBLIC_URL, Clinic, ClinicBrowser
+
+from tracker.domain.accounts import (
+    CONSENT_VERSION,
+    FAILURE_WINDOW,
+    LINK_LIFETIME,
+    MAX_FAILURES_PER_ACCOUNT,
+)
+
+ANN = "ann@example.org"
+BOB = "bob@example.org"
+DOC = "doc@example.org"
+
+
+@pytest.fixture
+def clinic(db_url: str) -> Iterator[Clinic]:
+    made = Clinic(db_url)
+    yield made
+    made.close()
+
+
+def _patient(clinic: Clinic, email: str = ANN) -> ClinicBrowser:
+    browser = clinic.browser()
+    response = browser.accept(clinic.invite(email))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return browser
+
+
+def _text(response: object) -> str:
+    return response.get_data(as_text=True)  # type: ignore[attr-defined, no-any-return]
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'value="[0-9a-f]{64}"', 'value="…"', page)
+
+
+# -- a patient's way in -------------------------------------------------------------------
+
+
+def test_an_invited_patient_sets_a_password_agrees_and_sees_their_own_pages(
+    clinic: Clinic,
+) -> None:
+    ann = clinic.browser()
+    token = clinic.invite(ANN)
+    page = ann.get(f"/welcome/{token}")
+    assert page.status_code == 200
+    assert ANN in _text(page) and "consent" in _text(page).lower()
+    done = ann.accept(token)
+    assert (done.status_code, done.headers["Location"]) == (303, "/")
+    today = ann.get("/")
+    assert today.status_code == 200 and "Add a session" in _text(today)
+    added = ann.post("/sessions", {"date": "2026-11-20", "kind": "ipl"})
+    assert added.status_code == 303
+    ann.get("/")
+    saved = ann.post("/checkin", {"date": "2026-11-24", "value-redness": "4", "session": "1"})
+    assert saved.status_code == 303, _text(saved)
+    status = ann.get("/status")
+    assert status.status_code == 200 and "Redness" in _text(status)
+    for path in ("/chart", "/history", "/sessions", "/report", "/export/csv", "/report.pdf"):
+        assert ann.get(path).status_code == 200, path
+
+
+def test_the_consent_is_recorded_with_its_version_and_time(clinic: Clinic) -> None:
+    _patient(clinic)
+    with clinic.database.reading() as store:
+        account = store.accounts().by_email(ANN)
+        assert account is not None
+        assert store.accounts().consents(account.id) == [(CONSENT_VERSION, clinic.clock())]
+
+
+def test_without_agreeing_no_password_is_set_and_the_link_still_works(clinic: Clinic) -> None:
+    ann = clinic.browser()
+    token = clinic.invite(ANN)
+    refused = ann.accept(token, agree=False)
+    assert refused.status_code == 400 and "Tick the box" in _text(refused)
+    assert ann.get("/").status_code == 303  # not signed in
+    assert ann.accept(token).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("password", "repeated", "words"),
+    [("short", "short", "at least 12"), (PASSWORD, PASSWORD + "!", "differ")],
+)
+def test_a_weak_or_mistyped_password_is_refused(
+    clinic: Clinic, password: str, repeated: str, words: str
+) -> None:
+    ann = clinic.browser()
+    token = clinic.invite(ANN)
+    ann.get(f"/welcome/{token}")
+    data = {"password": password, "repeated": repeated, "consent": CONSENT_VERSION}
+    refused = ann.post(f"/welcome/{token}", data)
+    assert refused.status_code == 400 and words in _text(refused)
+    assert password not in _text(refused)  # a password is never shown back
+
+
+def test_a_link_works_once(clinic: Clinic) -> None:
+    token = clinic.invite(ANN)
+    assert clinic.browser().accept(token).status_code == 303
+    again = clinic.browser()
+    assert again.get(f"/welcome/{token}").status_code == 404
+    again.get("/sign-in")  # a form's token, to send the used link's form anyway
+    sent = {"password": "another long password", "repeated": "another long password"}
+    assert again.post(f"/welcome/{token}", {**sent, "consent": CONSENT_VERSION}).status_code == 404
+    assert clinic.browser().sign_in(ANN).status_code == 303  # the first password stands
+
+
+def test_a_link_expires(clinic: Clinic) -> None:
+    token = clinic.invite(ANN)
+    clinic.clock.advance(seconds=LINK_LIFETIME.total_seconds() - 1)
+    assert clinic.browser().get(f"/welcome/{token}").status_code == 200
+    clinic.clock.advance(seconds=2)
+    late = clinic.browser()
+    assert late.get(f"/welcome/{token}").status_code == 404
+    late.get("/sign-in")
+    sent = {"password": PASSWORD, "repeated": PASSWORD, "consent": CONSENT_VERSION}
+    assert late.post(f"/welcome/{token}", sent).status_code == 404
+
+
+def test_a_new_link_replaces_the_old_one(clinic: Clinic) -> None:
+    from tracker.services import accounts
+
+    old = clinic.invite(ANN)
+    with clinic.database.writing() as store:
+        new = accounts.new_link(store, ANN, clinic.clock()).token
+    assert clinic.browser().get(f"/welcome/{old}").status_code == 404
+    assert clinic.browser().accept(new).status_code == 303
+
+
+# -- signing in and out -------------------------------------------------------------------
+
+
+def test_sign_in_and_out(clinic: Clinic) -> None:
+    _patient(clinic)
+    ann = clinic.browser()
+    assert ann.get("/status").headers["Location"] == "/sign-in"
+    signed = ann.sign_in(ANN)
+    assert (signed.status_code, signed.headers["Location"]) == (303, "/")
+    assert ann.get("/status").status_code == 200
+    cookie = ann.client.get_cookie("tracker-session", domain="127.0.0.1")
+    assert cookie is not None
+    out = ann.sign_out()
+    assert out.status_code == 303
+    assert ann.get("/status").status_code == 303
+    # The old cookie, kept by someone, is no longer a session (in any process).
+    thief = clinic.browser()
+    thief.client.set_cookie("tracker-session", cookie.value, domain="127.0.0.1")
+    assert thief.get("/status").headers["Location"] == "/sign-in"
+
+
+def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(clinic: Clinic) -> None:
+    _patient(clinic)
+    wrong = clinic.browser().sign_in(ANN, "not the password at all")
+    unknown = clinic.browser().sign_in("nobody@example.org", "not the password at all")
+    assert wrong.status_code == unknown.status_code == 401
+    shown_wrong = _without_tokens(_text(wrong)).replace(ANN, "EMAIL")
+    shown_unknown = _without_tokens(_text(unknown)).replace("nobody@example.org", "EMAIL")
+    assert shown_wrong == shown_unknown
+    assert "do not match" in shown_wrong
+
+
+def test_too_many_failures_lock_the_account_in_every_process(clinic: Clinic) -> None:
+    _patient(clinic)
+    first, second = clinic.browser(), clinic.browser()  # two app instances
+    for attempt in range(MAX_FAILURES_PER_ACCOUNT):
+        browser = first if attempt % 2 else second
+        assert browser.sign_in(ANN, f"wrong password {attempt}").status_code == 401
+    # The right password is refused now, in both, with the same words as a wrong one.
+    for browser in (first, second):
+        refused = browser.sign_in(ANN)
+        assert refused.status_code == 401 and "do not match" in _text(refused)
+    clinic.clock.advance(seconds=FAILURE_WINDOW.total_seconds() + 1)
+    assert clinic.browser().sign_in(ANN).status_code == 303
+
+
+def test_failures_from_one_address_are_counted_across_accounts(clinic: Clinic) -> None:
+    from tracker.domain.accounts import MAX_FAILURES_PER_ADDRESS
+
+    _patient(clinic)
+    prober = clinic.browser()
+    for n in range(MAX_FAILURES_PER_ADDRESS):
+        assert prober.sign_in(f"guess{n}@example.org", "some password here").status_code == 401
+    assert prober.sign_in(ANN).status_code == 401  # this address is refused for now
+
+
+def test_an_idle_session_ends_and_an_active_one_does_not(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    for _ in range(4):  # active for 2 hours, 29 minutes apart
+        clinic.clock.advance(minutes=29)
+        assert ann.get("/status").status_code == 200
+    clinic.clock.advance(minutes=31)
+    ended = ann.get("/status")
+    assert (ended.status_code, ended.headers["Location"]) == (303, "/sign-in?expired=1")
+    assert "signed out after a while" in _text(ann.get("/sign-in?expired=1"))
+    clinic.clock.advance(minutes=1)  # not brought back by coming back
+    assert ann.get("/status").status_code == 303
+
+
+def test_the_idle_time_is_a_setting(db_url: str) -> None:
+    clinic = Clinic(db_url, idle_minutes=5)
+    try:
+        ann = _patient(clinic)
+        clinic.clock.advance(minutes=6)
+        assert ann.get("/status").status_code == 303
+    finally:
+        clinic.close()
+
+
+def test_two_app_processes_serve_one_patient_alternately(clinic: Clinic) -> None:
+    ann_one = _patient(clinic)
+    cookie = ann_one.client.get_cookie("tracker-session", domain="127.0.0.1")
+    assert cookie is not None
+    ann_two = clinic.browser()  # another app instance: nothing shared but the database
+    ann_two.client.set_cookie("tracker-session", cookie.value, domain="127.0.0.1")
+    ann_one.get("/sessions")
+    assert ann_one.post("/sessions", {"date": "2026-11-20", "kind": "ipl"}).status_code == 303
+    for day, browser in enumerate([ann_two, ann_one, ann_two, ann_one], start=21):
+        browser.get("/")
+        sent = {"date": f"2026-11-{day}", "value-redness": str(9 - day % 5), "session": "1"}
+        assert browser.post("/checkin", sent).status_code == 303
+    assert "2026-11-24" in _text(ann_two.get("/history"))
+    assert "2026-11-21" in _text(ann_one.get("/history"))
+    ann_two.sign_out()  # signed out in one process: out in the other too
+    assert ann_one.get("/status").status_code == 303
+
+
+# -- staff: the second factor -------------------------------------------------------------
+
+
+def test_a_clinician_enrols_a_second_factor_and_gives_a_code_at_each_sign_in(
+    clinic: Clinic,
+) -> None:
+    doc = clinic.browser()
+    token = clinic.add_staff(DOC)
+    doc.accept(token, agree=False)
+    enrol = doc.get("/enrol")
+    assert enrol.status_code == 200
+    secret = clinic.totp_secret(DOC)
+    assert secret in _text(enrol) and "otpauth://totp/" in _text(enrol)
+    assert doc.get("/clinic").headers["Location"] == "/enrol"  # nothing before the code
+    assert doc.post("/enrol", {"code": "000000"}).status_code == 400
+    confirmed = doc.post("/enrol", {"code": clinic.code(DOC)})
+    assert confirmed.headers["Location"] == "/clinic"
+    assert doc.get("/clinic").status_code == 200
+    doc.sign_out()
+    again = clinic.browser()
+    signed = again.sign_in(DOC)
+    assert signed.headers["Location"] == "/code"
+    assert again.get("/clinic").headers["Location"] == "/code"
+    # The code just used does not work twice; the next one does.
+    assert again.give_code(DOC).status_code == 400
+    clinic.clock.advance(seconds=30)
+    assert again.give_code(DOC).headers["Location"] == "/clinic"
+    assert again.get("/clinic").status_code == 200
+
+
+def test_staff_do_not_reach_a_patients_pages_as_the_patient(clinic: Clinic) -> None:
+    _patient(clinic)
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    assert doc.get("/").headers["Location"] == "/clinic"
+    for path in ("/status", "/history", "/sessions", "/export/csv"):
+        assert doc.get(path).status_code == 403, path
+
+
+def test_a_patient_does_not_reach_the_staff_pages(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    assert ann.get("/clinic").status_code == 403
+
+
+# -- one patient never reaches another's data ---------------------------------------------
+
+
+def _seeded(clinic: Clinic) -> tuple[ClinicBrowser, ClinicBrowser]:
+    from photo_support import phone_jpeg
+
+    ann = _patient(clinic, ANN)
+    ann.get("/sessions")
+    assert ann.post("/sessions", {"date": "2026-11-20", "kind": "ipl"}).status_code == 303
+    ann.get("/")
+    sent = {"date": "2026-11-23", "value-redness": "7", "note": "ANN-SECRET", "session": "1"}
+    assert ann.post("/checkin", sent).status_code == 303
+    ann.get("/")
+    photo = {
+        "session": "1",
+        "date": "2026-11-23",
+        "photo": (__import__("io").BytesIO(phone_jpeg()), "a.jpg"),
+    }
+    assert ann.post("/photos", photo, content_type="multipart/form-data").status_code == 303
+    bob = _patient(clinic, BOB)
+    return ann, bob
+
+
+def test_a_patient_never_reaches_another_patients_data(clinic: Clinic) -> None:
+    ann, bob = _seeded(clinic)
+    assert ann.get("/photos/1/thumbnail").status_code == 200  # Ann's own, for a start
+    reads = [
+        "/?session=1",
+        "/status",
+        "/history?session=1",
+        "/sessions/1",
+        "/chart?session=1",
+        "/chart.svg?session=1",
+        "/report",
+        "/report.pdf?session=1",
+        "/export/csv",
+        "/export/json",
+        "/export/fhir",
+        "/reminders.ics",
+        "/photos/1/thumbnail",
+        "/photos/1/image",
+        "/photos/compare?session=1",
+    ]
+    for path in reads:
+        answer = bob.get(path)
+        assert b"ANN-SECRET" not in answer.data and ANN.encode() not in answer.data, path
+        if "/photos/1" in path or path == "/sessions/1":
+            assert answer.status_code == 404, path
+    bob.get("/")
+    writes = {
+        "/sessions/1": {"date": "2026-11-20", "kind": "ipl"},
+        "/sessions/1/delete": {},
+        "/history/value": {
+            "session": "1",
+            "date": "2026-11-23",
+            "symptom": "redness",
+            "value": "0",
+        },
+        "/history/value/remove": {"session": "1", "date": "2026-11-23", "symptom": "redness"},
+        "/history/undo": {},
+        "/checkin": {"date": "2026-11-23", "value-redness": "0", "session": "1"},
+        "/photos/1/remove": {},
+    }
+    for path, data in writes.items():
+        answer = bob.post(path, data)
+        assert answer.status_code in (200, 303, 400, 404), (path, answer.status_code)
+        assert b"ANN-SECRET" not in answer.data
+    history = _text(ann.get("/history?session=1"))
+    assert "ANN-SECRET" in history and 'value="7" selected' in history
+    assert ann.get("/photos/1/thumbnail").status_code == 200
+
+
+def test_the_private_modes_profile_choice_is_not_there(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    page = _text(ann.get("/sessions"))
+    assert "Whose data" not in page and "Add a profile" not in page
+    assert ann.post("/profile", {"profile": BOB}).status_code == 404
+    assert ann.post("/profiles", {"name": "someone"}).status_code == 404
+
+
+# -- what the browser is asked to keep and send -------------------------------------------
+
+
+def test_a_form_without_its_token_or_from_another_site_changes_nothing(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    ann.get("/sessions")
+    no_token = ann.client.post(PUBLIC_URL + "/sessions", data={"date": "2026-11-20", "kind": "ipl"})
+    assert no_token.status_code == 403
+    elsewhere = ann.post(
+        "/sessions", {"date": "2026-11-20", "kind": "ipl"}, headers={"Origin": "https://evil.test"}
+    )
+    assert elsewhere.status_code == 403
+    assert "Add a session" in _text(ann.get("/"))  # still none
+
+
+def test_another_host_name_is_refused(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    assert ann.client.get("http://evil.test/status").status_code == 403
+
+
+def test_over_https_cookies_are_secure_and_host_only(db_url: str) -> None:
+    clinic = Clinic(db_url, trusted_proxies=1)
+    clinic.settings = type(clinic.settings)(
+        **{**clinic.settings.__dict__, "public_url": "https://tracker.clinic.test"}
+    )
+    try:
+        app = clinic.app()
+        client = app.test_client()
+        token = clinic.invite(ANN)
+        headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
+        base = "https://tracker.clinic.test"
+        page = client.get(f"{base}/welcome/{token}", headers=headers)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', _text(page))
+        assert csrf is not None
+        sent = {"csrf": csrf.group(1), "password": PASSWORD, "repeated": PASSWORD}
+        sent["consent"] = CONSENT_VERSION
+        done = client.post(f"{base}/welcome/{token}", data=sent, headers=headers)
+        assert done.status_code == 303
+        cookie = next(c for c in done.headers.getlist("Set-Cookie") if "session" in c)
+        assert cookie.startswith("__Host-tracker-session=")
+        for part in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+            assert part in cookie
+        assert "Domain" not in cookie
+        with clinic.database.reading() as store:
+            account = store.accounts().by_email(ANN)
+            assert account is not None
+        assert _session_address(clinic) == "203.0.113.9"  # from the trusted proxy
+    finally:
+        clinic.close()
+
+
+def _session_address(clinic: Clinic) -> str:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(clinic.database.location.url)
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT address FROM login_sessions")).scalar_one()
+    engine.dispose()
+    return str(found)
+
+
+def test_pages_are_never_cached_and_framed(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    answer = ann.get("/status")
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+
+
+def test_a_session_is_stored_only_as_a_hash(clinic: Clinic) -> None:
+    from sqlalchemy import create_engine, text
+
+    ann = _patient(clinic)
+    cookie = ann.client.get_cookie("tracker-session", domain="127.0.0.1")
+    assert cookie is not None
+    engine = create_engine(clinic.database.location.url)
+    with engine.connect() as connection:
+        stored = [
+            row[0] for row in connection.execute(text("SELECT token_hash FROM login_sessions"))
+        ]
+        hashes = connection.execute(text("SELECT password_hash FROM accounts")).scalars().all()
+    engine.dispose()
+    assert cookie.value not in stored and len(stored) == 1
+    assert all(h is None or h.startswith("$argon2id$") for h in hashes)

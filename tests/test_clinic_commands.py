@@ -1,0 +1,103 @@
+"""`tracker clinic ...`: setting a clinic up from the command line, and serving it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from clinic_support import PUBLIC_URL, Clinic
+from conftest import invoke, refusal
+
+from tracker.domain.errors import CONFLICT, MALFORMED
+
+LINK = re.compile(re.escape(PUBLIC_URL) + r"/welcome/([A-Za-z0-9_-]{43})$", re.M)
+
+
+@pytest.fixture
+def env() -> dict[str, str]:
+    return {"TRACKER_PUBLIC_URL": PUBLIC_URL, "TRACKER_CONFIG": ""}
+
+
+@pytest.fixture
+def clinic(db_url: str) -> Iterator[Clinic]:
+    made = Clinic(db_url)
+    yield made
+    made.close()
+
+
+def _token(output: str) -> str:
+    found = LINK.search(output)
+    assert found is not None, output
+    return found.group(1)
+
+
+def test_init_prints_the_first_administrators_link_once(db_url: str, env: dict[str, str]) -> None:
+    first = invoke("clinic", "init", "Boss@Example.org", "--db", db_url, env=env)
+    assert first.exit_code == 0, first.output
+    assert "boss@example.org" in first.stdout
+    _token(first.stdout)
+    again = invoke("clinic", "init", "other@example.org", "--db", db_url, env=env)
+    assert (again.exit_code, again.kind) == refusal(CONFLICT)  # type: ignore[attr-defined]
+    assert "already has an administrator" in again.stderr
+
+
+def test_invited_patients_link_opens_their_account(
+    clinic: Clinic, db_url: str, env: dict[str, str]
+) -> None:
+    result = invoke("--db", db_url, "clinic", "invite", "ann@example.org", env=env)
+    assert result.exit_code == 0, result.output
+    browser = clinic.browser()
+    assert browser.accept(_token(result.stdout)).status_code == 303
+    twice = invoke("--db", db_url, "clinic", "invite", "ann@example.org", env=env)
+    assert (twice.exit_code, twice.kind) == refusal(CONFLICT)  # type: ignore[attr-defined]
+
+
+def test_staff_are_added_with_their_role(clinic: Clinic, db_url: str, env: dict[str, str]) -> None:
+    result = invoke(
+        "clinic", "user", "add", "doc@example.org", "--role", "clinician", "--db", db_url, env=env
+    )
+    assert result.exit_code == 0, result.output
+    browser = clinic.browser()
+    browser.accept(_token(result.stdout), agree=False)
+    assert browser.get("/clinic").headers["Location"] == "/enrol"
+    wrong = invoke("clinic", "user", "add", "x@example.org", "--role", "patient", "--db", db_url)
+    assert wrong.exit_code == 2 and "Traceback" not in wrong.output
+
+
+@pytest.mark.parametrize("email", ["not-an-address", "a@b", "two@@example.org", "x" * 300])
+def test_a_malformed_address_is_refused_in_one_line(
+    db_url: str, env: dict[str, str], email: str
+) -> None:
+    result = invoke("clinic", "invite", email, "--db", db_url, env=env)
+    assert (result.exit_code, result.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
+    assert result.stderr.count("\n") == 1
+
+
+def test_without_a_public_address_no_link_is_made(db_url: str, state: object) -> None:
+    before = state()  # type: ignore[operator]
+    result = invoke("clinic", "invite", "ann@example.org", "--db", db_url, env={})
+    assert (result.exit_code, result.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
+    assert "TRACKER_PUBLIC_URL" in result.stderr
+    assert state() == before  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("address", ["http://clinic.example", "ftp://127.0.0.1", "https://"])
+def test_plain_http_is_only_for_this_computer(db_url: str, address: str) -> None:
+    env = {"TRACKER_PUBLIC_URL": address}
+    result = invoke("clinic", "invite", "ann@example.org", "--db", db_url, env=env)
+    assert (result.exit_code, result.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
+def test_serve_listens_on_this_computer_only(db_url: str, host: str) -> None:
+    env = {"TRACKER_SECRET_KEY": "k" * 40}
+    result = invoke("clinic", "serve", "--host", host, "--db", db_url, env=env)
+    assert (result.exit_code, result.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output
+
+
+def test_serve_needs_a_secret_key(db_url: str) -> None:
+    result = invoke("clinic", "serve", "--db", db_url, env={"TRACKER_SECRET_KEY": ""})
+    assert (result.exit_code, result.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
+    assert "TRACKER_SECRET_KEY" in result.stderr

@@ -1,0 +1,166 @@
+"""`tracker clinic ...`: a clinic's hosted tracker: accounts, and serving it on this machine.
+
+The public address (TRACKER_PUBLIC_URL) and the secret key (TRACKER_SECRET_KEY) come from
+the environment or the file TRACKER_CONFIG names (tracker.services.clinic_settings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from tracker.cli.context import AppContext, pass_app
+from tracker.cli.params import WholeNumber
+
+PORT = WholeNumber("PORT", low=1, high=65535, meaning="a port number from 1 to 65535")
+WORKERS = WholeNumber("N", low=1, high=64, meaning="a number of processes from 1 to 64")
+DEFAULT_PORT = 8766
+
+
+def _db_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--db on each clinic command too (as on `tracker --db`); TRACKER_DB by default."""
+
+    def keep(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value:
+            ctx.find_object(AppContext).db_value = value  # type: ignore[union-attr]
+
+    return click.option(
+        "--db",
+        metavar="PATH|URL",
+        expose_value=False,
+        callback=keep,
+        is_eager=True,
+        help="The clinic's database (a PostgreSQL URL; an SQLite file for a trial). "
+        "Env: TRACKER_DB.",
+    )(command)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _say_link(kind: str, email: str, token: str, expires: dt.datetime) -> None:
+    from tracker.services.clinic_settings import read_link_settings
+
+    public_url, _ = read_link_settings(os.environ)
+    click.echo(f"{kind} {email}.")
+    click.echo(f"One-time link (works once, until {expires:%Y-%m-%d %H:%M} UTC):")
+    click.echo(f"{public_url}/welcome/{token}")
+
+
+def _lifetime() -> dt.timedelta:
+    from tracker.services.clinic_settings import read_link_settings
+
+    return read_link_settings(os.environ)[1]  # refuses a missing public address first
+
+
+@click.group()
+def clinic() -> None:
+    """A clinic hosts the tracker: accounts, hosted app."""
+
+
+@clinic.command("init")
+@click.argument("email")
+@_db_option
+@pass_app
+def init(app: AppContext, email: str) -> None:
+    """Set the clinic up: its first administrator.
+
+    Prints a one-time link to set the administrator's password."""
+    from tracker.services import accounts
+
+    lifetime = _lifetime()
+    with app.writing() as store:
+        issued = accounts.init_clinic(store, email, _now(), lifetime)
+    _say_link("Added the administrator", issued.account.email, issued.token, issued.expires_at)
+
+
+@clinic.group("user")
+def user() -> None:
+    """The clinic's staff accounts."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["clinician", "admin"]),
+    required=True,
+    help="A clinician sees the patients; an administrator also adds staff.",
+)
+@_db_option
+@pass_app
+def user_add(app: AppContext, email: str, role: str) -> None:
+    """Add a clinician or an administrator.
+
+    Prints a one-time link to set the password; staff then enrol a second factor."""
+    from tracker.services import accounts
+
+    lifetime = _lifetime()
+    with app.writing() as store:
+        issued = accounts.add_staff(store, email, role, _now(), lifetime)
+    _say_link(f"Added the {role}", issued.account.email, issued.token, issued.expires_at)
+
+
+@clinic.command("invite")
+@click.argument("email")
+@_db_option
+@pass_app
+def invite(app: AppContext, email: str) -> None:
+    """Invite a patient: an account and a profile of their own.
+
+    Prints a one-time link to set a password and agree to the consent text."""
+    from tracker.services import accounts
+
+    lifetime = _lifetime()
+    with app.writing() as store:
+        issued = accounts.invite_patient(store, email, _now(), lifetime)
+    _say_link("Invited", issued.account.email, issued.token, issued.expires_at)
+
+
+@clinic.command("link")
+@click.argument("email")
+@_db_option
+@pass_app
+def link(app: AppContext, email: str) -> None:
+    """A new one-time link for an account (a forgotten password).
+
+    The account's earlier link stops working."""
+    from tracker.services import accounts
+
+    lifetime = _lifetime()
+    with app.writing() as store:
+        issued = accounts.new_link(store, email, _now(), lifetime)
+    _say_link("New link for", issued.account.email, issued.token, issued.expires_at)
+
+
+@clinic.command("serve")
+@click.option("--port", type=PORT, default=DEFAULT_PORT, show_default=True, help="Port.")
+@click.option(
+    "--host",
+    metavar="ADDRESS",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: this computer only (plain HTTP; a TLS proxy in front).",
+)
+@click.option(
+    "--workers",
+    type=WORKERS,
+    default=1,
+    show_default=True,
+    help="App processes: 1 runs waitress in this process; more run gunicorn.",
+)
+@_db_option
+@pass_app
+def serve(app: AppContext, port: int, host: str, workers: int) -> None:
+    """Serve the clinic's tracker on this machine (plain HTTP).
+
+    It speaks plain HTTP, so it listens on this computer only: put a reverse proxy with
+    TLS (Caddy, nginx) in front for patients' phones. Stop it with Ctrl-C."""
+    from tracker.web.clinic_server import serve_clinic
+
+    serve_clinic(os.environ, app.db_value, host=host, port=port, workers=workers, say=click.echo)

@@ -1,0 +1,221 @@
+"""Signing in and out of the clinic's hosted app: sign-in, the second factor, a one-time
+link's page (set a password, agree to the consent text), and the staff's first page."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.domain.account_words import AccountWords
+from tracker.domain.accounts import (
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    FAILURE_WINDOW,
+    MIN_PASSWORD,
+    Role,
+    Stage,
+)
+from tracker.domain.errors import TrackerError
+from tracker.services import accounts
+from tracker.web.app import Page
+from tracker.web.forms import Form, empty
+from tracker.web.hints import status_of
+from tracker.web.hosted import (
+    PUBLIC,
+    actor,
+    client_address,
+    clinic,
+    end_session_cookie,
+    now,
+    reading,
+    route,
+    set_session_cookie,
+    signed_in,
+    writing,
+)
+
+STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
+
+
+def _landing(stage: Stage, role: Role) -> Response:
+    if stage is Stage.CODE:
+        return redirect(url_for("second_factor_page"), code=303)
+    if stage is Stage.ENROL:
+        return redirect(url_for("enrol_page"), code=303)
+    return redirect(url_for("staff_home" if role is not Role.PATIENT else "today"), code=303)
+
+
+def _sign_in_page(form: Form, status: int = 200) -> Page:
+    expired = request.args.get("expired") == "1"
+    return render_template("sign_in.html", form=form, expired=expired), status
+
+
+def sign_in_page() -> Response | Page:
+    signed = signed_in()
+    if signed is not None:
+        return _landing(signed.stage, signed.account.role)
+    return _sign_in_page(empty())
+
+
+def sign_in() -> Response | Page:
+    form = Form(request.form)
+    with writing() as store:  # a failure is recorded (committed) as well as a success
+        opened = accounts.sign_in(
+            store,
+            clinic().hashing,
+            form.data.get("email", ""),
+            form.data.get("password", ""),
+            now=now(),
+            address=client_address(),
+        )
+    if opened is None:
+        minutes = FAILURE_WINDOW.seconds // 60
+        form.errors["form"] = AccountWords.SIGN_IN_FAILED.format(minutes=minutes)
+        return _sign_in_page(form, 401)
+    response = _landing(opened.stage, opened.account.role)
+    set_session_cookie(response, opened.token)
+    return response
+
+
+def sign_out() -> Response:
+    signed = signed_in()
+    if signed is not None:
+        with writing() as store:
+            accounts.sign_out(store, signed, now())
+    response = redirect(url_for("sign_in_page"), code=303)
+    end_session_cookie(response)
+    flash("You are signed out.")
+    return response
+
+
+def _welcome_page(token: str, form: Form, status: int = 200) -> Page:
+    try:
+        with reading() as store:
+            account = accounts.link_holder(store, token, now())
+    except TrackerError as exc:
+        return render_template("link_unusable.html", message=exc.message), 404
+    return (
+        render_template(
+            "welcome.html",
+            account=account,
+            token=token,
+            form=form,
+            consent_text=CONSENT_TEXT,
+            consent_version=CONSENT_VERSION,
+            min_password=MIN_PASSWORD,
+        ),
+        status,
+    )
+
+
+def welcome_page(token: str) -> Page:
+    return _welcome_page(token, empty())
+
+
+def welcome(token: str) -> Response | Page:
+    form = Form(request.form)
+    try:
+        with writing() as store:
+            opened = accounts.accept_link(
+                store,
+                clinic().hashing,
+                token,
+                password=form.data.get("password", ""),
+                repeated=form.data.get("repeated", ""),
+                agreed=form.data.get("consent") == CONSENT_VERSION,
+                now=now(),
+                address=client_address(),
+            )
+    except TrackerError as exc:
+        form.refuse(exc, ("password", "repeated", "consent"), "form")
+        return _welcome_page(token, form, status_of(exc))
+    response = _landing(opened.stage, opened.account.role)
+    set_session_cookie(response, opened.token)
+    return response
+
+
+def _code_page(template: str, form: Form, status: int = 200) -> Response | Page:
+    signed = signed_in()
+    wanted = Stage.ENROL if template == "enrol.html" else Stage.CODE
+    if signed is None or signed.stage is not wanted:
+        return redirect(url_for("sign_in_page"), code=303)
+    details = None
+    if wanted is Stage.ENROL:
+        with writing() as store:
+            details = accounts.enrolment(store, signed)
+    return render_template(template, form=form, enrolment=details), status
+
+
+def second_factor_page() -> Response | Page:
+    return _code_page("code.html", empty())
+
+
+def enrol_page() -> Response | Page:
+    return _code_page("enrol.html", empty())
+
+
+def _check_code(template: str) -> Response | Page:
+    signed = signed_in()
+    form = Form(request.form)
+    if signed is None or signed.stage is Stage.FULL:
+        return redirect(url_for("sign_in_page"), code=303)
+    with writing() as store:
+        ok = accounts.second_factor(store, signed, form.data.get("code", ""), now())
+    if not ok:
+        form.errors["code"] = AccountWords.WRONG_CODE.value
+        return _code_page(template, form, 400)
+    return redirect(url_for("staff_home"), code=303)
+
+
+def second_factor() -> Response | Page:
+    return _check_code("code.html")
+
+
+def enrol() -> Response | Page:
+    return _check_code("enrol.html")
+
+
+def consent_page() -> Page:
+    return render_template(
+        "consent.html", form=empty(), consent_text=CONSENT_TEXT, consent_version=CONSENT_VERSION
+    )
+
+
+def consent() -> Response | Page:
+    account = actor()
+    assert account is not None  # the guard let a patient in
+    if request.form.get("consent") != CONSENT_VERSION:
+        form = Form(request.form)
+        form.errors["consent"] = AccountWords.CONSENT_NEEDED.value
+        page = render_template(
+            "consent.html", form=form, consent_text=CONSENT_TEXT, consent_version=CONSENT_VERSION
+        )
+        return page, 400
+    with writing() as store:
+        accounts.agree(store, account, now())
+    return redirect(url_for("today"), code=303)
+
+
+def staff_home() -> Page:
+    return render_template("staff_home.html", account=actor())
+
+
+def forgotten() -> Page:
+    return render_template("forgotten.html")
+
+
+def register(app: Flask) -> None:
+    route(app, "/sign-in", "sign_in_page", sign_in_page, roles=[PUBLIC])
+    route(app, "/sign-in", "sign_in", sign_in, roles=[PUBLIC], methods=["POST"])
+    route(app, "/sign-out", "sign_out", sign_out, roles=[PUBLIC], methods=["POST"])
+    route(app, "/forgotten", "forgotten", forgotten, roles=[PUBLIC])
+    route(app, "/welcome/<token>", "welcome_page", welcome_page, roles=[PUBLIC])
+    route(app, "/welcome/<token>", "welcome", welcome, roles=[PUBLIC], methods=["POST"])
+    # The second factor's pages check the session's stage themselves.
+    route(app, "/code", "second_factor_page", second_factor_page, roles=[PUBLIC])
+    route(app, "/code", "second_factor", second_factor, roles=[PUBLIC], methods=["POST"])
+    route(app, "/enrol", "enrol_page", enrol_page, roles=[PUBLIC])
+    route(app, "/enrol", "enrol", enrol, roles=[PUBLIC], methods=["POST"])
+    route(app, "/consent", "consent_page", consent_page, roles=[Role.PATIENT])
+    route(app, "/consent", "consent", consent, roles=[Role.PATIENT], methods=["POST"])
+    route(app, "/clinic", "staff_home", staff_home, roles=STAFF_ROLES)

@@ -1,0 +1,152 @@
+"""`tracker clinic serve`: the hosted app on this machine, on loopback (plain HTTP).
+
+One process: waitress, in this process (pure Python, already the private mode's server).
+Several: gunicorn's pre-fork workers, each calling the app factory (it needs Unix): they
+share only the database, as processes on several machines would.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+
+from tracker.domain.errors import TrackerError
+from tracker.domain.text import clipped
+from tracker.services.clinic_settings import ClinicSettings, read_settings
+from tracker.web.security import MAX_BODY_BYTES
+from tracker.web.server import (
+    IDLE_SECONDS,
+    THREADS,
+    bind_address,
+    guard_slow_clients,
+    url_host,
+)
+
+APP_FACTORY = "tracker.web:create_clinic_app()"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def checked_host(host: str) -> str:
+    address = bind_address(host)
+    if not _loopback(address):
+        raise TrackerError.malformed(
+            f"The clinic's tracker speaks plain HTTP here, so it listens on this computer "
+            f"only (127.0.0.1), not {clipped(host)}: put a reverse proxy with TLS in front "
+            "for other devices."
+        )
+    return address
+
+
+def clinic_settings(
+    environ: Mapping[str, str], db_value: str | None, host: str, port: int
+) -> ClinicSettings:
+    """The settings, with this machine's own address as the public one when none is set."""
+    env = dict(environ)
+    if not env.get("TRACKER_PUBLIC_URL") and not env.get("TRACKER_CONFIG"):
+        env["TRACKER_PUBLIC_URL"] = f"http://{url_host(host)}:{port}"
+    settings = read_settings(env, db_value)
+    if settings.database is None:
+        raise TrackerError.malformed("Name the clinic's database: --db or TRACKER_DB.")
+    return settings
+
+
+def serve_clinic(
+    environ: Mapping[str, str],
+    db_value: str | None,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    say: Callable[[str], None],
+) -> None:
+    host = checked_host(host)
+    settings = clinic_settings(environ, db_value, host, port)
+    from tracker.web.hosted import create_clinic_app
+
+    app = create_clinic_app(settings)
+    databases = app.extensions["tracker.databases"]
+    databases.get(databases.first_profile)  # make and upgrade the schema before workers start
+    say(
+        f"The clinic's tracker is at {settings.public_url} (plain HTTP on {url_host(host)}:"
+        f"{port}, this computer only: a proxy with TLS in front serves patients' phones)."
+    )
+    say("Ctrl-C stops it.")
+    try:
+        if workers == 1:
+            _waitress(app, host, port)
+        else:
+            databases.dispose()
+            _gunicorn(environ, settings, host, port, workers)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        databases.dispose()
+    say("Stopped.")
+
+
+def _waitress(app: object, host: str, port: int) -> None:
+    from waitress.server import create_server
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    try:
+        server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=THREADS,
+            max_request_body_size=MAX_BODY_BYTES,
+            ident="tracker",
+            expose_tracebacks=False,
+            channel_timeout=IDLE_SECONDS,
+            cleanup_interval=1,
+        )
+    except OSError as exc:
+        raise TrackerError(f"Cannot serve on {host}:{port}: {exc.strerror or exc}.") from None
+    guard_slow_clients(server)
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def _gunicorn(
+    environ: Mapping[str, str], settings: ClinicSettings, host: str, port: int, workers: int
+) -> None:
+    env = dict(environ)
+    assert settings.database is not None
+    env.update(TRACKER_DB=settings.database, TRACKER_PUBLIC_URL=settings.public_url)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(THREADS),
+        "--bind",
+        f"{url_host(host)}:{port}",
+        "--graceful-timeout",
+        "5",
+        "--no-control-socket",  # several servers on one machine would share its one path
+        APP_FACTORY,
+    ]
+    process = subprocess.Popen(command, env=env)
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=30)
+        raise
+    if code != 0:
+        raise TrackerError(f"The app server (gunicorn) stopped with code {code}.")
