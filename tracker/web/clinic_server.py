@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from tracker.domain.errors import TrackerError
 from tracker.domain.text import clipped
 from tracker.services.clinic_settings import ClinicSettings, read_settings
-from tracker.web.security import MAX_BODY_BYTES
+from tracker.web.security import MAX_ANY_BODY_BYTES
 from tracker.web.server import (
     IDLE_SECONDS,
     THREADS,
@@ -105,7 +105,7 @@ def _waitress(app: object, host: str, port: int) -> None:
             host=host,
             port=port,
             threads=THREADS,
-            max_request_body_size=MAX_BODY_BYTES,
+            max_request_body_size=MAX_ANY_BODY_BYTES,
             ident="tracker",
             expose_tracebacks=False,
             channel_timeout=IDLE_SECONDS,
