@@ -7,6 +7,7 @@ database stand for two app processes: they share nothing but the database.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -443,3 +444,66 @@ def test_a_session_is_stored_only_as_a_hash(clinic: Clinic) -> None:
     engine.dispose()
     assert cookie.value not in stored and len(stored) == 1
     assert all(h is None or h.startswith("$argon2id$") for h in hashes)
+
+
+def test_codes_cannot_be_tried_one_by_one(clinic: Clinic) -> None:
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    doc.sign_out()
+    guesser = clinic.browser()
+    assert guesser.sign_in(DOC).headers["Location"] == "/code"
+    guesser.get("/code")
+    right = clinic.code(DOC, steps_later=1)
+    wrong = [f"{n:06d}" for n in range(100) if f"{n:06d}" != right]
+    for code in wrong[:MAX_FAILURES_PER_ACCOUNT]:
+        assert guesser.post("/code", {"code": code}).status_code == 400
+    clinic.clock.advance(seconds=30)
+    ended = guesser.post("/code", {"code": right})  # even the right one, now
+    assert ended.headers["Location"] == "/sign-in"
+    assert guesser.get("/clinic").headers["Location"] == "/sign-in"
+    assert clinic.browser().sign_in(DOC).status_code == 401  # locked for a while
+
+
+def test_a_disabled_account_is_signed_out_everywhere_and_kept(clinic: Clinic) -> None:
+    from tracker.services import accounts
+
+    ann = _patient(clinic)
+    ann.get("/sessions")
+    ann.post("/sessions", {"date": "2026-11-20", "kind": "ipl"})
+    with clinic.database.writing() as store:
+        accounts.disable(store, ANN, clinic.clock())
+    assert ann.get("/status").headers["Location"] == "/sign-in"
+    assert clinic.browser().sign_in(ANN).status_code == 401
+    with clinic.database.for_profile(ANN).reading() as store:
+        assert len(store.sessions()) == 1  # the record stays
+
+
+def test_a_new_consent_text_is_asked_for_before_any_page(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.domain import accounts as rules
+    from tracker.web import account_pages
+
+    ann = _patient(clinic)
+    monkeypatch.setattr(rules, "CONSENT_VERSION", "2027-01-01")
+    monkeypatch.setattr(account_pages, "CONSENT_VERSION", "2027-01-01")
+    assert ann.get("/status").headers["Location"] == "/consent"
+    assert "2027-01-01" in _text(ann.get("/consent"))
+    assert ann.post("/consent", {}).status_code == 400
+    assert ann.post("/consent", {"consent": "2027-01-01"}).headers["Location"] == "/"
+    assert ann.get("/status").status_code == 200
+    with clinic.database.reading() as store:
+        account = store.accounts().by_email(ANN)
+        assert account is not None
+        versions = [version for version, _ in store.accounts().consents(account.id)]
+    assert versions == [CONSENT_VERSION, "2027-01-01"]
+
+
+def test_a_patients_day_turns_at_the_clinics_midnight(db_url: str) -> None:
+    clinic = Clinic(db_url, time_zone="America/Los_Angeles")
+    try:
+        clinic.clock.now = dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)  # 22:00 on the 24th
+        ann = _patient(clinic)
+        assert 'value="2026-11-24"' in _text(ann.get("/sessions"))
+    finally:
+        clinic.close()

@@ -101,3 +101,28 @@ def test_serve_needs_a_secret_key(db_url: str) -> None:
     result = invoke("clinic", "serve", "--db", db_url, env={"TRACKER_SECRET_KEY": ""})
     assert (result.exit_code, result.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
     assert "TRACKER_SECRET_KEY" in result.stderr
+
+
+def test_a_disabled_account_no_longer_signs_in(
+    clinic: Clinic, db_url: str, env: dict[str, str]
+) -> None:
+    clinic.browser().accept(clinic.invite("ann@example.org"))
+    result = invoke("clinic", "user", "disable", "ANN@example.org", "--db", db_url, env=env)
+    assert result.exit_code == 0, result.output
+    assert "ann@example.org" in result.stdout
+    assert clinic.browser().sign_in("ann@example.org").status_code == 401
+    missing = invoke("clinic", "user", "disable", "who@example.org", "--db", db_url, env=env)
+    assert missing.exit_code == 1 and "no account" in missing.stderr
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../etc/passwd", ""])
+def test_a_time_zone_that_is_none_is_refused(db_url: str, zone: str) -> None:
+    from tracker.domain.errors import TrackerError
+    from tracker.services.clinic_settings import read_settings
+
+    environ = {"TRACKER_SECRET_KEY": "k" * 40, "TRACKER_PUBLIC_URL": PUBLIC_URL}
+    if not zone:
+        assert read_settings(environ, db_url).time_zone == "UTC"
+        return
+    with pytest.raises(TrackerError, match="time zone"):
+        read_settings({**environ, "TRACKER_TIME_ZONE": zone}, db_url)

@@ -106,6 +106,21 @@ def user_add(app: AppContext, email: str, role: str) -> None:
     _say_link(f"Added the {role}", issued.account.email, issued.token, issued.expires_at)
 
 
+@user.command("disable")
+@click.argument("email")
+@_db_option
+@pass_app
+def user_disable(app: AppContext, email: str) -> None:
+    """Stop an account signing in (staff who left, say).
+
+    Its sessions end at once and its links stop working; a patient's record stays."""
+    from tracker.services import accounts
+
+    with app.writing() as store:
+        account = accounts.disable(store, email, _now())
+    click.echo(f"Disabled {account.email} ({account.role}): it can no longer sign in.")
+
+
 @clinic.command("invite")
 @click.argument("email")
 @_db_option

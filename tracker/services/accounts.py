@@ -8,12 +8,13 @@ set in a cookie, and only its hash is kept.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 from dataclasses import dataclass
 
+from tracker.domain import accounts as rules
 from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import (
-    CONSENT_VERSION,
     FAILURE_WINDOW,
     LINK_LIFETIME,
     SEEN_EVERY,
@@ -161,25 +162,27 @@ def accept_link(
     *,
     password: str,
     repeated: str,
-    agreed: bool,
+    agreed: str | None,
     now: dt.datetime,
     address: str,
 ) -> Opened:
     """Set the password a link was for (a patient also agrees to the consent text), spend
-    the link, end the account's other sessions, and sign this browser in."""
+    the link, end the account's other sessions, and sign this browser in. ``agreed``: the
+    version of the consent text the patient ticked (None: not ticked); only the current
+    text's is taken, and recorded with its version."""
     account = link_holder(store, token, now)
     check_password(password)
     if password != repeated:
         raise TrackerError.malformed(AccountWords.PASSWORDS_DIFFER.value, field="repeated")
-    if account.role is Role.PATIENT and not agreed:
+    if account.role is Role.PATIENT and agreed != rules.CONSENT_VERSION:
         raise TrackerError(AccountWords.CONSENT_NEEDED.value, field="consent")
     accounts = store.accounts()
     if accounts.spend_link(credentials.token_hash(token), now) is None:
         raise TrackerError.not_found(AccountWords.LINK_UNUSABLE.value, field="link")
     accounts.set_password_hash(account.id, credentials.hash_password(hashing, password))
     accounts.revoke_sessions_of(account.id, now)
-    if account.role is Role.PATIENT:
-        accounts.add_consent(account.id, CONSENT_VERSION, now)
+    if account.role is Role.PATIENT and agreed is not None:
+        accounts.add_consent(account.id, agreed, now)
     fresh = accounts.by_id(account.id)
     assert fresh is not None
     return _open_session(store, fresh, _staff_stage(fresh), now, address)
@@ -257,21 +260,48 @@ def enrolment(store: Store, signed: SignedIn) -> Enrolment:
     return Enrolment(secret, credentials.totp_uri(secret, signed.account.email))
 
 
-def second_factor(store: Store, signed: SignedIn, code: str, now: dt.datetime) -> bool:
-    """Whether the code is the account's current one, used for the first time; the session
-    then opens fully (and an enrolment is confirmed)."""
+class CodeCheck(enum.Enum):
+    OPENED = "opened"  # the right code: the session opens fully
+    WRONG = "wrong"  # counted as a failed sign-in
+    ENDED = "ended"  # too many failures lately: the session ends (sign in again later)
+
+
+def second_factor(
+    store: Store, signed: SignedIn, code: str, *, now: dt.datetime, address: str
+) -> CodeCheck:
+    """Check the code: the account's current one, used for the first time, opens the
+    session fully (and confirms an enrolment). A wrong code counts as a failed sign-in, so
+    that six digits cannot be tried one by one: past the limit, the session ends."""
     accounts = store.accounts()
+    key = credentials.email_hash(signed.account.email)
+    per_email, per_address = accounts.failures_since(key, address, now - FAILURE_WINDOW)
+    if too_many_failures(per_email, per_address):
+        accounts.revoke_session(signed.session_id, now)
+        return CodeCheck.ENDED
     secret, _ = accounts.totp(signed.account.id)
     step = None if secret is None else credentials.totp_step(secret, code, now)
     if step is None or not accounts.use_totp_step(signed.account.id, step, now):
-        return False
+        accounts.add_failure(key, address, now)
+        return CodeCheck.WRONG
     accounts.set_stage(signed.session_id, Stage.FULL, now)
-    return True
+    return CodeCheck.OPENED
 
 
-def agree(store: Store, account: AccountRecord, now: dt.datetime) -> None:
-    """The patient agrees to the current consent text (a newer text than the one agreed)."""
-    store.accounts().add_consent(account.id, CONSENT_VERSION, now)
+def disable(store: Store, email: str, now: dt.datetime) -> AccountRecord:
+    """The account signs in no more: its sessions end, its links stop working. Its records
+    (a patient's profile) stay as they are."""
+    email = clean_email(email)
+    accounts = store.accounts()
+    account = accounts.by_email(email)
+    if account is None:
+        raise TrackerError.not_found(AccountWords.NO_ACCOUNT.format(email=email), field="email")
+    accounts.disable(account.id, now)
+    return account
+
+
+def agree(store: Store, account: AccountRecord, version: str, now: dt.datetime) -> None:
+    """The patient agrees to the consent text of that version (the one shown them)."""
+    store.accounts().add_consent(account.id, version, now)
 
 
 def consents(store: Store, account: AccountRecord) -> list[tuple[str, dt.datetime]]:

@@ -10,6 +10,10 @@ by an environment variable:
     idle_minutes = 30                                       # TRACKER_IDLE_MINUTES
     link_hours = 72                                         # TRACKER_LINK_HOURS
     password_memory_kib = 65536                             # TRACKER_PASSWORD_MEMORY_KIB
+    time_zone = "Europe/London"                             # TRACKER_TIME_ZONE
+
+The time zone is the clinic's (IANA name; default UTC): a patient's "today" (the check-in's
+day) turns at its midnight, not the server's.
 
 Every process of the clinic's app reads the same settings and shares nothing else but the
 database: the secret key signs what a browser holds between two requests (the flash
@@ -26,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.domain.accounts import LINK_LIFETIME
 from tracker.domain.errors import TrackerError
@@ -42,6 +47,7 @@ ENVIRONMENT = {
     "idle_minutes": "TRACKER_IDLE_MINUTES",
     "link_hours": "TRACKER_LINK_HOURS",
     "password_memory_kib": "TRACKER_PASSWORD_MEMORY_KIB",
+    "time_zone": "TRACKER_TIME_ZONE",
 }
 WHOLE_NUMBERS = {
     "trusted_proxies": (0, 10),
@@ -60,6 +66,11 @@ class ClinicSettings:
     idle_minutes: int = 30
     link_hours: int = LINK_LIFETIME // dt.timedelta(hours=1)
     hashing: Hashing = field(default_factory=Hashing)
+    time_zone: str = "UTC"  # the clinic's: where a patient's day turns
+
+    def today(self, moment: dt.datetime) -> dt.date:
+        """The date at that moment in the clinic's time zone."""
+        return moment.astimezone(ZoneInfo(self.time_zone)).date()
 
     @property
     def secure(self) -> bool:
@@ -135,6 +146,17 @@ def check_public_url(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TrackerError.malformed(
+            f"time_zone (or TRACKER_TIME_ZONE) is a time zone's name such as Europe/London, "
+            f"not {clipped(visible(name))!r}."
+        ) from None
+    return name
+
+
 def _loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True
@@ -190,6 +212,7 @@ def read_settings(environ: Mapping[str, str], database: str | None = None) -> Cl
     numbers = {name: _whole(name, values[name]) for name in WHOLE_NUMBERS if name in values}
     memory = numbers.pop("password_memory_kib", Hashing().memory_kib)
     return ClinicSettings(
+        time_zone=_zone(str(values.get("time_zone", "UTC"))),
         database=str(values["database"]) if values.get("database") else None,
         secret_key=secret,
         public_url=check_public_url(str(values["public_url"])),

@@ -125,6 +125,21 @@ class AccountStore:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def disable(self, account_id: int, now: dt.datetime) -> None:
+        """No more sign-ins: the account is marked, its sessions end, its links are spent."""
+        moment = _naive(now)
+        self._tx.execute(
+            update(Account)
+            .where(Account.id == account_id, Account.disabled_at.is_(None))
+            .values(disabled_at=moment)
+        )
+        self.revoke_sessions_of(account_id, now)
+        self._tx.execute(
+            update(AccountLink)
+            .where(AccountLink.account_id == account_id, AccountLink.used_at.is_(None))
+            .values(used_at=moment)
+        )
+
     # One-time links ----------------------------------------------------------------------
 
     def add_link(

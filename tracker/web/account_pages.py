@@ -122,7 +122,7 @@ def welcome(token: str) -> Response | Page:
                 token,
                 password=form.data.get("password", ""),
                 repeated=form.data.get("repeated", ""),
-                agreed=form.data.get("consent") == CONSENT_VERSION,
+                agreed=form.data.get("consent") or None,
                 now=now(),
                 address=client_address(),
             )
@@ -160,8 +160,16 @@ def _check_code(template: str) -> Response | Page:
     if signed is None or signed.stage is Stage.FULL:
         return redirect(url_for("sign_in_page"), code=303)
     with writing() as store:
-        ok = accounts.second_factor(store, signed, form.data.get("code", ""), now())
-    if not ok:
+        checked = accounts.second_factor(
+            store, signed, form.data.get("code", ""), now=now(), address=client_address()
+        )
+    if checked is accounts.CodeCheck.ENDED:
+        response = redirect(url_for("sign_in_page"), code=303)
+        end_session_cookie(response)
+        minutes = FAILURE_WINDOW.seconds // 60
+        flash(AccountWords.SIGN_IN_FAILED.format(minutes=minutes))
+        return response
+    if checked is accounts.CodeCheck.WRONG:
         form.errors["code"] = AccountWords.WRONG_CODE.value
         return _code_page(template, form, 400)
     return redirect(url_for("staff_home"), code=303)
@@ -192,7 +200,7 @@ def consent() -> Response | Page:
         )
         return page, 400
     with writing() as store:
-        accounts.agree(store, account, now())
+        accounts.agree(store, account, CONSENT_VERSION, now())
     return redirect(url_for("today"), code=303)
 
 

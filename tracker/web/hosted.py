@@ -357,7 +357,8 @@ def create_clinic_app(
         signed_account=actor,
     )
     before = set(app.view_functions)
-    web = WebSettings(locate(settings.database), DEFAULT_PROFILE, None, today or _today(clock))
+    day = today or _today(clock, settings)
+    web = WebSettings(locate(settings.database), DEFAULT_PROFILE, None, day, settings.time_zone)
     add_pages(app, web)
     for endpoint in set(app.view_functions) - before - LOCAL_ONLY:
         allow(app, endpoint, PATIENT_PAGES)  # every page a patient has, for their profile
@@ -371,5 +372,5 @@ def create_clinic_app(
 LOCAL_ONLY = frozenset({"choose_profile", "add_profile"})
 
 
-def _today(clock: Clock) -> Callable[[], dt.date]:
-    return lambda: clock().date()
+def _today(clock: Clock, settings: ClinicSettings) -> Callable[[], dt.date]:
+    return lambda: settings.today(clock())
