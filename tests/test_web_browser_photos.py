@@ -96,7 +96,7 @@ def test_a_photo_from_the_phone_shows_as_a_thumbnail(
     _upload(phone, later, "2026-11-20", "after a week")
     phone.open("/history")
     assert "2026-11-14 · day 0" in phone.text() and "2026-11-20 · day 6" in phone.text()
-    assert _loaded(phone, "section.photo-day img") > 0
+    assert _loaded(phone, "section.day.card ul.thumbs img") > 0
     assert phone.axe() == []
 
     phone.open("/photos/compare")

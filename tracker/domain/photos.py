@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,20 @@ class PhotoRecord:
     created_at: dt.datetime
     removed_at: dt.datetime | None = None
 
+    @property
+    def thumbnail_width(self) -> int:
+        """About the stored thumbnail's width (at most THUMBNAIL_LONG_SIDE on a side)."""
+        return round(self.width * min(1.0, THUMBNAIL_LONG_SIDE / max(self.width, self.height, 1)))
+
+    @property
+    def version(self) -> str:
+        """What a thumbnail's address carries so that a browser may keep it: a stored photo
+        never changes (removing only marks it), so its number, the second it was added and
+        its byte count name one picture; a database restored from elsewhere whose photo has
+        the same number gives another version, never this one's picture."""
+        name = f"{self.id}:{self.created_at.isoformat()}:{self.size}:{self.width}x{self.height}"
+        return hashlib.sha256(name.encode()).hexdigest()[:16]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -88,6 +103,25 @@ def evenly_chosen(records: list[PhotoRecord], limit: int = REPORT_MAX_PHOTOS) ->
     last = len(days) - 1
     picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
     return [days[i] for i in picks]
+
+
+def shared_days(records: list[PhotoRecord]) -> list[int]:
+    """The day numbers (days after a session) with a photo after two sessions or more,
+    in order: the days a patient can compare across treatments."""
+    sessions: dict[int, set[int]] = {}
+    for record in records:
+        sessions.setdefault(record.day, set()).add(record.session_id)
+    return sorted(day for day, ids in sessions.items() if len(ids) > 1)
+
+
+def same_day_across(records: list[PhotoRecord], day: int) -> list[PhotoRecord]:
+    """The first photo of day ``day`` after each session that has one, in the order of the
+    records (oldest session first)."""
+    chosen: dict[int, PhotoRecord] = {}
+    for record in records:
+        if record.day == day:
+            chosen.setdefault(record.session_id, record)
+    return list(chosen.values())
 
 
 def encode_bytes(data: bytes) -> str:

@@ -79,12 +79,12 @@ def photo_image(
     store: Store, photo_id: int, *, thumbnail: bool = False
 ) -> tuple[PhotoRecord, bytes]:
     """One of this profile's shown photos with its bytes (or its thumbnail's)."""
-    record = store.photo(photo_id)
+    record, data = store.photo_with_bytes(photo_id, thumbnail=thumbnail)
     if record.removed_at is not None:
         raise TrackerError.not_found(
             f"Photo {photo_id} was removed on {record.removed_at:%Y-%m-%d}.", field="photo"
         )
-    return record, store.photo_bytes(photo_id, thumbnail=thumbnail)
+    return record, data
 
 
 def save_photo(store: Store, photo_id: int, target: Target) -> PhotoRecord:

@@ -88,10 +88,19 @@ def photo_record(tx: Session, profile_id: int, photo_id: int) -> PhotoRecord:
     return _record(row)
 
 
-def photo_bytes(tx: Session, photo_id: int, *, thumbnail: bool) -> bytes:
+def photo_with_bytes(
+    tx: Session, profile_id: int, photo_id: int, *, thumbnail: bool
+) -> tuple[PhotoRecord, bytes]:
+    """One of this profile's photos with its image (or thumbnail) bytes, in one read."""
     column = Photo.thumbnail if thumbnail else Photo.image
-    found = tx.scalar(select(column).where(Photo.id == photo_id))
-    return bytes(found or b"")
+    query = _of_profile(profile_id).add_columns(column).where(Photo.id == photo_id)
+    row = tx.execute(query).first()
+    if row is None:
+        raise TrackerError.not_found(
+            f"There is no photo {photo_id} (the list of photos shows their numbers).",
+            field="photo",
+        )
+    return _record(row), bytes(row[11] or b"")
 
 
 def add_photo(

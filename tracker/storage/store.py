@@ -532,8 +532,16 @@ class Store:
         return photo_queries.photo_record(self._tx, self.profile_id, photo_id)
 
     def photo_bytes(self, photo_id: int, *, thumbnail: bool = False) -> bytes:
-        self.photo(photo_id)  # this profile's
-        return photo_queries.photo_bytes(self._tx, photo_id, thumbnail=thumbnail)
+        return self.photo_with_bytes(photo_id, thumbnail=thumbnail)[1]
+
+    def photo_with_bytes(
+        self, photo_id: int, *, thumbnail: bool = False
+    ) -> tuple[PhotoRecord, bytes]:
+        """One of this profile's photos (a removed one too) and its image or thumbnail, in
+        one read; refuses any other id."""
+        return photo_queries.photo_with_bytes(
+            self._tx, self.profile_id, photo_id, thumbnail=thumbnail
+        )
 
     def add_photo(
         self,

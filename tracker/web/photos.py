@@ -1,20 +1,19 @@
 """Photos on the web page: added from the check-in (a phone offers its camera), shown as
 thumbnails in History, two days side by side, removed keeping the record.
 
-The images are served only behind the same key cookie as every page, never cached
-(security's headers: Cache-Control: no-store), as JPEGs the intake wrote.
+The images are served only behind the same key cookie as every page, as JPEGs the intake
+wrote. A photo is never cached (Cache-Control: no-store); its thumbnail, asked for by its
+version, may be kept by the patient's own browser (private, immutable), so History's
+thumbnails load once, lazily, as they are scrolled near.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-from typing import Any
 
 from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.domain.errors import TrackerError
-from tracker.domain.photos import PhotoRecord
+from tracker.domain.photos import PhotoRecord, same_day_across, shared_days
 from tracker.services import photos as service
 from tracker.services import sessions
 from tracker.web.app import Page, reading, today, writing
@@ -63,18 +62,26 @@ def add_photo() -> BaseResponse:
     return back
 
 
+# A thumbnail asked for by its version (the address History and Today write) never changes:
+# the patient's own browser may keep it, no shared cache ever ("private"), for a week.
+KEPT_THUMBNAIL = f"private, max-age={7 * 24 * 3600}, immutable"
+
+
 def _image(photo_id: int, *, thumbnail: bool) -> Response:
     try:
         with reading() as store:
-            _, data = service.photo_image(store, photo_id, thumbnail=thumbnail)
+            record, data = service.photo_image(store, photo_id, thumbnail=thumbnail)
     except TrackerError:
         abort(404)
     response = Response(data, mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "no-store"
+    kept = thumbnail and request.args.get("v") == record.version
+    response.headers["Cache-Control"] = KEPT_THUMBNAIL if kept else "no-store"
     return response
 
 
 def thumbnail(photo_id: int) -> Response:
+    """A photo's thumbnail (at most 320 px, stored with it): kept by the browser when asked
+    for by its current version, else never stored."""
     return _image(photo_id, thumbnail=True)
 
 
@@ -90,7 +97,7 @@ def remove_photo(photo_id: int) -> BaseResponse:
         flash(exc.message)
         return redirect(url_for("history"), code=303)
     flash(f"Photo of {record.date} removed; its record is kept.")
-    return redirect(url_for("history", session=record.session_id) + "#photos", code=303)
+    return redirect(url_for("history", session=record.session_id) + f"#d-{record.date}", code=303)
 
 
 def default_pair(records: list[PhotoRecord]) -> tuple[PhotoRecord | None, PhotoRecord | None]:
@@ -109,10 +116,14 @@ def compare_page() -> Page:
             return render_template("start.html", message="No sessions yet, so no photos."), 200
         asked = form.read("session", _number)
         chosen = asked if asked is not None else found[-1][0].id
-        try:
-            records = service.list_photos(store, chosen)
-        except TrackerError as exc:
-            return missing_page(exc)
+        if chosen not in {r.id for r, _ in found}:
+            try:
+                service.list_photos(store, chosen)  # refuses another profile's session
+                raise TrackerError.not_found(f"There is no session {chosen}.", field="session")
+            except TrackerError as exc:
+                return missing_page(exc)
+        every = service.list_photos(store)
+    records = [r for r in every if r.session_id == chosen]
     by_id = {r.id: r for r in records}
     left, right = default_pair(records)
     a, b = form.read("a", _number), form.read("b", _number)
@@ -120,17 +131,24 @@ def compare_page() -> Page:
         left = by_id[a]
     if b is not None and b in by_id:
         right = by_id[b]
+    days = shared_days(every)
+    day = form.read("day", _number)
+    if day not in days:
+        day = days[-1] if days else None
     record = next(r for r, _ in found if r.id == chosen)
     return render_template(
-        "photo_compare.html", found=found, record=record, photos=records, left=left, right=right
+        "photo_compare.html",
+        found=found,
+        record=record,
+        photos=records,
+        left=left,
+        right=right,
+        days=days,
+        day=day,
+        across=same_day_across(every, day) if day is not None else [],
+        sessions_with_photos=len({r.session_id for r in every}),
+        session_of={r.id: r for r, _ in found},
     )
-
-
-def by_day(records: list[PhotoRecord]) -> list[tuple[Any, list[PhotoRecord]]]:
-    days: dict[dt.date, list[PhotoRecord]] = {}
-    for r in records:
-        days.setdefault(r.date, []).append(r)
-    return list(days.items())
 
 
 def register(app: Flask) -> None:
@@ -141,4 +159,3 @@ def register(app: Flask) -> None:
         "/photos/<int:photo_id>/remove", "photo_remove", remove_photo, methods=["POST"]
     )
     app.add_url_rule("/photos/compare", "photo_compare", compare_page)
-    app.jinja_env.globals.update(photos_by_day=by_day)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from flask import Flask, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -12,7 +13,14 @@ from tracker.domain.care import care_name
 from tracker.domain.catalog import symptom_key
 from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import ChangeRecord, SessionRecord, TypedValue, latest_started
+from tracker.domain.photos import PhotoRecord
+from tracker.domain.records import (
+    ChangeRecord,
+    SessionRecord,
+    TypedValue,
+    ValueRecord,
+    latest_started,
+)
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, photos, sessions, symptom_log
 from tracker.web.app import Page, reading, today, writing
@@ -72,7 +80,8 @@ def _history(
         problem = ("", "", problem[2])  # no row to put it next to: at the top of the table
     page = render_template(
         "history.html",
-        session_photos=session_photos,
+        days=history_days(record, entries, session_photos),
+        has_photos=bool(session_photos),
         found=found,
         record=record,
         entries=entries,
@@ -83,6 +92,32 @@ def _history(
         undo=_undo_offer(latest),
     )
     return page, status
+
+
+class HistoryDay(NamedTuple):
+    """One day's card in History: its values and its photos (either may be empty)."""
+
+    date: dt.date
+    day: int
+    values: list[ValueRecord]
+    photos: list[PhotoRecord]
+
+
+def history_days(
+    record: SessionRecord, entries: list[ValueRecord], shown: list[PhotoRecord]
+) -> list[HistoryDay]:
+    """Every day with a value or a photo, oldest first: a photo goes on its own day's card
+    beside that day's values."""
+    values: dict[dt.date, list[ValueRecord]] = {}
+    for entry in entries:
+        values.setdefault(entry.date, []).append(entry)
+    pictures: dict[dt.date, list[PhotoRecord]] = {}
+    for photo in shown:
+        pictures.setdefault(photo.date, []).append(photo)
+    return [
+        HistoryDay(date, record.day_of(date), values.get(date, []), pictures.get(date, []))
+        for date in sorted(values.keys() | pictures.keys())
+    ]
 
 
 def _undo_offer(latest: tuple[ChangeRecord, SessionRecord] | None) -> dict[str, object] | None:

@@ -31,6 +31,9 @@ MAX_ANY_BODY_BYTES = max(MAX_BODY_BYTES, *LARGE_BODIES.values())
 # The longest form (the check-in: 19 symptoms, 7 care actions, date, note...) has about
 # 35 fields; 4,500 copies of one field, within the byte limit, took 13 s to refuse.
 MAX_FORM_FIELDS = 200
+# The only answers the browser may keep (privately, never a shared cache): a photo's
+# thumbnail asked for by its version. Every page and full photo is Cache-Control: no-store.
+PRIVATELY_KEPT = {"photo_thumbnail"}
 TOKEN_PARAMETER = "token"
 CSRF_FIELD = "csrf"
 
@@ -187,7 +190,9 @@ def add_headers(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         # same-origin, not no-referrer: with no-referrer the browser sends "Origin: null".
         response.headers["Referrer-Policy"] = "same-origin"
-        # Health data: never kept in a shared cache or the browser's disk cache.
-        if request.endpoint != "static":
+        # Health data: never kept in a shared cache or the browser's disk cache; a photo's
+        # thumbnail by its version alone may be kept by this browser (tracker/web/photos.py).
+        own = request.endpoint in PRIVATELY_KEPT and response.cache_control.private
+        if request.endpoint != "static" and not own:
             response.headers["Cache-Control"] = "no-store"
         return response
