@@ -111,6 +111,7 @@ def view(
     follow_up: int | None = 14,
     as_of_day: int | None = None,
     note: str | None = None,
+    photo_days: tuple[int, ...] = (),
 ) -> SessionView:
     """A session logged every day (but the days in ``skip``), fading from a peak."""
     session = SessionRecord(
@@ -161,4 +162,5 @@ def view(
         evaluate(session, entries, expectations.for_pair, as_of),
         cares,
         ProfileRecord(DEFAULT_PROFILE),
+        photo_days=photo_days,
     )

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from legibility import START, panel_problems, text_problems, view
 from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from tracker.domain.catalog import SYMPTOMS
@@ -62,14 +63,54 @@ def test_no_text_is_cut_or_overlapped_in_a_sample(case: tuple[int, int], shape: 
     follow_up=st.none() | st.integers(0, 400),
     area=st.none() | st.text(min_size=1, max_size=120),
     shape=st.sampled_from(list(SHAPES)),
+    photos=st.frozensets(st.integers(0, 400), max_size=30),
 )
 def test_no_text_is_cut_whatever_the_data(
-    days: int, symptoms: int, follow_up: int | None, area: str | None, shape: str
+    days: int,
+    symptoms: int,
+    follow_up: int | None,
+    area: str | None,
+    shape: str,
+    photos: frozenset[int],
 ) -> None:
-    chosen = view(days, symptoms, follow_up=follow_up, area=area, care=days < 120)
+    chosen = view(
+        days,
+        symptoms,
+        follow_up=follow_up,
+        area=area,
+        care=days < 120,
+        photo_days=tuple(sorted(photos)),
+    )
     figure = session_figure(chosen, **SHAPES[shape])
     assert text_problems(figure) == []
     assert panel_problems(figure) == []
+
+
+def _photo_marks(figure: Figure) -> list[list[float]]:
+    """The days each panel marks as having a photo."""
+    return [
+        [float(x) for x in line.get_xdata()]
+        for line in figure.findobj(Line2D)
+        if line.get_gid() == "photo-days"
+    ]
+
+
+@pytest.mark.parametrize("symptoms", [3, OVERLAID_AT_MOST + 2])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_days_with_a_photo_are_marked_on_the_day_axis_legibly(symptoms: int, shape: str) -> None:
+    """A caret on the day axis under each day with a photo (each panel's, past the
+    threshold), named in the legend; none drawn past the last day, nothing cut or over
+    a text; a session without photos has neither marks nor the legend's words."""
+    figure = session_figure(view(14, symptoms, photo_days=(0, 3, 9, 40)), **SHAPES[shape])
+    marks = _photo_marks(figure)
+    panels = 1 if symptoms <= OVERLAID_AT_MOST else symptoms
+    assert marks == [[0.0, 3.0, 9.0]] * panels
+    assert "day with a photo" in [t.get_text() for t in figure.legends[0].get_texts()]
+    assert text_problems(figure) == []
+    assert panel_problems(figure) == []
+    plain = session_figure(view(14, symptoms), **SHAPES[shape])
+    assert _photo_marks(plain) == []
+    assert "day with a photo" not in [t.get_text() for t in plain.legends[0].get_texts()]
 
 
 def test_the_checker_finds_a_cut_legend() -> None:

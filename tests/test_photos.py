@@ -3,6 +3,7 @@ and the commands add, list, show and remove (keeping the record)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -269,3 +270,27 @@ def test_deleting_a_session_says_its_photos_go_with_it(
     deleted = run("session", "delete", str(session_id), input="y\n")
     assert deleted.exit_code == 0 and deleted.output.endswith("and its 2 photos.\n")
     assert run("photo", "list", "--removed", "--json").stdout.strip() == "[]"
+
+
+def test_the_chart_view_knows_the_days_with_a_photo(
+    run: Run, db_url: str, session_id: int, tmp_path: Path
+) -> None:
+    """The days a chart marks: each day with a shown photo, once; a removed photo's day
+    and a day after the chart's date are not marked."""
+    from tracker.services.views import session_view
+    from tracker.storage.database import Database
+
+    source = tmp_path / "cheek.jpg"
+    source.write_bytes(phone_jpeg())
+    for date in ("2026-11-14", "2026-11-16", "2026-11-16", "2026-11-18", "2026-11-20"):
+        assert run("photo", "add", str(source), "--date", date).exit_code == 0
+    run("log", "itching=3", "--date", "2026-11-16")
+    assert run("photo", "remove", "4").exit_code == 0  # 2026-11-18, day 4
+    db = Database(resolve(db_url))
+    try:
+        with db.reading() as store:
+            assert session_view(store, session_id, TODAY).photo_days == (0, 2, 6)
+            earlier = session_view(store, session_id, dt.date(2026, 11, 17))
+            assert earlier.photo_days == (0, 2)
+    finally:
+        db.dispose()

@@ -198,7 +198,7 @@ PAGES = {
     "/status": 8,
     # profile, counts, sessions, values, care, changes, the latest change, photos
     "/history": 8,
-    "/chart": 7,  # profile, counts, sessions, own courses, values, care, changes
+    "/chart": 8,  # profile, counts, sessions, own courses, values, care, changes, photo days
     "/sessions": 5,  # profile, counts, sessions, every profile, their session counts
 }
 

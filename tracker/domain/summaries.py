@@ -103,6 +103,8 @@ class SessionView:
     profile: ProfileRecord | None = None
     # Every change to the session's values, oldest first (the report lists the corrections).
     changes: list[ChangeRecord] = field(default_factory=list)
+    # The days after the session (day 0 on) with a photo, up to as_of: the chart marks them.
+    photo_days: tuple[int, ...] = ()
 
     @property
     def symptoms(self) -> list[str]:
@@ -128,4 +130,5 @@ class SessionView:
             self.care,
             self.profile,
             [c for c in self.changes if c.symptom in wanted],
+            self.photo_days,
         )

@@ -48,6 +48,7 @@ from tracker.drawing.parts import (
     MIN_LANE,
     PAD,
     PALETTE,
+    PHOTO_WORDS,
     SLACK,
     SMALL_SIZE,
     TICK_SIZE,
@@ -61,6 +62,8 @@ from tracker.drawing.parts import (
     last_day_drawn,
     legend_size,
     logged_care,
+    photo_key,
+    photo_marks,
     shade_bands,
     style,
     symptom_label,
@@ -175,6 +178,9 @@ def _key(view: SessionView, flagged: set[tuple[str, int]]) -> Key:
     if forecast_ends(view):
         handles.append(Line2D([], [], color="#555555", linestyle=FORECAST_DASH, linewidth=1.3))
         labels.append("at this pace")
+    if view.photo_days:
+        handles.append(photo_key())
+        labels.append(PHOTO_WORDS)
     return handles, labels
 
 
@@ -341,6 +347,7 @@ def _draw(
     main.grid(axis="x", color=GRID, linewidth=0.6)
     main.set_axisbelow(True)
     main.tick_params(labelbottom=False)
+    photo_marks(main, [d for d in view.photo_days if d <= layout.last_day])
     draw_title(figure, layout.title, layout.top_margin)
     _expected_courses(axes[1], view.summaries, layout.last_day)
     if layout.care_actions:

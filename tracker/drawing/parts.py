@@ -13,6 +13,8 @@ from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.markers import CARETUPBASE
 from matplotlib.ticker import MaxNLocator
 
 from tracker.domain.care import CARE_BY_KEY, care_name
@@ -41,6 +43,36 @@ GAP = 0.5  # between two panels: room for the lower one's title
 MAIN_HEIGHT = 4.6  # the severity panel, when the figure's height is ours to choose
 LANE = 0.27  # one symptom's lane in the expected-course panel, or one care action's
 MIN_LANE = 0.17  # on a fixed page with many symptoms, lanes get this narrow at the least
+
+
+# A day with a photo: a small dark caret standing on the day axis, under every line.
+PHOTO_MARK: dict[str, Any] = {
+    "marker": CARETUPBASE,
+    "color": "#333333",
+    "linestyle": "none",
+    "markeredgewidth": 0,
+}
+PHOTO_WORDS = "day with a photo"
+
+
+def photo_marks(ax: Axes, days: Sequence[int], size: float = 9.0) -> None:
+    """A caret on the day axis (the panel's bottom edge) under each day with a photo."""
+    if days:
+        ax.plot(
+            list(days),
+            [0.0] * len(days),
+            transform=ax.get_xaxis_transform(),
+            markersize=size,
+            clip_on=False,
+            zorder=5,
+            gid="photo-days",
+            **PHOTO_MARK,
+        )
+
+
+def photo_key(size: float = 9.0) -> Line2D:
+    """The legend's entry for ``photo_marks`` (the same caret, centred on its row)."""
+    return Line2D([], [], markersize=size * 0.8, **{**PHOTO_MARK, "marker": "^"})
 
 
 def style(index: int) -> dict[str, Any]:

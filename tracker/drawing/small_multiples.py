@@ -13,6 +13,7 @@ Margins come from measured text, as in ``charts``; no layout engine.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from tracker.drawing.measure import Measure
 
 LINE = "#0072B2"  # one colour: the panel, not the colour, says which symptom it is
 COURSE = "#009E73"
+PHOTO_SIZE = 6.0  # a day with a photo's caret, in points
 FLAGGED, FLAGGED_SIZE = "#D55E00", 4.5  # vermillion: told from the blue by colour-blind eyes
 TYPICAL_ALPHA, LATEST_ALPHA = 0.30, 0.13
 PANEL_TITLE_SIZE = 9.0
@@ -63,7 +65,8 @@ def grid_figure(
     layout = _measure(view, figure, measure, key, size, top_margin, bottom_margin)
     figure.set_size_inches(layout.width, layout.height)
     _heading(figure, layout, key)
-    first = _panels(figure, layout, view.summaries, flagged, today_day, follow_day)
+    photo_days = [d for d in view.photo_days if d <= layout.last_day]
+    first = _panels(figure, layout, view.summaries, flagged, (today_day, follow_day), photo_days)
     first.set_ylim(-0.5, 10.5)
     first.set_yticks(Y_TICKS)
     parts.whole_days(first, -0.6, layout.last_day + 0.6, layout.panel_width, measure)
@@ -261,10 +264,11 @@ def _panels(
     layout: _Layout,
     summaries: list[SymptomSummary],
     flagged: set[tuple[str, int]],
-    today_day: int,
-    follow_day: int | None,
+    marker_days: tuple[int, int | None],
+    photo_days: Sequence[int],
 ) -> Axes:
     """A panel per symptom, row by row, sharing the first one's scales (returned)."""
+    today_day, follow_day = marker_days
     columns = layout.columns
     first: Axes | None = None
     for index, summary in enumerate(summaries):
@@ -282,7 +286,7 @@ def _panels(
             sharey=first,
         )
         first = first or ax
-        _panel(ax, summary, flagged, today_day, follow_day)
+        _panel(ax, summary, flagged, today_day, follow_day, photo_days)
         _title_over(figure, ax, layout.titles[index])
         last_in_column = index + columns >= len(summaries)
         ax.tick_params(
@@ -361,6 +365,7 @@ def _panel(
     flagged: set[tuple[str, int]],
     today_day: int,
     follow_day: int | None,
+    photo_days: Sequence[int] = (),
 ) -> None:
     parts.shade_bands(ax, words=False)
     expected = summary.expected
@@ -397,6 +402,7 @@ def _panel(
             zorder=4,
         )
     _day_lines(ax, today_day, follow_day)
+    parts.photo_marks(ax, photo_days, size=PHOTO_SIZE)
 
 
 def _title_over(figure: Figure, ax: Axes, words: str) -> None:
@@ -462,6 +468,9 @@ def _key(
     if parts.forecast_ends(view):
         handles.append(Line2D([], [], color=LINE, linestyle=parts.FORECAST_DASH, linewidth=1.1))
         labels.append("at this pace")
+    if view.photo_days:
+        handles.append(parts.photo_key(PHOTO_SIZE))
+        labels.append(parts.PHOTO_WORDS)
     handles.append(Patch(facecolor=COURSE, alpha=TYPICAL_ALPHA + LATEST_ALPHA, linewidth=0))
     labels.append("expected: usually gone by")
     handles.append(Patch(facecolor=COURSE, alpha=LATEST_ALPHA, linewidth=0))

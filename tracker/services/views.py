@@ -21,6 +21,7 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
     entries = store.entries_for_sessions([r.id for r in every])
     care = store.care_records([r.id for r in records])
     changes = store.changes() if len(records) == 1 else []  # the report's corrections
+    photo_dates = store.photo_dates([r.id for r in records])
     judged = evaluate_sessions(every, entries, expectations.for_pair, as_of)
     views = []
     for record in records:
@@ -41,9 +42,15 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
                 [c for c in care if c.session_id == record.id and c.date <= as_of],
                 profile,
                 [c for c in changes if c.session_id == record.id and c.date <= as_of],
+                _photo_days(record, photo_dates.get(record.id, []), as_of),
             )
         )
     return views
+
+
+def _photo_days(record: SessionRecord, dates: list[dt.date], as_of: dt.date) -> tuple[int, ...]:
+    """The days after the session with a photo, up to as_of."""
+    return tuple(sorted({record.day_of(d) for d in dates if d <= as_of}))
 
 
 def session_view(store: Store, session_id: int | None, as_of: dt.date) -> SessionView:

@@ -62,6 +62,29 @@ def photo_records(
     return [_record(row) for row in tx.execute(query)]
 
 
+def photo_dates(
+    tx: Session, profile_id: int, session_ids: Sequence[int]
+) -> dict[int, list[dt.date]]:
+    """Each named session's days with a shown photo (no bytes, no length read)."""
+    if not session_ids:
+        return {}
+    query = (
+        select(Photo.session_id, Photo.date)
+        .distinct()
+        .join(TreatmentSession, Photo.session_id == TreatmentSession.id)
+        .where(
+            TreatmentSession.profile_id == profile_id,
+            Photo.session_id.in_(session_ids),
+            Photo.removed_at.is_(None),
+        )
+        .order_by(Photo.session_id, Photo.date)
+    )
+    found: dict[int, list[dt.date]] = {}
+    for session_id, date in tx.execute(query):
+        found.setdefault(session_id, []).append(date)
+    return found
+
+
 def stored_photos(
     tx: Session, profile_id: int, session_ids: Sequence[int], *, with_removed: bool
 ) -> list[StoredPhoto]:

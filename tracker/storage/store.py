@@ -527,6 +527,10 @@ class Store:
             self._tx, self.profile_id, session_ids, with_removed=with_removed
         )
 
+    def photo_dates(self, session_ids: Sequence[int]) -> dict[int, list[dt.date]]:
+        """The days with a shown photo, by session (of this profile's sessions named)."""
+        return photo_queries.photo_dates(self._tx, self.profile_id, session_ids)
+
     def photo(self, photo_id: int) -> PhotoRecord:
         """One of this profile's photos (a removed one too); refuses any other id."""
         return photo_queries.photo_record(self._tx, self.profile_id, photo_id)
