@@ -11,13 +11,21 @@ import shlex
 import click
 
 from tracker.cli.context import AppContext
-from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
+from tracker.domain.errors import (
+    CONFLICT,
+    MALFORMED,
+    NO_ROOM,
+    NOT_FOUND,
+    REFUSED,
+    Kind,
+    TrackerError,
+)
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 
 # Exit codes by kind of problem (README: "Errors are one line"). 2 is also click's own for a
 # malformed command line; what is well formed but refused, missing or already there is 1.
-EXIT_CODES: dict[Kind, int] = {MALFORMED: 2, REFUSED: 1, NOT_FOUND: 1, CONFLICT: 1}
+EXIT_CODES: dict[Kind, int] = {MALFORMED: 2, REFUSED: 1, NOT_FOUND: 1, CONFLICT: 1, NO_ROOM: 1}
 
 CATALOG_COMMANDS = {"symptoms": "tracker symptoms", "kinds": "tracker kinds"}
 

@@ -18,12 +18,14 @@ class Kind(enum.Enum):
     REFUSED = "refused"  # it can be read, but a rule says no (a date before the session)
     NOT_FOUND = "not found"  # it names something that is not there (session 9)
     CONFLICT = "conflict"  # it clashes with what is already there (the same session twice)
+    NO_ROOM = "no room"  # nothing can be saved now: the disk holding the database is full
 
 
 MALFORMED = Kind.MALFORMED
 REFUSED = Kind.REFUSED
 NOT_FOUND = Kind.NOT_FOUND
 CONFLICT = Kind.CONFLICT
+NO_ROOM = Kind.NO_ROOM
 
 
 class TrackerError(Exception):

@@ -26,6 +26,10 @@ class Words(enum.Enum):
     CANNOT_WRITE = "Cannot write {path}: {reason}."
     NOT_UTF8 = "{path}: not UTF-8 text"
     DAMAGED_DATABASE = "{path} is not a tracker database (or it is damaged): {detail}."
+    DISK_FULL = (
+        "The disk holding {path} is full: nothing was saved or changed. Free some space on it "
+        "and try again."
+    )
 
     # Something already there.
     PROFILE_EXISTS = "A profile named {name!r} already exists."

@@ -21,7 +21,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import NO_ROOM, TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.text import visible
@@ -274,18 +274,47 @@ def stored_revision(location: Location) -> str | None:
     return revision
 
 
+# Below this much free space, an I/O failure of SQLite is the disk being full: SQLite needs
+# 32 KiB beside the database (its -shm index) to read it, and room in its -wal to write.
+FULL_BELOW_BYTES = 64 * 1024
+
+
+def disk_is_full(location: Location) -> bool:
+    """Whether the disk holding an SQLite database has (nearly) no room left."""
+    if location.path is None:
+        return False
+    try:
+        found = os.statvfs(location.path.parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < FULL_BELOW_BYTES
+
+
+def _out_of_room(location: Location, exc: DBAPIError) -> bool:
+    """An SQLite failure caused by a full disk: SQLite says 'full', or an I/O error (the
+    -shm it could not make) on a disk with no room."""
+    detail = str(exc.orig).lower() if exc.orig else str(exc).lower()
+    if "full" in detail:
+        return True
+    return ("disk i/o error" in detail or "unable to open" in detail) and disk_is_full(location)
+
+
+def full_disk_error(location: Location) -> TrackerError:
+    return TrackerError(Words.DISK_FULL.format(path=location.describe()), kind=NO_ROOM)
+
+
 def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
     """A user's words for a database that cannot be read or written."""
     detail = str(exc.orig).strip() if exc.orig else str(exc)
     detail = scrub((detail.splitlines() or [""])[0], location.url)
     lowered = detail.lower()
     where = location.describe()
+    if location.url.get_backend_name() == "sqlite" and _out_of_room(location, exc):
+        return full_disk_error(location)
     if "not a database" in lowered or "malformed" in lowered:
         return TrackerError(Words.DAMAGED_DATABASE.format(path=where, detail=detail))
     if "readonly" in lowered or "read-only" in lowered:
         return TrackerError(f"{where} is read-only, so nothing was saved; reading it still works.")
-    if "disk is full" in lowered or "database or disk is full" in lowered:
-        return TrackerError(f"The disk holding {where} is full; nothing was saved.")
     if "locked" in lowered:
         return TrackerError(f"{where} is busy in another program; try again in a moment.")
     return TrackerError(f"Cannot use the database {where}: {detail}.")
@@ -335,6 +364,9 @@ class _Engine:
     def __init__(self) -> None:
         self.engine: Engine | None = None
         self.read_only = False
+        # Opened read-only because the disk was full (reads work, writes are refused in
+        # words until there is room again).
+        self.full_disk = False
         self.opening = threading.Lock()  # taken only while the engine is made, never to read
 
 
@@ -378,12 +410,52 @@ class Database:
                     self._ensure_schema(engine)
                 except DBAPIError as exc:
                     engine.dispose()
-                    raise describe_db_error(self.location, exc) from None
+                    if shared.read_only or not _out_of_room(self.location, exc):
+                        raise describe_db_error(self.location, exc) from None
+                    engine = self._open_on_a_full_disk()
                 except TrackerError:
                     engine.dispose()
                     raise
                 shared.engine = engine
         return self
+
+    def _open_on_a_full_disk(self) -> Engine:
+        """Reading a database whose disk is full. SQLite cannot make the -shm index it reads
+        a write-ahead-logged database with; when its -wal holds nothing, every committed
+        change is in the file itself and nothing can be committed without room, so it is
+        read as unchanging ('immutable', no -shm). When the -wal holds changes, reading the
+        file alone would show an older record: refused in words instead."""
+        path = self.location.path
+        assert path is not None
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise full_disk_error(self.location)
+        engine = make_engine(self.location, read_only=True)
+        self._shared.read_only = self._shared.full_disk = True
+        try:
+            self._ensure_schema(engine)
+        except DBAPIError:
+            engine.dispose()
+            raise full_disk_error(self.location) from None
+        except TrackerError:
+            engine.dispose()
+            raise
+        return engine
+
+    def _room_again(self) -> None:
+        """Opened on a full disk: a write is refused in words while it is still full; once
+        there is room, the database is opened again as usual (a server runs on)."""
+        shared = self._shared
+        if not shared.full_disk:
+            return
+        if disk_is_full(self.location):
+            raise full_disk_error(self.location)
+        with shared.opening:
+            if shared.full_disk and shared.engine is not None:
+                shared.engine.dispose()
+                shared.engine = None
+                shared.read_only = shared.full_disk = False
+        self.open()
 
     def _ensure_schema(self, engine: Engine) -> None:
         try:
@@ -404,6 +476,8 @@ class Database:
                 f"{self.location.describe()} was made by a newer version of the tracker "
                 f"(schema {revision}); upgrade the program. The database was left as it is."
             )
+        if self._shared.full_disk:
+            raise full_disk_error(self.location)
         if self._shared.read_only:
             raise TrackerError(
                 f"{self.location.describe()} is read-only and its schema needs an upgrade; "
@@ -432,6 +506,7 @@ class Database:
 
         It takes the write lock from the start (SQLite): use ``reading`` to only read.
         """
+        self.open()._room_again()
         with self._store(self._opened()) as store:
             yield store
 

@@ -18,6 +18,7 @@ from tracker import __version__
 from tracker.domain.care import care_name
 from tracker.domain.catalog import kind_name, kind_words, symptom_name
 from tracker.domain.dates import relative_day
+from tracker.domain.errors import TrackerError
 from tracker.domain.flags import DISCLAIMER
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.severity import band
@@ -214,6 +215,11 @@ def add_pages(app: Flask, web: WebSettings) -> None:
     def unexpected(exc: Exception) -> Response | HTTPException:
         if isinstance(exc, HTTPException):
             return exc
+        if isinstance(exc, TrackerError):  # a refusal no route turned into its own page
+            from tracker.web.hints import status_of
+
+            page = render_template("problem.html", status=status_of(exc), message=exc.message)
+            return Response(page, status=status_of(exc))
         # Only the kind of failure and where: an exception's text can hold what was typed.
         log.error("Internal error %s in %s", type(exc).__name__, request.endpoint)
         damaged: list[str] = []

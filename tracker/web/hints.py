@@ -9,11 +9,26 @@ from typing import Any
 from flask import render_template, url_for
 
 from tracker.domain.catalog import symptom_name
-from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
+from tracker.domain.errors import (
+    CONFLICT,
+    MALFORMED,
+    NO_ROOM,
+    NOT_FOUND,
+    REFUSED,
+    Kind,
+    TrackerError,
+)
 from tracker.domain.hints import Hint
 from tracker.web.app import today
 
-STATUSES: dict[Kind, int] = {MALFORMED: 400, REFUSED: 400, NOT_FOUND: 404, CONFLICT: 409}
+# 507 Insufficient Storage: the server has no room to save what was sent.
+STATUSES: dict[Kind, int] = {
+    MALFORMED: 400,
+    REFUSED: 400,
+    NOT_FOUND: 404,
+    CONFLICT: 409,
+    NO_ROOM: 507,
+}
 
 
 def status_of(exc: TrackerError) -> int:

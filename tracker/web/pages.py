@@ -19,6 +19,7 @@ from tracker.services import photos, recovery, sessions
 from tracker.services.checkin import save_checkin
 from tracker.web.app import Page, reading, today, writing
 from tracker.web.forms import Form, empty, session_number
+from tracker.web.hints import status_of
 
 # One tap each on the check-in; "other" needs words, which the care log's own form takes.
 ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
@@ -120,6 +121,7 @@ def checkin() -> Response | Page:
             form.fail("care", exc)
     note = form.text("note")
     session_id = form.read("session", session_number)
+    status = 400
     if form.ok and date is not None:
         try:
             # The write alone: the Status page it leads to reads the status after the commit.
@@ -130,6 +132,7 @@ def checkin() -> Response | Page:
         except TrackerError as exc:
             # A refusal about the day goes next to it; any other is the whole form's.
             form.refuse(exc, ("date",), "form")
+            status = status_of(exc)
         else:
             saved = ", ".join(
                 f"{item.entry.symptom} {item.entry.severity} ({band(item.entry.severity)})"
@@ -150,7 +153,7 @@ def checkin() -> Response | Page:
             where = f"Session {s.id}: {kind_words(s.kind)}" + (f" · {s.area}" if s.area else "")
             flash(f"Saved for {result.date}: {'; '.join(parts)}. ({where}.)")
             return redirect(url_for("status"), code=303)
-    return _render_today(form, date if date is not None and date <= day else day, 400)
+    return _render_today(form, date if date is not None and date <= day else day, status)
 
 
 def status_page() -> Page:
