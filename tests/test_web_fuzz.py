@@ -16,6 +16,9 @@ WRITES = [
     "/checkin",
     "/sessions",
     "/sessions/1",
+    # Its edit page again (the box is never ticked: "yes" is not drawn, session 1 stays).
+    "/sessions/1/delete",
+    "/photos/1/remove",
     "/history/value",
     "/history/value/remove",
     "/history/care/remove",
@@ -39,6 +42,7 @@ FIELDS = [
     "name",
     "skin_type",
     "profile",
+    "confirm",
 ]
 VALUES = [
     "",
