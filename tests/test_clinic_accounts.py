@@ -250,10 +250,15 @@ def test_a_clinician_enrols_a_second_factor_and_gives_a_code_at_each_sign_in(
     assert enrol.status_code == 200
     secret = clinic.totp_secret(DOC)
     assert secret in _text(enrol) and "otpauth://totp/" in _text(enrol)
+    qr = doc.get("/enrol/qr.svg")
+    assert (qr.status_code, qr.mimetype) == (200, "image/svg+xml")
+    assert b"<svg" in qr.data and qr.headers["Content-Security-Policy"].startswith("default-src")
+    assert clinic.browser().get("/enrol/qr.svg").status_code == 404  # not signed in: none
     assert doc.get("/clinic").headers["Location"] == "/enrol"  # nothing before the code
     assert doc.post("/enrol", {"code": "000000"}).status_code == 400
     confirmed = doc.post("/enrol", {"code": clinic.code(DOC)})
     assert confirmed.headers["Location"] == "/clinic"
+    assert doc.get("/enrol/qr.svg").status_code == 404  # enrolled: the secret is not shown again
     assert doc.get("/clinic").status_code == 200
     doc.sign_out()
     again = clinic.browser()

@@ -266,6 +266,17 @@ class CodeCheck(enum.Enum):
     ENDED = "ended"  # too many failures lately: the session ends (sign in again later)
 
 
+def enrolment_qr(store: Store, signed: SignedIn) -> bytes | None:
+    """The otpauth:// address of the secret being enrolled, as a QR code (SVG); None when
+    there is none pending."""
+    from tracker.drawing.qr import qr_svg
+
+    secret, _ = store.accounts().totp(signed.account.id)
+    if secret is None or signed.account.has_second_factor:
+        return None
+    return qr_svg(credentials.totp_uri(secret, signed.account.email), "Authenticator code")
+
+
 def second_factor(
     store: Store, signed: SignedIn, code: str, *, now: dt.datetime, address: str
 ) -> CodeCheck:

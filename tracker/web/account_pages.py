@@ -154,6 +154,17 @@ def enrol_page() -> Response | Page:
     return _code_page("enrol.html", empty())
 
 
+def enrol_qr() -> Response:
+    signed = signed_in()
+    picture = None
+    if signed is not None and signed.stage is Stage.ENROL:
+        with reading() as store:
+            picture = accounts.enrolment_qr(store, signed)
+    if picture is None:
+        return Response("No code to show.", status=404, mimetype="text/plain")
+    return Response(picture, mimetype="image/svg+xml")
+
+
 def _check_code(template: str) -> Response | Page:
     signed = signed_in()
     form = Form(request.form)
@@ -224,6 +235,7 @@ def register(app: Flask) -> None:
     route(app, "/code", "second_factor", second_factor, roles=[PUBLIC], methods=["POST"])
     route(app, "/enrol", "enrol_page", enrol_page, roles=[PUBLIC])
     route(app, "/enrol", "enrol", enrol, roles=[PUBLIC], methods=["POST"])
+    route(app, "/enrol/qr.svg", "enrol_qr", enrol_qr, roles=[PUBLIC])
     route(app, "/consent", "consent_page", consent_page, roles=[Role.PATIENT])
     route(app, "/consent", "consent", consent, roles=[Role.PATIENT], methods=["POST"])
     route(app, "/clinic", "staff_home", staff_home, roles=STAFF_ROLES)
