@@ -77,16 +77,20 @@ def serve_clinic(
     app = create_clinic_app(settings)
     databases = app.extensions["tracker.databases"]
     databases.get(databases.first_profile)  # make and upgrade the schema before workers start
-    say(
-        f"The clinic's tracker is at {settings.public_url} (plain HTTP on {url_host(host)}:"
-        f"{port}, this computer only: a proxy with TLS in front serves patients' phones)."
-    )
-    say("Ctrl-C stops it.")
+
+    def ready() -> None:
+        say(
+            f"The clinic's tracker is at {settings.public_url} (plain HTTP on {url_host(host)}:"
+            f"{port}, this computer only: a proxy with TLS in front serves patients' phones)."
+        )
+        say("Ctrl-C stops it.")
+
     try:
         if workers == 1:
-            _waitress(app, host, port)
+            _waitress(app, host, port, ready)
         else:
             databases.dispose()
+            ready()
             _gunicorn(environ, settings, host, port, workers)
     except KeyboardInterrupt:
         pass
@@ -95,7 +99,7 @@ def serve_clinic(
     say("Stopped.")
 
 
-def _waitress(app: object, host: str, port: int) -> None:
+def _waitress(app: object, host: str, port: int, ready: Callable[[], None]) -> None:
     from waitress.server import create_server
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -114,6 +118,7 @@ def _waitress(app: object, host: str, port: int) -> None:
     except OSError as exc:
         raise TrackerError(f"Cannot serve on {host}:{port}: {exc.strerror or exc}.") from None
     guard_slow_clients(server)
+    ready()  # listening now: a browser that comes at once gets in
     try:
         server.run()
     finally:
