@@ -309,53 +309,70 @@ def _seeded(clinic: Clinic) -> tuple[ClinicBrowser, ClinicBrowser]:
     return ann, bob
 
 
+# Every patient page, with Ann's ids where it takes one: Bob tries each of them.
+READS = {
+    "today": "/?session=1",
+    "status": "/status",
+    "history": "/history?session=1",
+    "sessions": "/sessions",
+    "edit_session": "/sessions/1",
+    "chart": "/chart?session=1",
+    "chart_svg": "/chart.svg?session=1",
+    "downloads": "/report",
+    "report_pdf": "/report.pdf?session=1",
+    "export": "/export/fhir",
+    "reminders_ics": "/reminders.ics",
+    "photo_thumbnail": "/photos/1/thumbnail",
+    "photo_image": "/photos/1/image",
+    "photo_compare": "/photos/compare?session=1",
+    "consent_page": "/consent",
+}
+ANNS_ROW = {"session": "1", "date": "2026-11-23", "symptom": "redness"}
+WRITES = {
+    "save_session": ("/sessions/1", {"date": "2026-11-20", "kind": "ipl"}),
+    "delete_session": ("/sessions/1/delete", {"confirm": "yes"}),
+    "change_value": ("/history/value", {**ANNS_ROW, "severity": "0"}),
+    "remove_value": ("/history/value/remove", ANNS_ROW),
+    "remove_care": ("/history/care/remove", {"care": "1", "session": "1"}),
+    "undo_change": ("/history/undo", {"change": "1", "session": "1"}),
+    "checkin": ("/checkin", {"date": "2026-11-23", "value-redness": "0", "session": "1"}),
+    "add_session": ("/sessions", {"date": "2026-11-21", "kind": "ipl"}),
+    "photo_add": ("/photos", {"session": "1", "date": "2026-11-23"}),
+    "photo_remove": ("/photos/1/remove", {}),
+    "consent": ("/consent", {}),
+}
+
+
+def test_every_patient_route_is_tried_with_another_patients_ids(clinic: Clinic) -> None:
+    app = clinic.app()
+    patient_routes = {
+        endpoint
+        for endpoint, roles in app.extensions["tracker.access"].items()
+        if roles == {"patient"}
+    }
+    assert patient_routes == set(READS) | set(WRITES)  # a new route joins the test below
+
+
 def test_a_patient_never_reaches_another_patients_data(clinic: Clinic) -> None:
     ann, bob = _seeded(clinic)
     assert ann.get("/photos/1/thumbnail").status_code == 200  # Ann's own, for a start
-    reads = [
-        "/?session=1",
-        "/status",
-        "/history?session=1",
-        "/sessions/1",
-        "/chart?session=1",
-        "/chart.svg?session=1",
-        "/report",
-        "/report.pdf?session=1",
-        "/export/csv",
-        "/export/json",
-        "/export/fhir",
-        "/reminders.ics",
-        "/photos/1/thumbnail",
-        "/photos/1/image",
-        "/photos/compare?session=1",
-    ]
-    for path in reads:
+    for endpoint, path in READS.items():
         answer = bob.get(path)
-        assert b"ANN-SECRET" not in answer.data and ANN.encode() not in answer.data, path
-        if "/photos/1" in path or path == "/sessions/1":
-            assert answer.status_code == 404, path
-    bob.get("/")
-    writes = {
-        "/sessions/1": {"date": "2026-11-20", "kind": "ipl"},
-        "/sessions/1/delete": {},
-        "/history/value": {
-            "session": "1",
-            "date": "2026-11-23",
-            "symptom": "redness",
-            "value": "0",
-        },
-        "/history/value/remove": {"session": "1", "date": "2026-11-23", "symptom": "redness"},
-        "/history/undo": {},
-        "/checkin": {"date": "2026-11-23", "value-redness": "0", "session": "1"},
-        "/photos/1/remove": {},
-    }
-    for path, data in writes.items():
+        assert b"ANN-SECRET" not in answer.data and ANN.encode() not in answer.data, endpoint
+        if "/1" in path and "?" not in path:  # an id in the path: not Bob's, so none
+            assert answer.status_code == 404, endpoint
+    for endpoint, (path, data) in WRITES.items():
+        bob.get("/")
         answer = bob.post(path, data)
-        assert answer.status_code in (200, 303, 400, 404), (path, answer.status_code)
-        assert b"ANN-SECRET" not in answer.data
+        assert answer.status_code in (200, 303, 400, 404), (endpoint, answer.status_code)
+        assert b"ANN-SECRET" not in answer.data, endpoint
     history = _text(ann.get("/history?session=1"))
     assert "ANN-SECRET" in history and 'value="7" selected' in history
     assert ann.get("/photos/1/thumbnail").status_code == 200
+    with clinic.database.for_profile(ANN).reading() as store:
+        assert [s.id for s in store.sessions()] == [1]
+    with clinic.database.for_profile(BOB).reading() as store:
+        assert all(s.date.isoformat() == "2026-11-21" for s in store.sessions())  # his own
 
 
 def test_the_private_modes_profile_choice_is_not_there(clinic: Clinic) -> None:
