@@ -137,6 +137,19 @@ def test_upgrade_downgrade_upgrade_keeps_data(db_url: str) -> None:
                 "changed_at) VALUES (1, '2026-11-11', 'redness', NULL, 4, '2026-12-03 01:00:00')"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO flag_reviews (profile_id, session_id, action, note, reviewer_id, "
+                "reviewed_at, covers) VALUES (1, 1, 'seen', 'ok', 1, '2026-12-03 01:00:00', '[]')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (at, actor_id, actor_role, profile_id, what, address, "
+                "outcome) VALUES ('2026-12-03 01:00:00', 1, 'clinician', 1, 'GET /x', "
+                "'127.0.0.1', 'allowed')"
+            )
+        )
     engine.dispose()
     # Step down one revision at a time to the first, then back up.
     for revision in reversed(REVISIONS[:-1]):

@@ -189,6 +189,23 @@ class TriageLine:
         }
 
 
+PERSONAL_RULES = frozenset({"slower-than-usual"})  # the patient's own comparison: not the clinic's
+
+
+def flag_concern(flag: Flag) -> Concern | None:
+    """An active flag as a concern a review covers (None: only the personal comparison)."""
+    rules = {flag.rule, *flag.also} - PERSONAL_RULES
+    if not flag.active or not rules:
+        return None
+    return Concern(flag.session_id, flag.symptom, flag.level, tuple(sorted(rules)))
+
+
+def covers_flags(review: Review, flags: Iterable[Flag]) -> bool:
+    """Whether a review covers every active flag (what the patient's Status page says)."""
+    found = (flag_concern(f) for f in flags)
+    return all(c.covered_by(review.covers) for c in found if c is not None)
+
+
 def flag_category(flag: Flag) -> str:
     if flag.level == "urgent":
         return "urgent"

@@ -54,15 +54,16 @@ def all_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
 
 
 def clinic_lines(store: Store, as_of: dt.date) -> list[TriageLine]:
-    """A clinic's triage list: one line per profile, worst first (tracker.domain.triage). A
-    fixed number of queries: the open sessions' values, and one row per profile for its
-    latest session and last day logged."""
+    """A clinic's triage list: one line per profile, worst first, reviewed ones lower
+    (tracker.domain.triage). A fixed number of queries: the open sessions' values, and one
+    row per profile for its latest session, last day logged and latest review."""
     flags: dict[str, list[Flag]] = {}
     for item in _active_flags(store, as_of):
         flags.setdefault(item.profile, []).append(item.flag)
     profiles = store.all_profile_records()
     latest = store.latest_sessions_all_profiles(as_of)
     last_logged = store.last_logged_of_latest_sessions(as_of)
+    reviews = store.latest_reviews_all_profiles()
     courses = course_days()
     lines = []
     for name, (profile_id, _) in profiles.items():
@@ -75,6 +76,7 @@ def clinic_lines(store: Store, as_of: dt.date) -> list[TriageLine]:
                 None if record is None else last_logged.get(record.id),
                 0 if record is None else courses(record.kind),
                 as_of,
+                reviews.get(profile_id),
             )
         )
     return ordered(lines)

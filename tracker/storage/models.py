@@ -256,3 +256,43 @@ class Consent(Base):
     )
     version: Mapped[str] = mapped_column(String(20))
     agreed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+
+class FlagReview(Base):
+    """A clinician's "seen" or "contacted" on a patient's triage line, with what was open
+    then (``covers``: the concerns as JSON). Only ever added."""
+
+    __tablename__ = "flag_reviews"
+    __table_args__ = (
+        Index("ix_flag_reviews_profile_id_reviewed_at", "profile_id", "reviewed_at"),
+        CheckConstraint("action IN ('seen', 'contacted')", name="known_action"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int | None] = mapped_column(Integer)
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    covers: Mapped[str] = mapped_column(Text)
+
+
+class AuditRow(Base):
+    """One view or change of a patient's record in hosted mode. Append-only: a trigger
+    refuses UPDATE and DELETE. No foreign key: the log outlives what it names."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_profile_id_at", "profile_id", "at"),
+        CheckConstraint("outcome IN ('allowed', 'refused')", name="known_outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_role: Mapped[str] = mapped_column(String(20))
+    profile_id: Mapped[int | None] = mapped_column(Integer)
+    what: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(10))

@@ -4,5 +4,15 @@ Kept here as plain data so that every command can check a database's revision
 without importing Alembic; a test holds it equal to the migrations folder.
 """
 
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+)
 HEAD = REVISIONS[-1]

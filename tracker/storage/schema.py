@@ -4,9 +4,9 @@ A database that carries a revision number can still hold something the tracker n
 a trigger that deletes every earlier value on each insert, a view in place of a table, a
 dropped column, an index of its own. Opening, restoring and ``db check`` compare the
 database's schema (tables, columns and their types, indexes, unique, foreign-key and check
-constraints, and the absence of any trigger, view or rule) with the one a freshly migrated
-database has, kept in ``schema_reference.json`` per database kind. A test holds that file
-equal to freshly migrated SQLite and PostgreSQL databases
+constraints, and the absence of any trigger, view or rule but the audit log's own) with the
+one a freshly migrated database has, kept in ``schema_reference.json`` per database kind.
+A test holds that file equal to freshly migrated SQLite and PostgreSQL databases
 (``python scripts/schema_reference.py --write`` remakes it after a new migration).
 """
 
@@ -156,10 +156,25 @@ def fingerprint(connection: Connection) -> str | None:
     return digest.hexdigest()
 
 
+# The triggers the migrations make (0009: the audit log is append-only), by name and table.
+OWN_TRIGGERS = frozenset(
+    {
+        ("audit_events_no_update", "audit_events"),
+        ("audit_events_no_delete", "audit_events"),
+        ("audit_events_no_change", "audit_events"),
+        ("audit_events_no_truncate", "audit_events"),
+    }
+)
+
+
 def foreign_objects(connection: Connection) -> list[str]:
-    """The triggers, views and rules in the database: the migrations make none, at any
-    revision, so any one was put there by something else."""
-    found = [f"{kind} {_name(name)} on {_name(table)}" for kind, name, table in _extras(connection)]
+    """The triggers, views and rules in the database that the migrations did not make: any
+    one was put there by something else (the migrations make only the audit log's)."""
+    found = [
+        f"{kind} {_name(name)} on {_name(table)}"
+        for kind, name, table in _extras(connection)
+        if not (kind == "trigger" and (name, table) in OWN_TRIGGERS)
+    ]
     found += [f"view {_name(view)}" for view in inspect(connection).get_view_names()]
     return [f"{thing} is not the tracker's" for thing in found]
 

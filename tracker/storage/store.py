@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from tracker.domain.audit import AuditEvent
 from tracker.domain.care import CareRecord
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
@@ -20,8 +21,9 @@ from tracker.domain.hints import Hint
 from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
 from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.suggestions import closest, did_you_mean
+from tracker.domain.triage import Review
 from tracker.domain.words import Words
-from tracker.storage import photo_queries, queries
+from tracker.storage import clinic_queries, photo_queries, queries
 from tracker.storage.accounts import AccountStore
 from tracker.storage.models import (
     CareEntry,
@@ -579,6 +581,41 @@ class Store:
     def same_photo(self, session_id: int, date: dt.date, image: bytes) -> int | None:
         self._session_row(session_id)
         return photo_queries.same_photo(self._tx, session_id, date, image)
+
+    # A clinic's reviews and audit log: only ever added to -------------------------------
+
+    def add_review(self, review: Review) -> Review:
+        """Store a clinician's review of this profile's triage line (its ``id`` is ignored)."""
+        return clinic_queries.add_review(self._tx, self.profile_id, review)
+
+    def reviews(self) -> list[Review]:
+        """This profile's reviews, newest first."""
+        return clinic_queries.reviews(self._tx, self.profile_id)
+
+    def latest_reviews_all_profiles(self) -> dict[int, Review]:
+        """Every profile's latest review, by profile id."""
+        return clinic_queries.latest_reviews(self._tx)
+
+    def add_audit_event(self, event: AuditEvent) -> None:
+        """Add one event to the audit log (about any profile, or none)."""
+        clinic_queries.add_audit_event(self._tx, event)
+
+    def audit_events_all_profiles(
+        self, profile_id: int | None = None, *, limit: int | None = None
+    ) -> list[AuditEvent]:
+        """The audit log, oldest first: every profile's, or only the one with this id."""
+        return clinic_queries.audit_events(self._tx, profile_id, limit=limit)
+
+    def patient_emails(self) -> dict[int, str]:
+        """Every patient's profile id and e-mail address (profiles a patient account holds)."""
+        return clinic_queries.patient_emails(self._tx)
+
+    def patient_named(self, profile_id: int) -> tuple[str, str] | None:
+        """The profile name and e-mail of the patient with this profile id, if any."""
+        return clinic_queries.patient_named(self._tx, profile_id)
+
+    def profile_id_named(self, name: str) -> int | None:
+        return clinic_queries.profile_id_named(self._tx, name)
 
 
 # What a session record says of itself, beside its id and profile.
