@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from tracker.cli.context import AppContext, pass_app
-from tracker.cli.params import WholeNumber
+from tracker.cli.params import WholeNumber, json_option
 
 PORT = WholeNumber("PORT", low=1, high=65535, meaning="a port number from 1 to 65535")
 WORKERS = WholeNumber("N", low=1, high=64, meaning="a number of processes from 1 to 64")
@@ -179,3 +179,41 @@ def serve(app: AppContext, port: int, host: str, workers: int) -> None:
     from tracker.web.clinic_server import serve_clinic
 
     serve_clinic(os.environ, app.db_value, host=host, port=port, workers=workers, say=click.echo)
+
+
+@clinic.command("audit")
+@click.option("--patient", metavar="EMAIL", help="Only the events about this patient's record.")
+@json_option
+@_db_option
+@pass_app
+def audit(app: AppContext, patient: str | None, as_json: bool) -> None:
+    """Who viewed or changed a patient's record: when, from where.
+
+    Oldest first. Append-only: nothing can change or remove an event (the database refuses
+    it). Also refusals: a page asked for by someone whose role does not reach it.
+    """
+    from tracker.cli.render import echo_json, table
+    from tracker.services import audit as audit_log
+
+    with app.reading() as store:
+        events = audit_log.of_patient(store, patient) if patient else audit_log.listed(store)
+    if as_json:
+        echo_json([event.to_json() for event in events])
+        return
+    if not events:
+        click.echo("No events." if patient is None else f"No events about {patient}.")
+        return
+    rows = [
+        (
+            f"{e.at:%Y-%m-%d %H:%M:%S}",
+            e.actor or f"account {e.actor_id}",
+            e.actor_role,
+            e.patient or ("" if e.profile_id is None else f"profile {e.profile_id}"),
+            e.what,
+            e.address or "",
+            e.outcome,
+        )
+        for e in events
+    ]
+    headers = ("when (UTC)", "who", "role", "patient", "what", "from", "outcome")
+    click.echo(table(headers, rows))

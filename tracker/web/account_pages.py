@@ -215,10 +215,6 @@ def consent() -> Response | Page:
     return redirect(url_for("today"), code=303)
 
 
-def staff_home() -> Page:
-    return render_template("staff_home.html", account=actor())
-
-
 def forgotten() -> Page:
     return render_template("forgotten.html")
 
@@ -238,4 +234,3 @@ def register(app: Flask) -> None:
     route(app, "/enrol/qr.svg", "enrol_qr", enrol_qr, roles=[PUBLIC])
     route(app, "/consent", "consent_page", consent_page, roles=[Role.PATIENT])
     route(app, "/consent", "consent", consent, roles=[Role.PATIENT], methods=["POST"])
-    route(app, "/clinic", "staff_home", staff_home, roles=STAFF_ROLES)

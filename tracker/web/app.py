@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import Flask, Response, abort, current_app, g, render_template, request
+from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
 from jinja2 import StrictUndefined
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -157,6 +157,11 @@ def writing() -> Iterator[Store]:
         yield store
 
 
+def read_only() -> bool:
+    """Whether a staff member has this patient's record open, read-only (web.clinician)."""
+    return g.get("viewing") is not None
+
+
 def today() -> dt.date:
     return settings().today()
 
@@ -207,6 +212,8 @@ def add_pages(app: Flask, web: WebSettings) -> None:
     from tracker.web import documents, hints, pages, photos, records, sessions
 
     app.jinja_env.globals["hint_link"] = hints.link
+    # A staff member's read-only view of a patient's pages sets these (tracker.web.clinician).
+    app.jinja_env.globals.update(page_url=url_for, read_only=lambda: False, viewing=lambda: None)
 
     for module in (pages, records, sessions, documents, photos):
         module.register(app)

@@ -360,11 +360,13 @@ def create_clinic_app(
     day = today or _today(clock, settings)
     web = WebSettings(locate(settings.database), DEFAULT_PROFILE, None, day, settings.time_zone)
     add_pages(app, web)
-    for endpoint in set(app.view_functions) - before - LOCAL_ONLY:
+    patient_pages = set(app.view_functions) - before - LOCAL_ONLY
+    for endpoint in patient_pages:
         allow(app, endpoint, PATIENT_PAGES)  # every page a patient has, for their profile
-    from tracker.web import account_pages
+    from tracker.web import account_pages, clinician
 
     account_pages.register(app)
+    clinician.register(app, patient_pages)
     return app
 
 

@@ -15,9 +15,9 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.records import TypedValue
 from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.domain.words import Words
-from tracker.services import photos, recovery, sessions
+from tracker.services import photos, recovery, reviews, sessions
 from tracker.services.checkin import save_checkin
-from tracker.web.app import Page, reading, today, writing
+from tracker.web.app import Page, hosted, read_only, reading, today, writing
 from tracker.web.forms import Form, empty, session_number
 from tracker.web.hints import status_of
 
@@ -161,6 +161,12 @@ def status_page() -> Page:
         with reading() as store:  # the whole page in one transaction
             report = recovery.status(store, today())
             found = [record for record, _ in sessions.list_sessions(store)]
+            # Hosted, a patient's page says what their clinic last reviewed (not to staff).
+            seen = (
+                reviews.seen_by_clinic(store, report.every_flag)
+                if hosted() and not read_only()
+                else None
+            )
     except TrackerError as exc:
         return render_template("start.html", message=exc.message), 200
     # An earlier session's open flags stay listed until resolved.
@@ -179,6 +185,7 @@ def status_page() -> Page:
         # Each flag names its treatment when the flags come from more than one.
         where={r.id: r for r in found} if len({f.session_id for f in shown}) > 1 else None,
         follow_ups=follow_ups,
+        seen_by_clinic=seen,
     )
 
 

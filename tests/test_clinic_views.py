@@ -1,0 +1,294 @@
+"""The clinician's view of a clinic's hosted tracker (issue 26, items 4 and 5): the triage
+list, each patient's pages read-only, seen/contacted and the follow-up, the audit log of
+every view, role refusals audited, and `tracker clinic audit`. On real SQLite and
+PostgreSQL (TRACKER_TEST_DATABASE_URL), with Flask's test client for each app process."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from clinic_support import Clinic, ClinicBrowser
+from conftest import invoke
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tracker.services import audit
+
+ANN = "ann@example.org"
+BOB = "bob@example.org"
+DOC = "doc@example.org"
+
+
+@pytest.fixture
+def clinic(db_url: str) -> Iterator[Clinic]:
+    made = Clinic(db_url)
+    yield made
+    made.close()
+
+
+def _text(response: object) -> str:
+    return response.get_data(as_text=True)  # type: ignore[attr-defined, no-any-return]
+
+
+def _patient(
+    clinic: Clinic, email: str, kind: str, date: str, values: dict[str, str]
+) -> ClinicBrowser:
+    browser = clinic.browser()
+    assert browser.accept(clinic.invite(email)).status_code == 303
+    browser.get("/sessions")
+    assert browser.post("/sessions", {"date": date, "kind": kind}).status_code == 303
+    if values:
+        browser.get("/")
+        sent = {"date": "2026-11-24", **{f"value-{k}": v for k, v in values.items()}}
+        saved = browser.post("/checkin", sent)
+        assert saved.status_code == 303, _text(saved)
+    return browser
+
+
+def _staff(clinic: Clinic, email: str = DOC, role: str = "clinician") -> ClinicBrowser:
+    browser = clinic.browser()
+    browser.enrol_staff(clinic.add_staff(email, role), email)
+    assert browser.get("/clinic").status_code == 200
+    return browser
+
+
+def _ids(clinic: Clinic) -> dict[str, int]:
+    with clinic.database.reading() as store:
+        return {email: pid for pid, email in store.patient_emails().items()}
+
+
+def _profile(clinic: Clinic, email: str) -> str:
+    """The name of the profile the patient's account holds."""
+    with clinic.database.reading() as store:
+        found = store.patient_named(_ids(clinic)[email])
+    assert found is not None
+    return found[0]
+
+
+def _events(clinic: Clinic) -> list[tuple[str | None, str, str, str | None]]:
+    with clinic.database.reading() as store:
+        return [(e.actor, e.what, e.outcome, e.patient) for e in audit.listed(store)]
+
+
+def _two_patients(clinic: Clinic) -> tuple[ClinicBrowser, ClinicBrowser]:
+    """Ann: blisters 3 on day 5 after IPL (urgent); Bob: CO2, nothing logged since day 0."""
+    ann = _patient(clinic, ANN, "ipl", "2026-11-19", {"blistering": "3"})
+    bob = _patient(clinic, BOB, "co2-ablative", "2026-11-20", {})
+    return ann, bob
+
+
+def _order(page: str) -> list[str]:
+    return re.findall(r">([a-z]+@example\.org)</a>", page)
+
+
+def test_the_triage_list_is_worst_first_and_opens_each_patient_read_only(
+    clinic: Clinic,
+) -> None:
+    _two_patients(clinic)
+    doc = _staff(clinic)
+    triage = doc.get("/clinic")
+    assert _order(_text(triage)) == [ANN, BOB]
+    assert "nothing logged since the session (now day 4)" in _text(triage)
+    ann = _ids(clinic)[ANN]
+    status = _text(doc.get(f"/clinic/patients/{ann}/"))
+    assert "Blisters" in status or "Blistering" in status
+    assert "Mark seen" in status and "Set follow-up" in status
+    for write in ('action="/checkin"', 'href="/?', "Check in for today", "/history/value"):
+        assert write not in status, write
+    history = doc.get(f"/clinic/patients/{ann}/history")
+    assert history.status_code == 200
+    assert "3/10" in _text(history)
+    for write in ("/history/value", "/history/undo", "/photos/"):
+        assert write not in _text(history).replace(f"/clinic/patients/{ann}/photos/", ""), write
+    chart = doc.get(f"/clinic/patients/{ann}/chart")
+    assert chart.status_code == 200
+    assert f"/clinic/patients/{ann}/chart.svg" in _text(chart)
+    svg = doc.get(f"/clinic/patients/{ann}/chart.svg?session=1")
+    assert (svg.status_code, svg.mimetype) == (200, "image/svg+xml")
+    pdf = doc.get(f"/clinic/patients/{ann}/report.pdf")
+    assert (pdf.status_code, pdf.mimetype) == (200, "application/pdf")
+
+
+def test_marking_seen_moves_the_patient_down_until_a_new_flag_and_the_patient_sees_it(
+    clinic: Clinic,
+) -> None:
+    ann_browser, _ = _two_patients(clinic)
+    doc = _staff(clinic)
+    ann = _ids(clinic)[ANN]
+    doc.get(f"/clinic/patients/{ann}/")
+    marked = doc.post(
+        f"/clinic/patients/{ann}/review", {"action": "seen", "note": "Called: comes in at 4"}
+    )
+    assert (marked.status_code, marked.headers["Location"]) == (303, "/clinic")
+    assert _order(_text(doc.get("/clinic"))) == [BOB, ANN]
+    status = _text(ann_browser.get("/status"))
+    assert "Your clinic saw this on 2026-11-24: “Called: comes in at 4”." in status
+    assert "not been seen yet" not in status
+    # A new symptom flagged: Ann is back on top, and her page says so.
+    ann_browser.get("/")
+    sent = {"date": "2026-11-24", "value-pus": "2", "session": "1"}
+    assert ann_browser.post("/checkin", sent).status_code == 303
+    assert _order(_text(doc.get("/clinic"))) == [ANN, BOB]
+    assert "new or worse since the last review: pus." in _text(doc.get(f"/clinic/patients/{ann}/"))
+    assert "A flag new or worse since then has not been seen yet." in _text(
+        ann_browser.get("/status")
+    )
+
+
+def test_a_review_refused_says_why_and_stores_nothing(clinic: Clinic) -> None:
+    _two_patients(clinic)
+    doc = _staff(clinic)
+    ann = _ids(clinic)[ANN]
+    doc.get(f"/clinic/patients/{ann}/")
+    refused = doc.post(f"/clinic/patients/{ann}/review", {"action": "seen", "note": "x" * 281})
+    assert refused.headers["Location"] == f"/clinic/patients/{ann}/"
+    assert "at most 280 characters" in _text(doc.get(f"/clinic/patients/{ann}/"))
+    with clinic.database.for_profile(_profile(clinic, ANN)).reading() as store:
+        assert store.reviews() == []
+
+
+def test_a_clinician_sets_the_follow_up(clinic: Clinic) -> None:
+    _, bob_browser = _two_patients(clinic)
+    doc = _staff(clinic)
+    bob = _ids(clinic)[BOB]
+    doc.get(f"/clinic/patients/{bob}/")
+    done = doc.post(f"/clinic/patients/{bob}/follow-up", {"follow_up": "2026-11-27"})
+    assert done.status_code == 303
+    assert "Follow-up for bob@example.org: 2026-11-27." in _text(
+        doc.get(f"/clinic/patients/{bob}/")
+    )
+    assert "2026-11-27" in _text(bob_browser.get("/status"))
+    early = doc.post(f"/clinic/patients/{bob}/follow-up", {"follow_up": "2026-11-01"})
+    assert early.status_code == 303
+    assert "cannot be before the session" in _text(doc.get(f"/clinic/patients/{bob}/"))
+
+
+def test_every_view_and_change_of_a_record_is_in_the_audit_log(clinic: Clinic) -> None:
+    ann_browser, _ = _two_patients(clinic)
+    doc = _staff(clinic)
+    ids = _ids(clinic)
+    before = len(_events(clinic))
+    ann = ids[ANN]
+    for path in ("/", "/chart", "/history", "/views"):
+        assert doc.get(f"/clinic/patients/{ann}{path}").status_code == 200, path
+    doc.post(f"/clinic/patients/{ann}/review", {"action": "contacted"})
+    ann_browser.get("/status")
+    assert _events(clinic)[before:] == [
+        (DOC, f"GET /clinic/patients/{ann}/", "allowed", ANN),
+        (DOC, f"GET /clinic/patients/{ann}/chart", "allowed", ANN),
+        (DOC, f"GET /clinic/patients/{ann}/history", "allowed", ANN),
+        (DOC, f"GET /clinic/patients/{ann}/views", "allowed", ANN),
+        (DOC, f"POST /clinic/patients/{ann}/review", "allowed", ANN),
+        (ANN, "GET /status", "allowed", ANN),
+    ]
+    with clinic.database.reading() as store:
+        last = audit.listed(store)[-1]
+    assert (last.actor_role, last.address) == ("patient", "127.0.0.1")
+
+
+def test_role_refusals_are_refused_and_audited(clinic: Clinic) -> None:
+    ann_browser, _ = _two_patients(clinic)
+    doc = _staff(clinic)
+    ids = _ids(clinic)
+    before = len(_events(clinic))
+    bob = ids[BOB]
+    # A patient never reaches the clinician's routes, another patient's least of all.
+    assert ann_browser.get("/clinic").status_code == 403
+    assert ann_browser.get(f"/clinic/patients/{bob}/").status_code == 403
+    assert ann_browser.get(f"/clinic/patients/{bob}/history").status_code == 403
+    ann_browser.get("/status")
+    assert ann_browser.post(f"/clinic/patients/{bob}/review", {"action": "seen"}).status_code == 403
+    # A clinician cannot write a patient's symptoms, nor open an id that is no patient's.
+    doc.get("/clinic")
+    assert doc.post("/checkin", {"date": "2026-11-24", "value-redness": "1"}).status_code == 403
+    assert doc.get("/clinic/patients/999999/").status_code == 404
+    found = _events(clinic)[before:]
+    assert (ANN, "GET /clinic", "refused", None) in found
+    assert (ANN, f"GET /clinic/patients/{bob}/", "refused", BOB) in found
+    assert (ANN, f"GET /clinic/patients/{bob}/history", "refused", BOB) in found
+    assert (ANN, f"POST /clinic/patients/{bob}/review", "refused", BOB) in found
+    assert (DOC, "POST /checkin", "refused", None) in found
+    assert (DOC, "GET /clinic/patients/999999/", "refused", None) in found
+    with clinic.database.for_profile(_profile(clinic, BOB)).reading() as store:
+        assert store.reviews() == []
+
+
+def test_a_patient_sees_who_looked_at_their_record(clinic: Clinic) -> None:
+    ann_browser, bob_browser = _two_patients(clinic)
+    doc = _staff(clinic)
+    ann = _ids(clinic)[ANN]
+    doc.get(f"/clinic/patients/{ann}/history")
+    page = _text(ann_browser.get("/record-views"))
+    assert f"{DOC} (clinician)" in page and f"GET /clinic/patients/{ann}/history" in page
+    assert DOC not in _text(bob_browser.get("/record-views"))
+    assert doc.get("/record-views").status_code == 403
+
+
+def test_tracker_clinic_audit_lists_every_event_and_one_patients(
+    clinic: Clinic, db_url: str
+) -> None:
+    _two_patients(clinic)
+    doc = _staff(clinic)
+    ann = _ids(clinic)[ANN]
+    doc.get(f"/clinic/patients/{ann}/")
+    with clinic.database.reading() as store:
+        every = audit.listed(store)
+    listed = invoke("clinic", "audit", "--db", db_url, "--json")
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout) == [e.to_json() for e in every]
+    mine = invoke("clinic", "audit", "--db", db_url, "--patient", ANN, "--json")
+    shown = json.loads(mine.stdout)
+    assert shown[-1] == {
+        "id": every[-1].id,
+        "at": "2026-11-24T09:00:00Z",
+        "actor_id": every[-1].actor_id,
+        "actor": DOC,
+        "actor_role": "clinician",
+        "profile_id": ann,
+        "patient": ANN,
+        "what": f"GET /clinic/patients/{ann}/",
+        "address": "127.0.0.1",
+        "outcome": "allowed",
+    }
+    assert {e["patient"] for e in shown} == {ANN}
+    text = invoke("clinic", "audit", "--db", db_url, "--patient", ANN).stdout.splitlines()
+    assert text[0].split() == ["when", "(UTC)", "who", "role", "patient", "what", "from", "outcome"]
+    assert text[-1].split() == [
+        "2026-11-24",
+        "09:00:00",
+        DOC,
+        "clinician",
+        ANN,
+        "GET",
+        f"/clinic/patients/{ann}/",
+        "127.0.0.1",
+        "allowed",
+    ]
+    unknown = invoke("clinic", "audit", "--db", db_url, "--patient", "nobody@example.org")
+    assert unknown.exit_code != 0 and "No patient has the e-mail address" in unknown.stderr
+
+
+def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> None:
+    _two_patients(clinic)
+    doc = _staff(clinic)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    def count() -> int:
+        statements.clear()
+        event.listen(Engine, "before_cursor_execute", record)
+        try:
+            assert doc.get("/clinic").status_code == 200
+        finally:
+            event.remove(Engine, "before_cursor_execute", record)
+        return len(statements)
+
+    small = count()
+    _patient(clinic, "cy@example.org", "microneedling", "2026-11-22", {"redness": "2"})
+    _patient(clinic, "di@example.org", "peel-medium", "2026-11-18", {"peeling": "4"})
+    assert count() == small

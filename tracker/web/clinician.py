@@ -1,0 +1,283 @@
+"""The clinician's view of a clinic's hosted tracker (issue 26, items 4 and 5).
+
+- ``/clinic``: the triage list, one line per patient, worst first (tracker.domain.triage);
+- ``/clinic/patients/<profile id>/...``: that patient's status, chart, history, photos and
+  report, READ-ONLY: the patient's own pages rendered for the patient's profile with their
+  write controls left out (``read_only()``) and their links kept on these routes
+  (``page_url``); the status page also marks the line "seen" or "contacted" and sets the
+  follow-up date;
+- ``/clinic/patients/<profile id>/views``: who looked at the record (the audit log), for
+  staff; ``/record-views`` the same for the patient about their own record.
+
+Every request that reaches or tries to reach a patient's record is written to the audit
+log in one place (``_audit``, after the response is made): who, whose, what, when, from
+where, allowed or refused (a refusal by role, or a patient id that is not a patient's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from tracker.domain.accounts import Role
+from tracker.domain.audit import AuditEvent
+from tracker.domain.errors import TrackerError
+from tracker.domain.profiles import DEFAULT_PROFILE
+from tracker.domain.triage import CATEGORIES
+from tracker.services import audit, reviews, triage
+from tracker.web import documents, hints, pages, photos, records
+from tracker.web.app import Page, databases, read_only, today
+from tracker.web.forms import Form
+from tracker.web.hosted import actor, client_address, now, route, signed_in
+
+STAFF = (Role.CLINICIAN, Role.ADMIN)
+PATIENT = (Role.PATIENT,)
+# The patient's pages a clinician opens, and the routes they open them on.
+VIEWS = {
+    "status": "clinic_status",
+    "chart": "clinic_chart",
+    "chart_svg": "clinic_chart_svg",
+    "history": "clinic_history",
+    "report_pdf": "clinic_report_pdf",
+    "photo_image": "clinic_photo_image",
+    "photo_thumbnail": "clinic_photo_thumbnail",
+    "photo_compare": "clinic_photo_compare",
+}
+CATEGORY_WORDS = {
+    "urgent": "Urgent",
+    "warning": "Warning",
+    "no-data": "No data since an alarm",
+    "follow-up": "Follow-up due",
+    "silent": "Nothing logged lately",
+    "info": "Information",
+    "none": "Nothing open",
+    "no-session": "No session yet",
+}
+assert set(CATEGORY_WORDS) == set(CATEGORIES)
+AUDIT_PAGE_EVENTS = 200  # the latest events a page lists; the command lists them all
+# A request refused: signed in but not this role, or no such record (or not this method).
+REFUSALS = frozenset({401, 403, 404, 405})
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """The patient whose record a staff member has open."""
+
+    profile_id: int
+    profile: str
+    email: str
+
+
+# -- template helpers (the private mode and a patient see their own pages unchanged) -----
+
+
+def viewing() -> Viewing | None:
+    found: Viewing | None = g.get("viewing")
+    return found
+
+
+def page_url(endpoint: str, **values: Any) -> str:
+    """A link to one of the patient's pages: their own route, or, for a staff member with
+    the record open, the same page on the clinician's routes (only read-only pages have one:
+    a write control asked for here is a mistake in a template, and fails its test)."""
+    shown = viewing()
+    if shown is None:
+        return url_for(endpoint, **values)
+    return url_for(VIEWS[endpoint], patient=shown.profile_id, **values)
+
+
+def hint_link(*args: Any) -> hints.Link | None:
+    """No "log it now" button on a record opened read-only."""
+    return None if read_only() else hints.link(*args)
+
+
+# -- opening a patient's record ---------------------------------------------------------
+
+
+def _open(patient: int) -> Viewing:
+    """The patient with this profile id, for a staff member; 404 for any id that is not a
+    patient's (the refusal is audited with the id asked for)."""
+    with databases().get(DEFAULT_PROFILE).reading() as store:
+        found = reviews.patient_named(store, patient)
+    if found is None:
+        abort(404)
+    shown = Viewing(patient, found[0], found[1])
+    g.viewing = shown
+    g.profile = shown.profile  # the patient's pages read this profile, and only it
+    return shown
+
+
+def _read_only_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def opened(patient: int, **values: Any) -> Any:
+        _open(patient)
+        return view(**values)
+
+    return opened
+
+
+# -- the triage list ----------------------------------------------------------------------
+
+
+def triage_page() -> Page:
+    day = today()
+    with databases().get(DEFAULT_PROFILE).reading() as store:
+        lines = triage.clinic_lines(store, day)
+        patients = reviews.patient_emails(store)
+    rows = [(line, patients[line.profile_id]) for line in lines if line.profile_id in patients]
+    return render_template(
+        "clinic_triage.html", rows=rows, as_of=day, category_words=CATEGORY_WORDS
+    )
+
+
+# -- the patient's status, with the review and the follow-up ----------------------------
+
+
+def status_page(patient: int) -> Page:
+    shown = _open(patient)
+    with databases().get(shown.profile).reading() as store:
+        line = reviews.patient_line(store, today())
+        earlier = reviews.reviews(store)
+    g.clinic_line = line
+    g.clinic_reviews = earlier[:5]
+    return pages.status_page()
+
+
+def review(patient: int) -> Response | Page:
+    shown = _open(patient)
+    form = Form(request.form)
+    account = actor()
+    assert account is not None
+    try:
+        with databases().get(shown.profile).writing() as store:
+            done = reviews.add_review(
+                store,
+                today(),
+                form.text("action") or "",
+                form.text("note"),
+                account.id,
+                now(),
+            )
+    except TrackerError as exc:
+        flash(exc.message)
+        return redirect(url_for("clinic_status", patient=patient), code=303)
+    word = "seen" if done.action == "seen" else "contacted"
+    flash(f"Marked {word}: {shown.email} moves down the list until a new or worse concern.")
+    return redirect(url_for("staff_home"), code=303)
+
+
+def follow_up(patient: int) -> Response:
+    shown = _open(patient)
+    form = Form(request.form)
+    date = form.date("follow_up", today())
+    if not form.ok:
+        flash(next(iter(form.errors.values())))
+        return redirect(url_for("clinic_status", patient=patient), code=303)
+    try:
+        with databases().get(shown.profile).writing() as store:
+            changed = reviews.set_follow_up(store, today(), date)
+    except TrackerError as exc:
+        flash(exc.message)
+    else:
+        said = changed.follow_up.isoformat() if changed.follow_up else "none"
+        flash(f"Follow-up for {shown.email}: {said}.")
+    return redirect(url_for("clinic_status", patient=patient), code=303)
+
+
+# -- who looked at a record ---------------------------------------------------------------
+
+
+def views_page(patient: int) -> Page:
+    shown = _open(patient)
+    with databases().get(DEFAULT_PROFILE).reading() as store:
+        events = audit.listed(store, shown.profile_id, limit=AUDIT_PAGE_EVENTS)
+    return render_template("record_views.html", events=events, own=False, limit=AUDIT_PAGE_EVENTS)
+
+
+def own_views_page() -> Page:
+    account = actor()
+    assert account is not None and account.profile is not None
+    with databases().get(account.profile).reading() as store:
+        profile_id = store.profile_id
+        events = audit.listed(store, profile_id, limit=AUDIT_PAGE_EVENTS)
+    return render_template("record_views.html", events=events, own=True, limit=AUDIT_PAGE_EVENTS)
+
+
+# -- the audit hook ---------------------------------------------------------------------
+
+
+def _record_asked() -> tuple[int | None, str | None] | None:
+    """Whose record a request reaches or tries to reach: (profile id, profile name), either
+    or both unknown (the triage list names every patient, so no one); None for a request
+    that reaches no patient's record (signing in, a link's page)."""
+    shown = viewing()
+    if shown is not None:
+        return shown.profile_id, None
+    args = request.view_args or {}
+    if "patient" in args:  # refused before it was opened: by role, or no such patient
+        return int(args["patient"]), None
+    audited: set[str] = current_app.extensions["tracker.audited"]
+    if request.endpoint in audited:
+        return None, g.get("profile")  # a patient's own page (staff are refused there)
+    return None
+
+
+def _audit(response: Response) -> Response:
+    """One event per request that reaches, or tries to reach, a patient's record, and per
+    request refused to someone signed in (whatever it asked for)."""
+    signed = signed_in()
+    if signed is None or request.endpoint in (None, "static"):
+        return response  # not signed in: sent to sign in, nothing of a record was shown
+    refused = response.status_code in REFUSALS
+    asked = _record_asked()
+    if asked is None and not refused:
+        return response
+    profile_id, name = asked or (None, None)
+    account = signed.account
+    with databases().get(DEFAULT_PROFILE).writing() as store:
+        if profile_id is None and name is not None:
+            profile_id = reviews.profile_id_named(store, name)
+        event = AuditEvent.of(
+            now(),
+            (account.id, account.role.value),
+            profile_id,
+            f"{request.method} {request.full_path.rstrip('?')}",
+            client_address(),
+            "refused" if refused else "allowed",
+        )
+        audit.record(store, event)
+    return response
+
+
+def register(app: Flask, patient_pages: set[str]) -> None:
+    """The clinician's routes, the patient's record-views page, the template helpers and
+    the audit hook. ``patient_pages``: the endpoints of the patient's own pages."""
+    read: dict[str, tuple[str, Callable[..., Any]]] = {
+        "clinic_chart": ("chart", documents.chart_page),
+        "clinic_chart_svg": ("chart.svg", documents.chart_svg),
+        "clinic_history": ("history", records.history_page),
+        "clinic_report_pdf": ("report.pdf", documents.report_pdf),
+        "clinic_photo_compare": ("photos/compare", photos.compare_page),
+        "clinic_photo_image": ("photos/<int:photo_id>/image", photos.image),
+        "clinic_photo_thumbnail": ("photos/<int:photo_id>/thumbnail", photos.thumbnail),
+    }
+    base = "/clinic/patients/<int:patient>"
+    route(app, "/clinic", "staff_home", triage_page, roles=STAFF)
+    route(app, f"{base}/", "clinic_status", status_page, roles=STAFF)
+    for endpoint, (path, view) in read.items():
+        route(app, f"{base}/{path}", endpoint, _read_only_view(view), roles=STAFF)
+    route(app, f"{base}/views", "clinic_views", views_page, roles=STAFF)
+    route(app, f"{base}/review", "clinic_review", review, roles=STAFF, methods=("POST",))
+    route(app, f"{base}/follow-up", "clinic_follow_up", follow_up, roles=STAFF, methods=("POST",))
+    route(app, "/record-views", "own_record_views", own_views_page, roles=PATIENT)
+    # Audited when allowed too: every page of a patient's record, and the triage list.
+    app.extensions["tracker.audited"] = {*patient_pages, "own_record_views", "staff_home"}
+    app.jinja_env.globals.update(
+        page_url=page_url, read_only=read_only, viewing=viewing, hint_link=hint_link
+    )
+    app.after_request(_audit)
