@@ -292,3 +292,34 @@ def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> N
     _patient(clinic, "cy@example.org", "microneedling", "2026-11-22", {"redness": "2"})
     _patient(clinic, "di@example.org", "peel-medium", "2026-11-18", {"peeling": "4"})
     assert count() == small
+
+
+def test_staff_open_a_patients_photos_read_only_and_never_through_another_patients_id(
+    clinic: Clinic,
+) -> None:
+    import io
+
+    from photo_support import phone_jpeg
+
+    ann_browser, _ = _two_patients(clinic)
+    ann_browser.get("/")
+    photo = {"session": "1", "date": "2026-11-24", "photo": (io.BytesIO(phone_jpeg()), "a.jpg")}
+    sent = ann_browser.post("/photos", photo, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    doc = _staff(clinic)
+    ids = _ids(clinic)
+    ann, bob = ids[ANN], ids[BOB]
+    history = _text(doc.get(f"/clinic/patients/{ann}/history"))
+    assert f"/clinic/patients/{ann}/photos/1/thumbnail" in history
+    assert "Remove photo" not in history and "/photos/1/remove" not in history
+    for path in ("photos/1/thumbnail", "photos/1/image", "photos/compare?session=1"):
+        assert doc.get(f"/clinic/patients/{ann}/{path}").status_code == 200, path
+    before = len(_events(clinic))
+    # Ann's photo asked for as Bob's: Bob's record has no photo 1.
+    assert doc.get(f"/clinic/patients/{bob}/photos/1/image").status_code == 404
+    assert _events(clinic)[before:] == [
+        (DOC, f"GET /clinic/patients/{bob}/photos/1/image", "refused", BOB)
+    ]
+    # No write reaches a patient's record through the staff routes.
+    assert doc.post(f"/clinic/patients/{ann}/photos/1/image").status_code == 405
+    assert doc.post("/photos/1/remove").status_code == 403
