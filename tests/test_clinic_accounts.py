@@ -325,6 +325,7 @@ READS = {
     "photo_thumbnail": "/photos/1/thumbnail",
     "photo_image": "/photos/1/image",
     "photo_compare": "/photos/compare?session=1",
+    "own_record_views": "/record-views",  # who looked at one's own record (clinictriage)
     "consent_page": "/consent",
 }
 ANNS_ROW = {"session": "1", "date": "2026-11-23", "symptom": "redness"}
