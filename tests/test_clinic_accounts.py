@@ -530,3 +530,26 @@ def test_a_patients_day_turns_at_the_clinics_midnight(db_url: str) -> None:
         assert 'value="2026-11-24"' in _text(ann.get("/sessions"))
     finally:
         clinic.close()
+
+
+def test_a_clinician_invites_a_patient_in_the_browser(clinic: Clinic) -> None:
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    doc.get("/clinic/invite")
+    made = doc.post("/clinic/invite", {"email": " Ann@Example.org "})
+    assert made.status_code == 200
+    link = re.search(re.escape(PUBLIC_URL) + r"/welcome/([\w-]+)", _text(made))
+    assert link is not None and "ann@example.org is invited" in _text(made)
+    again = doc.post("/clinic/invite", {"email": ANN})  # a new link; the first stops
+    renewed = re.search(re.escape(PUBLIC_URL) + r"/welcome/([\w-]+)", _text(again))
+    assert renewed is not None and "A new link" in _text(again)
+    assert clinic.browser().get(f"/welcome/{link.group(1)}").status_code == 404
+    assert clinic.browser().accept(renewed.group(1)).status_code == 303
+    refused = doc.post("/clinic/invite", {"email": DOC})  # staff are not invited as patients
+    assert refused.status_code == 409 and "staff account" in _text(refused)
+    assert doc.post("/clinic/invite", {"email": "nope"}).status_code == 400
+
+
+def test_a_patient_cannot_invite(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    assert ann.get("/clinic/invite").status_code == 403

@@ -119,6 +119,17 @@ def invite_patient(
     return _issue(store, _new_account(store, email, Role.PATIENT, now, profile_id), now, lifetime)
 
 
+def patient_account(store: Store, email: str) -> AccountRecord | None:
+    """The patient's account at that address; None when there is none. A staff member's
+    address is refused: a patient is invited with their own."""
+    account = store.accounts().by_email(clean_email(email))
+    if account is not None and account.role is not Role.PATIENT:
+        raise TrackerError.conflict(
+            AccountWords.NOT_A_PATIENT.format(email=account.email), field="email"
+        )
+    return account
+
+
 def new_link(
     store: Store, email: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
 ) -> Issued:

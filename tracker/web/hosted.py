@@ -363,10 +363,11 @@ def create_clinic_app(
     patient_pages = set(app.view_functions) - before - LOCAL_ONLY
     for endpoint in patient_pages:
         allow(app, endpoint, PATIENT_PAGES)  # every page a patient has, for their profile
-    from tracker.web import account_pages, clinician
+    from tracker.web import account_pages, clinician, staff_pages
 
     account_pages.register(app)
     clinician.register(app, patient_pages)
+    staff_pages.register(app)
     return app
 
 
