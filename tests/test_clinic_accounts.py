@@ -327,7 +327,6 @@ READS = {
     "photo_compare": "/photos/compare?session=1",
     "own_record_views": "/record-views",  # who looked at one's own record (clinictriage)
     "consent_page": "/consent",
-    "own_record_views": "/record-views",
 }
 ANNS_ROW = {"session": "1", "date": "2026-11-23", "symptom": "redness"}
 WRITES = {
