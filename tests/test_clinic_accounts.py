@@ -268,8 +268,14 @@ def test_a_clinician_enrols_a_second_factor_and_gives_a_code_at_each_sign_in(
     # The code just used does not work twice; the next one does.
     assert again.give_code(DOC).status_code == 400
     clinic.clock.advance(seconds=30)
+    before = again.client.get_cookie("tracker-session", domain="127.0.0.1")
+    assert before is not None
     assert again.give_code(DOC).headers["Location"] == "/clinic"
     assert again.get("/clinic").status_code == 200
+    # The secret the browser held before the code is not the full session's.
+    watcher = clinic.browser()
+    watcher.client.set_cookie("tracker-session", before.value, domain="127.0.0.1")
+    assert watcher.get("/clinic").headers["Location"] == "/sign-in"
 
 
 def test_staff_do_not_reach_a_patients_pages_as_the_patient(clinic: Clinic) -> None:
@@ -553,3 +559,17 @@ def test_a_clinician_invites_a_patient_in_the_browser(clinic: Clinic) -> None:
 def test_a_patient_cannot_invite(clinic: Clinic) -> None:
     ann = _patient(clinic)
     assert ann.get("/clinic/invite").status_code == 403
+
+
+def test_old_failures_are_cleared_as_new_ones_come(clinic: Clinic) -> None:
+    from sqlalchemy import create_engine, text
+
+    prober = clinic.browser()
+    prober.sign_in("a@example.org", "some wrong password")
+    clinic.clock.advance(days=2)
+    prober.sign_in("b@example.org", "some wrong password")
+    engine = create_engine(clinic.database.location.url)
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT count(*) FROM login_failures")).scalar_one()
+    engine.dispose()
+    assert kept == 1

@@ -126,3 +126,30 @@ def test_a_time_zone_that_is_none_is_refused(db_url: str, zone: str) -> None:
         return
     with pytest.raises(TrackerError, match="time zone"):
         read_settings({**environ, "TRACKER_TIME_ZONE": zone}, db_url)
+
+
+def test_the_accounts_are_listed_staff_first(
+    clinic: Clinic, db_url: str, env: dict[str, str]
+) -> None:
+    import json
+
+    clinic.browser().accept(clinic.invite("ann@example.org"))
+    clinic.invite("bob@example.org")
+    clinic.browser().enrol_staff(clinic.add_staff("doc@example.org"), "doc@example.org")
+    clinic.init("boss@example.org")
+    shown = invoke("clinic", "user", "list", "--db", db_url, env=env)
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert [line.split()[0] for line in lines[1:]] == [
+        "boss@example.org",
+        "doc@example.org",
+        "ann@example.org",
+        "bob@example.org",
+    ]
+    assert "link not used yet" in lines[1] and "not yet" in lines[1]
+    listed = json.loads(invoke("clinic", "user", "list", "--json", "--db", db_url).stdout)
+    by_email = {item["email"]: item for item in listed}
+    assert by_email["doc@example.org"]["second_factor"] is True
+    assert by_email["ann@example.org"]["state"] == "active"
+    assert by_email["ann@example.org"]["last_active"] is not None
+    assert by_email["bob@example.org"]["last_active"] is None

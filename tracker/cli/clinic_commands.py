@@ -15,6 +15,7 @@ import click
 
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import WholeNumber, json_option
+from tracker.cli.render import echo_json, table
 
 PORT = WholeNumber("PORT", low=1, high=65535, meaning="a port number from 1 to 65535")
 WORKERS = WholeNumber("N", low=1, high=64, meaning="a number of processes from 1 to 64")
@@ -104,6 +105,49 @@ def user_add(app: AppContext, email: str, role: str) -> None:
     with app.writing() as store:
         issued = accounts.add_staff(store, email, role, _now(), lifetime)
     _say_link(f"Added the {role}", issued.account.email, issued.token, issued.expires_at)
+
+
+@user.command("list")
+@json_option
+@_db_option
+@pass_app
+def user_list(app: AppContext, as_json: bool) -> None:
+    """List the accounts: role, second factor, last active."""
+    from tracker.services import accounts
+
+    with app.reading() as store:
+        found = accounts.every_account(store)
+    if as_json:
+        echo_json([_account_json(account, seen) for account, seen in found])
+        return
+    rows = [
+        (
+            account.email,
+            account.role.value,
+            _state(account),
+            ("yes" if account.has_second_factor else "not yet") if account.is_staff else "-",
+            "-" if seen is None else f"{seen:%Y-%m-%d %H:%M} UTC",
+        )
+        for account, seen in found
+    ]
+    click.echo(table(("account", "role", "state", "second factor", "last active"), rows))
+
+
+def _state(account: Any) -> str:
+    if account.disabled:
+        return "disabled"
+    return "active" if account.has_password else "link not used yet"
+
+
+def _account_json(account: Any, seen: dt.datetime | None) -> dict[str, Any]:
+    return {
+        "email": account.email,
+        "role": account.role.value,
+        "state": _state(account),
+        "second_factor": account.has_second_factor,
+        "consent_version": account.consent_version,
+        "last_active": None if seen is None else seen.isoformat(),
+    }
 
 
 @user.command("disable")

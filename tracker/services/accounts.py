@@ -119,6 +119,11 @@ def invite_patient(
     return _issue(store, _new_account(store, email, Role.PATIENT, now, profile_id), now, lifetime)
 
 
+def every_account(store: Store) -> list[tuple[AccountRecord, dt.datetime | None]]:
+    """The clinic's accounts, staff first, each with when it was last active."""
+    return store.accounts().every_account()
+
+
 def patient_account(store: Store, email: str) -> AccountRecord | None:
     """The patient's account at that address; None when there is none. A staff member's
     address is refused: a patient is invited with their own."""
@@ -272,9 +277,15 @@ def enrolment(store: Store, signed: SignedIn) -> Enrolment:
 
 
 class CodeCheck(enum.Enum):
-    OPENED = "opened"  # the right code: the session opens fully
+    OPENED = "opened"  # the right code: the session opens fully, under a new secret
     WRONG = "wrong"  # counted as a failed sign-in
     ENDED = "ended"  # too many failures lately: the session ends (sign in again later)
+
+
+@dataclass(frozen=True)
+class Checked:
+    outcome: CodeCheck
+    token: str | None = None  # the session's new secret, when it opened
 
 
 def enrolment_qr(store: Store, signed: SignedIn) -> bytes | None:
@@ -290,7 +301,7 @@ def enrolment_qr(store: Store, signed: SignedIn) -> bytes | None:
 
 def second_factor(
     store: Store, signed: SignedIn, code: str, *, now: dt.datetime, address: str
-) -> CodeCheck:
+) -> Checked:
     """Check the code: the account's current one, used for the first time, opens the
     session fully (and confirms an enrolment). A wrong code counts as a failed sign-in, so
     that six digits cannot be tried one by one: past the limit, the session ends."""
@@ -299,14 +310,17 @@ def second_factor(
     per_email, per_address = accounts.failures_since(key, address, now - FAILURE_WINDOW)
     if too_many_failures(per_email, per_address):
         accounts.revoke_session(signed.session_id, now)
-        return CodeCheck.ENDED
+        return Checked(CodeCheck.ENDED)
     secret, _ = accounts.totp(signed.account.id)
     step = None if secret is None else credentials.totp_step(secret, code, now)
     if step is None or not accounts.use_totp_step(signed.account.id, step, now):
         accounts.add_failure(key, address, now)
-        return CodeCheck.WRONG
-    accounts.set_stage(signed.session_id, Stage.FULL, now)
-    return CodeCheck.OPENED
+        return Checked(CodeCheck.WRONG)
+    # A secret seen before the second factor (by whoever watched the password typed) does
+    # not become a full session: the browser gets a new one.
+    token = credentials.new_token()
+    accounts.set_stage(signed.session_id, Stage.FULL, now, credentials.token_hash(token))
+    return Checked(CodeCheck.OPENED, token)
 
 
 def disable(store: Store, email: str, now: dt.datetime) -> AccountRecord:

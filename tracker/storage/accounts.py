@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
@@ -21,6 +21,8 @@ from tracker.storage.models import (
     LoginSession,
     Profile,
 )
+
+KEEP_FAILURES = dt.timedelta(days=1)  # far longer than any window that counts them
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -77,6 +79,23 @@ class AccountStore:
     def by_id(self, account_id: int) -> AccountRecord | None:
         row = self._tx.get(Account, account_id)
         return None if row is None else self._row_to_record(row)
+
+    def every_account(self) -> list[tuple[AccountRecord, dt.datetime | None]]:
+        """Every account (staff first, then by address) with its latest activity."""
+        latest = (
+            select(LoginSession.account_id, func.max(LoginSession.last_seen_at).label("seen"))
+            .group_by(LoginSession.account_id)
+            .subquery()
+        )
+        query = (
+            select(Account, latest.c.seen)
+            .outerjoin(latest, latest.c.account_id == Account.id)
+            .order_by(Account.role != "admin", Account.role != "clinician", Account.email)
+        )
+        return [
+            (self._row_to_record(row), None if seen is None else _aware(seen))
+            for row, seen in self._tx.execute(query)
+        ]
 
     def any_with_role(self, role: Role) -> AccountRecord | None:
         row = self._tx.scalars(select(Account).where(Account.role == role.value).limit(1)).first()
@@ -226,12 +245,15 @@ class AccountStore:
             .values(last_seen_at=_naive(now))
         )
 
-    def set_stage(self, session_id: int, stage: Stage, now: dt.datetime) -> None:
-        self._tx.execute(
-            update(LoginSession)
-            .where(LoginSession.id == session_id)
-            .values(stage=stage.value, last_seen_at=_naive(now))
-        )
+    def set_stage(
+        self, session_id: int, stage: Stage, now: dt.datetime, token_hash: str | None = None
+    ) -> None:
+        """Move the session on; with a new token hash, the browser's old secret stops
+        working (a session opened fully gets a new one)."""
+        values: dict[str, object] = {"stage": stage.value, "last_seen_at": _naive(now)}
+        if token_hash is not None:
+            values["token_hash"] = token_hash
+        self._tx.execute(update(LoginSession).where(LoginSession.id == session_id).values(values))
 
     def revoke_session(self, session_id: int, now: dt.datetime) -> None:
         self._tx.execute(
@@ -251,6 +273,10 @@ class AccountStore:
     # Failed sign-ins ---------------------------------------------------------------------
 
     def add_failure(self, email_hash: str, address: str, now: dt.datetime) -> None:
+        """Record a failure; those older than a day, which no limit counts, go."""
+        self._tx.execute(
+            delete(LoginFailure).where(LoginFailure.failed_at < _naive(now - KEEP_FAILURES))
+        )
         self._tx.add(
             LoginFailure(email_hash=email_hash, address=address[:64], failed_at=_naive(now))
         )

@@ -174,16 +174,18 @@ def _check_code(template: str) -> Response | Page:
         checked = accounts.second_factor(
             store, signed, form.data.get("code", ""), now=now(), address=client_address()
         )
-    if checked is accounts.CodeCheck.ENDED:
+    if checked.outcome is accounts.CodeCheck.ENDED:
         response = redirect(url_for("sign_in_page"), code=303)
         end_session_cookie(response)
         minutes = FAILURE_WINDOW.seconds // 60
         flash(AccountWords.SIGN_IN_FAILED.format(minutes=minutes))
         return response
-    if checked is accounts.CodeCheck.WRONG:
+    if checked.outcome is accounts.CodeCheck.WRONG or checked.token is None:
         form.errors["code"] = AccountWords.WRONG_CODE.value
         return _code_page(template, form, 400)
-    return redirect(url_for("staff_home"), code=303)
+    response = redirect(url_for("staff_home"), code=303)
+    set_session_cookie(response, checked.token)
+    return response
 
 
 def second_factor() -> Response | Page:
