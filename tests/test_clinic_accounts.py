@@ -433,6 +433,7 @@ def test_over_https_cookies_are_secure_and_host_only(db_url: str) -> None:
         for part in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
             assert part in cookie
         assert "Domain" not in cookie
+        assert done.headers["Strict-Transport-Security"] == "max-age=31536000"
         with clinic.database.reading() as store:
             account = store.accounts().by_email(ANN)
             assert account is not None

@@ -153,3 +153,50 @@ def test_the_accounts_are_listed_staff_first(
     assert by_email["ann@example.org"]["state"] == "active"
     assert by_email["ann@example.org"]["last_active"] is not None
     assert by_email["bob@example.org"]["last_active"] is None
+
+
+def test_settings_come_from_a_file_and_the_environment_wins(
+    tmp_path: pytest.TempPathFactory, db_url: str
+) -> None:
+    from tracker.services.clinic_settings import read_settings
+
+    path = tmp_path / "clinic.toml"  # type: ignore[operator]
+    path.write_text(
+        'secret_key = "' + "f" * 40 + '"\n'
+        'public_url = "https://Tracker.Clinic.example:443/"\n'
+        "trusted_proxies = 1\nidle_minutes = 20\n"
+    )
+    found = read_settings({"TRACKER_CONFIG": str(path)}, db_url)
+    assert (found.public_url, found.host, found.secure) == (
+        "https://tracker.clinic.example",
+        "tracker.clinic.example",
+        True,
+    )
+    assert (found.trusted_proxies, found.idle_minutes, found.database) == (1, 20, db_url)
+    over = read_settings({"TRACKER_CONFIG": str(path), "TRACKER_IDLE_MINUTES": "45"}, db_url)
+    assert over.idle_minutes == 45
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("secret_key = 'x'\npublic_url = 'https://a.example'\n", "at least 32"),
+        ("sekret_key = 'x'\n", "unknown keys"),
+        ("secret_key = \n", "not TOML"),
+        (
+            "secret_key = '" + "k" * 40 + "'\npublic_url = 'https://a.example'\nidle_minutes = 0\n",
+            "1 to",
+        ),
+    ],
+)
+def test_a_wrong_settings_file_is_said_in_one_line(
+    tmp_path: pytest.TempPathFactory, db_url: str, text: str, words: str
+) -> None:
+    path = tmp_path / "clinic.toml"  # type: ignore[operator]
+    path.write_text(text)
+    env = {"TRACKER_CONFIG": str(path)}
+    result = invoke("clinic", "serve", "--db", db_url, env=env)
+    assert (result.exit_code, result.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
+    assert words in result.stderr and result.stderr.count("\n") == 1
+    missing = invoke("clinic", "serve", "--db", db_url, env={"TRACKER_CONFIG": str(path) + ".x"})
+    assert missing.exit_code == 1 and "Cannot read the settings file" in missing.stderr

@@ -143,7 +143,11 @@ def check_public_url(value: str) -> str:
         raise TrackerError.malformed(
             "The public address (TRACKER_PUBLIC_URL) is a scheme and host alone."
         )
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    netloc = parts.netloc.lower()
+    default = ":443" if parts.scheme == "https" else ":80"
+    if netloc.endswith(default):  # a browser leaves the usual port out of its Host header
+        netloc = netloc[: -len(default)]
+    return f"{parts.scheme}://{netloc}"
 
 
 def _zone(name: str) -> str:

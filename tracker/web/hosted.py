@@ -293,6 +293,8 @@ def guard() -> BaseResponse | None:
 
 
 def _after(response: Response) -> Response:
+    if clinic().secure:  # once over HTTPS, the browser never tries plain HTTP for a year
+        response.headers["Strict-Transport-Security"] = "max-age=31536000"
     fresh = g.get("new_anonymous")
     if fresh is not None:
         response.set_cookie(
