@@ -8,8 +8,9 @@ password is ever handed to this module in clear.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
@@ -56,29 +57,30 @@ class AccountStore:
             disabled=row.disabled_at is not None,
         )
 
-    def _latest_consent(self, account_id: int) -> str | None:
-        query = (
+    def _accounts(self, *also: Any) -> Select[Any]:
+        """Accounts with their profile's name and latest consent, in one statement (every
+        request reads its account: one query, not three)."""
+        consent = (
             select(Consent.version)
-            .where(Consent.account_id == account_id)
+            .where(Consent.account_id == Account.id)
             .order_by(Consent.agreed_at.desc(), Consent.id.desc())
             .limit(1)
+            .correlate(Account)
+            .scalar_subquery()
         )
-        return self._tx.scalars(query).first()
+        return select(Account, Profile.name, consent, *also).outerjoin(
+            Profile, Profile.id == Account.profile_id
+        )
 
-    def _row_to_record(self, row: Account) -> AccountRecord:
-        profile = None
-        if row.profile_id is not None:
-            query = select(Profile.name).where(Profile.id == row.profile_id)
-            profile = self._tx.scalars(query).first()
-        return self._record(row, profile, self._latest_consent(row.id))
+    def _one(self, query: Select[Any]) -> AccountRecord | None:
+        found = self._tx.execute(query).first()
+        return None if found is None else self._record(found[0], found[1], found[2])
 
     def by_email(self, email: str) -> AccountRecord | None:
-        row = self._tx.scalars(select(Account).where(Account.email == email)).first()
-        return None if row is None else self._row_to_record(row)
+        return self._one(self._accounts().where(Account.email == email))
 
     def by_id(self, account_id: int) -> AccountRecord | None:
-        row = self._tx.get(Account, account_id)
-        return None if row is None else self._row_to_record(row)
+        return self._one(self._accounts().where(Account.id == account_id))
 
     def every_account(self) -> list[tuple[AccountRecord, dt.datetime | None]]:
         """Every account (staff first, then by address) with its latest activity."""
@@ -88,18 +90,17 @@ class AccountStore:
             .subquery()
         )
         query = (
-            select(Account, latest.c.seen)
+            self._accounts(latest.c.seen)
             .outerjoin(latest, latest.c.account_id == Account.id)
             .order_by(Account.role != "admin", Account.role != "clinician", Account.email)
         )
         return [
-            (self._row_to_record(row), None if seen is None else _aware(seen))
-            for row, seen in self._tx.execute(query)
+            (self._record(row, profile, consent), None if seen is None else _aware(seen))
+            for row, profile, consent, seen in self._tx.execute(query)
         ]
 
     def any_with_role(self, role: Role) -> AccountRecord | None:
-        row = self._tx.scalars(select(Account).where(Account.role == role.value).limit(1)).first()
-        return None if row is None else self._row_to_record(row)
+        return self._one(self._accounts().where(Account.role == role.value).limit(1))
 
     def add(
         self, email: str, role: Role, now: dt.datetime, profile_id: int | None = None
@@ -107,7 +108,9 @@ class AccountStore:
         row = Account(email=email, role=role.value, profile_id=profile_id, created_at=_naive(now))
         self._tx.add(row)
         self._tx.flush()
-        return self._row_to_record(row)
+        found = self.by_id(row.id)
+        assert found is not None
+        return found
 
     def password_hash(self, account_id: int) -> str | None:
         row = self._tx.get(Account, account_id)
@@ -221,15 +224,16 @@ class AccountStore:
 
     def signed_in(self, token_hash: str) -> SignedIn | None:
         """The session a cookie names, when it was not signed out (expiry is the caller's)."""
-        query = select(LoginSession).where(
-            LoginSession.token_hash == token_hash, LoginSession.revoked_at.is_(None)
+        query = (
+            self._accounts(LoginSession)
+            .join(LoginSession, LoginSession.account_id == Account.id)
+            .where(LoginSession.token_hash == token_hash, LoginSession.revoked_at.is_(None))
         )
-        row = self._tx.scalars(query).first()
-        if row is None:
+        found = self._tx.execute(query).first()
+        if found is None:
             return None
-        account = self.by_id(row.account_id)
-        if account is None:
-            return None
+        account = self._record(found[0], found[1], found[2])
+        row: LoginSession = found[3]
         return SignedIn(
             session_id=row.id,
             account=account,
