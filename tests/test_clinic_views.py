@@ -221,9 +221,14 @@ def test_a_patient_sees_who_looked_at_their_record(clinic: Clinic) -> None:
     doc = _staff(clinic)
     ann = _ids(clinic)[ANN]
     doc.get(f"/clinic/patients/{ann}/history")
+    assert ann_browser.get("/status").status_code == 200
     page = _text(ann_browser.get("/record-views"))
     assert f"{DOC} (clinician)" in page and f"GET /clinic/patients/{ann}/history" in page
     assert DOC not in _text(bob_browser.get("/record-views"))
+    # Her own visits are in the log, not on this page (they would bury the others).
+    assert "GET /status" not in page and "POST /checkin" not in page
+    with clinic.database.reading() as store:
+        assert any(e.what == "GET /status" and e.actor == ANN for e in audit.listed(store))
     assert doc.get("/record-views").status_code == 403
 
 

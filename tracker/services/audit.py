@@ -17,11 +17,16 @@ def record(store: Store, event: AuditEvent) -> None:
 
 
 def listed(
-    store: Store, profile_id: int | None = None, *, limit: int | None = None
+    store: Store,
+    profile_id: int | None = None,
+    *,
+    limit: int | None = None,
+    not_by: int | None = None,
 ) -> list[AuditEvent]:
-    """The log, oldest first: every patient's, or one patient's (by profile id); with
-    each actor's e-mail and each patient's (their profile's name when no account has it)."""
-    return store.audit_events_all_profiles(profile_id, limit=limit)
+    """The log, oldest first: every patient's, or one patient's (by profile id), without
+    the events of the account ``not_by`` when given; with each actor's e-mail and each
+    patient's (their profile's name when no account has it)."""
+    return store.audit_events_all_profiles(profile_id, limit=limit, not_by=not_by)
 
 
 def of_patient(store: Store, email: str) -> list[AuditEvent]:

@@ -89,11 +89,16 @@ def _event(row: Any) -> AuditEvent:
 
 
 def audit_events(
-    tx: Session, profile_id: int | None = None, *, limit: int | None = None
+    tx: Session,
+    profile_id: int | None = None,
+    *,
+    limit: int | None = None,
+    not_by: int | None = None,
 ) -> list[AuditEvent]:
-    """The audit log (of one profile), oldest first; ``limit``: only the latest so many.
-    Each event names its actor's e-mail and its patient's (their profile's name when no
-    account has it), while they exist: the log itself names only ids."""
+    """The audit log (of one profile), oldest first; ``limit``: only the latest so many;
+    ``not_by``: without this account's own events. Each event names its actor's e-mail and
+    its patient's (their profile's name when no account has it), while they exist: the log
+    itself names only ids."""
     actor = aliased(Account)
     patient = aliased(Account)
     query = (
@@ -104,6 +109,8 @@ def audit_events(
     )
     if profile_id is not None:
         query = query.where(AuditRow.profile_id == profile_id)
+    if not_by is not None:
+        query = query.where(AuditRow.actor_id.is_distinct_from(not_by))
     if limit is not None:
         newest = query.order_by(AuditRow.id.desc()).limit(limit)
         return [_event(row) for row in reversed(list(tx.execute(newest)))]

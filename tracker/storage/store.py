@@ -601,10 +601,11 @@ class Store:
         clinic_queries.add_audit_event(self._tx, event)
 
     def audit_events_all_profiles(
-        self, profile_id: int | None = None, *, limit: int | None = None
+        self, profile_id: int | None = None, *, limit: int | None = None, not_by: int | None = None
     ) -> list[AuditEvent]:
-        """The audit log, oldest first: every profile's, or only the one with this id."""
-        return clinic_queries.audit_events(self._tx, profile_id, limit=limit)
+        """The audit log, oldest first: every profile's, or only the one with this id
+        (``not_by``: without this account's own events)."""
+        return clinic_queries.audit_events(self._tx, profile_id, limit=limit, not_by=not_by)
 
     def patient_emails(self) -> dict[int, str]:
         """Every patient's profile id and e-mail address (profiles a patient account holds)."""

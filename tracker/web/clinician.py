@@ -204,7 +204,8 @@ def own_views_page() -> Page:
     assert account is not None and account.profile is not None
     with databases().get(account.profile).reading() as store:
         profile_id = store.profile_id
-        events = audit.listed(store, profile_id, limit=AUDIT_PAGE_EVENTS)
+        # Others' views: the patient's own would bury them (the log keeps those too).
+        events = audit.listed(store, profile_id, limit=AUDIT_PAGE_EVENTS, not_by=account.id)
     return render_template("record_views.html", events=events, own=True, limit=AUDIT_PAGE_EVENTS)
 
 
