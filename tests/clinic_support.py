@@ -54,8 +54,9 @@ class Clinic:
     def __init__(self, db_url: str, **settings: Any) -> None:
         self.db_url = db_url
         self.clock = Clock()
+        settings.setdefault("hashing", CHEAP)
         self.settings = ClinicSettings(
-            database=db_url, secret_key=SECRET, public_url=PUBLIC_URL, hashing=CHEAP, **settings
+            database=db_url, secret_key=SECRET, public_url=PUBLIC_URL, **settings
         )
         self.database = Database(locate(db_url))
         self.apps: list[Flask] = []

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 from clinic_support import PASSWORD, PUBLIC_URL, Clinic, ClinicBrowser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tracker.domain.accounts import (
     CONSENT_VERSION,
@@ -574,3 +576,36 @@ def test_old_failures_are_cleared_as_new_ones_come(clinic: Clinic) -> None:
         kept = connection.execute(text("SELECT count(*) FROM login_failures")).scalar_one()
     engine.dispose()
     assert kept == 1
+
+
+def test_a_password_is_hashed_anew_when_the_clinic_changes_the_cost(db_url: str) -> None:
+    from tracker.services.credentials import Hashing
+
+    cheap = Clinic(db_url)
+    try:
+        _patient(cheap)
+    finally:
+        cheap.close()
+    dearer = Clinic(db_url, hashing=Hashing(memory_kib=128, passes=1, lanes=1))
+    try:
+        assert dearer.browser().sign_in(ANN).status_code == 303
+        with dearer.database.reading() as store:
+            account = store.accounts().by_email(ANN)
+            assert account is not None
+            stored = store.accounts().password_hash(account.id)
+        assert stored is not None and stored.startswith("$argon2id$v=19$m=128,")
+        assert dearer.browser().sign_in(ANN).status_code == 303  # and it still opens
+    finally:
+        dearer.close()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(email=st.text(max_size=300), password=st.text(max_size=300))
+def test_any_text_typed_to_sign_in_gets_the_one_answer(
+    clinic: Clinic, email: str, password: str
+) -> None:
+    answer = clinic.browser(clinic.apps[0] if clinic.apps else None).sign_in(email, password)
+    assert answer.status_code == 401 and "do not match" in _text(answer)
+    clinic.clock.advance(minutes=16)  # no lockout carried into the next example

@@ -226,6 +226,9 @@ def sign_in(
     ):
         accounts.add_failure(key, address, now)
         return None
+    if stored is not None and credentials.needs_new_hash(hashing, stored):
+        # The clinic changed the hashing's cost: the password, known now, is hashed anew.
+        accounts.set_password_hash(account.id, credentials.hash_password(hashing, password))
     return _open_session(store, account, _staff_stage(account), now, address)
 
 

@@ -65,6 +65,14 @@ def password_matches(hashing: Hashing, stored: str | None, password: str) -> boo
         return False
 
 
+def needs_new_hash(hashing: Hashing, stored: str) -> bool:
+    """Whether a stored hash was made with other costs than the clinic's settings now."""
+    try:
+        return hashing.hasher().check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
+
+
 _DECOYS: dict[Hashing, str] = {}
 
 
