@@ -9,19 +9,26 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from legibility import START, panel_problems, text_problems, view
+from legibility import START, panel_problems, shown_texts, text_problems, view
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from tracker.domain.catalog import SYMPTOMS
-from tracker.drawing.charts import OVERLAID_AT_MOST, compare_figure, session_figure
+from tracker.drawing.charts import (
+    OVERLAID_AT_MOST,
+    PHONE_SMALLEST,
+    PHONE_WIDTH,
+    compare_figure,
+    session_figure,
+)
 from tracker.drawing.report import PAGE, build_report
 
 WIDE = {}
 PAGE_CHART = {"size": PAGE, "top_margin": 0.45, "bottom_margin": 0.65}
-NARROW = {"width": 6.0}  # the web page on a phone (tracker/web/documents.py NARROW_INCHES)
-SHAPES = {"wide": WIDE, "page": PAGE_CHART, "narrow": NARROW}
+NARROW = {"width": 6.0}
+PHONE = {"phone": True}  # the web page on a phone: its own layout
+SHAPES = {"wide": WIDE, "page": PAGE_CHART, "narrow": NARROW, "phone": PHONE}
 
 
 # The legibility sweep: every chart, comparison and report page of these grids is drawn and
@@ -29,7 +36,7 @@ SHAPES = {"wide": WIDE, "page": PAGE_CHART, "narrow": NARROW}
 # examples: a new one each run, a failing one kept in .hypothesis/ and tried first);
 # `pytest -m sweep` (.ci/run) draws them all.
 CHART_GRID = [(1, 1), (1, 18), (14, 6), (14, 7), (14, 8), (14, 14), (90, 5), (90, 12), (365, 18)]
-COMPARE_GRID = [(1, NARROW["width"]), (5, NARROW["width"]), (len(SYMPTOMS), NARROW["width"])]
+COMPARE_GRID = [(1, PHONE_WIDTH), (5, PHONE_WIDTH), (len(SYMPTOMS), PHONE_WIDTH)]
 COMPARE_GRID += [(symptoms, 11.0) for symptoms, _ in COMPARE_GRID]
 REPORT_GRID = [(1, 1), (14, 8), (90, 18)]
 SAMPLED = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -356,3 +363,26 @@ def test_a_symptom_without_a_course_is_never_drawn_with_one() -> None:
     assert "no course: ask at follow-up" in titles["Darker patches"]
     assert "gone by day" not in titles["Blisters"] + titles["Darker patches"]
     assert "gone by day" in titles["Redness"]
+
+
+@pytest.mark.parametrize(("days", "symptoms"), [(1, 1), (14, 5), (30, len(SYMPTOMS))])
+def test_a_phones_chart_is_narrow_stacked_and_no_text_is_smaller_than_8_points(
+    days: int, symptoms: int
+) -> None:
+    """Drawn 3 inches wide and shown ~326 CSS px wide at 360 px, 8 points read at 12 px;
+    a panel per symptom, one above the other, each with its own day numbers."""
+    figure = session_figure(view(days, symptoms), phone=True)
+    assert figure.get_size_inches()[0] == pytest.approx(PHONE_WIDTH)
+    assert min(t.get_fontsize() for t in shown_texts(figure)) >= PHONE_SMALLEST
+    assert PHONE_SMALLEST * 326 / (PHONE_WIDTH * 72) >= 12
+    panels = [ax for ax in figure.axes if ax.get_label() != "Care log"]
+    assert len(panels) == symptoms
+    assert len({round(ax.get_position().x0, 3) for ax in panels}) == 1  # one column
+    assert all(ax.xaxis.get_visible() for ax in panels)
+    assert text_problems(figure) == [] and panel_problems(figure) == []
+
+
+def test_a_phones_comparison_has_no_text_smaller_than_8_points() -> None:
+    figure = compare_figure(_three_overlapping_sessions(), width=PHONE_WIDTH)
+    assert min(t.get_fontsize() for t in shown_texts(figure)) >= PHONE_SMALLEST
+    assert text_problems(figure) == []

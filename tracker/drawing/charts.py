@@ -77,6 +77,11 @@ FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 # band): each symptom gets a small panel of its own instead (small_multiples.py).
 OVERLAID_AT_MOST = 6
 COMPARE_PANEL_WIDTH = 2.6  # inches: --compare puts fewer panels in a row below this
+# A phone's chart: drawn this narrow (with the same point sizes), it is shown about 1.5
+# times its size on a phone's page (~326 CSS px at 360 px), so that its smallest text, 8
+# points, reads at 12 CSS px; panels stacked one per symptom, day numbers under each.
+PHONE_WIDTH = 3.0
+PHONE_SMALLEST = 8.0  # points: no text of a phone's chart is smaller
 
 Key = tuple[list[Any], list[str]]  # a legend's handles and their labels
 Placed = list[tuple[tuple[int, str], int]]  # each day marker (day, word) and its row
@@ -99,13 +104,17 @@ def session_figure(
     size: tuple[float, float] | None = None,
     top_margin: float = 0.0,
     bottom_margin: float = 0.0,
+    phone: bool = False,
 ) -> Figure:
     """One line per symptom against the day after the session, with its expected course;
-    past ``OVERLAID_AT_MOST`` symptoms, one small panel per symptom."""
+    past ``OVERLAID_AT_MOST`` symptoms, one small panel per symptom. A ``phone``'s chart
+    has one small panel per symptom whatever their number, stacked (``PHONE_WIDTH``)."""
     view.require_values("chart")
-    if len(view.summaries) > OVERLAID_AT_MOST:
+    if phone or len(view.summaries) > OVERLAID_AT_MOST:
         from tracker.drawing.small_multiples import grid_figure
 
+        if phone:
+            return grid_figure(view, width=PHONE_WIDTH, phone=True)
         return grid_figure(
             view, width=width, size=size, top_margin=top_margin, bottom_margin=bottom_margin
         )

@@ -39,15 +39,15 @@ def draw_chart(
     fmt: str,
     *,
     compare: bool = False,
-    width: float | None = None,
+    phone: bool = False,
 ) -> None:
-    """``width`` in inches; None for the charts' own (a phone-sized page asks for less)."""
-    wide = charts.DEFAULT_WIDTH if width is None else width
+    """The chart at its own width, or in its phone layout (``charts.PHONE_WIDTH``)."""
+    wide = charts.PHONE_WIDTH if phone else charts.DEFAULT_WIDTH
     with _plain_text():
         if compare:
             figure = charts.compare_figure(views, width=wide)
         else:
-            figure = charts.session_figure(views[0], width=wide)
+            figure = charts.session_figure(views[0], phone=phone)
         charts.save(figure, handle, fmt)
 
 

@@ -51,8 +51,11 @@ def grid_figure(
     size: tuple[float, float] | None = None,
     top_margin: float = 0.0,
     bottom_margin: float = 0.0,
+    phone: bool = False,
 ) -> Figure:
-    """A panel per symptom in a grid, the care log under it; measured, then drawn."""
+    """A panel per symptom in a grid, the care log under it; measured, then drawn. On a
+    ``phone`` every panel has its own day numbers (stacked, the bottom one is screens away)
+    and no text is smaller than the ticks'."""
     session = view.session
     today_day = session.day_of(view.as_of)
     follow_day = session.day_of(session.follow_up) if session.follow_up is not None else None
@@ -62,7 +65,7 @@ def grid_figure(
     figure = Figure(figsize=(fig_width, size[1] if size else 8.0), dpi=parts.DPI)
     measure = Measure(figure)
     key = _key(view, today_day, follow_day, flagged)
-    layout = _measure(view, figure, measure, key, size, top_margin, bottom_margin)
+    layout = _measure(view, figure, measure, key, size, top_margin, bottom_margin, phone)
     figure.set_size_inches(layout.width, layout.height)
     _heading(figure, layout, key)
     photo_days = [d for d in view.photo_days if d <= layout.last_day]
@@ -100,6 +103,7 @@ class _Layout:
     lane: float
     last_day: int
     care_actions: list[str]
+    phone: bool = False
 
     def box(self, x: float, y_top: float, w: float, h: float) -> tuple[float, float, float, float]:
         return (x / self.width, (y_top - h) / self.height, w / self.width, h / self.height)
@@ -151,6 +155,7 @@ def _measure(
     size: tuple[float, float] | None,
     top_margin: float,
     bottom_margin: float,
+    phone: bool = False,
 ) -> _Layout:
     summaries = view.summaries
     care_actions = parts.logged_care(view)
@@ -206,6 +211,7 @@ def _measure(
         lane,
         last_day,
         care_actions,
+        phone,
     )
 
 
@@ -288,7 +294,7 @@ def _panels(
         first = first or ax
         _panel(ax, summary, flagged, today_day, follow_day, photo_days)
         _title_over(figure, ax, layout.titles[index])
-        last_in_column = index + columns >= len(summaries)
+        last_in_column = layout.phone or index + columns >= len(summaries)
         ax.tick_params(
             labelsize=PANEL_TICK_SIZE,
             labelbottom=last_in_column,
@@ -301,7 +307,7 @@ def _panels(
         ax.xaxis.set_visible(last_in_column)
         ax.yaxis.set_visible(column == 0)
         if column == columns - 1 or index == len(summaries) - 1:
-            _band_words(ax)
+            _band_words(ax, parts.SMALL_SIZE if layout.phone else parts.SMALL_SIZE - 1)
     assert first is not None
     return first
 
@@ -421,10 +427,10 @@ def _title_over(figure: Figure, ax: Axes, words: str) -> None:
     ax.set_label(words)
 
 
-def _band_words(ax: Axes) -> None:
+def _band_words(ax: Axes, size: float) -> None:
     # The band words once per row, at its right end, as the single chart has them.
     for word, y in (("mild", 2.0), ("moderate", 5.0), ("severe", 8.5)):
-        parts.words_right(ax, y, f" {word}", size=parts.SMALL_SIZE - 1)
+        parts.words_right(ax, y, f" {word}", size=size)
 
 
 def _day_lines(ax: Axes, today_day: int, follow_day: int | None) -> None:
@@ -492,5 +498,7 @@ def _legend_fit(
         wide, high = parts.legend_size(figure, measure, handles, labels, columns)
         if wide <= room:
             return columns, high
-        columns = math.ceil(len(labels) / (math.ceil(len(labels) / columns) + 1))
+        # One row more each time, and always a column fewer: with 6 labels in 2 columns
+        # a row more is still 2 columns, which looped for ever when 2 did not fit.
+        columns = min(columns - 1, math.ceil(len(labels) / (math.ceil(len(labels) / columns) + 1)))
     return 1, parts.legend_size(figure, measure, handles, labels, 1)[1]

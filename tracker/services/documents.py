@@ -76,13 +76,13 @@ def report_photos(store: Store, session_id: int) -> ReportPhotos:
 
 
 def chart_bytes(
-    views: Sequence[SessionView], fmt: str, *, compare: bool = False, width: float | None = None
+    views: Sequence[SessionView], fmt: str, *, compare: bool = False, phone: bool = False
 ) -> bytes:
     """The chart as a file's bytes in memory (the web page serves them, nothing is written)."""
     from tracker.drawing import output
 
     buffer = io.BytesIO()
-    output.draw_chart(views, buffer, fmt, compare=compare, width=width)
+    output.draw_chart(views, buffer, fmt, compare=compare, phone=phone)
     return buffer.getvalue()
 
 

@@ -18,7 +18,6 @@ from tracker.web.chart_cache import ChartCache, fingerprint
 from tracker.web.forms import asked_session
 from tracker.web.hints import link, missing_page, status_of
 
-NARROW_INCHES = 6.0
 EXPORTS = {
     "csv": ("values.csv", "text/csv", "Values (CSV, for spreadsheets)"),
     "care-csv": ("care.csv", "text/csv", "Care log (CSV)"),
@@ -46,8 +45,8 @@ def chart_page() -> Page:
 
 
 def chart_svg() -> Response:
-    # A phone's page asks for a narrow chart: the legend then goes inside the plot.
-    width = NARROW_INCHES if request.args.get("narrow") == "1" else None
+    # A phone's page asks for the phone's own layout (its <picture> source, chosen by width).
+    phone = request.args.get("layout") == "phone"
     compare = request.args.get("compare") == "1"
     try:
         with reading() as store:
@@ -57,9 +56,9 @@ def chart_svg() -> Response:
                 views = [session_view(store, asked_session(), today())]
         if not views:
             raise TrackerError("No sessions yet: nothing to chart.")
-        key = fingerprint(views, compare, width)
+        key = fingerprint(views, compare, phone)
         image = charts().get(
-            key, lambda: documents.chart_bytes(views, "svg", compare=compare, width=width)
+            key, lambda: documents.chart_bytes(views, "svg", compare=compare, phone=phone)
         )
     except TrackerError as exc:
         return Response(exc.message, status=status_of(exc), mimetype="text/plain")
