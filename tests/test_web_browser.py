@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tarfile
@@ -250,7 +251,11 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path, run: Run) -> N
     assert "Contact your clinic now" in status
     assert "Blisters logged on day 12 (3/10)." in status
     assert "Contact your skin specialist or clinic now." in status
-    assert "Redness was still 4/10 on day 12, past its expected course" in status
+    # A warning's details are closed until opened: its heading names it.
+    assert "WARNING Redness · persisting" in status
+    assert "Redness was still 4/10 on day 12, past its expected course" not in status
+    page.click("li.level-warning summary")
+    assert "Redness was still 4/10 on day 12, past its expected course" in page.text()
     assert "information, not a diagnosis" in status
     # Swelling and rash were left untouched: nothing is saved for them.
     saved = [e for e in json.loads(run("history", "--json").stdout) if e["date"] == "2026-11-24"]
@@ -376,3 +381,121 @@ def test_no_page_is_wider_than_its_screen(page: Page, run: Run) -> None:
         if found:
             cut[path] = found
     assert not cut, cut
+
+
+# The smallest text of a chart, in CSS px as the page draws it: the SVG its <img> shows
+# (its text drawn as glyph paths, each scaled to its font size in points / 100, in the
+# viewBox's units), times the <img>'s width on the page over the viewBox's width.
+GLYPH_SCALE = re.compile(r"scale\(([0-9.]+) -[0-9.]+\)")
+VIEW_BOX = re.compile(r'viewBox="0 0 ([0-9.]+) ')
+
+
+def smallest_chart_text(page: Page) -> tuple[str, float, int]:
+    """(the chart's address, its smallest text in CSS px, how many texts it has)."""
+    source, shown = page.driver.execute_script(
+        "const i = document.querySelector('.chart img');"
+        "return [i.currentSrc, i.getBoundingClientRect().width];"
+    )
+    page.driver.get(source)  # the page's policy allows no fetch; the SVG is opened instead
+    svg = page.driver.page_source
+    found = VIEW_BOX.search(svg)
+    assert found, svg[:300]
+    sizes = [float(m) * 100 for m in GLYPH_SCALE.findall(svg)]
+    return source, min(sizes, default=0.0) * shown / float(found.group(1)), len(sizes)
+
+
+PHONE_TEXT_AT_LEAST = 12.0  # CSS px at 360 px: the issue's "at least 12 CSS px"
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_the_chart_on_a_phone_is_drawn_for_it_and_its_text_reads_at_12_px(
+    page: Page, run: Run
+) -> None:
+    """At 360 px the chart page shows the chart's phone layout (not the desktop figure
+    shrunk), and its smallest text is at least 12 CSS px as the browser draws it."""
+    run("session", "add", "--date", "2026-11-10", "--area", "face", "--follow-up", "2026-11-26")
+    run("session", "add", "--date", "2026-11-17", "--kind", "peel-superficial", "--area", "neck")
+    for day in range(11, 25):
+        values = [
+            f"{s}={max(0, 8 - (day - 11) // 2 - i)}"
+            for i, s in enumerate(
+                ("redness", "swelling", "itching", "pain", "rash", "dryness", "peeling")
+            )
+        ]
+        run("log", *values, "--session", "1", "--date", f"2026-11-{day}")
+        if day >= 18:
+            run("log", f"peeling={day - 16}", "--session", "2", "--date", f"2026-11-{day}")
+    run("care", "add", "moisturiser", "--session", "1", "--date", "2026-11-12")
+    page.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+    )
+    for path in ("/chart?session=1", "/chart?session=2", "/chart?compare=1"):
+        page.open(path)
+        WebDriverWait(page.driver, 120).until(
+            lambda d: d.execute_script(
+                "const i = document.querySelector('.chart img');return i.complete && i.naturalWidth"
+            )
+        )
+        page.shot("chart-phone-" + path.rsplit("?", 1)[1].replace("=", "-"))
+        source, smallest, texts = smallest_chart_text(page)
+        assert "layout=phone" in source, (path, source)
+        assert texts > 20, (path, texts)  # the texts were found: the measure can fail
+        assert smallest >= PHONE_TEXT_AT_LEAST, (path, round(smallest, 1))
+
+
+STATUS_AT_MOST_PX = 4300  # 5,990 px before: the same advice in every flag, none collapsed
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_status_after_a_bad_day_is_scannable_on_a_phone(page: Page, run: Run) -> None:
+    """Two urgent and six warnings over two treatments: the urgent box first, the advice
+    once per level, each flag under its treatment and closed, the page a bounded height
+    at 360 px."""
+    run("session", "add", "--date", "2026-11-12", "--area", "face", "--follow-up", "2026-11-26")
+    run("session", "add", "--date", "2026-11-20", "--kind", "peel-superficial", "--area", "neck")
+    for day in range(13, 25):
+        redness = 7 - (day - 13) // 2 if day < 19 else 3 + (day - 19) // 2
+        swelling = 5 if day < 18 else 0 if day > 22 else 3
+        pain = 6 if day > 21 else 2
+        values = (f"redness={redness}", f"swelling={swelling}", "itching=4", f"pain={pain}")
+        run("log", *values, "--session", "1", "--date", f"2026-11-{day}")
+    for day in range(21, 25):
+        values = (f"peeling={day - 18}", f"burning={day - 19}", f"redness={day - 19}")
+        run("log", *values, "--session", "2", "--date", f"2026-11-{day}")
+    run("log", "blistering=3", "--session", "1", "--date", "2026-11-24")
+    run("log", "pus=4", "--session", "2", "--date", "2026-11-24")
+    levels = [f["level"] for f in json.loads(run("flags", "--json").stdout)]
+    assert (levels.count("urgent"), levels.count("warning")) == (2, 6)
+    page.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+    )
+    page.open("/status")
+    height = page.driver.execute_script("return document.documentElement.scrollHeight")
+    assert height <= STATUS_AT_MOST_PX
+    # The urgent box is the first thing under the heading, inside the first screen.
+    first = page.driver.execute_script(
+        "const h = document.querySelector('main h1').nextElementSibling;"
+        "return [h.className, h.getBoundingClientRect().top];"
+    )
+    assert first[0] == "urgent" and first[1] < 400
+    text = page.text()
+    assert text.count("111 in England") == 1
+    urgent = page.find("section.urgent").text
+    assert "Session 1: laser skin rejuvenation on 2026-11-12 · face" in urgent
+    assert "Session 2: superficial chemical peel" in urgent and "· neck" in urgent
+    assert "Blisters logged on day 12 (3/10)." in urgent
+    assert "Pus or bad smell logged on day 4 (4/10)." in urgent
+    # The warnings: under their treatment, closed; what each says is there when opened.
+    groups = page.driver.find_elements(By.CSS_SELECTOR, "main > section.flag-group")
+    assert [g.find_element(By.CSS_SELECTOR, "h3").text for g in groups] == [
+        "Session 2: superficial chemical peel (glycolic, salicylic) on 2026-11-20 · neck",
+        "Session 1: laser skin rejuvenation on 2026-11-12 · face",
+    ]
+    closed = page.driver.find_elements(By.CSS_SELECTOR, "main > section.flag-group details")
+    assert len(closed) == 6 and not any(d.get_attribute("open") for d in closed)
+    assert "Pain or soreness was still 6/10 on day 12" not in text
+    page.click("main > section.flag-group details:has(summary) summary")
+    assert "Burning or stinging rose to" in page.find("main > section.flag-group").text
+    page.shot("status-bad-day")

@@ -524,7 +524,7 @@ def test_an_unchanged_chart_is_drawn_once_and_a_new_value_redraws_it(
     run("log", "itching=1", "--date", "2026-11-22")
     assert web.get(f"/chart.svg?session={session_id}").data != first
     assert len(drawn) == 2
-    web.get(f"/chart.svg?session={session_id}&narrow=1")
+    web.get(f"/chart.svg?session={session_id}&layout=phone")
     assert len(drawn) == 3
 
 
@@ -597,12 +597,12 @@ def test_status_names_each_flag_s_session_and_area_and_keeps_every_follow_up(
     run("log", "blistering=2", "--session", "2", "--date", "2026-11-24")
     words = text(web.get("/status"))
     assert (
-        "URGENT Blisters · red-flag · day 3 Session 2: superficial chemical peel (glycolic, "
-        "salicylic) on 2026-11-21 · neck" in words
+        "Session 2: superficial chemical peel (glycolic, salicylic) on 2026-11-21 · neck "
+        "URGENT Blisters · red-flag · day 3" in words
     )
     assert (
-        "WARNING Redness · persisting · days 9-10 Session 1: laser skin rejuvenation on "
-        "2026-11-14 · face" in words
+        "Session 1: laser skin rejuvenation on 2026-11-14 · face WARNING Redness · persisting "
+        "· days 9-10" in words
     )
     # The laser's follow-up stays in sight under the peel's status, until it has passed.
     assert "Follow-up for session 1 (laser skin rejuvenation · face): 2026-11-28" in words

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from tracker.domain.advice import said_once
 from tracker.domain.care import CARE_ACTIONS, care_key, care_name
 from tracker.domain.catalog import SYMPTOMS, kind_words, symptom_key, symptom_name
 from tracker.domain.checkin import same_as_last
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import TypedValue
+from tracker.domain.flags import Flag
+from tracker.domain.records import SessionRecord, TypedValue
 from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.domain.words import Words
 from tracker.services import photos, recovery, reviews, sessions
@@ -172,6 +174,12 @@ def status_page() -> Page:
     # An earlier session's open flags stay listed until resolved.
     shown = [*report.flags, *report.earlier]
     urgent = [flag for flag in shown if flag.level == "urgent"]
+    others = [flag for flag in shown if flag.level != "urgent"]
+    by_id = {r.id: r for r in found}
+    # Advice once per level: what the level's advice above says, and what several of its
+    # flags share, is said at the level's head; each flag keeps only its own.
+    urgent_head, urgent_own = said_once([f.advice for f in urgent], report.advice)
+    other_head, other_own = said_once([f.advice for f in others], [*report.advice, *report.care])
     # A follow-up stays in sight, whichever session it belongs to, until it has passed.
     follow_ups = sorted(
         (r for r in found if r.follow_up and r.follow_up >= report.as_of and r.date <= today()),
@@ -180,13 +188,25 @@ def status_page() -> Page:
     return render_template(
         "status.html",
         report=report,
-        urgent=urgent,
-        others=[flag for flag in shown if flag.level != "urgent"],
-        # Each flag names its treatment when the flags come from more than one.
-        where={r.id: r for r in found} if len({f.session_id for f in shown}) > 1 else None,
+        urgent=_by_treatment(urgent, urgent_own, by_id),
+        urgent_head=urgent_head,
+        others=_by_treatment(others, other_own, by_id),
+        other_head=other_head,
+        # Each group of flags names its treatment when the flags come from more than one.
+        named=len({f.session_id for f in shown}) > 1,
         follow_ups=follow_ups,
         seen_by_clinic=seen,
     )
+
+
+def _by_treatment(
+    flags: list[Flag], own: list[str], by_id: dict[int, SessionRecord]
+) -> list[tuple[SessionRecord, list[tuple[Flag, str]]]]:
+    """The flags under their treatment (the latest first), each with its own advice."""
+    groups: dict[int, list[tuple[Flag, str]]] = {}
+    for flag, advice in zip(flags, own, strict=True):
+        groups.setdefault(flag.session_id, []).append((flag, advice))
+    return [(by_id[sid], groups[sid]) for sid in sorted(groups, reverse=True)]
 
 
 def register(app: Flask) -> None:
