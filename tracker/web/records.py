@@ -9,7 +9,7 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from tracker.domain.care import care_name
+from tracker.domain.care import CARE_ACTIONS, care_key, care_name
 from tracker.domain.catalog import symptom_key
 from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
 from tracker.domain.errors import TrackerError
@@ -24,7 +24,7 @@ from tracker.domain.records import (
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, photos, sessions, symptom_log
 from tracker.web.app import Page, reading, today, writing
-from tracker.web.forms import Form, asked_session, number_of, session_number
+from tracker.web.forms import Form, asked_session, empty, number_of, session_number
 from tracker.web.hints import missing_page
 
 
@@ -56,7 +56,10 @@ def history_page() -> Page:
 
 
 def _history(
-    asked: int | None, problem: tuple[str, str, str] | None = None, status: int = 200
+    asked: int | None,
+    problem: tuple[str, str, str] | None = None,
+    status: int = 200,
+    care_form: Form | None = None,
 ) -> Page:
     """The page for a session (default the latest); ``problem`` is (date, symptom, message)."""
     with reading() as store:  # the whole page in one transaction
@@ -90,6 +93,8 @@ def _history(
         options=SEVERITY_OPTIONS,
         changes=changes,
         undo=_undo_offer(latest),
+        care_form=care_form or empty(),
+        care_actions=CARE_ACTIONS,
     )
     return page, status
 
@@ -231,7 +236,42 @@ def remove_care() -> Response | Page:
     return _history(session_id, ("", "", message), 400)
 
 
+# A refusal about one of these goes next to its field on the care form.
+CARE_FIELDS = {"date": "care-date", "note": "care-note", "care": "care-action"}
+
+
+def add_care() -> Response | Page:
+    """A care action of the session shown, as `tracker care add` records it: any action,
+    'other' with what it was in its note, on any day of the session up to today."""
+    form = Form(request.form)
+    session_id = form.read("session", session_number, required=True)
+    date = form.date("care-date", today(), required=True)
+    action = form.read("care-action", care_key, required=True)
+    note = form.text("care-note")
+    if form.ok and session_id and date and action:
+        try:
+            with writing() as store:
+                record = care.add_care(
+                    store,
+                    action,
+                    date=date,
+                    today=today(),
+                    session_id=session_id,
+                    note=note,
+                    again=form.data.get("care-again") == "yes",
+                )
+        except TrackerError as exc:
+            field = CARE_FIELDS.get(exc.field or "", "care-action")
+            form.fail(field, exc)
+        else:
+            what = care_name(record.action) + (f" ({record.note})" if record.note else "")
+            flash(f"Recorded {what} on {record.date} for session {record.session_id}.")
+            return redirect(url_for("history", session=record.session_id) + "#care", code=303)
+    return _history(session_id, None, 400, care_form=form)
+
+
 def register(app: Flask) -> None:
+    app.add_url_rule("/history/care", "add_care", add_care, methods=["POST"])
     app.add_url_rule("/history", "history", history_page)
     app.add_url_rule("/history/value", "change_value", change_value, methods=["POST"])
     app.add_url_rule("/history/value/remove", "remove_value", remove_value, methods=["POST"])

@@ -6,11 +6,21 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from tracker.domain.catalog import DEFAULT_KIND, TREATMENT_KINDS, kind_key, kind_words
+from tracker.domain.catalog import (
+    DEFAULT_KIND,
+    SYMPTOMS,
+    TREATMENT_KINDS,
+    kind_key,
+    kind_words,
+    symptom_key,
+    symptom_name,
+)
 from tracker.domain.errors import TrackerError
+from tracker.domain.expectations import Expectation
+from tracker.domain.limits import MAX_COURSE_DAYS
 from tracker.domain.records import SKIN_TYPE_WORDS, SKIN_TYPES, SessionRecord
 from tracker.domain.words import Words
-from tracker.services import photos, profiles, sessions
+from tracker.services import photos, profiles, recovery, sessions
 from tracker.services.databases import Store
 from tracker.web.app import (
     Page,
@@ -91,9 +101,10 @@ def add() -> Response | Page:
 def edit_page(session_id: int) -> Page:
     try:
         with reading() as store:
-            record, count, photo_count = _what_deleting_takes(store, session_id)
+            shown = _what_deleting_takes(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
+    record = shown[0]
     data = {
         "date": str(record.date),
         "kind": record.kind,
@@ -103,24 +114,43 @@ def edit_page(session_id: int) -> Page:
         "follow_up": str(record.follow_up or ""),
     }
     form = Form(MultiDict(data))
-    return _edit_page(record, form, count, photo_count)
+    return _edit_page(shown, form)
 
 
-def _what_deleting_takes(store: Store, session_id: int) -> tuple[SessionRecord, int, int]:
+def _days(text: str) -> int:
+    """A course's day, as `tracker protocol set --max-days` reads it."""
+    words = f"a whole number of days after the session, from 0 to {MAX_COURSE_DAYS}"
+    if not text.strip().isascii() or not text.strip().isdigit() or len(text.strip()) > 6:
+        raise TrackerError.malformed(f"{text.strip()!r} is not a number: give {words}.")
+    number = int(text.strip())
+    if number > MAX_COURSE_DAYS:
+        raise TrackerError.malformed(f"{number} is out of range: give {words}.")
+    return number
+
+
+def _courses(store: Store, kind: str) -> list[Expectation]:
+    """The kind's expected course for each symptom (the clinic's own where set)."""
+    return recovery.protocol(store, kind)
+
+
+Shown = tuple[SessionRecord, int, int, list[Expectation]]
+
+
+def _what_deleting_takes(store: Store, session_id: int) -> Shown:
     """The session, its number of values and of photos (read in the page's own transaction:
-    the delete form says what goes with it)."""
+    the delete form says what goes with it), and its kind's expected courses."""
     record, count = sessions.show_session(store, session_id)
-    return record, count, photos.photo_count(store, session_id)
+    return record, count, photos.photo_count(store, session_id), _courses(store, record.kind)
 
 
 def _edit_page(
-    record: SessionRecord,
+    shown: Shown,
     form: Form,
-    count: int,
-    photo_count: int,
     refusal: str = "",
     status: int = 200,
+    course_form: Form | None = None,
 ) -> Page:
+    record, count, photo_count, courses = shown
     page = render_template(
         "session_edit.html",
         record=record,
@@ -129,21 +159,77 @@ def _edit_page(
         count=count,
         photo_count=photo_count,
         refusal=refusal,
+        courses=courses,
+        own=[c for c in courses if c.overridden],
+        symptoms=SYMPTOMS,
+        course_form=course_form or empty(),
     )
     return page, status
+
+
+def _record_form(record: SessionRecord) -> Form:
+    return Form(MultiDict({"date": str(record.date), "kind": record.kind}))
+
+
+def set_course(session_id: int) -> Response | Page:
+    """The clinic's own expected course for one symptom after this session's kind, as
+    `tracker protocol set KIND SYMPTOM --max-days N [--typical-days N]` sets it."""
+    form = Form(request.form)
+    try:
+        with reading() as store:
+            shown = _what_deleting_takes(store, session_id)
+    except TrackerError as exc:
+        return missing_page(exc)
+    record = shown[0]
+    symptom = form.read("course-symptom", symptom_key, required=True)
+    typical = form.read("course-typical", _days)
+    latest = form.read("course-max", _days, required=True)
+    if form.ok and symptom is not None and latest is not None:
+        try:
+            with writing() as store:
+                row = recovery.set_override(store, record.kind, symptom, latest, typical)
+        except TrackerError as exc:
+            field = "course-typical" if typical is not None and typical > latest else "course-max"
+            form.fail(field, exc)
+        else:
+            usually = f"usually gone by day {row.typical_days}, " if row.typical_days else ""
+            flash(
+                f"{symptom_name(symptom)} after {kind_words(record.kind)}: {usually}"
+                f"expected gone by day {row.max_days} (your clinic's course)."
+            )
+            return redirect(url_for("edit_session", session_id=record.id) + "#course", code=303)
+    return _edit_page(shown, _record_form(record), status=400, course_form=form)
+
+
+def reset_course(session_id: int) -> Response | Page:
+    """Back to the published figure for one symptom (`tracker protocol reset KIND SYMPTOM`)."""
+    form = Form(request.form)
+    try:
+        with reading() as store:
+            shown = _what_deleting_takes(store, session_id)
+    except TrackerError as exc:
+        return missing_page(exc)
+    record = shown[0]
+    symptom = form.read("course-symptom", symptom_key, required=True)
+    if form.ok and symptom is not None:
+        with writing() as store:
+            recovery.reset_overrides(store, record.kind, symptom)
+        kind = kind_words(record.kind)
+        flash(f"{symptom_name(symptom)} after {kind}: back to the published course.")
+        return redirect(url_for("edit_session", session_id=record.id) + "#course", code=303)
+    return _edit_page(shown, _record_form(record), status=400, course_form=form)
 
 
 def delete(session_id: int) -> Response | Page:
     """Delete a session, once the box saying so is ticked (the page asks first)."""
     try:
         with reading() as store:
-            record, count, photo_count = _what_deleting_takes(store, session_id)
+            shown = _what_deleting_takes(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     if request.form.get("confirm") != "yes":
-        refusal = f"Nothing was deleted: tick the box to delete session {record.id}."
-        form = Form(MultiDict({"date": str(record.date), "kind": record.kind}))
-        return _edit_page(record, form, count, photo_count, refusal, 400)
+        refusal = f"Nothing was deleted: tick the box to delete session {shown[0].id}."
+        return _edit_page(shown, _record_form(shown[0]), refusal, 400)
     with writing() as store:
         record, count = sessions.delete_session(store, session_id)
     flash(
@@ -158,7 +244,7 @@ def edit(session_id: int) -> Response | Page:
     fields = _session_fields(form)
     try:
         with reading() as store:
-            record, count, photo_count = _what_deleting_takes(store, session_id)
+            shown = _what_deleting_takes(store, session_id)
     except TrackerError as exc:
         return missing_page(exc)
     status = 400
@@ -172,7 +258,7 @@ def edit(session_id: int) -> Response | Page:
         else:
             flash(f"Updated session {record.id} ({kind_words(record.kind)} on {record.date}).")
             return redirect(url_for("sessions"), code=303)
-    return _edit_page(record, form, count, photo_count, status=status)
+    return _edit_page(shown, form, status=status)
 
 
 def choose_profile() -> Response | Page:
@@ -214,6 +300,12 @@ def register(app: Flask) -> None:
     app.add_url_rule("/sessions/<int:session_id>", "save_session", edit, methods=["POST"])
     app.add_url_rule(
         "/sessions/<int:session_id>/delete", "delete_session", delete, methods=["POST"]
+    )
+    app.add_url_rule(
+        "/sessions/<int:session_id>/course", "set_course", set_course, methods=["POST"]
+    )
+    app.add_url_rule(
+        "/sessions/<int:session_id>/course/reset", "reset_course", reset_course, methods=["POST"]
     )
     app.add_url_rule("/profile", "choose_profile", choose_profile, methods=["POST"])
     app.add_url_rule("/profiles", "add_profile", add_profile, methods=["POST"])
