@@ -499,3 +499,149 @@ def test_status_after_a_bad_day_is_scannable_on_a_phone(page: Page, run: Run) ->
     page.click("main > section.flag-group details:has(summary) summary")
     assert "Burning or stinging rose to" in page.find("main > section.flag-group").text
     page.shot("status-bad-day")
+
+
+FACE, NECK = 1, 2
+LASER_REDNESS = (7, 6, 5, 5, 4, 4, 4, 3, 3, 3, 3, 3, 3, 2)  # 2026-11-11 to 2026-11-24
+PEEL_PEELING = (2, 3, 4, 3, 2, 1, 1)  # 2026-11-18 to 2026-11-24
+
+
+def _fortnight() -> list[tuple[str, int, dict[str, int]]]:
+    """(day, session, what the patient enters on that session's card): one or two symptoms a
+    card a day, the rest untouched; blisters on the neck on 11-20, gone on 11-21."""
+    days: list[tuple[str, int, dict[str, int]]] = []
+    for index, redness in enumerate(LASER_REDNESS):
+        day = f"2026-11-{11 + index}"
+        face = {"redness": redness}
+        if index < 2:
+            face["swelling"] = (4, 2)[index]
+        days.append((day, FACE, face))
+        if index >= 7:
+            neck = {"peeling": PEEL_PEELING[index - 7]}
+            neck.update({"2026-11-18": {"redness": 3}, "2026-11-22": {"redness": 1}}.get(day, {}))
+            neck.update(
+                {"2026-11-20": {"blistering": 3}, "2026-11-21": {"blistering": 0}}.get(day, {})
+            )
+            neck.update({"2026-11-24": {"redness": 4}}.get(day, {}))
+            days.append((day, NECK, neck))
+    return days
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_two_treatments_for_a_fortnight_on_a_phone(page: Page, tmp_path: Path, run: Run) -> None:
+    """A laser on the face and a superficial peel on the neck a week later, lived on a 360 px
+    screen: a card a treatment, untouched symptoms saving nothing, a red-flag day and its
+    end, a correction undone, then Status, History, the chart and the report; after every
+    save the database holds exactly what was entered."""
+    page.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+    )
+    entered: dict[tuple[int, str, str], int] = {}
+
+    def saved() -> dict[tuple[int, str, str], int]:
+        found = json.loads(run("history", "--json").stdout)
+        return {(e["session_id"], e["date"], e["symptom"]): e["severity"] for e in found}
+
+    def wide() -> int:
+        return int(page.driver.execute_script("return document.documentElement.scrollWidth"))
+
+    # The two sessions, added on the Sessions page.
+    for date, kind, area, follow_up in (
+        ("2026-11-10", "laser-rejuvenation", "face", "2026-11-26"),
+        ("2026-11-17", "peel-superficial", "neck", "2026-12-01"),
+    ):
+        page.open("/sessions")
+        page.set_date("#date", date)
+        page.find(f"#kind option[value='{kind}']").click()
+        page.find("#area").send_keys(area)
+        page.set_date("#follow_up", follow_up)
+        page.submit("form[action='/sessions'] button[type='submit']")
+        assert "Added session" in page.text()
+
+    for day, session, values in _fortnight():
+        page.open(f"/?date={day}")
+        cards = page.driver.find_elements(By.CSS_SELECTOR, "form.checkin")
+        # Both treatments are open from the peel on, each on its own card.
+        assert len(cards) == (2 if day >= "2026-11-17" else 1), day
+        # Nothing is chosen for the patient, whatever was logged before.
+        chosen = "form.checkin input[type=radio]:checked:not([value=''])"
+        assert page.driver.find_elements(By.CSS_SELECTOR, chosen) == [], day
+        card = f"form.checkin:has(input[name='session'][value='{session}'])"
+        for symptom, value in values.items():
+            radio = f"{card} label:has(> input[name='value-{symptom}'][value='{value}'])"
+            if page.driver.find_elements(By.CSS_SELECTOR, radio):
+                page.click(radio)
+            else:  # not asked on this card: "Another symptom"
+                page.find(f"{card} select[name='extra'] option[value='{symptom}']").click()
+                page.find(f"{card} select[name='extra-value'] option[value='{value}']").click()
+        assert wide() <= 360, day
+        page.submit(f"{card} button[type='submit']")
+        told = page.text()
+        assert f"Saved for {day}:" in told
+        assert (
+            f"(Session {session}: " in told and ("· face" if session == FACE else "· neck") in told
+        )
+        entered.update({(session, day, s): v for s, v in values.items()})
+        assert saved() == entered, day
+
+        if (day, session) == ("2026-11-20", NECK):
+            # The red-flag day: urgent, naming the neck's treatment.
+            urgent = page.find("section.urgent").text
+            assert "Blisters logged on day 3 (3/10)." in urgent
+            assert "Session 2: superficial chemical peel" in urgent and "· neck" in urgent
+            page.shot("story-red-flag")
+        if (day, session) == ("2026-11-21", NECK):
+            # Blisters gone, logged as 0: the alarm ends with its cause.
+            assert page.driver.find_elements(By.CSS_SELECTOR, "section.urgent") == []
+            assert "Blisters" not in page.text().split("Each symptom")[0]
+
+    # Swelling, untouched after day 2, is not taken as gone: Status says it is not known.
+    page.open("/status")
+    status = page.text()
+    assert "Swelling · no data since day 2" in status
+    groups = [
+        g.find_element(By.CSS_SELECTOR, "h3").text
+        for g in page.driver.find_elements(By.CSS_SELECTOR, "section.flag-group")
+    ]
+    assert groups == [
+        "Session 2: superficial chemical peel (glycolic, salicylic) on 2026-11-17 · neck",
+        "Session 1: laser skin rejuvenation on 2026-11-10 · face",
+    ]
+    assert "WARNING Redness · worsening · day 7" in page.find("section.flag-group").text
+    assert "section.urgent" not in page.driver.page_source
+    assert "Follow-up for session 1 (laser skin rejuvenation · face): 2026-11-26" in status
+    assert wide() <= 360
+    page.shot("story-status")
+
+    # A typo corrected in the face's history, then undone: each value's history kept.
+    page.open(f"/history?session={FACE}")
+    page.find("#v-2026-11-20-redness-value option[value='8']").click()
+    page.submit("#v-2026-11-20-redness form.edit-value button")
+    assert "redness on 2026-11-20 is now 8/10 severe (was 3/10). Undo below." in page.text()
+    assert saved()[(FACE, "2026-11-20", "redness")] == 8
+    assert page.find("#v-2026-11-20-redness .changed").text.startswith("changed from 3 on ")
+    page.submit("form.undo button")
+    assert "Undone: " in page.text()
+    assert saved() == entered
+    assert wide() <= 360
+    page.shot("story-history")
+
+    # The chart of each treatment, in the phone's own layout.
+    for session in (FACE, NECK):
+        page.open(f"/chart?session={session}")
+        WebDriverWait(page.driver, 120).until(
+            lambda d: d.execute_script(
+                "const i = document.querySelector('.chart img');return i.complete && i.naturalWidth"
+            )
+        )
+        assert wide() <= 360
+        source, smallest, _ = smallest_chart_text(page)
+        assert "layout=phone" in source and smallest >= PHONE_TEXT_AT_LEAST
+
+    # The report for the peel (the latest session, chosen by default), downloaded.
+    page.open("/report")
+    page.click("form[action='/report.pdf'] button")
+    pdf = _downloaded(tmp_path / "downloads", ".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert saved() == entered  # nothing saved that was not entered, start to end
