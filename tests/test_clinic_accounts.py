@@ -343,6 +343,12 @@ WRITES = {
     "change_value": ("/history/value", {**ANNS_ROW, "severity": "0"}),
     "remove_value": ("/history/value/remove", ANNS_ROW),
     "remove_care": ("/history/care/remove", {"care": "1", "session": "1"}),
+    "add_care": (
+        "/history/care",
+        {"session": "1", "care-date": "2026-11-23", "care-action": "other", "care-note": "x"},
+    ),
+    "set_course": ("/sessions/1/course", {"course-symptom": "redness", "course-max": "30"}),
+    "reset_course": ("/sessions/1/course/reset", {"course-symptom": "redness"}),
     "undo_change": ("/history/undo", {"change": "1", "session": "1"}),
     "checkin": ("/checkin", {"date": "2026-11-23", "value-redness": "0", "session": "1"}),
     "add_session": ("/sessions", {"date": "2026-11-21", "kind": "ipl"}),
