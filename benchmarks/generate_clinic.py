@@ -67,6 +67,29 @@ def profile_rows(number: int, *, closed: bool = False) -> Iterator[tuple[str, tu
                 yield "entries", (session_id, date.isoformat(), symptom, min(value, 10))
 
 
+# The symptom courses (migration 0008) of every value, as the tracker keeps them on write:
+# a database written with the bare driver fills them once at the end, as the migration does.
+FILL_COURSES = """
+INSERT INTO symptom_courses (session_id, symptom, latest, latest_severity, gone, value_count)
+SELECT g.session_id, g.symptom, g.latest,
+       (SELECT x.severity FROM entries x
+        WHERE x.session_id = g.session_id AND x.symptom = g.symptom AND x.date = g.latest),
+       (SELECT MIN(y.date) FROM entries y
+        WHERE y.session_id = g.session_id AND y.symptom = g.symptom AND y.date > g.present),
+       g.n
+FROM (SELECT session_id, symptom, MAX(date) AS latest,
+             MAX(CASE WHEN severity > 0 THEN date END) AS present, COUNT(*) AS n
+      FROM entries GROUP BY session_id, symptom) g
+"""
+
+
+def fill_courses(connection: Any) -> None:
+    """Make every session's symptom courses anew from its values (in the caller's
+    transaction): what the tracker's store does for the values it writes."""
+    connection.execute("DELETE FROM symptom_courses")
+    connection.execute(FILL_COURSES)
+
+
 def _connect(target: str) -> tuple[Any, str]:
     """A bare driver connection to an emptied, migrated database; its placeholder."""
     from tracker.storage import migrate
@@ -112,6 +135,7 @@ def generate(target: str, profiles: int, only: str | None, closed: int = 0) -> d
         for table, rows in batch.items():
             cursor.executemany(sql[table], rows)
             counts[table] += len(rows)
+    fill_courses(connection)
     connection.commit()
     if p == "?":
         connection.execute("ANALYZE")

@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from generate_clinic import fill_courses
+
 HERE = Path(__file__).resolve().parent
 TODAY = "2026-11-24"
 PYTHON = sys.executable
@@ -242,6 +244,7 @@ def bench_chart(work: Path, runs: int) -> None:
             for i, s in enumerate(symptoms)
         ],
     )
+    fill_courses(connection)
     connection.commit()
     connection.close()
     ours, base, low, high = paired(
@@ -340,6 +343,7 @@ def bench_report(work: Path, runs: int) -> None:
                 for i, s in enumerate(REPORT_SYMPTOMS)
             ],
         )
+        fill_courses(connection)
     connection.close()
     out, pages = work / "report-ours.pdf", work / "report-pages.json"
     arguments = tracker(db, "report", "--force", "-o", str(out))

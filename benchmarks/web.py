@@ -32,6 +32,8 @@ import threading
 import time
 from pathlib import Path
 
+from generate_clinic import fill_courses
+
 AS_OF = dt.date(2026, 11, 24)
 SESSIONS = 200
 DAYS = 30
@@ -87,6 +89,7 @@ def build(path: Path, sessions: int = SESSIONS) -> None:
                 "INSERT INTO entries (session_id, date, symptom, severity) VALUES (?, ?, ?, ?)",
                 rows,
             )
+        fill_courses(connection)
     connection.close()
 
 

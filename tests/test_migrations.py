@@ -381,3 +381,51 @@ def test_0008_adds_accounts_beside_the_profiles_and_steps_back(db_url: str) -> N
     }
     migrate.upgrade(location)
     assert _dump(db_url) == before
+
+
+def test_0010_fills_the_symptom_courses_from_the_values_and_steps_back(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0009")
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sessions (id, profile_id, date, kind) VALUES "
+                "(1, 1, '2026-11-10', 'ipl'), (2, 1, '2026-11-20', 'ipl')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO entries (session_id, date, symptom, severity) VALUES "
+                # redness: 4, 0, 2, 0, 0: gone on the 15th (the 0 after its last value above 0)
+                "(1, '2026-11-11', 'redness', 4), (1, '2026-11-12', 'redness', 0), "
+                "(1, '2026-11-14', 'redness', 2), (1, '2026-11-15', 'redness', 0), "
+                "(1, '2026-11-16', 'redness', 0), "
+                # itching still there; swelling never above 0
+                "(1, '2026-11-11', 'itching', 1), (1, '2026-11-13', 'itching', 3), "
+                "(1, '2026-11-12', 'swelling', 0), (2, '2026-11-21', 'redness', 5)"
+            )
+        )
+    before = _dump(db_url)
+    migrate.upgrade(location, "0010")
+    assert _dump(db_url) == before
+    with engine.connect() as conn:
+        kept = conn.execute(
+            text(
+                "SELECT session_id, symptom, latest, latest_severity, gone, value_count "
+                "FROM symptom_courses ORDER BY session_id, symptom"
+            )
+        )
+        assert [tuple(str(v) for v in row) for row in kept] == [
+            ("1", "itching", "2026-11-13", "3", "None", "2"),
+            ("1", "redness", "2026-11-16", "0", "2026-11-15", "5"),
+            ("1", "swelling", "2026-11-12", "0", "None", "1"),
+            ("2", "redness", "2026-11-21", "5", "None", "1"),
+        ]
+    migrate.downgrade(location, "0009")  # the summary goes; the values stay
+    assert _dump(db_url) == before
+    with engine.connect() as conn:
+        assert "symptom_courses" not in inspect(conn).get_table_names()
+    engine.dispose()
+    migrate.upgrade(location)
+    assert _dump(db_url) == before

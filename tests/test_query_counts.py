@@ -158,8 +158,8 @@ def test_tracker_log_reads_the_profile_and_the_session_once(run: Run, marked: li
     assert run("log", "redness=4", "itching=2").exit_code == 0
     own = _own(count_queries)
     # The profile, the latest session, the day's values, one INSERT for the new values and
-    # one for what changed.
-    assert len(own) == 5, own
+    # one for what changed; the symptom courses of what it wrote made anew (DELETE, INSERT).
+    assert len(own) == 7, own
     assert _reads_of("profiles", own) == 1
     assert _reads_of("sessions", own) == 1
 
@@ -184,8 +184,9 @@ def test_the_web_checkin_writes_alone_reading_each_row_once(
     assert web.post("/checkin", form).status_code == 303
     own = _own(count_queries)
     # The profile, the latest session, the day's values, their UPDATE, what changed, the
-    # day's same care action, its INSERT: no status inside the write (Status reads it).
-    assert len(own) == 7, own
+    # day's same care action, its INSERT, the symptom courses made anew (DELETE, INSERT): no
+    # status inside the write (Status reads it).
+    assert len(own) == 9, own
     assert _reads_of("profiles", own) == 1
     assert _reads_of("sessions", own) == 1
     assert len(begun) == 1
@@ -194,11 +195,14 @@ def test_the_web_checkin_writes_alone_reading_each_row_once(
 # Each page: how many statements, all in one transaction.
 PAGES = {
     "/": 6,  # profile, sessions, own courses, open ones, their values, the day's photos
-    # profile, sessions, open ones, values, gone days (as of, ever), courses, value counts
-    "/status": 8,
+    # profile, sessions, open ones, values, gone days (as of and ever, from the symptom
+    # courses), own courses, value counts
+    "/status": 7,
     # profile, counts, sessions, values, care, changes, the latest change, photos
     "/history": 8,
-    "/chart": 8,  # profile, counts, sessions, own courses, values, care, changes, photo days
+    # profile, counts, sessions, own courses, values, care, changes, photo days, the earlier
+    # sessions' gone days (from the symptom courses: no earlier session's values)
+    "/chart": 9,
     "/sessions": 5,  # profile, counts, sessions, every profile, their session counts
 }
 

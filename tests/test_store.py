@@ -91,7 +91,8 @@ def test_reads_across_sessions_leave_out_another_profile_s(
         assert store.care_records([session.id]) == []
         assert store.entry_counts() == {}
         assert store.open_session_ids(TODAY) == set()
-        assert store.gone_days() == {}
+        assert store.gone_days(TODAY) == ({}, {})
+        assert store.courses() == []
 
 
 def test_a_day_written_again_replaces_values_and_keeps_a_note_unless_given(

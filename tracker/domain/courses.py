@@ -88,17 +88,22 @@ def personal_courses_of_each(
 
 
 def courses_from_gone_days(
-    sessions: Sequence[SessionRecord], gone: Mapping[int, Mapping[str, int]]
+    sessions: Sequence[SessionRecord],
+    gone: Mapping[int, Mapping[str, int]],
+    wanted: Iterable[int] | None = None,
 ) -> dict[int, dict[str, PersonalCourse]]:
-    """personal_courses() of every session, from each session's gone days found beforehand
-    (by gone_days(), or by a query that gives the same), without their values."""
+    """personal_courses() of every session (of those ``wanted``), from each session's gone
+    days found beforehand (by gone_days(), or by a query that gives the same), without
+    their values. Naming the few wanted keeps it linear in a long history."""
     running: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     courses: dict[int, dict[str, PersonalCourse]] = {}
+    asked = None if wanted is None else set(wanted)
     for record in sorted(sessions, key=lambda r: (r.date, r.id)):
         earlier = running[record.kind]
-        courses[record.id] = {
-            symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in earlier.items()
-        }
+        if asked is None or record.id in asked:
+            courses[record.id] = {
+                symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in earlier.items()
+            }
         for symptom, day in gone.get(record.id, {}).items():
             earlier[symptom].append((record.id, day))
     return courses

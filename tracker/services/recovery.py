@@ -72,13 +72,12 @@ def status(store: Store, as_of: dt.date) -> Status:
     record = records[-1] if records else chosen_session(store, None, as_of)
     still_judged = store.open_session_ids(as_of) - {record.id}
     entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
-    gone_as_of = store.gone_days(as_of)
     # The current session's comparison has always counted earlier sessions' values
     # dated after as_of too (only a past as-of date has any); kept as it was.
-    gone_ever = store.gone_days()
+    gone_as_of, gone_ever = store.gone_days(as_of)
     expectations = expectations_for(store)
     earlier = [r for r in records if r.id != record.id]
-    courses = courses_from_gone_days(earlier, gone_as_of)
+    courses = courses_from_gone_days(earlier, gone_as_of, still_judged)
     still_open = sort_flags(
         flag
         for r in earlier
@@ -87,7 +86,7 @@ def status(store: Store, as_of: dt.date) -> Status:
             evaluate(r, entries[r.id], expectations.for_pair, as_of, courses[r.id])
         )
     )
-    personal = courses_from_gone_days([*earlier, record], gone_ever)[record.id]
+    personal = courses_from_gone_days([*earlier, record], gone_ever, [record.id])[record.id]
     return build_status(
         record, entries[record.id], expectations.for_pair, as_of, personal, still_open
     )

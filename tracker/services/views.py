@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.domain.courses import personal_courses
-from tracker.domain.flags import evaluate_sessions
+from tracker.domain.courses import courses_from_gone_days
+from tracker.domain.flags import evaluate
 from tracker.domain.records import SessionRecord
 from tracker.domain.summaries import SessionView, summarise
 from tracker.services.common import chosen_session, expectations_for
@@ -13,16 +13,23 @@ from tracker.storage.store import Store
 
 
 def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[SessionView]:
+    """The views of these sessions, reading their own values only: each is judged against
+    the patient's earlier courses, and of the earlier sessions those need only the day
+    each symptom was gone, kept as the symptom courses (a summary made on every write).
+    A page about one session costs the same after 1 session or 200."""
     profile = store.profile()
     expectations = expectations_for(store)
-    # Earlier sessions too: each is judged against the patient's own earlier courses.
     wanted = {r.id for r in records}
     every = [r for r in store.sessions() if r.date <= as_of or r.id in wanted]
-    entries = store.entries_for_sessions([r.id for r in every])
+    entries = store.entries_for_sessions([r.id for r in records])
     care = store.care_records([r.id for r in records])
     changes = store.changes() if len(records) == 1 else []  # the report's corrections
     photo_dates = store.photo_dates([r.id for r in records])
-    judged = evaluate_sessions(every, entries, expectations.for_pair, as_of)
+    # The flags judge earlier courses as of the day; the summary's comparison has always
+    # counted every value of the earlier sessions (only a past as-of date sees a difference).
+    gone_then, gone_ever = store.gone_days(as_of)
+    judged_courses = courses_from_gone_days(every, gone_then, wanted)
+    shown_courses = courses_from_gone_days(every, gone_ever, wanted)
     views = []
     for record in records:
         seen = [e for e in entries[record.id] if e.date <= as_of]
@@ -31,14 +38,14 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
                 record,
                 as_of,
                 seen,
-                summarise(
+                summarise(record, seen, expectations.for_pair, as_of, shown_courses[record.id]),
+                evaluate(
                     record,
-                    seen,
+                    entries[record.id],
                     expectations.for_pair,
                     as_of,
-                    personal_courses(record, [(r, entries[r.id]) for r in every]),
+                    judged_courses[record.id],
                 ),
-                judged[record.id],
                 [c for c in care if c.session_id == record.id and c.date <= as_of],
                 profile,
                 [c for c in changes if c.session_id == record.id and c.date <= as_of],

@@ -529,6 +529,8 @@ class Database:
                 yield store
                 if store.discarded:
                     tx.rollback()
+                else:
+                    store.settle()  # the symptom courses of what it wrote, then commit
         except DBAPIError as exc:
             raise describe_db_error(self.location, exc) from None
 

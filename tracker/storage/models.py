@@ -95,6 +95,31 @@ class SymptomValue(Base):
     session: Mapped[TreatmentSession] = relationship(back_populates="entries")
 
 
+class SymptomCourse(Base):
+    """What each symptom's values of a session come to, kept up to date on every write
+        (the store refreshes the pairs a transaction wrote before it commits): the latest
+        value's date and severity, and the day it was gone (the first value 0 after its last
+        one above 0; None while it is still there or was never above 0), and how many values it
+    has. What a page about one
+        session needs of the patient's other sessions, and what makes a session open (a
+        symptom whose latest value is above 0), found by an index without reading values."""
+
+    __tablename__ = "symptom_courses"
+    __table_args__ = (
+        Index("ix_symptom_courses_latest_severity", "latest_severity"),
+        Index("ix_symptom_courses_latest", "latest"),
+    )
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    symptom: Mapped[str] = mapped_column(String(40), primary_key=True)
+    latest: Mapped[dt.date] = mapped_column(Date)
+    latest_severity: Mapped[int] = mapped_column(Integer)
+    gone: Mapped[dt.date | None] = mapped_column(Date)
+    value_count: Mapped[int] = mapped_column(Integer)  # how many values the symptom has
+
+
 class EntryChange(Base):
     """One write to a day's value: what it was before (None: no value) and after (None:
     removed), with the time of the change. Nothing a correction replaces is lost, and undo

@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Subquery
 
 from tracker.domain.care import CareRecord
@@ -24,6 +24,7 @@ from tracker.storage.models import (
     EntryChange,
     Profile,
     ProtocolOverride,
+    SymptomCourse,
     SymptomValue,
     TreatmentSession,
 )
@@ -137,11 +138,12 @@ def entries_with_sessions(
 
 
 def entry_counts(tx: Session, profile_id: int) -> dict[int, int]:
+    """How many values each session holds, from the symptom courses (no value is read)."""
     query = (
-        select(SymptomValue.session_id, func.count())
-        .join(SymptomValue.session)
+        select(SymptomCourse.session_id, func.sum(SymptomCourse.value_count))
+        .join(TreatmentSession, TreatmentSession.id == SymptomCourse.session_id)
         .where(TreatmentSession.profile_id == profile_id)
-        .group_by(SymptomValue.session_id)
+        .group_by(SymptomCourse.session_id)
     )
     return {session_id: count for session_id, count in tx.execute(query)}
 
@@ -338,18 +340,31 @@ def overrides_by_profile(tx: Session) -> dict[int, list[Override]]:
     return grouped
 
 
+def _open_candidates(as_of: dt.date) -> Any:
+    """Sessions that may be open as of a date, from the symptom courses' indexes alone: a
+    symptom whose latest value is above 0, or a value dated after as_of (its latest value
+    as of then is not the one kept). A patient whose recoveries ended costs nothing here."""
+    return select(SymptomCourse.session_id).where(
+        or_(SymptomCourse.latest_severity > 0, SymptomCourse.latest > as_of)
+    )
+
+
 def _open_session_ids(as_of: dt.date) -> Any:
     """Sessions (on or before as_of) with a symptom whose latest value up to as_of is above 0.
 
-    Only those can hold an active flag: every flag rule needs the latest value above 0. One
-    pass over the (session, symptom, date) unique index, with nothing built in Python.
+    Only those can hold an active flag: every flag rule needs the latest value above 0.
+    Judged from the values, but only of the candidates the symptom courses name.
     """
     last_present = func.max(case((SymptomValue.severity > 0, SymptomValue.date)))
     last_gone = func.max(case((SymptomValue.severity == 0, SymptomValue.date)))
     return (
         select(SymptomValue.session_id)
         .join(TreatmentSession, TreatmentSession.id == SymptomValue.session_id)
-        .where(TreatmentSession.date <= as_of, SymptomValue.date <= as_of)
+        .where(
+            TreatmentSession.date <= as_of,
+            SymptomValue.date <= as_of,
+            SymptomValue.session_id.in_(_open_candidates(as_of)),
+        )
         .group_by(SymptomValue.session_id, SymptomValue.symptom)
         .having(last_present.is_not(None), or_(last_gone.is_(None), last_present > last_gone))
     )
@@ -362,15 +377,52 @@ def open_session_ids(tx: Session, profile_id: int, as_of: dt.date) -> set[int]:
 
 
 def gone_days(
-    tx: Session, profile_id: int, as_of: dt.date | None = None
-) -> dict[int, dict[str, int]]:
-    """For each session of this profile, the day each symptom was gone, in one query.
+    tx: Session, profile_id: int, as_of: dt.date
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """For each session of this profile, the day each symptom was gone: judged on the
+    values up to as_of, and on every value; in one query (two for a past as-of date).
 
-    Gone: the first day logged 0 after its last value above 0 (values up to as_of, when
-    given); a symptom still there, or never above 0, has none. What the personal course
-    needs of an earlier session, without reading its values.
+    Gone: the first day logged 0 after its last value above 0; a symptom still there, or
+    never above 0, has none. What the personal course needs of an earlier session, without
+    reading its values: read from the symptom courses, except for a session holding values
+    after as_of, judged from its values up to as_of.
     """
+    query = (
+        select(
+            SymptomCourse.session_id,
+            SymptomCourse.symptom,
+            SymptomCourse.gone,
+            SymptomCourse.latest,
+            TreatmentSession.date,
+        )
+        .join(TreatmentSession, TreatmentSession.id == SymptomCourse.session_id)
+        .where(TreatmentSession.profile_id == profile_id)
+    )
+    ever: dict[int, dict[str, int]] = {}
+    later: set[int] = set()
+    for session_id, symptom, gone, latest, session_date in tx.execute(query):
+        if latest > as_of:
+            later.add(session_id)
+        if gone is not None:
+            ever.setdefault(session_id, {})[symptom] = (gone - session_date).days
+    # Only a past as-of date has any (a value is never logged after today): one query more.
+    then = {s: days for s, days in ever.items() if s not in later}
+    if later:
+        then.update(gone_days_from_values(tx, profile_id, as_of, later))
+    return then, ever
+
+
+def gone_days_from_values(
+    tx: Session,
+    profile_id: int,
+    as_of: dt.date | None = None,
+    session_ids: Iterable[int] | None = None,
+) -> dict[int, dict[str, int]]:
+    """gone_days() judged from the values themselves (of the sessions named), in one query:
+    what the symptom courses keep, for a day they do not describe."""
     seen = [TreatmentSession.profile_id == profile_id]
+    if session_ids is not None:
+        seen.append(SymptomValue.session_id.in_(sorted(session_ids)))
     if as_of is not None:
         seen.append(SymptomValue.date <= as_of)
     last_present = (
@@ -556,3 +608,94 @@ def replace_values(tx: Session, rows: Sequence[tuple[int, dt.date, str, int, str
             for session_id, date, symptom, severity, note in rows
         ],
     )
+
+
+COURSE_CHUNK = 500  # sessions per statement: well under any driver's parameter limit
+
+
+def refresh_courses(tx: Session, dirty: dict[int, set[str] | None]) -> None:
+    """Make the symptom courses of these sessions (of these symptoms; None: all of the
+    session's) what their values now come to: the rows deleted, then made anew from the
+    values in one INSERT ... SELECT, whatever the number of values or symptoms."""
+    if not dirty:
+        return
+    tx.flush()
+    whole = any(symptoms is None for symptoms in dirty.values())
+    named = sorted(set().union(*(s for s in dirty.values() if s is not None)))
+    ids = sorted(dirty)
+    for start in range(0, len(ids), COURSE_CHUNK):
+        chunk = ids[start : start + COURSE_CHUNK]
+        gone_rows = delete(SymptomCourse).where(SymptomCourse.session_id.in_(chunk))
+        where = [SymptomValue.session_id.in_(chunk)]
+        if not whole:
+            gone_rows = gone_rows.where(SymptomCourse.symptom.in_(named))
+            where.append(SymptomValue.symptom.in_(named))
+        tx.execute(gone_rows, execution_options={"synchronize_session": False})
+        tx.execute(insert(SymptomCourse).from_select(COURSE_COLUMNS, course_rows(where)))
+
+
+COURSE_COLUMNS = ["session_id", "symptom", "latest", "latest_severity", "gone", "value_count"]
+
+
+def course_rows(where: Sequence[Any]) -> Any:
+    """The symptom courses of the values matching ``where``, as a SELECT."""
+    grouped = (
+        select(
+            SymptomValue.session_id,
+            SymptomValue.symptom,
+            func.max(SymptomValue.date).label("latest"),
+            func.max(case((SymptomValue.severity > 0, SymptomValue.date))).label("present"),
+            func.count().label("value_count"),
+        )
+        .where(*where)
+        .group_by(SymptomValue.session_id, SymptomValue.symptom)
+        .subquery("g")
+    )
+    last, after = aliased(SymptomValue), aliased(SymptomValue)
+    latest_severity = (
+        select(last.severity)
+        .where(
+            last.session_id == grouped.c.session_id,
+            last.symptom == grouped.c.symptom,
+            last.date == grouped.c.latest,
+        )
+        .scalar_subquery()
+    )
+    gone = (
+        select(func.min(after.date))
+        .where(
+            after.session_id == grouped.c.session_id,
+            after.symptom == grouped.c.symptom,
+            after.date > grouped.c.present,
+        )
+        .scalar_subquery()
+    )
+    return select(
+        grouped.c.session_id,
+        grouped.c.symptom,
+        grouped.c.latest,
+        latest_severity,
+        gone,
+        grouped.c.value_count,
+    )
+
+
+def courses(
+    tx: Session, profile_id: int
+) -> list[tuple[int, str, dt.date, int, dt.date | None, int]]:
+    """This profile's symptom courses as kept: session, symptom, latest date and value,
+    gone date, number of values; in session and symptom order."""
+    query = (
+        select(
+            SymptomCourse.session_id,
+            SymptomCourse.symptom,
+            SymptomCourse.latest,
+            SymptomCourse.latest_severity,
+            SymptomCourse.gone,
+            SymptomCourse.value_count,
+        )
+        .join(TreatmentSession, TreatmentSession.id == SymptomCourse.session_id)
+        .where(TreatmentSession.profile_id == profile_id)
+        .order_by(SymptomCourse.session_id, SymptomCourse.symptom)
+    )
+    return [tuple(row) for row in tx.execute(query)]  # type: ignore[misc]

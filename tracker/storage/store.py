@@ -55,7 +55,33 @@ class Store:
         self._profile: Profile | None = None
         self._session_rows: dict[int, TreatmentSession] = {}
         self._every_session: list[TreatmentSession] | None = None  # oldest first, when read
+        # Sessions whose values this transaction wrote (the symptoms written; None: any):
+        # their symptom courses are made anew before anything reads them, and at the end.
+        self._dirty: dict[int, set[str] | None] = {}
         self.discarded = False
+
+    def _wrote(self, session_id: int, symptoms: Iterable[str] | None) -> None:
+        if symptoms is None or self._dirty.get(session_id, set()) is None:
+            self._dirty[session_id] = None
+        else:
+            self._dirty.setdefault(session_id, set()).update(symptoms)  # type: ignore[union-attr]
+
+    def _wrote_rows(self, rows: Sequence[NewValue]) -> None:
+        for session_id in {row[0] for row in rows}:
+            self._wrote(session_id, {row[2] for row in rows if row[0] == session_id})
+
+    def settle(self) -> None:
+        """Bring the symptom courses of the values written in this transaction up to date:
+        done before the transaction commits, and before the store reads them."""
+        if self._dirty:
+            queries.refresh_courses(self._tx, self._dirty)
+            self._dirty = {}
+
+    def courses(self) -> list[tuple[int, str, dt.date, int, dt.date | None, int]]:
+        """This profile's symptom courses as kept (session, symptom, latest date and value,
+        gone date, number of values): the summary pages and triage read instead of values."""
+        self.settle()
+        return queries.courses(self._tx, self.profile_id)
 
     def discard(self) -> None:
         """Roll the whole unit of work back when it ends, as if nothing had been written
@@ -183,6 +209,7 @@ class Store:
         """Delete one of this profile's sessions with its values and care entries."""
         self._tx.delete(self._session_row(session_id))
         self._tx.flush()
+        self._dirty.pop(session_id, None)  # its courses went with it
         del self._session_rows[session_id]
         self._sessions_changed()
 
@@ -192,6 +219,7 @@ class Store:
 
     def entry_counts(self) -> dict[int, int]:
         """How many values each of this profile's sessions holds (sessions with none left out)."""
+        self.settle()
         return queries.entry_counts(self._tx, self.profile_id)
 
     def entry_dates_range(self, session_id: int) -> tuple[dt.date | None, dt.date | None]:
@@ -199,9 +227,15 @@ class Store:
         return queries.entry_dates_range(self._tx, session_id)
 
     def open_session_ids(self, as_of: dt.date) -> set[int]:
+        self.settle()
         return queries.open_session_ids(self._tx, self.profile_id, as_of)
 
-    def gone_days(self, as_of: dt.date | None = None) -> dict[int, dict[str, int]]:
+    def gone_days(
+        self, as_of: dt.date
+    ) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+        """The day each symptom of each session was gone, by session id: as of a date, and
+        over every value (from the symptom courses: no session's values are read)."""
+        self.settle()
         return queries.gone_days(self._tx, self.profile_id, as_of)
 
     # Symptom values ----------------------------------------------------------------------
@@ -263,6 +297,7 @@ class Store:
         queries.add_values(self._tx, fresh)
         queries.add_changes(self._tx, changes)
         self._tx.flush()
+        self._wrote(session.id, severities)
         return stored
 
     def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
@@ -279,6 +314,7 @@ class Store:
                 self._tx.delete(row)
         queries.add_changes(self._tx, changes)
         self._tx.flush()
+        self._wrote(session_id, symptoms)
 
     # Changes to values: the history kept by write_day and remove_values, and undo ---------
 
@@ -320,6 +356,7 @@ class Store:
         if stored is not None:
             stored.undone_at = _now()
         self._tx.flush()
+        self._wrote(change.session_id, [change.symptom])
 
     # Care actions ------------------------------------------------------------------------
 
@@ -477,6 +514,7 @@ class Store:
         if dialect.name == "sqlite":  # the driver takes dates as ISO text
             params = [(s, d.isoformat(), sym, v, n) for s, d, sym, v, n in rows]
         connection.exec_driver_sql(sql, list(params))
+        self._wrote_rows(rows)
 
     def replace_values(self, rows: Sequence[NewValue]) -> None:
         """Overwrite the severity and note of values already logged (same session, symptom
@@ -486,6 +524,7 @@ class Store:
             self._session_row(session_id)
         self._keep_replaced(rows)
         queries.replace_values(self._tx, rows)
+        self._wrote_rows(rows)
 
     def _keep_replaced(self, rows: Sequence[NewValue]) -> None:
         """The values ``rows`` are about to replace, as changes (only those that differ)."""
