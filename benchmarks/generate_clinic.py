@@ -67,7 +67,7 @@ def profile_rows(number: int, *, closed: bool = False) -> Iterator[tuple[str, tu
                 yield "entries", (session_id, date.isoformat(), symptom, min(value, 10))
 
 
-# The symptom courses (migration 0008) of every value, as the tracker keeps them on write:
+# The symptom courses (migration 0009) of every value, as the tracker keeps them on write:
 # a database written with the bare driver fills them once at the end, as the migration does.
 FILL_COURSES = """
 INSERT INTO symptom_courses (session_id, symptom, latest, latest_severity, gone, value_count)
