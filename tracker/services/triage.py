@@ -33,13 +33,17 @@ def _active_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
     found: list[ProfileFlag] = []
     profiles = store.all_profile_records()
     overrides = store.overrides_by_profile()
-    expectations: dict[str, Expectations] = {}
+    # Built once per run for each distinct (skin, overrides): most patients share the
+    # shipped table, so its courses are worked out once, not once per patient.
+    built: dict[tuple[object, ...], Expectations] = {}
     for name, record, entries in store.open_sessions_all_profiles(as_of):
-        if name not in expectations:
-            expectations.clear()  # one profile at a time: the stream is in name order
-            profile_id, skin = profiles[name]
-            expectations[name] = Expectations(table, overrides.get(profile_id, ()), skin=skin)
-        for flag in evaluate(record, entries, expectations[name].for_pair, as_of):
+        profile_id, skin = profiles[name]
+        own = tuple(overrides.get(profile_id, ()))
+        key = (skin.skin_type, skin.sensitive_skin, own)
+        expectations = built.get(key)
+        if expectations is None:
+            expectations = built[key] = Expectations(table, own, skin=skin)
+        for flag in evaluate(record, entries, expectations.for_pair, as_of):
             if flag.active:
                 found.append(ProfileFlag(name, flag))
     return found
