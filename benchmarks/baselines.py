@@ -5,7 +5,8 @@
 
 DATABASE is an SQLite file or a postgresql:// URL. The triage baseline is one hand-written
 SQL query through the bare driver (sqlite3 or psycopg: no SQLAlchemy) for the values of the
-sessions that can still hold an active flag, then the tracker's own pure flag rules
+sessions that can still hold an active flag (found, as the tracker finds them, through the
+symptom courses' indexes: the best this schema allows), then the tracker's own pure flag rules
 (tracker.domain), with the expectations built once per distinct (skin, overrides). The
 rules are the answer: writing them a second time in SQL would be a second engine, not a
 floor; what the baseline leaves out is everything the tracker adds around them (its
@@ -25,6 +26,8 @@ WITH open_sessions AS (
     SELECT e.session_id
     FROM entries e JOIN sessions s ON s.id = e.session_id
     WHERE s.date <= {p} AND e.date <= {p}
+      AND e.session_id IN (SELECT session_id FROM symptom_courses
+                           WHERE latest_severity > 0 OR latest > {p})
     GROUP BY e.session_id, e.symptom
     HAVING MAX(CASE WHEN e.severity > 0 THEN e.date END) IS NOT NULL
        AND (MAX(CASE WHEN e.severity = 0 THEN e.date END) IS NULL
@@ -75,7 +78,7 @@ def triage(database: str, as_of: dt.date) -> list[dict[str, Any]]:
         built: dict[object, Expectations] = {}
         found: list[tuple[str, Any]] = []
         day_of = as_of if p == "%s" else as_of.isoformat()
-        rows = connection.execute(OPEN_VALUES.format(p=p), (day_of, day_of, day_of))
+        rows = connection.execute(OPEN_VALUES.format(p=p), (day_of,) * 4)
         current: SessionRecord | None = None
         owner = 0
         values: list[ValueRecord] = []
