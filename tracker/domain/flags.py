@@ -11,10 +11,12 @@ removes an episode about earlier days; it can only extend or resolve the last on
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from tracker.domain.aftercare import care_for
@@ -217,14 +219,20 @@ class _Context:
             values=self.values_for(days),
         )
 
+    @cached_property
+    def days(self) -> list[int]:
+        """The series' days, in order (the series is sorted by date): for bisecting."""
+        return [e.day for e in self.series]
+
     def values_for(self, days: tuple[int, int]) -> tuple[tuple[int, int], ...]:
         """The facts a flag is about: the (day, value) pairs logged in its days, or the last
-        one before them when it is about a value carried since (not logged again)."""
-        inside = [(e.day, e.severity) for e in self.series if days[0] <= e.day <= days[1]]
-        if inside:
-            return tuple(inside)
-        before = [(e.day, e.severity) for e in self.series if e.day < days[0]]
-        return tuple(before[-1:])
+        one before them when it is about a value carried since (not logged again). Found by
+        bisection: a long series has thousands of flags, each about a few days."""
+        first = bisect.bisect_left(self.days, days[0])
+        last = bisect.bisect_right(self.days, days[1])
+        if first < last:
+            return tuple((e.day, e.severity) for e in self.series[first:last])
+        return ((self.series[first - 1].day, self.series[first - 1].severity),) if first else ()
 
 
 def _runs(
