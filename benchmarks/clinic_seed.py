@@ -35,8 +35,13 @@ class Patient:
     story: str  # recovering, lingering, urgent, worsening, stopped
 
 
+def email(number: int) -> str:
+    return f"patient-{number:05d}@clinic.example"
+
+
 def patient_name(number: int) -> str:
-    return f"patient-{number:05d}"
+    """A hosted patient's profile is named by their address, as an invitation names it."""
+    return email(number)
 
 
 def patients(
@@ -113,18 +118,50 @@ SESSION_COLUMNS = ("id", "profile_id", "date", "kind")
 ENTRY_COLUMNS = ("session_id", "date", "symptom", "severity")
 
 
-def seed(engine: Engine, count: int, as_of: dt.date) -> list[Patient]:
-    """Write `count` patients into a migrated, empty database; return them."""
+ACCOUNT_COLUMNS = ("id", "email", "role", "profile_id", "password_hash", "created_at")
+CONSENT_COLUMNS = ("account_id", "version", "agreed_at")
+TABLES = {
+    "profiles": PROFILE_COLUMNS,
+    "sessions": SESSION_COLUMNS,
+    "entries": ENTRY_COLUMNS,
+    "accounts": ACCOUNT_COLUMNS,
+    "consents": CONSENT_COLUMNS,
+}
+
+
+def _account_rows(patient: Patient, hashed: str, version: str) -> dict[str, tuple]:
+    """A patient who accepted their invitation: a password, and the consent text agreed."""
+    signed_up = dt.datetime.combine(patient.start, dt.time(9, 0))
+    return {
+        "accounts": (
+            patient.profile_id,
+            email(patient.number),
+            "patient",
+            patient.profile_id,
+            hashed,
+            signed_up,
+        ),
+        "consents": (patient.profile_id, version, signed_up),
+    }
+
+
+def seed(engine: Engine, count: int, as_of: dt.date, password: str | None = None) -> list[Patient]:
+    """Write `count` patients into a migrated, empty database; return them. With a
+    password, each also has a patient's account (that password, the consent agreed)."""
     made: list[Patient] = []
-    batch: dict[str, list[tuple]] = {"profiles": [], "sessions": [], "entries": []}
+    batch: dict[str, list[tuple]] = {table: [] for table in TABLES}
+    hashed = version = ""
+    if password is not None:
+        from tracker.domain.accounts import CONSENT_VERSION
+        from tracker.services.credentials import Hashing, hash_password
+
+        hashed, version = hash_password(Hashing(), password), CONSENT_VERSION
     with engine.begin() as connection:
 
         def flush() -> None:
-            _insert(connection, "profiles", PROFILE_COLUMNS, batch["profiles"])
-            _insert(connection, "sessions", SESSION_COLUMNS, batch["sessions"])
-            _insert(connection, "entries", ENTRY_COLUMNS, batch["entries"])
-            for rows in batch.values():
-                rows.clear()
+            for table, columns in TABLES.items():
+                _insert(connection, table, columns, batch[table])
+                batch[table].clear()
 
         for patient, values in patients(count, as_of):
             chance = random.Random(-patient.number)
@@ -142,13 +179,16 @@ def seed(engine: Engine, count: int, as_of: dt.date) -> list[Patient]:
             batch["entries"].extend(
                 (patient.session_id, date, symptom, value) for date, symptom, value in values
             )
+            if password is not None:
+                for table, row in _account_rows(patient, hashed, version).items():
+                    batch[table].append(row)
             made.append(patient)
             if len(batch["entries"]) > 50_000:
                 flush()
         flush()
         if connection.dialect.name == "postgresql":
             # The sequences go on after the seeded ids, so the app's own inserts do not collide.
-            for table in ("profiles", "sessions", "entries"):
+            for table in TABLES if password is not None else ("profiles", "sessions", "entries"):
                 connection.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -5,16 +5,21 @@ benchmark's own seeded patients (so the ratio compares the same answer, computed
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from conftest import POSTGRES_URL
 from sqlalchemy import create_engine, text
 
 from tracker.services import triage
 from tracker.storage.database import Database, resolve
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-import clinic_seed
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+import clinic_seed  # noqa: E402
 
 AS_OF = dt.date(2026, 12, 3)
 
@@ -48,3 +53,27 @@ def test_the_persisting_query_answers_as_the_flag_engine(db_url: str) -> None:
     assert len(engine_answer) >= 40
     assert {name for name, _ in engine_answer} >= {p.name for p in made if p.story == "lingering"}
     assert baseline == engine_answer
+
+
+@pytest.mark.slow
+def test_the_harness_runs_at_tiny_sizes_without_an_error(tmp_path: Path) -> None:
+    """`benchmarks/clinic.py --smoke`: the hosted app under gunicorn with 2 processes, a
+    few patients signing in and checking in while clinicians reload, the floor, and the
+    triage list at two sizes: every request answered as a browser expects, none failed."""
+    command = [sys.executable, str(BENCHMARKS / "clinic.py"), "--smoke", "--work", str(tmp_path)]
+    command += ["--json", str(tmp_path / "figures.json")]
+    if POSTGRES_URL:
+        command += ["--database", POSTGRES_URL]
+    done = subprocess.run(
+        command, cwd=BENCHMARKS.parent, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = json.loads((tmp_path / "figures.json").read_text())
+    pages = {row["page"]: row for row in figures["pages"]}
+    assert set(pages) >= {"Check-in page", "Save check-in", "Status", "Triage list", "Floor"}
+    for row in pages.values():
+        assert row["requests"] > 0 and row["errors"] == 0, row
+    assert [row["patients"] for row in figures["triage"]] == [20, 40]
+    for row in figures["triage"]:
+        assert row["alone"]["errors"] == row["together"]["errors"] == 0, row
+        assert row["alone"]["requests"] > 0 and row["together"]["requests"] > 0, row
