@@ -14,6 +14,7 @@ import datetime as dt
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -104,6 +105,22 @@ def serve(db_url: str, env: dict[str, str], log: Path, port: int, *extra: str) -
     raise AssertionError("clinic serve did not answer: " + log.read_text())
 
 
+class Tls(http.client.HTTPSConnection):
+    """HTTPS to a proxy on loopback, naming the public name in TLS (SNI) as a phone would;
+    its certificate is the test's own (not checked)."""
+
+    def __init__(self, name: str, port: int) -> None:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        super().__init__("127.0.0.1", port, timeout=60, context=context)
+        self.name = name
+
+    def connect(self) -> None:
+        raw = socket.create_connection(("127.0.0.1", self.port), self.timeout)
+        self.sock = self._context.wrap_socket(raw, server_hostname=self.name)  # type: ignore[attr-defined]
+
+
 @dataclass
 class Phone:
     """A browser: its cookies, the last form's CSRF token, the public name in Host."""
@@ -122,12 +139,7 @@ class Phone:
         tls: bool = False,
     ) -> tuple[int, dict[str, str], str]:
         if tls:
-            context = ssl.create_default_context()
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-                "127.0.0.1", port, timeout=30, context=context
-            )
+            connection: http.client.HTTPConnection = Tls(self.host, port)
         else:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         sent = {"Host": self.host, **(headers or {})}
@@ -338,3 +350,199 @@ def test_clinic_serve_with_workers_runs_gunicorn_worker_processes(
     finally:
         served.stop()
     assert served.process.returncode == 0, served.log.read_text()
+
+
+# -- behind the README's reverse proxy --------------------------------------------------------
+
+PUBLIC_NAME = "tracker.clinic.example"
+DEPLOY = CHECKOUT / "deploy"
+
+
+def _proxy_tool(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin")
+    if found is None:
+        pytest.skip(f"{name} is not installed: the README's {name} file is not tried end to end")
+    return found
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={PUBLIC_NAME}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[str], log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing listens on {port}: {log.read_text()}")
+
+
+def _behind_proxy(db_url: str, tmp_path: Path, tls_port: int) -> None:
+    """What the README promises with a proxy in front: HTTPS, Secure host-only cookies, the
+    client's own address (not one it claims) in the session's record, and photo-sized
+    bodies let through."""
+    phone = Phone(PUBLIC_NAME)
+    token = invite(db_url, f"https://{PUBLIC_NAME}", ANN)
+    status, headers, _ = phone.request(tls_port, "GET", f"/welcome/{token}", tls=True)
+    assert status == 200 and "max-age=31536000" in headers["strict-transport-security"]
+    assert "tracker-form" not in phone.cookies and "__Host-tracker-form" in phone.cookies
+    form = {"password": PASSWORD, "repeated": PASSWORD, "consent": CONSENT_VERSION}
+    forged = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "http"}
+    status, headers, _ = phone.request(
+        tls_port, "POST", f"/welcome/{token}", form, headers=forged, tls=True
+    )
+    assert status == 303, status
+    cookie = headers["set-cookie"]
+    assert cookie.startswith("__Host-tracker-session=")
+    for attribute in ("Secure", "HttpOnly", "Path=/", "SameSite=Lax"):
+        assert attribute in cookie, cookie
+    ((address,),) = rows(db_url, "SELECT address FROM login_sessions WHERE revoked_at IS NULL")
+    assert address == "127.0.0.1"  # the proxy's view of the client, not the forged one
+    assert phone.request(tls_port, "GET", "/status", tls=True)[0] == 200
+    # A 2 MB body reaches the app (which refuses it as no image), not the proxy's limit.
+    phone.request(tls_port, "GET", "/", tls=True)
+    boundary = "----tracker-test"
+    junk = "x" * (2 * 1024 * 1024)
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{phone.csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\n'
+        f"Content-Type: image/jpeg\r\n\r\n{junk}\r\n--{boundary}--\r\n"
+    )
+    connection = Tls(PUBLIC_NAME, tls_port)
+    connection.request(
+        "POST",
+        "/photos",
+        body=body.encode(),
+        headers={
+            "Host": PUBLIC_NAME,
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in phone.cookies.items()),
+        },
+    )
+    answer = connection.getresponse()
+    answer.read()
+    assert answer.status in (303, 400), answer.status  # the app's answer; nginx's would be 413
+
+
+def test_behind_the_readmes_nginx_site(db_url: str, tmp_path: Path) -> None:
+    nginx = _proxy_tool("nginx")
+    app_port, http_port, tls_port = free_port(), free_port(), free_port()
+    env = clinic_env(f"https://{PUBLIC_NAME}", TRACKER_TRUSTED_PROXIES="1")
+    app = serve_behind(db_url, env, tmp_path / "app.log", app_port)
+    cert, key = _certificate(tmp_path)
+    live = f"/etc/letsencrypt/live/{PUBLIC_NAME}/"
+    site = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    for old, new in (
+        (live + "fullchain.pem", str(cert)),
+        (live + "privkey.pem", str(key)),
+        ("127.0.0.1:8000", f"127.0.0.1:{app_port}"),
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{tls_port} ssl http2;"),
+        ("    listen [::]:80;\n", ""),
+        ("    listen [::]:443 ssl http2;\n", ""),
+    ):
+        assert old in site, old
+        site = site.replace(old, new)
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\ndaemon off;\n"
+        f"events {{}}\nhttp {{ include {tmp_path}/site.conf; }}\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "nginx.out"
+    with log.open("w") as out:
+        proxy = subprocess.Popen(
+            [nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    try:
+        _wait_for_port(tls_port, proxy, log)
+        plain = Phone(PUBLIC_NAME)
+        status, headers, _ = plain.request(http_port, "GET", "/status?x=1")
+        assert status == 301 and headers["location"] == f"https://{PUBLIC_NAME}/status?x=1"
+        _behind_proxy(db_url, tmp_path, tls_port)
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=30)
+        app.stop()
+
+
+def test_behind_the_readmes_caddyfile(db_url: str, tmp_path: Path) -> None:
+    caddy = _proxy_tool("caddy")
+    app_port, http_port, tls_port = free_port(), free_port(), free_port()
+    env = clinic_env(f"https://{PUBLIC_NAME}", TRACKER_TRUSTED_PROXIES="1")
+    app = serve_behind(db_url, env, tmp_path / "app.log", app_port)
+    caddyfile = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
+    # The file as shipped, but on loopback ports, with Caddy's own local CA instead of
+    # Let's Encrypt (no network here), and no admin endpoint.
+    head, _, body = caddyfile.partition(f"{PUBLIC_NAME} {{")
+    assert "email it@clinic.example" in head
+    body = body.replace("127.0.0.1:8000", f"127.0.0.1:{app_port}")
+    (tmp_path / "Caddyfile").write_text(
+        f"{{\n\tadmin off\n\tskip_install_trust\n\thttp_port {http_port}\n"
+        f"\thttps_port {tls_port}\n\tstorage file_system {tmp_path / 'caddy-data'}\n}}\n\n"
+        f"{PUBLIC_NAME} {{\n\ttls internal\n{body}",
+        encoding="utf-8",
+    )
+    log = tmp_path / "caddy.out"
+    with log.open("w") as out:
+        proxy = subprocess.Popen(
+            [caddy, "run", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg")},
+        )
+    try:
+        _wait_for_port(tls_port, proxy, log)
+        _behind_proxy(db_url, tmp_path, tls_port)
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=30)
+        app.stop()
+
+
+def serve_behind(db_url: str, env: dict[str, str], log: Path, port: int) -> Process:
+    """The app for a proxy in front: it answers only to the public name, so it is ready
+    when its port answers at all."""
+    command = [sys.executable, "-m", "tracker", "--db", db_url, "clinic", "serve"]
+    command += ["--port", str(port)]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=CHECKOUT,
+            start_new_session=True,
+        )
+    _wait_for_port(port, process, log)  # type: ignore[arg-type]
+    return Process(process, port, log)
