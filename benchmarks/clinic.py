@@ -514,12 +514,14 @@ def load_phase(
         started = time.perf_counter()
         in_pool(patient_signs_in, clients, args.workers * 2)
         walls["sign-in"] = time.perf_counter() - started
+        print(f"{len(clients)} patients signed in in {walls['sign-in']:.1f} s", flush=True)
         for client in (*staff, *(c for c, _ in clients)):
             client.close()  # each simulated phone opens its own connection, as phones do
         warm_up(clients, args.workers * args.threads, today)
         walls["load"] = together(
             clients, staff, patient_checks_in, ("Triage list", TRIAGE), args.rounds, today, deadline
         )
+        print(f"check-ins and triage at once: {walls['load']:.1f} s", flush=True)
     finally:
         server.stop()
     # The floor: the same clients and cookies, against the least a signed-in page does.
