@@ -29,8 +29,8 @@ from urllib.parse import urlencode
 import pytest
 from conftest import invoke
 from sqlalchemy import create_engine, text
-from tracker.domain.accounts import CONSENT_VERSION
 
+from tracker.domain.accounts import CONSENT_VERSION
 from tracker.storage.database import resolve
 
 pytestmark = pytest.mark.slow

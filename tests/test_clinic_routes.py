@@ -27,11 +27,11 @@ from clinic_support import PUBLIC_URL, Clinic, ClinicBrowser
 from flask import Flask, url_for
 from photo_support import phone_jpeg
 from sqlalchemy import create_engine, text
-from tracker.web.hosted import PUBLIC
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from tracker.storage.database import resolve
+from tracker.web.hosted import PUBLIC
 
 ANN = "ann-a@example.org"  # patient A
 BOB = "bob-b@example.org"  # patient B
