@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import Run, _admin
+from conftest import Run, _admin, invoke
 from photo_support import phone_jpeg
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
@@ -61,13 +61,19 @@ def test_a_pg_dump_restores_every_row_and_the_tracker_reads_it(
             assert run("profile", "add", profile).exit_code == 0
         assert run("--profile", profile, "session", "add", "--date", "2026-11-20").exit_code == 0
         assert run("--profile", profile, "log", *values, "--note", "after the sun").exit_code == 0
+    # The clinic's accounts too: an administrator, a patient with a link and a profile.
+    clinic_env = {"TRACKER_PUBLIC_URL": "https://tracker.clinic.example"}
+    for command in (("init", "admin@clinic.example"), ("invite", "ann@example.org")):
+        made = invoke("--db", db_url, "clinic", *command, env=clinic_env)
+        assert made.exit_code == 0, made.output
     assert run("log", "redness=5", "--date", "2026-11-23").exit_code == 0
     assert run("log", "redness=4", "--date", "2026-11-23").exit_code == 0  # a correction, kept
     photo = tmp_path / "cheek.jpg"
     photo.write_bytes(phone_jpeg())
     assert run("photo", "add", str(photo)).exit_code == 0
     before = _rows(db_url)
-    assert before["photos"] and before["entry_changes"] and len(before["profiles"]) == 2
+    assert before["photos"] and before["entry_changes"] and len(before["profiles"]) == 3
+    assert len(before["accounts"]) == 2 and len(before["account_links"]) == 2
 
     dump = tmp_path / "tracker.dump"  # README's commands, with this server's address
     subprocess.run(

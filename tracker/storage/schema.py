@@ -194,6 +194,19 @@ def _table_of(key: str, detail: str) -> str | None:
     return None
 
 
+# PostgreSQL prints a CHECK over a VARCHAR list as it parsed it, and a pg_dump restored
+# parses that print again into other casts ('admin'::character varying::text vs
+# ARRAY[...]::text[]): the same rule. Compared without those casts, a restored backup is
+# the tracker's own schema.
+_TEXT_CASTS = re.compile(r"::(?:character varying|text)(?:\[\])?")
+
+
+def _same(key: str, found: str, expected: str) -> bool:
+    if found == expected:
+        return True
+    return key.startswith("check ") and _TEXT_CASTS.sub("", found) == _TEXT_CASTS.sub("", expected)
+
+
 def differences(found: Schema, expected: Schema) -> list[str]:
     """Each way the found schema differs from the expected one, in words: a missing table
     once (not each of its columns), then each other difference."""
@@ -206,7 +219,7 @@ def differences(found: Schema, expected: Schema) -> list[str]:
             continue
         if key not in found:
             lines.append(f"{key} is missing")
-        elif found[key] != detail:
+        elif not _same(key, found[key], detail):
             lines.append(f"{key} is {found[key] or 'different'}, not {detail}")
     for key in found:
         if key not in expected:
