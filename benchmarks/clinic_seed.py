@@ -242,11 +242,11 @@ def persisting_sql(dialect: str, as_of: dt.date) -> str:
     )
     return f"""
     WITH expected(kind, symptom, sensitive, max_days) AS (VALUES {values}),
-    latest_session AS (
+    latest_session AS MATERIALIZED (
         SELECT id, profile_id, date, kind, ROW_NUMBER() OVER (
             PARTITION BY profile_id ORDER BY date DESC, id DESC) AS rank
         FROM sessions WHERE date <= '{as_of.isoformat()}'),
-    latest_value AS (
+    latest_value AS MATERIALIZED (
         SELECT session_id, symptom, severity, ROW_NUMBER() OVER (
             PARTITION BY session_id, symptom ORDER BY date DESC) AS rank
         FROM entries WHERE date <= '{as_of.isoformat()}')
