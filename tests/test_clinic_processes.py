@@ -1,10 +1,9 @@
 """The clinic's app as it runs: real processes on loopback sharing one database.
 
-Two `tracker clinic serve` processes serve one patient's requests alternately (what a proxy
-in front of several processes or machines does); an idle sign-in ends in whichever process
-sees it next; failed sign-ins counted in one process lock the account in the other;
-`tracker clinic serve --workers 2` runs gunicorn's worker processes; and (where nginx is
-installed) the README's nginx site in front, over TLS, with the forwarded headers.
+Beside tests/test_clinic_serve.py (two processes serving one patient alternately, gunicorn's
+workers): an idle sign-in ends in whichever process sees it next; failed sign-ins counted in
+one process lock the account in the other; and the README's nginx site and Caddyfile in
+front of the app, over TLS, with the forwarded headers.
 """
 
 from __future__ import annotations
@@ -214,47 +213,6 @@ def two(db_url: str, tmp_path: Path) -> Iterator[tuple[Process, Process, str]]:
         second.stop()
 
 
-def test_two_processes_serve_one_patient_alternately(
-    two: tuple[Process, Process, str], db_url: str
-) -> None:
-    first, second, public = two
-    assert first.process.pid != second.process.pid
-    phone = Phone(public.split("//")[1])
-    token = invite(db_url, public, ANN)
-    ports = [first.port, second.port]
-    assert phone.request(ports[0], "GET", f"/welcome/{token}")[0] == 200
-    form = {"password": PASSWORD, "repeated": PASSWORD, "consent": CONSENT_VERSION}
-    status, headers, _ = phone.request(ports[1], "POST", f"/welcome/{token}", form)
-    assert status == 303, "the link opened in one process is accepted by the other"
-    assert "tracker-session" in phone.cookies
-    today = dt.datetime.now(dt.UTC).date()
-    assert phone.request(ports[0], "GET", "/sessions")[0] == 200
-    added = {"date": (today - dt.timedelta(days=3)).isoformat(), "kind": "ipl"}
-    assert phone.request(ports[1], "POST", "/sessions", added)[0] == 303
-    for day, value in enumerate((6, 5, 3)):
-        date = (today - dt.timedelta(days=2 - day)).isoformat()
-        mine, other = ports[day % 2], ports[(day + 1) % 2]
-        status, _, page = phone.request(mine, "GET", f"/?date={date}")
-        assert status == 200 and "How strong" in page
-        sent = {"date": date, "value-redness": str(value)}
-        status, headers, _ = phone.request(other, "POST", "/checkin", sent)
-        assert status == 303 and headers["location"].endswith("/status"), (status, headers)
-        status, _, page = phone.request(mine, "GET", "/status")
-        assert status == 200 and f"{value}/10" in page.replace(" ", ""), page[:2000]
-    stored = rows(
-        db_url,
-        "SELECT e.severity FROM entries e JOIN sessions s ON s.id = e.session_id "
-        "JOIN profiles p ON p.id = s.profile_id WHERE p.name = :n ORDER BY e.date",
-        n=ANN,
-    )
-    assert [v for (v,) in stored] == [6, 5, 3]
-    # Signed out in one process: the other no longer knows the session either.
-    phone.request(ports[0], "GET", "/status")
-    assert phone.request(ports[0], "POST", "/sign-out", {})[0] == 303
-    status, headers, _ = phone.request(ports[1], "GET", "/status")
-    assert status == 303 and headers["location"].startswith("/sign-in")
-
-
 def test_an_idle_sign_in_ends_in_whichever_process_sees_it_next(
     two: tuple[Process, Process, str], db_url: str
 ) -> None:
@@ -318,38 +276,6 @@ def test_failed_sign_ins_in_one_process_lock_the_account_in_the_other(
         assert "tracker-session" not in thief.cookies
     ((failures,),) = rows(db_url, "SELECT COUNT(*) FROM login_failures")
     assert failures >= MAX_FAILURES_PER_ACCOUNT
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                found.append(int(stat.parent.name))
-    return found
-
-
-def test_clinic_serve_with_workers_runs_gunicorn_worker_processes(
-    db_url: str, tmp_path: Path
-) -> None:
-    port = free_port()
-    public = f"http://127.0.0.1:{port}"
-    served = serve(db_url, clinic_env(public), tmp_path / "gunicorn.log", port, "--workers", "2")
-    try:
-        masters = _children(served.process.pid)
-        assert len(masters) == 1, masters  # gunicorn's arbiter, started by `clinic serve`
-        assert len(_children(masters[0])) == 2  # and its two workers
-        phone = Phone(public.split("//")[1])
-        token = invite(db_url, public, ANN)
-        phone.request(port, "GET", f"/welcome/{token}")
-        form = {"password": PASSWORD, "repeated": PASSWORD, "consent": CONSENT_VERSION}
-        assert phone.request(port, "POST", f"/welcome/{token}", form)[0] == 303
-        for _ in range(12):  # each a new connection: the workers take them in turn
-            assert phone.request(port, "GET", "/status")[0] == 200
-    finally:
-        served.stop()
-    assert served.process.returncode == 0, served.log.read_text()
 
 
 # -- behind the README's reverse proxy --------------------------------------------------------
