@@ -3,11 +3,13 @@ on the database under test (PostgreSQL when TRACKER_TEST_DATABASE_URL is set, el
 
 `tracker clinic init` makes the first admin; `tracker clinic user add` a clinician, who
 sets a password and enrols an authenticator (the code computed with pyotp from the key the
-page shows); a patient invited by the clinic opens the link on a phone-sized window (360 px),
-sets a password, agrees to the consent text, adds their session and checks in on three days,
-the last with blisters; the clinician signs in again with a fresh code. Screenshots land in
-TRACKER_SCREENSHOTS (default: the test's tmp folder); axe-core must find no serious or
-critical problem on any of these pages, and none scrolls sideways.
+page shows); another patient with a warning is on the triage list; the clinician invites
+Ann from the browser; Ann opens the link on a phone-sized window (360 px), sets a password,
+agrees to the consent text, adds her session and checks in on three days, the last with
+blisters; the clinician signs in again with a fresh code, finds Ann risen to the top of the
+triage list, opens her record and marks it seen, and she moves down; Ann sees who looked.
+Screenshots land in TRACKER_SCREENSHOTS (default: the test's tmp folder); axe-core must find
+no serious or critical problem on any of these pages, and none scrolls sideways.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ pytestmark = pytest.mark.slow
 SECRET = "browser-test-secret-" + "z" * 32
 CHECKOUT = Path(__file__).resolve().parents[1]
 PASSWORD = "a phone's long passphrase"
-ADMIN, DOC, ANN = "admin@clinic.example", "doc@clinic.example", "ann@example.org"
+ADMIN, DOC = "admin@clinic.example", "doc@clinic.example"
+ANN, BOB = "ann@example.org", "bob@example.org"
 PHONE, DESKTOP = (360, 800), (1280, 900)
 
 
@@ -182,6 +185,12 @@ def _link(db_url: str, env: dict[str, str], *command: str) -> str:
     return found.group(1)
 
 
+def triage(window: Window) -> list[str]:
+    """The patients of the triage list, in its order."""
+    rows = window.driver.find_elements(By.CSS_SELECTOR, "table.triage tbody th")
+    return [str(row.text).strip() for row in rows]
+
+
 def test_a_clinic_from_init_to_triage_in_the_browser(
     clinic: tuple[str, dict[str, str]], db_url: str, tmp_path: Path
 ) -> None:
@@ -213,7 +222,26 @@ def test_a_clinic_from_init_to_triage_in_the_browser(
         desk.check("clinic-first")
 
         # The patient, invited, on a phone: password, consent, their session, three days.
-        ann_link = _link(db_url, env, "invite", ANN)
+        # Another patient, invited by command, with redness past its course: a warning.
+        _link(db_url, env, "invite", BOB)
+        started = (today - dt.timedelta(days=20)).isoformat()
+        for command in (
+            ("session", "add", "--date", started, "--kind", "ipl"),
+            ("log", "redness=3", "--date", (today - dt.timedelta(days=1)).isoformat()),
+        ):
+            done = invoke("--db", db_url, "--today", today.isoformat(), "--profile", BOB, *command)
+            assert done.exit_code == 0, done.output
+
+        # The clinician invites Ann from the browser: the link is shown once, to send her.
+        desk.open("/clinic/invite")
+        desk.type("#email", ANN)
+        desk.submit("form[action='/clinic/invite'] button[type='submit']")
+        ann_link = desk.find("code.secret").text.strip().removeprefix(public)
+        assert ann_link.startswith("/welcome/")
+        desk.check("invited")
+        desk.open("/clinic")
+        assert triage(desk)[0] == BOB  # Ann has no session yet: below Bob's warning
+        desk.check("triage-before")
         phone = Window(public, PHONE, "patient", shots)
         windows.append(phone)
         phone.open(ann_link)
@@ -270,8 +298,23 @@ def test_a_clinic_from_init_to_triage_in_the_browser(
         desk.type("#code", pyotp.TOTP(key).now())
         desk.submit("button[type='submit']")
         assert desk.path() == "/clinic", desk.text()
-        desk.check("clinic-after")
-        assert f"Signed in as {DOC} (clinician)" in desk.text()
+        desk.check("triage-after")
+        assert triage(desk) == [ANN, BOB]  # Ann's blisters: urgent, at the top
+        assert "Urgent" in desk.find("table.triage tbody tr").text
+
+        # The clinician opens Ann's record (read-only) and marks it seen: she moves down.
+        desk.click("table.triage tbody tr th a")
+        assert "Blisters" in desk.text()
+        desk.check("patient-status")
+        desk.type("#note", "Called her: seen at the clinic today.")
+        desk.submit("button[name='action'][value='seen']")
+        desk.open("/clinic")
+        assert triage(desk) == [BOB, ANN]
+        desk.check("triage-seen")
+        # Ann sees who looked at her record, the clinician among them.
+        phone.open("/record-views")
+        assert DOC in phone.text()
+        phone.check("who-looked")
         problems = {w.name + " " + k: v for w in windows for k, v in w.problems.items()}
         assert not problems, problems
     finally:

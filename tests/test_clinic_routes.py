@@ -9,8 +9,10 @@ hold anything of A's (A's e-mail address, the note and area only A wrote, A's ph
 bytes; a PDF is read as text), must not be a crash, and is refused where the role has no
 business (the sign-in page for nobody signed in; 403 or 404 otherwise). A's record (every
 row of A's profile, sessions, values, changes, care, photos, account and consents) is the
-same after all of it. Patient A, with the same requests, is the control: A's pages with
-those ids answer and hold A's words, so a refusal to B is a refusal, not a wrong id.
+same after all of it. The audit log holds every refusal to someone signed in, every staff
+view of A's record, and no event of B's that names A's record as seen. Patient A, with the
+same requests, is the control: A's pages with those ids answer and hold A's words, so a
+refusal to B is a refusal, not a wrong id.
 `test_a_leaking_route_is_caught` adds a route that leaks and shows the check fails.
 """
 
@@ -57,7 +59,7 @@ class World:
     browsers: dict[str, ClinicBrowser]
     ids: dict[str, int]
     secrets: list[bytes]  # what no answer to another may hold
-    tokens: dict[str, str] = field(default_factory=dict)
+    accounts: dict[str, int] = field(default_factory=dict)  # role: its account id
 
 
 def _accept(clinic: Clinic, app: Flask, email: str) -> ClinicBrowser:
@@ -182,6 +184,10 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
         },
         [NOTE.encode(), AREA.encode(), ANN.encode(), bytes(image), bytes(thumbnail)],
     )
+    for role, email in (("patient B", BOB), ("clinician", DOC), ("admin", ADMIN)):
+        ((made_world.accounts[role],),) = _rows(
+            db_url, "SELECT id FROM accounts WHERE email = :e", e=email
+        )
     return made_world
 
 
@@ -205,14 +211,17 @@ def path_ids(world: World) -> dict[str, list[str]]:
         "patient_id": [str(ids["profile"])],
         "account_id": [str(ids["account"])],
         "fmt": ["json", "csv", "fhir"],
+        "patient": [str(ids["profile"])],  # a clinician's view of a patient: the profile id
         "token": ["not-a-real-link-token-not-a-real-link-token"],
     }
 
 
 def query(world: World) -> str:
+    """A's ids in the query (not A's address: a patient's own 'who looked' page shows the
+    paths they asked for, which would echo it back)."""
     ids = world.ids
     return (
-        f"session={ids['session']}&a={ids['photo']}&b={ids['photo']}&profile={ANN}"
+        f"session={ids['session']}&a={ids['photo']}&b={ids['photo']}"
         f"&patient={ids['profile']}&account={ids['account']}"
     )
 
@@ -329,16 +338,66 @@ def still_signed_in(world: World, app: Flask, role: str) -> None:
     assert browser.get(home).status_code == 200, role
 
 
+REFUSALS = (401, 403, 404, 405)
+
+
+def audit_since(world: World, last: int) -> list[tuple[Any, ...]]:
+    """The audit log's events after event `last`: (id, actor, profile, what, outcome)."""
+    return _rows(
+        world.clinic.db_url,
+        "SELECT id, actor_id, profile_id, what, outcome FROM audit_events WHERE id > :last "
+        "ORDER BY id",
+        last=last,
+    )
+
+
+def audit_findings(
+    world: World,
+    app: Flask,
+    role: str,
+    request: Request,
+    status: int,
+    events: list[tuple[Any, ...]],
+) -> list[str]:
+    """Every refusal to someone signed in is in the audit log; no event says someone other
+    than staff saw A's record; every view of A's record by staff is there."""
+    where = f"{role} {request.method} {request.path}"
+    if role == "anonymous":
+        return []
+    me = world.accounts[role]
+    asked = f"{request.method} {request.path}"
+    mine = [e for e in events if e[1] == me and str(e[3]).startswith(asked)]
+    found = []
+    if status in REFUSALS and not any(e[4] == "refused" for e in mine):
+        found.append(f"{where}: {status}, the refusal not in the audit log")
+    if role == "patient B" and any(
+        e[2] == world.ids["profile"] and e[4] == "allowed" for e in events
+    ):
+        found.append(f"{where}: the audit log says B saw A's record")
+    audited = app.extensions.get("tracker.audited", set())
+    staff_view = role in STAFF and "patient" in request.rule.arguments and status == 200
+    viewed = staff_view or (role in STAFF and request.endpoint in audited and status == 200)
+    logged = any(
+        e[4] == "allowed" and (e[2] == world.ids["profile"] or not staff_view) for e in mine
+    )
+    if viewed and not logged:
+        found.append(f"{where}: a view of A's record not in the audit log")
+    return found
+
+
 def findings(world: World, app: Flask) -> list[str]:
     """What went wrong for every route, method and role: empty when nothing leaked."""
     found: list[str] = []
     before = a_record(world)
+    last = max([e[0] for e in audit_since(world, 0)], default=0)
     for request in requests_of(world, app):
         allowed = roles_of(app, request.endpoint)
         for role in ROLES:
             answer = send(world, role, request)
             where = f"{role} {request.method} {request.path}"
             status = answer.status_code
+            events = audit_since(world, last)
+            found += audit_findings(world, app, role, request, status, events)
             if status >= 500:
                 found.append(f"{where}: {status}")
             authorised_staff = role in STAFF and ROLE_OF.get(role) in allowed
@@ -363,6 +422,7 @@ def findings(world: World, app: Flask) -> list[str]:
                 if status not in refused:
                     found.append(f"{where}: {status}, not refused (A's id in the path)")
             still_signed_in(world, app, role)
+            last = max([e[0] for e in audit_since(world, last)], default=last)
         if not (roles_of(app, request.endpoint) & {"clinician", "admin"}):
             after = a_record(world)
             if after != before:
