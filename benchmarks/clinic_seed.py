@@ -186,6 +186,12 @@ def seed(engine: Engine, count: int, as_of: dt.date, password: str | None = None
             if len(batch["entries"]) > 50_000:
                 flush()
         flush()
+        # Each session's symptom courses, as the tracker's store keeps them on every write
+        # (migration 0010): rows written with COPY get them here, once, as the migration does.
+        from generate_clinic import FILL_COURSES
+
+        connection.execute(text("DELETE FROM symptom_courses"))
+        connection.execute(text(FILL_COURSES))
         if connection.dialect.name == "postgresql":
             # The sequences go on after the seeded ids, so the app's own inserts do not collide.
             for table in TABLES if password is not None else ("profiles", "sessions", "entries"):
