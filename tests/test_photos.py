@@ -229,6 +229,61 @@ def test_migration_0007_up_and_down_with_photos_in_it(db_url: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.new_database
+def test_migration_0011_moves_the_bytes_beside_the_record_and_back(db_url: str) -> None:
+    """Up: each photo's image and thumbnail move to photo_images, byte for byte, its record
+    (note, times, removed mark) stays; down: they come back into photos, the same."""
+    location = resolve(db_url)
+    migrate.upgrade(location, "0010")
+    first, second = prepare(phone_jpeg()), prepare(phone_jpeg(320, 240, orientation=1))
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sessions (profile_id, date, kind) VALUES (1, '2026-11-10', 'ipl')")
+        )
+        for n, (photo, removed) in enumerate(((first, None), (second, "2026-11-12 09:00:00"))):
+            conn.execute(
+                text(
+                    "INSERT INTO photos (session_id, date, media_type, width, height, image, "
+                    "thumbnail, note, created_at, removed_at) VALUES (1, :date, 'image/jpeg', "
+                    ":w, :h, :image, :thumb, :note, '2026-11-11 10:00:00', :removed)"
+                ),
+                {
+                    "date": f"2026-11-1{n + 1}",
+                    "w": photo.width,
+                    "h": photo.height,
+                    "image": photo.image,
+                    "thumb": photo.thumbnail,
+                    "note": f"photo {n}",
+                    "removed": removed,
+                },
+            )
+    migrate.upgrade(location, "0011")
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("photos")}
+        assert not {"image", "thumbnail"} & columns
+        moved = conn.execute(
+            text(
+                "SELECT p.note, p.removed_at IS NULL, i.image, i.thumbnail FROM photos p "
+                "JOIN photo_images i ON i.photo_id = p.id ORDER BY p.id"
+            )
+        ).all()
+    assert [(r[0], r[1], bytes(r[2]), bytes(r[3])) for r in moved] == [
+        ("photo 0", True, first.image, first.thumbnail),
+        ("photo 1", False, second.image, second.thumbnail),
+    ]
+    migrate.downgrade(location, "0010")
+    with engine.connect() as conn:
+        assert "photo_images" not in inspect(conn).get_table_names()
+        back = conn.execute(text("SELECT note, image, thumbnail FROM photos ORDER BY id")).all()
+    assert [(r[0], bytes(r[1]), bytes(r[2])) for r in back] == [
+        ("photo 0", first.image, first.thumbnail),
+        ("photo 1", second.image, second.thumbnail),
+    ]
+    migrate.upgrade(location)
+    engine.dispose()
+
+
 def test_a_fresh_process_refuses_a_non_image_in_one_line(
     db_url: str, session_id: int, tmp_path: Path
 ) -> None:

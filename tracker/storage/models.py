@@ -177,7 +177,8 @@ class CareEntry(Base):
 
 
 class Photo(Base):
-    """A photo of the skin on a day of a session: re-encoded image bytes and a thumbnail.
+    """A photo of the skin on a day of a session: its record; its re-encoded image and
+    thumbnail are its PhotoImage.
 
     Inside the database (BLOB on SQLite, bytea on PostgreSQL) so that backups, exports and
     imports carry it. Removing a photo marks it (removed_at) and keeps the row.
@@ -192,11 +193,22 @@ class Photo(Base):
     media_type: Mapped[str] = mapped_column(String(40))
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
-    image: Mapped[bytes] = mapped_column(LargeBinary)
-    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC; None: shown
+
+
+class PhotoImage(Base):
+    """A photo's bytes, in a row of their own (migration 0011): listing photos reads none
+    of them (SQLite would walk each image's pages to reach the columns after it)."""
+
+    __tablename__ = "photo_images"
+
+    photo_id: Mapped[int] = mapped_column(
+        ForeignKey("photos.id", ondelete="CASCADE"), primary_key=True
+    )
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Account(Base):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
-from tracker.storage.models import Photo, TreatmentSession
+from tracker.storage.models import Photo, PhotoImage, TreatmentSession
 
 # Every column but the bytes, with the image's length and the session's date.
 RECORD_COLUMNS = (
@@ -21,7 +21,7 @@ RECORD_COLUMNS = (
     Photo.media_type,
     Photo.width,
     Photo.height,
-    func.length(Photo.image),
+    func.length(PhotoImage.image),
     Photo.note,
     Photo.created_at,
     Photo.removed_at,
@@ -41,6 +41,7 @@ def _of_profile(profile_id: int) -> Any:
     return (
         select(*RECORD_COLUMNS)
         .join(TreatmentSession, Photo.session_id == TreatmentSession.id)
+        .join(PhotoImage, PhotoImage.photo_id == Photo.id)
         .where(TreatmentSession.profile_id == profile_id)
     )
 
@@ -90,8 +91,9 @@ def stored_photos(
 ) -> list[StoredPhoto]:
     """Photos with their image bytes (for the exports), in the order of ``photo_records``."""
     query = (
-        select(*RECORD_COLUMNS, Photo.image)
+        select(*RECORD_COLUMNS, PhotoImage.image)
         .join(TreatmentSession, Photo.session_id == TreatmentSession.id)
+        .join(PhotoImage, PhotoImage.photo_id == Photo.id)
         .where(TreatmentSession.profile_id == profile_id, Photo.session_id.in_(session_ids))
         .order_by(TreatmentSession.date, Photo.session_id, Photo.date, Photo.id)
     )
@@ -115,7 +117,7 @@ def photo_with_bytes(
     tx: Session, profile_id: int, photo_id: int, *, thumbnail: bool
 ) -> tuple[PhotoRecord, bytes]:
     """One of this profile's photos with its image (or thumbnail) bytes, in one read."""
-    column = Photo.thumbnail if thumbnail else Photo.image
+    column = PhotoImage.thumbnail if thumbnail else PhotoImage.image
     query = _of_profile(profile_id).add_columns(column).where(Photo.id == photo_id)
     row = tx.execute(query).first()
     if row is None:
@@ -141,13 +143,13 @@ def add_photo(
         media_type=prepared.media_type,
         width=prepared.width,
         height=prepared.height,
-        image=prepared.image,
-        thumbnail=prepared.thumbnail,
         note=note,
         created_at=created_at,
         removed_at=removed_at,
     )
     tx.add(row)
+    tx.flush()
+    tx.add(PhotoImage(photo_id=row.id, image=prepared.image, thumbnail=prepared.thumbnail))
     tx.flush()
     return row.id
 
@@ -161,10 +163,14 @@ def mark_removed(tx: Session, photo_id: int, when: dt.datetime) -> None:
 
 def same_photo(tx: Session, session_id: int, date: dt.date, image: bytes) -> int | None:
     """A photo (shown or removed) with these very bytes on this day of this session."""
-    query = select(Photo.id).where(
-        Photo.session_id == session_id,
-        Photo.date == date,
-        func.length(Photo.image) == len(image),
-        Photo.image == image,
+    query = (
+        select(Photo.id)
+        .join(PhotoImage, PhotoImage.photo_id == Photo.id)
+        .where(
+            Photo.session_id == session_id,
+            Photo.date == date,
+            func.length(PhotoImage.image) == len(image),
+            PhotoImage.image == image,
+        )
     )
     return tx.scalars(query.limit(1)).first()
