@@ -615,3 +615,21 @@ def test_any_text_typed_to_sign_in_gets_the_one_answer(
     answer = clinic.browser(clinic.apps[0] if clinic.apps else None).sign_in(email, password)
     assert answer.status_code == 401 and "do not match" in _text(answer)
     clinic.clock.advance(minutes=16)  # no lockout carried into the next example
+
+
+def test_a_new_link_lets_staff_who_lost_their_phone_enrol_again(clinic: Clinic) -> None:
+    from tracker.services import accounts
+
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    old_secret = clinic.totp_secret(DOC)
+    with clinic.database.writing() as store:
+        token = accounts.new_link(store, DOC, clinic.clock()).token
+    back = clinic.browser()
+    assert back.accept(token, password="a new long password", agree=False).status_code == 303
+    assert back.get("/clinic").headers["Location"] == "/enrol"
+    assert doc.get("/clinic").headers["Location"] == "/sign-in"  # the old session ended
+    back.get("/enrol")
+    assert clinic.totp_secret(DOC) != old_secret
+    clinic.clock.advance(seconds=30)
+    assert back.post("/enrol", {"code": clinic.code(DOC)}).headers["Location"] == "/clinic"

@@ -197,6 +197,10 @@ def accept_link(
         raise TrackerError.not_found(AccountWords.LINK_UNUSABLE.value, field="link")
     accounts.set_password_hash(account.id, credentials.hash_password(hashing, password))
     accounts.revoke_sessions_of(account.id, now)
+    if account.is_staff:
+        # A new link is how a staff member who lost their phone gets back in: the link is
+        # the credential, as at the first invitation, and the second factor is enrolled anew.
+        accounts.set_totp_secret(account.id, None)
     if account.role is Role.PATIENT and agreed is not None:
         accounts.add_consent(account.id, agreed, now)
     fresh = accounts.by_id(account.id)

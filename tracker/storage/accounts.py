@@ -126,7 +126,8 @@ class AccountStore:
         row = self._tx.get(Account, account_id)
         return (None, None) if row is None else (row.totp_secret, row.totp_last_step)
 
-    def set_totp_secret(self, account_id: int, secret: str) -> None:
+    def set_totp_secret(self, account_id: int, secret: str | None) -> None:
+        """A new secret to enrol (None: none; the next sign-in enrols one)."""
         self._tx.execute(
             update(Account)
             .where(Account.id == account_id)
