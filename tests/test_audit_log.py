@@ -129,6 +129,7 @@ def test_postgres_refuses_truncate_too(database: Database, db_url: str) -> None:
         assert len(audit.listed(store)) == 1
 
 
+@pytest.mark.new_database  # it migrates an empty database itself, from before 0009
 def test_the_migration_adds_reviews_and_the_log_and_steps_back(db_url: str) -> None:
     """Up with data in the tables before it, rows in its own, down (its tables and
     triggers go, the rest stays), up again."""

@@ -429,3 +429,111 @@ def test_0010_fills_the_symptom_courses_from_the_values_and_steps_back(db_url: s
     engine.dispose()
     migrate.upgrade(location)
     assert _dump(db_url) == before
+
+
+REVIEWED = '[{"about": "redness", "level": "warning", "rules": ["persisting"], "session_id": N}]'
+
+
+def _review(url: str) -> tuple[object, ...]:
+    engine = create_engine(resolve(url).url)
+    with engine.connect() as conn:
+        found = tuple(conn.execute(text("SELECT session_id, covers FROM flag_reviews")).one())
+    engine.dispose()
+    return found
+
+
+def _session_numbers(url: str) -> list[tuple[object, ...]]:
+    engine = create_engine(resolve(url).url)
+    with engine.connect() as conn:
+        rows = [
+            tuple(row)
+            for row in conn.execute(
+                text("SELECT id, profile_id, number, kind FROM sessions ORDER BY id")
+            )
+        ]
+    engine.dispose()
+    return rows
+
+
+def test_0012_numbers_each_profiles_sessions_in_order_of_id_and_steps_back(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0011")
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO profiles (name, sensitive_skin, uuid) VALUES "
+                "('alice', false, 'a'), ('bob', false, 'b')"
+            )
+        )
+        # Interleaved across profiles, and one added later for an earlier date: the number
+        # follows the order the sessions were added in (their ids), not their dates.
+        for profile, date, kind in [
+            (1, "2026-11-01", "ipl"),
+            (2, "2026-11-05", "laser"),
+            (1, "2026-11-10", "peel"),
+            (3, "2026-11-02", "ipl"),
+            (2, "2026-10-20", "microneedling"),
+            (1, "2026-11-20", "laser"),
+        ]:
+            conn.execute(
+                text("INSERT INTO sessions (profile_id, date, kind) VALUES (:p, :d, :k)"),
+                {"p": profile, "d": date, "k": kind},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO entries (session_id, date, symptom, severity, note) "
+                "VALUES (5, '2026-10-21', 'redness', 4, 'warm')"
+            )
+        )
+        # A clinician's review of Alice's second session (row 5), as 0009 stored it.
+        conn.execute(
+            text(
+                "INSERT INTO flag_reviews (profile_id, session_id, action, reviewed_at, covers) "
+                "VALUES (2, 5, 'seen', '2026-11-24 10:00:00', :covers)"
+            ),
+            {"covers": REVIEWED.replace("N", "5")},
+        )
+    engine.dispose()
+    before = _dump(db_url)
+
+    migrate.upgrade(location, "0012")
+    assert _dump(db_url) == before  # rows and their ids untouched
+    assert [(row[1], row[2], row[3]) for row in _session_numbers(db_url)] == [
+        (1, 1, "ipl"),
+        (2, 1, "laser"),
+        (1, 2, "peel"),
+        (3, 1, "ipl"),
+        (2, 2, "microneedling"),
+        (1, 3, "laser"),
+    ]
+    assert _review(db_url) == (2, REVIEWED.replace("N", "2"))  # by number, as the program
+    engine = create_engine(location.url)
+    with pytest.raises(IntegrityError), engine.begin() as conn:  # one number per profile
+        conn.execute(
+            text(
+                "INSERT INTO sessions (profile_id, number, date, kind) "
+                "VALUES (2, 2, '2026-12-01', 'ipl')"
+            )
+        )
+    with engine.begin() as conn:  # the same number in another profile is fine
+        conn.execute(
+            text(
+                "INSERT INTO sessions (profile_id, number, date, kind) "
+                "VALUES (3, 2, '2026-12-01', 'ipl')"
+            )
+        )
+    engine.dispose()
+    grown = _dump(db_url)
+
+    migrate.downgrade(location, "0011")
+    assert _dump(db_url) == grown
+    assert _review(db_url) == (5, REVIEWED.replace("N", "5"))
+    engine = create_engine(location.url)
+    with engine.connect() as conn:
+        names = [c["name"] for c in inspect(conn).get_columns("sessions")]
+    engine.dispose()
+    assert "number" not in names
+    migrate.upgrade(location)
+    assert _dump(db_url) == grown
+    assert [row[2] for row in _session_numbers(db_url)] == [1, 1, 2, 1, 2, 3, 2]

@@ -1,7 +1,8 @@
 """The store: one transaction, one profile, plain records in and out.
 
-Every method that takes a session or care id holds to the store's profile: another
-profile's id is refused as if it did not exist, and nothing of it is read or changed.
+Every method that takes a session number or care id holds to the store's profile: a number
+this profile's sessions do not have is refused, another profile's care id too, and nothing
+of the other profile's is read or changed (its session with the same number included).
 """
 
 from __future__ import annotations
@@ -32,11 +33,15 @@ def databases(db_url: str) -> Iterator[dict[str, Database]]:
 
 @pytest.fixture
 def bobs(databases: dict[str, Database]) -> tuple[SessionRecord, int]:
-    """Bob's session, with a value and a care entry; and the care entry's id."""
+    """Bob's second session, with a value and a care entry; and the care entry's id. Session
+    numbers count each profile's own: the default profile's one session is its number 1, so
+    Bob's number 2 is none of its."""
     with databases["default"].writing() as store:
         store.add_profile(ProfileRecord("bob"))
     with databases["bob"].writing() as store:
+        store.add_session(SessionRecord(0, DAY - dt.timedelta(days=30), "laser"))
         session = store.add_session(SessionRecord(0, DAY, "ipl"))
+        assert session.id == 2
         store.write_day(session, DAY, {"redness": 4}, "bob's note")
         care = store.add_care(session, DAY, "ice-pack", None)
     return session, care.id
@@ -201,3 +206,21 @@ def test_own_courses_and_patient_ids_for_the_import(
         assert store.override_for("ipl", "redness") is None  # bob's, not this profile's
         assert store.profile_owning_uuid("4f1c0c1e-0000-4000-8000-000000000001") == "bob"
         assert store.profile_owning_uuid("4f1c0c1e-0000-4000-8000-000000000002") is None
+
+
+def test_each_profile_numbers_its_own_sessions_and_a_number_names_only_its_own(
+    databases: dict[str, Database], bobs: tuple[SessionRecord, int]
+) -> None:
+    with databases["default"].writing() as store:
+        first = store.add_session(SessionRecord(0, DAY, "peel"))
+        second = store.add_session(SessionRecord(0, DAY, "laser"))
+        store.write_day(first, DAY, {"itching": 6}, None)
+    assert (first.id, second.id) == (1, 2)  # not 3 and 4 after Bob's two
+    with databases["bob"].reading() as store:
+        assert [s.id for s in store.sessions()] == [1, 2]
+        assert store.entries_on(1, DAY) == {}  # the default profile's 1 is not Bob's
+    with databases["default"].writing() as store:
+        store.delete_session(2)
+        assert store.add_session(SessionRecord(0, DAY, "ipl")).id == 2  # one past the highest
+    with databases["bob"].reading() as store:
+        assert store.entries_on(2, DAY)["redness"].severity == 4

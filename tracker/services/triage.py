@@ -77,7 +77,7 @@ def clinic_lines(store: Store, as_of: dt.date) -> list[TriageLine]:
                 (name, profile_id),
                 record,
                 flags.get(name, ()),
-                None if record is None else last_logged.get(record.id),
+                None if record is None else last_logged.get(name),
                 0 if record is None else courses(record.kind),
                 as_of,
                 reviews.get(profile_id),

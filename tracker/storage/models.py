@@ -54,12 +54,19 @@ class Profile(Base):
 
 
 class TreatmentSession(Base):
+    """A treatment. ``id`` is the row's key for the joins and never leaves storage;
+    ``number`` counts the profile's own sessions (1, 2, 3 ...): what is shown and typed."""
+
     __tablename__ = "sessions"
-    # "The latest session on or before a day" for one profile is the hottest query.
-    __table_args__ = (Index("ix_sessions_profile_id_date", "profile_id", "date"),)
+    __table_args__ = (
+        # "The latest session on or before a day" for one profile is the hottest query.
+        Index("ix_sessions_profile_id_date", "profile_id", "date"),
+        UniqueConstraint("profile_id", "number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
     date: Mapped[dt.date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(40))
     area: Mapped[str | None] = mapped_column(Text)

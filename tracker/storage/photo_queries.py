@@ -13,10 +13,11 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
 from tracker.storage.models import Photo, PhotoImage, TreatmentSession
 
-# Every column but the bytes, with the image's length and the session's date.
+# Every column but the bytes, with the image's length and the session's date; the session
+# named by its number within the profile.
 RECORD_COLUMNS = (
     Photo.id,
-    Photo.session_id,
+    TreatmentSession.number,
     Photo.date,
     Photo.media_type,
     Photo.width,
@@ -56,7 +57,7 @@ def photo_records(
     """A profile's photos (of the sessions named), by session date, day, then id."""
     query = _of_profile(profile_id)
     if session_ids is not None:
-        query = query.where(Photo.session_id.in_(session_ids))
+        query = query.where(TreatmentSession.number.in_(session_ids))
     if not with_removed:
         query = query.where(Photo.removed_at.is_(None))
     query = query.order_by(TreatmentSession.date, Photo.session_id, Photo.date, Photo.id)
@@ -66,19 +67,19 @@ def photo_records(
 def photo_dates(
     tx: Session, profile_id: int, session_ids: Sequence[int]
 ) -> dict[int, list[dt.date]]:
-    """Each named session's days with a shown photo (no bytes, no length read)."""
+    """Each named session's (by number) days with a shown photo (no bytes, no length read)."""
     if not session_ids:
         return {}
     query = (
-        select(Photo.session_id, Photo.date)
+        select(TreatmentSession.number, Photo.date)
         .distinct()
         .join(TreatmentSession, Photo.session_id == TreatmentSession.id)
         .where(
             TreatmentSession.profile_id == profile_id,
-            Photo.session_id.in_(session_ids),
+            TreatmentSession.number.in_(session_ids),
             Photo.removed_at.is_(None),
         )
-        .order_by(Photo.session_id, Photo.date)
+        .order_by(TreatmentSession.number, Photo.date)
     )
     found: dict[int, list[dt.date]] = {}
     for session_id, date in tx.execute(query):
@@ -94,7 +95,7 @@ def stored_photos(
         select(*RECORD_COLUMNS, PhotoImage.image)
         .join(TreatmentSession, Photo.session_id == TreatmentSession.id)
         .join(PhotoImage, PhotoImage.photo_id == Photo.id)
-        .where(TreatmentSession.profile_id == profile_id, Photo.session_id.in_(session_ids))
+        .where(TreatmentSession.profile_id == profile_id, TreatmentSession.number.in_(session_ids))
         .order_by(TreatmentSession.date, Photo.session_id, Photo.date, Photo.id)
     )
     if not with_removed:

@@ -31,8 +31,10 @@ from tracker.storage.models import (
 
 
 def session_record(row: TreatmentSession) -> SessionRecord:
+    """The record of a session row: its ``id`` is the profile's own session number (the
+    row id stays in storage, for the joins)."""
     return SessionRecord(
-        id=row.id,
+        id=row.number,
         date=row.date,
         kind=row.kind,
         area=row.area,
@@ -42,11 +44,11 @@ def session_record(row: TreatmentSession) -> SessionRecord:
     )
 
 
-def entry_record(row: SymptomValue, session_date: dt.date) -> ValueRecord:
+def entry_record(row: SymptomValue, session: TreatmentSession) -> ValueRecord:
     return ValueRecord(
-        session_id=row.session_id,
+        session_id=session.number,
         date=row.date,
-        day=(row.date - session_date).days,
+        day=(row.date - session.date).days,
         symptom=row.symptom,
         severity=row.severity,
         note=row.note,
@@ -76,10 +78,10 @@ def entries_on(tx: Session, session_id: int, date: dt.date) -> dict[str, Symptom
     return {row.symptom: row for row in tx.scalars(query)}
 
 
-def _change_record(row: EntryChange) -> ChangeRecord:
+def _change_record(row: EntryChange, number: int) -> ChangeRecord:
     return ChangeRecord(
         row.id,
-        row.session_id,
+        number,
         row.date,
         row.symptom,
         row.before,
@@ -95,44 +97,45 @@ def changes(
     tx: Session, profile_id: int, *, session_id: int | None = None, pending_only: bool = False
 ) -> list[ChangeRecord]:
     query = (
-        select(EntryChange)
+        select(EntryChange, TreatmentSession.number)
         .join(TreatmentSession, TreatmentSession.id == EntryChange.session_id)
         .where(TreatmentSession.profile_id == profile_id)
     )
     if session_id is not None:
-        query = query.where(EntryChange.session_id == session_id)
+        query = query.where(TreatmentSession.number == session_id)
     if pending_only:
         query = query.where(EntryChange.undone_at.is_(None))
-    return [_change_record(row) for row in tx.scalars(query.order_by(EntryChange.id))]
+    found = tx.execute(query.order_by(EntryChange.id))
+    return [_change_record(row, number) for row, number in found]
 
 
 def last_change(tx: Session, profile_id: int) -> ChangeRecord | None:
     query = (
-        select(EntryChange)
+        select(EntryChange, TreatmentSession.number)
         .join(TreatmentSession, TreatmentSession.id == EntryChange.session_id)
         .where(TreatmentSession.profile_id == profile_id, EntryChange.undone_at.is_(None))
         .order_by(EntryChange.id.desc())
         .limit(1)
     )
-    row = tx.scalar(query)
-    return _change_record(row) if row is not None else None
+    found = tx.execute(query).first()
+    return _change_record(found[0], found[1]) if found is not None else None
 
 
 def entries_with_sessions(
     tx: Session, profile_id: int, *, session_id: int | None = None, symptom: str | None = None
 ) -> dict[int, list[ValueRecord]]:
-    """A profile's entries by session id, sessions oldest first."""
+    """A profile's entries by session number, sessions oldest first."""
     query = (
         select(*ENTRY_COLUMNS, TreatmentSession.date)
         .join(SymptomValue.session)
         .where(TreatmentSession.profile_id == profile_id)
     )
     if session_id is not None:
-        query = query.where(SymptomValue.session_id == session_id)
+        query = query.where(TreatmentSession.number == session_id)
     if symptom is not None:
         query = query.where(SymptomValue.symptom == symptom)
     query = query.order_by(
-        TreatmentSession.date, TreatmentSession.id, SymptomValue.date, SymptomValue.symptom
+        TreatmentSession.date, TreatmentSession.number, SymptomValue.date, SymptomValue.symptom
     )
     return _entries_by_session(tx.execute(query))
 
@@ -140,18 +143,19 @@ def entries_with_sessions(
 def entry_counts(tx: Session, profile_id: int) -> dict[int, int]:
     """How many values each session holds, from the symptom courses (no value is read)."""
     query = (
-        select(SymptomCourse.session_id, func.sum(SymptomCourse.value_count))
+        select(TreatmentSession.number, func.sum(SymptomCourse.value_count))
         .join(TreatmentSession, TreatmentSession.id == SymptomCourse.session_id)
         .where(TreatmentSession.profile_id == profile_id)
-        .group_by(SymptomCourse.session_id)
+        .group_by(TreatmentSession.number)
     )
-    return {session_id: count for session_id, count in tx.execute(query)}
+    return {number: count for number, count in tx.execute(query)}
 
 
 # Bulk reads select plain columns: building ORM objects for a clinic's hundreds of
-# thousands of values costs several times more than the query itself.
+# thousands of values costs several times more than the query itself. The session is
+# named by its number: each query joins the sessions table.
 ENTRY_COLUMNS = (
-    SymptomValue.session_id,
+    TreatmentSession.number,
     SymptomValue.date,
     SymptomValue.symptom,
     SymptomValue.severity,
@@ -170,12 +174,12 @@ def _entries_by_session(rows: Iterable[Any]) -> dict[int, list[ValueRecord]]:
 def entries_for_sessions(
     tx: Session, profile_id: int, session_ids: Sequence[int]
 ) -> dict[int, list[ValueRecord]]:
-    """The entries of several of a profile's sessions in one query, keyed by session id."""
+    """The entries of several of a profile's sessions in one query, keyed by number."""
     query = (
         select(*ENTRY_COLUMNS, TreatmentSession.date)
         .join(SymptomValue.session)
-        .where(SymptomValue.session_id.in_(session_ids), TreatmentSession.profile_id == profile_id)
-        .order_by(SymptomValue.session_id, SymptomValue.date, SymptomValue.symptom)
+        .where(TreatmentSession.number.in_(session_ids), TreatmentSession.profile_id == profile_id)
+        .order_by(TreatmentSession.number, SymptomValue.date, SymptomValue.symptom)
     )
     found = _entries_by_session(tx.execute(query))
     return {session_id: found.get(session_id, []) for session_id in session_ids}
@@ -211,10 +215,10 @@ def delete_overrides(tx: Session, profile_id: int, kind: str | None, symptom: st
     return len(rows)
 
 
-def care_record(row: CareEntry, session_date: dt.date) -> CareRecord:
+def care_record(row: CareEntry, session_date: dt.date, number: int) -> CareRecord:
     return CareRecord(
         id=row.id,
-        session_id=row.session_id,
+        session_id=number,
         date=row.date,
         day=(row.date - session_date).days,
         action=row.action,
@@ -222,10 +226,11 @@ def care_record(row: CareEntry, session_date: dt.date) -> CareRecord:
     )
 
 
-def get_care(tx: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.date]:
-    """One care entry of this profile, with its session's date; refuses any other id."""
+def get_care(tx: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.date, int]:
+    """One care entry of this profile, with its session's date and number; refuses any
+    other id."""
     query = (
-        select(CareEntry, TreatmentSession.date)
+        select(CareEntry, TreatmentSession.date, TreatmentSession.number)
         .join(TreatmentSession, CareEntry.session_id == TreatmentSession.id)
         .where(CareEntry.id == care_id, TreatmentSession.profile_id == profile_id)
     )
@@ -234,7 +239,7 @@ def get_care(tx: Session, profile_id: int, care_id: int) -> tuple[CareEntry, dt.
         raise TrackerError.not_found(
             Words.NO_CARE_ENTRY.format(care_id=care_id), field="care", hint=Hint("care-list")
         )
-    return found[0], found[1]
+    return found[0], found[1], found[2]
 
 
 def same_care(
@@ -257,14 +262,14 @@ def care_records(
     tx: Session, profile_id: int, session_ids: Sequence[int] | None = None
 ) -> list[CareRecord]:
     query = (
-        select(CareEntry, TreatmentSession.date)
+        select(CareEntry, TreatmentSession.date, TreatmentSession.number)
         .join(TreatmentSession, CareEntry.session_id == TreatmentSession.id)
         .where(TreatmentSession.profile_id == profile_id)
     )
     if session_ids is not None:
-        query = query.where(CareEntry.session_id.in_(session_ids))
+        query = query.where(TreatmentSession.number.in_(session_ids))
     query = query.order_by(CareEntry.date, CareEntry.id)
-    return [care_record(row, session_date) for row, session_date in tx.execute(query)]
+    return [care_record(row, date, number) for row, date, number in tx.execute(query)]
 
 
 def profile_record(row: Profile) -> ProfileRecord:
@@ -319,16 +324,19 @@ def latest_sessions_all_profiles(tx: Session, as_of: dt.date) -> list[tuple[str,
     return [(name, row) for name, row in tx.execute(query)]
 
 
-def last_logged_of_latest_sessions(tx: Session, as_of: dt.date) -> dict[int, dt.date]:
-    """The last day (up to as_of) logged for every profile's latest session, in one query."""
+def last_logged_of_latest_sessions(tx: Session, as_of: dt.date) -> dict[str, dt.date]:
+    """The last day (up to as_of) logged for every profile's latest session, in one query,
+    by profile name (session numbers repeat across profiles)."""
     ranked = _latest_per_profile(as_of)
     query = (
-        select(SymptomValue.session_id, func.max(SymptomValue.date))
+        select(Profile.name, func.max(SymptomValue.date))
         .join(ranked, ranked.c.id == SymptomValue.session_id)
+        .join(TreatmentSession, TreatmentSession.id == SymptomValue.session_id)
+        .join(Profile, Profile.id == TreatmentSession.profile_id)
         .where(ranked.c.rank == 1, SymptomValue.date <= as_of)
-        .group_by(SymptomValue.session_id)
+        .group_by(Profile.name)
     )
-    return {session_id: last for session_id, last in tx.execute(query)}
+    return {name: last for name, last in tx.execute(query)}
 
 
 def overrides_by_profile(tx: Session) -> dict[int, list[Override]]:
@@ -371,8 +379,14 @@ def _open_session_ids(as_of: dt.date) -> Any:
 
 
 def open_session_ids(tx: Session, profile_id: int, as_of: dt.date) -> set[int]:
-    """This profile's sessions that can still hold an active flag as of a date."""
-    query = _open_session_ids(as_of).where(TreatmentSession.profile_id == profile_id)
+    """This profile's sessions (their numbers) that can still hold an active flag as of a
+    date."""
+    query = (
+        _open_session_ids(as_of)
+        .where(TreatmentSession.profile_id == profile_id)
+        .with_only_columns(TreatmentSession.number)
+        .group_by(TreatmentSession.number)
+    )
     return set(tx.scalars(query))
 
 
@@ -390,6 +404,7 @@ def gone_days(
     query = (
         select(
             SymptomCourse.session_id,
+            TreatmentSession.number,
             SymptomCourse.symptom,
             SymptomCourse.gone,
             SymptomCourse.latest,
@@ -398,15 +413,15 @@ def gone_days(
         .join(TreatmentSession, TreatmentSession.id == SymptomCourse.session_id)
         .where(TreatmentSession.profile_id == profile_id)
     )
-    ever: dict[int, dict[str, int]] = {}
-    later: set[int] = set()
-    for session_id, symptom, gone, latest, session_date in tx.execute(query):
+    ever: dict[int, dict[str, int]] = {}  # by session number
+    later: dict[int, int] = {}  # row id: number
+    for row_id, number, symptom, gone, latest, session_date in tx.execute(query):
         if latest > as_of:
-            later.add(session_id)
+            later[row_id] = number
         if gone is not None:
-            ever.setdefault(session_id, {})[symptom] = (gone - session_date).days
+            ever.setdefault(number, {})[symptom] = (gone - session_date).days
     # Only a past as-of date has any (a value is never logged after today): one query more.
-    then = {s: days for s, days in ever.items() if s not in later}
+    then = {s: days for s, days in ever.items() if s not in later.values()}
     if later:
         then.update(gone_days_from_values(tx, profile_id, as_of, later))
     return then, ever
@@ -418,8 +433,9 @@ def gone_days_from_values(
     as_of: dt.date | None = None,
     session_ids: Iterable[int] | None = None,
 ) -> dict[int, dict[str, int]]:
-    """gone_days() judged from the values themselves (of the sessions named), in one query:
-    what the symptom courses keep, for a day they do not describe."""
+    """gone_days() judged from the values themselves (of the sessions named by row id),
+    in one query, by session number: what the symptom courses keep, for a day they do not
+    describe."""
     seen = [TreatmentSession.profile_id == profile_id]
     if session_ids is not None:
         seen.append(SymptomValue.session_id.in_(sorted(session_ids)))
@@ -439,7 +455,7 @@ def gone_days_from_values(
     # Every value after the last one above 0 is 0: the earliest of them is the gone day.
     query = (
         select(
-            SymptomValue.session_id,
+            TreatmentSession.number,
             SymptomValue.symptom,
             func.min(SymptomValue.date),
             TreatmentSession.date,
@@ -452,11 +468,16 @@ def gone_days_from_values(
         )
         .join(TreatmentSession, TreatmentSession.id == SymptomValue.session_id)
         .where(*seen)
-        .group_by(SymptomValue.session_id, SymptomValue.symptom, TreatmentSession.date)
+        .group_by(
+            SymptomValue.session_id,
+            TreatmentSession.number,
+            SymptomValue.symptom,
+            TreatmentSession.date,
+        )
     )
     found: dict[int, dict[str, int]] = {}
-    for session_id, symptom, date, session_date in tx.execute(query):
-        found.setdefault(session_id, {})[symptom] = (date - session_date).days
+    for number, symptom, date, session_date in tx.execute(query):
+        found.setdefault(number, {})[symptom] = (date - session_date).days
     return found
 
 
@@ -473,6 +494,7 @@ def open_sessions_all_profiles(
         select(
             Profile.name,
             TreatmentSession.id,
+            TreatmentSession.number,
             TreatmentSession.date,
             TreatmentSession.kind,
             SymptomValue.date,
@@ -488,20 +510,43 @@ def open_sessions_all_profiles(
         .order_by(Profile.name, TreatmentSession.date, TreatmentSession.id, SymptomValue.date)
         .execution_options(yield_per=5000)
     )
-    current: tuple[str, SessionRecord] | None = None
+    current: tuple[int, str, SessionRecord] | None = None  # row id, profile, record
     entries: list[ValueRecord] = []
-    for name, session_id, session_date, kind, date, symptom, severity in tx.execute(query):
-        if current is None or current[1].id != session_id:
+    for name, row_id, number, session_date, kind, date, symptom, severity in tx.execute(query):
+        if current is None or current[0] != row_id:
             if current is not None:
-                yield current[0], current[1], entries
-            current, entries = (name, SessionRecord(session_id, session_date, kind)), []
-        entries.append(ValueRecord(session_id, date, (date - session_date).days, symptom, severity))
+                yield current[1], current[2], entries
+            current, entries = (row_id, name, SessionRecord(number, session_date, kind)), []
+        entries.append(ValueRecord(number, date, (date - session_date).days, symptom, severity))
     if current is not None:
-        yield current[0], current[1], entries
+        yield current[1], current[2], entries
 
 
 def profile_records(tx: Session) -> dict[str, tuple[int, ProfileRecord]]:
     return {row.name: (row.id, profile_record(row)) for row in all_profiles(tx)}
+
+
+def session_numbered(tx: Session, profile_id: int, number: int) -> TreatmentSession | None:
+    """A profile's session by its number (another profile's has none)."""
+    query = select(TreatmentSession).where(
+        TreatmentSession.profile_id == profile_id, TreatmentSession.number == number
+    )
+    return tx.scalars(query).first()
+
+
+def next_session_number(tx: Session, profile_id: int) -> int:
+    """The number a profile's next session gets: one more than its highest.
+
+    On PostgreSQL the profile's row is locked first, so that two sessions added at once
+    for one person wait for each other instead of taking the same number (SQLite's
+    writers already wait: a write transaction takes the database's lock when it begins).
+    """
+    if tx.get_bind().dialect.name != "sqlite":
+        tx.execute(select(Profile.id).where(Profile.id == profile_id).with_for_update())
+    query = select(func.max(TreatmentSession.number)).where(
+        TreatmentSession.profile_id == profile_id
+    )
+    return (tx.scalar(query) or 0) + 1
 
 
 def sessions(tx: Session, profile_id: int) -> list[TreatmentSession]:
@@ -687,7 +732,7 @@ def courses(
     gone date, number of values; in session and symptom order."""
     query = (
         select(
-            SymptomCourse.session_id,
+            TreatmentSession.number,
             SymptomCourse.symptom,
             SymptomCourse.latest,
             SymptomCourse.latest_severity,
@@ -696,6 +741,6 @@ def courses(
         )
         .join(TreatmentSession, TreatmentSession.id == SymptomCourse.session_id)
         .where(TreatmentSession.profile_id == profile_id)
-        .order_by(SymptomCourse.session_id, SymptomCourse.symptom)
+        .order_by(TreatmentSession.number, SymptomCourse.symptom)
     )
     return [tuple(row) for row in tx.execute(query)]  # type: ignore[misc]

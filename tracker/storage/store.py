@@ -34,7 +34,7 @@ from tracker.storage.models import (
     TreatmentSession,
 )
 
-# A value as the bulk import writes it: session id, date, symptom, severity, note. A plain
+# A value as the bulk import writes it: session number, date, symptom, severity, note. A plain
 # tuple: a million of them cost less than a million records.
 NewValue = tuple[int, dt.date, str, int, str | None]
 
@@ -47,15 +47,20 @@ class Store:
     only weakly, so a row whose record was handed out would otherwise be fetched again),
     and once it has read all of the profile's sessions it answers later questions about
     them (latest, first, up to a day) from that list.
+
+    Sessions are named by their number within the profile (1, 2, 3 ...: the ``id`` of a
+    ``SessionRecord`` and the ``session_id`` of every record about a session); the row ids
+    the joins use never leave the store.
     """
 
     def __init__(self, tx: Session, profile: str) -> None:
         self._tx = tx
         self.profile_name = profile
         self._profile: Profile | None = None
-        self._session_rows: dict[int, TreatmentSession] = {}
+        self._session_rows: dict[int, TreatmentSession] = {}  # by number
         self._every_session: list[TreatmentSession] | None = None  # oldest first, when read
-        # Sessions whose values this transaction wrote (the symptoms written; None: any):
+        # Sessions (by row id) whose values this transaction wrote (the symptoms written;
+        # None: any):
         # their symptom courses are made anew before anything reads them, and at the end.
         self._dirty: dict[int, set[str] | None] = {}
         self.discarded = False
@@ -78,7 +83,7 @@ class Store:
             self._dirty = {}
 
     def courses(self) -> list[tuple[int, str, dt.date, int, dt.date | None, int]]:
-        """This profile's symptom courses as kept (session, symptom, latest date and value,
+        """This profile's symptom courses as kept (session number, symptom, latest date and value,
         gone date, number of values): the summary pages and triage read instead of values."""
         self.settle()
         return queries.courses(self._tx, self.profile_id)
@@ -134,15 +139,14 @@ class Store:
     # Sessions ----------------------------------------------------------------------------
 
     def session(self, session_id: int) -> SessionRecord:
-        """One of this profile's sessions; refuses any other id, another profile's too."""
+        """One of this profile's sessions by its number; refuses any other number."""
         return queries.session_record(self._session_row(session_id))
 
     def _session_row(self, session_id: int) -> TreatmentSession:
         row = self._session_rows.get(session_id)
         if row is None:
-            row = self._tx.get(TreatmentSession, session_id)
-            # Another profile's session is, for this profile, no session at all.
-            if row is None or row.profile_id != self.profile_id:
+            row = queries.session_numbered(self._tx, self.profile_id, session_id)
+            if row is None:
                 raise TrackerError.not_found(
                     Words.NO_SESSION.format(session_id=session_id),
                     field="session",
@@ -155,8 +159,8 @@ class Store:
         """Rows just read, kept so that the transaction does not read them again."""
         found = list(rows)
         for row in found:
-            self._session_rows.setdefault(row.id, row)
-        return [self._session_rows[row.id] for row in found]
+            self._session_rows.setdefault(row.number, row)
+        return [self._session_rows[row.number] for row in found]
 
     def _sessions_changed(self) -> None:
         self._every_session = None  # read again when next asked for
@@ -188,8 +192,10 @@ class Store:
         return None if row is None else queries.session_record(self._kept([row])[0])
 
     def add_session(self, new: SessionRecord) -> SessionRecord:
-        """Store a new session (its ``id`` is ignored); returns it with the id it was given."""
-        row = TreatmentSession(profile_id=self.profile_id)
+        """Store a new session (its ``id`` is ignored); returns it with the number it was
+        given: one more than the profile's highest."""
+        number = queries.next_session_number(self._tx, self.profile_id)
+        row = TreatmentSession(profile_id=self.profile_id, number=number)
         _copy_details(new, row)
         self._tx.add(row)
         self._tx.flush()
@@ -207,15 +213,15 @@ class Store:
 
     def delete_session(self, session_id: int) -> None:
         """Delete one of this profile's sessions with its values and care entries."""
-        self._tx.delete(self._session_row(session_id))
+        row = self._session_row(session_id)
+        self._tx.delete(row)
         self._tx.flush()
-        self._dirty.pop(session_id, None)  # its courses went with it
+        self._dirty.pop(row.id, None)  # its courses went with it
         del self._session_rows[session_id]
         self._sessions_changed()
 
     def entry_count(self, session_id: int) -> int:
-        self._session_row(session_id)
-        return queries.count_entries(self._tx, session_id)
+        return queries.count_entries(self._tx, self._session_row(session_id).id)
 
     def entry_counts(self) -> dict[int, int]:
         """How many values each of this profile's sessions holds (sessions with none left out)."""
@@ -223,8 +229,7 @@ class Store:
         return queries.entry_counts(self._tx, self.profile_id)
 
     def entry_dates_range(self, session_id: int) -> tuple[dt.date | None, dt.date | None]:
-        self._session_row(session_id)
-        return queries.entry_dates_range(self._tx, session_id)
+        return queries.entry_dates_range(self._tx, self._session_row(session_id).id)
 
     def open_session_ids(self, as_of: dt.date) -> set[int]:
         self.settle()
@@ -242,10 +247,10 @@ class Store:
 
     def entries_on(self, session_id: int, date: dt.date) -> dict[str, ValueRecord]:
         """A session's values for one day, by symptom."""
-        session_date = self._session_row(session_id).date
+        session = self._session_row(session_id)
         return {
-            symptom: queries.entry_record(row, session_date)
-            for symptom, row in queries.entries_on(self._tx, session_id, date).items()
+            symptom: queries.entry_record(row, session)
+            for symptom, row in queries.entries_on(self._tx, session.id, date).items()
         }
 
     def entries_for_sessions(self, session_ids: Sequence[int]) -> dict[int, list[ValueRecord]]:
@@ -272,13 +277,13 @@ class Store:
         with the value it replaced (None where the day had none). A replaced value keeps
         its earlier note unless a new one is given. Every value written that differs from
         what the day held is kept as a change (before, after, when)."""
-        self._session_row(session.id)  # this profile's (kept by the store: no query)
-        already = queries.entries_on(self._tx, session.id, date)
+        kept = self._session_row(session.id)  # this profile's (kept by the store: no query)
+        already = queries.entries_on(self._tx, kept.id, date)
         day = (date - session.date).days
         stored: list[tuple[ValueRecord, int | None]] = []
         fresh: list[dict[str, object]] = []
         changes: list[dict[str, object]] = []
-        where = {"session_id": session.id, "date": date}
+        where = {"session_id": kept.id, "date": date}
         for symptom, severity in severities.items():
             row = already.get(symptom)
             if row is None:
@@ -293,19 +298,19 @@ class Store:
                 row.note = note
             if (row.severity, row.note) != before:
                 changes.append(_change(where, symptom, before, (row.severity, row.note)))
-            stored.append((queries.entry_record(row, session.date), before[0]))
+            stored.append((queries.entry_record(row, kept), before[0]))
         queries.add_values(self._tx, fresh)
         queries.add_changes(self._tx, changes)
         self._tx.flush()
-        self._wrote(session.id, severities)
+        self._wrote(kept.id, severities)
         return stored
 
     def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
         """Delete the named symptoms' values for one day of one of this profile's sessions;
         each value removed is kept as a change (before it, nothing after)."""
-        self._session_row(session_id)
-        found = queries.entries_on(self._tx, session_id, date)
-        where = {"session_id": session_id, "date": date}
+        row_id = self._session_row(session_id).id
+        found = queries.entries_on(self._tx, row_id, date)
+        where = {"session_id": row_id, "date": date}
         changes: list[dict[str, object]] = []
         for symptom in symptoms:
             if symptom in found:
@@ -314,7 +319,7 @@ class Store:
                 self._tx.delete(row)
         queries.add_changes(self._tx, changes)
         self._tx.flush()
-        self._wrote(session_id, symptoms)
+        self._wrote(row_id, symptoms)
 
     # Changes to values: the history kept by write_day and remove_values, and undo ---------
 
@@ -334,15 +339,15 @@ class Store:
     def undo_change(self, change: ChangeRecord) -> None:
         """Put back the value (and note) a change replaced, and mark the change undone; the
         change itself is kept, so the value undone stays in the history."""
-        self._session_row(change.session_id)
-        row = queries.entries_on(self._tx, change.session_id, change.date).get(change.symptom)
+        row_id = self._session_row(change.session_id).id
+        row = queries.entries_on(self._tx, row_id, change.date).get(change.symptom)
         if change.before is None:
             if row is not None:
                 self._tx.delete(row)
         elif row is None:
             self._tx.add(
                 SymptomValue(
-                    session_id=change.session_id,
+                    session_id=row_id,
                     date=change.date,
                     symptom=change.symptom,
                     severity=change.before,
@@ -356,14 +361,14 @@ class Store:
         if stored is not None:
             stored.undone_at = _now()
         self._tx.flush()
-        self._wrote(change.session_id, [change.symptom])
+        self._wrote(row_id, [change.symptom])
 
     # Care actions ------------------------------------------------------------------------
 
     def care_entry(self, care_id: int) -> CareRecord:
         """One care entry of this profile; refuses any other id."""
-        row, session_date = queries.get_care(self._tx, self.profile_id, care_id)
-        return queries.care_record(row, session_date)
+        row, session_date, number = queries.get_care(self._tx, self.profile_id, care_id)
+        return queries.care_record(row, session_date, number)
 
     def same_care(
         self,
@@ -377,21 +382,21 @@ class Store:
         """An entry already recording this action on this day of this session: with this
         note when one is given (any note when none is), or, ``exact``, with this very note
         or none."""
-        self._session_row(session.id)
-        row = queries.same_care(self._tx, session.id, date, action, note, exact)
-        return None if row is None else queries.care_record(row, session.date)
+        row_id = self._session_row(session.id).id
+        row = queries.same_care(self._tx, row_id, date, action, note, exact)
+        return None if row is None else queries.care_record(row, session.date, session.id)
 
     def add_care(
         self, session: SessionRecord, date: dt.date, action: str, note: str | None
     ) -> CareRecord:
-        self._session_row(session.id)
-        row = CareEntry(session_id=session.id, date=date, action=action, note=note)
+        row_id = self._session_row(session.id).id
+        row = CareEntry(session_id=row_id, date=date, action=action, note=note)
         self._tx.add(row)
         self._tx.flush()
-        return queries.care_record(row, session.date)
+        return queries.care_record(row, session.date, session.id)
 
     def remove_care(self, care_id: int) -> None:
-        row, _ = queries.get_care(self._tx, self.profile_id, care_id)
+        row, _, _ = queries.get_care(self._tx, self.profile_id, care_id)
         self._tx.delete(row)
         self._tx.flush()
 
@@ -476,7 +481,8 @@ class Store:
             for name, row in queries.latest_sessions_all_profiles(self._tx, as_of)
         }
 
-    def last_logged_of_latest_sessions(self, as_of: dt.date) -> dict[int, dt.date]:
+    def last_logged_of_latest_sessions(self, as_of: dt.date) -> dict[str, dt.date]:
+        """The last day logged for each profile's latest session, by profile name."""
         return queries.last_logged_of_latest_sessions(self._tx, as_of)
 
     # Bulk import -------------------------------------------------------------------------
@@ -493,15 +499,15 @@ class Store:
     ) -> set[tuple[str, dt.date]]:
         """Which of these symptoms hold a value on which days from first to last, in one
         of this profile's sessions."""
-        self._session_row(session_id)
-        return queries.logged_days(self._tx, session_id, symptoms, first, last)
+        row_id = self._session_row(session_id).id
+        return queries.logged_days(self._tx, row_id, symptoms, first, last)
 
     def insert_values(self, rows: Sequence[NewValue]) -> None:
         """Store new values (none may be logged already) in one driver-level executemany:
         at a million rows, SQLAlchemy's per-row parameter processing would cost more than
         SQLite's own work."""
-        for session_id in {row[0] for row in rows}:
-            self._session_row(session_id)  # this profile's (kept by the store once read)
+        row_ids = self._row_ids({row[0] for row in rows})
+        by_row = [(row_ids[s], d, sym, v, n) for s, d, sym, v, n in rows]
         self._tx.flush()  # sessions the ORM still holds go first
         connection = self._tx.connection()
         dialect = connection.dialect
@@ -510,24 +516,31 @@ class Store:
             "INSERT INTO entries (session_id, date, symptom, severity, note) "
             f"VALUES ({', '.join([marker] * 5)})"
         )
-        params: Sequence[tuple[object, ...]] = rows
+        params: list[tuple[object, ...]]
         if dialect.name == "sqlite":  # the driver takes dates as ISO text
-            params = [(s, d.isoformat(), sym, v, n) for s, d, sym, v, n in rows]
-        connection.exec_driver_sql(sql, list(params))
-        self._wrote_rows(rows)
+            params = [(s, d.isoformat(), sym, v, n) for s, d, sym, v, n in by_row]
+        else:
+            params = list(by_row)
+        connection.exec_driver_sql(sql, params)
+        self._wrote_rows(by_row)
+
+    def _row_ids(self, numbers: Iterable[int]) -> dict[int, int]:
+        """The row ids of these of this profile's sessions (kept by the store once read)."""
+        return {number: self._session_row(number).id for number in numbers}
 
     def replace_values(self, rows: Sequence[NewValue]) -> None:
         """Overwrite the severity and note of values already logged (same session, symptom
         and day), in one executemany; each value replaced by a different one is kept as a
         change, as a correction by hand is."""
-        for session_id in {row[0] for row in rows}:
-            self._session_row(session_id)
-        self._keep_replaced(rows)
-        queries.replace_values(self._tx, rows)
-        self._wrote_rows(rows)
+        row_ids = self._row_ids({row[0] for row in rows})
+        by_row = [(row_ids[s], d, sym, v, n) for s, d, sym, v, n in rows]
+        self._keep_replaced(by_row)
+        queries.replace_values(self._tx, by_row)
+        self._wrote_rows(by_row)
 
     def _keep_replaced(self, rows: Sequence[NewValue]) -> None:
-        """The values ``rows`` are about to replace, as changes (only those that differ)."""
+        """The values ``rows`` (by session row id) are about to replace, as changes (only
+        those that differ)."""
         changes: list[dict[str, object]] = []
         for session_id in {row[0] for row in rows}:
             mine = {(d, sym): (v, n) for s, d, sym, v, n in rows if s == session_id}
@@ -597,9 +610,9 @@ class Store:
         created_at: dt.datetime,
         removed_at: dt.datetime | None = None,
     ) -> PhotoRecord:
-        self._session_row(session.id)
+        row_id = self._session_row(session.id).id
         photo_id = photo_queries.add_photo(
-            self._tx, session.id, date, prepared, note, created_at, removed_at
+            self._tx, row_id, date, prepared, note, created_at, removed_at
         )
         return self.photo(photo_id)
 
@@ -618,8 +631,8 @@ class Store:
         )
 
     def same_photo(self, session_id: int, date: dt.date, image: bytes) -> int | None:
-        self._session_row(session_id)
-        return photo_queries.same_photo(self._tx, session_id, date, image)
+        row_id = self._session_row(session_id).id
+        return photo_queries.same_photo(self._tx, row_id, date, image)
 
     # A clinic's reviews and audit log: only ever added to -------------------------------
 
