@@ -110,7 +110,7 @@ def test_tracker_alone_with_data_shows_today_at_a_glance(run: Run) -> None:
     assert result.stdout == (
         "Skin recovery tracker: how side effects fade after a treatment, day by day.\n"
         "\n"
-        f"Session 1: laser-rejuvenation on 2026-11-14; today ({TODAY}) is day 10.\n"
+        f"Session 1: laser skin rejuvenation on 2026-11-14; today ({TODAY}) is day 10.\n"
         "Today: not logged yet. Log it with: tracker checkin\n"
         "Flags: redness persisting (warning). See: tracker status\n"
         "Follow-up: 2026-11-28 (in 4 days).\n"

@@ -70,7 +70,7 @@ def test_all_and_session_choose_sessions(run: Run) -> None:
 def test_status_shows_the_course_flags_follow_up_and_gaps(run: Run) -> None:
     _laser_with_lingering_redness(run)
     lines = run("status").stdout.splitlines()
-    assert lines[0] == "Session 1: laser-rejuvenation on 2026-11-14, day 10 on 2026-11-24"
+    assert lines[0] == "Session 1: laser skin rejuvenation on 2026-11-14, day 10 on 2026-11-24"
     assert lines[1] == "Follow-up: 2026-11-28 (in 4 days)"
     assert (
         "  redness 3/10, day 10, expected gone by day 7: past its expected course; at this pace,"

@@ -36,7 +36,7 @@ def _glance(app: AppContext) -> None:
         click.echo(START)
         return
     s = status.session
-    click.echo(f"Session {s.id}: {s.kind} on {s.date}; today ({app.today}) is day {status.day}.")
+    click.echo(f"{s.heading()}; today ({app.today}) is day {status.day}.")
     if app.today in status.unlogged:
         click.echo("Today: not logged yet. Log it with: tracker checkin")
     else:

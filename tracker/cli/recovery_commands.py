@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -28,13 +29,14 @@ from tracker.domain.checkin import may_keep
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation, group_rule
 from tracker.domain.flags import DISCLAIMER, LEVELS, Flag, level_at_least
-from tracker.domain.records import TypedValue, ValueRecord
+from tracker.domain.records import SessionRecord, TypedValue, ValueRecord
 from tracker.domain.severity import BANDS, band
 from tracker.domain.status import Status
 from tracker.domain.text import visible
 from tracker.domain.words import Words
 from tracker.services import recovery as service
 from tracker.services.checkin import save_checkin
+from tracker.services.sessions import sessions_by_number
 from tracker.services.symptom_log import Logged
 
 FAIL_EXIT = 3
@@ -153,8 +155,16 @@ def protocol_reset(app: AppContext, kind: str | None, symptom: str | None) -> No
     click.echo(f"Removed {count} setting{'s' * (count != 1)}; the shipped figures apply.")
 
 
-def _flag_lines(flag: Flag, with_session: bool, with_advice: bool = True) -> list[str]:
-    where = f"session {flag.session_id}, " if with_session else ""
+def _flag_lines(
+    flag: Flag,
+    with_session: bool,
+    with_advice: bool = True,
+    named: Mapping[int, SessionRecord] | None = None,
+) -> list[str]:
+    """A flag's lines; ``named``: the patient's sessions, when there are several, so that
+    the flag says whose it is by kind, date and area, as the web page does."""
+    session = named.get(flag.session_id) if named else None
+    where = f"session {flag.session_id}, " if with_session and session is None else ""
     indent = " " * 11
     if flag.active:
         what = flag.no_data_words or flag.rule  # an aged alarm: "no data since day 4"
@@ -164,10 +174,10 @@ def _flag_lines(flag: Flag, with_session: bool, with_advice: bool = True) -> lis
             f"  {'resolved':<8} {flag.symptom} {flag.rule} ({where}{flag.days}; "
             f"{flag.level}, ended {flag.resolved_date})"
         )
-    lines = [
-        head,
-        *textwrap.wrap(flag.message, WIDTH, initial_indent=indent, subsequent_indent=indent),
-    ]
+    lines = [head]
+    if session is not None:
+        lines.append(f"{indent}{session.heading()}")
+    lines += textwrap.wrap(flag.message, WIDTH, initial_indent=indent, subsequent_indent=indent)
     for reason in flag.reasons:
         lines += textwrap.wrap(
             f"Also: {reason}", WIDTH, initial_indent=indent, subsequent_indent=indent + "  "
@@ -175,15 +185,25 @@ def _flag_lines(flag: Flag, with_session: bool, with_advice: bool = True) -> lis
     if flag.active and with_advice:
         lines += textwrap.wrap(flag.advice, WIDTH, initial_indent=indent, subsequent_indent=indent)
     if flag.active and flag.hint is not None:
-        session = flag.session_id if with_session else None
-        lines.append(f"{indent}To log it: {command(flag.hint, session)}")
+        number = flag.session_id if with_session or session is not None else None
+        lines.append(f"{indent}To log it: {command(flag.hint, number)}")
     return lines
 
 
-def echo_flags(flags: list[Flag], with_session: bool = False, with_advice: bool = True) -> None:
+def echo_flags(
+    flags: list[Flag],
+    with_session: bool = False,
+    with_advice: bool = True,
+    named: Mapping[int, SessionRecord] | None = None,
+) -> None:
     for flag in flags:
-        for line in _flag_lines(flag, with_session, with_advice):
+        for line in _flag_lines(flag, with_session, with_advice, named):
             click.echo(line)
+
+
+def several(records: Mapping[int, SessionRecord]) -> Mapping[int, SessionRecord] | None:
+    """The sessions to name flags by: only when the patient has more than one."""
+    return records if len(records) > 1 else None
 
 
 def _echo_wrapped(text: str, indent: str = "") -> None:
@@ -247,6 +267,7 @@ def flags(
         found, current = service.flags(
             store, as_of=day, session_id=session_id, history=history, every_session=every_session
         )
+        named = several(sessions_by_number(store))  # read with the flags: no query more
     if as_json:
         echo_json([flag.to_json() for flag in found])
     else:
@@ -254,7 +275,7 @@ def flags(
         resolved = [f for f in found if not f.active]
         if active:
             click.echo(f"Flags as of {day}:")
-            echo_flags(active, with_session=True)
+            echo_flags(active, with_session=True, named=named)
             echo_earlier_hint(active, current)
         else:
             # Judged on what was logged only: no claim about what was not.
@@ -264,7 +285,7 @@ def flags(
             )
         if history:
             click.echo("Resolved:" if resolved else "Resolved: none.")
-            echo_flags(resolved, with_session=True)
+            echo_flags(resolved, with_session=True, named=named)
         click.echo(textwrap.fill(DISCLAIMER, WIDTH))
     if fail_on is not None and level_at_least(found, fail_on):
         click.get_current_context().exit(FAIL_EXIT)
@@ -291,12 +312,11 @@ def _triage(app: AppContext, day: dt.date, fail_on: str | None, as_json: bool) -
         click.get_current_context().exit(FAIL_EXIT)
 
 
-def _echo_status(report: Status, today: dt.date) -> None:
+def _echo_status(
+    report: Status, today: dt.date, named: Mapping[int, SessionRecord] | None = None
+) -> None:
     s = report.session
-    click.echo(
-        f"Session {s.id}: {s.kind} on {s.date}, day {report.day} on {report.as_of}"
-        + (f" · {visible(s.area)}" if s.area else "")
-    )
+    click.echo(f"{s.heading()}, day {report.day} on {report.as_of}")
     if s.follow_up is not None:
         when = relative_day(s.follow_up, report.as_of)
         if report.as_of != today:
@@ -332,7 +352,7 @@ def _echo_status(report: Status, today: dt.date) -> None:
         click.echo("Flags: none.")
     if report.earlier:
         click.echo("Still open from earlier sessions:")
-        echo_flags(report.earlier, with_session=True, with_advice=False)
+        echo_flags(report.earlier, with_session=True, with_advice=False, named=named)
         echo_earlier_hint(report.earlier, s.id)
     click.echo("Care today:")
     for line in report.care:
@@ -370,10 +390,11 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: 
     if not all_profiles:
         with app.reading() as store:
             report = service.status(store, day)
+            named = several(sessions_by_number(store))  # read with the status: no query more
         if as_json:
             echo_json(report.to_json())
             return
-        _echo_status(report, app.today)
+        _echo_status(report, app.today, named)
         return
     from tracker.services import triage
 

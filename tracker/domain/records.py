@@ -6,17 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from tracker.domain.catalog import symptom_key
+from tracker.domain.catalog import kind_words, symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.severity import parse_severity
-from tracker.domain.text import is_text
+from tracker.domain.text import is_text, visible
 from tracker.domain.words import Words
 
 
 @dataclass(frozen=True)
 class SessionRecord:
+    """A treatment session. ``id`` is its number within its profile (1, 2, 3 ...), what a
+    patient sees and types; the database's row id never leaves storage."""
+
     id: int
     date: dt.date
     kind: str
@@ -28,6 +31,14 @@ class SessionRecord:
     def day_of(self, date: dt.date) -> int:
         """Days after the session; the session day is day 0."""
         return (date - self.date).days
+
+    def heading(self) -> str:
+        """The session named where several could be meant: "Session 2: superficial peel on
+        2026-11-27 · neck" (``id`` is its number within the profile)."""
+        area = f" · {visible(self.area)}" if self.area else ""
+        return Words.SESSION_HEADING.format(
+            number=self.id, kind=kind_words(self.kind), date=self.date, area=area
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

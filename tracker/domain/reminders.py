@@ -18,7 +18,7 @@ from tracker.domain.catalog import kind_name
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation
 from tracker.domain.records import SessionRecord, ValueRecord
-from tracker.domain.text import clipped
+from tracker.domain.text import clipped, visible
 from tracker.domain.words import Words
 
 if TYPE_CHECKING:
@@ -51,6 +51,9 @@ class ReminderPlan:
     reason: str
     course_days: int
     uid_base: str
+    # The patient has several sessions: each event names its own (number, kind, date, area),
+    # so that two calendars' reminders are told apart.
+    named: bool = False
 
     @property
     def days(self) -> int:
@@ -64,6 +67,7 @@ def plan_reminders(
     *,
     as_of: dt.date,
     uid_base: str,
+    named: bool = False,
 ) -> ReminderPlan:
     """Daily from the session day to the end of the longest expected course of its kind;
     or to the day every logged symptom reached 0; or on, while a symptom outlasts it."""
@@ -83,6 +87,7 @@ def plan_reminders(
             f"every symptom logged had reached 0 by {reached}",
             course_days,
             uid_base,
+            named,
         )
     if latest and course_end < as_of:
         still = sorted(s for s, e in latest.items() if e.severity > 0)
@@ -95,6 +100,7 @@ def plan_reminders(
             f"({course_days} days): {STILL_PRESENT_DAYS} more days, then make the file again",
             course_days,
             uid_base,
+            named,
         )
     return ReminderPlan(
         session,
@@ -103,6 +109,7 @@ def plan_reminders(
         f"the longest expected course after {kind} is {course_days} days",
         course_days,
         uid_base,
+        named,
     )
 
 
@@ -142,6 +149,8 @@ def calendar_bytes(
 
     s = plan.session
     kind = kind_name(s.kind)
+    heading = f" ({s.heading()})" if plan.named else ""
+    summary = DAILY_SUMMARY + heading
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -156,12 +165,13 @@ def calendar_bytes(
     daily.add("dtstart", start)
     daily.add("duration", dt.timedelta(minutes=10))
     daily.add("rrule", {"freq": "daily", "count": plan.days})
-    daily.add("summary", DAILY_SUMMARY)
+    daily.add("summary", summary)
+    area = f" · {visible(s.area)}" if s.area else ""
     daily.add(
         "description",
-        _with(Words.DAILY_REMINDER.format(kind=kind, date=s.date), steps.check_in),
+        _with(Words.DAILY_REMINDER.format(kind=kind, date=s.date, area=area), steps.check_in),
     )
-    daily.add_component(_alarm(dt.timedelta(0), DAILY_SUMMARY))
+    daily.add_component(_alarm(dt.timedelta(0), summary))
     calendar.add_component(daily)
 
     if s.follow_up is not None:
@@ -170,7 +180,7 @@ def calendar_bytes(
         visit.add("dtstamp", stamp)
         visit.add("dtstart", s.follow_up)
         visit.add("dtend", s.follow_up + dt.timedelta(days=1))
-        visit.add("summary", Words.FOLLOW_UP_EVENT.format(kind=kind, date=s.date))
+        visit.add("summary", Words.FOLLOW_UP_EVENT.format(kind=kind, date=s.date, area=area))
         visit.add(
             "description",
             _with(str(Words.FOLLOW_UP_REMINDER), steps.report),
@@ -178,7 +188,7 @@ def calendar_bytes(
         visit.add("transp", "TRANSPARENT")
         # An all-day event starts at midnight: the reminder comes the day before, at --at.
         before = dt.timedelta(days=1) - dt.timedelta(hours=at.hour, minutes=at.minute)
-        visit.add_component(_alarm(-before, str(Words.FOLLOW_UP_ALARM)))
+        visit.add_component(_alarm(-before, str(Words.FOLLOW_UP_ALARM) + heading))
         calendar.add_component(visit)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

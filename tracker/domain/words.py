@@ -18,6 +18,10 @@ class Words(enum.Enum):
         "There is no treatment session on or before {date}: add the session you had first."
     )
     NO_CARE_ENTRY = "There is no care entry {care_id}."
+
+    # A session named where several could be meant (a flag, a reminder): its number within
+    # the profile, its kind, its date and the area treated (``area``: " · neck" or "").
+    SESSION_HEADING = "Session {number}: {kind} on {date}{area}"
     NO_PROFILE = "There is no profile named {name!r}.{did_you_mean}"
 
     # Not yet, or not possible.
@@ -66,11 +70,11 @@ class Words(enum.Enum):
     # The calendar file.
     CALENDAR_NAME = "Skin recovery reminders"
     DAILY_SUMMARY = "Log today's symptoms"
-    FOLLOW_UP_EVENT = "Follow-up visit ({kind}, session of {date})"
+    FOLLOW_UP_EVENT = "Follow-up visit ({kind}, session of {date}{area})"
     FOLLOW_UP_ALARM = "Tomorrow: follow-up visit"
     DAILY_REMINDER = (
-        "How strong is each symptom today, from 0 (none) to 10? Your {kind} session of {date} "
-        "is day 0."
+        "How strong is each symptom today, from 0 (none) to 10? Your {kind} session of {date}"
+        "{area} is day 0."
     )
     FOLLOW_UP_REMINDER = "Bring your record: the tracker's report is a PDF made for the doctor."
 

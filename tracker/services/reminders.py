@@ -19,7 +19,8 @@ def reminder_plan(store: Store, *, as_of: dt.date, session_id: int | None = None
     rows = expectations_for(store).rows([record.kind])
     courses = [row for row in rows if row.has_course]
     uid_base = store.profile_uuid()
-    return plan_reminders(record, entries, courses, as_of=as_of, uid_base=uid_base)
+    named = len(store.sessions()) > 1
+    return plan_reminders(record, entries, courses, as_of=as_of, uid_base=uid_base, named=named)
 
 
 def write_calendar(

@@ -103,6 +103,11 @@ def list_sessions(store: Store) -> list[tuple[SessionRecord, int]]:
     return [(record, counts.get(record.id, 0)) for record in store.sessions()]
 
 
+def sessions_by_number(store: Store) -> dict[int, SessionRecord]:
+    """Every session by its number: to name the session of each flag."""
+    return {record.id: record for record in store.sessions()}
+
+
 def show_session(store: Store, session_id: int) -> tuple[SessionRecord, int]:
     return store.session(session_id), store.entry_count(session_id)
 
