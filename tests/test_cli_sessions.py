@@ -95,12 +95,16 @@ def test_delete_asks_first_and_says_how_many_entries_go(run: Run, session_id: in
     assert run("log", "itching=2", "redness=4").exit_code == 0
     kept = run("session", "delete", "1", input="n\n")
     assert kept.exit_code == 1
-    assert "and its 2 logged values? [y/N]" in kept.stdout
+    assert (
+        "Delete session 1 (laser-rejuvenation on 2026-11-14) with its 2 logged values? [y/N]"
+        in (kept.stdout)
+    )
     assert len(json.loads(run("session", "list", "--json").stdout)) == 1
     gone = run("session", "delete", "1", input="y\n")
     assert gone.exit_code == 0
     assert (
-        "Deleted session 1 (laser-rejuvenation on 2026-11-14) and 2 logged values." in gone.stdout
+        "Deleted session 1 (laser-rejuvenation on 2026-11-14) with its 2 logged values."
+        in gone.stdout
     )
     assert json.loads(run("history", "--json").stdout) == []
 
@@ -133,3 +137,25 @@ def test_malformed_arguments_exit_2_with_one_line(run: Run) -> None:
         assert result.exit_code == 2, args
         assert len(result.stderr.splitlines()) == 1, result.stderr
         assert result.stderr.startswith("Error: ")
+
+
+def test_delete_yes_says_the_photos_and_care_that_went_with_it(
+    run: Run, session_id: int, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from photo_support import phone_jpeg
+
+    source = Path(str(tmp_path)) / "a.jpg"
+    source.write_bytes(phone_jpeg())
+    assert run("log", "itching=2", "--date", "2026-11-20").exit_code == 0
+    assert run("photo", "add", str(source), "--date", "2026-11-20").exit_code == 0
+    assert run("photo", "add", str(source), "--date", "2026-11-21").exit_code == 0
+    assert run("care", "add", "ice-pack", "--date", "2026-11-20").exit_code == 0
+    gone = run("session", "delete", "1", "--yes")
+    assert gone.exit_code == 0, gone.output
+    assert gone.stdout == (
+        "Deleted session 1 (laser-rejuvenation on 2026-11-14) with its 1 logged value, "
+        "its 2 photos and its 1 care entry.\n"
+    )
+    assert json.loads(run("photo", "list", "--removed", "--json").stdout) == []

@@ -321,9 +321,11 @@ def test_deleting_a_session_says_its_photos_go_with_it(
     finally:
         web.close()
     asked = run("session", "delete", str(session_id), input="n\n")
-    assert "and its 0 logged values and its 2 photos?" in asked.output
+    assert "with its 0 logged values and its 2 photos?" in asked.output
     deleted = run("session", "delete", str(session_id), input="y\n")
-    assert deleted.exit_code == 0 and deleted.output.endswith("and its 2 photos.\n")
+    assert deleted.exit_code == 0 and deleted.output.endswith(
+        "with its 0 logged values and its 2 photos.\n"
+    )
     assert run("photo", "list", "--removed", "--json").stdout.strip() == "[]"
 
 

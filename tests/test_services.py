@@ -111,7 +111,7 @@ def test_deleting_a_session_returns_it_with_its_count_and_takes_its_entries(
         date=TODAY,
         today=TODAY,
     )
-    assert db(sessions.delete_session, laser.id) == (laser, 2)
+    assert db(sessions.delete_session, laser.id) == sessions.Deleted(laser, 2, 0, 0)
     assert db(symptom_log.history) == []
     _refused(NOT_FOUND, str(laser.id), lambda: db(sessions.show_session, laser.id))
 

@@ -632,7 +632,7 @@ def test_a_session_is_deleted_on_the_web_only_once_the_box_is_ticked(
     assert state() == before
     deleted = web.post(f"/sessions/{session_id}/delete", {"confirm": "yes"})
     assert deleted.status_code == 303
-    assert "Deleted session 1 (laser skin rejuvenation on 2026-11-14) and its 1 logged value." in (
+    assert "Deleted session 1 (laser skin rejuvenation on 2026-11-14) with its 1 logged value." in (
         text(web.get(deleted.headers["Location"]))
     )
     assert json.loads(run("session", "list", "--json").stdout) == []

@@ -174,20 +174,13 @@ def edit(
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_app
 def delete(app: AppContext, session_id: int, yes: bool) -> None:
-    """Delete a session and every symptom value logged for it."""
-    also = ""
+    """Delete a session with its values, photos and care entries."""
     if not yes:
-        from tracker.services.photos import photo_count
-
         with app.reading() as store:
-            # Its photos go with it (the foreign key cascades): the question says so.
-            photos = photo_count(store, session_id)
-            record, count = service.show_session(store, session_id)
-        also = f" and its {photos} photo{'s' * (photos != 1)}" if photos else ""
-        click.confirm(
-            f"Delete {_describe(record)} and its {count} logged value{'s' * (count != 1)}{also}?",
-            abort=True,
-        )
+            # Its photos and care entries go with it (the foreign keys cascade): say so.
+            going = service.what_deleting_takes(store, session_id)
+        click.confirm(f"Delete {_describe(going.session)} with {going.what_went()}?", abort=True)
     with app.writing() as store:
-        record, count = service.delete_session(store, session_id)
-    click.echo(f"Deleted {_describe(record)} and {count} logged value{'s' * (count != 1)}{also}.")
+        deleted = service.delete_session(store, session_id)
+    # Counted in the transaction that deleted them: with --yes nothing was asked before.
+    click.echo(f"Deleted {_describe(deleted.session)} with {deleted.what_went()}.")

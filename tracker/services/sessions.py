@@ -144,9 +144,39 @@ def edit_session(store: Store, session_id: int, changes: SessionFields) -> Sessi
     return store.update_session(changed)
 
 
-def delete_session(store: Store, session_id: int) -> tuple[SessionRecord, int]:
-    """Delete a session and its entries; returns what was deleted."""
+@dataclass(frozen=True)
+class Deleted:
+    """A session deleted, and how much went with it (the foreign keys cascade)."""
+
+    session: SessionRecord
+    values: int
+    photos: int  # removed ones too
+    care: int
+
+    def what_went(self) -> str:
+        """ "its 3 logged values, its 2 photos and its 1 care entry": all that was deleted,
+        photos and care entries named only when there were any."""
+        parts = [f"its {self.values} logged value{'s' * (self.values != 1)}"]
+        if self.photos:
+            parts.append(f"its {self.photos} photo{'s' * (self.photos != 1)}")
+        if self.care:
+            parts.append(f"its {self.care} care entr{'ies' if self.care != 1 else 'y'}")
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def what_deleting_takes(store: Store, session_id: int) -> Deleted:
+    """What deleting the session would delete with it (nothing is deleted)."""
     record = store.session(session_id)
-    count = store.entry_count(session_id)
+    return Deleted(
+        record,
+        store.entry_count(session_id),
+        len(store.photos([session_id], with_removed=True)),
+        len(store.care_records([session_id])),
+    )
+
+
+def delete_session(store: Store, session_id: int) -> Deleted:
+    """Delete a session with its values, photos and care entries; returns what went."""
+    deleted = what_deleting_takes(store, session_id)
     store.delete_session(session_id)
-    return record, count
+    return deleted

@@ -231,10 +231,11 @@ def delete(session_id: int) -> Response | Page:
         refusal = f"Nothing was deleted: tick the box to delete session {shown[0].id}."
         return _edit_page(shown, _record_form(shown[0]), refusal, 400)
     with writing() as store:
-        record, count = sessions.delete_session(store, session_id)
+        deleted = sessions.delete_session(store, session_id)
+    record = deleted.session
     flash(
         f"Deleted session {record.id} ({kind_words(record.kind)} on {record.date}) "
-        f"and its {count} logged value{'s' * (count != 1)}."
+        f"with {deleted.what_went()}."
     )
     return redirect(url_for("sessions"), code=303)
 
