@@ -23,6 +23,8 @@ def test_logging_again_replaces_and_says_so(run: Run, session_id: int) -> None:
     result = run("log", "itching=1")
     assert "itching   1/10  mild  (replaced 3/10 logged earlier for this day)" in result.stdout
     entries = json.loads(run("history", "--json").stdout)
+    changed_at = entries[0]["previous"].pop("changed_at")  # the time of the correction, UTC
+    assert changed_at.endswith("Z")
     assert entries == [
         {
             "session_id": 1,
@@ -31,6 +33,7 @@ def test_logging_again_replaces_and_says_so(run: Run, session_id: int) -> None:
             "symptom": "itching",
             "severity": 1,
             "note": "after shower",
+            "previous": {"severity": 3, "note": "after shower"},
         }
     ]
 

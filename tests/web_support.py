@@ -19,9 +19,12 @@ BASE = f"http://127.0.0.1:{PORT}"
 class Browser:
     """What a browser that opened the printed address does: cookie held, CSRF token sent."""
 
-    def __init__(self, db_url: str, today: dt.date, profile: str = "default") -> None:
+    def __init__(
+        self, db_url: str, today: dt.date, profile: str = "default", zone_name: str | None = None
+    ) -> None:
         self.keys = Keys(port=PORT, hosts=allowed_hosts("127.0.0.1", PORT))
-        self.app = create_app(WebSettings(resolve(db_url), profile, self.keys, lambda: today))
+        settings = WebSettings(resolve(db_url), profile, self.keys, lambda: today, zone_name)
+        self.app = create_app(settings)
         self.client: FlaskClient = self.app.test_client()
 
     def sign_in(self) -> TestResponse:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import click
 
 from tracker.cli.context import AppContext, pass_app
+from tracker.cli.local_zone import patient_zone
 from tracker.cli.params import SYMPTOM, force_option, output_option, session_option
 from tracker.cli.render import counted
 from tracker.domain.catalog import symptom_name
@@ -73,7 +75,7 @@ def report(
     log and the daily values.
     """
     with app.reading() as store:  # the session and its photos in one transaction
-        view = session_view(store, session_id, app.today)
+        view = replace(session_view(store, session_id, app.today), zone=patient_zone())
         photos = (
             documents.NO_PHOTOS if no_photos else documents.report_photos(store, view.session.id)
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from tracker.domain.clock import zone_or_utc
 
 
 def _valid(name: str) -> str | None:
@@ -13,6 +16,12 @@ def _valid(name: str) -> str | None:
     except (ValueError, OSError, KeyError):
         return None
     return name
+
+
+def patient_zone() -> dt.tzinfo:
+    """The zone times of day are shown in on the command line: this computer's (UTC when
+    it cannot tell)."""
+    return zone_or_utc(local_zone_name())
 
 
 def local_zone_name() -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 
@@ -11,7 +12,7 @@ from tracker.cli.params import PAST_DATE, PAST_DATE_HELP, SYMPTOM, json_option, 
 from tracker.cli.render import echo_json, echo_urgent, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import parse_values
+from tracker.domain.records import ChangeRecord, ValueRecord, parse_values
 from tracker.domain.severity import band
 from tracker.domain.text import visible
 from tracker.services import symptom_log as service
@@ -118,11 +119,23 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
 
     Date, day after the session, symptom, severity and note.
     """
+    from tracker.cli.local_zone import patient_zone
+    from tracker.domain.changes import changed_words
+    from tracker.services.corrections import corrections_in_force
+
     with app.reading() as store:
         groups = service.history(store, session_id=session_id, symptom=symptom)
+        changed = corrections_in_force(store, session_id) if groups else {}
     if as_json:
-        echo_json([entry.to_json() for _, entries in groups for entry in entries])
+        echo_json(
+            [
+                _with_previous(entry.to_json(), changed.get(_key(entry)))
+                for _, entries in groups
+                for entry in entries
+            ]
+        )
         return
+    tz = patient_zone()
     if not groups:
         click.echo("Nothing logged yet. Log today's values with: tracker log itching=3 redness=5")
         return
@@ -137,16 +150,37 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
             # One log command stores its note on every value; show it once per day.
             shown = entry.note if previous != (entry.date, entry.note) else None
             previous = (entry.date, entry.note)
+            was = changed.get(_key(entry))
             rows.append(
                 (
                     entry.date,
                     entry.day,
                     entry.symptom,
-                    f"{entry.severity:>2} {band(entry.severity)}",
+                    f"{entry.severity:>2} {band(entry.severity)}"
+                    + (f" ({changed_words(was, tz)})" if was else ""),
                     shown or "",
                 )
             )
         click.echo(table(("date", "day", "symptom", "severity", "note"), rows, frozenset({1})))
+
+
+def _key(entry: ValueRecord) -> tuple[int, dt.date, str]:
+    return entry.session_id, entry.date, entry.symptom
+
+
+def _with_previous(shown: dict[str, Any], change: ChangeRecord | None) -> dict[str, Any]:
+    """A value's JSON with what a correction replaced: ``previous`` is null for a value
+    never changed, else the earlier severity and note and when (UTC) they were replaced."""
+    shown["previous"] = (
+        None
+        if change is None
+        else {
+            "severity": change.before,
+            "note": change.before_note,
+            "changed_at": change.changed_at.isoformat() + "Z",
+        }
+    )
+    return shown
 
 
 @click.command()
@@ -160,18 +194,20 @@ def undo(app: AppContext, dry_run: bool) -> None:
     The change stays in the history (nothing is ever lost), so undo can be run again
     and again, each time for the change before.
     """
+    from tracker.cli.local_zone import patient_zone
     from tracker.domain.changes import what_it_did, what_undo_gives
     from tracker.services.corrections import undo_last
 
+    tz = patient_zone()
     with app.reading() if dry_run else app.writing() as store:
         done = undo_last(store, dry_run=dry_run)
     s = done.session
     where = f"session {s.id} ({s.kind} on {s.date})"
     if dry_run:
-        click.echo(f"Would undo the latest change, in {where}: {what_it_did(done.change)}.")
+        click.echo(f"Would undo the latest change, in {where}: {what_it_did(done.change, tz)}.")
         click.echo(f"Then {what_undo_gives(done.change)}. Dry run: nothing was changed.")
         return
-    click.echo(f"Undone, in {where}: {what_it_did(done.change)}.")
+    click.echo(f"Undone, in {where}: {what_it_did(done.change, tz)}.")
     click.echo(
         f"Now {what_undo_gives(done.change)}. Run `tracker undo` again for the change before."
     )

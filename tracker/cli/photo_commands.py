@@ -9,6 +9,7 @@ from typing import Any, BinaryIO
 import click
 
 from tracker.cli.context import AppContext, pass_app
+from tracker.cli.local_zone import patient_zone
 from tracker.cli.params import (
     PAST_DATE,
     PAST_DATE_HELP,
@@ -18,6 +19,7 @@ from tracker.cli.params import (
     session_option,
 )
 from tracker.cli.render import echo_json, table
+from tracker.domain.clock import local_date
 from tracker.domain.photos import PhotoRecord, describe_size
 from tracker.domain.text import visible
 from tracker.services import photos as service
@@ -79,6 +81,7 @@ def list_(app: AppContext, session_id: int | None, removed: bool, as_json: bool)
     if not records:
         click.echo("No photos yet. Add one: tracker photo add FILE [--date YYYY-MM-DD]")
         return
+    tz = patient_zone()  # the day a photo was removed, on this computer's calendar
     rows: list[tuple[Any, ...]] = [
         (
             r.id,
@@ -88,7 +91,11 @@ def list_(app: AppContext, session_id: int | None, removed: bool, as_json: bool)
             f"{r.width}x{r.height}",
             describe_size(r.size),
             r.note or "",
-            *([f"removed {r.removed_at:%Y-%m-%d}" if r.removed_at else ""] if removed else []),
+            *(
+                [f"removed {local_date(r.removed_at, tz)}" if r.removed_at else ""]
+                if removed
+                else []
+            ),
         )
         for r in records
     ]

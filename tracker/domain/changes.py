@@ -3,25 +3,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
+from tracker.domain.clock import at, local_date
 from tracker.domain.records import ChangeRecord
 
 
-def when(change: ChangeRecord) -> str:
-    return f"{change.changed_at:%Y-%m-%d %H:%M} UTC"
+def when(change: ChangeRecord, tz: dt.tzinfo) -> str:
+    """The time of the change in the patient's zone."""
+    return at(change.changed_at, tz)
 
 
-def what_it_did(change: ChangeRecord) -> str:
-    """'itching on 2026-11-20: changed from 9/10 to 0/10 at 2026-12-03 00:59 UTC'."""
+def what_it_did(change: ChangeRecord, tz: dt.tzinfo) -> str:
+    """'itching on 2026-11-20: changed from 9/10 to 0/10 at 2026-12-03 01:59 CET'."""
     head = f"{change.symptom} on {change.date}"
+    moment = when(change, tz)
     if change.before is None and change.after is not None:
-        return f"{head}: logged as {change.after}/10 at {when(change)}"
+        return f"{head}: logged as {change.after}/10 at {moment}"
     if change.after is None:
-        return f"{head}: {change.before}/10 removed at {when(change)}"
+        return f"{head}: {change.before}/10 removed at {moment}"
     if change.before == change.after:
-        return f"{head}: its note changed at {when(change)}"
-    return f"{head}: changed from {change.before}/10 to {change.after}/10 at {when(change)}"
+        return f"{head}: its note changed at {moment}"
+    return f"{head}: changed from {change.before}/10 to {change.after}/10 at {moment}"
+
+
+def changed_words(change: ChangeRecord, tz: dt.tzinfo) -> str:
+    """The history's note beside a corrected value: "changed from 9 on 2026-12-03" (the
+    day of the correction, in the patient's zone), as the web page's History says it."""
+    return f"changed from {change.before} on {local_date(change.changed_at, tz)}"
 
 
 def what_undo_gives(change: ChangeRecord) -> str:
@@ -31,10 +41,10 @@ def what_undo_gives(change: ChangeRecord) -> str:
     return f"{change.symptom} on {change.date} is {change.before}/10 again"
 
 
-def changed_from(changes: Iterable[ChangeRecord]) -> dict[tuple[object, ...], ChangeRecord]:
+def changed_from(changes: Iterable[ChangeRecord]) -> dict[tuple[int, dt.date, str], ChangeRecord]:
     """For each value (session, date, symptom), its latest correction still in force: the
     change that replaced an earlier value (the history's "changed from 5 on <date>")."""
-    found: dict[tuple[object, ...], ChangeRecord] = {}
+    found: dict[tuple[int, dt.date, str], ChangeRecord] = {}
     for change in changes:  # oldest first
         if change.undone_at is not None:
             continue

@@ -105,6 +105,8 @@ class SessionView:
     changes: list[ChangeRecord] = field(default_factory=list)
     # The days after the session (day 0 on) with a photo, up to as_of: the chart marks them.
     photo_days: tuple[int, ...] = ()
+    # The patient's time zone: the report shows the time of each correction in it.
+    zone: dt.tzinfo = dt.UTC
 
     @property
     def symptoms(self) -> list[str]:
@@ -131,4 +133,5 @@ class SessionView:
             self.profile,
             [c for c in self.changes if c.symptom in wanted],
             self.photo_days,
+            self.zone,
         )

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from tracker.domain.care import care_name
 from tracker.domain.catalog import agreement, kind_name, kind_words, symptom_name
+from tracker.domain.clock import at
 from tracker.domain.flags import Flag
 from tracker.domain.limits import REPORT_TEXT_CHARS
 from tracker.domain.photos import REPORT_MAX_PHOTOS, ReportPhoto
@@ -594,7 +595,7 @@ def _corrections(pages: Pages, view: SessionView) -> None:
             str(c.date),
             symptom_name(c.symptom),
             f"{c.before} to {c.after}" if c.after is not None else f"{c.before} removed",
-            f"{c.changed_at:%Y-%m-%d %H:%M} UTC" + (" (undone)" if c.undone_at else ""),
+            at(c.changed_at, view.zone) + (" (undone)" if c.undone_at else ""),
         )
         for c in view.changes
         if c.before is not None and c.before != c.after

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tracker.domain.care import CareRecord
+from tracker.domain.changes import changed_from
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import ChangeRecord, SessionRecord, ValueRecord
 from tracker.services.common import chosen_session
@@ -92,6 +93,14 @@ def last_change(store: Store) -> tuple[ChangeRecord, SessionRecord] | None:
     """What undo would take back now, with its session; None when nothing is left."""
     change = store.last_change()
     return (change, store.session(change.session_id)) if change is not None else None
+
+
+def corrections_in_force(
+    store: Store, session_id: int | None = None
+) -> dict[tuple[int, dt.date, str], ChangeRecord]:
+    """For each value (session, date, symptom) a correction replaced, the latest one still
+    in force (all sessions, or the one named): the history's "changed from 5 on <date>"."""
+    return changed_from(store.changes(session_id=session_id))
 
 
 def value_changes(store: Store, session_id: int) -> list[ChangeRecord]:

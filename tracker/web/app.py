@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tracker import __version__
 from tracker.domain.care import care_name
 from tracker.domain.catalog import kind_name, kind_words, symptom_name
+from tracker.domain.clock import at, local_date, zone_or_utc, zone_words
 from tracker.domain.dates import relative_day
 from tracker.domain.errors import TrackerError
 from tracker.domain.flags import DISCLAIMER
@@ -38,7 +39,10 @@ class WebSettings:
     profile: str
     keys: security.Keys | None  # the private mode's per-start secrets; None when hosted
     today: Callable[[], dt.date] = dt.date.today
-    zone_name: str | None = None  # this computer's time zone, for calendar reminders
+    # The patient's time zone (IANA name): the local page's is the computer's it runs on,
+    # the hosted mode's the clinic's. The reminders are made in it and every time of day
+    # is shown in it.
+    zone_name: str | None = None
 
 
 class Databases:
@@ -166,6 +170,15 @@ def today() -> dt.date:
     return settings().today()
 
 
+def patient_zone() -> dt.tzinfo:
+    """The zone times of day are shown in (UTC when none could be told): the local page's
+    is the computer's it was started on, the patient's own. The hosted mode's is the
+    clinic's configured zone (time_zone), right for patients who live where the clinic is;
+    one who does not should have their own (kept with the profile, offered from the
+    browser's zone at sign-in), which the hosted mode does not keep yet."""
+    return zone_or_utc(settings().zone_name)
+
+
 def create_app(web: WebSettings) -> Flask:
     """The private single-user app of `tracker serve`: its key, Host check and profile
     choice (tracker.web.security)."""
@@ -196,6 +209,10 @@ def add_pages(app: Flask, web: WebSettings) -> None:
     app.jinja_env.filters["kind_name"] = kind_name
     app.jinja_env.filters["symptom_name"] = symptom_name
     app.jinja_env.filters["care_name"] = care_name
+    # A stored moment (UTC) as the patient reads it: their date, their time of day.
+    app.jinja_env.filters["local_date"] = lambda moment: local_date(moment, patient_zone())
+    app.jinja_env.filters["local_time"] = lambda moment: at(moment, patient_zone())
+    app.jinja_env.globals["zone_words"] = lambda: zone_words(patient_zone())
     app.jinja_env.globals.update(
         DISCLAIMER=DISCLAIMER,
         DEFAULT_PROFILE=DEFAULT_PROFILE,

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, render_template, request, url_for
 
+from tracker.domain.clock import zone_words
 from tracker.domain.errors import TrackerError
 from tracker.domain.profiles import DEFAULT_PROFILE, profile_sentence
 from tracker.domain.records import latest_started
 from tracker.domain.reminders import NextSteps, calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
-from tracker.web.app import Page, current_profile, reading, settings, today
+from tracker.web.app import Page, current_profile, patient_zone, reading, settings, today
 from tracker.web.chart_cache import ChartCache, fingerprint
 from tracker.web.forms import asked_session
 from tracker.web.hints import link, missing_page, status_of
@@ -73,7 +75,7 @@ def _downloads(status: int = 200, **problems: object) -> Page:
         found=found,
         default=latest_started([r for r, _ in found], today()),
         exports=EXPORTS,
-        zone_name=settings().zone_name or "UTC",
+        zone_name=zone_words(patient_zone()),
         **{"problem": "", "reminder_problem": "", "next": None, **problems},
     )
     return page, status
@@ -98,7 +100,7 @@ def _attachment(body: bytes | str, name: str, mimetype: str) -> Response:
 def report_pdf() -> Response | Page:
     try:
         with reading() as store:  # the session and its photos in one transaction
-            view = session_view(store, asked_session(), today())
+            view = replace(session_view(store, asked_session(), today()), zone=patient_zone())
             photos = documents.NO_PHOTOS
             if "no-photos" not in request.args:
                 photos = documents.report_photos(store, view.session.id)

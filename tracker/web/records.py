@@ -23,7 +23,7 @@ from tracker.domain.records import (
 )
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
 from tracker.services import care, corrections, photos, sessions, symptom_log
-from tracker.web.app import Page, reading, today, writing
+from tracker.web.app import Page, patient_zone, reading, today, writing
 from tracker.web.forms import Form, asked_session, empty, number_of, session_number
 from tracker.web.hints import missing_page
 
@@ -133,7 +133,7 @@ def _undo_offer(latest: tuple[ChangeRecord, SessionRecord] | None) -> dict[str, 
     return {
         "id": change.id,
         "session": record.id,
-        "did": f"Session {record.id}: {what_it_did(change)}.",
+        "did": f"Session {record.id}: {what_it_did(change, patient_zone())}.",
         "gives": f"After the undo, {what_undo_gives(change)}.",
     }
 
@@ -150,7 +150,8 @@ def undo_change() -> Response | Page:
         except TrackerError as exc:
             form.fail("change", exc)
         else:
-            flash(f"Undone: {what_it_did(done.change)}. Now {what_undo_gives(done.change)}.")
+            did = what_it_did(done.change, patient_zone())
+            flash(f"Undone: {did}. Now {what_undo_gives(done.change)}.")
             return redirect(url_for("history", session=done.session.id), code=303)
     message = " ".join(form.errors.values())
     return _history(session_id, ("", "", message), 400)
