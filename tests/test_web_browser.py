@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from conftest import POSTGRES_URL, Run
+from pypdf import PdfReader
 from test_web_serve import Served, start, stop
 
 CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
@@ -645,3 +646,17 @@ def test_two_treatments_for_a_fortnight_on_a_phone(page: Page, tmp_path: Path, r
     pdf = _downloaded(tmp_path / "downloads", ".pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert saved() == entered  # nothing saved that was not entered, start to end
+    # The PDF's daily log holds exactly the neck's values entered, day by day: a blank
+    # cell for each symptom left untouched, never a value carried from another day.
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+    table = text.split("Daily log (0-10)")[1].split("A blank cell")[0]
+    rows = {
+        line.split()[0]: sorted(int(v) for v in line.split()[2:])
+        for line in table.splitlines()
+        if line.startswith("2026-")
+    }
+    expected: dict[str, list[int]] = {}
+    for (session, day, _), value in entered.items():
+        if session == NECK:
+            expected.setdefault(day, []).append(value)
+    assert rows == {day: sorted(values) for day, values in expected.items()}
