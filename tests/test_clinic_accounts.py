@@ -633,3 +633,94 @@ def test_a_new_link_lets_staff_who_lost_their_phone_enrol_again(clinic: Clinic) 
     assert clinic.totp_secret(DOC) != old_secret
     clinic.clock.advance(seconds=30)
     assert back.post("/enrol", {"code": clinic.code(DOC)}).headers["Location"] == "/clinic"
+
+
+def _links_of(clinic: Clinic, email: str) -> list[tuple[str, object, object]]:
+    from sqlalchemy import text
+
+    with clinic.database.reading() as store:
+        rows = store._tx.execute(  # the links as stored, to see that none changed
+            text(
+                "SELECT l.token_hash, l.expires_at, l.used_at FROM account_links l "
+                "JOIN accounts a ON a.id = l.account_id WHERE a.email = :email ORDER BY l.id"
+            ),
+            {"email": email},
+        ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def _link_events(clinic: Clinic, email: str) -> list[tuple[str | None, str, str]]:
+    from tracker.services import audit
+
+    with clinic.database.reading() as store:
+        events = audit.of_patient(store, email)
+    return [(e.actor, e.what, e.outcome) for e in events if e.what.startswith("link for")]
+
+
+def test_a_clinician_gets_no_link_for_a_patient_who_has_a_password(clinic: Clinic) -> None:
+    """The take-over: a staff member's invitation for an active patient would let them set
+    the patient's password and be the patient. Refused, nothing changed, the try audited."""
+    ann = _patient(clinic)
+    ann.sign_out()
+    links = _links_of(clinic, ANN)
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    doc.get("/clinic/invite")
+    refused = doc.post("/clinic/invite", {"email": ANN})
+    assert refused.status_code == 409
+    page = _text(refused)
+    assert "has set a password already" in page and "Forgotten your password?" in page
+    assert "/welcome/" not in page
+    assert _links_of(clinic, ANN) == links  # no link added, none spent
+    assert clinic.browser().sign_in(ANN).status_code == 303  # her password still works
+    assert _link_events(clinic, ANN)[-1] == (
+        DOC,
+        f"link for {ANN} refused: account has a password",
+        "refused",
+    )
+
+
+def test_an_unaccepted_invitation_is_renewed_and_each_link_audited(clinic: Clinic) -> None:
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    doc.get("/clinic/invite")
+    first = re.search(r"/welcome/([\w-]+)", _text(doc.post("/clinic/invite", {"email": ANN})))
+    again = doc.post("/clinic/invite", {"email": ANN})
+    second = re.search(r"/welcome/([\w-]+)", _text(again))
+    assert first is not None and second is not None and "A new link" in _text(again)
+    assert clinic.browser().get(f"/welcome/{first.group(1)}").status_code == 404
+    assert clinic.browser().accept(second.group(1)).status_code == 303
+    events = _link_events(clinic, ANN)
+    assert events == [(DOC, f"link for {ANN}", "allowed")] * 2
+    with clinic.database.reading() as store:
+        from tracker.services import audit
+
+        logged = " ".join(str(e.to_json()) for e in audit.listed(store))
+    assert first.group(1) not in logged and second.group(1) not in logged
+
+
+def test_no_link_is_made_for_a_disabled_account_until_it_is_enabled(clinic: Clinic) -> None:
+    from tracker.domain.errors import TrackerError
+    from tracker.services import accounts
+
+    clinic.invite(BOB)  # never accepted
+    with clinic.database.writing() as store:
+        accounts.disable(store, BOB, clinic.clock())
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    doc.get("/clinic/invite")
+    refused = doc.post("/clinic/invite", {"email": BOB})
+    assert refused.status_code == 409 and "is disabled" in _text(refused)
+    assert "/welcome/" not in _text(refused)
+    with clinic.database.writing() as store, pytest.raises(TrackerError, match="is disabled"):
+        accounts.new_link(store, BOB, clinic.clock())
+    with clinic.database.writing() as store:
+        accounts.enable(store, BOB)
+    renewed = doc.post("/clinic/invite", {"email": BOB})
+    link = re.search(r"/welcome/([\w-]+)", _text(renewed))
+    assert renewed.status_code == 200 and link is not None
+    assert clinic.browser().accept(link.group(1)).status_code == 303
+    assert _link_events(clinic, BOB)[-2:] == [
+        (DOC, f"link for {BOB} refused: account disabled", "refused"),
+        (DOC, f"link for {BOB}", "allowed"),
+    ]

@@ -32,6 +32,15 @@ class AccountWords(enum.Enum):
         "their own."
     )
     NOT_A_PATIENT = "{email} is a staff account; a patient is invited with their own address."
+    ACCOUNT_ACTIVE = (
+        "{email} has set a password already, so no new link is made here: whoever opened it "
+        'could take the account over. The patient uses "Forgotten your password?" on the '
+        "sign-in page; an administrator can make a link on the server."
+    )
+    ACCOUNT_DISABLED = (
+        "The account {email} is disabled: it cannot sign in, and a link would not work. "
+        "An administrator can enable it again on the server."
+    )
 
     def format(self, **values: Any) -> str:
         text: str = self.value

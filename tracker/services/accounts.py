@@ -28,12 +28,18 @@ from tracker.domain.accounts import (
     session_expired,
     too_many_failures,
 )
+from tracker.domain.audit import AuditEvent
 from tracker.domain.errors import TrackerError
-from tracker.services import credentials
+from tracker.services import audit, credentials
 from tracker.services.credentials import Hashing
 from tracker.storage.store import Store
 
 MAX_PROFILE_NAME = 80
+
+# Who made a link: (account id, role) as the audit log has it; the server's command line
+# (an administrator at the server) is the system.
+Maker = tuple[int | None, str]
+SYSTEM: Maker = (None, "system")
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,39 @@ class Opened:
     account: AccountRecord
 
 
+def record_link(
+    store: Store,
+    account: AccountRecord,
+    now: dt.datetime,
+    *,
+    by: Maker = SYSTEM,
+    address: str | None = None,
+    refused: str | None = None,
+) -> None:
+    """The audit log's event for a link made (or refused, and why) for the account: who,
+    for which account, when, from where; never the link itself."""
+    profile_id = None if account.profile is None else store.profile_id_named(account.profile)
+    what = f"link for {account.email}" + ("" if refused is None else f" refused: {refused}")
+    outcome = "allowed" if refused is None else "refused"
+    audit.record(store, AuditEvent.of(now, by, profile_id, what, address, outcome))
+
+
 def _issue(
-    store: Store, account: AccountRecord, now: dt.datetime, lifetime: dt.timedelta
+    store: Store,
+    account: AccountRecord,
+    now: dt.datetime,
+    lifetime: dt.timedelta,
+    *,
+    by: Maker = SYSTEM,
+    address: str | None = None,
 ) -> Issued:
+    if account.disabled:
+        raise TrackerError.conflict(
+            AccountWords.ACCOUNT_DISABLED.format(email=account.email), field="email"
+        )
     token = credentials.new_token()
     store.accounts().add_link(account.id, credentials.token_hash(token), now, lifetime)
+    record_link(store, account, now, by=by, address=address)
     return Issued(account, token, now + lifetime)
 
 
@@ -105,7 +139,13 @@ def profile_name_for(email: str) -> str:
 
 
 def invite_patient(
-    store: Store, email: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
+    store: Store,
+    email: str,
+    now: dt.datetime,
+    lifetime: dt.timedelta = LINK_LIFETIME,
+    *,
+    by: Maker = SYSTEM,
+    address: str | None = None,
 ) -> Issued:
     """A patient's account and their own new profile, and a link to set a password."""
     email = clean_email(email)
@@ -116,7 +156,33 @@ def invite_patient(
     if accounts.profile_id(name) is not None:
         raise TrackerError.conflict(AccountWords.PROFILE_TAKEN.format(name=name), field="email")
     profile_id = accounts.add_profile_for(name)
-    return _issue(store, _new_account(store, email, Role.PATIENT, now, profile_id), now, lifetime)
+    account = _new_account(store, email, Role.PATIENT, now, profile_id)
+    return _issue(store, account, now, lifetime, by=by, address=address)
+
+
+def renew_invitation(
+    store: Store,
+    email: str,
+    now: dt.datetime,
+    lifetime: dt.timedelta = LINK_LIFETIME,
+    *,
+    by: Maker,
+    address: str | None = None,
+) -> Issued:
+    """A staff member's invitation from the web: a new patient's account, or a fresh link
+    for a patient who has not set a password yet (their earlier link stops working). Never
+    a link for an account that has a password: it would let the staff member set one and
+    be the patient (the patient uses the forgotten-password way; an administrator can make
+    a link on the server's command line). Refused (conflict) for a staff or disabled
+    account; the refusal is the face's to record (this unit of work is not kept)."""
+    account = patient_account(store, email)
+    if account is None:
+        return invite_patient(store, email, now, lifetime, by=by, address=address)
+    if account.has_password and not account.disabled:
+        raise TrackerError.conflict(
+            AccountWords.ACCOUNT_ACTIVE.format(email=account.email), field="email"
+        )
+    return _issue(store, account, now, lifetime, by=by, address=address)
 
 
 def every_account(store: Store) -> list[tuple[AccountRecord, dt.datetime | None]]:
@@ -138,13 +204,26 @@ def patient_account(store: Store, email: str) -> AccountRecord | None:
 def new_link(
     store: Store, email: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
 ) -> Issued:
-    """A new one-time link for an existing account (a forgotten password); any earlier link
-    of the account stops working."""
+    """A new one-time link for an existing account (a forgotten password), made by an
+    administrator at the server; any earlier link of the account stops working. Refused
+    for a disabled account (the link would not work)."""
     email = clean_email(email)
     account = store.accounts().by_email(email)
     if account is None:
         raise TrackerError.not_found(AccountWords.NO_ACCOUNT.format(email=email), field="email")
     return _issue(store, account, now, lifetime)
+
+
+def enable(store: Store, email: str) -> AccountRecord:
+    """A disabled account signs in again (its password as it was; its old sessions and links
+    stay ended: a patient who never set a password needs a new link)."""
+    email = clean_email(email)
+    accounts = store.accounts()
+    account = accounts.by_email(email)
+    if account is None:
+        raise TrackerError.not_found(AccountWords.NO_ACCOUNT.format(email=email), field="email")
+    accounts.enable(account.id)
+    return account
 
 
 def link_holder(store: Store, token: str, now: dt.datetime) -> AccountRecord:

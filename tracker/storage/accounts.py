@@ -163,6 +163,10 @@ class AccountStore:
             .values(used_at=moment)
         )
 
+    def enable(self, account_id: int) -> None:
+        """Signs in again (its password as it was; its old sessions and links stay ended)."""
+        self._tx.execute(update(Account).where(Account.id == account_id).values(disabled_at=None))
+
     # One-time links ----------------------------------------------------------------------
 
     def add_link(

@@ -1,7 +1,9 @@
 """Staff's account pages in the hosted app: inviting a patient from the browser.
 
 The link is shown once, to copy into the clinic's own message to the patient (the tracker
-sends no e-mail); a patient who has an account gets a new link instead, and the old stops.
+sends no e-mail); a patient who has not set a password yet gets a new link instead, and the
+old stops. A patient who has a password gets none here (whoever opened it could take the
+account over). Every link made, and every one refused, is in the audit log.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from tracker.services import accounts
 from tracker.web.app import Page
 from tracker.web.forms import Form, empty
 from tracker.web.hints import status_of
-from tracker.web.hosted import clinic, now, reading, route, writing
+from tracker.web.hosted import actor, client_address, clinic, now, reading, route, writing
 
 STAFF = (Role.ADMIN, Role.CLINICIAN)
 
@@ -27,15 +29,24 @@ def invite() -> Page:
     form = Form(request.form)
     email = form.data.get("email", "")
     settings = clinic()
+    staff = actor()
+    assert staff is not None  # the route is for staff only
+    by = (staff.id, staff.role.value)
+    existing = None
     try:
         with reading() as store:
             existing = accounts.patient_account(store, email)
         with writing() as store:
-            if existing is None:
-                issued = accounts.invite_patient(store, email, now(), settings.link_lifetime)
-            else:
-                issued = accounts.new_link(store, email, now(), settings.link_lifetime)
+            issued = accounts.renew_invitation(
+                store, email, now(), settings.link_lifetime, by=by, address=client_address()
+            )
     except TrackerError as exc:
+        if existing is not None:  # refused for a patient's account: recorded for them
+            why = "account disabled" if existing.disabled else "account has a password"
+            with writing() as store:
+                accounts.record_link(
+                    store, existing, now(), by=by, address=client_address(), refused=why
+                )
         form.refuse(exc, ("email",), "email")
         page = render_template("invite.html", form=form, issued=None, link=None, renewed=False)
         return page, status_of(exc)
