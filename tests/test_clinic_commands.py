@@ -200,3 +200,28 @@ def test_a_wrong_settings_file_is_said_in_one_line(
     assert words in result.stderr and result.stderr.count("\n") == 1
     missing = invoke("clinic", "serve", "--db", db_url, env={"TRACKER_CONFIG": str(path) + ".x"})
     assert missing.exit_code == 1 and "Cannot read the settings file" in missing.stderr
+
+
+def test_no_link_for_a_disabled_account_until_enabled_and_each_link_audited(
+    clinic: Clinic, db_url: str, env: dict[str, str]
+) -> None:
+    from tracker.services import audit
+
+    clinic.browser().accept(clinic.invite("bob@example.org"))
+    disabled = invoke("clinic", "user", "disable", "bob@example.org", "--db", db_url, env=env)
+    assert disabled.exit_code == 0, disabled.output
+    refused = invoke("clinic", "link", "bob@example.org", "--db", db_url, env=env)
+    assert (refused.exit_code, refused.kind) == refusal(CONFLICT)  # type: ignore[attr-defined]
+    assert "is disabled" in refused.stderr and "/welcome/" not in refused.output
+    enabled = invoke("clinic", "user", "enable", "BOB@example.org", "--db", db_url, env=env)
+    assert enabled.exit_code == 0 and "Enabled bob@example.org" in enabled.stdout
+    assert clinic.browser().sign_in("bob@example.org").status_code == 303  # his password
+    made = invoke("clinic", "link", "bob@example.org", "--db", db_url, env=env)
+    token = _token(made.stdout)
+    with clinic.database.reading() as store:
+        events = audit.of_patient(store, "bob@example.org")
+    links = [(e.actor_role, e.what) for e in events if e.what.startswith("link for")]
+    assert links == [("system", "link for bob@example.org")] * 2  # the invitation, the link
+    assert all(token not in str(e.to_json()) for e in events)
+    missing = invoke("clinic", "user", "enable", "who@example.org", "--db", db_url, env=env)
+    assert missing.exit_code == 1 and "no account" in missing.stderr

@@ -165,6 +165,22 @@ def user_disable(app: AppContext, email: str) -> None:
     click.echo(f"Disabled {account.email} ({account.role}): it can no longer sign in.")
 
 
+@user.command("enable")
+@click.argument("email")
+@_db_option
+@pass_app
+def user_enable(app: AppContext, email: str) -> None:
+    """Let a disabled account sign in again (a disable undone).
+
+    Its password is as it was; its old sessions and links stay ended (someone who never set
+    a password needs a new link: tracker clinic link EMAIL)."""
+    from tracker.services import accounts
+
+    with app.writing() as store:
+        account = accounts.enable(store, email)
+    click.echo(f"Enabled {account.email} ({account.role}): it can sign in again.")
+
+
 @clinic.command("invite")
 @click.argument("email")
 @_db_option
@@ -188,7 +204,9 @@ def invite(app: AppContext, email: str) -> None:
 def link(app: AppContext, email: str) -> None:
     """A new one-time link for an account (a forgotten password).
 
-    The account's earlier link stops working."""
+    Give it to the account's owner only: whoever opens it sets the password. The account's
+    earlier link stops working; the audit log records that a link was made (not the link).
+    Refused for a disabled account (tracker clinic user enable EMAIL first)."""
     from tracker.services import accounts
 
     lifetime = _lifetime()
