@@ -169,6 +169,7 @@ class Client:
         try:
             status, headers, text = self.request(method, path, form)
         except (OSError, http.client.HTTPException) as exc:
+            self.close()  # a connection that timed out cannot send the next request
             if self.tally is not None:
                 self.tally.add(page, 0.0, f"{type(exc).__name__}: {exc}")
             return 0, {}, ""
