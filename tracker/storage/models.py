@@ -340,3 +340,25 @@ class AuditRow(Base):
     what: Mapped[str] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(10))
+
+
+class Measurement(Base):
+    """A measure beside the 0-10 values, as typed: a body temperature and its unit.
+
+    A day may hold several readings; none replaces another. ``value`` is the number as the
+    patient typed it ("38.4", "101.2"); ``unit`` the unit it was given in ("C" or "F")."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (
+        Index("ix_measurements_session_id_date", "session_id", "date"),
+        CheckConstraint("measure <> 'temperature' OR unit IN ('C', 'F')", name="temperature_unit"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    measure: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(12))
+    unit: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str | None] = mapped_column(Text)
+    logged_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC

@@ -21,9 +21,10 @@ from tracker.domain.hints import Hint
 from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
 from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.suggestions import closest, did_you_mean
+from tracker.domain.temperature import TemperatureRecord, TypedTemperature
 from tracker.domain.triage import Review
 from tracker.domain.words import Words
-from tracker.storage import clinic_queries, photo_queries, queries
+from tracker.storage import clinic_queries, measure_queries, photo_queries, queries
 from tracker.storage.accounts import AccountStore
 from tracker.storage.models import (
     CareEntry,
@@ -305,6 +306,30 @@ class Store:
         self._wrote(kept.id, severities)
         return stored
 
+    # Measurements ------------------------------------------------------------------------
+
+    def add_temperature(
+        self, session: SessionRecord, date: dt.date, typed: TypedTemperature, note: str | None
+    ) -> TemperatureRecord:
+        """One more reading for the day, as typed: none replaces another."""
+        self._session_row(session.id)  # this profile's (kept by the store: no query)
+        return measure_queries.add_temperature(
+            self._tx, session, date, (typed.value, typed.unit, note), _now()
+        )
+
+    def temperatures_for_sessions(
+        self, session_ids: Sequence[int]
+    ) -> dict[int, list[TemperatureRecord]]:
+        """The temperatures of several of this profile's sessions in one query, by session
+        id, each session's in the order logged (another profile's session has none)."""
+        return measure_queries.temperatures_for_sessions(self._tx, self.profile_id, session_ids)
+
+    def insert_temperatures(
+        self, rows: Sequence[tuple[int, dt.date, str, str, str | None]]
+    ) -> None:
+        """(session id, date, value as typed, unit, note) each, as an import brings them."""
+        measure_queries.add_temperatures(self._tx, rows, _now())
+
     def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
         """Delete the named symptoms' values for one day of one of this profile's sessions;
         each value removed is kept as a change (before it, nothing after)."""
@@ -473,6 +498,12 @@ class Store:
         self, as_of: dt.date
     ) -> Iterator[tuple[str, SessionRecord, list[ValueRecord]]]:
         return queries.open_sessions_all_profiles(self._tx, as_of)
+
+    def temperatures_all_profiles(
+        self, as_of: dt.date
+    ) -> list[tuple[str, SessionRecord, list[TemperatureRecord]]]:
+        """Every profile's sessions with a temperature up to as_of, with their readings."""
+        return measure_queries.temperatures_all_profiles(self._tx, as_of)
 
     def latest_sessions_all_profiles(self, as_of: dt.date) -> dict[str, SessionRecord]:
         """Each profile's latest session on or before as_of, by profile name."""
