@@ -144,6 +144,7 @@ def test_the_json_document_holds_everything_but_database_ids() -> None:
                     {"date": "2026-11-03", "action": "other", "note": "@home"},
                 ],
                 "photos": [],
+                "temperatures": [],
             }
         ],
         "protocol_overrides": [

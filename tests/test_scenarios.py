@@ -20,6 +20,7 @@ from conftest import Run
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag, evaluate
 from tracker.domain.records import SessionRecord, ValueRecord
+from tracker.domain.temperature import TemperatureRecord, parse_temperature
 
 FOLDER = Path(__file__).parent / "scenarios"
 FILES = sorted(FOLDER.glob("*.toml"))
@@ -69,8 +70,19 @@ def _entries(scenario: dict[str, Any]) -> list[ValueRecord]:
     return [
         ValueRecord(1, START + dt.timedelta(days=log["day"]), log["day"], symptom, value)
         for log in scenario.get("log", ())
-        for symptom, value in log["values"].items()
+        for symptom, value in log.get("values", {}).items()
     ]
+
+
+def _temperatures(scenario: dict[str, Any]) -> list[TemperatureRecord]:
+    """A log's ``temperature = "38.4"`` (or "101.2F"), as the command line reads it."""
+    found = []
+    for number, log in enumerate(scenario.get("log", ()), start=1):
+        if "temperature" in log:
+            typed = parse_temperature(log["temperature"])
+            date = START + dt.timedelta(days=log["day"])
+            found.append(TemperatureRecord(number, 1, date, log["day"], typed.value, typed.unit))
+    return found
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -79,9 +91,10 @@ def test_a_scenario_through_the_domain(path: Path) -> None:
     session = SessionRecord(1, START, scenario["kind"])
     expect_for = Expectations(shipped_table()).for_pair
     entries = _entries(scenario)
+    measured = _temperatures(scenario)
     for expect in scenario["expect"]:
         as_of = START + dt.timedelta(days=expect["day"])
-        flags = evaluate(session, entries, expect_for, as_of)
+        flags = evaluate(session, entries, expect_for, as_of, temperatures=measured)
         # Never two active flags for one symptom, on any day.
         symptoms = [f.symptom for f in flags if f.active]
         assert len(symptoms) == len(set(symptoms)), flags
@@ -124,7 +137,9 @@ def test_a_scenario_through_the_command_line(run: Run, path: Path) -> None:
     assert added.exit_code == 0, added.output
     for log in scenario.get("log", ()):
         day = START + dt.timedelta(days=log["day"])
-        pairs = [f"{symptom}={value}" for symptom, value in log["values"].items()]
+        pairs = [f"{symptom}={value}" for symptom, value in log.get("values", {}).items()]
+        if "temperature" in log:
+            pairs.append(f"temperature={log['temperature']}")
         logged = run("log", *pairs, "--date", day.isoformat(), today=day)
         assert logged.exit_code == 0, logged.output
     for expect in scenario["expect"]:

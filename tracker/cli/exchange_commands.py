@@ -134,6 +134,8 @@ def import_(
         parts.append(counted(report.care_added, "care action"))
     if report.photos_added:
         parts.append(counted(report.photos_added, "photo"))
+    if report.temperatures_added:
+        parts.append(counted(report.temperatures_added, "temperature"))
     if report.overrides:
         parts.append(counted(report.overrides, "expected-course setting"))
     if report.skipped:

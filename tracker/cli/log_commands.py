@@ -14,6 +14,7 @@ from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import ChangeRecord, ValueRecord, parse_values
 from tracker.domain.severity import band
+from tracker.domain.temperature import TemperatureRecord, split_typed
 from tracker.domain.text import visible
 from tracker.services import symptom_log as service
 
@@ -44,27 +45,32 @@ def log(
     \b
     Example: tracker log itching=3 swelling=1 redness=5
     Bands: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe.
+    A body temperature in degrees, not 0-10: temperature=38.4 (°C) or temp=101.2F (°F);
+    each is one more reading of the day, and 38 °C (100.4 °F) or more is a warning sign.
     Logging a symptom again for the same day replaces its value.
     A value logged by mistake: tracker log --remove itching [--date DATE]
     """
     if remove:
         _remove(app, readings, date, session_id, note)
         return
+    pairs, temperature = split_typed(readings)
     with app.writing() as store:
         result = service.log_symptoms(
             store,
-            parse_values(readings),
+            parse_values(pairs) if pairs or temperature is None else [],
             date=date,
             today=app.today,
             session_id=session_id,
             note=note,
+            temperature=temperature,
         )
-    first = result.logged[0].entry
     s = result.session
-    click.echo(
-        f"Logged for {first.date}, day {first.day} after session {s.id} ({s.kind} on {s.date}):"
-    )
-    width = max(len(item.entry.symptom) for item in result.logged)
+    day = s.day_of(date)
+    click.echo(f"Logged for {date}, day {day} after session {s.id} ({s.kind} on {s.date}):")
+    names = [item.entry.symptom for item in result.logged]
+    width = max(len(name) for name in [*names, *(["temperature"] if result.temperature else [])])
+    if result.temperature is not None:
+        click.echo(f"  {'temperature':<{width}}  {result.temperature.words()}")
     for item in result.logged:
         entry = item.entry
         line = f"  {entry.symptom:<{width}}  {entry.severity:>2}/10  {band(entry.severity)}"
@@ -126,6 +132,9 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
     with app.reading() as store:
         groups = service.history(store, session_id=session_id, symptom=symptom)
         changed = corrections_in_force(store, session_id) if groups else {}
+        measured: dict[int, list[TemperatureRecord]] = {}
+        if not as_json:  # the temperatures too, with their sessions when they have no value
+            groups, measured = service.with_temperatures(store, groups, session_id, symptom)
     if as_json:
         echo_json(
             [
@@ -144,6 +153,16 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
             click.echo()
         where = f" · {visible(record.area)}" if record.area else ""
         click.echo(f"Session {record.id} · {record.kind} · {record.date}{where}")
+        if record.id in measured:
+            click.echo(
+                table(
+                    ("date", "day", "temperature", "note"),
+                    [(t.date, t.day, t.words(), t.note or "") for t in measured[record.id]],
+                    frozenset({1}),
+                )
+            )
+        if not entries:
+            continue
         rows = []
         previous: tuple[dt.date, str | None] | None = None
         for entry in entries:

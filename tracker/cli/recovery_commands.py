@@ -335,6 +335,8 @@ def _echo_status(
                 click.echo(("  " if number == 0 else "    ") + line)
     else:
         click.echo("Nothing logged for this session yet.")
+    if report.temperature is not None:
+        click.echo(f"Temperature, latest: {report.temperature.describe()}.")
     for symptom, expected in report.watches:
         assert expected.watch is not None
         click.echo(

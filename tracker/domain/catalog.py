@@ -90,7 +90,7 @@ SYMPTOMS: tuple[Symptom, ...] = (
         plural=True,
     ),
     Symptom("pus", "Pus or bad smell", ("pustules", "discharge", "bad-smell"), "red-flag"),
-    Symptom("fever", "Fever", ("temperature", "pyrexia"), "red-flag"),
+    Symptom("fever", "Fever", ("pyrexia",), "red-flag"),
     Symptom(
         "cold-sores",
         "Cold sores",
@@ -213,6 +213,8 @@ def symptom_name(key: str) -> str:
     """A symptom as people read it ("Red or pink rash"), never its key; a symptom the catalog
     does not know (a value kept from an older file) is shown as stored."""
     known = SYMPTOMS_BY_KEY.get(key)
+    if known is None and key == "temperature":  # a measure of its own (domain/temperature.py)
+        return "Temperature"
     return known.name if known else key
 
 

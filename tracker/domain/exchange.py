@@ -22,6 +22,7 @@ from tracker.domain.limits import MAX_COURSE_DAYS, check_date
 from tracker.domain.photos import StoredPhoto, photo_json
 from tracker.domain.records import SessionRecord, ValueRecord, clean_text
 from tracker.domain.severity import parse_severity
+from tracker.domain.temperature import TemperatureRecord, parse_temperature
 from tracker.domain.text import is_text
 
 ENTRY_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "symptom", "severity", "note")
@@ -38,6 +39,7 @@ class SessionBundle:
     entries: list[ValueRecord] = field(default_factory=list)
     care: list[CareRecord] = field(default_factory=list)
     photos: list[StoredPhoto] = field(default_factory=list)
+    temperatures: list[TemperatureRecord] = field(default_factory=list)
 
 
 # --- CSV cells ---------------------------------------------------------------------------
@@ -121,6 +123,11 @@ def json_document(
                     {"date": c.date.isoformat(), "action": c.action, "note": c.note} for c in b.care
                 ],
                 "photos": [photo_json(p) for p in b.photos],
+                # In the order logged; each as typed, with its unit ("C" or "F").
+                "temperatures": [
+                    {"date": t.date.isoformat(), "value": t.value, "unit": t.unit, "note": t.note}
+                    for t in b.temperatures
+                ],
             }
             for b in bundles
         ],
@@ -194,13 +201,14 @@ ENTRY_TYPES = {
     "note": "text or null",
 }
 CARE_TYPES = {"date": "text", "action": "text", "note": "text or null"}
+TEMPERATURE_TYPES = {"date": "text", "value": "text", "unit": "text", "note": "text or null"}
 OVERRIDE_TYPES = {
     "kind": "text",
     "symptom": "text",
     "max_days": "a whole number",
     "typical_days": "a whole number or null",
 }
-_REQUIRED = {"date", "kind", "symptom", "severity", "action", "max_days"}
+_REQUIRED = {"date", "kind", "symptom", "severity", "action", "max_days", "value", "unit"}
 
 
 def not_text_at(value: object, where: str = "") -> str | None:
@@ -312,6 +320,35 @@ def parse_care_row(row: Mapping[str, Any], line: int, today: dt.date) -> Importe
     _check_day(row, date, session.date, today)
     action = care_key(str(row.get("action") or ""))
     return ImportedCare(line, session, date, action, check_note(action, note_text(row.get("note"))))
+
+
+@dataclass(frozen=True)
+class ImportedTemperature:
+    date: dt.date
+    value: str  # as typed
+    unit: str  # "C" or "F"
+    note: str | None
+
+    @property
+    def key(self) -> tuple[dt.date, str, str, str | None]:
+        return self.date, self.value, self.unit, self.note
+
+
+def parse_temperature_item(
+    item: Mapping[str, Any], session_date: dt.date, today: dt.date
+) -> ImportedTemperature:
+    """A temperature of an export: its number as typed and its unit, checked as when it
+    was logged (a body temperature, in °C or °F)."""
+    date = iso_date(item.get("date"), "date")
+    _check_day(item, date, session_date, today)
+    unit = str(item.get("unit") or "")
+    if unit not in ("C", "F"):
+        raise TrackerError.malformed(f'unit must be "C" or "F", not {unit[:12]!r}')
+    value = str(item.get("value") or "")
+    typed = parse_temperature(value + unit)
+    if typed.value != value:
+        raise TrackerError.malformed(f"value {value[:12]!r} is not a number of degrees")
+    return ImportedTemperature(date, value, unit, note_text(item.get("note")))
 
 
 def csv_kind(header: Sequence[str]) -> str:

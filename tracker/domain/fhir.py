@@ -21,16 +21,19 @@ from tracker.domain.catalog import SYMPTOMS_BY_KEY, kind_key, kind_name, symptom
 from tracker.domain.errors import TrackerError
 from tracker.domain.exchange import (
     ImportedEntry,
+    ImportedTemperature,
     SessionBundle,
     SessionKey,
     iso_date,
     note_text,
     parse_entry_row,
+    parse_temperature_item,
 )
 from tracker.domain.fhir_media import media_key, media_resource, parse_media
 from tracker.domain.photos import ImportedPhoto
 from tracker.domain.records import ValueRecord
 from tracker.domain.severity import BAND_SNOMED, band
+from tracker.domain.temperature import UCUM, TemperatureRecord
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -42,6 +45,10 @@ SYMPTOM_SYSTEM = "urn:skin-recovery-tracker:symptom"
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
 BAND_TEXT = "Severity band (0 none, 1-3 mild, 4-6 moderate, 7-10 severe)"
 FOLLOW_UP = "Follow-up visit: "
+UCUM_SYSTEM = "http://unitsofmeasure.org"
+BODY_TEMPERATURE = ("8310-5", "Body temperature")  # LOINC, as the FHIR vital-signs profile
+VITAL_SIGNS = ("vital-signs", "Vital Signs")
+UNIT_OF_UCUM = {code: unit for unit, code in UCUM.items()}
 _NAMESPACE = uuid.UUID("7b4f2a52-1d55-4c55-9a53-6f1c3b7e2d10")
 
 
@@ -97,6 +104,18 @@ def fhir_bundle(
                 {
                     "fullUrl": f"urn:uuid:{observation_id}",
                     "resource": _observation(e, observation_id, patient_url, procedure_id),
+                }
+            )
+        # The n-th reading of a day keeps its id: readings are never replaced.
+        day_count: Counter[dt.date] = Counter()
+        for t in b.temperatures:
+            nth = day_count[t.date]
+            day_count[t.date] += 1
+            temperature_id = _resource_id(patient_id, "temperature", procedure_id, t.date, nth)
+            entries.append(
+                {
+                    "fullUrl": f"urn:uuid:{temperature_id}",
+                    "resource": _temperature(t, temperature_id, patient_url, procedure_id),
                 }
             )
         for photo in b.photos:
@@ -172,6 +191,32 @@ def _observation(
     return observation
 
 
+def _temperature(
+    t: TemperatureRecord, observation_id: str, patient_url: str, procedure_id: str
+) -> dict[str, Any]:
+    """A body temperature as the FHIR vital-signs profile has it: LOINC 8310-5, in the
+    unit it was given in (UCUM Cel or [degF])."""
+    observation: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": observation_id,
+        "status": "final",
+        "category": [{"coding": [_coding(CATEGORY_SYSTEM, *VITAL_SIGNS)]}],
+        "code": {"coding": [_coding(LOINC, *BODY_TEMPERATURE)], "text": "Body temperature"},
+        "subject": {"reference": patient_url},
+        "partOf": [{"reference": f"urn:uuid:{procedure_id}"}],
+        "effectiveDateTime": t.date.isoformat(),
+        "valueQuantity": {
+            "value": float(t.typed.number),
+            "unit": "°C" if t.unit == "C" else "°F",
+            "system": UCUM_SYSTEM,
+            "code": UCUM[t.unit],
+        },
+    }
+    if t.note:
+        observation["note"] = [{"text": t.note}]
+    return observation
+
+
 # --- import -----------------------------------------------------------------------------
 
 
@@ -181,6 +226,7 @@ class FhirSession:
     fields: dict[str, Any]
     entries: list[ImportedEntry] = field(default_factory=list)
     photos: list[ImportedPhoto] = field(default_factory=list)
+    temperatures: list[ImportedTemperature] = field(default_factory=list)
 
 
 @dataclass
@@ -221,6 +267,8 @@ def parse_bundle(document: Mapping[str, Any], today: dt.date) -> FhirDocument:
                 session = sessions[part_of]
                 if kind == "Media":
                     session.photos.append(parse_media(resource, session.key.date, today))
+                elif _own_code(resource.get("code"), LOINC) == BODY_TEMPERATURE[0]:
+                    session.temperatures.append(_temperature_of(resource, session.key, today))
                 else:
                     session.entries.append(_entry(resource, index, session.key, today))
             elif kind != "Patient":
@@ -318,3 +366,25 @@ def _entry(
         "note": _first(notes, "note").get("text") if notes else None,
     }
     return parse_entry_row(row, index, today)
+
+
+def _temperature_of(
+    resource: Mapping[str, Any], session: SessionKey, today: dt.date
+) -> ImportedTemperature:
+    quantity = resource.get("valueQuantity")
+    if not isinstance(quantity, dict):
+        raise TrackerError.malformed("a body temperature needs a valueQuantity")
+    number = quantity.get("value")
+    if not isinstance(number, int | float) or isinstance(number, bool):
+        raise TrackerError.malformed("valueQuantity.value must be a number of degrees")
+    unit = UNIT_OF_UCUM.get(str(quantity.get("code") or ""))
+    if unit is None or quantity.get("system") != UCUM_SYSTEM:
+        raise TrackerError.malformed(f"valueQuantity must be in UCUM {' or '.join(UCUM.values())}")
+    notes = resource.get("note")
+    item = {
+        "date": resource.get("effectiveDateTime"),
+        "value": repr(number) if isinstance(number, float) else str(number),
+        "unit": unit,
+        "note": _first(notes, "note").get("text") if notes else None,
+    }
+    return parse_temperature_item(item, session.date, today)

@@ -27,6 +27,7 @@ from tracker.domain.expectations import Expectation
 from tracker.domain.hints import Hint
 from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.severity import SEVERE_FROM
+from tracker.domain.temperature import FEVER_WORDS, MEASURE, TemperatureRecord
 
 LEVELS = ("info", "warning", "urgent")
 # A first value above 0 after the days a symptom usually starts (its last onset day, or this
@@ -63,6 +64,11 @@ RED_FLAG_REASONS = {
         "casualty today."
     ),
     "hives": "Hives can be an allergic reaction, to the treatment or to a cream used after it.",
+    # The threshold and its wording: tracker.domain.temperature (red_flags.md, section 1).
+    MEASURE: (
+        f"A temperature of {FEVER_WORDS} after a treatment can be a sign of infection and "
+        "needs to be seen quickly."
+    ),
 }
 
 
@@ -83,7 +89,8 @@ class Flag:
     reasons: tuple[str, ...] = ()  # the symptom's other active flags, as lines under this one
     also: tuple[str, ...] = ()  # their rules
     silent_since: int | None = None  # an aged alarm: the day of the last value heard
-    values: tuple[tuple[int, int], ...] = ()  # the facts: (day, value) pairs it is about
+    # The facts: (day, value) pairs it is about; a temperature's value is its words ("38.4 °C")
+    values: tuple[tuple[int, int | str], ...] = ()
 
     @property
     def no_data_words(self) -> str | None:
@@ -666,6 +673,7 @@ def evaluate_sessions(
     entries: Mapping[int, Sequence[ValueRecord]],
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
+    temperatures: Mapping[int, Sequence[TemperatureRecord]] | None = None,
 ) -> dict[int, list[Flag]]:
     """Flags of each of one person's sessions, each judged with the person's earlier ones."""
     history = [
@@ -679,6 +687,7 @@ def evaluate_sessions(
             expectation,
             as_of,
             courses[record.id],
+            temperatures=(temperatures or {}).get(record.id, ()),
         )
         for record in sessions
     }
@@ -698,10 +707,13 @@ def evaluate(
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None = None,
+    *,
+    temperatures: Iterable[TemperatureRecord] = (),
 ) -> list[Flag]:
     """Every flag for one session as of a date, active and resolved, most urgent first: one
-    active flag per symptom, its other reasons under it, aged when not heard of since."""
-    return _evaluate(session, entries, expectation, as_of, personal, merged=True)
+    active flag per symptom, its other reasons under it, aged when not heard of since. A
+    temperature of 38 °C (100.4 °F) or more is a flag of its own (``temperature_flags``)."""
+    return _evaluate(session, entries, expectation, as_of, personal, temperatures, merged=True)
 
 
 def episodes(
@@ -710,9 +722,11 @@ def episodes(
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None = None,
+    *,
+    temperatures: Iterable[TemperatureRecord] = (),
 ) -> list[Flag]:
     """Each rule's own episodes, before they are put under one flag per symptom and aged."""
-    return _evaluate(session, entries, expectation, as_of, personal, merged=False)
+    return _evaluate(session, entries, expectation, as_of, personal, temperatures, merged=False)
 
 
 def _evaluate(
@@ -721,6 +735,7 @@ def _evaluate(
     expectation: Callable[[str, str], Expectation],
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None,
+    temperatures: Iterable[TemperatureRecord],
     *,
     merged: bool,
 ) -> list[Flag]:
@@ -733,6 +748,7 @@ def _evaluate(
         c = _Context(session, symptom, series, expectation(session.kind, symptom), as_of)
         found = _judged(c, (personal or {}).get(symptom))
         flags.extend(_one_per_symptom(c, found) if merged else found)
+    flags.extend(temperature_flags(session, temperatures, as_of, aged=merged))
     return sort_flags(flags)
 
 
@@ -795,5 +811,84 @@ def _aged(c: _Context, flag: Flag) -> Flag:
         advice=advice,
         reasons=(flag.message, *flag.reasons),
         hint=flag.hint or Hint.log(c.symptom),
+        silent_since=last.day,
+    )
+
+
+def temperature_flags(
+    session: SessionRecord,
+    readings: Iterable[TemperatureRecord],
+    as_of: dt.date,
+    *,
+    aged: bool = True,
+) -> list[Flag]:
+    """A temperature of 38 °C (100.4 °F) or more after the treatment: urgent, with the
+    infection advice, until a reading below it ends the alarm. Each run of high readings is
+    one episode; readings of one day are judged in the order they were logged."""
+    seen = [r for r in readings if r.session_id == session.id and session.date <= r.date <= as_of]
+    flags: list[Flag] = []
+    run: list[TemperatureRecord] = []
+
+    def close(after: TemperatureRecord | None) -> None:
+        first, last = run[0], run[-1]
+        highest = max(run, key=lambda r: r.typed.celsius)
+        if after is None:
+            message = (
+                f"Temperature {last.words()} on day {last.day} after "
+                f"{kind_words(session.kind)}: a fever, {FEVER_WORDS}."
+            )
+            if last is not highest:
+                message += f" Up to {highest.words()} on day {highest.day}."
+        else:
+            message = (
+                f"Temperature was {FEVER_WORDS} on {day_span(first.day, last.day)}, up to "
+                f"{highest.words()}; {after.words()} on day {after.day}."
+            )
+        flag = Flag(
+            session.id,
+            MEASURE,
+            "high-temperature",
+            "urgent",
+            first.day,
+            last.day,
+            first.date,
+            last.date,
+            message,
+            urgent_advice(MEASURE),
+            after.date if after else None,
+            Hint.log(MEASURE) if after is None else None,
+            values=tuple((r.day, r.typed.words()) for r in run),
+        )
+        if after is None and aged:
+            flag = _aged_temperature(flag, last, as_of)
+        flags.append(flag)
+
+    for reading in seen:
+        if reading.fever:
+            run.append(reading)
+        elif run:
+            close(reading)
+            run = []
+    if run:
+        close(None)
+    return flags
+
+
+def _aged_temperature(flag: Flag, last: TemperatureRecord, as_of: dt.date) -> Flag:
+    """A high temperature not measured again for MISSING_AFTER_DAYS: still urgent (a red
+    flag), its words now asking whether it is still there."""
+    if (as_of - last.date).days < MISSING_AFTER_DAYS:
+        return flag
+    return replace(
+        flag,
+        message=(
+            f"We have not heard about your temperature since day {last.day} ({last.words()} "
+            "then): take it and log it now, or tell your clinic if you were seen."
+        ),
+        advice=(
+            "If it is still there, or you are not sure, contact your clinic today. If it is as "
+            f"high as then: {flag.advice}"
+        ),
+        reasons=(flag.message,),
         silent_since=last.day,
     )

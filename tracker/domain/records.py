@@ -142,8 +142,21 @@ def parse_values(pairs: list[str] | tuple[str, ...]) -> list[TypedValue]:
         if key in seen:
             raise TrackerError.malformed(Words.GIVEN_TWICE.format(symptom=key, what="log"))
         seen.add(key)
-        readings.append(TypedValue(key, parse_severity(value, symptom=key)))
+        readings.append(TypedValue(key, _severity(value, key)))
     return readings
+
+
+def _severity(value: str, symptom: str) -> int:
+    """A 0-10 value; fever typed in degrees (fever=38) is refused with the safety word and
+    the way to give a temperature."""
+    try:
+        return parse_severity(value, symptom=symptom)
+    except TrackerError as exc:
+        if symptom != "fever":
+            raise
+        raise TrackerError.malformed(
+            f"{exc.message} {Words.FEVER_IN_DEGREES}", field=exc.field, hint=Hint.log("temperature")
+        ) from None
 
 
 SKIN_TYPES = ("I", "II", "III", "IV", "V", "VI")  # Fitzpatrick

@@ -21,6 +21,7 @@ from tracker.domain.flags import (
     evaluate,
 )
 from tracker.domain.records import SessionRecord, ValueRecord
+from tracker.domain.temperature import TemperatureRecord
 
 SOON = (
     "Contact your clinic soon (today or the next working day), and now if anything spreads, "
@@ -110,6 +111,12 @@ class Status:
     unlogged: list[dt.date]
     earlier: list[Flag] = field(default_factory=list)  # active flags of earlier sessions
     watches: list[tuple[str, Expectation]] = field(default_factory=list)
+    temperatures: list[TemperatureRecord] = field(default_factory=list)  # this session's
+
+    @property
+    def temperature(self) -> TemperatureRecord | None:
+        """The latest temperature logged for this session, if any."""
+        return self.temperatures[-1] if self.temperatures else None
 
     @property
     def day(self) -> int:
@@ -190,6 +197,7 @@ class Status:
             "care": self.care,
             "silent_since": self.silent_since,
             "symptoms": [s.to_json() for s in self.symptoms],
+            "temperature": self.temperature.to_json() if self.temperature else None,
             "flags": [f.to_json() for f in self.flags],
             "earlier_flags": [f.to_json() for f in self.earlier],
             "unlogged": [d.isoformat() for d in self.unlogged],
@@ -217,6 +225,8 @@ def build_status(
     as_of: dt.date,
     personal: Mapping[str, PersonalCourse] | None = None,
     earlier: Iterable[Flag] = (),
+    *,
+    temperatures: Iterable[TemperatureRecord] = (),
 ) -> Status:
     seen = sorted(
         (e for e in entries if e.session_id == session.id and e.date <= as_of),
@@ -225,7 +235,10 @@ def build_status(
     by_symptom: dict[str, list[ValueRecord]] = {}
     for entry in seen:
         by_symptom.setdefault(entry.symptom, []).append(entry)
-    flags = active_only(evaluate(session, seen, expectation, as_of, personal))
+    measured = [t for t in temperatures if t.session_id == session.id and t.date <= as_of]
+    flags = active_only(
+        evaluate(session, seen, expectation, as_of, personal, temperatures=measured)
+    )
     flagged = {f.symptom for f in flags if f.level != "info"}
     day = session.day_of(as_of)
     personal = personal or {}
@@ -253,4 +266,4 @@ def build_status(
         expected = expectation(session.kind, symptom)
         if expected.watch is not None and expected.watch.holds(day):
             watches.append((symptom, expected))
-    return Status(session, as_of, symptoms, flags, unlogged, list(earlier), watches)
+    return Status(session, as_of, symptoms, flags, unlogged, list(earlier), watches, measured)

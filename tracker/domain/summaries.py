@@ -16,6 +16,7 @@ from tracker.domain.expectations import Expectation
 from tracker.domain.flags import Flag
 from tracker.domain.hints import Hint
 from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
+from tracker.domain.temperature import TemperatureRecord
 from tracker.domain.words import Words
 
 
@@ -107,6 +108,8 @@ class SessionView:
     photo_days: tuple[int, ...] = ()
     # The patient's time zone: the report shows the time of each correction in it.
     zone: dt.tzinfo = dt.UTC
+    # Body temperatures (a measure of their own, in °C or °F), in the order logged.
+    temperatures: list[TemperatureRecord] = field(default_factory=list)
 
     @property
     def symptoms(self) -> list[str]:
@@ -134,4 +137,5 @@ class SessionView:
             [c for c in self.changes if c.symptom in wanted],
             self.photo_days,
             self.zone,
+            self.temperatures,
         )

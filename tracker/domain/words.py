@@ -60,6 +60,11 @@ class Words(enum.Enum):
         "first, or choose an earlier session."
     )
     NO_READINGS = "Give at least one symptom with how strong it is, from 0 to 10."
+    # Fever is how unwell one feels, 0-10; a thermometer's reading is a measure of its own.
+    FEVER_IN_DEGREES = (
+        "A temperature in degrees is given as the temperature (38.4, or 101.2F for °F); "
+        "38 °C (100.4 °F) or more after a treatment: contact your clinic now."
+    )
 
     # Where a figure comes from.
     OVERRIDE_SOURCE = "your own setting"

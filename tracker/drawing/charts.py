@@ -190,7 +190,51 @@ def _key(view: SessionView, flagged: set[tuple[str, int]]) -> Key:
     if view.photo_days:
         handles.append(photo_key())
         labels.append(PHOTO_WORDS)
+    for fever, (face, label) in TEMPERATURE_MARKS.items():
+        if any(t.fever == fever for t in view.temperatures):
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="D",
+                    markersize=7,
+                    markerfacecolor=face,
+                    markeredgecolor=FEVER_COLOUR if fever else "#555555",
+                    linestyle="none",
+                )
+            )
+            labels.append(label)
     return handles, labels
+
+
+# A temperature taken: a diamond along the top of the severity panel on its day, filled
+# for 38 °C (100.4 °F) or more (its own measure: not on the 0-10 scale; the photo days'
+# carets are along the bottom).
+FEVER_COLOUR = "#b2182b"
+TEMPERATURE_MARKS = {
+    True: (FEVER_COLOUR, "temperature 38 °C (100.4 °F) or more"),
+    False: ("none", "temperature below 38 °C"),
+}
+
+
+def _temperature_marks(main: Axes, view: SessionView) -> None:
+    for fever in (False, True):
+        days = sorted({t.day for t in view.temperatures if t.fever == fever})
+        if not days:
+            continue
+        face, _ = TEMPERATURE_MARKS[fever]
+        main.scatter(
+            days,
+            [0.965] * len(days),
+            transform=main.get_xaxis_transform(),
+            marker="D",
+            s=42,
+            facecolors=face,
+            edgecolors=FEVER_COLOUR if fever else "#555555",
+            linewidths=1.2,
+            zorder=5,
+            clip_on=False,
+        )
 
 
 def _measure(
@@ -349,6 +393,7 @@ def _draw(
     axes = _add_axes(figure, layout, key)
     main = axes[0]
     _severity_lines(main, view.summaries, flagged)
+    _temperature_marks(main, view)
     main.set_ylim(-0.3, 10.3)
     main.set_yticks(range(0, 11))
     main.set_ylabel("Severity (0 none - 10 worst)")

@@ -373,6 +373,15 @@ def _at_a_glance(pages: Pages, view: SessionView) -> None:
             size=10,
             indent=0.15,
         )
+    if view.temperatures:
+        highest = max(view.temperatures, key=lambda t: t.typed.celsius)
+        latest = view.temperatures[-1]
+        pages.text(
+            f"Temperature ({len(view.temperatures)} taken): highest {highest.describe()}; "
+            f"latest {latest.describe()}.",
+            size=10,
+            indent=0.15,
+        )
 
 
 def _open_flags(pages: Pages, view: SessionView) -> list[Flag]:
@@ -584,7 +593,22 @@ def _daily_log(pages: Pages, view: SessionView) -> None:
                 colour="#444444",
             )
         pages.table(("Date", "Day", "Note"), notes[-MAX_NOTES:], (1.0, 0.5, 5.35))
+    _temperatures(pages, view)
     _corrections(pages, view)
+
+
+def _temperatures(pages: Pages, view: SessionView) -> None:
+    """Every temperature taken, as the patient gave it (°C, or °F with °C beside)."""
+    rows = [
+        (str(t.date), str(t.day), t.words() + (" · fever" if t.fever else ""), t.note or "")
+        for t in view.temperatures
+    ]
+    if not rows:
+        return
+    pages.title("Temperatures")
+    if len(rows) > MAX_NOTES:
+        pages.text(f"The last {MAX_NOTES} of {len(rows)} temperatures.", size=8, colour="#444444")
+    pages.table(("Date", "Day", "Temperature", "Note"), rows[-MAX_NOTES:], (1.0, 0.5, 2.0, 3.35))
 
 
 def _corrections(pages: Pages, view: SessionView) -> None:

@@ -53,18 +53,27 @@ def expectations_for(store: Store) -> Expectations:
     return Expectations(shipped_table(), store.overrides(), skin=store.profile())
 
 
-def urgent_now(store: Store, session_ids: set[int], today: dt.date) -> list[Flag]:
+def urgent_now(
+    store: Store, session_ids: set[int], today: dt.date, *, temperatures: bool = False
+) -> list[Flag]:
     """The active urgent flags, as of today, of these sessions: what a write that brought a
-    severe or red-flag value says at once (log, import)."""
+    severe or red-flag value (or, with ``temperatures``, a high temperature) says at once
+    (log, import)."""
     if not session_ids:
         return []
     expectations = expectations_for(store)
-    entries = store.entries_for_sessions(sorted(session_ids))
+    ids = sorted(session_ids)
+    entries = store.entries_for_sessions(ids)
+    measured = store.temperatures_for_sessions(ids) if temperatures else {}
     return sort_flags(
         flag
-        for session_id in sorted(session_ids)
+        for session_id in ids
         for flag in evaluate(
-            store.session(session_id), entries[session_id], expectations.for_pair, today
+            store.session(session_id),
+            entries[session_id],
+            expectations.for_pair,
+            today,
+            temperatures=measured.get(session_id, ()),
         )
         if flag.active and flag.level == "urgent"
     )

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,8 +21,10 @@ from tracker.domain.exchange import (
     JSON_VERSION,
     OVERRIDE_TYPES,
     SESSION_TYPES,
+    TEMPERATURE_TYPES,
     ImportedCare,
     ImportedEntry,
+    ImportedTemperature,
     SessionBundle,
     SessionKey,
     check_types,
@@ -33,6 +36,7 @@ from tracker.domain.exchange import (
     parse_care_row,
     parse_entry_row,
     parse_override,
+    parse_temperature_item,
     session_key,
 )
 from tracker.domain.expectations import Override
@@ -42,6 +46,7 @@ from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.photos import PHOTO_TYPES, ImportedPhoto, decode_bytes, imported_photo
 from tracker.domain.records import SessionRecord
+from tracker.domain.temperature import parse_temperature
 from tracker.domain.words import Words
 from tracker.services.common import urgent_now
 from tracker.services.photos import utc_now
@@ -64,6 +69,7 @@ def export_data(
     entries = store.entries_for_sessions(ids)
     care = store.care_records(ids)
     photos = store.stored_photos(ids, with_removed=True)
+    measured = store.temperatures_for_sessions(ids)
     overrides = store.overrides()
     bundles = [
         SessionBundle(
@@ -71,6 +77,7 @@ def export_data(
             entries[r.id],
             [c for c in care if c.session_id == r.id],
             [p for p in photos if p.record.session_id == r.id],
+            measured[r.id],
         )
         for r in records
     ]
@@ -85,6 +92,7 @@ class ImportReport:
     skipped: int = 0
     care_added: int = 0
     photos_added: int = 0
+    temperatures_added: int = 0
     sessions_created: int = 0
     sessions_matched: int = 0
     sessions_updated: int = 0  # matched, details replaced by the file's (replace)
@@ -107,6 +115,7 @@ class Importer:
         self.session_ids: dict[SessionKey, int] = {}
         self.claimed: set[int] = set()
         self.may_be_urgent: set[int] = set()  # sessions that took a severe or red-flag value
+        self.took_fever = False  # a temperature of 38 °C (100.4 °F) or more came in
         self.sessions: dict[int, SessionRecord] = {}  # those this import matched or made
 
     def session_id(
@@ -233,6 +242,30 @@ class Importer:
         self.store.add_care(session, item.date, item.action, item.note)
         self.report.care_added += 1
 
+    def temperatures(self, session_id: int, items: list[ImportedTemperature]) -> None:
+        """A session's temperatures from a file, each as typed. The readings already there
+        are not added twice: of readings alike (day, value, unit, note), only as many as
+        the file holds beyond those already stored are added, whatever the policy."""
+        if not items:
+            return
+        session = self.sessions.get(session_id) or self.store.session(session_id)
+        there = Counter(
+            (t.date, t.value, t.unit, t.note)
+            for t in self.store.temperatures_for_sessions([session_id])[session_id]
+        )
+        fresh = []
+        for item in items:
+            if there[item.key] > 0:
+                there[item.key] -= 1
+                self.report.skipped += 1
+                continue
+            fresh.append((session.id, item.date, item.value, item.unit, item.note))
+            if parse_temperature(item.value + item.unit).fever:
+                self.may_be_urgent.add(session_id)
+                self.took_fever = True
+        self.store.insert_temperatures(fresh)
+        self.report.temperatures_added += len(fresh)
+
     def photo(self, session_id: int, item: ImportedPhoto, where: str) -> None:
         """Store a photo from an export byte for byte (checked as the intake's own JPEG);
         the very same photo on the same day is already there: skipped."""
@@ -269,7 +302,9 @@ def run_import(
     report = ImportReport(dry_run=dry_run)
     importer = Importer(store, policy, report)
     work(importer)
-    report.urgent = urgent_now(store, importer.may_be_urgent, today)
+    report.urgent = urgent_now(
+        store, importer.may_be_urgent, today, temperatures=importer.took_fever
+    )
     if dry_run:
         store.discard()  # the unit of work rolls back: nothing is written
     return report
@@ -435,6 +470,7 @@ def import_json(
                     raise exc.at(f"{where}.care[{number}]") from None
                 importer.care(session_id, parsed)
             _json_photos(importer, session_id, item, key.date, where, today)
+            _json_temperatures(importer, session_id, item, key.date, where, today)
         for index, item in enumerate(_objects(document, "protocol_overrides", str(path))):
             where = f"{path}: protocol_overrides[{index}]"
             check_types(item, OVERRIDE_TYPES, where)
@@ -473,6 +509,26 @@ def _json_photos(
         except TrackerError as exc:
             raise exc.at(place) from None
         importer.photo(session_id, parsed, place)
+
+
+def _json_temperatures(
+    importer: Importer,
+    session_id: int,
+    item: dict[str, Any],
+    session_date: dt.date,
+    where: str,
+    today: dt.date,
+) -> None:
+    found = []
+    for number, reading in enumerate(_objects(item, "temperatures", where)):
+        place = f"{where}.temperatures[{number}]"
+        importer.report.rows += 1
+        check_types(reading, TEMPERATURE_TYPES, place)
+        try:
+            found.append(parse_temperature_item(reading, session_date, today))
+        except TrackerError as exc:
+            raise exc.at(place) from None
+    importer.temperatures(session_id, found)
 
 
 def _reason(exc: Exception) -> str:

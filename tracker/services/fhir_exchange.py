@@ -24,9 +24,13 @@ def export_fhir(store: Store, session_id: int | None = None) -> dict[str, Any]:
     wanted = [r.id for r in records if session_id in (None, r.id)]
     entries = store.entries_for_sessions(wanted)
     photos = store.stored_photos(wanted)
+    measured = store.temperatures_for_sessions(wanted)
     bundles = [
         SessionBundle(
-            r, entries.get(r.id, []), photos=[p for p in photos if p.record.session_id == r.id]
+            r,
+            entries.get(r.id, []),
+            photos=[p for p in photos if p.record.session_id == r.id],
+            temperatures=measured.get(r.id, []),
         )
         for r in records
     ]
@@ -64,6 +68,8 @@ def import_fhir(
             session_id = importer.session_id(item.key, distinct=True, fields=item.fields)
             importer.report.rows += len(item.entries)
             importer.entries([(session_id, e) for e in item.entries], place)
+            importer.report.rows += len(item.temperatures)
+            importer.temperatures(session_id, item.temperatures)
             for number, photo in enumerate(item.photos):
                 importer.report.rows += 1
                 importer.photo(session_id, photo, f"{path}: photo {number + 1} of {item.key.date}")

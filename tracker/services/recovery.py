@@ -48,7 +48,8 @@ def flags(
     if not records and not every_session:
         chosen_session(store, None, as_of)  # refuses, saying how to add one
     expectations = expectations_for(store)
-    judged = evaluate_sessions(records, entries, expectations.for_pair, as_of)
+    measured = store.temperatures_for_sessions([r.id for r in records])
+    judged = evaluate_sessions(records, entries, expectations.for_pair, as_of, measured)
     found = [
         flag
         for record in records
@@ -72,6 +73,8 @@ def status(store: Store, as_of: dt.date) -> Status:
     record = records[-1] if records else chosen_session(store, None, as_of)
     still_judged = store.open_session_ids(as_of) - {record.id}
     entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
+    # Every session's temperatures: a high one stays an alarm until a lower one is logged.
+    measured = store.temperatures_for_sessions([r.id for r in records])
     # The current session's comparison has always counted earlier sessions' values
     # dated after as_of too (only a past as-of date has any); kept as it was.
     gone_as_of, gone_ever = store.gone_days(as_of)
@@ -81,14 +84,27 @@ def status(store: Store, as_of: dt.date) -> Status:
     still_open = sort_flags(
         flag
         for r in earlier
-        if r.id in still_judged
+        if r.id in still_judged or measured[r.id]
         for flag in active_only(
-            evaluate(r, entries[r.id], expectations.for_pair, as_of, courses[r.id])
+            evaluate(
+                r,
+                entries.get(r.id, ()),
+                expectations.for_pair,
+                as_of,
+                courses[r.id],
+                temperatures=measured[r.id],
+            )
         )
     )
     personal = courses_from_gone_days([*earlier, record], gone_ever, [record.id])[record.id]
     return build_status(
-        record, entries[record.id], expectations.for_pair, as_of, personal, still_open
+        record,
+        entries[record.id],
+        expectations.for_pair,
+        as_of,
+        personal,
+        still_open,
+        temperatures=measured[record.id],
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tracker.domain.expectations import Expectations, shipped_table
-from tracker.domain.flags import Flag, evaluate, sort_key
+from tracker.domain.flags import Flag, evaluate, sort_key, temperature_flags
 from tracker.domain.triage import TriageLine, line, ordered
 from tracker.storage.store import Store
 
@@ -46,6 +46,14 @@ def _active_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
         for flag in evaluate(record, entries, expectations.for_pair, as_of):
             if flag.active:
                 found.append(ProfileFlag(name, flag))
+    # A high temperature is an alarm of its own, until a lower reading is logged.
+    for name, record, readings in store.temperatures_all_profiles(as_of):
+        if readings[-1].fever:
+            found.extend(
+                ProfileFlag(name, flag)
+                for flag in temperature_flags(record, readings, as_of)
+                if flag.active
+            )
     return found
 
 

@@ -25,6 +25,7 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
     care = store.care_records([r.id for r in records])
     changes = store.changes() if len(records) == 1 else []  # the report's corrections
     photo_dates = store.photo_dates([r.id for r in records])
+    measured = store.temperatures_for_sessions([r.id for r in records])
     # The flags judge earlier courses as of the day; the summary's comparison has always
     # counted every value of the earlier sessions (only a past as-of date sees a difference).
     gone_then, gone_ever = store.gone_days(as_of)
@@ -45,11 +46,13 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
                     expectations.for_pair,
                     as_of,
                     judged_courses[record.id],
+                    temperatures=measured[record.id],
                 ),
                 [c for c in care if c.session_id == record.id and c.date <= as_of],
                 profile,
                 [c for c in changes if c.session_id == record.id and c.date <= as_of],
                 _photo_days(record, photo_dates.get(record.id, []), as_of),
+                temperatures=[t for t in measured[record.id] if t.date <= as_of],
             )
         )
     return views

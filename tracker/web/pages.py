@@ -16,6 +16,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.flags import Flag
 from tracker.domain.records import SessionRecord, TypedValue
 from tracker.domain.severity import BANDS, band, parse_severity
+from tracker.domain.temperature import parse_temperature
 from tracker.domain.words import Words
 from tracker.services import photos, recovery, reviews, sessions
 from tracker.services.checkin import save_checkin
@@ -26,6 +27,7 @@ from tracker.web.hints import status_of
 # One tap each on the check-in; "other" needs words, which the care log's own form takes.
 ONE_TAP_CARE = [action for action in CARE_ACTIONS if action.key != "other"]
 VALUE = "value-"
+TEMPERATURE = "value-temperature"  # degrees, typed: not on the 0-10 scale
 
 
 def _render_today(form: Form, date: dt.date, status: int = 200, same: int | None = None) -> Page:
@@ -115,6 +117,7 @@ def checkin() -> Response | Page:
     day = today()
     date = form.date("date", day, required=True)
     readings = _readings(form)
+    temperature = form.read(TEMPERATURE, parse_temperature)
     actions: list[str] = []
     for word in dict.fromkeys(form.data.getlist("care")):  # a box ticked is sent once
         try:
@@ -129,7 +132,14 @@ def checkin() -> Response | Page:
             # The write alone: the Status page it leads to reads the status after the commit.
             with writing() as store:
                 result = save_checkin(
-                    store, readings, actions, date=date, today=day, note=note, session_id=session_id
+                    store,
+                    readings,
+                    actions,
+                    date=date,
+                    today=day,
+                    note=note,
+                    session_id=session_id,
+                    temperature=temperature,
                 )
         except TrackerError as exc:
             # A refusal about the day goes next to it; any other is the whole form's.
@@ -142,9 +152,11 @@ def checkin() -> Response | Page:
             )
             care = ", ".join(care_name(c.action) for c in result.care)
             already = ", ".join(care_name(a) for a in result.already)
+            measured = result.temperature
             parts = [
                 p
                 for p in (
+                    measured and f"temperature {measured.words()}",
                     saved,
                     care and f"care: {care}",
                     already and f"already recorded: {already}",

@@ -75,6 +75,7 @@ def _history(
             changes = changed_from(corrections.value_changes(store, chosen))
             latest = corrections.last_change(store)
             session_photos = photos.list_photos(store, chosen)
+            measured = symptom_log.temperature_history(store, session_id=chosen).get(chosen, [])
         except TrackerError as exc:
             return missing_page(exc)
     record = next(r for r, _ in found if r.id == chosen)
@@ -95,6 +96,7 @@ def _history(
         undo=_undo_offer(latest),
         care_form=care_form or empty(),
         care_actions=CARE_ACTIONS,
+        temperatures=measured,
     )
     return page, status
 
