@@ -8,6 +8,7 @@ from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.flags import evaluate
 from tracker.domain.records import SessionRecord
 from tracker.domain.summaries import SessionView, summarise
+from tracker.domain.temperature import TemperatureRecord
 from tracker.services.common import chosen_session, expectations_for
 from tracker.storage.store import Store
 
@@ -52,7 +53,7 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
                 profile,
                 [c for c in changes if c.session_id == record.id and c.date <= as_of],
                 _photo_days(record, photo_dates.get(record.id, []), as_of),
-                temperatures=[t for t in measured[record.id] if t.date <= as_of],
+                temperatures=_up_to(measured[record.id], as_of),
             )
         )
     return views
@@ -61,6 +62,10 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
 def _photo_days(record: SessionRecord, dates: list[dt.date], as_of: dt.date) -> tuple[int, ...]:
     """The days after the session with a photo, up to as_of."""
     return tuple(sorted({record.day_of(d) for d in dates if d <= as_of}))
+
+
+def _up_to(readings: list[TemperatureRecord], as_of: dt.date) -> list[TemperatureRecord]:
+    return [t for t in readings if t.date <= as_of]
 
 
 def session_view(store: Store, session_id: int | None, as_of: dt.date) -> SessionView:
