@@ -19,15 +19,39 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from tracker.domain.aftercare import care_for
-from tracker.domain.catalog import SYMPTOMS_BY_KEY, agreement, kind_words, symptom_name
+from tracker.domain.catalog import SYMPTOMS_BY_KEY
 from tracker.domain.courses import PersonalCourse, personal_courses_of_each
 from tracker.domain.dates import day_span
 from tracker.domain.expectations import Expectation
+from tracker.domain.flag_words import (
+    CONTACT_NOW,
+    DISCLAIMER,
+    EMERGENCY,
+    IF_UNREACHABLE,
+    RED_FLAG_REASONS,
+    Said,
+    care_advice,
+    course_words,
+    follow_up_passed,
+    fragment,
+    say,
+    span,
+    urgent_advice,
+)
 from tracker.domain.hints import Hint
 from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.severity import SEVERE_FROM
 from tracker.domain.temperature import FEVER_WORDS, MEASURE, TemperatureRecord
+
+__all__ = [  # the words' constants, kept importable from here where the faces found them
+    "CONTACT_NOW",
+    "DISCLAIMER",
+    "EMERGENCY",
+    "IF_UNREACHABLE",
+    "RED_FLAG_REASONS",
+    "care_advice",
+    "urgent_advice",
+]
 
 LEVELS = ("info", "warning", "urgent")
 # A first value above 0 after the days a symptom usually starts (its last onset day, or this
@@ -40,36 +64,6 @@ WORSENING_RISE = 2  # a clinically meaningful change on the 0-10 scale
 MISSING_AFTER_DAYS = 2
 SLOWER_BY_DAYS = 2
 EARLY_PIGMENT_UNTIL = 10  # onset windows ending by then are expected darkening, not a change
-DISCLAIMER = (
-    "This is information, not a diagnosis: if you are worried, contact your clinic or skin "
-    "specialist."
-)
-CONTACT_NOW = "Contact your skin specialist or clinic now."
-IF_UNREACHABLE = (
-    "If you cannot reach them, call your local urgent medical advice line (111 in England) or "
-    "go to an urgent-care service today."
-)
-EMERGENCY = (
-    "Call your emergency number (999, 112 or 911) now if your lips, tongue or eyes swell, or "
-    "you have trouble breathing or swallowing, or feel faint."
-)
-RED_FLAG_REASONS = {
-    "blistering": "Blisters after a treatment need to be seen quickly.",
-    "pus": "Pus or a bad smell can be a sign of infection and needs to be seen quickly.",
-    "fever": "A fever after a treatment can be a sign of infection and needs to be seen quickly.",
-    "cold-sores": (
-        "Cold sores after a treatment can spread over the treated skin; antiviral treatment "
-        "works best when started early. Any eye symptom with them (a painful, red or watering "
-        "eye, blurred sight, sores on the eyelid) is an emergency: go to urgent care or an eye "
-        "casualty today."
-    ),
-    "hives": "Hives can be an allergic reaction, to the treatment or to a cream used after it.",
-    # The threshold and its wording: tracker.domain.temperature (red_flags.md, section 1).
-    MEASURE: (
-        f"A temperature of {FEVER_WORDS} after a treatment can be a sign of infection and "
-        "needs to be seen quickly."
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -91,6 +85,7 @@ class Flag:
     silent_since: int | None = None  # an aged alarm: the day of the last value heard
     # The facts: (day, value) pairs it is about; a temperature's value is its words ("38.4 °C")
     values: tuple[tuple[int, int | str], ...] = ()
+    said: Said | None = None  # which sentence, and the figures it names (flag_words)
 
     @property
     def no_data_words(self) -> str | None:
@@ -171,20 +166,6 @@ def sort_flags(flags: Iterable[Flag]) -> list[Flag]:
     return sorted(flags, key=lambda f: (*sort_key(f), f.session_id, f.symptom, f.first_day))
 
 
-def care_advice(symptom: str, kind: str = "", day: int = 0) -> str:
-    """Self-care for a symptom after this treatment on this day (aftercare.care_for)."""
-    return " ".join(care_for(kind, day, (symptom,), sun=False))
-
-
-def urgent_advice(symptom: str) -> str:
-    """Contact now, why, and where to go when the clinic cannot be reached."""
-    reason = RED_FLAG_REASONS.get(symptom, "")
-    parts = [CONTACT_NOW, reason, IF_UNREACHABLE]
-    if symptom == "hives":
-        parts.append(EMERGENCY)
-    return " ".join(part for part in parts if part)
-
-
 @dataclass(frozen=True)
 class _Context:
     session: SessionRecord
@@ -205,11 +186,11 @@ class _Context:
         rule: str,
         level: str,
         days: tuple[int, int],
-        message: str,
-        advice: str,
+        said: Said,
         resolved: dt.date | None = None,
         hint: Hint | None = None,
     ) -> Flag:
+        """A flag of facts: its words are the wording step's (``worded``)."""
         return Flag(
             self.session.id,
             self.symptom,
@@ -219,17 +200,24 @@ class _Context:
             days[1],
             self.date_of(days[0]),
             self.date_of(days[1]),
-            message,
-            advice,
+            "",
+            "",
             resolved,
             hint,
             values=self.values_for(days),
+            said=said,
         )
 
     @cached_property
     def days(self) -> list[int]:
         """The series' days, in order (the series is sorted by date): for bisecting."""
         return [e.day for e in self.series]
+
+    def worded(self, flag: Flag) -> Flag:
+        """The wording step: the flag's message and advice, from its facts."""
+        assert flag.said is not None
+        message, advice = say(flag.said, self.symptom, self.session.kind, self.as_of_day)
+        return replace(flag, message=message, advice=advice)
 
     def values_for(self, days: tuple[int, int]) -> tuple[tuple[int, int], ...]:
         """The facts a flag is about: the (day, value) pairs logged in its days, or the last
@@ -301,57 +289,47 @@ def _strong_key(c: _Context, index: int) -> tuple[str, str] | None:
     return ("severe", "urgent")
 
 
-def _strong_words(c: _Context, rule: str, last: ValueRecord) -> tuple[str, str]:
-    name, expected, agree = symptom_name(c.symptom), c.expected, agreement(c.symptom)
-    kind = kind_words(c.session.kind)
-    care = care_advice(c.symptom, c.session.kind, c.as_of_day)
-    now = f"{last.severity}/10 on day {last.day}"
+def _strong_said(c: _Context, rule: str, run: list[ValueRecord], after: ValueRecord | None) -> Said:
+    """The facts of a strong value against its envelope, open or ended."""
+    expected, last = c.expected, run[-1]
+    advice = {"expected-strong": "expected-strong", "not-easing": "not-easing"}.get(rule, "severe")
+    case = advice
+    if rule == "severe":
+        case = "still-severe" if expected.latest_strong is not None else "severe"
+    figures: dict[str, object] = {
+        "now": fragment("now", value=last.severity, day=last.day),
+        "latest": expected.latest_strong,
+        "ease_by": expected.ease_by,
+    }
     if rule == "expected-strong":
         assert expected.ease_by is not None
-        return (
-            f"{name} {now}: expected after {kind}, in its strong stage; it should start to "
-            f"ease by day {expected.ease_by + 1}.",
-            f"Contact your clinic if it is not easing by day {expected.latest_strong}, and now "
-            f"if it spreads, feels hot or comes with a fever. {care}",
+        figures["ease_next"] = expected.ease_by + 1
+    if after is not None:
+        worst = max(run, key=lambda e: e.severity)
+        case = "strong-ended"
+        figures.update(
+            strength="strong" if rule == "expected-strong" else "severe",
+            span=span(*_span(run)),
+            worst=worst.severity,
+            eased=fragment("eased" if after.severity < SEVERE_FROM else "then"),
+            after=after.severity,
+            after_day=after.day,
         )
-    if rule == "not-easing":
-        return (
-            f"{name} {agree.is_} not easing: {now}, after {agree.its} strong stage after {kind} "
-            f"(to day {expected.ease_by}).",
-            f"Contact your clinic soon, and now if it is not easing by day "
-            f"{expected.latest_strong}, spreads, feels hot or comes with a fever. {care}",
-        )
-    if expected.latest_strong is not None:
-        message = (
-            f"{name} {agree.is_} still severe: {now}, past day {expected.latest_strong}, by "
-            f"which {agree.its} strong stage after {kind} should have eased."
-        )
-    else:
-        message = f"{name} {agree.is_} severe: {now}, far above {agree.its} expected course."
-    return message, urgent_advice(c.symptom)
+    return Said.of(case, advice, **figures)
 
 
 def _severe(c: _Context) -> list[Flag]:
-    name, agree = symptom_name(c.symptom), agreement(c.symptom)
     flags = []
     for (rule, level), run, after in _runs_by(c.series, lambda i: _strong_key(c, i)):
-        worst = max(run, key=lambda e: e.severity)
-        message, advice = _strong_words(c, rule, run[-1])
-        if after is not None:
-            message = (
-                f"{name} {agree.was} {'strong' if level == 'info' else 'severe'} on "
-                f"{day_span(*_span(run))}, {worst.severity}/10; "
-                f"{'down to ' if after.severity < SEVERE_FROM else 'then '}{after.severity}/10 "
-                f"by day {after.day}."
-            )
+        said = _strong_said(c, rule, run, after)
         resolved = after.date if after else None
-        flags.append(c.flag(rule, level, _span(run), message, advice, resolved))
+        flags.append(c.flag(rule, level, _span(run), said, resolved))
     return flags
 
 
 def _above(c: _Context) -> list[Flag]:
     """Moderate values above the envelope: only a course with no figure keeps values mild."""
-    expected, name = c.expected, symptom_name(c.symptom)
+    expected = c.expected
 
     def key(index: int) -> tuple[str, str] | None:
         entry = c.series[index]
@@ -359,26 +337,20 @@ def _above(c: _Context) -> list[Flag]:
         return ("above-course", "warning") if above and entry.day <= expected.max_days else None
 
     flags = []
-    kind = kind_words(c.session.kind)
     for _, run, after in _runs_by(c.series, key):
         last = run[-1]
-        message = (
-            f"{name} {last.severity}/10 on day {last.day}: no figure for this symptom after "
-            f"{kind}, so it is judged by the general course, in which it stays mild (up to "
-            f"{expected.ceiling(last.day)}/10)."
+        said = Said.of(
+            "above-course", value=last.severity, day=last.day, ceiling=expected.ceiling(last.day)
         )
         if after is not None:
-            message = (
-                f"{name} {agreement(c.symptom).was} above the general course on "
-                f"{day_span(*_span(run))}; {after.severity}/10 by day {after.day}."
+            said = Said.of(
+                "above-course-ended",
+                "above-course",
+                span=span(*_span(run)),
+                after=after.severity,
+                after_day=after.day,
             )
-        advice = (
-            "Tell your clinic about it soon, and now if it spreads, feels hot, or comes with "
-            f"pus or a fever. {care_advice(c.symptom, c.session.kind, c.as_of_day)}"
-        )
-        flags.append(
-            c.flag("above-course", "warning", _span(run), message, advice, after and after.date)
-        )
+        flags.append(c.flag("above-course", "warning", _span(run), said, after and after.date))
     return flags
 
 
@@ -398,37 +370,29 @@ def _late_onset(c: _Context) -> list[Flag]:
         run.append(entry)
     worst = max(e.severity for e in run)
     level = "warning" if worst >= MODERATE_FROM else "info"
-    name = symptom_name(c.symptom)
-    message = (
-        f"{name} first logged on day {first.day} ({first.severity}/10), after the days this "
-        f"symptom usually starts after {kind_words(c.session.kind)} (by day {starts_by}). If "
-        "it is new, it is not part of the expected course."
+    said = Said.of(
+        "late-onset",
+        "late-onset" if level == "warning" else "late-onset-mild",
+        day=first.day,
+        value=first.severity,
+        starts_by=starts_by,
     )
-    advice = (
-        "Tell your clinic about a new symptom soon, and now if it spreads, feels hot, or "
-        "comes with pus, blisters or a fever."
-    )
-    if level == "info":
-        advice = "If it is new, mention it to your clinic; log it each day, and 0 once it is gone."
-    return [c.flag("late-onset", level, _span(run), message, advice, after.date if after else None)]
+    return [c.flag("late-onset", level, _span(run), said, after.date if after else None)]
 
 
 def _by_group(c: _Context) -> list[Flag]:
     known = SYMPTOMS_BY_KEY.get(c.symptom)
     if known is None or known.group not in ("red-flag", "pigment"):
         return []
-    name = symptom_name(c.symptom)
     flags = []
     for run, after in _runs(c.series, lambda e: e.severity > 0):
         first, last = run[0], run[-1]
         worst = max(run, key=lambda e: e.severity)
-        now = f"{last.severity}/10 on day {last.day}"
+        now = fragment("now", value=last.severity, day=last.day)
         if known.group == "red-flag":
             rule, level = "red-flag", "urgent"
-            message = f"{name} logged on day {first.day} ({first.severity}/10)" + (
-                f", {now}." if last is not first else "."
-            )
-            advice = urgent_advice(c.symptom) + " Once it is gone, log it as 0."
+            still = fragment("still-red-flag", now=now) if last is not first else ""
+            said = Said.of("red-flag", first_day=first.day, first_value=first.severity, still=still)
         else:
             rule = "pigment"
             early = [
@@ -438,58 +402,45 @@ def _by_group(c: _Context) -> list[Flag]:
             ]
             if early:
                 level = "info"
-                message = (
-                    f"{name} logged from day {first.day}: some darkening in {early[0].days} is "
-                    "an expected part of healing after "
-                    f"{kind_words(c.session.kind)}, and usually flakes or fades."
-                )
-                advice = (
-                    f"Protect the area from the sun. If it is still there after day "
-                    f"{early[0].last_day}, raise it at your follow-up."
+                said = Said.of(
+                    "early-darkening",
+                    first_day=first.day,
+                    window=early[0].days,
+                    window_last=early[0].last_day,
                 )
             else:
                 level = "warning"
-                message = f"{name} logged from day {first.day} ({now})."
-                advice = _pigment_advice(c)
+                said = _pigment_said(c, first.day, now)
         if after is not None:
-            message = (
-                f"{name} logged on {day_span(*_span(run))}, up to {worst.severity}/10; logged "
-                f"{after.severity}/10 on day {after.day}."
+            said = Said.of(
+                "group-ended",
+                said.advice,
+                **dict(said.figures),
+                span=span(*_span(run)),
+                worst=worst.severity,
+                after=after.severity,
+                after_day=after.day,
             )
         resolved = after.date if after else None
         hint = Hint.log(c.symptom, 0) if rule == "red-flag" and after is None else None
-        flags.append(c.flag(rule, level, _span(run), message, advice, resolved, hint))
+        flags.append(c.flag(rule, level, _span(run), said, resolved, hint))
     return flags
 
 
-def _pigment_advice(c: _Context) -> str:
+def _pigment_said(c: _Context, first_day: int, now: str) -> Said:
     """Raised at the follow-up; once the follow-up has passed, with the clinic instead."""
     follow_up = c.session.follow_up
-    if follow_up is not None and follow_up < c.as_of:
-        return (
-            f"Pigment changes are not urgent but should be checked: your follow-up was on "
-            f"{follow_up}, so tell your clinic, and protect the area from the sun."
+    if follow_up_passed(follow_up, c.as_of):
+        return Said.of(
+            "pigment", "pigment-after-follow-up", first_day=first_day, now=now, follow_up=follow_up
         )
-    return (
-        "Pigment changes are not urgent but should be checked: raise it at your "
-        "follow-up, and protect the area from the sun."
-    )
+    return Said.of("pigment", first_day=first_day, now=now)
 
 
 def _course_words(c: _Context) -> str:
     """The course a persisting symptom outlasted, in words (or that there is no figure)."""
-    expected, kind = c.expected, kind_words(c.session.kind)
-    if expected.no_figure:
-        # No source gives a figure for this pair: the day is the tracker's, and says so.
-        return f"no figure for it after {kind}: judged by the general course, gone by day " + (
-            f"{expected.max_days}"
-        )
-    typical = (
-        f"usually gone by day {expected.typical_days}, "
-        if expected.typical_days is not None
-        else ""
-    )
-    return f"{typical}expected gone by day {expected.max_days} after {kind}"
+    e = c.expected
+    return course_words(c.session.kind, e.typical_days, e.max_days, e.no_figure)
 
 
 def _persisting_ended(
@@ -498,50 +449,58 @@ def _persisting_ended(
     run: list[ValueRecord],
     carried: ValueRecord | None,
     gone: ValueRecord,
-) -> str | None:
-    """The words of a run past the course that a 0 ended; None when the 0 came on the first
+) -> Said | None:
+    """The facts of a run past the course that a 0 ended; None when the 0 came on the first
     day after the course (it never outlasted it)."""
-    name, agree = symptom_name(c.symptom), agreement(c.symptom)
     if run:
         worst = max(run, key=lambda e: e.severity)
-        return (
-            f"{name} lasted past {agree.its} expected course ({_course_words(c)}): up to "
-            f"{worst.severity}/10 on {day_span(start, run[-1].day)}; logged 0 on day "
-            f"{gone.day}."
+        return Said.of(
+            "persisting-ended",
+            "persisting",
+            course=_course_words(c),
+            worst=worst.severity,
+            span=span(start, run[-1].day),
+            after_day=gone.day,
         )
     if gone.day > start:
         assert carried is not None
-        return (
-            f"{name} {agree.was} {carried.severity}/10 on day {carried.day} and {agree.was} "
-            f"not logged again until day {gone.day} (0/10); it was expected gone by day "
-            f"{c.expected.max_days}."
+        return Said.of(
+            "persisting-unlogged-ended",
+            "persisting",
+            value=carried.severity,
+            day=carried.day,
+            after_day=gone.day,
+            max_days=c.expected.max_days,
         )
     return None
 
 
 def _persisting_open(
-    c: _Context, start: int, run: list[ValueRecord], carried: ValueRecord | None, advice: str
+    c: _Context, start: int, run: list[ValueRecord], carried: ValueRecord | None
 ) -> Flag:
     """A run past the course still there as of the as-of date, logged or carried since."""
-    name, agree = symptom_name(c.symptom), agreement(c.symptom)
     last = run[-1] if run else carried
     assert last is not None
     gap = (c.as_of - last.date).days
     if run:
-        message = (
-            f"{name} {agree.was} still {last.severity}/10 on day {last.day}, past {agree.its} "
-            f"expected course ({_course_words(c)})."
+        since = fragment("not-logged-since") if gap >= MISSING_AFTER_DAYS else ""
+        said = Said.of(
+            "persisting",
+            value=last.severity,
+            day=last.day,
+            course=_course_words(c),
+            since=since,
         )
-        if gap >= MISSING_AFTER_DAYS:
-            message += " It has not been logged since; if it is gone, log it as 0."
     else:
-        message = (
-            f"{name} {agree.was} {last.severity}/10 on day {last.day} and {agree.has} not been "
-            f"logged since; it was expected gone by day {c.expected.max_days}. If it is gone, "
-            "log it as 0."
+        said = Said.of(
+            "persisting-unlogged",
+            "persisting",
+            value=last.severity,
+            day=last.day,
+            max_days=c.expected.max_days,
         )
     hint = Hint.log(c.symptom, 0) if not run or gap >= MISSING_AFTER_DAYS else None
-    return c.flag("persisting", "warning", (start, c.as_of_day), message, advice, hint=hint)
+    return c.flag("persisting", "warning", (start, c.as_of_day), said, hint=hint)
 
 
 def _persisting(c: _Context) -> list[Flag]:
@@ -549,11 +508,6 @@ def _persisting(c: _Context) -> list[Flag]:
     end = c.expected.max_days
     if c.as_of_day <= end:
         return []
-    advice = (
-        f"Mention it to your clinic, or at your follow-up. "
-        f"{care_advice(c.symptom, c.session.kind, c.as_of_day)} If it "
-        "is spreading, getting worse or feels warm, contact your clinic now."
-    )
     before = [e for e in c.series if e.day <= end]
     carried = before[-1] if before and before[-1].severity > 0 else None
     flags: list[Flag] = []
@@ -566,22 +520,18 @@ def _persisting(c: _Context) -> list[Flag]:
             continue
         if start is None:
             continue
-        message = _persisting_ended(c, start, run, carried, entry)
-        if message is not None:  # it was there, as far as we know, until the day before
-            span = (start, entry.day - 1)
-            flags.append(c.flag("persisting", "warning", span, message, advice, entry.date))
+        said = _persisting_ended(c, start, run, carried, entry)
+        if said is not None:  # it was there, as far as we know, until the day before
+            span_ = (start, entry.day - 1)
+            flags.append(c.flag("persisting", "warning", span_, said, entry.date))
         start, run = None, []
     if start is not None:
-        flags.append(_persisting_open(c, start, run, carried, advice))
+        flags.append(_persisting_open(c, start, run, carried))
     return flags
 
 
 def _worsening(c: _Context) -> list[Flag]:
-    name, series = symptom_name(c.symptom), c.series
-    advice = (
-        "A symptom that comes back stronger can be a sign of infection. Contact your clinic "
-        "soon, and now if there is pus, fever, spreading redness or growing pain."
-    )
+    series = c.series
     flags: list[Flag] = []
     low: int | None = None  # the low the current episode rose from
     run: list[ValueRecord] = []
@@ -589,19 +539,25 @@ def _worsening(c: _Context) -> list[Flag]:
 
     def close(after: ValueRecord | None) -> None:
         first, last = run[0], run[-1]
-        message = (
-            f"{name} rose to {first.severity}/10 on day {first.day}, up from {low}/10 {since}: "
-            "a rebound instead of fading."
-        )
         if after is not None:
-            message = (
-                f"{name} rose to {first.severity}/10 on day {first.day}, up from {low}/10; "
-                f"back to {after.severity}/10 by day {after.day}."
+            said = Said.of(
+                "worsening-ended",
+                "worsening",
+                value=first.severity,
+                day=first.day,
+                low=low,
+                after=after.severity,
+                after_day=after.day,
             )
-        elif last is not first:
-            message += f" Still {last.severity}/10 on day {last.day}."
+        else:
+            still = ""
+            if last is not first:
+                still = fragment("still-worsening", value=last.severity, day=last.day)
+            said = Said.of(
+                "worsening", value=first.severity, day=first.day, low=low, since=since, still=still
+            )
         resolved = after.date if after else None
-        flags.append(c.flag("worsening", "warning", _span(run), message, advice, resolved))
+        flags.append(c.flag("worsening", "warning", _span(run), said, resolved))
 
     for index, entry in enumerate(series):
         if run:
@@ -636,15 +592,9 @@ def _missing(c: _Context) -> list[Flag]:
     gap = (c.as_of - last.date).days
     if last.severity == 0 or gap < MISSING_AFTER_DAYS or c.as_of_day > c.expected.max_days:
         return []
-    agree = agreement(c.symptom)
-    message = (
-        f"{symptom_name(c.symptom)} {agree.was} {last.severity}/10 on day {last.day} and "
-        f"{agree.has} not been "
-        f"logged for {gap} days."
-    )
-    advice = "Log it again, even as 0 once it is gone."
+    said = Said.of("missing", value=last.severity, day=last.day, gap=gap)
     hint = Hint.log(c.symptom)
-    return [c.flag("missing", "info", (last.day + 1, c.as_of_day), message, advice, hint=hint)]
+    return [c.flag("missing", "info", (last.day + 1, c.as_of_day), said, hint=hint)]
 
 
 def _slower(c: _Context, personal: PersonalCourse | None) -> list[Flag]:
@@ -656,16 +606,14 @@ def _slower(c: _Context, personal: PersonalCourse | None) -> list[Flag]:
     day = c.as_of_day
     if last.severity == 0 or day > c.expected.max_days or day < slowest + SLOWER_BY_DAYS:
         return []
-    message = (
-        f"{symptom_name(c.symptom)}: {personal.describe()}; now day {day} at {last.severity}/10 "
-        f"(logged on day {last.day}). Still inside its expected course (gone by day "
-        f"{c.expected.max_days})."
+    said = Said.of(
+        "slower-than-usual",
+        personal=personal.describe(),
+        value=last.severity,
+        day=last.day,
+        max_days=c.expected.max_days,
     )
-    advice = (
-        "Slower than your own earlier recoveries is not a warning sign on its own; mention it "
-        "at your follow-up."
-    )
-    return [c.flag("slower-than-usual", "info", (slowest + SLOWER_BY_DAYS, day), message, advice)]
+    return [c.flag("slower-than-usual", "info", (slowest + SLOWER_BY_DAYS, day), said)]
 
 
 def evaluate_sessions(
@@ -746,7 +694,8 @@ def _evaluate(
     flags: list[Flag] = []
     for symptom, series in by_symptom.items():
         c = _Context(session, symptom, series, expectation(session.kind, symptom), as_of)
-        found = _judged(c, (personal or {}).get(symptom))
+        # Detection finds the facts; the wording step then says them.
+        found = [c.worded(flag) for flag in _judged(c, (personal or {}).get(symptom))]
         flags.extend(_one_per_symptom(c, found) if merged else found)
     flags.extend(temperature_flags(session, temperatures, as_of, aged=merged))
     return sort_flags(flags)
@@ -796,23 +745,22 @@ def _aged(c: _Context, flag: Flag) -> Flag:
         return flag  # raised at the follow-up, whether heard of since or not
     if last.severity == 0 or gap < MISSING_AFTER_DAYS:
         return flag
-    noun = symptom_name(c.symptom).lower()
-    message = (
-        f"We have not heard about your {noun} since day {last.day} ({last.severity}/10 then): "
-        "log it now, or tell your clinic if you were seen."
+    said = Said.of(
+        "aged",
+        "aged-urgent" if flag.level == "urgent" else "aged",
+        day=last.day,
+        value=last.severity,
+        before=flag.advice,
     )
-    advice = "If it is still there, or you are not sure, contact your clinic today."
-    if flag.level == "urgent":
-        advice += f" If it is as strong as then: {flag.advice}"
-    return replace(
+    aged = replace(
         flag,
         level="urgent" if flag.rule == "red-flag" else "warning",
-        message=message,
-        advice=advice,
         reasons=(flag.message, *flag.reasons),
         hint=flag.hint or Hint.log(c.symptom),
         silent_since=last.day,
+        said=said,
     )
+    return c.worded(aged)
 
 
 def temperature_flags(
@@ -833,17 +781,27 @@ def temperature_flags(
         first, last = run[0], run[-1]
         highest = max(run, key=lambda r: r.typed.celsius)
         if after is None:
-            message = (
-                f"Temperature {last.words()} on day {last.day} after "
-                f"{kind_words(session.kind)}: a fever, {FEVER_WORDS}."
-            )
+            up_to = ""
             if last is not highest:
-                message += f" Up to {highest.words()} on day {highest.day}."
-        else:
-            message = (
-                f"Temperature was {FEVER_WORDS} on {day_span(first.day, last.day)}, up to "
-                f"{highest.words()}; {after.words()} on day {after.day}."
+                up_to = fragment("highest", reading=highest.words(), day=highest.day)
+            said = Said.of(
+                "high-temperature",
+                reading=last.words(),
+                day=last.day,
+                fever=FEVER_WORDS,
+                highest=up_to,
             )
+        else:
+            said = Said.of(
+                "high-temperature-ended",
+                "high-temperature",
+                fever=FEVER_WORDS,
+                span=span(first.day, last.day),
+                highest=highest.words(),
+                after=after.words(),
+                after_day=after.day,
+            )
+        message, advice = say(said, MEASURE, session.kind, session.day_of(as_of))
         flag = Flag(
             session.id,
             MEASURE,
@@ -854,13 +812,14 @@ def temperature_flags(
             first.date,
             last.date,
             message,
-            urgent_advice(MEASURE),
+            advice,
             after.date if after else None,
             Hint.log(MEASURE) if after is None else None,
             values=tuple((r.day, r.typed.words()) for r in run),
+            said=said,
         )
         if after is None and aged:
-            flag = _aged_temperature(flag, last, as_of)
+            flag = _aged_temperature(flag, last, session, as_of)
         flags.append(flag)
 
     for reading in seen:
@@ -874,21 +833,20 @@ def temperature_flags(
     return flags
 
 
-def _aged_temperature(flag: Flag, last: TemperatureRecord, as_of: dt.date) -> Flag:
+def _aged_temperature(
+    flag: Flag, last: TemperatureRecord, session: SessionRecord, as_of: dt.date
+) -> Flag:
     """A high temperature not measured again for MISSING_AFTER_DAYS: still urgent (a red
     flag), its words now asking whether it is still there."""
     if (as_of - last.date).days < MISSING_AFTER_DAYS:
         return flag
+    said = Said.of("high-temperature-aged", day=last.day, reading=last.words(), before=flag.advice)
+    message, advice = say(said, MEASURE, session.kind, session.day_of(as_of))
     return replace(
         flag,
-        message=(
-            f"We have not heard about your temperature since day {last.day} ({last.words()} "
-            "then): take it and log it now, or tell your clinic if you were seen."
-        ),
-        advice=(
-            "If it is still there, or you are not sure, contact your clinic today. If it is as "
-            f"high as then: {flag.advice}"
-        ),
+        message=message,
+        advice=advice,
         reasons=(flag.message,),
         silent_since=last.day,
+        said=said,
     )

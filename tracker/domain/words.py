@@ -2,7 +2,8 @@
 
 Each text is defined once, face-neutral: it names no command, option or page. What to do
 next travels beside it as a ``Hint`` (tracker.domain.hints), which the command line says as
-a command and the web as a link. Fill a text in with ``Words.NAME.format(...)``.
+a command and the web as a link. Fill a text in with ``Words.NAME.format(...)``. What the
+flags say is in its friend ``flag_words``: the rules find facts, and that step says them.
 """
 
 from __future__ import annotations
