@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tracker.domain.catalog import KINDS_BY_KEY, SYMPTOMS_BY_KEY
 from tracker.domain.expectations import Expectations, Override, shipped_table
-from tracker.domain.flags import Flag, active_only, evaluate, level_at_least
+from tracker.domain.flags import Flag, active_only, evaluate, level_at_least, urgent_advice
 from tracker.domain.hints import Hint
 from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.severity import SEVERE_FROM
@@ -300,6 +300,11 @@ def test_every_flag_carries_its_fields_and_urgent_comes_first() -> None:
             "values": [[2, 1]],
             "also": [],
             "silent_since": 2,
+            "said": {
+                "case": "aged",
+                "advice": "aged-urgent",
+                "figures": {"day": 2, "value": 1, "before": urgent_advice("fever") + GONE_AS_0},
+            },
         },
     }
     assert "If it is as strong as then: Contact your skin specialist" in flags[0].advice
@@ -512,6 +517,9 @@ def test_a_plural_name_takes_plural_words() -> None:
     assert judge(series("redness", {2: 8}), as_of_day=2)[0].message.startswith("Redness is severe")
 
 
+GONE_AS_0 = " Once it is gone, log it as 0."
+
+
 def test_a_flag_carries_its_facts_before_any_wording() -> None:
     (flag,) = active(series("swelling", {1: 9, 4: 9}), as_of_day=4, kind="co2-ablative")
     assert flag.facts() == {
@@ -521,6 +529,12 @@ def test_a_flag_carries_its_facts_before_any_wording() -> None:
         "values": [[4, 9]],
         "also": [],
         "silent_since": None,
+        # Which sentence says it, and the figures it names (tracker.domain.flag_words).
+        "said": {
+            "case": "not-easing",
+            "advice": "not-easing",
+            "figures": {"ease_by": 3, "latest": 7, "now": "9/10 on day 4"},
+        },
     }
     # A value carried past its course, not logged again: the fact is the last value logged.
     (carried,) = active(series("redness", {3: 4}), as_of_day=8)

@@ -101,6 +101,8 @@ class Flag:
             "values": [list(pair) for pair in self.values],
             "also": list(self.also),
             "silent_since": self.silent_since,
+            # Which sentence, and the figures it names: a face may say it its own way.
+            "said": self.said.to_json() if self.said else None,
         }
 
     @property
