@@ -357,13 +357,13 @@ def test_every_report_page_is_legible_in_a_sample(case: tuple[int, int]) -> None
 
 
 def test_a_symptom_without_a_course_is_never_drawn_with_one() -> None:
-    """Blisters and darker patches: no 'gone by day 7' in their panel titles."""
+    """Blisters and darker patches: no 'flagged after day 7' in their panel titles."""
     figure = session_figure(view(14, len(SYMPTOMS)))
     titles = {_panel_title(p).split("\n")[0].split(" · ")[0]: _panel_title(p) for p in figure.axes}
     assert "no course: contact clinic" in titles["Blisters"]
     assert "no course: ask at follow-up" in titles["Darker patches"]
-    assert "gone by day" not in titles["Blisters"] + titles["Darker patches"]
-    assert "gone by day" in titles["Redness"]
+    assert "flagged after day" not in titles["Blisters"] + titles["Darker patches"]
+    assert "flagged after day" in titles["Redness"]
 
 
 @pytest.mark.parametrize(("days", "symptoms"), [(1, 1), (14, 5), (30, len(SYMPTOMS))])

@@ -71,8 +71,8 @@ def test_a_course_in_json_with_its_windows() -> None:
         "onsets": [STUDY.to_json()],
         "severe_latest": None,
         "envelope": (
-            f"starts or rises on {STUDY.days}; strong up to day 1; usually by day 2, at the "
-            "latest day 6"
+            f"starts or rises on {STUDY.days}; strong up to day 1; most people gone by day 2; "
+            "flagged after day 6"
         ),
         "no_figure": False,
         "severe_until": {
@@ -284,8 +284,8 @@ def test_darker_skin_is_told_to_watch_for_darker_patches_in_weeks_2_to_8(
 
 def test_a_charts_short_word_for_the_course() -> None:
     course = Expectation("ipl", "redness", 2, 7, "published", "s")
-    assert course.chart_label(7) == "gone by day 7"
-    assert course.chart_label(6) == "gone by day 7 →"  # past the chart's last day
+    assert course.chart_label(7) == "flagged after day 7"
+    assert course.chart_label(6) == "flagged after day 7 →"  # past the chart's last day
     assert Expectation("ipl", "fever", None, 7, "d", "s").chart_label(3) == (
         "no course: contact clinic"
     )

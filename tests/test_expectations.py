@@ -186,12 +186,19 @@ def test_a_symptom_without_a_course_says_what_to_do_instead_of_a_day() -> None:
     """Blisters, hives and darker patches have no course: never 'gone by day 7'."""
     table = Expectations(shipped_table())
     blisters = table.for_pair("laser-rejuvenation", "blistering")
-    assert (blisters.course_words, blisters.gone_by) == (
-        "no expected course: contact your clinic now",
-        "no expected course",
-    )
+    assert blisters.course_words == "no expected course: contact your clinic now"
+    assert blisters.plain_course == "No expected course: contact your clinic now."
     darker = table.for_pair("laser-rejuvenation", "darkening")
     assert darker.course_words == "no expected course: raise it at your follow-up"
     redness = table.for_pair("laser-rejuvenation", "redness")
-    assert redness.gone_by == f"day {redness.max_days}"
-    assert redness.course_words.endswith(f"at the latest day {redness.max_days}")
+    assert redness.course_words == (
+        f"most people gone by day {redness.typical_days}; flagged after day {redness.max_days}"
+    )
+    # One plain wording (issue 22), read the same by a patient and a doctor.
+    assert redness.plain_course == (
+        f"Most people: gone by day {redness.typical_days}. Later than day {redness.max_days} "
+        "is unusual: the tracker flags it."
+    )
+    no_figure = table.for_pair("peel-superficial", "pain")
+    assert no_figure.no_figure and no_figure.course_words.startswith("no figure: ")
+    assert no_figure.plain_course.startswith("No figure for this symptom after this treatment")

@@ -15,6 +15,8 @@ from tracker.domain.status import SymptomStatus, build_status
 START = dt.date(2026, 11, 1)
 SESSION = SessionRecord(1, START, "laser-rejuvenation")
 EXPECT = Expectations(shipped_table()).for_pair  # laser: redness gone by day 7, swelling 5, pain 4
+# How a line names laser redness's course (issue 22: one plain wording, Status, report, chart).
+R = "(most people gone by day 3; flagged after day 7)"
 
 
 def day(n: int) -> dt.date:
@@ -66,19 +68,16 @@ def test_a_line_says_value_day_course_verdict_own_course_and_forecast() -> None:
     personal = PersonalCourse("redness", ((7, 3),))
     expected = EXPECT("laser-rejuvenation", "redness")
     plain = SymptomStatus(latest, expected, 6)
-    assert (
-        plain.describe()
-        == "redness 3/10, day 6, expected gone by day 7: within its expected course"
-    )
+    assert plain.describe() == f"redness 3/10, day 6 {R}: within its expected course"
     full = SymptomStatus(latest, expected, 7, personal=personal, forecast=Forecast(6, 3, 9))
     assert full.describe() == (
-        "redness 3/10, day 6, expected gone by day 7: within its expected course; last time "
+        f"redness 3/10, day 6 {R}: within its expected course; last time "
         "gone by day 3 (session 7); now day 7 at 3/10; at this pace, gone around day 9"
     )
     faint = SymptomStatus(latest._replace(severity=1), expected, 7, personal=personal)
     assert faint.describe().endswith("; last time gone by day 3 (session 7); now day 7 at 1/10")
     gone = SymptomStatus(latest._replace(severity=0), expected, 7, personal=personal)
-    assert gone.describe() == "redness 0/10, day 6, expected gone by day 7: gone"
+    assert gone.describe() == f"redness 0/10, day 6 {R}: gone"
     fever = SymptomStatus(latest._replace(symptom="fever", severity=2), EXPECT("ipl", "fever"), 6)
     assert fever.describe() == "fever 2/10, day 6: a warning sign: contact your clinic now"
 
@@ -99,13 +98,14 @@ def test_status_reads_this_sessions_entries_up_to_the_as_of_date() -> None:
     status = build_status(SESSION, ENTRIES[::-1], EXPECT, day(9), earlier=earlier)
     assert (status.session, status.as_of, status.day) == (SESSION, day(9), 9)
     assert [s.describe() for s in status.symptoms] == [
-        "pain 2/10, day 2, expected gone by day 4: past its expected course, and not logged since",
+        "pain 2/10, day 2 (most people gone by day 2; flagged after day 4): past its expected "
+        "course, and not logged since",
         # 5, 4, 3 over 9 days: at that pace gone around day 23, beyond a forecast's reach.
-        "redness 3/10, day 9, expected gone by day 7: past its expected course",
-        "swelling 2/10, day 4, expected gone by day 5: past its expected course, and not "
-        "logged since",
+        f"redness 3/10, day 9 {R}: past its expected course",
+        "swelling 2/10, day 4 (most people gone by day 3; flagged after day 5): past its "
+        "expected course, and not logged since",
         "fever 1/10, day 9: a warning sign: contact your clinic now",
-        "itching 0/10, day 3, expected gone by day 5: gone",
+        "itching 0/10, day 3 (most people gone by day 3; flagged after day 5): gone",
     ]
     assert [s.flagged for s in status.symptoms] == [True, True, True, True, False]
     assert [(f.symptom, f.rule, f.active) for f in status.flags] == [

@@ -68,7 +68,9 @@ def test_checkin_saves_alone_and_reads_the_status_after_the_commit(
     assert result.exit_code == 0, result.output
     assert "Saved for 2026-11-24: itching 3 (mild)" in result.output
     # The status shown holds the values just saved.
-    assert "itching 3/10, day 4, expected gone by day 5" in result.output
+    assert "itching 3/10, day 4 (most people gone by day 3; flagged after day 5)" in " ".join(
+        result.output.split()
+    )
     assert begun[OPENING:] == [False, True, False], begun
 
 

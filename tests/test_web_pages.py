@@ -141,7 +141,10 @@ def test_a_checkin_writes_values_note_and_care_at_once_then_shows_the_status(
         "Saved for 2026-11-23: itching 3 (mild), redness 5 (moderate), peeling 1 (mild); "
         "care: Ice pack, Moisturiser." in status
     )
-    assert "Redness 5/10 moderate 9 day 7 past its expected course" in status
+    assert (
+        "Redness 5/10 moderate 9 most people gone by day 3; flagged after day 7 past its "
+        "expected course" in status
+    )
 
 
 @pytest.mark.parametrize(
@@ -208,9 +211,9 @@ def test_status_shows_courses_flags_follow_up_and_the_disclaimer(
     run("log", "swelling=3", "--date", "2026-11-22")
     page = text(web.get("/status"))
     assert "Follow-up: 2026-11-28 (in 4 days)." in page
-    assert "Swelling 3/10 mild 8 day" in page
+    assert "Swelling 3/10 mild 8 most people gone by day 3; flagged after day 5" in page
     assert "past its expected course" in page
-    assert "Itching 0/10 none 10 day" in page and "gone" in page
+    assert "Itching 0/10 none 10 most people gone by day" in page and "gone" in page
     # Not heard of since day 8: the alarm has aged, its cause under it.
     assert "WARNING Swelling · no data since day 8" in page
     assert "Also: Swelling was still 3/10 on day 8, past its expected course" in page

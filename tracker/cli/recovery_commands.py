@@ -92,7 +92,8 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
         "The expected course of each symptom, as an envelope: rises on: days it is expected to "
         "appear or rise (not a sign of worsening); strong to: the last day of its strong stage, "
         "when a severe value (7-10) is expected; eased by: the latest day a strong value may "
-        "still be easing; typical and max: the day it is usually gone, and at the latest. "
+        "still be easing; typical: most people are gone by then; max: later than that is "
+        "unusual, and the tracker flags it. "
         "'no figure': no source gives one, so it is judged by the general course (the "
         "treatment's shortest course, mild values only). `--json` gives each figure's source."
     )
@@ -131,8 +132,8 @@ def _protocol_line(r: Expectation) -> tuple[object, ...]:
 @protocol.command("set")
 @click.argument("kind", type=KIND)
 @click.argument("symptom", type=SYMPTOM)
-@click.option("--max-days", type=DAYS, required=True, help="Expected gone by.")
-@click.option("--typical-days", type=DAYS, help="Usually gone by.")
+@click.option("--max-days", type=DAYS, required=True, help="Flagged after this day (later is unusual).")
+@click.option("--typical-days", type=DAYS, help="Most people gone by this day.")
 @pass_app
 def protocol_set(
     app: AppContext, kind: str, symptom: str, max_days: int, typical_days: int | None
@@ -140,8 +141,7 @@ def protocol_set(
     """Set your own expected course for a kind and a symptom."""
     with app.writing() as store:
         row = service.set_override(store, kind, symptom, max_days, typical_days)
-    typical = f"usually gone by day {row.typical_days}, " if row.typical_days is not None else ""
-    click.echo(f"{symptom} after {kind}: {typical}expected gone by day {row.max_days}.")
+    click.echo(f"{symptom} after {kind}: {row.plain_course}")
 
 
 @protocol.command("reset")

@@ -130,28 +130,46 @@ class Expectation:
 
     @property
     def course_words(self) -> str:
-        """When it is expected gone, in words; a symptom with no course says what to do."""
+        """When it is expected gone, in short words read the same by a patient and a doctor:
+        "most people gone by day 3; flagged after day 7" (the day most are gone by, then the
+        day after which it is unusual and the tracker flags it); a symptom with no course
+        says what to do. ``plain_course`` says it in sentences."""
         if self.group == "red-flag":
             return "no expected course: contact your clinic now"
         if self.group == "pigment":
             return "no expected course: raise it at your follow-up"
+        flagged = f"flagged after day {self.max_days}"
+        if self.no_figure:
+            return f"no figure: {flagged}"
         if self.typical_days is None:
-            return f"at the latest day {self.max_days}"
-        return f"usually by day {self.typical_days}, at the latest day {self.max_days}"
+            return flagged
+        return f"most people gone by day {self.typical_days}; {flagged}"
+
+    @property
+    def plain_course(self) -> str:
+        """The expected course in sentences, the same on Status, the report and the chart:
+        "Most people: gone by day 3. Later than day 7 is unusual: the tracker flags it." """
+        if not self.has_course:
+            return self.course_words[0].upper() + self.course_words[1:] + "."
+        later = f"Later than day {self.max_days} is unusual: the tracker flags it."
+        if self.no_figure:
+            return (
+                "No figure for this symptom after this treatment: judged by the general course. "
+                f"Later than day {self.max_days}: the tracker flags it."
+            )
+        if self.typical_days is None:
+            return later
+        return f"Most people: gone by day {self.typical_days}. {later}"
 
     def chart_label(self, last_day: int) -> str:
-        """A chart's short word for it: "gone by day 7", with an arrow when that day lies
-        past the chart's last day; a symptom with no course says what to do instead."""
+        """A chart's short word for it: "flagged after day 7" (the darker bar shows when most
+        people are gone), with an arrow when that day lies past the chart's last day; a
+        symptom with no course says what to do instead."""
         if self.group == "red-flag":
             return "no course: contact clinic"
         if self.group == "pigment":
             return "no course: ask at follow-up"
-        return f"gone by day {self.max_days}" + (" →" if self.max_days > last_day else "")
-
-    @property
-    def gone_by(self) -> str:
-        """The short form, for a table column "Expected gone by"."""
-        return f"day {self.max_days}" if self.has_course else "no expected course"
+        return f"flagged after day {self.max_days}" + (" →" if self.max_days > last_day else "")
 
     def onset_at(self, day: int) -> Window | None:
         return next((w for w in self.onsets if w.holds(day)), None)

@@ -84,6 +84,7 @@ class SymptomStatus:
             "day": self.latest.day,
             "verdict": self.verdict,
             "envelope": self.expected.envelope_words(),
+            "course": self.expected.plain_course,
             "forecast_day": self.forecast.gone_day if self.forecast else None,
         }
 
@@ -91,10 +92,8 @@ class SymptomStatus:
         e = self.latest
         if not self.expected.has_course:
             return f"{e.symptom} {e.severity}/10, day {e.day}: {self.verdict}"
-        text = (
-            f"{e.symptom} {e.severity}/10, day {e.day}, expected gone by day "
-            f"{self.expected.max_days}: {self.verdict}"
-        )
+        text = f"{e.symptom} {e.severity}/10, day {e.day} ({self.expected.course_words}): "
+        text += self.verdict
         if self.personal is not None and e.severity > 0:
             text += f"; {self.personal.describe()}; now day {self.as_of_day} at {e.severity}/10"
         if self.forecast is not None:

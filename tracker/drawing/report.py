@@ -358,18 +358,18 @@ def _at_a_glance(pages: Pages, view: SessionView) -> None:
     for summary in late_first:
         peak = summary.peak
         course = (
-            f"expected gone by day {summary.expected.max_days}"
+            summary.expected.plain_course
             if summary.expected.has_course
-            else "no expected course: raise it with your clinic"
+            else "No expected course: raise it with your clinic."
         )
         extra = [note for note in (summary.personal_note,) if note]
         if summary.forecast is not None and summary.expected.has_course:
             extra.append(summary.forecast.describe())
         pages.text(
             f"{symptom_name(summary.symptom)}: peak {peak.severity}/10 ({band(peak.severity)}) "
-            f"on day {peak.day}; {summary.outcome}; {course}"
+            f"on day {peak.day}; {summary.outcome}"
             + "".join(f"; {note}" for note in extra)
-            + ".",
+            + f". {course}",
             size=10,
             indent=0.15,
         )
@@ -490,18 +490,25 @@ def _tables(pages: Pages, view: SessionView) -> None:
                 f"{peak.severity}/10 on day {peak.day}",
                 summary.outcome,
                 expected.course_words,
-                (expected.basis + (" (your setting)" if expected.overridden else ""))
+                (
+                    ("no figure" if expected.no_figure else expected.basis)
+                    + (" (your setting)" if expected.overridden else "")
+                )
                 if expected.has_course
                 else "-",
             )
         )
     pages.table(
-        ("Symptom", "Peak", "Course", "Expected gone", "Basis"), rows, (1.45, 1.0, 1.75, 1.75, 0.9)
+        ("Symptom", "Peak", "Course", "Expected course", "Basis"),
+        rows,
+        (1.45, 1.0, 1.75, 1.75, 0.9),
     )
     pages.text(
         "Basis: 'published' figures come from cited aftercare and clinical sources; "
-        "'inferred' ones were reasoned from nearby figures; 'default' means no figure exists "
-        "for this treatment and symptom.",
+        "'inferred' ones were reasoned from nearby figures; 'no figure': no source gives one "
+        "for this treatment and symptom, so it is judged by the general course. Most people "
+        "are gone by the first day named; later than the second is unusual, and the tracker "
+        "flags it.",
         size=8,
         colour="#444444",
         gap=0.15,

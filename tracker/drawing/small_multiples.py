@@ -478,9 +478,9 @@ def _key(
         handles.append(parts.photo_key(PHOTO_SIZE))
         labels.append(parts.PHOTO_WORDS)
     handles.append(Patch(facecolor=COURSE, alpha=TYPICAL_ALPHA + LATEST_ALPHA, linewidth=0))
-    labels.append("expected: usually gone by")
+    labels.append("expected: most people gone by its end")
     handles.append(Patch(facecolor=COURSE, alpha=LATEST_ALPHA, linewidth=0))
-    labels.append("at the latest")
+    labels.append("flagged after its end")
     handles.append(Line2D([], [], color="#444444", linestyle=":", linewidth=1))
     labels.append(f"today (day {today_day})")
     if follow_day is not None:
