@@ -207,7 +207,7 @@ PERSIST_ADVICE = (
     f"Mention it to your clinic, or at your follow-up. {MOISTURISER} If it is spreading, "
     "getting worse or feels warm, contact your clinic now."
 )
-COURSE = "usually gone by day 3, expected gone by day 7 after laser skin rejuvenation"
+COURSE = "after laser skin rejuvenation, most people are gone by day 3; later than day 7 is unusual"
 
 
 def test_persisting_logged_past_the_course_names_the_course_and_its_worst() -> None:
@@ -250,8 +250,8 @@ def test_a_course_without_a_typical_day_is_said_without_one() -> None:
     own = Expectations(shipped_table(), [Override("ipl", "redness", 6, None)]).for_pair
     mine = one("persisting", judge("redness", {2: 3, 8: 3}, 9, kind="ipl", expect=own))
     assert mine.message == (
-        "Redness was still 3/10 on day 8, past its expected course (expected gone by day 6 "
-        "after intense pulsed light (IPL, photofacial))."
+        "Redness was still 3/10 on day 8, past its expected course (after intense pulsed light "
+        "(IPL, photofacial), later than day 6 is unusual)."
     )
     # No source gives a figure: the day is the tracker's general default, and says so.
     flag = one("persisting", judge("tingling", {2: 3, 8: 3}, 9, kind="tattoo-removal"))

@@ -91,7 +91,7 @@ def test_persisting_logged_past_the_course_is_one_episode_then_resolved_by_a_0()
         (10, 10, "active"),
     ]
     assert persisting[0].resolved_date == START + dt.timedelta(days=9)
-    assert "expected gone by day 7" in persisting[1].message
+    assert "later than day 7 is unusual" in persisting[1].message
     assert "past its expected course" in persisting[1].message
 
 

@@ -132,7 +132,9 @@ def _protocol_line(r: Expectation) -> tuple[object, ...]:
 @protocol.command("set")
 @click.argument("kind", type=KIND)
 @click.argument("symptom", type=SYMPTOM)
-@click.option("--max-days", type=DAYS, required=True, help="Flagged after this day (later is unusual).")
+@click.option(
+    "--max-days", type=DAYS, required=True, help="Flagged after this day (later is unusual)."
+)
 @click.option("--typical-days", type=DAYS, help="Most people gone by this day.")
 @pass_app
 def protocol_set(

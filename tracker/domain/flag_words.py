@@ -211,8 +211,9 @@ ADVICE: dict[str, str] = {
 COURSE_NO_FIGURE = (
     "no figure for it after {kind}: judged by the general course, gone by day {max_days}"
 )
-COURSE_TYPICAL = "usually gone by day {typical_days}, "
-COURSE = "{typical}expected gone by day {max_days} after {kind}"
+# Said as Status, the report and the chart say a course (Expectation.plain_course).
+COURSE_TYPICAL = "most people are gone by day {typical_days}; "
+COURSE = "after {kind}, {typical}later than day {max_days} is unusual"
 
 
 @dataclass(frozen=True)
