@@ -512,7 +512,7 @@ def _expected_courses(course: Axes, summaries: Sequence[SymptomSummary], last_da
     )
     course.set_ylim(lanes - 0.5, -0.5)
     course.set_title(
-        "Expected course (darker: most people gone by its end; lighter: flagged after its end)",
+        "Expected course (darker: most gone by; lighter: flagged after)",
         loc="left",
         fontsize=9,
     )
