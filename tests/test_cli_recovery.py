@@ -119,7 +119,7 @@ def test_protocol_lists_and_overrides_change_flags(run: Run, db_path: Path) -> N
     assert result.exit_code == 0
     assert result.stdout == (
         "redness after laser-rejuvenation: Most people: gone by day 3. Later than day 14 is "
-        "unusual: the tracker flags it.\n"
+        "unusual: the tracker then flags it.\n"
     )
     assert json.loads(run("flags", "--json").stdout) == []
     listed = json.loads(run("protocol", "--kind", "laser-rejuvenation", "--json").stdout)

@@ -197,7 +197,7 @@ def test_a_symptom_without_a_course_says_what_to_do_instead_of_a_day() -> None:
     # One plain wording (issue 22), read the same by a patient and a doctor.
     assert redness.plain_course == (
         f"Most people: gone by day {redness.typical_days}. Later than day {redness.max_days} "
-        "is unusual: the tracker flags it."
+        "is unusual: the tracker then flags it."
     )
     no_figure = table.for_pair("peel-superficial", "pain")
     assert no_figure.no_figure and no_figure.course_words.startswith("no figure: ")

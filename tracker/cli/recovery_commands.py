@@ -93,7 +93,7 @@ def protocol(ctx: click.Context, kind: str | None, as_json: bool) -> None:
         "appear or rise (not a sign of worsening); strong to: the last day of its strong stage, "
         "when a severe value (7-10) is expected; eased by: the latest day a strong value may "
         "still be easing; typical: most people are gone by then; max: later than that is "
-        "unusual, and the tracker flags it. "
+        "unusual, and the tracker then flags it. "
         "'no figure': no source gives one, so it is judged by the general course (the "
         "treatment's shortest course, mild values only). `--json` gives each figure's source."
     )

@@ -132,7 +132,7 @@ class Expectation:
     def course_words(self) -> str:
         """When it is expected gone, in short words read the same by a patient and a doctor:
         "most people gone by day 3; flagged after day 7" (the day most are gone by, then the
-        day after which it is unusual and the tracker flags it); a symptom with no course
+        day after which it is unusual and the tracker then flags it); a symptom with no course
         says what to do. ``plain_course`` says it in sentences."""
         if self.group == "red-flag":
             return "no expected course: contact your clinic now"
@@ -148,14 +148,14 @@ class Expectation:
     @property
     def plain_course(self) -> str:
         """The expected course in sentences, the same on Status, the report and the chart:
-        "Most people: gone by day 3. Later than day 7 is unusual: the tracker flags it." """
+        "Most people: gone by day 3. Later than day 7 is unusual: the tracker then flags it." """
         if not self.has_course:
             return self.course_words[0].upper() + self.course_words[1:] + "."
-        later = f"Later than day {self.max_days} is unusual: the tracker flags it."
+        later = f"Later than day {self.max_days} is unusual: the tracker then flags it."
         if self.no_figure:
             return (
                 "No figure for this symptom after this treatment: judged by the general course. "
-                f"Later than day {self.max_days}: the tracker flags it."
+                f"Later than day {self.max_days}: the tracker then flags it."
             )
         if self.typical_days is None:
             return later

@@ -508,7 +508,7 @@ def _tables(pages: Pages, view: SessionView) -> None:
         "'inferred' ones were reasoned from nearby figures; 'no figure': no source gives one "
         "for this treatment and symptom, so it is judged by the general course. Most people "
         "are gone by the first day named; later than the second is unusual, and the tracker "
-        "flags it.",
+        "then flags it.",
         size=8,
         colour="#444444",
         gap=0.15,
