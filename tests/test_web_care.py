@@ -95,10 +95,11 @@ def test_the_clinics_own_course_is_set_and_reset_on_the_session_page(
         {"course-symptom": "redness", "course-typical": "5", "course-max": "10"},
         follow_redirects=True,
     )
-    assert "Redness after laser skin rejuvenation: usually gone by day 5, expected gone by " in (
-        text(done)
+    assert (
+        "Redness after laser skin rejuvenation (your clinic's course): Most people: gone by day "
+        "5. Later than day 10 is unusual: the tracker then flags it." in text(done)
     )
-    assert "Redness: usually by day 5, at the latest day 10 (your clinic's)" in text(done)
+    assert "Redness: most people gone by day 5; flagged after day 10 (your clinic's)" in text(done)
     row = _course(run, "redness")
     assert (row["typical_days"], row["max_days"]) == (5, 10)
     back = web.post(f"{page}/course/reset", {"course-symptom": "redness"}, follow_redirects=True)

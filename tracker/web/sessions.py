@@ -192,10 +192,9 @@ def set_course(session_id: int) -> Response | Page:
             field = "course-typical" if typical is not None and typical > latest else "course-max"
             form.fail(field, exc)
         else:
-            usually = f"usually gone by day {row.typical_days}, " if row.typical_days else ""
             flash(
-                f"{symptom_name(symptom)} after {kind_words(record.kind)}: {usually}"
-                f"expected gone by day {row.max_days} (your clinic's course)."
+                f"{symptom_name(symptom)} after {kind_words(record.kind)} (your clinic's "
+                f"course): {row.plain_course}"
             )
             return redirect(url_for("edit_session", session_id=record.id) + "#course", code=303)
     return _edit_page(shown, _record_form(record), status=400, course_form=form)
