@@ -280,7 +280,7 @@ def test_json_import_refuses_a_temperature_that_is_no_body_temperature(
     document = {
         "format": "skin-recovery-tracker",
         "format_version": 1,
-        "schema_revision": "0011",
+        "schema_revision": "0013",
         "sessions": [
             {
                 "date": "2026-11-20",
@@ -339,15 +339,15 @@ def test_the_report_lists_the_temperatures(logged: Run, tmp_path: Path) -> None:
 
 
 @pytest.mark.new_database
-def test_0011_adds_measurements_beside_the_values_and_steps_back_with_data(db_url: str) -> None:
+def test_0013_adds_measurements_beside_the_values_and_steps_back_with_data(db_url: str) -> None:
     location = resolve(db_url)
-    migrate.upgrade(location, "0010")
+    migrate.upgrade(location, "0012")
     engine = create_engine(location.url)
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO sessions (id, profile_id, date, kind) "
-                "VALUES (1, 1, '2026-11-10', 'ipl')"
+                "INSERT INTO sessions (id, profile_id, number, date, kind) "
+                "VALUES (1, 1, 1, '2026-11-10', 'ipl')"
             )
         )
         conn.execute(
@@ -357,7 +357,7 @@ def test_0011_adds_measurements_beside_the_values_and_steps_back_with_data(db_ur
             )
         )
     engine.dispose()
-    migrate.upgrade(location, "0011")
+    migrate.upgrade(location, "0013")
     engine = create_engine(location.url)
     with engine.begin() as conn:
         conn.execute(
@@ -380,7 +380,7 @@ def test_0011_adds_measurements_beside_the_values_and_steps_back_with_data(db_ur
             )
         )
     engine.dispose()
-    migrate.downgrade(location, "0010")
+    migrate.downgrade(location, "0012")
     engine = create_engine(location.url)
     with engine.connect() as conn:
         assert "measurements" not in inspect(conn).get_table_names()

@@ -15,7 +15,7 @@ from tracker.storage.models import Measurement, Profile, TreatmentSession
 
 COLUMNS = (
     Measurement.id,
-    Measurement.session_id,
+    TreatmentSession.number,  # the record names a session by its number in the profile
     Measurement.date,
     Measurement.value,
     Measurement.unit,
@@ -40,11 +40,11 @@ def temperatures_for_sessions(
         select(*COLUMNS)
         .join(TreatmentSession, TreatmentSession.id == Measurement.session_id)
         .where(
-            Measurement.session_id.in_(session_ids),
+            TreatmentSession.number.in_(session_ids),
             Measurement.measure == MEASURE,
             TreatmentSession.profile_id == profile_id,
         )
-        .order_by(Measurement.session_id, Measurement.date, Measurement.id)
+        .order_by(TreatmentSession.number, Measurement.date, Measurement.id)
     )
     found: dict[int, list[TemperatureRecord]] = {session_id: [] for session_id in session_ids}
     for row in tx.execute(query):
@@ -54,6 +54,7 @@ def temperatures_for_sessions(
 
 def add_temperature(
     tx: Session,
+    row_id: int,
     session: SessionRecord,
     date: dt.date,
     typed: tuple[str, str, str | None],
@@ -62,7 +63,7 @@ def add_temperature(
     """One reading (value as typed, unit, note) added to a day of a session."""
     value, unit, note = typed
     row = Measurement(
-        session_id=session.id,
+        session_id=row_id,
         date=date,
         measure=MEASURE,
         value=value,
@@ -78,7 +79,7 @@ def add_temperature(
 def add_temperatures(
     tx: Session, rows: Sequence[tuple[int, dt.date, str, str, str | None]], when: dt.datetime
 ) -> None:
-    """(session id, date, value as typed, unit, note) each, in one statement."""
+    """(session row id, date, value as typed, unit, note) each, in one statement."""
     if not rows:
         return
     tx.execute(
@@ -114,7 +115,7 @@ def temperatures_all_profiles(
     for name, row, *reading in tx.execute(query):
         if row.id not in found:
             record = SessionRecord(
-                row.id, row.date, row.kind, row.area, row.clinic, row.notes, row.follow_up
+                row.number, row.date, row.kind, row.area, row.clinic, row.notes, row.follow_up
             )
             found[row.id] = (name, record, [])
         found[row.id][2].append(_record((*reading, row.date)))

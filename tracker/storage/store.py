@@ -312,9 +312,9 @@ class Store:
         self, session: SessionRecord, date: dt.date, typed: TypedTemperature, note: str | None
     ) -> TemperatureRecord:
         """One more reading for the day, as typed: none replaces another."""
-        self._session_row(session.id)  # this profile's (kept by the store: no query)
+        row_id = self._session_row(session.id).id  # this profile's session, by its number
         return measure_queries.add_temperature(
-            self._tx, session, date, (typed.value, typed.unit, note), _now()
+            self._tx, row_id, session, date, (typed.value, typed.unit, note), _now()
         )
 
     def temperatures_for_sessions(
@@ -328,6 +328,8 @@ class Store:
         self, rows: Sequence[tuple[int, dt.date, str, str, str | None]]
     ) -> None:
         """(session id, date, value as typed, unit, note) each, as an import brings them."""
+        ids = self._row_ids({row[0] for row in rows})
+        rows = [(ids[n], date, value, unit, note) for n, date, value, unit, note in rows]
         measure_queries.add_temperatures(self._tx, rows, _now())
 
     def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
