@@ -328,3 +328,22 @@ def test_staff_open_a_patients_photos_read_only_and_never_through_another_patien
     # No write reaches a patient's record through the staff routes.
     assert doc.post(f"/clinic/patients/{ann}/photos/1/image").status_code == 405
     assert doc.post("/photos/1/remove").status_code == 403
+
+
+def test_a_disabled_patient_stays_on_the_triage_list_marked(clinic: Clinic) -> None:
+    """Her urgent flag still needs the clinic's eyes (it must not vanish with the account),
+    but she can no longer sign in to log more: the list says so; enabled, the mark goes."""
+    from tracker.services import accounts
+
+    _two_patients(clinic)
+    with clinic.database.writing() as store:
+        accounts.disable(store, ANN, clinic.clock())
+    doc = _staff(clinic)
+    page = _text(doc.get("/clinic"))
+    assert _order(page) == [ANN, BOB]
+    row = page.split(f">{ANN}</a>")[1].split("</tr>")[0]
+    assert "account disabled: cannot sign in" in row
+    assert "account disabled" not in page.split(f">{BOB}</a>")[1].split("</tr>")[0]
+    with clinic.database.writing() as store:
+        accounts.enable(store, ANN)
+    assert "account disabled" not in _text(doc.get("/clinic"))

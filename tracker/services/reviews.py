@@ -88,6 +88,11 @@ def patient_emails(store: Store) -> dict[int, str]:
     return store.patient_emails()
 
 
+def disabled_patients(store: Store) -> set[int]:
+    """The profile ids of the patients whose account is disabled (they cannot sign in)."""
+    return store.disabled_patients()
+
+
 def patient_named(store: Store, profile_id: int) -> tuple[str, str] | None:
     """The profile name and e-mail of the patient with this profile id (None: no patient)."""
     return store.patient_named(profile_id)

@@ -128,6 +128,14 @@ def patient_emails(tx: Session) -> dict[int, str]:
     return {pid: email for pid, email in tx.execute(query) if pid is not None}
 
 
+def disabled_patients(tx: Session) -> set[int]:
+    """The profile ids of the patients whose account is disabled."""
+    query = select(Account.profile_id).where(
+        Account.role == "patient", Account.profile_id.is_not(None), Account.disabled_at.is_not(None)
+    )
+    return {pid for (pid,) in tx.execute(query) if pid is not None}
+
+
 def patient_named(tx: Session, profile_id: int) -> tuple[str, str] | None:
     """The profile name and e-mail of the patient holding this profile id; None when no
     patient's account holds it."""

@@ -696,6 +696,10 @@ class Store:
         """Every patient's profile id and e-mail address (profiles a patient account holds)."""
         return clinic_queries.patient_emails(self._tx)
 
+    def disabled_patients(self) -> set[int]:
+        """The profile ids of the patients whose account is disabled."""
+        return clinic_queries.disabled_patients(self._tx)
+
     def patient_named(self, profile_id: int) -> tuple[str, str] | None:
         """The profile name and e-mail of the patient with this profile id, if any."""
         return clinic_queries.patient_named(self._tx, profile_id)

@@ -129,9 +129,16 @@ def triage_page() -> Page:
     with databases().get(DEFAULT_PROFILE).reading() as store:
         lines = triage.clinic_lines(store, day)
         patients = reviews.patient_emails(store)
+        disabled = reviews.disabled_patients(store)
     rows = [(line, patients[line.profile_id]) for line in lines if line.profile_id in patients]
+    # A disabled patient stays on the list, marked: what they logged before still needs the
+    # clinic's eyes (an urgent flag must not vanish), but they can no longer sign in to add.
     return render_template(
-        "clinic_triage.html", rows=rows, as_of=day, category_words=CATEGORY_WORDS
+        "clinic_triage.html",
+        rows=rows,
+        as_of=day,
+        category_words=CATEGORY_WORDS,
+        disabled=disabled,
     )
 
 
