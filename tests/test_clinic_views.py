@@ -347,3 +347,12 @@ def test_a_disabled_patient_stays_on_the_triage_list_marked(clinic: Clinic) -> N
     with clinic.database.writing() as store:
         accounts.enable(store, ANN)
     assert "account disabled" not in _text(doc.get("/clinic"))
+
+
+def test_a_patient_sees_each_link_made_for_her_account(clinic: Clinic) -> None:
+    """A link sets the password: the patient's "Who looked" page shows each one made, and
+    by whom (the invitation made on the server: the clinic's administrator)."""
+    ann = _patient(clinic, ANN, "ipl", "2026-11-19", {})
+    page = _text(ann.get("/record-views"))
+    assert f"link for {ANN}" in page
+    assert "the clinic's administrator, on the server" in page
