@@ -151,7 +151,10 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
         n=ANN,
     )
     ((photo_id, image, thumbnail),) = _rows(
-        db_url, "SELECT id, image, thumbnail FROM photos WHERE session_id = :s", s=session
+        db_url,
+        "SELECT p.id, i.image, i.thumbnail FROM photos p "
+        "JOIN photo_images i ON i.photo_id = p.id WHERE p.session_id = :s",
+        s=session,
     )
     ((change,),) = _rows(
         db_url, "SELECT MAX(id) FROM entry_changes WHERE session_id = :s", s=session
