@@ -34,7 +34,7 @@ WITH open_sessions AS (
             OR MAX(CASE WHEN e.severity > 0 THEN e.date END)
                > MAX(CASE WHEN e.severity = 0 THEN e.date END))
 )
-SELECT s.profile_id, s.id, s.date, s.kind, e.date, e.symptom, e.severity
+SELECT s.profile_id, s.id, s.number, s.date, s.kind, e.date, e.symptom, e.severity
 FROM sessions s JOIN entries e ON e.session_id = s.id
 WHERE s.id IN (SELECT session_id FROM open_sessions) AND e.date <= {p}
 ORDER BY s.profile_id, s.date, s.id, e.date
@@ -95,15 +95,17 @@ def triage(database: str, as_of: dt.date) -> list[dict[str, Any]]:
                 if flag.active:
                     found.append((profile.name, flag))
 
-        for pid, session_id, session_date, kind, date, symptom, severity in rows:
-            if current is None or current.id != session_id:
+        # A session is told apart by its row id; it is named by its number within its
+        # profile (migration 0012), as the tracker names it.
+        row_id = None
+        for pid, session_row, number, session_date, kind, date, symptom, severity in rows:
+            if current is None or row_id != session_row:
                 judge()
-                current = SessionRecord(session_id, _date(session_date), kind)
+                row_id = session_row
+                current = SessionRecord(number, _date(session_date), kind)
                 owner, values = pid, []
             day = _date(date)
-            values.append(
-                ValueRecord(session_id, day, (day - current.date).days, symptom, severity)
-            )
+            values.append(ValueRecord(number, day, (day - current.date).days, symptom, severity))
         judge()
     finally:
         connection.close()

@@ -114,7 +114,7 @@ def _insert(
 
 
 PROFILE_COLUMNS = ("id", "name", "skin_type", "sensitive_skin", "uuid")
-SESSION_COLUMNS = ("id", "profile_id", "date", "kind")
+SESSION_COLUMNS = ("id", "profile_id", "number", "date", "kind")  # number: 0012
 ENTRY_COLUMNS = ("session_id", "date", "symptom", "severity")
 
 
@@ -175,7 +175,9 @@ def seed(engine: Engine, count: int, as_of: dt.date, password: str | None = None
                 )
             )
             kind = KINDS[patient.number % len(KINDS)]
-            batch["sessions"].append((patient.session_id, patient.profile_id, patient.start, kind))
+            batch["sessions"].append(
+                (patient.session_id, patient.profile_id, 1, patient.start, kind)
+            )
             batch["entries"].extend(
                 (patient.session_id, date, symptom, value) for date, symptom, value in values
             )

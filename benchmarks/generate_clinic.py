@@ -52,7 +52,8 @@ def profile_rows(number: int, *, closed: bool = False) -> Iterator[tuple[str, tu
         session_id = number * SESSIONS + index + 1
         start = latest_start - dt.timedelta(days=35 * (SESSIONS - 1 - index))
         kind = chance.choice(KINDS)
-        yield "sessions", (session_id, number + 2, start.isoformat(), kind)
+        # its number within the profile (migration 0012): 1, 2, 3 ...
+        yield "sessions", (session_id, number + 2, index + 1, start.isoformat(), kind)
         for day in range(DAYS):
             date = start + dt.timedelta(days=day)
             if date > AS_OF:
@@ -119,8 +120,8 @@ def generate(target: str, profiles: int, only: str | None, closed: int = 0) -> d
     sql = {
         "profiles": "INSERT INTO profiles (id, name, skin_type, sensitive_skin, uuid) "
         f"VALUES ({p}, {p}, {p}, {p}, {p})",
-        "sessions": "INSERT INTO sessions (id, profile_id, date, kind) "
-        f"VALUES ({p}, {p}, {p}, {p})",
+        "sessions": "INSERT INTO sessions (id, profile_id, number, date, kind) "
+        f"VALUES ({p}, {p}, {p}, {p}, {p})",
         "entries": "INSERT INTO entries (session_id, date, symptom, severity) "
         f"VALUES ({p}, {p}, {p}, {p})",
     }

@@ -392,7 +392,8 @@ with open(sys.argv[2], newline="") as handle:
     next(reader)
     with connection:
         connection.execute(
-            "INSERT INTO sessions (id, profile_id, date, kind) VALUES (1, 1, '1900-01-01', 'ipl')"
+            "INSERT INTO sessions (id, profile_id, number, date, kind) "
+            "VALUES (1, 1, 1, '1900-01-01', 'ipl')"
         )
         connection.executemany(
             "INSERT INTO entries (session_id, date, symptom, severity, note) "

@@ -74,8 +74,9 @@ def build(path: Path, sessions: int = SESSIONS) -> None:
             if index < SESSIONS - sessions:
                 continue  # the same random draws either way: the latest session is the same
             cursor = connection.execute(
-                "INSERT INTO sessions (profile_id, date, kind) VALUES (?, ?, 'laser-rejuvenation')",
-                (profile, start.isoformat()),
+                "INSERT INTO sessions (profile_id, number, date, kind) "
+                "VALUES (?, ?, ?, 'laser-rejuvenation')",
+                (profile, index + 1, start.isoformat()),
             )
             rows = []
             for day in range(DAYS):
