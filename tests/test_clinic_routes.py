@@ -13,6 +13,15 @@ same after all of it. The audit log holds every refusal to someone signed in, ev
 view of A's record, and no event of B's that names A's record as seen. Patient A, with the
 same requests, is the control: A's pages with those ids answer and hold A's words, so a
 refusal to B is a refusal, not a wrong id.
+
+Session ids in routes (``/sessions/<session_id>``, ``?session=``, a form's ``session``) are the
+profile's own session numbers (1, 2, 3 for each patient, since migration 0012), so B also has
+a session 1. B signs up first with one session; A has three, and A's record hangs on A's
+session 3: a number B does not have (asking for it is asking for something B does not own;
+B's own POST /sessions during the run makes B's session 2, and any request that gives someone
+else a session numbered like A's is a finding, the premise gone) and not its row id (a route
+reading the row id where a number is meant answers A wrongly, and the control says so).
+Photo, change and care ids stay each table's own row ids.
 `test_a_leaking_route_is_caught` adds a route that leaks and shows the check fails.
 """
 
@@ -116,15 +125,35 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
     if extra is not None:
         extra(app)  # before the app's first request, as Flask asks
     admin = _staff(clinic, app, ADMIN, clinic.init(ADMIN))
+    # B first, with one session: B's session 1 is row 1, so A's sessions' numbers and row ids
+    # differ; A's session 3 (the one A's record hangs on) is a number B does not have, nor
+    # gets from its own POST /sessions in the run (that is B's session 2).
+    bob = _accept(clinic, app, BOB)
+    bob.get("/sessions")
+    assert (
+        bob.post("/sessions", {"date": "2026-11-19", "kind": "peel-superficial"}).status_code == 303
+    )
     ann = _accept(clinic, app, ANN)
+    for day in ("2026-11-04", "2026-11-10"):
+        ann.get("/sessions")
+        earlier = ann.post("/sessions", {"date": day, "kind": "peel-superficial"})
+        assert earlier.status_code == 303
     ann.get("/sessions")
     made = ann.post("/sessions", {"date": "2026-11-18", "kind": "ipl", "area": AREA})
     assert made.status_code == 303
-    session = _rows(
+    ((session, row),) = _rows(
         db_url,
-        "SELECT s.id FROM sessions s JOIN profiles p ON p.id = s.profile_id WHERE p.name = :n",
+        "SELECT s.number, s.id FROM sessions s JOIN profiles p ON p.id = s.profile_id "
+        "WHERE p.name = :n AND s.area = :a",
         n=ANN,
-    )[0][0]
+        a=AREA,
+    )
+    bobs = _rows(
+        db_url,
+        "SELECT s.number FROM sessions s JOIN profiles p ON p.id = s.profile_id WHERE p.name = :n",
+        n=BOB,
+    )
+    assert session == 3 and session != row and (session,) not in bobs, (session, row, bobs)
     ann.get("/")
     checkin = {
         "date": "2026-11-20",
@@ -154,18 +183,11 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
         db_url,
         "SELECT p.id, i.image, i.thumbnail FROM photos p "
         "JOIN photo_images i ON i.photo_id = p.id WHERE p.session_id = :s",
-        s=session,
+        s=row,
     )
-    ((change,),) = _rows(
-        db_url, "SELECT MAX(id) FROM entry_changes WHERE session_id = :s", s=session
-    )
-    ((care,),) = _rows(db_url, "SELECT MAX(id) FROM care_actions WHERE session_id = :s", s=session)
+    ((change,),) = _rows(db_url, "SELECT MAX(id) FROM entry_changes WHERE session_id = :s", s=row)
+    ((care,),) = _rows(db_url, "SELECT MAX(id) FROM care_actions WHERE session_id = :s", s=row)
     assert None not in (change, care)
-    bob = _accept(clinic, app, BOB)
-    bob.get("/sessions")
-    assert (
-        bob.post("/sessions", {"date": "2026-11-19", "kind": "peel-superficial"}).status_code == 303
-    )
     doc = _staff(clinic, app, DOC, clinic.add_staff(DOC))
     made_world = World(
         clinic,
@@ -178,7 +200,7 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
             "admin": admin,
         },
         {
-            "session": session,
+            "session": session,  # A's session's number, as routes take it
             "photo": photo_id,
             "profile": profile,
             "account": account,
@@ -388,9 +410,21 @@ def audit_findings(
     return found
 
 
+def numbered_like_as(world: World) -> list[tuple[Any, ...]]:
+    """Sessions of other profiles with the number of A's session: there must be none, or
+    asking for A's number is asking for one's own session, not for A's."""
+    return _rows(
+        world.clinic.db_url,
+        "SELECT profile_id, id FROM sessions WHERE number = :n AND profile_id <> :p",
+        n=world.ids["session"],
+        p=world.ids["profile"],
+    )
+
+
 def findings(world: World, app: Flask) -> list[str]:
     """What went wrong for every route, method and role: empty when nothing leaked."""
     found: list[str] = []
+    premise = True
     before = a_record(world)
     last = max([e[0] for e in audit_since(world, 0)], default=0)
     for request in requests_of(world, app):
@@ -424,6 +458,12 @@ def findings(world: World, app: Flask) -> list[str]:
                 refused = (403, 404) if request.method == "GET" else (303, 400, 403, 404, 409)
                 if status not in refused:
                     found.append(f"{where}: {status}, not refused (A's id in the path)")
+            if premise and numbered_like_as(world):
+                premise = False
+                found.append(
+                    f"{where}: another profile now has a session {world.ids['session']}, "
+                    "like A's: give A's record a session number nobody else reaches"
+                )
             still_signed_in(world, app, role)
             last = max([e[0] for e in audit_since(world, last)], default=last)
         if not (roles_of(app, request.endpoint) & {"clinician", "admin"}):
@@ -462,7 +502,8 @@ def test_a_leaking_route_is_caught(db_url: str) -> None:
 
     def leaking(app: Flask) -> None:
         def leak(session_id: int) -> str:
-            ((area,),) = _rows(db_url, "SELECT area FROM sessions WHERE id = :s", s=session_id)
+            # by the number alone, not the signed-in profile's: B's /leak/3 is A's session 3
+            ((area,),) = _rows(db_url, "SELECT area FROM sessions WHERE number = :s", s=session_id)
             return f"<p>{area}</p>"
 
         route(app, "/leak/<int:session_id>", "leak", leak, roles=PATIENT_PAGES)
