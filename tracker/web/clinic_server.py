@@ -8,7 +8,6 @@ share only the database, as processes on several machines would.
 from __future__ import annotations
 
 import ipaddress
-import logging
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -16,14 +15,7 @@ from collections.abc import Callable, Mapping
 from tracker.domain.errors import TrackerError
 from tracker.domain.text import clipped
 from tracker.services.clinic_settings import ClinicSettings, read_settings
-from tracker.web.security import MAX_ANY_BODY_BYTES
-from tracker.web.server import (
-    IDLE_SECONDS,
-    THREADS,
-    bind_address,
-    guard_slow_clients,
-    url_host,
-)
+from tracker.web.server import THREADS, bind_address, url_host, waitress_server
 
 APP_FACTORY = "tracker.web:create_clinic_app()"
 
@@ -100,24 +92,10 @@ def serve_clinic(
 
 
 def _waitress(app: object, host: str, port: int, ready: Callable[[], None]) -> None:
-    from waitress.server import create_server
-
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
-        server = create_server(
-            app,
-            host=host,
-            port=port,
-            threads=THREADS,
-            max_request_body_size=MAX_ANY_BODY_BYTES,
-            ident="tracker",
-            expose_tracebacks=False,
-            channel_timeout=IDLE_SECONDS,
-            cleanup_interval=1,
-        )
+        server = waitress_server(app, host, port)
     except OSError as exc:
         raise TrackerError(f"Cannot serve on {host}:{port}: {exc.strerror or exc}.") from None
-    guard_slow_clients(server)
     ready()  # listening now: a browser that comes at once gets in
     try:
         server.run()

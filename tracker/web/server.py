@@ -163,6 +163,30 @@ def opening_page(url: str) -> Path:
     return page
 
 
+def waitress_server(app: Any, host: str, port: int) -> Any:
+    """A waitress server for the app, listening on host:port (OSError when it cannot), with
+    the limits both modes share: its threads, the largest body a route takes, no tracebacks,
+    the idle timeout and the guard against slow clients. `tracker serve` and `tracker clinic
+    serve` (one worker) both run one."""
+    from waitress.server import create_server
+
+    # "Task queue depth" warnings tell an operator to add threads; to a patient they are noise.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    server = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=THREADS,
+        max_request_body_size=MAX_ANY_BODY_BYTES,
+        ident="tracker",
+        expose_tracebacks=False,
+        channel_timeout=IDLE_SECONDS,
+        cleanup_interval=1,
+    )
+    guard_slow_clients(server)
+    return server
+
+
 def serve(
     location: Location,
     profile: str,
@@ -175,27 +199,10 @@ def serve(
     zone_name: str | None = None,
 ) -> None:
     host = bind_address(host)
-    from waitress.server import create_server
-
-    # "Task queue depth" warnings tell an operator to add threads; to a patient they are noise.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-
     deferred = _Deferred()
 
     def bind(number: int) -> Any:
-        server = create_server(
-            deferred,
-            host=host,
-            port=number,
-            threads=THREADS,
-            max_request_body_size=MAX_ANY_BODY_BYTES,
-            ident="tracker",
-            expose_tracebacks=False,
-            channel_timeout=IDLE_SECONDS,
-            cleanup_interval=1,
-        )
-        guard_slow_clients(server)
-        return server
+        return waitress_server(deferred, host, number)
 
     try:
         try:
