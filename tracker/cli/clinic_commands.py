@@ -54,9 +54,11 @@ def _say_link(kind: str, email: str, token: str, expires: dt.datetime) -> None:
 
 
 def _lifetime() -> dt.timedelta:
-    from tracker.services.clinic_settings import read_link_settings
+    from tracker.services.clinic_settings import read_link_settings, read_mail_settings
 
-    return read_link_settings(os.environ)[1]  # refuses a missing public address first
+    lifetime = read_link_settings(os.environ)[1]  # refuses a missing public address first
+    read_mail_settings(os.environ)  # and wrong e-mail settings, before anything is made
+    return lifetime
 
 
 @click.group()

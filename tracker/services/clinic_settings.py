@@ -11,6 +11,16 @@ by an environment variable:
     link_hours = 72                                         # TRACKER_LINK_HOURS
     password_memory_kib = 65536                             # TRACKER_PASSWORD_MEMORY_KIB
     time_zone = "Europe/London"                             # TRACKER_TIME_ZONE
+    clinic_name = "Riverside Skin Clinic"                   # TRACKER_CLINIC_NAME
+    smtp_host = "smtp.clinic.example"                       # TRACKER_SMTP_HOST
+    smtp_port = 587                                         # TRACKER_SMTP_PORT
+    smtp_tls = "starttls"                                   # TRACKER_SMTP_TLS
+    smtp_user = "tracker"                                   # TRACKER_SMTP_USER
+    smtp_password_file = "/etc/tracker/smtp-password"       # TRACKER_SMTP_PASSWORD_FILE
+    mail_from = "Riverside Skin Clinic <tracker@clinic.example>"  # TRACKER_MAIL_FROM
+
+With ``smtp_host`` set, one-time links are also e-mailed (see ``MailSettings``); without
+it, none is, and every smtp_ or mail_ setting is refused as a likely mistake.
 
 The time zone is the clinic's (IANA name; default UTC): a patient's "today" (the check-in's
 day) turns at its midnight, not the server's.
@@ -23,7 +33,9 @@ message), so each process must have the same one.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import ipaddress
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +46,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.domain.accounts import LINK_LIFETIME
 from tracker.domain.errors import TrackerError
+from tracker.domain.mail_words import MailWords
 from tracker.domain.text import clipped, visible
 from tracker.services.credentials import Hashing
 
@@ -48,13 +61,42 @@ ENVIRONMENT = {
     "link_hours": "TRACKER_LINK_HOURS",
     "password_memory_kib": "TRACKER_PASSWORD_MEMORY_KIB",
     "time_zone": "TRACKER_TIME_ZONE",
+    "clinic_name": "TRACKER_CLINIC_NAME",
+    "smtp_host": "TRACKER_SMTP_HOST",
+    "smtp_port": "TRACKER_SMTP_PORT",
+    "smtp_tls": "TRACKER_SMTP_TLS",
+    "smtp_user": "TRACKER_SMTP_USER",
+    "smtp_password": "TRACKER_SMTP_PASSWORD",
+    "smtp_password_file": "TRACKER_SMTP_PASSWORD_FILE",
+    "mail_from": "TRACKER_MAIL_FROM",
 }
+MAIL_KEYS = tuple(key for key in ENVIRONMENT if key.startswith(("smtp_", "mail_")))
+TLS_PORTS = {"starttls": 587, "tls": 465, "none": 25}  # each mode's usual port
+MAX_CLINIC_NAME = 80
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 WHOLE_NUMBERS = {
+    "smtp_port": (1, 65535),
     "trusted_proxies": (0, 10),
     "idle_minutes": (1, 24 * 60),
     "link_hours": (1, 24 * 30),
     "password_memory_kib": (64, 4 * 1024 * 1024),
 }
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """How the clinic's tracker sends e-mail: one SMTP server (the clinic's own, or its
+    provider's), over TLS from the first byte (``tls``), after STARTTLS (``starttls``), or
+    unencrypted (``none``: only to a server on this computer, which relays it on)."""
+
+    host: str
+    port: int
+    tls: str  # "starttls" | "tls" | "none"
+    user: str | None
+    password: str | None = field(repr=False)
+    sender: str  # the From header: an address, optionally with a name
+    clinic_name: str  # said in every e-mail: who sends it
+    time_zone: str = "UTC"  # a link's expiry is said in the clinic's time
 
 
 @dataclass(frozen=True)
@@ -67,6 +109,7 @@ class ClinicSettings:
     link_hours: int = LINK_LIFETIME // dt.timedelta(hours=1)
     hashing: Hashing = field(default_factory=Hashing)
     time_zone: str = "UTC"  # the clinic's: where a patient's day turns
+    mail: MailSettings | None = None  # None: links are shown to copy, never e-mailed
 
     def today(self, moment: dt.datetime) -> dt.date:
         """The date at that moment in the clinic's time zone."""
@@ -200,6 +243,102 @@ def read_link_settings(environ: Mapping[str, str]) -> tuple[str, dt.timedelta]:
     return check_public_url(str(values["public_url"])), lifetime
 
 
+def _password(values: Mapping[str, Any]) -> str | None:
+    given = str(values.get("smtp_password") or "") or None
+    named = str(values.get("smtp_password_file") or "") or None
+    if given is not None and named is not None:
+        raise TrackerError.malformed(MailWords.TWO_PASSWORDS.value)
+    if named is None:
+        return given
+    path = Path(named).expanduser()
+    shown = visible(str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        raise TrackerError(
+            MailWords.PASSWORD_FILE_UNREADABLE.format(path=shown, reason=reason)
+        ) from None
+    password = text.rstrip("\r\n")  # the newline an editor or `echo` leaves at the end
+    if not password:
+        raise TrackerError.malformed(MailWords.PASSWORD_FILE_EMPTY.format(path=shown))
+    return password
+
+
+def _sender(value: str) -> str:
+    found = email.utils.getaddresses([value])  # more than one: "a@x.org, b@x.org"
+    name, address = found[0] if len(found) == 1 else ("", "")
+    local, at, domain = address.rpartition("@")
+    plain = value.isprintable() and address.isprintable()
+    if not (plain and at and local and "." in domain and " " not in address):
+        raise TrackerError.malformed(MailWords.BAD_SENDER.format(value=clipped(visible(value))))
+    return email.utils.formataddr((name, address)) if name else address
+
+
+def _clinic_name(values: Mapping[str, Any], sender: str) -> str:
+    name = str(values.get("clinic_name") or "").strip()
+    if not name:
+        shown, _ = email.utils.parseaddr(sender)
+        name = shown or urlsplit(str(values["public_url"])).hostname or "The clinic"
+    if len(name) > MAX_CLINIC_NAME or not name.isprintable():
+        raise TrackerError.malformed(MailWords.BAD_NAME.format(most=MAX_CLINIC_NAME))
+    return name
+
+
+def _mail(values: Mapping[str, Any], time_zone: str) -> MailSettings | None:
+    """The e-mail settings: None when no smtp_ or mail_ setting is given at all; refused
+    when some are but not enough to send (a half-made setting is a mistake, not a wish)."""
+    if not any(values.get(key) not in (None, "") for key in MAIL_KEYS):
+        return None
+    host = str(values.get("smtp_host") or "").strip().lower()
+    if not host:
+        raise TrackerError.malformed(MailWords.NO_HOST.value)
+    if not (_is_address(host) or (len(host) <= 253 and HOST_NAME.fullmatch(host))):
+        raise TrackerError.malformed(MailWords.BAD_HOST.format(value=clipped(visible(host))))
+    tls = str(values.get("smtp_tls") or "starttls").strip().lower()
+    if tls not in TLS_PORTS:
+        raise TrackerError.malformed(MailWords.BAD_TLS.format(value=clipped(visible(tls))))
+    if tls == "none" and not _loopback(host):
+        raise TrackerError.malformed(MailWords.PLAIN_NOT_LOOPBACK.format(host=clipped(host)))
+    port = _whole("smtp_port", values["smtp_port"]) if "smtp_port" in values else TLS_PORTS[tls]
+    user = str(values.get("smtp_user") or "") or None
+    password = _password(values)
+    if user is not None and password is None:
+        raise TrackerError.malformed(MailWords.USER_WITHOUT_PASSWORD.value)
+    if password is not None and user is None:
+        raise TrackerError.malformed(MailWords.PASSWORD_WITHOUT_USER.value)
+    if not values.get("mail_from"):
+        raise TrackerError.malformed(MailWords.NO_SENDER.value)
+    sender = _sender(str(values["mail_from"]).strip())
+    return MailSettings(
+        host=host,
+        port=port,
+        tls=tls,
+        user=user,
+        password=password,
+        sender=sender,
+        clinic_name=_clinic_name(values, sender),
+        time_zone=time_zone,
+    )
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def read_mail_settings(environ: Mapping[str, str]) -> MailSettings | None:
+    """What a command that makes a one-time link needs to e-mail it too (None: it is shown
+    only). Refused, before anything is made, when the settings are wrong."""
+    values = _values(environ, None)
+    if "public_url" not in values:
+        raise _no_public_url()
+    return _mail(values, _zone(str(values.get("time_zone", "UTC"))))
+
+
 def read_settings(environ: Mapping[str, str], database: str | None = None) -> ClinicSettings:
     """The settings: the file TRACKER_CONFIG names, then the environment over it, then the
     database the command line named over both."""
@@ -213,10 +352,16 @@ def read_settings(environ: Mapping[str, str], database: str | None = None) -> Cl
         )
     if "public_url" not in values:
         raise _no_public_url()
-    numbers = {name: _whole(name, values[name]) for name in WHOLE_NUMBERS if name in values}
+    numbers = {
+        name: _whole(name, values[name])
+        for name in WHOLE_NUMBERS
+        if name in values and name not in MAIL_KEYS
+    }
     memory = numbers.pop("password_memory_kib", Hashing().memory_kib)
+    zone = _zone(str(values.get("time_zone", "UTC")))
     return ClinicSettings(
-        time_zone=_zone(str(values.get("time_zone", "UTC"))),
+        time_zone=zone,
+        mail=_mail(values, zone),
         database=str(values["database"]) if values.get("database") else None,
         secret_key=secret,
         public_url=check_public_url(str(values["public_url"])),
