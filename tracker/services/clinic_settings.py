@@ -162,7 +162,11 @@ def _file_values(path_text: str) -> dict[str, Any]:
 def _whole(name: str, value: object) -> int:
     low, high = WHOLE_NUMBERS[name]
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or not low <= int(text) <= high:
+    if (
+        isinstance(value, bool)
+        or not (text.isascii() and text.isdigit())
+        or not low <= int(text) <= high
+    ):
         raise TrackerError.malformed(
             f"{name} (or {ENVIRONMENT[name]}) is a whole number from {low} to {high}, "
             f"not {clipped(text)!r}."
