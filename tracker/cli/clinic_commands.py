@@ -44,13 +44,25 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _say_link(kind: str, email: str, token: str, expires: dt.datetime) -> None:
-    from tracker.services.clinic_settings import read_link_settings
+def _say_link(app: AppContext, kind: str, issued: Any) -> None:
+    """Print the link; with e-mail settings, e-mail it too and say whether it went (a
+    failed send leaves the link valid and the account made: copy the link instead)."""
+    from tracker.services import accounts, mail
+    from tracker.services.clinic_settings import read_link_settings, read_mail_settings
 
     public_url, _ = read_link_settings(os.environ)
-    click.echo(f"{kind} {email}.")
-    click.echo(f"One-time link (works once, until {expires:%Y-%m-%d %H:%M} UTC):")
-    click.echo(f"{public_url}/welcome/{token}")
+    link = f"{public_url}/welcome/{issued.token}"
+    click.echo(f"{kind} {issued.account.email}.")
+    click.echo(f"One-time link (works once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC):")
+    click.echo(link)
+    settings = read_mail_settings(os.environ)
+    if settings is None:
+        return
+    purpose = mail.purpose_of(issued.account)
+    delivery = mail.send_link(settings, issued.account.email, purpose, link, issued.expires_at)
+    with app.writing() as store:
+        mail.record_delivery(store, issued.account, delivery, _now(), by=accounts.SYSTEM)
+    click.echo(delivery.said(issued.account.email), err=not delivery.sent)
 
 
 def _lifetime() -> dt.timedelta:
@@ -79,7 +91,7 @@ def init(app: AppContext, email: str) -> None:
     lifetime = _lifetime()
     with app.writing() as store:
         issued = accounts.init_clinic(store, email, _now(), lifetime)
-    _say_link("Added the administrator", issued.account.email, issued.token, issued.expires_at)
+    _say_link(app, "Added the administrator", issued)
 
 
 @clinic.group("user")
@@ -106,7 +118,7 @@ def user_add(app: AppContext, email: str, role: str) -> None:
     lifetime = _lifetime()
     with app.writing() as store:
         issued = accounts.add_staff(store, email, role, _now(), lifetime)
-    _say_link(f"Added the {role}", issued.account.email, issued.token, issued.expires_at)
+    _say_link(app, f"Added the {role}", issued)
 
 
 @user.command("list")
@@ -196,7 +208,7 @@ def invite(app: AppContext, email: str) -> None:
     lifetime = _lifetime()
     with app.writing() as store:
         issued = accounts.invite_patient(store, email, _now(), lifetime)
-    _say_link("Invited", issued.account.email, issued.token, issued.expires_at)
+    _say_link(app, "Invited", issued)
 
 
 @clinic.command("link")
@@ -214,7 +226,7 @@ def link(app: AppContext, email: str) -> None:
     lifetime = _lifetime()
     with app.writing() as store:
         issued = accounts.new_link(store, email, _now(), lifetime)
-    _say_link("New link for", issued.account.email, issued.token, issued.expires_at)
+    _say_link(app, "New link for", issued)
 
 
 @clinic.command("serve")

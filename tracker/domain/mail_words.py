@@ -64,6 +64,9 @@ class MailWords(enum.Enum):
         "Someone asked for a new password for your account on the recovery tracker of "
         "{clinic}. If it was you, open this link to set a new one:"
     )
+    BODY_NEW_LINK = (
+        "{clinic} has made you a new link for its recovery tracker. Open it to set a new password:"
+    )
     BODY_LINK_TERMS = (
         "The link works once, until {expires}. Keep it to yourself: whoever opens it sets "
         "the password. A newer link replaces it."
@@ -84,6 +87,8 @@ class MailWords(enum.Enum):
     NOT_SENT_REASON_REFUSED = "the e-mail server refused it"
     NOT_SENT_REASON_TLS = "the e-mail server's TLS certificate was not trusted"
     NOT_SENT_REASON_LOGIN = "the e-mail server refused the user name or password"
+    NOT_SENT_REASON_NO_STARTTLS = "the e-mail server does not offer STARTTLS"
+    NOT_SENT_REASON_NO_AUTH = "the e-mail server does not offer to sign in (AUTH)"
 
     # "Forgotten your password?": one answer, whether or not there is an account.
     RESET_ASKED = (

@@ -1,9 +1,10 @@
 """Staff's account pages in the hosted app: inviting a patient from the browser.
 
-The link is shown once, to copy into the clinic's own message to the patient (the tracker
-sends no e-mail); a patient who has not set a password yet gets a new link instead, and the
-old stops. A patient who has a password gets none here (whoever opened it could take the
-account over). Every link made, and every one refused, is in the audit log.
+The link is shown once, to copy into the clinic's own message to the patient; with the
+clinic's e-mail settings it is also e-mailed, and the page says whether that went (if not,
+the link still works: copy it). A patient who has not set a password yet gets a new link
+instead, and the old stops. A patient who has a password gets none here (whoever opened it
+could take the account over). Every link made, and every one refused, is in the audit log.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask import Flask, render_template, request
 
 from tracker.domain.accounts import Role
 from tracker.domain.errors import TrackerError
-from tracker.services import accounts
+from tracker.services import accounts, mail
 from tracker.web.app import Page
 from tracker.web.forms import Form, empty
 from tracker.web.hints import status_of
@@ -22,7 +23,24 @@ STAFF = (Role.ADMIN, Role.CLINICIAN)
 
 
 def invite_page() -> Page:
-    return render_template("invite.html", form=empty(), issued=None, link=None, renewed=False)
+    return render_template(
+        "invite.html", form=empty(), issued=None, link=None, renewed=False, delivery=None
+    )
+
+
+def _e_mailed(issued: accounts.Issued, link: str, by: accounts.Maker) -> mail.Delivery | None:
+    """E-mail the link when the clinic has the settings; the send and its outcome are
+    audited. The account and its link stay, whatever the send does."""
+    settings = clinic().mail
+    if settings is None:
+        return None
+    purpose = mail.purpose_of(issued.account)
+    delivery = mail.send_link(settings, issued.account.email, purpose, link, issued.expires_at)
+    with writing() as store:
+        mail.record_delivery(
+            store, issued.account, delivery, now(), by=by, address=client_address()
+        )
+    return delivery
 
 
 def invite() -> Page:
@@ -48,14 +66,20 @@ def invite() -> Page:
                     store, existing, now(), by=by, address=client_address(), refused=why
                 )
         form.refuse(exc, ("email",), "email")
-        page = render_template("invite.html", form=form, issued=None, link=None, renewed=False)
+        page = render_template(
+            "invite.html", form=form, issued=None, link=None, renewed=False, delivery=None
+        )
         return page, status_of(exc)
+    link = settings.link(issued.token)
+    delivery = _e_mailed(issued, link, by)
     return render_template(
         "invite.html",
         form=empty(),
         issued=issued,
-        link=settings.link(issued.token),
+        link=link,
         renewed=existing is not None,
+        delivery=None if delivery is None else delivery.said(issued.account.email),
+        sent=delivery is not None and delivery.sent,
     )
 
 
