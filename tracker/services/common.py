@@ -58,12 +58,18 @@ def urgent_now(
 ) -> list[Flag]:
     """The active urgent flags, as of today, of these sessions: what a write that brought a
     severe or red-flag value (or, with ``temperatures``, a high temperature) says at once
-    (log, import)."""
+    (log, import).
+
+    Judged on each symptom's values since its last 0 only (``Store.latest_runs``), of the
+    symptoms whose latest value is above 0: a 0 ends every episode, so an urgent flag
+    still active is about no value before it, and a symptom at 0 holds none. The same
+    flags as judging every value (tests/test_urgent_now.py), in memory bounded by what is
+    still there: a million-value import does not load its million values again."""
     if not session_ids:
         return []
     expectations = expectations_for(store)
     ids = sorted(session_ids)
-    entries = store.entries_for_sessions(ids)
+    entries = store.latest_runs(ids, today)
     measured = store.temperatures_for_sessions(ids) if temperatures else {}
     return sort_flags(
         flag

@@ -185,6 +185,75 @@ def entries_for_sessions(
     return {session_id: found.get(session_id, []) for session_id in session_ids}
 
 
+def latest_runs(
+    tx: Session, profile_id: int, session_ids: Sequence[int], as_of: dt.date
+) -> dict[int, list[ValueRecord]]:
+    """For each of these sessions (by number), the values of each symptom that may still be
+    there as of a date (its kept course's latest value above 0, or a value after the date),
+    from its last 0 on or before the date (that 0 included; from the session's day when it
+    has none) up to the date. Each pair's start is found by the unique index (session,
+    symptom, date) read backwards from the date; then only that stretch of values is read.
+    In one query per 500 sessions, whatever the number of values."""
+    found: dict[int, list[ValueRecord]] = {number: [] for number in session_ids}
+    numbers = sorted(set(session_ids))
+    for start in range(0, len(numbers), COURSE_CHUNK):
+        chunk = numbers[start : start + COURSE_CHUNK]
+        pairs = (
+            select(
+                SymptomCourse.session_id,
+                SymptomCourse.symptom,
+                TreatmentSession.number,
+                TreatmentSession.date.label("session_date"),
+            )
+            .join(TreatmentSession, TreatmentSession.id == SymptomCourse.session_id)
+            .where(
+                TreatmentSession.profile_id == profile_id,
+                TreatmentSession.number.in_(chunk),
+                or_(SymptomCourse.latest_severity > 0, SymptomCourse.latest > as_of),
+            )
+            .subquery("pairs")
+        )
+        zero = aliased(SymptomValue)
+        since = (
+            select(zero.date)
+            .where(
+                zero.session_id == pairs.c.session_id,
+                zero.symptom == pairs.c.symptom,
+                zero.severity == 0,
+                zero.date <= as_of,
+                zero.date >= pairs.c.session_date,
+            )
+            .order_by(zero.date.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        # Materialized: each pair's start is found once, not again for each of its values.
+        starts = (
+            select(pairs, func.coalesce(since, pairs.c.session_date).label("since"))
+            .cte("starts")
+            .prefix_with("MATERIALIZED")
+        )
+        query = (
+            select(
+                starts.c.number,
+                SymptomValue.date,
+                SymptomValue.symptom,
+                SymptomValue.severity,
+                SymptomValue.note,
+                starts.c.session_date,
+            )
+            .join(
+                SymptomValue,
+                (SymptomValue.session_id == starts.c.session_id)
+                & (SymptomValue.symptom == starts.c.symptom),
+            )
+            .where(SymptomValue.date <= as_of, SymptomValue.date >= starts.c.since)
+            .order_by(starts.c.number, SymptomValue.date, SymptomValue.symptom)
+        )
+        found.update(_entries_by_session(tx.execute(query)))
+    return found
+
+
 def overrides(tx: Session, profile_id: int, kind: str | None = None) -> list[Override]:
     query = select(ProtocolOverride).where(ProtocolOverride.profile_id == profile_id)
     if kind is not None:

@@ -72,9 +72,14 @@ class Store:
         else:
             self._dirty.setdefault(session_id, set()).update(symptoms)  # type: ignore[union-attr]
 
-    def _wrote_rows(self, rows: Sequence[NewValue]) -> None:
-        for session_id in {row[0] for row in rows}:
-            self._wrote(session_id, {row[2] for row in rows if row[0] == session_id})
+    def _wrote_rows(self, rows: Sequence[NewValue], row_ids: dict[int, int] | None = None) -> None:
+        """Mark the sessions and symptoms these rows were written to (the rows' first field
+        a session row id, or a number that ``row_ids`` turns into one)."""
+        written: dict[int, set[str]] = {}
+        for row in rows:
+            written.setdefault(row[0] if row_ids is None else row_ids[row[0]], set()).add(row[2])
+        for session_id, symptoms in written.items():
+            self._wrote(session_id, symptoms)
 
     def settle(self) -> None:
         """Bring the symptom courses of the values written in this transaction up to date:
@@ -258,6 +263,16 @@ class Store:
         """The values of several of this profile's sessions in one query, keyed by session
         id (another profile's session has none)."""
         return queries.entries_for_sessions(self._tx, self.profile_id, session_ids)
+
+    def latest_runs(
+        self, session_ids: Sequence[int], as_of: dt.date
+    ) -> dict[int, list[ValueRecord]]:
+        """The values that can hold an active urgent flag as of a date, by session number:
+        of each symptom whose latest value may be above 0 then, those from its last 0 on or
+        before the date (see ``tracker.domain.flags.latest_run``). Bounded by what is still
+        there, not by the session's history."""
+        self.settle()
+        return queries.latest_runs(self._tx, self.profile_id, session_ids, as_of)
 
     def entries_with_sessions(
         self, *, session_id: int | None = None, symptom: str | None = None
@@ -540,7 +555,6 @@ class Store:
         at a million rows, SQLAlchemy's per-row parameter processing would cost more than
         SQLite's own work."""
         row_ids = self._row_ids({row[0] for row in rows})
-        by_row = [(row_ids[s], d, sym, v, n) for s, d, sym, v, n in rows]
         self._tx.flush()  # sessions the ORM still holds go first
         connection = self._tx.connection()
         dialect = connection.dialect
@@ -551,11 +565,11 @@ class Store:
         )
         params: list[tuple[object, ...]]
         if dialect.name == "sqlite":  # the driver takes dates as ISO text
-            params = [(s, d.isoformat(), sym, v, n) for s, d, sym, v, n in by_row]
+            params = [(row_ids[s], d.isoformat(), sym, v, n) for s, d, sym, v, n in rows]
         else:
-            params = list(by_row)
+            params = [(row_ids[s], d, sym, v, n) for s, d, sym, v, n in rows]
         connection.exec_driver_sql(sql, params)
-        self._wrote_rows(by_row)
+        self._wrote_rows(rows, row_ids)
 
     def _row_ids(self, numbers: Iterable[int]) -> dict[int, int]:
         """The row ids of these of this profile's sessions (kept by the store once read)."""
