@@ -53,6 +53,9 @@ def fresh_tables() -> None:
         expectations.shipped_table,
         expectations.shipped_windows,
         exchange._session_key_cached,
+        exchange._iso_date,
+        exchange._dated_text,
+        exchange._valued_text,
     ):
         cached.cache_clear()
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.domain.care import CareRecord, care_key, check_note
 from tracker.domain.catalog import kind_key, symptom_key
@@ -146,14 +146,14 @@ def json_document(
 # --- import -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SessionKey:
+class SessionKey(NamedTuple):
     date: dt.date
     kind: str
 
 
-@dataclass(frozen=True)
-class ImportedEntry:
+class ImportedEntry(NamedTuple):
+    """One value read from a file. A named tuple: an import makes a million of them."""
+
     line: int
     session: SessionKey
     date: dt.date
@@ -172,7 +172,12 @@ class ImportedCare:
 
 
 def iso_date(value: object, what: str) -> dt.date:
-    text = str(value or "").strip()
+    return _iso_date((value if isinstance(value, str) else str(value or "")).strip(), what)
+
+
+@lru_cache(maxsize=1024)
+def _iso_date(text: str, what: str) -> dt.date:
+    # A file repeats each day on the rows of its symptoms: read each one once.
     try:
         if len(text) != 10:
             raise ValueError
@@ -271,11 +276,15 @@ def check_types(item: Mapping[str, Any], types: Mapping[str, str], where: str) -
 def _check_day(
     row: Mapping[str, Any], date: dt.date, session_date: dt.date, today: dt.date
 ) -> None:
+    _check_day_of(row.get("day"), date, session_date, today)
+
+
+def _check_day_of(value: object, date: dt.date, session_date: dt.date, today: dt.date) -> None:
     if date > today:
         raise TrackerError(f"{date} is in the future")
     if date < session_date:
         raise TrackerError(f"{date} is before its session ({session_date})")
-    day = str(row.get("day") or "").strip()
+    day = str(value or "").strip()
     if day and day != str((date - session_date).days):
         raise TrackerError.malformed(
             f"day {day} does not match the dates (day {(date - session_date).days})"
@@ -305,13 +314,42 @@ def _session_key_cached(session_date: str, kind: str) -> SessionKey:
     return SessionKey(iso_date(session_date, "session_date"), kind_key(kind))
 
 
+def _dated(
+    session_date: object, kind: object, date: object, day: object, today: dt.date
+) -> tuple[SessionKey, dt.date]:
+    """A value's session and day, checked: the session's date and kind, the day's date,
+    not in the future nor before its session, and its day number if given."""
+    session = session_key(session_date, kind)
+    when = iso_date(date, "date")
+    _check_day_of(day, when, session.date, today)
+    return session, when
+
+
+def _valued(symptom: object, severity: object) -> tuple[str, int]:
+    """A value's symptom (its catalog key) and its severity, checked."""
+    key = symptom_key(str(symptom or ""))
+    return key, parse_severity(_text(severity), symptom=key)
+
+
+# A file repeats each day on the rows of its symptoms, and the same few symptoms and
+# severities on every row: the text read once (a failure is not kept: it raises again).
+_dated_text = lru_cache(maxsize=4096)(_dated)
+_valued_text = lru_cache(maxsize=4096)(_valued)
+
+
 def parse_entry_row(row: Mapping[str, Any], line: int, today: dt.date) -> ImportedEntry:
-    session = session_key(row.get("session_date"), row.get("kind"))
-    date = iso_date(row.get("date"), "date")
-    _check_day(row, date, session.date, today)
-    symptom = symptom_key(str(row.get("symptom") or ""))
-    severity = parse_severity(_text(row.get("severity")), symptom=symptom)
-    return ImportedEntry(line, session, date, symptom, severity, note_text(row.get("note")))
+    session_date, kind, date = row.get("session_date"), row.get("kind"), row.get("date")
+    day = row.get("day")
+    texts = type(session_date) is str and type(kind) is str and type(date) is str
+    texts = texts and (day is None or type(day) is str)
+    dated = (_dated_text if texts else _dated)(session_date, kind, date, day, today)
+    symptom, severity = row.get("symptom"), row.get("severity")
+    texts = type(symptom) is str and type(severity) is str
+    valued = (_valued_text if texts else _valued)(symptom, severity)
+    note = row.get("note")
+    return ImportedEntry(
+        line, *dated, *valued, None if note is None or note == "" else note_text(note)
+    )
 
 
 def parse_care_row(row: Mapping[str, Any], line: int, today: dt.date) -> ImportedCare:
