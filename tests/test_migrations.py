@@ -537,3 +537,71 @@ def test_0012_numbers_each_profiles_sessions_in_order_of_id_and_steps_back(db_ur
     migrate.upgrade(location)
     assert _dump(db_url) == grown
     assert [row[2] for row in _session_numbers(db_url)] == [1, 1, 2, 1, 2, 3, 2]
+
+
+def _links(url: str) -> list[tuple[str, str, str | None, object]]:
+    engine = create_engine(resolve(url).url)
+    with engine.connect() as conn:
+        columns = [c["name"] for c in inspect(conn).get_columns("account_links")]
+        keeps = "keeps_second_factor" if "keeps_second_factor" in columns else "NULL"
+        rows = conn.execute(
+            text(f"SELECT token_hash, expires_at, used_at, {keeps} FROM account_links ORDER BY id")
+        )
+        found = [(str(a), str(b), None if c is None else str(c), d) for a, b, c, d in rows]
+    engine.dispose()
+    return found
+
+
+def test_0014_adds_reset_requests_and_links_that_keep_the_second_factor_and_steps_back(
+    db_url: str,
+) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0013")
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, email, role, password_hash, created_at) "
+                "VALUES (1, 'doc@example.org', 'clinician', '$argon2id$x', '2026-12-03 07:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO account_links (account_id, token_hash, created_at, expires_at) "
+                "VALUES (1, 'made', '2026-12-03 07:00:00', '2026-12-06 07:00:00')"
+            )
+        )
+    engine.dispose()
+    migrate.upgrade(location, "0014")
+    # The clinic's link stays what it was: it clears a staff member's second factor.
+    assert [row[3] in (False, 0) for row in _links(db_url)] == [True]
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE account_links SET used_at = '2026-12-03 08:00:00'"))
+        conn.execute(
+            text(
+                "INSERT INTO account_links "
+                "(account_id, token_hash, created_at, expires_at, keeps_second_factor) "
+                "VALUES (1, 'asked', '2026-12-03 08:00:00', '2026-12-06 08:00:00', true)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reset_requests (email_hash, address, asked_at) "
+                "VALUES ('h', '203.0.113.9', '2026-12-03 08:00:00')"
+            )
+        )
+    engine.dispose()
+    migrate.downgrade(location, "0013")
+    # The link asked for on the sign-in page would clear the second factor under the old
+    # program: it is spent, at its making; the clinic's link is as it was.
+    assert _links(db_url) == [
+        ("made", "2026-12-06 07:00:00", "2026-12-03 08:00:00", None),
+        ("asked", "2026-12-06 08:00:00", "2026-12-03 08:00:00", None),
+    ]
+    engine = create_engine(location.url)
+    with engine.connect() as conn:
+        assert "reset_requests" not in inspect(conn).get_table_names()
+    engine.dispose()
+    migrate.upgrade(location)
+    assert [row[3] in (False, 0) for row in _links(db_url)] == [True, True]

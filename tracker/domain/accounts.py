@@ -31,6 +31,11 @@ FAILURE_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5  # within the window: then refused until the oldest ages out
 MAX_FAILURES_PER_ADDRESS = 30  # a clinic's patients can share one address (its Wi-Fi)
 LINK_LIFETIME = dt.timedelta(hours=72)
+# "Forgotten your password?": links sent to one address, and requests from one network
+# address, within the window (a clinic's patients can share its Wi-Fi's address).
+RESET_WINDOW = dt.timedelta(hours=1)
+MAX_RESETS_PER_EMAIL = 3
+MAX_RESETS_PER_ADDRESS = 20
 LONGEST_SESSION = dt.timedelta(hours=12)  # signed in this long: sign in again, however active
 SEEN_EVERY = dt.timedelta(seconds=60)  # a session's "last seen" is written at most this often
 

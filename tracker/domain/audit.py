@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 OUTCOMES = ("allowed", "refused")
-ROLES = ("admin", "clinician", "patient", "system")
+# "public": someone not signed in (a new password asked for on the sign-in page).
+ROLES = ("admin", "clinician", "patient", "system", "public")
 MAX_WHAT_CHARS = 200  # a route with its query can be long; the log keeps its start
 MAX_ADDRESS_CHARS = 64  # an IPv6 address with a zone fits
 

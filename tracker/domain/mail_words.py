@@ -92,7 +92,8 @@ class MailWords(enum.Enum):
 
     # "Forgotten your password?": one answer, whether or not there is an account.
     RESET_ASKED = (
-        "If an account exists for {email}, we have sent a link to it to set a new password. "
+        "If an account exists for that address, we have sent a link to it to set a new "
+        "password. "
         "The link works once, for {hours} hours. No e-mail within a few minutes? Look in the "
         "spam folder; at most {most} links are sent to one address in an hour. Or ask the "
         "clinic for a new link."

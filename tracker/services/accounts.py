@@ -17,6 +17,9 @@ from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import (
     FAILURE_WINDOW,
     LINK_LIFETIME,
+    MAX_RESETS_PER_ADDRESS,
+    MAX_RESETS_PER_EMAIL,
+    RESET_WINDOW,
     SEEN_EVERY,
     STAFF,
     AccountRecord,
@@ -40,6 +43,8 @@ MAX_PROFILE_NAME = 80
 # (an administrator at the server) is the system.
 Maker = tuple[int | None, str]
 SYSTEM: Maker = (None, "system")
+# Someone not signed in, on the sign-in page (whoever typed the address: not the account).
+PUBLIC: Maker = (None, "public")
 
 
 @dataclass(frozen=True)
@@ -85,13 +90,20 @@ def _issue(
     *,
     by: Maker = SYSTEM,
     address: str | None = None,
+    keeps_second_factor: bool = False,
 ) -> Issued:
     if account.disabled:
         raise TrackerError.conflict(
             AccountWords.ACCOUNT_DISABLED.format(email=account.email), field="email"
         )
     token = credentials.new_token()
-    store.accounts().add_link(account.id, credentials.token_hash(token), now, lifetime)
+    store.accounts().add_link(
+        account.id,
+        credentials.token_hash(token),
+        now,
+        lifetime,
+        keeps_second_factor=keeps_second_factor,
+    )
     record_link(store, account, now, by=by, address=address)
     return Issued(account, token, now + lifetime)
 
@@ -214,6 +226,44 @@ def new_link(
     return _issue(store, account, now, lifetime)
 
 
+def ask_reset(store: Store, email: str, now: dt.datetime, address: str) -> bool:
+    """A new password asked for on the sign-in page: the request is counted (commit it), and
+    True when a link may be sent (under the limits per address typed and per network
+    address). The same work whether or not an account has that address: none is looked up
+    here, so that neither the answer nor its time tells. Refused only for text that is not
+    an e-mail address at all."""
+    typed = clean_email(email)
+    key = credentials.email_hash(typed)
+    accounts = store.accounts()
+    per_email, per_address = accounts.resets_since(key, address, now - RESET_WINDOW)
+    accounts.add_reset_request(key, address, now)
+    return per_email < MAX_RESETS_PER_EMAIL and per_address < MAX_RESETS_PER_ADDRESS
+
+
+def reset_link(
+    store: Store,
+    email: str,
+    now: dt.datetime,
+    lifetime: dt.timedelta = LINK_LIFETIME,
+    *,
+    address: str | None = None,
+) -> Issued | None:
+    """The link a request on the sign-in page sends (after the page has answered): for an
+    enabled account at that address, a new link (its earlier one stops) that sets a new
+    password and keeps a staff member's second factor; None when there is no such account.
+    Audited as made by someone not signed in, from that network address; a disabled
+    account's refusal too."""
+    account = store.accounts().by_email(clean_email(email))
+    if account is None:
+        return None
+    if account.disabled:
+        record_link(store, account, now, by=PUBLIC, address=address, refused="account disabled")
+        return None
+    return _issue(
+        store, account, now, lifetime, by=PUBLIC, address=address, keeps_second_factor=True
+    )
+
+
 def enable(store: Store, email: str) -> AccountRecord:
     """A disabled account signs in again (its password as it was; its old sessions and links
     stay ended: a patient who never set a password needs a new link)."""
@@ -261,26 +311,30 @@ def accept_link(
     now: dt.datetime,
     address: str,
 ) -> Opened:
-    """Set the password a link was for (a patient also agrees to the consent text), spend
-    the link, end the account's other sessions, and sign this browser in. ``agreed``: the
-    version of the consent text the patient ticked (None: not ticked); only the current
-    text's is taken, and recorded with its version."""
+    """Set the password a link was for (a patient who has not agreed to the current consent
+    text agrees to it), spend the link, end the account's other sessions, and sign this
+    browser in. ``agreed``: the version of the consent text the patient ticked (None: not
+    ticked); only the current text's is taken, and recorded with its version."""
     account = link_holder(store, token, now)
     check_password(password)
     if password != repeated:
         raise TrackerError.malformed(AccountWords.PASSWORDS_DIFFER.value, field="repeated")
-    if account.role is Role.PATIENT and agreed != rules.CONSENT_VERSION:
+    if account.needs_consent() and agreed != rules.CONSENT_VERSION:
         raise TrackerError(AccountWords.CONSENT_NEEDED.value, field="consent")
     accounts = store.accounts()
-    if accounts.spend_link(credentials.token_hash(token), now) is None:
+    hashed = credentials.token_hash(token)
+    keeps_second_factor = accounts.link_keeps_second_factor(hashed)
+    if accounts.spend_link(hashed, now) is None:
         raise TrackerError.not_found(AccountWords.LINK_UNUSABLE.value, field="link")
     accounts.set_password_hash(account.id, credentials.hash_password(hashing, password))
     accounts.revoke_sessions_of(account.id, now)
-    if account.is_staff:
-        # A new link is how a staff member who lost their phone gets back in: the link is
-        # the credential, as at the first invitation, and the second factor is enrolled anew.
+    if account.is_staff and not keeps_second_factor:
+        # A new link from the clinic is how a staff member who lost their phone gets back in:
+        # the link is the credential, as at the first invitation, and the second factor is
+        # enrolled anew. A link asked for on the sign-in page (whoever reads the mailbox)
+        # sets the password alone: the second factor is still asked for.
         accounts.set_totp_secret(account.id, None)
-    if account.role is Role.PATIENT and agreed is not None:
+    if account.needs_consent() and agreed is not None:
         accounts.add_consent(account.id, agreed, now)
     fresh = accounts.by_id(account.id)
     assert fresh is not None

@@ -21,6 +21,7 @@ from tracker.storage.models import (
     LoginFailure,
     LoginSession,
     Profile,
+    ResetRequest,
 )
 
 KEEP_FAILURES = dt.timedelta(days=1)  # far longer than any window that counts them
@@ -170,7 +171,13 @@ class AccountStore:
     # One-time links ----------------------------------------------------------------------
 
     def add_link(
-        self, account_id: int, token_hash: str, now: dt.datetime, lifetime: dt.timedelta
+        self,
+        account_id: int,
+        token_hash: str,
+        now: dt.datetime,
+        lifetime: dt.timedelta,
+        *,
+        keeps_second_factor: bool = False,
     ) -> None:
         """A new link for the account; any earlier one still unused is replaced (spent)."""
         self._tx.execute(
@@ -184,9 +191,16 @@ class AccountStore:
                 token_hash=token_hash,
                 created_at=_naive(now),
                 expires_at=_naive(now + lifetime),
+                keeps_second_factor=keeps_second_factor,
             )
         )
         self._tx.flush()
+
+    def link_keeps_second_factor(self, token_hash: str) -> bool:
+        """Whether the link was asked for on the sign-in page (a new password, and nothing
+        more) rather than made by the clinic."""
+        query = select(AccountLink.keeps_second_factor).where(AccountLink.token_hash == token_hash)
+        return bool(self._tx.scalars(query).first())
 
     def link_account(self, token_hash: str, now: dt.datetime) -> int | None:
         """The account of a link that is unused and unexpired."""
@@ -303,6 +317,32 @@ class AccountStore:
         return (
             int(self._tx.scalar(per_email.select_from(LoginFailure)) or 0),
             int(self._tx.scalar(per_address.select_from(LoginFailure)) or 0),
+        )
+
+    # Requests for a new password ----------------------------------------------------------
+
+    def add_reset_request(self, email_hash: str, address: str, now: dt.datetime) -> None:
+        """Record a request; those older than a day, which no limit counts, go."""
+        self._tx.execute(
+            delete(ResetRequest).where(ResetRequest.asked_at < _naive(now - KEEP_FAILURES))
+        )
+        self._tx.add(
+            ResetRequest(email_hash=email_hash, address=address[:64], asked_at=_naive(now))
+        )
+        self._tx.flush()
+
+    def resets_since(self, email_hash: str, address: str, since: dt.datetime) -> tuple[int, int]:
+        """Requests since then: for this typed address, and from this network address."""
+        moment = _naive(since)
+        per_email = select(func.count()).where(
+            ResetRequest.email_hash == email_hash, ResetRequest.asked_at > moment
+        )
+        per_address = select(func.count()).where(
+            ResetRequest.address == address[:64], ResetRequest.asked_at > moment
+        )
+        return (
+            int(self._tx.scalar(per_email.select_from(ResetRequest)) or 0),
+            int(self._tx.scalar(per_address.select_from(ResetRequest)) or 0),
         )
 
     # Consents ----------------------------------------------------------------------------

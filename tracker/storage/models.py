@@ -254,6 +254,10 @@ class AccountLink(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC; set: used or replaced
+    # Asked for on the sign-in page ("Forgotten your password?"): it sets a new password and
+    # nothing more, so a staff member still gives their second factor. A link the clinic
+    # makes (false) also clears the second factor: the way back in after a lost phone.
+    keeps_second_factor: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class LoginSession(Base):
@@ -287,6 +291,22 @@ class LoginFailure(Base):
     email_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the address typed
     address: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+
+class ResetRequest(Base):
+    """A new password asked for on the sign-in page: counted per address typed (its hash) and
+    per network address, in the database that every app process shares."""
+
+    __tablename__ = "reset_requests"
+    __table_args__ = (
+        Index("ix_reset_requests_email_hash_asked_at", "email_hash", "asked_at"),
+        Index("ix_reset_requests_address_asked_at", "address", "asked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the address typed
+    address: Mapped[str] = mapped_column(String(64))
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
 
 
 class Consent(Base):

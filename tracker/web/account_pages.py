@@ -3,7 +3,9 @@ link's page (set a password, agree to the consent text), and the staff's first p
 
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from tracker.domain.account_words import AccountWords
@@ -11,12 +13,14 @@ from tracker.domain.accounts import (
     CONSENT_TEXT,
     CONSENT_VERSION,
     FAILURE_WINDOW,
+    MAX_RESETS_PER_EMAIL,
     MIN_PASSWORD,
     Role,
     Stage,
 )
 from tracker.domain.errors import TrackerError
-from tracker.services import accounts
+from tracker.domain.mail_words import MailWords
+from tracker.services import accounts, mail
 from tracker.web.app import Page
 from tracker.web.forms import Form, empty
 from tracker.web.hints import status_of
@@ -33,6 +37,7 @@ from tracker.web.hosted import (
     signed_in,
     writing,
 )
+from tracker.web.outbox import Outbox
 
 STAFF_ROLES = (Role.ADMIN, Role.CLINICIAN)
 
@@ -217,8 +222,68 @@ def consent() -> Response | Page:
     return redirect(url_for("today"), code=303)
 
 
+def _forgotten_page(form: Form, asked: bool = False, status: int = 200) -> Page:
+    settings = clinic()
+    answer = None
+    if asked:
+        answer = MailWords.RESET_ASKED.format(hours=settings.link_hours, most=MAX_RESETS_PER_EMAIL)
+    page = render_template(
+        "forgotten.html",
+        form=form,
+        e_mail=settings.mail is not None,
+        answer=answer,
+        no_mail=MailWords.RESET_NO_MAIL.value,
+    )
+    return page, status
+
+
 def forgotten() -> Page:
-    return render_template("forgotten.html")
+    return _forgotten_page(empty())
+
+
+def _send_reset(app: Flask, email: str, address: str, asked_at: dt.datetime) -> None:
+    """After the answer, on the outbox's thread: the account's link, e-mailed (none for an
+    address no account has), the making and the sending audited."""
+    with app.app_context():
+        settings = clinic()
+        if settings.mail is None:
+            return
+        with writing() as store:
+            issued = accounts.reset_link(
+                store, email, asked_at, settings.link_lifetime, address=address
+            )
+        if issued is None:
+            return
+        link = settings.link(issued.token)
+        delivery = mail.send_link(
+            settings.mail, issued.account.email, mail.Purpose.RESET, link, issued.expires_at
+        )
+        with writing() as store:
+            mail.record_delivery(
+                store, issued.account, delivery, now(), by=accounts.PUBLIC, address=address
+            )
+
+
+def ask_reset() -> Page:
+    """One answer, whatever the address: the request is counted here (the same work for
+    every address); the rest happens after the answer (``_send_reset``)."""
+    if clinic().mail is None:
+        return _forgotten_page(empty())
+    form = Form(request.form)
+    typed = form.data.get("email", "")
+    address = client_address()
+    asked_at = now()
+    try:
+        with writing() as store:
+            send = accounts.ask_reset(store, typed, asked_at, address)
+    except TrackerError as exc:
+        form.refuse(exc, ("email",), "email")
+        return _forgotten_page(form, status=status_of(exc))
+    if send:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        outbox: Outbox = app.extensions["tracker.outbox"]
+        outbox.submit(_send_reset, app, typed, address, asked_at)
+    return _forgotten_page(empty(), asked=True)
 
 
 def register(app: Flask) -> None:
@@ -226,6 +291,8 @@ def register(app: Flask) -> None:
     route(app, "/sign-in", "sign_in", sign_in, roles=[PUBLIC], methods=["POST"])
     route(app, "/sign-out", "sign_out", sign_out, roles=[PUBLIC], methods=["POST"])
     route(app, "/forgotten", "forgotten", forgotten, roles=[PUBLIC])
+    route(app, "/forgotten", "ask_reset", ask_reset, roles=[PUBLIC], methods=["POST"])
+    app.extensions.setdefault("tracker.outbox", Outbox())
     route(app, "/welcome/<token>", "welcome_page", welcome_page, roles=[PUBLIC])
     route(app, "/welcome/<token>", "welcome", welcome, roles=[PUBLIC], methods=["POST"])
     # The second factor's pages check the session's stage themselves.
