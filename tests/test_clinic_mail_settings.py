@@ -198,3 +198,22 @@ def test_gunicorn_stops_with_the_settings_words_not_a_traceback(db_url: str) -> 
     assert done.returncode != 0
     assert "tracker: smtp_tls = none sends e-mail" in said
     assert "Traceback" not in said and "App failed to load" in said
+
+
+def test_the_readmes_e_mail_example_is_a_working_settings_file(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("#### E-mail", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    secret = tmp_path / "smtp-password"
+    secret.write_text("from the file\n")
+    path = tmp_path / "clinic.toml"
+    path.write_text(example.replace("/etc/tracker/smtp-password", str(secret)))
+    mail = read_settings({**BASE, "TRACKER_CONFIG": str(path)}).mail
+    assert mail is not None
+    assert (mail.host, mail.port, mail.tls, mail.password) == (
+        "smtp.clinic.example",
+        587,
+        "starttls",
+        "from the file",
+    )
+    assert mail.clinic_name == "Riverside Skin Clinic"
