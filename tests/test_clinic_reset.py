@@ -17,6 +17,8 @@ from email.message import EmailMessage
 
 import pytest
 from clinic_support import PASSWORD, PUBLIC_URL, Clinic, ClinicBrowser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from mail_support import Mailbox, free_port
 
 from tracker.domain.accounts import MAX_RESETS_PER_ADDRESS, MAX_RESETS_PER_EMAIL
@@ -39,6 +41,7 @@ def box() -> Iterator[Mailbox]:
 def clinic(db_url: str, box: Mailbox) -> Iterator[Clinic]:
     made = Clinic(db_url, mail=box.settings())
     yield made
+    _settle(made)  # no send left running past the test
     made.close()
 
 
@@ -231,3 +234,18 @@ def test_the_answer_does_not_wait_for_the_e_mail_server(db_url: str, box: Mailbo
         clinic.close()
     events = _events(clinic)
     assert any("link e-mail to ann@example.org not sent" in event for event in events)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(typed=st.text(max_size=300) | st.emails().map(lambda e: e[:254]))
+def test_any_text_typed_gets_the_one_answer_or_not_an_address(clinic: Clinic, typed: str) -> None:
+    someone = clinic.browser(clinic.apps[0] if clinic.apps else None)
+    asked = someone.form_post("/forgotten", {"email": typed})
+    page = asked.get_data(as_text=True)
+    if asked.status_code == 400:
+        assert "That is not an e-mail address." in page
+    else:
+        assert asked.status_code == 200 and "If an account exists for that address" in page
+    clinic.clock.advance(hours=2)  # no limit carried into the next example
