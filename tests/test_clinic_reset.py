@@ -16,7 +16,7 @@ from dataclasses import replace
 from email.message import EmailMessage
 
 import pytest
-from clinic_support import PASSWORD, PUBLIC_URL, Clinic, ClinicBrowser
+from clinic_support import PASSWORD, Clinic, ClinicBrowser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mail_support import Mailbox, free_port
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::Deprecat
 ANN = "ann@example.org"
 DOC = "doc@example.org"
 NEW_PASSWORD = "a brand new passphrase"
-TOKEN = re.compile(re.escape(PUBLIC_URL) + r"/welcome/([A-Za-z0-9_-]{43})")
+TOKEN = re.compile(r"http://127\.0\.0\.1:\d+/welcome/([A-Za-z0-9_-]{43})")
 
 
 @pytest.fixture
@@ -249,3 +249,43 @@ def test_any_text_typed_gets_the_one_answer_or_not_an_address(clinic: Clinic, ty
     else:
         assert asked.status_code == 200 and "If an account exists for that address" in page
     clinic.clock.advance(hours=2)  # no limit carried into the next example
+
+
+@pytest.mark.slow
+def test_gunicorn_workers_send_the_link_after_answering(
+    db_url: str, box: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole way in real processes: `tracker clinic serve --workers 2` (gunicorn), the
+    e-mail settings from the environment, the send on a worker's thread after its answer."""
+    import datetime as dt
+
+    from test_clinic_serve import Patient, Server
+
+    from tracker.services import accounts
+    from tracker.services.databases import Database, locate
+
+    database = Database(locate(db_url))
+    with database.writing() as store:
+        accounts.invite_patient(store, ANN, dt.datetime.now(dt.UTC))
+    database.dispose()
+    for name, value in {
+        "TRACKER_SMTP_HOST": "127.0.0.1",
+        "TRACKER_SMTP_PORT": str(box.port),
+        "TRACKER_SMTP_TLS": "none",
+        "TRACKER_MAIL_FROM": "Riverside Clinic <tracker@clinic.example>",
+    }.items():
+        monkeypatch.setenv(name, value)
+    port = free_port()
+    server = Server(db_url, port, f"http://127.0.0.1:{port}", "--workers", "2")
+    try:
+        server.wait()
+        someone = Patient(f"127.0.0.1:{port}")
+        someone.request(port, "GET", "/forgotten")
+        status, _, page = someone.request(port, "POST", "/forgotten", {"email": ANN})
+        assert status == 200 and "If an account exists for that address" in page
+        (message,) = box.wait_for(1, timeout=60)
+        assert message["To"] == ANN
+        assert someone.request(port, "GET", f"/welcome/{_token(message)}")[0] == 200
+    finally:
+        out = server.stop()
+    assert "Traceback" not in out
