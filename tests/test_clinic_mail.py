@@ -214,3 +214,31 @@ def test_tls_to_a_trusted_server_and_never_to_an_untrusted_one(
         assert box.messages == []
         assert mail.send_link(settings, ANN, mail.Purpose.INVITATION, link, EXPIRES).sent
         assert _links(_body(box.wait_for(1)[0])) == [link]
+
+
+def test_mail_check_sends_a_test_e_mail_or_says_why_not(box: Mailbox) -> None:
+    from conftest import refusal
+
+    from tracker.domain.errors import MALFORMED, REFUSED
+
+    sent = invoke("clinic", "mail-check", "Me@Clinic.example", env=_env(box.port))
+    assert sent.exit_code == 0, sent.output
+    assert f"A test e-mail went to the server 127.0.0.1:{box.port} for me@clinic.example" in (
+        sent.stdout
+    )
+    (message,) = box.wait_for(1)
+    assert message["Subject"] == "Riverside Clinic: a test e-mail from the recovery tracker"
+    assert "/welcome/" not in _body(message)
+    nobody = free_port()
+    failed = invoke("clinic", "mail-check", "me@clinic.example", env=_env(nobody))
+    assert (failed.exit_code, failed.kind) == refusal(REFUSED)  # type: ignore[attr-defined]
+    assert "could not be sent through 127.0.0.1" in failed.stderr
+    assert "the e-mail server could not be reached" in failed.stderr
+    unset = invoke(
+        "clinic",
+        "mail-check",
+        "me@clinic.example",
+        env={"TRACKER_PUBLIC_URL": PUBLIC_URL, "TRACKER_CONFIG": ""},
+    )
+    assert (unset.exit_code, unset.kind) == refusal(MALFORMED)  # type: ignore[attr-defined]
+    assert "No e-mail server is set" in unset.stderr

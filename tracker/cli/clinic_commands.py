@@ -229,6 +229,26 @@ def link(app: AppContext, email: str) -> None:
     _say_link(app, "New link for", issued)
 
 
+@clinic.command("mail-check")
+@click.argument("email")
+def mail_check(email: str) -> None:
+    """Send a test e-mail with the clinic's e-mail settings.
+
+    The settings: TRACKER_SMTP_HOST and the others (README, "E-mail"). It holds no link
+    and nothing about anyone: it shows that the server takes the tracker's e-mail. Exit
+    status 1 when it could not be sent, and why."""
+    from tracker.domain.accounts import clean_email
+    from tracker.domain.errors import TrackerError
+    from tracker.domain.mail_words import MailWords
+    from tracker.services import mail
+    from tracker.services.clinic_settings import read_mail_settings
+
+    settings = read_mail_settings(os.environ)
+    if settings is None:
+        raise TrackerError.malformed(MailWords.NO_SETTINGS.value)
+    click.echo(mail.check(settings, clean_email(email)))
+
+
 @clinic.command("serve")
 @click.option("--port", type=PORT, default=DEFAULT_PORT, show_default=True, help="Port.")
 @click.option(

@@ -77,6 +77,22 @@ class MailWords(enum.Enum):
     )
     BODY_SIGNATURE = "{clinic}\nThis e-mail was sent by the tracker; replies may not be read."
 
+    # A test e-mail, to check the settings by sending one.
+    SUBJECT_TEST = "{clinic}: a test e-mail from the recovery tracker"
+    BODY_TEST = (
+        "This e-mail shows that the recovery tracker of {clinic} can send e-mail with its "
+        "settings. There is nothing else in it."
+    )
+    NO_SETTINGS = (
+        "No e-mail server is set: give smtp_host and mail_from (or TRACKER_SMTP_HOST and "
+        "TRACKER_MAIL_FROM) first."
+    )
+    TEST_SENT = (
+        "A test e-mail went to the server {server} for {email}; if it does not arrive, look "
+        "in the spam folder and the server's log."
+    )
+    TEST_NOT_SENT = "The test e-mail to {email} could not be sent through {server}: {reason}."
+
     # What a face says after trying to send.
     SENT = "The link was sent by e-mail to {email}."
     NOT_SENT = (

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from tracker.domain.accounts import AccountRecord
 from tracker.domain.audit import AuditEvent
+from tracker.domain.errors import TrackerError
 from tracker.domain.mail_words import MailWords
 from tracker.services import audit
 from tracker.services.clinic_settings import MailSettings
@@ -82,18 +83,23 @@ def expiry_words(moment: dt.datetime, zone: str) -> str:
     return f"{local.day} {local:%B %Y, %H:%M} ({zone})"
 
 
-def link_message(
-    mail: MailSettings, to: str, purpose: Purpose, link: str, expires_at: dt.datetime
-) -> EmailMessage:
-    clinic = mail.clinic_name
+def _headed(mail: MailSettings, to: str, subject: str) -> EmailMessage:
     message = EmailMessage(policy=email.policy.SMTP)
     message["From"] = mail.sender
     message["To"] = to
-    message["Subject"] = SUBJECTS[purpose].format(clinic=clinic)
+    message["Subject"] = subject
     message["Date"] = email.utils.formatdate(usegmt=True)
     domain = email.utils.parseaddr(mail.sender)[1].rpartition("@")[2]
     message["Message-ID"] = email.utils.make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"  # no out-of-office answers back, please
+    return message
+
+
+def link_message(
+    mail: MailSettings, to: str, purpose: Purpose, link: str, expires_at: dt.datetime
+) -> EmailMessage:
+    clinic = mail.clinic_name
+    message = _headed(mail, to, SUBJECTS[purpose].format(clinic=clinic))
     parts = [
         OPENINGS[purpose].format(clinic=clinic),
         link,
@@ -104,6 +110,24 @@ def link_message(
     parts.append("-- \n" + MailWords.BODY_SIGNATURE.format(clinic=clinic))
     message.set_content("\n\n".join(parts) + "\n")
     return message
+
+
+def test_message(mail: MailSettings, to: str) -> EmailMessage:
+    """A message that shows the settings work: who sends it, and nothing else."""
+    message = _headed(mail, to, MailWords.SUBJECT_TEST.format(clinic=mail.clinic_name))
+    message.set_content(MailWords.BODY_TEST.format(clinic=mail.clinic_name) + "\n")
+    return message
+
+
+def check(mail: MailSettings, to: str) -> str:
+    """Send a test message; the words to say when it went. Refused (in words) when not."""
+    server = f"{mail.host}:{mail.port}"
+    delivery = send(mail, test_message(mail, to))
+    if not delivery.sent:
+        raise TrackerError(
+            MailWords.TEST_NOT_SENT.format(email=to, server=server, reason=delivery.reason)
+        )
+    return MailWords.TEST_SENT.format(email=to, server=server)
 
 
 class _Unable(smtplib.SMTPException):
