@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Subquery
 
@@ -28,6 +28,13 @@ from tracker.storage.models import (
     SymptomValue,
     TreatmentSession,
 )
+
+
+def _core(tx: Session) -> Connection:
+    """The transaction's connection, for a bulk read of plain columns (SQLAlchemy Core
+    rows, without the ORM's result handling), after what the ORM holds is written."""
+    tx.flush()
+    return tx.connection()
 
 
 def session_record(row: TreatmentSession) -> SessionRecord:
@@ -410,10 +417,15 @@ def last_logged_of_latest_sessions(tx: Session, as_of: dt.date) -> dict[str, dt.
 
 def overrides_by_profile(tx: Session) -> dict[int, list[Override]]:
     grouped: dict[int, list[Override]] = {}
-    for row in tx.scalars(select(ProtocolOverride)):
-        grouped.setdefault(row.profile_id, []).append(
-            Override(row.kind, row.symptom, row.max_days, row.typical_days)
-        )
+    query = select(
+        ProtocolOverride.profile_id,
+        ProtocolOverride.kind,
+        ProtocolOverride.symptom,
+        ProtocolOverride.max_days,
+        ProtocolOverride.typical_days,
+    ).order_by(ProtocolOverride.id)
+    for profile_id, kind, symptom, max_days, typical in _core(tx).execute(query):
+        grouped.setdefault(profile_id, []).append(Override(kind, symptom, max_days, typical))
     return grouped
 
 
@@ -581,7 +593,8 @@ def open_sessions_all_profiles(
     )
     current: tuple[int, str, SessionRecord] | None = None  # row id, profile, record
     entries: list[ValueRecord] = []
-    for name, row_id, number, session_date, kind, date, symptom, severity in tx.execute(query):
+    rows = _core(tx).execute(query)  # Core rows: no ORM result handling per value
+    for name, row_id, number, session_date, kind, date, symptom, severity in rows:
         if current is None or current[0] != row_id:
             if current is not None:
                 yield current[1], current[2], entries
@@ -592,7 +605,14 @@ def open_sessions_all_profiles(
 
 
 def profile_records(tx: Session) -> dict[str, tuple[int, ProfileRecord]]:
-    return {row.name: (row.id, profile_record(row)) for row in all_profiles(tx)}
+    """Every profile by name, with its id; read as columns (a clinic has thousands)."""
+    query = select(Profile.id, Profile.name, Profile.skin_type, Profile.sensitive_skin).order_by(
+        Profile.name
+    )
+    return {
+        name: (row_id, ProfileRecord(name, skin, sensitive))
+        for row_id, name, skin, sensitive in _core(tx).execute(query)
+    }
 
 
 def session_numbered(tx: Session, profile_id: int, number: int) -> TreatmentSession | None:
