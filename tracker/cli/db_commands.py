@@ -97,19 +97,37 @@ def restore(app: AppContext, file: Path, yes: bool) -> None:
 
 
 @db.command()
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Make the symptom summaries anew from the values when they differ (a hand edit).",
+)
 @pass_app
-def check(app: AppContext) -> None:
-    """Check integrity, links and schema; exit 1 on a problem.
+def check(app: AppContext, repair: bool) -> None:
+    """Check integrity, links, schema, summaries; exit 1 if wrong.
 
     The schema is compared with a freshly made one: each missing or changed table, column
-    or index, and any trigger or view the tracker did not make, is listed."""
+    or index, and any trigger or view the tracker did not make, is listed. Then each
+    session's symptom summaries (latest value, the day it was gone, how many values: kept
+    on every write, read by the pages and triage) are compared with the values; a database
+    edited by hand can leave one that no longer says what the values do. --repair makes
+    them all anew from the values in one transaction, when nothing else is wrong; the
+    values themselves are never changed."""
+    from tracker.domain.hints import Hint
     from tracker.services import backups
 
     result = backups.check(app.location)
+    if repair and result.hint == Hint("db-check-repair"):
+        differed = service.repair_summaries(app.location)
+        click.echo(f"Repaired: {differed} symptom summaries made anew from their values.")
+        result = backups.check(app.location)
     click.echo(f"Database: {app.location.describe()}")
     click.echo(f"Schema:   {result.revision or 'unknown'}")
     if not result.problems:
-        click.echo("Integrity: ok. Links between records: ok. Schema: as the tracker makes it.")
+        click.echo(
+            "Integrity: ok. Links between records: ok. Schema: as the tracker makes it. "
+            "Symptom summaries: as the values say."
+        )
         return
     for problem in result.problems[:MAX_PROBLEMS]:
         click.echo(f"Problem:  {problem}")

@@ -82,6 +82,7 @@ STEPS = {
     "force": "Add --force to replace it.",
     "name-db": "Give --db FILE or set TRACKER_DB.",
     "db-upgrade": "Run: tracker db upgrade",
+    "db-check-repair": "Run: tracker db check --repair",
 }
 
 

@@ -26,6 +26,7 @@ Action = Literal[
     "force",  # replace a file that exists
     "name-db",  # say which database to use
     "db-upgrade",  # bring the database's schema up to date
+    "db-check-repair",  # make the symptom summaries anew from the values
 ]
 
 

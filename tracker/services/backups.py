@@ -10,7 +10,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.text import visible
 from tracker.domain.words import Words
-from tracker.storage import schema, sqlite_files
+from tracker.storage import schema, sqlite_files, summaries
 from tracker.storage.database import (
     Database,
     Location,
@@ -121,7 +121,10 @@ def check(location: Location) -> CheckResult:
     if location.path is None:  # a server keeps its own integrity and links
         on_server = stored_revision(location)
         hint = Hint("db-upgrade") if on_server not in (None, HEAD) else None
-        return CheckResult(on_server, _schema_lines(location, on_server), hint)
+        found = _schema_lines(location, on_server)
+        if not found and on_server == HEAD:
+            return _summaries(on_server, schema_problems(location, summaries.problem_lines))
+        return CheckResult(on_server, found, hint)
     path = location.path
     with sqlite_files.read_only(path, in_use=True) as connection:
         found = sqlite_files.problems(connection)
@@ -135,10 +138,16 @@ def check(location: Location) -> CheckResult:
             )
         if not found and revision == HEAD:
             found = schema.on_sqlite(connection, schema.damaged_records)
+        if not found and revision == HEAD:
+            return _summaries(revision, schema.on_sqlite(connection, summaries.problem_lines))
     if revision != HEAD:
         found.append(Words.SCHEMA_OLDER.format(revision=revision, head=HEAD))
         return CheckResult(revision, found, Hint("db-upgrade"))
     return CheckResult(revision, found)
+
+
+def _summaries(revision: str | None, found: list[str]) -> CheckResult:
+    return CheckResult(revision, found, Hint("db-check-repair") if found else None)
 
 
 def _schema_lines(location: Location, revision: str | None) -> list[str]:

@@ -45,3 +45,15 @@ def damaged_records(location: Location) -> list[str]:
         return schema_problems(location, schema.damaged_records)
     except Exception:  # asked after a failure: it must not fail in turn
         return []
+
+
+def repair_summaries(location: Location) -> int:
+    """Make every symptom course anew from the values, in one transaction (a database
+    edited by hand: a check names the courses that differ). The values are the
+    record and are not changed. Returns how many courses differed."""
+    db = Database(location)
+    try:
+        with db.writing() as store:
+            return store.refill_courses_all_profiles()
+    finally:
+        db.dispose()

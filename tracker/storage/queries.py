@@ -808,8 +808,8 @@ def course_rows(where: Sequence[Any]) -> Any:
         grouped.c.session_id,
         grouped.c.symptom,
         grouped.c.latest,
-        latest_severity,
-        gone,
+        latest_severity.label("latest_severity"),
+        gone.label("gone"),
         grouped.c.value_count,
     )
 

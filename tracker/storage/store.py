@@ -94,6 +94,16 @@ class Store:
         self.settle()
         return queries.courses(self._tx, self.profile_id)
 
+    def refill_courses_all_profiles(self) -> int:
+        """Every profile's symptom courses made anew from the values (a database edited by
+        hand); how many differed from their values before."""
+        from tracker.storage import summaries
+
+        self.settle()
+        _, differed = summaries.differences(self._tx, limit=0)
+        summaries.refill(self._tx)
+        return differed
+
     def discard(self) -> None:
         """Roll the whole unit of work back when it ends, as if nothing had been written
         (an import's dry run)."""
