@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from clinic_support import PUBLIC_URL, Clinic
 from conftest import invoke, refusal
 
+from tracker.cli.context import default_database
 from tracker.domain.errors import CONFLICT, MALFORMED
 
 LINK = re.compile(re.escape(PUBLIC_URL) + r"/welcome/([A-Za-z0-9_-]{43})$", re.M)
@@ -225,3 +228,55 @@ def test_no_link_for_a_disabled_account_until_enabled_and_each_link_audited(
     assert all(token not in str(e.to_json()) for e in events)
     missing = invoke("clinic", "user", "enable", "who@example.org", "--db", db_url, env=env)
     assert missing.exit_code == 1 and "no account" in missing.stderr
+
+
+CLINIC_COMMANDS = [
+    ("clinic", "init", "boss@example.org"),
+    ("clinic", "user", "add", "doc@example.org", "--role", "clinician"),
+    ("clinic", "user", "list"),
+    ("clinic", "user", "disable", "doc@example.org"),
+    ("clinic", "user", "enable", "doc@example.org"),
+    ("clinic", "invite", "ann@example.org"),
+    ("clinic", "link", "ann@example.org"),
+    ("clinic", "audit"),
+    ("clinic", "serve", "--port", "1"),
+]
+
+
+@pytest.mark.parametrize("args", CLINIC_COMMANDS, ids=lambda a: " ".join(a[1:3]))
+def test_no_clinic_command_runs_on_the_personal_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    """Without --db, TRACKER_DB or a settings file's database, `tracker clinic ...` would
+    have used the personal database (~/.config/tracker/tracker.db): refused, nothing
+    written, and the message says what to set."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("TRACKER_DB", "TRACKER_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    env = {"TRACKER_PUBLIC_URL": PUBLIC_URL, "TRACKER_SECRET_KEY": "k" * 40}
+    result = invoke(*args, env=env)
+    assert (result.exit_code, result.kind) == refusal(MALFORMED), result.output  # type: ignore[attr-defined]
+    assert "TRACKER_DB" in result.stderr and "--db" in result.stderr, result.stderr
+    assert "sqlite:////" in result.stderr  # how a trial names an SQLite file
+    assert not default_database().exists()
+    assert not any(home.rglob("*")), sorted(home.rglob("*"))  # nothing at all written
+
+
+def test_a_settings_files_database_is_the_clinics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    """TRACKER_CONFIG's `database` names the clinic's database for every command, as for
+    the hosted app: not the personal one."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("TRACKER_DB", raising=False)
+    config = tmp_path / "clinic.toml"
+    config.write_text(f'database = "{db_url}"\npublic_url = "{PUBLIC_URL}"\n')
+    made = invoke("clinic", "init", "boss@example.org", env={"TRACKER_CONFIG": str(config)})
+    assert made.exit_code == 0, made.output
+    listed = invoke("clinic", "user", "list", "--json", env={"TRACKER_CONFIG": str(config)})
+    assert json.loads(listed.stdout)[0]["email"] == "boss@example.org"
+    assert not default_database().exists()

@@ -7,6 +7,7 @@ the environment or the file TRACKER_CONFIG names (tracker.services.clinic_settin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -23,11 +24,22 @@ DEFAULT_PORT = 8766
 
 
 def _db_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--db on each clinic command too (as on `tracker --db`); TRACKER_DB by default."""
+    """--db on each clinic command too (as on `tracker --db`); TRACKER_DB by default, then
+    the settings file's `database`. None named is refused before the command runs: the
+    personal database a bare `tracker` falls back on is never a clinic's."""
 
     def keep(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
         if value:
             ctx.find_object(AppContext).db_value = value  # type: ignore[union-attr]
+
+    @functools.wraps(command)
+    def on_the_clinics_database(*args: Any, **kwargs: Any) -> Any:
+        from tracker.services.clinic_settings import clinic_database
+
+        app = click.get_current_context().find_object(AppContext)
+        assert app is not None
+        app.db_value = clinic_database(os.environ, app.db_value)
+        return command(*args, **kwargs)
 
     return click.option(
         "--db",
@@ -37,7 +49,7 @@ def _db_option(command: Callable[..., Any]) -> Callable[..., Any]:
         is_eager=True,
         help="The clinic's database (a PostgreSQL URL; an SQLite file for a trial). "
         "Env: TRACKER_DB.",
-    )(command)
+    )(on_the_clinics_database)
 
 
 def _now() -> dt.datetime:

@@ -81,6 +81,11 @@ STEPS = {
     "on-duplicate": "(use --on-duplicate skip or replace)",
     "force": "Add --force to replace it.",
     "name-db": "Give --db FILE or set TRACKER_DB.",
+    "name-clinic-db": (
+        "Set TRACKER_DB (or give --db) to the clinic's database: "
+        "postgresql+psycopg://USER:PASSWORD@HOST/DBNAME, or for a trial an SQLite file "
+        "sqlite:////ABSOLUTE/PATH/clinic.db (or `database` in the TRACKER_CONFIG file)."
+    ),
     "db-upgrade": "Run: tracker db upgrade",
     "db-check-repair": "Run: tracker db check --repair",
 }

@@ -23,6 +23,10 @@ class AccountWords(enum.Enum):
         "newer one. Ask the clinic for a new link."
     )
     CONSENT_NEEDED = "Tick the box to agree, or ask the clinic first; nothing is recorded before."
+    NO_CLINIC_DATABASE = (
+        "No clinic database was named, and a clinic's accounts and patients never go into "
+        "the personal database; nothing was written."
+    )
     ACCOUNT_EXISTS = "An account for {email} already exists."
     NO_ACCOUNT = "There is no account for {email}."
     ADMIN_EXISTS = "This clinic already has an administrator ({email}); add others with their role."

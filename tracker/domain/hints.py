@@ -25,6 +25,7 @@ Action = Literal[
     "on-duplicate",  # say whether an import skips or replaces what is already there
     "force",  # replace a file that exists
     "name-db",  # say which database to use
+    "name-clinic-db",  # say which database is the clinic's (never the personal default)
     "db-upgrade",  # bring the database's schema up to date
     "db-check-repair",  # make the symptom summaries anew from the values
 ]

@@ -44,8 +44,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import LINK_LIFETIME
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.mail_words import MailWords
 from tracker.domain.text import clipped, visible
 from tracker.services.credentials import Hashing
@@ -227,6 +229,22 @@ def _values(environ: Mapping[str, str], database: str | None) -> dict[str, Any]:
     if database:
         values["database"] = database
     return values
+
+
+def clinic_database(environ: Mapping[str, str], given: str | None) -> str:
+    """The clinic's database: the one the command line or TRACKER_DB names, else the
+    settings file's. Never the personal default (~/.config/tracker/tracker.db) a bare
+    `tracker` command falls back on: a clinic's accounts and patients would land there."""
+    found = given or _values(environ, None).get("database")
+    if not found:
+        raise no_clinic_database()
+    return str(found)
+
+
+def no_clinic_database() -> TrackerError:
+    return TrackerError.malformed(
+        AccountWords.NO_CLINIC_DATABASE.value, field="database", hint=Hint("name-clinic-db")
+    )
 
 
 def _no_public_url() -> TrackerError:

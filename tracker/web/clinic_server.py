@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.text import clipped
-from tracker.services.clinic_settings import ClinicSettings, read_settings
+from tracker.services.clinic_settings import ClinicSettings, no_clinic_database, read_settings
 from tracker.web.server import THREADS, bind_address, url_host, waitress_server
 
 APP_FACTORY = "tracker.web:create_clinic_app()"
@@ -49,7 +49,7 @@ def clinic_settings(
         env["TRACKER_PUBLIC_URL"] = f"http://{url_host(host)}:{port}"
     settings = read_settings(env, db_value)
     if settings.database is None:
-        raise TrackerError.malformed("Name the clinic's database: --db or TRACKER_DB.")
+        raise no_clinic_database()
     return settings
 
 

@@ -41,10 +41,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
-from tracker.domain.errors import TrackerError
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.services import accounts
-from tracker.services.clinic_settings import ClinicSettings, read_settings
+from tracker.services.clinic_settings import ClinicSettings, no_clinic_database, read_settings
 from tracker.services.databases import locate
 from tracker.web import security
 from tracker.web.app import WebSettings, add_pages, databases
@@ -327,7 +326,7 @@ def create_clinic_app(
     if settings is None:
         settings = read_settings(os.environ)
     if settings.database is None:
-        raise TrackerError.malformed("Name the clinic's database: TRACKER_DB or --db.")
+        raise no_clinic_database()
     app = Flask(__name__.rpartition(".")[0])
     app.secret_key = settings.secret_key
     app.config.update(
