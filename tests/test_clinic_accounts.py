@@ -280,6 +280,25 @@ def test_a_clinician_enrols_a_second_factor_and_gives_a_code_at_each_sign_in(
     assert watcher.get("/clinic").headers["Location"] == "/sign-in"
 
 
+def test_a_code_used_already_is_said_so_and_the_next_one_asked_for(clinic: Clinic) -> None:
+    """The code shown now, used a moment ago (by this browser or another), is refused: the
+    words say it was used already and to wait for the next, not that it is not the one the
+    app shows now (it is)."""
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)  # this step's code is used by the enrolment
+    other = clinic.browser()
+    other.sign_in(DOC)
+    replayed = other.give_code(DOC)
+    assert replayed.status_code == 400
+    said = _text(replayed)
+    assert "used already" in said and "next" in said, said
+    assert "not the one your authenticator app shows now" not in said
+    wrong = other.post("/code", {"code": "000000"})
+    assert wrong.status_code == 400 and "used already" not in _text(wrong)
+    clinic.clock.advance(seconds=30)
+    assert other.give_code(DOC).headers["Location"] == "/clinic"
+
+
 def test_staff_do_not_reach_a_patients_pages_as_the_patient(clinic: Clinic) -> None:
     _patient(clinic)
     doc = clinic.browser()

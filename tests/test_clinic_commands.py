@@ -54,6 +54,12 @@ def test_invited_patients_link_opens_their_account(
     assert browser.accept(_token(result.stdout)).status_code == 303
     twice = invoke("--db", db_url, "clinic", "invite", "ann@example.org", env=env)
     assert (twice.exit_code, twice.kind) == refusal(CONFLICT)  # type: ignore[attr-defined]
+    # The way on for an account that exists: a new link for it, not a second invitation.
+    assert "tracker clinic link ann@example.org" in twice.stderr, twice.stderr
+    staff = invoke(
+        "--db", db_url, "clinic", "user", "add", "ann@example.org", "--role", "admin", env=env
+    )
+    assert "tracker clinic link ann@example.org" in staff.stderr, staff.stderr
 
 
 def test_staff_are_added_with_their_role(clinic: Clinic, db_url: str, env: dict[str, str]) -> None:

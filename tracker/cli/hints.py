@@ -64,6 +64,8 @@ def next_step(hint: Hint) -> str:
     if hint.action == "catalog":
         listing = CATALOG_COMMANDS.get(hint.topic or "", f"tracker {hint.topic}")
         return f"(`{listing}` lists them all, with their other names.)"
+    if hint.action == "new-link":  # the account exists: a new link for it, to its owner alone
+        return f"For a new one-time link: tracker clinic link {shlex.quote(hint.email or 'EMAIL')}"
     if hint.action == "profile-add":
         return f"Add it with: tracker profile add {shlex.quote(hint.profile or 'NAME')}"
     return STEPS[hint.action].format(tracker=_tracker())

@@ -18,6 +18,12 @@ class AccountWords(enum.Enum):
         "too many tries: check them, and wait {minutes} minutes after several tries."
     )
     WRONG_CODE = "That code is not the one your authenticator app shows now; try the next one."
+    # The code shown now (or an older one) after a code of this step was used: a code works
+    # once, so the way on is the app's next code, not a typo's check.
+    CODE_USED = (
+        "That code has been used already: each code works once. Wait for the next code your "
+        "authenticator app shows (a new one every 30 seconds) and type that."
+    )
     LINK_UNUSABLE = (
         "This link cannot be used: it was used already, has expired, or was replaced by a "
         "newer one. Ask the clinic for a new link."

@@ -26,6 +26,7 @@ Action = Literal[
     "force",  # replace a file that exists
     "name-db",  # say which database to use
     "name-clinic-db",  # say which database is the clinic's (never the personal default)
+    "new-link",  # a new one-time link for the account ``email`` (it exists already)
     "db-upgrade",  # bring the database's schema up to date
     "db-check-repair",  # make the symptom summaries anew from the values
 ]
@@ -39,6 +40,7 @@ class Hint:
     profile: str | None = None
     path: str | None = None
     topic: str | None = None
+    email: str | None = None
 
     @classmethod
     def log(cls, symptom: str | None = None, value: int | None = None) -> Hint:
@@ -47,4 +49,5 @@ class Hint:
     def to_json(self) -> dict[str, Any]:
         found = {"symptom": self.symptom, "value": self.value}
         found.update({"profile": self.profile, "path": self.path, "topic": self.topic})
+        found["email"] = self.email
         return {"action": self.action, **{k: v for k, v in found.items() if v is not None}}

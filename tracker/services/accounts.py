@@ -33,6 +33,7 @@ from tracker.domain.accounts import (
 )
 from tracker.domain.audit import AuditEvent
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.services import audit, credentials
 from tracker.services.credentials import Hashing
 from tracker.storage.store import Store
@@ -108,11 +109,20 @@ def _issue(
     return Issued(account, token, now + lifetime)
 
 
+def _exists(email: str) -> TrackerError:
+    """An account with this address is there already: the way on is a new link for it."""
+    return TrackerError.conflict(
+        AccountWords.ACCOUNT_EXISTS.format(email=email),
+        field="email",
+        hint=Hint("new-link", email=email),
+    )
+
+
 def _new_account(
     store: Store, email: str, role: Role, now: dt.datetime, profile_id: int | None = None
 ) -> AccountRecord:
     if store.accounts().by_email(email) is not None:
-        raise TrackerError.conflict(AccountWords.ACCOUNT_EXISTS.format(email=email), field="email")
+        raise _exists(email)
     return store.accounts().add(email, role, now, profile_id)
 
 
@@ -163,7 +173,7 @@ def invite_patient(
     email = clean_email(email)
     accounts = store.accounts()
     if accounts.by_email(email) is not None:
-        raise TrackerError.conflict(AccountWords.ACCOUNT_EXISTS.format(email=email), field="email")
+        raise _exists(email)
     name = profile_name_for(email)
     if accounts.profile_id(name) is not None:
         raise TrackerError.conflict(AccountWords.PROFILE_TAKEN.format(name=name), field="email")
@@ -419,6 +429,7 @@ def enrolment(store: Store, signed: SignedIn) -> Enrolment:
 class CodeCheck(enum.Enum):
     OPENED = "opened"  # the right code: the session opens fully, under a new secret
     WRONG = "wrong"  # counted as a failed sign-in
+    USED = "used"  # a right code whose time step was used already: counted, as a wrong one
     ENDED = "ended"  # too many failures lately: the session ends (sign in again later)
 
 
@@ -454,8 +465,9 @@ def second_factor(
     secret, _ = accounts.totp(signed.account.id)
     step = None if secret is None else credentials.totp_step(secret, code, now)
     if step is None or not accounts.use_totp_step(signed.account.id, step, now):
+        # A replay counts as a failure too: whoever watched a code typed gets no free tries.
         accounts.add_failure(key, address, now)
-        return Checked(CodeCheck.WRONG)
+        return Checked(CodeCheck.WRONG if step is None else CodeCheck.USED)
     # A secret seen before the second factor (by whoever watched the password typed) does
     # not become a full session: the browser gets a new one.
     token = credentials.new_token()

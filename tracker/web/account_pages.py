@@ -185,6 +185,9 @@ def _check_code(template: str) -> Response | Page:
         minutes = FAILURE_WINDOW.seconds // 60
         flash(AccountWords.SIGN_IN_FAILED.format(minutes=minutes))
         return response
+    if checked.outcome is accounts.CodeCheck.USED:
+        form.errors["code"] = AccountWords.CODE_USED.value
+        return _code_page(template, form, 400)
     if checked.outcome is accounts.CodeCheck.WRONG or checked.token is None:
         form.errors["code"] = AccountWords.WRONG_CODE.value
         return _code_page(template, form, 400)
