@@ -206,6 +206,13 @@ def views_page(patient: int) -> Page:
     return render_template("record_views.html", events=events, own=False, limit=AUDIT_PAGE_EVENTS)
 
 
+def audit_page() -> Page:
+    """The whole log's latest events, newest first (every patient's): for staff."""
+    with databases().get(DEFAULT_PROFILE).reading() as store:
+        events = audit.listed(store, limit=AUDIT_PAGE_EVENTS)
+    return render_template("clinic_audit.html", events=events, limit=AUDIT_PAGE_EVENTS)
+
+
 def own_views_page() -> Page:
     account = actor()
     assert account is not None and account.profile is not None
@@ -280,11 +287,17 @@ def register(app: Flask, patient_pages: set[str]) -> None:
     for endpoint, (path, view) in read.items():
         route(app, f"{base}/{path}", endpoint, _read_only_view(view), roles=STAFF)
     route(app, f"{base}/views", "clinic_views", views_page, roles=STAFF)
+    route(app, "/clinic/audit", "staff_audit", audit_page, roles=STAFF)
     route(app, f"{base}/review", "clinic_review", review, roles=STAFF, methods=("POST",))
     route(app, f"{base}/follow-up", "clinic_follow_up", follow_up, roles=STAFF, methods=("POST",))
     route(app, "/record-views", "own_record_views", own_views_page, roles=PATIENT)
     # Audited when allowed too: every page of a patient's record, and the triage list.
-    app.extensions["tracker.audited"] = {*patient_pages, "own_record_views", "staff_home"}
+    app.extensions["tracker.audited"] = {
+        *patient_pages,
+        "own_record_views",
+        "staff_home",
+        "staff_audit",  # the log names patients and who looked: reading it is an event too
+    }
     app.jinja_env.globals.update(
         page_url=page_url, read_only=read_only, viewing=viewing, hint_link=hint_link
     )

@@ -50,6 +50,7 @@ from tracker.web.app import WebSettings, add_pages, databases
 
 PUBLIC = "public"  # a route anyone reaches, signed in or not (sign-in, a link's page)
 PATIENT_PAGES = frozenset({Role.PATIENT})
+STAFF_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 CONSENT_PAGES = frozenset({"consent_page", "consent"})
 Clock = Callable[[], dt.datetime]
 Access = frozenset[str]
@@ -364,8 +365,12 @@ def create_clinic_app(
     patient_pages = set(app.view_functions) - before - LOCAL_ONLY
     for endpoint in patient_pages:
         allow(app, endpoint, PATIENT_PAGES)  # every page a patient has, for their profile
-    from tracker.web import account_pages, clinician, staff_pages
+    from tracker.web import account_pages, clinician, staff_nav, staff_pages
 
+    staff_nav.register(app)
+    staff_nav.add_link(app, "staff_home", "Triage", roles=STAFF_ROLES)
+    staff_nav.add_link(app, "invite_page", "Invite a patient", roles=STAFF_ROLES)
+    staff_nav.add_link(app, "staff_audit", "Audit log", roles=STAFF_ROLES)
     account_pages.register(app)
     clinician.register(app, patient_pages)
     staff_pages.register(app)

@@ -1,0 +1,66 @@
+"""A clinician on a phone (360 px, Debian's chromium) against `tracker clinic serve`: every
+staff page has the header (who is signed in, their role, the staff pages), and none of them
+scrolls sideways, with a long e-mail address in the header and in the lists; axe-core finds
+no serious or critical problem. Screenshots in TRACKER_SCREENSHOTS (default: tmp folder).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pyotp
+import pytest
+from conftest import invoke
+from test_clinic_browser import PASSWORD, PHONE, Window, _link, clinic  # noqa: F401 (fixture)
+from test_web_browser import fetch_axe
+
+pytestmark = pytest.mark.slow
+
+DOC = "dr.somebody-with-a-very-long-name.of-the-dermatology-department@clinic.example"
+ANN = "ann.another-rather-long-address-for-a-phone@example.org"
+
+
+def test_staff_pages_on_a_phone_have_the_header_and_fit(
+    clinic: tuple[str, dict[str, str]],  # noqa: F811
+    db_url: str,
+    tmp_path: Path,
+) -> None:
+    fetch_axe()
+    public, env = clinic
+    shots = Path(os.environ.get("TRACKER_SCREENSHOTS", tmp_path / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    today = dt.datetime.now(dt.UTC).date()
+    _link(db_url, env, "invite", ANN)
+    for command in (
+        ("session", "add", "--date", (today - dt.timedelta(days=5)).isoformat(), "--kind", "ipl"),
+        ("log", "redness=8", "blistering=4", "--date", today.isoformat()),
+    ):
+        done = invoke("--db", db_url, "--today", today.isoformat(), "--profile", ANN, *command)
+        assert done.exit_code == 0, done.output
+    phone = Window(public, PHONE, "staff-phone", shots)
+    try:
+        phone.open(_link(db_url, env, "user", "add", DOC, "--role", "clinician"))
+        phone.type("#password", PASSWORD)
+        phone.type("#repeated", PASSWORD)
+        phone.submit("button[type='submit']")
+        key = phone.find("code.secret").text.strip()
+        phone.type("#code", pyotp.TOTP(key).now())
+        phone.submit("button[type='submit']")
+        assert phone.path() == "/clinic"
+        phone.check("triage")
+        phone.click("table.triage tbody tr th a")
+        patient = phone.path()
+        assert patient.startswith("/clinic/patients/")
+        pages = ["/clinic/invite", "/clinic/audit", patient, patient + "history", patient + "views"]
+        for path in pages:
+            phone.open(path)
+            header = phone.find(".staff-bar").text
+            assert DOC in header and "clinician" in header, (path, header)
+            for label in ("Triage", "Invite a patient", "Audit log"):
+                assert label in header, (path, label)
+            phone.check(path.strip("/").replace("/", "-") or "home")
+        assert not phone.problems, phone.problems
+    finally:
+        phone.quit()

@@ -1,0 +1,159 @@
+"""What staff and patients of a hosted clinic see around the pages (issue 26, fresh eyes):
+the staff header on every staff page, the empty triage list's way on, the clinic's reply
+on a patient's Status, the clinic's own error pages, times in the clinic's zone. On real
+SQLite and PostgreSQL (TRACKER_TEST_DATABASE_URL), with Flask's test client."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+from clinic_support import Clinic, ClinicBrowser
+
+from tracker.services import audit
+
+ANN = "ann@example.org"
+DOC = "doc@example.org"
+BOSS = "boss@example.org"
+
+
+@pytest.fixture
+def clinic(db_url: str) -> Iterator[Clinic]:
+    made = Clinic(db_url)
+    yield made
+    made.close()
+
+
+def _text(response: object) -> str:
+    return response.get_data(as_text=True)  # type: ignore[attr-defined, no-any-return]
+
+
+def _visible(response: object) -> str:
+    """The page's words, tags out, whitespace folded."""
+    words = re.sub(r"<[^>]+>", " ", _text(response))
+    return " ".join(html.unescape(words).split())
+
+
+def _patient(
+    clinic: Clinic, email: str = ANN, values: dict[str, str] | None = None
+) -> ClinicBrowser:
+    browser = clinic.browser()
+    assert browser.accept(clinic.invite(email)).status_code == 303
+    browser.get("/sessions")
+    assert browser.post("/sessions", {"date": "2026-11-19", "kind": "ipl"}).status_code == 303
+    if values:
+        browser.get("/")
+        sent = {"date": "2026-11-24", **{f"value-{k}": v for k, v in values.items()}}
+        assert browser.post("/checkin", sent).status_code == 303
+    return browser
+
+
+def _staff(clinic: Clinic, email: str = DOC, role: str = "clinician") -> ClinicBrowser:
+    browser = clinic.browser()
+    browser.enrol_staff(clinic.add_staff(email, role), email)
+    assert browser.get("/clinic").status_code == 200
+    return browser
+
+
+def _profile_id(clinic: Clinic, email: str = ANN) -> int:
+    with clinic.database.reading() as store:
+        return {e: pid for pid, e in store.patient_emails().items()}[email]
+
+
+def _header(response: object) -> str:
+    found = re.search(r'<div class="staff-bar".*?</nav>', _text(response), re.S)
+    assert found is not None, _text(response)[:2000]
+    return found.group(0)
+
+
+# -- item 2: the staff header -------------------------------------------------------------
+
+
+def test_every_staff_page_names_who_is_signed_in_and_links_the_staff_pages(
+    clinic: Clinic,
+) -> None:
+    _patient(clinic, values={"redness": "4"})
+    doc = _staff(clinic)
+    ann = _profile_id(clinic)
+    pages = [
+        "/clinic",
+        "/clinic/invite",
+        "/clinic/audit",
+        f"/clinic/patients/{ann}/",
+        f"/clinic/patients/{ann}/chart",
+        f"/clinic/patients/{ann}/history",
+        f"/clinic/patients/{ann}/views",
+    ]
+    for path in pages:
+        page = doc.get(path)
+        assert page.status_code == 200, path
+        header = _header(page)
+        assert "Signed in as" in header and DOC in header and "clinician" in header, path
+        for href, label in (
+            ("/clinic", "Triage"),
+            ("/clinic/invite", "Invite a patient"),
+            ("/clinic/audit", "Audit log"),
+        ):
+            assert f'href="{href}"' in header and label in header, (path, label)
+        own = re.findall(r'<a href="([^"]+)" aria-current="page"', header)
+        assert own == ([path] if path in ("/clinic", "/clinic/invite", "/clinic/audit") else []), (
+            path,
+            own,
+        )
+    boss = _staff(clinic, BOSS, "admin")
+    assert "administrator" in _header(boss.get("/clinic"))
+
+
+def test_a_patient_has_no_staff_header(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    page = ann.get("/status")
+    assert 'class="staff-bar"' not in _text(page)
+    assert "/clinic/invite" not in _text(page) and "/clinic/audit" not in _text(page)
+
+
+def test_a_link_added_to_the_staff_header_shows_to_its_roles_only(clinic: Clinic) -> None:
+    """The slot other staff pages (the admin's staff accounts, a password change) fill:
+    `staff_nav.add_link`, no template edit; each link shows to the roles given."""
+    from tracker.domain.accounts import Role
+    from tracker.web import hosted, staff_nav
+
+    app = clinic.app()
+    hosted.route(app, "/clinic/extra", "extra_page", lambda: "extra", roles=[Role.ADMIN])
+    staff_nav.add_link(app, "extra_page", "Staff accounts", roles=(Role.ADMIN,))
+    staff_nav.add_link(
+        app, "invite_page", "Change password", roles=(Role.ADMIN, Role.CLINICIAN), section="account"
+    )
+    boss = clinic.browser(app)
+    boss.enrol_staff(clinic.add_staff(BOSS, "admin"), BOSS)
+    doc = clinic.browser(app)
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    admin_header = _header(boss.get("/clinic"))
+    assert 'href="/clinic/extra"' in admin_header and "Staff accounts" in admin_header
+    assert "Change password" in admin_header
+    doc_header = _header(doc.get("/clinic"))
+    assert "/clinic/extra" not in doc_header and "Staff accounts" not in doc_header
+    assert "Change password" in doc_header
+
+
+def test_the_audit_log_page_lists_the_latest_events_and_is_itself_audited(
+    clinic: Clinic,
+) -> None:
+    _patient(clinic, values={"redness": "4"})
+    doc = _staff(clinic)
+    ann = _profile_id(clinic)
+    assert doc.get(f"/clinic/patients/{ann}/").status_code == 200
+    page = doc.get("/clinic/audit")
+    assert page.status_code == 200
+    words = _visible(page)
+    assert f"GET /clinic/patients/{ann}/" in words and ANN in words and DOC in words
+    with clinic.database.reading() as store:
+        events = audit.listed(store)
+    assert (events[-1].actor, events[-1].what, events[-1].outcome) == (
+        DOC,
+        "GET /clinic/audit",
+        "allowed",
+    )
+    patient = _patient(clinic, "bob@example.org")
+    assert patient.get("/clinic/audit").status_code == 403
