@@ -157,3 +157,14 @@ def test_the_audit_log_page_lists_the_latest_events_and_is_itself_audited(
     )
     patient = _patient(clinic, "bob@example.org")
     assert patient.get("/clinic/audit").status_code == 403
+
+
+# -- item 3: an empty triage list -----------------------------------------------------------
+
+
+def test_an_empty_triage_list_links_to_the_invite_page_not_a_command(clinic: Clinic) -> None:
+    doc = _staff(clinic)
+    page = doc.get("/clinic")
+    main = _text(page).split('<main id="main"', 1)[1]
+    assert "tracker clinic invite" not in main
+    assert re.search(r'<a class="button[^"]*" href="/clinic/invite">Invite a patient</a>', main)

@@ -83,6 +83,7 @@ STEPS = {
     "on-duplicate": "(use --on-duplicate skip or replace)",
     "force": "Add --force to replace it.",
     "name-db": "Give --db FILE or set TRACKER_DB.",
+    "invite-patient": "Invite one: tracker clinic invite EMAIL",
     "name-clinic-db": (
         "Set TRACKER_DB (or give --db) to the clinic's database: "
         "postgresql+psycopg://USER:PASSWORD@HOST/DBNAME, or for a trial an SQLite file "

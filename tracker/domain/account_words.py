@@ -33,6 +33,7 @@ class AccountWords(enum.Enum):
         "No clinic database was named, and a clinic's accounts and patients never go into "
         "the personal database; nothing was written."
     )
+    NO_PATIENTS = "No patients yet."  # the triage list, empty: each face adds how to invite
     ACCOUNT_EXISTS = "An account for {email} already exists."
     NO_ACCOUNT = "There is no account for {email}."
     ADMIN_EXISTS = "This clinic already has an administrator ({email}); add others with their role."

@@ -27,6 +27,7 @@ Action = Literal[
     "name-db",  # say which database to use
     "name-clinic-db",  # say which database is the clinic's (never the personal default)
     "new-link",  # a new one-time link for the account ``email`` (it exists already)
+    "invite-patient",  # a clinic invites a patient (an account and a profile of their own)
     "db-upgrade",  # bring the database's schema up to date
     "db-check-repair",  # make the symptom summaries anew from the values
 ]

@@ -24,9 +24,11 @@ from typing import Any
 from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import Role
 from tracker.domain.audit import AuditEvent
 from tracker.domain.errors import TrackerError
+from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.triage import CATEGORIES
 from tracker.services import audit, reviews, triage
@@ -139,7 +141,16 @@ def triage_page() -> Page:
         as_of=day,
         category_words=CATEGORY_WORDS,
         disabled=disabled,
+        empty=Empty(AccountWords.NO_PATIENTS.value, hints.link(Hint("invite-patient"))),
     )
+
+
+@dataclass(frozen=True)
+class Empty:
+    """An empty list's words (the catalogue's) and the web's way on (a link)."""
+
+    words: str
+    next: hints.Link | None
 
 
 # -- the patient's status, with the review and the follow-up ----------------------------

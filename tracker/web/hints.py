@@ -67,6 +67,7 @@ PAGES = {
     "profile-list": ("sessions", "profiles", "See the profiles"),
     "profile-add": ("sessions", "profiles", "Add a profile"),
     "care-list": ("history", "care", "See the care log"),
+    "invite-patient": ("invite_page", "", "Invite a patient"),  # the hosted mode's staff
 }
 
 
