@@ -168,3 +168,143 @@ def test_an_empty_triage_list_links_to_the_invite_page_not_a_command(clinic: Cli
     main = _text(page).split('<main id="main"', 1)[1]
     assert "tracker clinic invite" not in main
     assert re.search(r'<a class="button[^"]*" href="/clinic/invite">Invite a patient</a>', main)
+
+
+# -- item 5: the tracker's own page for every error, on every route and method ---------------
+
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+BOGUS = {"int": "999999", "default": "bogus-id"}
+# Werkzeug's own error pages, which a patient or clinician must never meet.
+WERKZEUG = (
+    "The requested URL was not found on the server",
+    "The method is not allowed for the requested URL",
+    "The browser (or proxy) sent a request that this server could not understand",
+    "<title>404 Not Found</title>",
+    "<title>405 Method Not Allowed</title>",
+)
+
+
+def _bogus_paths(app: object) -> list[tuple[str, str]]:
+    """(endpoint, path) for every rule of the app, each path argument a bogus id."""
+    made = []
+    for rule in app.url_map.iter_rules():  # type: ignore[attr-defined]
+        if rule.endpoint == "static":
+            continue
+        path = rule.rule
+        for name, converter in rule._converters.items():
+            kind = "int" if type(converter).__name__ == "IntegerConverter" else "default"
+            path = re.sub(rf"<(?:[a-z]+:)?{name}>", BOGUS[kind], path)
+        made.append((str(rule.endpoint), path))
+    return sorted(set(made))
+
+
+def _own_page_findings(where: str, response: object) -> list[str]:
+    """An answer of 400 or more is the tracker's own HTML page, with a way on in its main
+    part; never a crash, never Werkzeug's page."""
+    status = response.status_code  # type: ignore[attr-defined]
+    if status >= 500:
+        return [f"{where}: {status}"]
+    if status < 400:
+        return []
+    body = _text(response)
+    found = [f"{where}: {status} Werkzeug's page" for said in WERKZEUG if said in body]
+    if "Recovery tracker" not in body or "<main" not in body:
+        found.append(f"{where}: {status} not the tracker's page: {body[:200]!r}")
+    main = body.split("<main", 1)[-1]
+    if status in (404, 405) and "<a " not in main:
+        found.append(f"{where}: {status} without a link on")
+    return found
+
+
+def _send(browser: ClinicBrowser, method: str, path: str) -> object:
+    if method == "GET":
+        return browser.get(path)
+    browser.get("/")  # a CSRF token of this browser's, as from a page it had open
+    data = {"csrf": browser.csrf}
+    return browser.client.open(f"http://127.0.0.1:8766{path}", method=method, data=data)
+
+
+def test_every_error_on_every_hosted_route_and_method_is_the_trackers_own_page(
+    clinic: Clinic,
+) -> None:
+    app = clinic.app()
+    patient = clinic.browser(app)
+    assert patient.accept(clinic.invite(ANN)).status_code == 303
+    doc = clinic.browser(app)
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    browsers = {"anonymous": clinic.browser(app), "patient": patient, "clinician": doc}
+    findings: list[str] = []
+    statuses: dict[int, int] = {}
+    for endpoint, path in _bogus_paths(app):
+        for method in METHODS:
+            if endpoint == "sign_out" and method == "POST":
+                continue  # it ends the session the rest of the run needs
+            for role, browser in browsers.items():
+                answer = _send(browser, method, path)
+                statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1  # type: ignore[attr-defined]
+                findings += _own_page_findings(f"{role} {method} {path}", answer)
+    assert not findings, findings
+    assert statuses.get(404, 0) > 20 and statuses.get(405, 0) > 50, statuses  # the premise
+    for role in ("patient", "clinician"):  # still signed in: every request asked as the role
+        assert (
+            browsers[role].get("/clinic" if role == "clinician" else "/status").status_code == 200
+        )
+
+
+def test_every_error_on_every_private_route_and_method_is_the_trackers_own_page(
+    db_url: str,
+) -> None:
+    import datetime as dt
+
+    from web_support import BASE, Browser
+
+    browser = Browser(db_url, dt.date(2026, 11, 24))
+    try:
+        browser.sign_in()
+        findings: list[str] = []
+        seen: set[int] = set()
+        for _endpoint, path in _bogus_paths(browser.app):
+            for method in METHODS:
+                data = {"csrf": browser.keys.csrf_token}
+                answer = browser.client.open(
+                    BASE + path, method=method, data=None if method == "GET" else data
+                )
+                seen.add(answer.status_code)
+                findings += _own_page_findings(f"{method} {path}", answer)
+        assert not findings, findings
+        assert {404, 405} <= seen, seen
+    finally:
+        browser.close()
+
+
+def test_a_wrong_method_on_a_staff_patient_route_is_refused_and_audited(clinic: Clinic) -> None:
+    """Flask gives a 405 no endpoint: the audit hook still records it, with the patient."""
+    _patient(clinic, values={"redness": "4"})
+    doc = _staff(clinic)
+    ann = _profile_id(clinic)
+    for method, path in (
+        ("PUT", f"/clinic/patients/{ann}/"),
+        ("POST", f"/clinic/patients/{ann}/history"),
+        ("DELETE", f"/clinic/patients/{ann}/photos/1/image"),
+        ("GET", f"/clinic/patients/{ann}/review"),
+    ):
+        answer = _send(doc, method, path)
+        assert answer.status_code == 405, (method, path)  # type: ignore[attr-defined]
+        assert not _own_page_findings(path, answer)
+        with clinic.database.reading() as store:
+            last = audit.listed(store)[-1]
+        assert (last.actor, last.what, last.outcome, last.profile_id) == (
+            DOC,
+            f"{method} {path}",
+            "refused",
+            ann,
+        ), (method, path)
+    nowhere = doc.get("/clinic/no-such-page")
+    assert nowhere.status_code == 404 and not _own_page_findings("nowhere", nowhere)
+    with clinic.database.reading() as store:
+        last = audit.listed(store)[-1]
+    assert (last.what, last.outcome, last.profile_id) == (
+        "GET /clinic/no-such-page",
+        "refused",
+        None,
+    )

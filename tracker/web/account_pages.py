@@ -21,7 +21,7 @@ from tracker.domain.accounts import (
 from tracker.domain.errors import TrackerError
 from tracker.domain.mail_words import MailWords
 from tracker.services import accounts, mail
-from tracker.web.app import Page
+from tracker.web.app import Page, http_error
 from tracker.web.forms import Form, empty
 from tracker.web.hints import status_of
 from tracker.web.hosted import (
@@ -166,7 +166,7 @@ def enrol_qr() -> Response:
         with reading() as store:
             picture = accounts.enrolment_qr(store, signed)
     if picture is None:
-        return Response("No code to show.", status=404, mimetype="text/plain")
+        return http_error(404)  # nothing being enrolled: no code to show
     return Response(picture, mimetype="image/svg+xml")
 
 

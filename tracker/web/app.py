@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, Response, abort, current_app, g, render_template, request, url_for
 from jinja2 import StrictUndefined
@@ -179,6 +180,47 @@ def patient_zone() -> dt.tzinfo:
     return zone_or_utc(settings().zone_name)
 
 
+# What each HTTP error says (the web's own: statuses are the face's); every other code
+# gets the last one. Each page adds the way on: ``way_on()``.
+HTTP_WORDS = {
+    400: ("Not understood", "The tracker could not read what was sent; nothing was changed."),
+    404: (
+        "Not found",
+        "There is nothing at this address: it may be mistyped, or name something that is "
+        "not there (or not yours).",
+    ),
+    405: ("Not possible", "This address is not used that way ({method}); nothing was changed."),
+    413: ("Too large", "{detail}; nothing was changed."),
+    0: ("Not possible", "The tracker cannot answer this request; nothing was changed."),
+}
+
+
+def http_error(
+    status: int, headers: list[tuple[str, str]] | None = None, detail: str = "Too large"
+) -> Response:
+    """The tracker's own page for an HTTP error (not Werkzeug's bare one): what happened,
+    and a link on (``way_on``: the hosted mode's depends on who is signed in)."""
+    title, words = HTTP_WORDS.get(status, HTTP_WORDS[0])
+    page = render_template(
+        "error.html",
+        title=title,
+        words=words.format(method=request.method, detail=detail),
+        way_on=way_on(),
+    )
+    return Response(page, status=status, headers=headers)
+
+
+def way_on() -> Any:
+    """Where an error page leads: the private mode's Today; the hosted mode's own rule
+    (by role) is set by its factory."""
+    chosen: Callable[[], Any] | None = current_app.extensions.get("tracker.way_on")
+    if chosen is not None:
+        return chosen()
+    from tracker.web.hints import Link
+
+    return Link(url_for("today"), "Back to Today")
+
+
 def create_app(web: WebSettings) -> Flask:
     """The private single-user app of `tracker serve`: its key, Host check and profile
     choice (tracker.web.security)."""
@@ -238,7 +280,9 @@ def add_pages(app: Flask, web: WebSettings) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response | HTTPException:
         if isinstance(exc, HTTPException):
-            return exc
+            if exc.code is None or exc.code < 400:
+                return exc  # a redirect (a missing final slash), not an error
+            return http_error(exc.code, [h for h in exc.get_headers() if h[0] != "Content-Type"])
         if isinstance(exc, TrackerError):  # a refusal no route turned into its own page
             from tracker.web.hints import status_of
 

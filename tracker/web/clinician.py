@@ -22,6 +22,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from tracker.domain.account_words import AccountWords
@@ -237,30 +238,50 @@ def own_views_page() -> Page:
 # -- the audit hook ---------------------------------------------------------------------
 
 
-def _record_asked() -> tuple[int | None, str | None] | None:
+def _record_asked(
+    endpoint: str | None, args: dict[str, Any]
+) -> tuple[int | None, str | None] | None:
     """Whose record a request reaches or tries to reach: (profile id, profile name), either
     or both unknown (the triage list names every patient, so no one); None for a request
     that reaches no patient's record (signing in, a link's page)."""
     shown = viewing()
     if shown is not None:
         return shown.profile_id, None
-    args = request.view_args or {}
-    if "patient" in args:  # refused before it was opened: by role, or no such patient
+    if "patient" in args:  # refused before it was opened: by role, method, or no such patient
         return int(args["patient"]), None
     audited: set[str] = current_app.extensions["tracker.audited"]
-    if request.endpoint in audited:
+    if endpoint in audited:
         return None, g.get("profile")  # a patient's own page (staff are refused there)
     return None
+
+
+def _matched() -> tuple[str | None, dict[str, Any]]:
+    """The route a request names: its own, or, for one refused by Flask's routing before any
+    route was chosen (a 405: the address is a route's, the method is not), the route at
+    that address, so that the refusal is audited with the patient it names."""
+    if request.endpoint is not None:
+        return request.endpoint, dict(request.view_args or {})
+    methods = getattr(request.routing_exception, "valid_methods", None) or []
+    adapter = current_app.create_url_adapter(request)
+    if not methods or adapter is None:
+        return None, {}
+    try:
+        endpoint, args = adapter.match(method=sorted(methods)[0])
+    except HTTPException:
+        return None, {}
+    return str(endpoint), dict(args)
 
 
 def _audit(response: Response) -> Response:
     """One event per request that reaches, or tries to reach, a patient's record, and per
     request refused to someone signed in (whatever it asked for)."""
     signed = signed_in()
-    if signed is None or request.endpoint in (None, "static"):
+    if signed is None or request.endpoint == "static":
         return response  # not signed in: sent to sign in, nothing of a record was shown
     refused = response.status_code in REFUSALS
-    asked = _record_asked()
+    if request.endpoint is None and not refused:
+        return response  # a redirect to the address with its final slash
+    asked = _record_asked(*_matched())
     if asked is None and not refused:
         return response
     profile_id, name = asked or (None, None)

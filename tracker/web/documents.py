@@ -15,7 +15,15 @@ from tracker.domain.records import latest_started
 from tracker.domain.reminders import NextSteps, calendar_bytes, parse_time, zone
 from tracker.services import documents, exports, reminders, sessions
 from tracker.services.views import all_views, session_view
-from tracker.web.app import Page, current_profile, patient_zone, reading, settings, today
+from tracker.web.app import (
+    Page,
+    current_profile,
+    http_error,
+    patient_zone,
+    reading,
+    settings,
+    today,
+)
 from tracker.web.chart_cache import ChartCache, fingerprint
 from tracker.web.forms import asked_session
 from tracker.web.hints import link, missing_page, status_of
@@ -62,8 +70,9 @@ def chart_svg() -> Response:
         image = charts().get(
             key, lambda: documents.chart_bytes(views, "svg", compare=compare, phone=phone)
         )
-    except TrackerError as exc:
-        return Response(exc.message, status=status_of(exc), mimetype="text/plain")
+    except TrackerError as exc:  # the picture's address opened by hand: a page that says why
+        page, status = missing_page(exc)
+        return Response(page, status=status)
     return Response(image, mimetype="image/svg+xml")
 
 
@@ -132,7 +141,7 @@ def reminders_ics() -> Response | Page:
 
 def export(fmt: str) -> Response:
     if fmt not in EXPORTS:
-        return Response("Unknown export format.", status=404, mimetype="text/plain")
+        return http_error(404)
     name, mimetype, _ = EXPORTS[fmt]
     profile = current_profile()
     # The profile's name goes into the file name, so several people's files stay apart.

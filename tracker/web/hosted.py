@@ -311,6 +311,18 @@ def _after(response: Response) -> Response:
 # -- the factory --------------------------------------------------------------------------
 
 
+def _way_on() -> Any:
+    """Where an error page leads: sign in, the staff's triage list, or the patient's Today."""
+    from tracker.web.hints import Link
+
+    account = actor()
+    if account is None:
+        return Link(url_for("sign_in_page"), "Sign in")
+    if account.is_staff:
+        return Link(url_for("staff_home"), "Back to the triage list")
+    return Link(url_for("today"), "Back to Today")
+
+
 def _load_user(_request: Any) -> ClinicUser | None:
     signed = signed_in()
     return None if signed is None else ClinicUser(signed)
@@ -345,6 +357,7 @@ def create_clinic_app(
     app.extensions["tracker.clinic"] = settings
     app.extensions["tracker.clock"] = clock
     app.extensions["tracker.access"] = {}
+    app.extensions["tracker.way_on"] = _way_on
     login = LoginManager()
     login.session_protection = None  # our own session rows, not Flask's cookie session
     login.request_loader(_load_user)

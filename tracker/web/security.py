@@ -168,13 +168,15 @@ def install(app: Flask, keys: Keys) -> None:
 
 def body_refusal() -> Response | None:
     """A request body too large, or a form with too many fields, refused before it is read."""
+    from tracker.web.app import http_error  # the tracker's own page (app imports this module)
+
     limit = LARGE_BODIES.get(request.endpoint or "", MAX_BODY_BYTES)
     request.max_content_length = limit  # Flask's own check, as it reads the body
     if (request.content_length or 0) > limit:
-        return Response("Request too large.", status=413, mimetype="text/plain")
+        size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
+        return http_error(413, detail=f"What was sent is larger than {size}")
     if sum(len(values) for values in request.form.listvalues()) > MAX_FORM_FIELDS:
-        message = f"Too many fields in one form (more than {MAX_FORM_FIELDS})."
-        return Response(message, status=413, mimetype="text/plain")
+        return http_error(413, detail=f"Too many fields in one form (more than {MAX_FORM_FIELDS})")
     return None
 
 
