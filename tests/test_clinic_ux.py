@@ -308,3 +308,44 @@ def test_a_wrong_method_on_a_staff_patient_route_is_refused_and_audited(clinic: 
         "refused",
         None,
     )
+
+
+# -- item 7: the clinic's time zone -----------------------------------------------------------
+
+
+def test_clinic_pages_show_times_in_the_clinics_time_zone(db_url: str) -> None:
+    """Reviews, who looked and the audit log in the clinic's zone (TRACKER_TIME_ZONE), named:
+    at 03:30 UTC on 24 November it is still 23 November, 22:30, in New York."""
+    import datetime as dt
+
+    clinic = Clinic(db_url, time_zone="America/New_York")
+    try:
+        clinic.clock.now = dt.datetime(2026, 11, 24, 3, 30, tzinfo=dt.UTC)
+        ann = clinic.browser()
+        assert ann.accept(clinic.invite(ANN)).status_code == 303
+        ann.get("/sessions")
+        assert ann.post("/sessions", {"date": "2026-11-19", "kind": "ipl"}).status_code == 303
+        ann.get("/")
+        sent = {"date": "2026-11-23", "value-blistering": "3"}
+        assert ann.post("/checkin", sent).status_code == 303
+        doc = _staff(clinic)
+        patient = _profile_id(clinic)
+        doc.get(f"/clinic/patients/{patient}/")
+        done = doc.post(f"/clinic/patients/{patient}/review", {"action": "seen", "note": "Called"})
+        assert done.status_code == 303
+        local, utc = "2026-11-23 22:30 EST", "2026-11-24"
+        for who, path in (
+            (doc, f"/clinic/patients/{patient}/"),
+            (doc, f"/clinic/patients/{patient}/views"),
+            (doc, "/clinic/audit"),
+            (ann, "/record-views"),
+        ):
+            words = _visible(who.get(path))
+            assert local in words, (path, words[:3000])
+            assert utc not in words and "UTC" not in words, (path, words[:3000])
+        triage = _visible(doc.get("/clinic"))
+        assert "seen 2026-11-23" in triage and "2026-11-24" not in triage, triage
+        status = _visible(ann.get("/status"))
+        assert "2026-11-23" in status and "2026-11-24" not in status, status
+    finally:
+        clinic.close()
