@@ -349,3 +349,51 @@ def test_clinic_pages_show_times_in_the_clinics_time_zone(db_url: str) -> None:
         assert "2026-11-23" in status and "2026-11-24" not in status, status
     finally:
         clinic.close()
+
+
+# -- item 4: a patient's Status after the clinic's review --------------------------------------
+
+
+def _headings(response: object) -> list[str]:
+    main = _text(response).split('<main id="main"', 1)[1]
+    return [
+        " ".join(re.sub(r"<[^>]+>", "", h).split())
+        for h in re.findall(r"<h2[^>]*>(.*?)</h2>", main, re.S)
+    ]
+
+
+def _urgent_box(response: object) -> str:
+    found = re.search(r'<section class="urgent" role="alert".*?</section>', _text(response), re.S)
+    assert found is not None, "the urgent box is gone"
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split())
+
+
+def test_after_the_clinics_review_the_status_leads_with_its_reply_and_the_alarm_stays(
+    clinic: Clinic,
+) -> None:
+    ann = _patient(clinic, values={"blistering": "3"})
+    assert _headings(ann.get("/status"))[0] == "Contact your clinic now"
+    doc = _staff(clinic)
+    patient = _profile_id(clinic)
+    doc.get(f"/clinic/patients/{patient}/")
+    note = {"action": "seen", "note": "Called, fine: comes in at 4"}
+    assert doc.post(f"/clinic/patients/{patient}/review", note).status_code == 303
+    status = ann.get("/status")
+    assert _headings(status)[0] == "Your clinic saw this on 2026-11-24", _headings(status)
+    assert "Contact your clinic now" not in _headings(status)
+    box = _urgent_box(status)  # the alarm stands while its cause does: still there, still red
+    assert box.index("“Called, fine: comes in at 4”") < box.index("Blisters"), box
+    assert "if it gets worse or something new appears, contact your clinic again now" in box
+    assert _visible(status).count("Called, fine") == 1  # said once, in the box
+    # Worse since (a new urgent symptom): the alarm leads again, the reply under it.
+    ann.get("/")
+    sent = {"date": "2026-11-24", "value-pus": "2", "session": "1"}
+    assert ann.post("/checkin", sent).status_code == 303
+    again = ann.get("/status")
+    assert _headings(again)[0] == "Contact your clinic now"
+    assert "A flag new or worse since then has not been seen yet." in _visible(again)
+    # Contacted, not seen: its own words.
+    doc.get(f"/clinic/patients/{patient}/")
+    called = {"action": "contacted", "note": "Left a message"}
+    assert doc.post(f"/clinic/patients/{patient}/review", called).status_code == 303
+    assert _headings(ann.get("/status"))[0] == "Your clinic contacted you about this on 2026-11-24"

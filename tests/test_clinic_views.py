@@ -125,7 +125,9 @@ def test_marking_seen_moves_the_patient_down_until_a_new_flag_and_the_patient_se
     assert (marked.status_code, marked.headers["Location"]) == (303, "/clinic")
     assert _order(_text(doc.get("/clinic"))) == [BOB, ANN]
     status = _text(ann_browser.get("/status"))
-    assert "Your clinic saw this on 2026-11-24: “Called: comes in at 4”." in status
+    # Her blisters are urgent: the reply leads the urgent box (tests/test_clinic_ux.py).
+    assert "Your clinic saw this on 2026-11-24</h2>" in status
+    assert "“Called: comes in at 4”" in status
     assert "not been seen yet" not in status
     # A new symptom flagged: Ann is back on top, and her page says so.
     ann_browser.get("/")

@@ -36,6 +36,14 @@ class Words(enum.Enum):
         "and try again."
     )
 
+    # A patient's Status after their clinic reviewed an urgent flag (hosted): the reply leads,
+    # and the alarm stays while its cause does.
+    CLINIC_REPLIED = "Your clinic {verb} on {date}"
+    STILL_URGENT = (
+        "It stays urgent while it lasts: if it gets worse or something new appears, contact "
+        "your clinic again now."
+    )
+
     # Something already there.
     PROFILE_EXISTS = "A profile named {name!r} already exists."
     SESSION_EXISTS = "{session} already exists."

@@ -32,6 +32,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.triage import CATEGORIES
+from tracker.domain.words import Words
 from tracker.services import audit, reviews, triage
 from tracker.web import documents, hints, pages, photos, records
 from tracker.web.app import Page, databases, read_only, today
@@ -331,6 +332,10 @@ def register(app: Flask, patient_pages: set[str]) -> None:
         "staff_audit",  # the log names patients and who looked: reading it is an event too
     }
     app.jinja_env.globals.update(
-        page_url=page_url, read_only=read_only, viewing=viewing, hint_link=hint_link
+        page_url=page_url,
+        read_only=read_only,
+        viewing=viewing,
+        hint_link=hint_link,
+        review_words=Words,
     )
     app.after_request(_audit)
