@@ -397,3 +397,31 @@ def test_after_the_clinics_review_the_status_leads_with_its_reply_and_the_alarm_
     called = {"action": "contacted", "note": "Left a message"}
     assert doc.post(f"/clinic/patients/{patient}/review", called).status_code == 303
     assert _headings(ann.get("/status"))[0] == "Your clinic contacted you about this on 2026-11-24"
+
+
+# -- item 8: one unit of work per staff request ------------------------------------------------
+
+
+def test_a_staff_page_of_a_patients_record_reads_in_one_transaction(clinic: Clinic) -> None:
+    """The page's own reads (the patient, the review line, the record) are one transaction;
+    around it only the session check every request makes and the audit event's write."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    _patient(clinic, values={"blistering": "3", "redness": "5"})
+    doc = _staff(clinic)
+    patient = _profile_id(clinic)
+    begins: list[str] = []
+
+    def began(_connection: object) -> None:
+        begins.append("begin")
+
+    for path in (f"/clinic/patients/{patient}/", f"/clinic/patients/{patient}/history"):
+        doc.get(path)  # warm: the chart cache, the session's last-seen
+        begins.clear()
+        event.listen(Engine, "begin", began)
+        try:
+            assert doc.get(path).status_code == 200
+        finally:
+            event.remove(Engine, "begin", began)
+        assert len(begins) == 3, (path, begins)  # session check, the page, the audit event

@@ -109,6 +109,11 @@ class Store:
         (an import's dry run)."""
         self.discarded = True
 
+    def for_profile(self, profile: str) -> Store:
+        """Another profile's store in this same transaction (a clinician's request finds
+        the patient, then reads their record, in one unit of work)."""
+        return Store(self._tx, profile)
+
     def accounts(self) -> AccountStore:
         """A clinic's accounts, in this same transaction (they belong to no one profile)."""
         return AccountStore(self._tx)

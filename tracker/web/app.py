@@ -150,7 +150,12 @@ def db() -> Database:
 @contextmanager
 def reading() -> Iterator[Store]:
     """The request's unit of work when it only reads: one transaction for every use case
-    the page needs, never waiting for a writer."""
+    the page needs, never waiting for a writer. Inside one the request opened already for
+    this profile (``g.unit_of_work``: a clinician's view of a patient's page), that one."""
+    shared: Store | None = g.get("unit_of_work")
+    if shared is not None and shared.profile_name == current_profile():
+        yield shared
+        return
     with db().reading() as store:
         yield store
 

@@ -16,7 +16,8 @@ where, allowed or refused (a refusal by role, or a patient id that is not a pati
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -34,6 +35,7 @@ from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.triage import CATEGORIES
 from tracker.domain.words import Words
 from tracker.services import audit, reviews, triage
+from tracker.services.databases import Store
 from tracker.web import documents, hints, pages, photos, records
 from tracker.web.app import Page, databases, read_only, today
 from tracker.web.forms import Form
@@ -85,6 +87,12 @@ def viewing() -> Viewing | None:
     return found
 
 
+def _viewing() -> Viewing:
+    shown = viewing()
+    assert shown is not None  # inside _patient_unit
+    return shown
+
+
 def page_url(endpoint: str, **values: Any) -> str:
     """A link to one of the patient's pages: their own route, or, for a staff member with
     the record open, the same page on the clinician's routes (only read-only pages have one:
@@ -103,24 +111,39 @@ def hint_link(*args: Any) -> hints.Link | None:
 # -- opening a patient's record ---------------------------------------------------------
 
 
-def _open(patient: int) -> Viewing:
-    """The patient with this profile id, for a staff member; 404 for any id that is not a
-    patient's (the refusal is audited with the id asked for)."""
-    with databases().get(DEFAULT_PROFILE).reading() as store:
-        found = reviews.patient_named(store, patient)
+def _open(store: Store, patient: int) -> Store:
+    """The patient with this profile id, for a staff member, and their record's store in
+    the same transaction; 404 for any id that is not a patient's (the refusal is audited
+    with the id asked for)."""
+    found = reviews.patient_named(store, patient)
     if found is None:
         abort(404)
     shown = Viewing(patient, found[0], found[1])
     g.viewing = shown
     g.profile = shown.profile  # the patient's pages read this profile, and only it
-    return shown
+    return store.for_profile(shown.profile)
+
+
+@contextmanager
+def _patient_unit(patient: int, *, write: bool = False) -> Iterator[Store]:
+    """The request's one unit of work on a patient's record: the patient found and their
+    record read (or changed) in one transaction; the patient's own pages called inside
+    read in it too (``tracker.web.app.reading``)."""
+    database = databases().get(DEFAULT_PROFILE)
+    with database.writing() if write else database.reading() as base:
+        store = _open(base, patient)
+        g.unit_of_work = store
+        try:
+            yield store
+        finally:
+            g.pop("unit_of_work", None)
 
 
 def _read_only_view(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def opened(patient: int, **values: Any) -> Any:
-        _open(patient)
-        return view(**values)
+        with _patient_unit(patient):
+            return view(**values)
 
     return opened
 
@@ -159,22 +182,19 @@ class Empty:
 
 
 def status_page(patient: int) -> Page:
-    shown = _open(patient)
-    with databases().get(shown.profile).reading() as store:
-        line = reviews.patient_line(store, today())
-        earlier = reviews.reviews(store)
-    g.clinic_line = line
-    g.clinic_reviews = earlier[:5]
-    return pages.status_page()
+    with _patient_unit(patient) as store:
+        g.clinic_line = reviews.patient_line(store, today())
+        g.clinic_reviews = reviews.reviews(store)[:5]
+        return pages.status_page()
 
 
 def review(patient: int) -> Response | Page:
-    shown = _open(patient)
     form = Form(request.form)
     account = actor()
     assert account is not None
     try:
-        with databases().get(shown.profile).writing() as store:
+        with _patient_unit(patient, write=True) as store:
+            shown = _viewing()
             done = reviews.add_review(
                 store,
                 today(),
@@ -192,14 +212,14 @@ def review(patient: int) -> Response | Page:
 
 
 def follow_up(patient: int) -> Response:
-    shown = _open(patient)
     form = Form(request.form)
     date = form.date("follow_up", today())
     if not form.ok:
         flash(next(iter(form.errors.values())))
         return redirect(url_for("clinic_status", patient=patient), code=303)
     try:
-        with databases().get(shown.profile).writing() as store:
+        with _patient_unit(patient, write=True) as store:
+            shown = _viewing()
             changed = reviews.set_follow_up(store, today(), date)
     except TrackerError as exc:
         flash(exc.message)
@@ -213,9 +233,8 @@ def follow_up(patient: int) -> Response:
 
 
 def views_page(patient: int) -> Page:
-    shown = _open(patient)
-    with databases().get(DEFAULT_PROFILE).reading() as store:
-        events = audit.listed(store, shown.profile_id, limit=AUDIT_PAGE_EVENTS)
+    with _patient_unit(patient) as store:
+        events = audit.listed(store, _viewing().profile_id, limit=AUDIT_PAGE_EVENTS)
     return render_template("record_views.html", events=events, own=False, limit=AUDIT_PAGE_EVENTS)
 
 
