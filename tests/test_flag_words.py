@@ -477,6 +477,6 @@ def test_a_plural_symptom_not_logged_agrees_with_its_name() -> None:
 def test_only_a_severe_value_or_a_red_flag_can_be_urgent(
     symptom: str, severity: int, urgent: bool
 ) -> None:
-    from tracker.domain.flags import can_be_urgent
+    from tracker.domain.severity import can_be_urgent
 
     assert can_be_urgent(symptom, severity) is urgent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from tracker.domain.flags import can_be_urgent
 from tracker.domain.records import ValueRecord
+from tracker.domain.severity import can_be_urgent
 
 
 def may_keep(symptom: str, severity: int) -> bool:

@@ -643,14 +643,6 @@ def evaluate_sessions(
     }
 
 
-def can_be_urgent(symptom: str, severity: int) -> bool:
-    """Only a severe value, or any value of a red-flag symptom, can make a flag urgent."""
-    known = SYMPTOMS_BY_KEY.get(symptom)
-    return severity >= SEVERE_FROM or (
-        severity > 0 and known is not None and known.group == "red-flag"
-    )
-
-
 def evaluate(
     session: SessionRecord,
     entries: Iterable[ValueRecord],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tracker.domain.catalog import SYMPTOMS_BY_KEY
 from tracker.domain.errors import TrackerError
 
 MIN_SEVERITY = 0
@@ -51,3 +52,12 @@ BAND_SNOMED: dict[str, tuple[str, str]] = {
     "moderate": ("6736007", "Moderate"),
     "severe": ("24484000", "Severe"),
 }
+
+
+def can_be_urgent(symptom: str, severity: int) -> bool:
+    """Only a severe value, or any value of a red-flag symptom, can make a flag urgent.
+    (Here, not beside the flag rules: a day's log asks it before it needs them.)"""
+    known = SYMPTOMS_BY_KEY.get(symptom)
+    return severity >= SEVERE_FROM or (
+        severity > 0 and known is not None and known.group == "red-flag"
+    )

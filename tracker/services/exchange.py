@@ -41,11 +41,12 @@ from tracker.domain.exchange import (
 )
 from tracker.domain.expectations import Override
 from tracker.domain.fhir import is_bundle
-from tracker.domain.flags import Flag, can_be_urgent
+from tracker.domain.flags import Flag
 from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.photos import PHOTO_TYPES, ImportedPhoto, decode_bytes, imported_photo
 from tracker.domain.records import SessionRecord
+from tracker.domain.severity import can_be_urgent
 from tracker.domain.temperature import parse_temperature
 from tracker.domain.words import Words
 from tracker.services.common import urgent_now
