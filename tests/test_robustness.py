@@ -147,7 +147,7 @@ def test_a_read_only_database_reads_but_refuses_writes(
     assert run("log", "itching=2").exit_code == 0
     # Root may write any file, so the tests cannot chmod their way to a read-only file:
     # the program is told it may not write, and SQLite then opens the file read-only.
-    monkeypatch.setattr("tracker.storage.database.is_writable", lambda path: False)
+    monkeypatch.setattr("tracker.storage.sqlite_files.is_writable", lambda path: False)
     before = db_path.read_bytes()
     assert json.loads(run("history", "--json").stdout)[0]["severity"] == 2
     assert run("status").exit_code == 0

@@ -21,13 +21,13 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session
 
-from tracker.domain.errors import NO_ROOM, TrackerError
+from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.text import visible
 from tracker.domain.words import Words
-from tracker.storage import schema
-from tracker.storage.private_files import PRIVATE_FILE, check_length
+from tracker.storage import failures, schema, sqlite_files
+from tracker.storage.private_files import PRIVATE_FILE
 from tracker.storage.revisions import HEAD, REVISIONS
 from tracker.storage.sqlite_files import reading_uri
 from tracker.storage.store import Store
@@ -80,22 +80,11 @@ def resolve(value: str | None, default: Path | None = None) -> Location:
                     f"SQLite URL options ({', '.join(sorted(url.query))}) are not supported; "
                     "give the file alone, for example sqlite:///tracker.db."
                 )
-            path = _file_path(url.database)
+            path = sqlite_files.database_file(url.database)
             return Location(url.set(database=str(path)), path)
         return Location(url, None)
-    path = _file_path(value)
+    path = sqlite_files.database_file(value)
     return Location(URL.create("sqlite", database=str(path)), path)
-
-
-def _file_path(value: str) -> Path:
-    try:
-        path = Path(value).expanduser().absolute()
-    except RuntimeError:  # "~someone" with no such user
-        raise TrackerError.malformed(
-            f"Cannot find the home folder in {visible(value)!r}; give the full path."
-        ) from None
-    check_length(path)
-    return path
 
 
 def prepare_file(location: Location) -> None:
@@ -152,11 +141,6 @@ BUSY_TIMEOUT_SECONDS = 30
 POOL_SIZE = 8
 POOL_TIMEOUT_SECONDS = 30
 VERSION_QUERY = "SELECT version_num FROM alembic_version"
-
-
-def is_writable(path: Path) -> bool:
-    """Whether this user may change the file (and the journal beside it)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def make_engine(
@@ -300,24 +284,15 @@ def _out_of_room(location: Location, exc: DBAPIError) -> bool:
 
 
 def full_disk_error(location: Location) -> TrackerError:
-    return TrackerError(Words.DISK_FULL.format(path=location.describe()), kind=NO_ROOM)
+    return failures.full_disk(location.describe())
 
 
 def describe_db_error(location: Location, exc: DBAPIError) -> TrackerError:
     """A user's words for a database that cannot be read or written."""
     detail = str(exc.orig).strip() if exc.orig else str(exc)
     detail = scrub((detail.splitlines() or [""])[0], location.url)
-    lowered = detail.lower()
-    where = location.describe()
-    if location.url.get_backend_name() == "sqlite" and _out_of_room(location, exc):
-        return full_disk_error(location)
-    if "not a database" in lowered or "malformed" in lowered:
-        return TrackerError(Words.DAMAGED_DATABASE.format(path=where, detail=detail))
-    if "readonly" in lowered or "read-only" in lowered:
-        return TrackerError(f"{where} is read-only, so nothing was saved; reading it still works.")
-    if "locked" in lowered:
-        return TrackerError(f"{where} is busy in another program; try again in a moment.")
-    return TrackerError(f"Cannot use the database {where}: {detail}.")
+    full = location.url.get_backend_name() == "sqlite" and _out_of_room(location, exc)
+    return failures.described(location.describe(), detail, out_of_room=full)
 
 
 def schema_refusal(where: str, found: list[str]) -> TrackerError:
@@ -345,17 +320,7 @@ def schema_problems(
 
 def exposure(location: Location) -> str | None:
     """A warning when other users of this computer can read the health data file."""
-    path = location.path
-    if path is None or not path.exists():
-        return None
-    mode = path.stat().st_mode & 0o777
-    if mode & 0o077:
-        path = Path(visible(str(path)))
-        return (
-            f"Warning: {path} can be read by other users of this computer (mode {mode:o}); "
-            f"`chmod 600 {path}` keeps it private."
-        )
-    return None
+    return sqlite_files.exposure(location.path)
 
 
 class _Engine:
@@ -404,7 +369,7 @@ class Database:
             if shared.engine is None:
                 prepare_file(self.location)
                 path = self.location.path
-                shared.read_only = path is not None and not is_writable(path)
+                shared.read_only = path is not None and not sqlite_files.is_writable(path)
                 engine = make_engine(self.location, read_only=shared.read_only)
                 try:
                     self._ensure_schema(engine)

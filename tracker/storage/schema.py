@@ -12,19 +12,17 @@ A test holds that file equal to freshly migrated SQLite and PostgreSQL databases
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import sqlite3
 from collections.abc import Callable
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.pool import StaticPool
 
 from tracker.domain.text import clipped, visible
+from tracker.storage.schema_reference import SQLITE_SCHEMA_ROWS, sqlite_digest
+from tracker.storage.schema_reference import references as _references
 
 # Each fact of a schema, named as a difference names it ("column entries.note"), and its
 # detail ("TEXT NOT NULL").
@@ -123,13 +121,6 @@ def describe(connection: Connection) -> Schema:
     return found
 
 
-@cache
-def _references() -> dict[str, Any]:
-    data = resources.files("tracker.data").joinpath("schema_reference.json").read_text("utf-8")
-    found: dict[str, Any] = json.loads(data)
-    return found
-
-
 def reference(dialect: str) -> Schema:
     """The schema a freshly migrated database of this kind has, at the newest revision."""
     found: Schema = _references().get(dialect, {})
@@ -145,15 +136,7 @@ def fingerprint(connection: Connection) -> str | None:
     """
     if connection.dialect.name != "sqlite":
         return None
-    rows = connection.exec_driver_sql(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
-    )
-    digest = hashlib.sha256()
-    for kind, name, table, sql in rows:
-        # A batch migration writes a table's constraints in no fixed order: sorted lines.
-        lines = sorted(line.strip().rstrip(",").strip() for line in str(sql).splitlines())
-        digest.update(json.dumps([kind, name, table, lines]).encode())
-    return digest.hexdigest()
+    return sqlite_digest(connection.exec_driver_sql(SQLITE_SCHEMA_ROWS))
 
 
 # The triggers the migrations make (0009: the audit log is append-only), by name and table.

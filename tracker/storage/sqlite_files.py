@@ -1,4 +1,6 @@
-"""Whole-file operations on SQLite databases: online backup, restore, integrity checks."""
+"""Whole-file operations on SQLite databases: where the file is, whether we may write it and
+who else may read it, online backup, restore, integrity checks. No SQLAlchemy here: a
+day's log (tracker.storage.quick) opens the file with these alone."""
 
 from __future__ import annotations
 
@@ -12,10 +14,41 @@ from pathlib import Path
 from tracker.domain.errors import TrackerError
 from tracker.domain.text import visible
 from tracker.domain.words import Words
-from tracker.storage.private_files import sync_folder, temporary_beside
+from tracker.storage.private_files import check_length, sync_folder, temporary_beside
 from tracker.storage.revisions import REVISIONS
 
 BUSY_TIMEOUT_SECONDS = 30
+
+
+def database_file(value: str) -> Path:
+    """The file a --db / TRACKER_DB value names (not a URL), as an absolute path."""
+    try:
+        path = Path(value).expanduser().absolute()
+    except RuntimeError:  # "~someone" with no such user
+        raise TrackerError.malformed(
+            f"Cannot find the home folder in {visible(value)!r}; give the full path."
+        ) from None
+    check_length(path)
+    return path
+
+
+def is_writable(path: Path) -> bool:
+    """Whether this user may change the file (and the journal beside it)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def exposure(path: Path | None) -> str | None:
+    """A warning when other users of this computer can read the health data file."""
+    if path is None or not path.exists():
+        return None
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        path = Path(visible(str(path)))
+        return (
+            f"Warning: {path} can be read by other users of this computer (mode {mode:o}); "
+            f"`chmod 600 {path}` keeps it private."
+        )
+    return None
 
 
 def _wal_beside(path: Path) -> bool:
