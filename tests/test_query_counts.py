@@ -75,6 +75,14 @@ def test_query_counts_do_not_grow_with_the_data(run: Run, count_queries: list[st
         assert len(count_queries) == small[command], command
 
 
+@pytest.fixture
+def usual_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tracker log` the usual way (SQLAlchemy), as on PostgreSQL or a URL; on an SQLite
+    file it goes through sqlite3 alone, whose statements tests/test_quick_log.py pins."""
+    monkeypatch.setattr("tracker.services.quick.quick_file", lambda *_: None)
+
+
+@pytest.mark.usefixtures("usual_path")
 def test_logging_several_symptoms_is_a_fixed_number_of_queries(
     run: Run, count_queries: list[str]
 ) -> None:
@@ -150,6 +158,7 @@ def begun() -> Iterator[list[Connection]]:
     event.remove(Engine, "begin", record)
 
 
+@pytest.mark.usefixtures("usual_path")
 def test_tracker_log_reads_the_profile_and_the_session_once(run: Run, marked: list[str]) -> None:
     count_queries = marked
     assert run("session", "add", "--date", "2026-11-14").exit_code == 0

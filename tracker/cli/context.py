@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from tracker.domain.profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command needs it
+    from tracker.services.common import DayStore
     from tracker.services.databases import Database, Location, Store
     from tracker.services.outputs import Target
+
+T = TypeVar("T")
 
 
 def default_database() -> Path:
@@ -29,6 +32,7 @@ class AppContext:
         self.today = today
         self.profile = profile
         self._db: Database | None = None
+        self._warned = False  # the warning about a file others can read: said at most once
 
     @property
     def location(self) -> Location:
@@ -47,11 +51,14 @@ class AppContext:
             from tracker.services.databases import exposure, open_database
 
             location = self.location
-            warning = exposure(location)
-            if warning:
-                click.echo(warning, err=True)
+            self._warn(exposure(location))
             self._db = open_database(location, self.profile)
         return self._db
+
+    def _warn(self, warning: str | None) -> None:
+        if warning and not self._warned:
+            click.echo(warning, err=True)
+            self._warned = True
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -66,6 +73,22 @@ class AppContext:
         command's work is done, rolled back as a whole on any error."""
         with self.db.writing() as store:
             yield store
+
+    def writing_day(self, work: Callable[[DayStore], T]) -> T:
+        """A day's log as the command's unit of work: on an SQLite file, first through
+        sqlite3 alone (no SQLAlchemy to import: most of what `tracker log` cost); wherever
+        that path is not sure to do what the usual one does, it wrote nothing and the usual
+        one does the work (tracker.services.quick)."""
+        from tracker.services import quick
+
+        path = quick.quick_file(self.db_value, default_database()) if self._db is None else None
+        if path is not None:
+            self._warn(quick.exposure(path))
+            done = quick.done_quickly(path, self.profile, work)
+            if done is not None:
+                return done[0]
+        with self.writing() as store:
+            return work(store)
 
     def output(self, named: Path, *, force: bool) -> Target:
         """Where a command may write: never the database in use (nor the default one, nor

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,10 @@ from tracker.domain.severity import band
 from tracker.domain.temperature import TemperatureRecord, split_typed
 from tracker.domain.text import visible
 from tracker.services import symptom_log as service
+
+if TYPE_CHECKING:
+    from tracker.services.common import DayStore
+    from tracker.services.symptom_log import LogResult
 
 WIDTH = 92
 
@@ -54,8 +58,9 @@ def log(
         _remove(app, readings, date, session_id, note)
         return
     pairs, temperature = split_typed(readings)
-    with app.writing() as store:
-        result = service.log_symptoms(
+
+    def work(store: DayStore) -> LogResult:
+        return service.log_symptoms(
             store,
             parse_values(pairs) if pairs or temperature is None else [],
             date=date,
@@ -64,6 +69,8 @@ def log(
             note=note,
             temperature=temperature,
         )
+
+    result = app.writing_day(work)
     s = result.session
     day = s.day_of(date)
     click.echo(f"Logged for {date}, day {day} after session {s.id} ({s.kind} on {s.date}):")

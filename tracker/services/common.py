@@ -3,17 +3,53 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from tracker.domain.errors import TrackerError
-from tracker.domain.expectations import Expectations, shipped_table
-from tracker.domain.flags import Flag, evaluate, sort_flags
 from tracker.domain.hints import Hint
-from tracker.domain.records import SessionRecord
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.words import Words
-from tracker.storage.store import Store
+
+if TYPE_CHECKING:  # a day's log must not pay for the flag rules or SQLAlchemy unless used
+    from tracker.domain.expectations import Expectations, Override
+    from tracker.domain.flags import Flag
+    from tracker.domain.temperature import TemperatureRecord, TypedTemperature
 
 
-def chosen_session(store: Store, session_id: int | None, date: dt.date) -> SessionRecord:
+class DayStore(Protocol):
+    """What logging a day needs of a store: ``Store`` (SQLAlchemy, any database) has it,
+    and so has ``tracker.storage.quick.QuickStore`` (sqlite3 alone, an SQLite file whose
+    schema is current), which `tracker log` uses first."""
+
+    def session(self, session_id: int) -> SessionRecord: ...
+
+    def latest_session_on_or_before(self, date: dt.date) -> SessionRecord | None: ...
+
+    def first_session(self) -> SessionRecord | None: ...
+
+    def write_day(
+        self, session: SessionRecord, date: dt.date, severities: dict[str, int], note: str | None
+    ) -> list[tuple[ValueRecord, int | None]]: ...
+
+    def add_temperature(
+        self, session: SessionRecord, date: dt.date, typed: TypedTemperature, note: str | None
+    ) -> TemperatureRecord: ...
+
+    def profile(self) -> ProfileRecord: ...
+
+    def overrides(self, kind: str | None = None) -> list[Override]: ...
+
+    def latest_runs(
+        self, session_ids: Sequence[int], as_of: dt.date
+    ) -> dict[int, list[ValueRecord]]: ...
+
+    def temperatures_for_sessions(
+        self, session_ids: Sequence[int]
+    ) -> dict[int, list[TemperatureRecord]]: ...
+
+
+def chosen_session(store: DayStore, session_id: int | None, date: dt.date) -> SessionRecord:
     """The session named, or else the latest one on or before the date; refuses when none."""
     if session_id is not None:
         return store.session(session_id)
@@ -33,7 +69,7 @@ def chosen_session(store: Store, session_id: int | None, date: dt.date) -> Sessi
 
 
 def session_for_day(
-    store: Store, *, date: dt.date, today: dt.date, session_id: int | None, what: str = "log"
+    store: DayStore, *, date: dt.date, today: dt.date, session_id: int | None, what: str = "log"
 ) -> SessionRecord:
     """The session a day's record belongs to: the one named, or the latest on or before it."""
     if date > today:
@@ -48,13 +84,15 @@ def session_for_day(
     return record
 
 
-def expectations_for(store: Store) -> Expectations:
+def expectations_for(store: DayStore) -> Expectations:
     """The expected courses for this profile: shipped figures, its overrides, its skin."""
+    from tracker.domain.expectations import Expectations, shipped_table
+
     return Expectations(shipped_table(), store.overrides(), skin=store.profile())
 
 
 def urgent_now(
-    store: Store, session_ids: set[int], today: dt.date, *, temperatures: bool = False
+    store: DayStore, session_ids: set[int], today: dt.date, *, temperatures: bool = False
 ) -> list[Flag]:
     """The active urgent flags, as of today, of these sessions: what a write that brought a
     severe or red-flag value (or, with ``temperatures``, a high temperature) says at once
@@ -65,6 +103,8 @@ def urgent_now(
     still active is about no value before it, and a symptom at 0 holds none. The same
     flags as judging every value (tests/test_urgent_now.py), in memory bounded by what is
     still there: a million-value import does not load its million values again."""
+    from tracker.domain.flags import evaluate, sort_flags
+
     if not session_ids:
         return []
     expectations = expectations_for(store)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tracker.domain.errors import TrackerError
-from tracker.domain.flags import Flag, can_be_urgent
 from tracker.domain.records import SessionRecord, TypedValue, ValueRecord, clean_text
+from tracker.domain.severity import can_be_urgent
 from tracker.domain.temperature import MEASURE, TemperatureRecord, TypedTemperature
 from tracker.domain.words import Words
-from tracker.services.common import session_for_day, urgent_now
-from tracker.storage.store import Store
+from tracker.services.common import DayStore, session_for_day, urgent_now
+
+if TYPE_CHECKING:  # `tracker log` imports neither the flag rules nor SQLAlchemy unless needed
+    from tracker.domain.flags import Flag
+    from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class LogResult:
 
 
 def log_symptoms(
-    store: Store,
+    store: DayStore,
     readings: list[TypedValue],
     *,
     date: dt.date,
@@ -59,7 +63,7 @@ def log_symptoms(
 
 
 def store_readings(
-    store: Store,
+    store: DayStore,
     record: SessionRecord,
     readings: list[TypedValue],
     *,
