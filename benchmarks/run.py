@@ -128,6 +128,16 @@ with Session(engine) as session, session.begin():
     session.add(Row(x=3))
 """
 
+# The least a Python program does to store one row with the standard library alone: what
+# `tracker log` itself does on an SQLite file (no SQLAlchemy), without its checks and rules.
+FLOOR_SQLITE_LOG = """
+import sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN IMMEDIATE")
+connection.execute("INSERT INTO t (x) VALUES (3)")
+connection.execute("COMMIT")
+"""
+
 # The same 8 panels as `tracker chart` draws for 8 symptoms (a grid of 2 rows of 4 on one
 # day axis and 0-10 scale, at the same size and resolution): per panel the severity bands,
 # the expected course's tint, the line with its points, the panel's title, today's line;
@@ -226,6 +236,11 @@ def bench_log(work: Path, runs: int) -> None:
         lambda run: new_day(offset + run), [PYTHON, "-c", FLOOR_LOG, str(floor_db)], runs
     )
     record("tracker log (a new day) / ORM insert floor", ours, base, None, spread=(low, high))
+    offset += runs
+    ours, base, low, high = paired(
+        lambda run: new_day(offset + run), [PYTHON, "-c", FLOOR_SQLITE_LOG, str(floor_db)], runs
+    )
+    record("tracker log (a new day) / sqlite3 insert floor", ours, base, None, spread=(low, high))
 
 
 def bench_chart(work: Path, runs: int) -> None:
