@@ -66,8 +66,13 @@ class Clinic:
         self.apps.append(made)
         return made
 
-    def browser(self, app: Flask | None = None) -> ClinicBrowser:
-        return ClinicBrowser(app or self.app(), self)
+    def browser(self, app: Flask | None = None, address: str | None = None) -> ClinicBrowser:
+        """A browser on its own app instance (or the one given), at a network address of its
+        own when one is given (the test client's is 127.0.0.1)."""
+        made = ClinicBrowser(app or self.app(), self)
+        if address is not None:
+            made.client.environ_base["REMOTE_ADDR"] = address
+        return made
 
     def invite(self, email: str) -> str:
         with self.database.writing() as store:

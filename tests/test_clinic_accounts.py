@@ -15,13 +15,16 @@ import pytest
 from clinic_support import PASSWORD, PUBLIC_URL, Clinic, ClinicBrowser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text as text_
 
-from tracker.domain.accounts import (
-    CONSENT_VERSION,
-    FAILURE_WINDOW,
-    LINK_LIFETIME,
-    MAX_FAILURES_PER_ACCOUNT,
-)
+from tracker.domain.accounts import CONSENT_VERSION, LINK_LIFETIME
+from tracker.domain.throttle import LIMITS, Scope
+
+PER_PAIR = next(limit for limit in LIMITS if limit.scope is Scope.PAIR)
+PER_ADDRESS = next(limit for limit in LIMITS if limit.scope is Scope.ADDRESS)
+PER_ACCOUNT = next(limit for limit in LIMITS if limit.scope is Scope.ACCOUNT)
+FAILURE_WINDOW = PER_PAIR.window
+MAX_FAILURES_PER_ACCOUNT = PER_PAIR.most
 
 ANN = "ann@example.org"
 BOB = "bob@example.org"
@@ -174,28 +177,84 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(clinic: Cli
     assert "do not match" in shown_wrong
 
 
-def test_too_many_failures_lock_the_account_in_every_process(clinic: Clinic) -> None:
+def test_too_many_failures_pause_that_address_in_every_process(clinic: Clinic) -> None:
     _patient(clinic)
     first, second = clinic.browser(), clinic.browser()  # two app instances
     for attempt in range(MAX_FAILURES_PER_ACCOUNT):
         browser = first if attempt % 2 else second
         assert browser.sign_in(ANN, f"wrong password {attempt}").status_code == 401
-    # The right password is refused now, in both, with the same words as a wrong one.
+    # The right password is not checked now, in either: the answer says sign-in is paused.
     for browser in (first, second):
-        refused = browser.sign_in(ANN)
-        assert refused.status_code == 401 and "do not match" in _text(refused)
+        paused = browser.sign_in(ANN)
+        assert paused.status_code == 429 and "paused here for 15 minutes" in _text(paused)
+        assert paused.headers["Retry-After"] == str(int(FAILURE_WINDOW.total_seconds()))
+        assert browser.client.get_cookie("tracker-session", domain="127.0.0.1") is None
     clinic.clock.advance(seconds=FAILURE_WINDOW.total_seconds() + 1)
     assert clinic.browser().sign_in(ANN).status_code == 303
 
 
-def test_failures_from_one_address_are_counted_across_accounts(clinic: Clinic) -> None:
-    from tracker.domain.accounts import MAX_FAILURES_PER_ADDRESS
-
+def test_a_stranger_failing_50_times_does_not_keep_the_patient_out(clinic: Clinic) -> None:
+    """Fresh eyes' finding 4: five wrong passwords from anywhere locked the account."""
     _patient(clinic)
-    prober = clinic.browser()
-    for n in range(MAX_FAILURES_PER_ADDRESS):
+    stranger = clinic.browser(address="198.51.100.7")
+    answers = [stranger.sign_in(ANN, f"guess number {n}").status_code for n in range(50)]
+    assert answers == [401] * PER_PAIR.most + [429] * (50 - PER_PAIR.most)
+    # The stranger is refused even the right password, and told to wait.
+    refused = stranger.sign_in(ANN)
+    assert refused.status_code == 429 and "not even the right password" in _text(refused)
+    # Paused answers checked nothing and counted nothing: five failures in the database.
+    with clinic.database.reading() as store:
+        kept = store._tx.execute(text_("SELECT count(*) FROM login_failures")).scalar_one()
+    assert kept == PER_PAIR.most
+    # The patient, at home on another network address, signs in at once.
+    home = clinic.browser(address="203.0.113.5")
+    assert home.sign_in(ANN).status_code == 303
+    assert home.get("/status").status_code == 200
+
+
+def test_a_pause_says_nothing_of_whether_the_account_exists(clinic: Clinic) -> None:
+    _patient(clinic)
+    pages = {}
+    for email in (ANN, "nobody@example.org"):
+        prober = clinic.browser(address="198.51.100.8")
+        for n in range(PER_PAIR.most):
+            assert prober.sign_in(email, f"guess number {n}").status_code == 401
+        paused = prober.sign_in(email, "guess number x")
+        assert paused.status_code == 429
+        pages[email] = _without_tokens(_text(paused)).replace(email, "EMAIL")
+    assert pages[ANN] == pages["nobody@example.org"]
+
+
+def test_guesses_from_many_addresses_pause_only_browsers_new_to_the_account(
+    clinic: Clinic,
+) -> None:
+    """A botnet's guesses, a few from each address, pause the account for browsers that
+    never signed in to it; the patient's own browser (its device cookie) still gets in."""
+    _patient(clinic)  # this browser signed in: it has the account's device cookie
+    phone = clinic.browser(address="203.0.113.5")
+    assert phone.sign_in(ANN).status_code == 303
+    assert phone.client.get_cookie("tracker-device", domain="127.0.0.1") is not None
+    phone.sign_out()
+    for n in range(PER_ACCOUNT.most):
+        bot = clinic.browser(clinic.apps[0], address=f"198.51.{n // 200}.{n % 200 + 1}")
+        assert bot.sign_in(ANN, f"guess number {n}").status_code == 401
+    assert clinic.browser(address="192.0.2.1").sign_in(ANN).status_code == 429
+    assert phone.sign_in(ANN).status_code == 303  # her own phone, trusted
+    # A device cookie copied from another account, or forged, trusts nothing.
+    forged = clinic.browser(address="192.0.2.2")
+    forged.client.set_cookie("tracker-device", "1.1764000000.00ff", domain="127.0.0.1")
+    assert forged.sign_in(ANN).status_code == 429
+    clinic.clock.advance(seconds=PER_ACCOUNT.window.total_seconds() + 1)
+    assert clinic.browser(address="192.0.2.1").sign_in(ANN).status_code == 303
+
+
+def test_failures_from_one_address_are_counted_across_accounts(clinic: Clinic) -> None:
+    _patient(clinic)
+    prober = clinic.browser(address="198.51.100.9")
+    for n in range(PER_ADDRESS.most):
         assert prober.sign_in(f"guess{n}@example.org", "some password here").status_code == 401
-    assert prober.sign_in(ANN).status_code == 401  # this address is refused for now
+    assert prober.sign_in(ANN).status_code == 429  # this address is paused for now
+    assert clinic.browser(address="203.0.113.5").sign_in(ANN).status_code == 303
 
 
 def test_an_idle_session_ends_and_an_active_one_does_not(clinic: Clinic) -> None:
@@ -518,7 +577,7 @@ def test_codes_cannot_be_tried_one_by_one(clinic: Clinic) -> None:
     ended = guesser.post("/code", {"code": right})  # even the right one, now
     assert ended.headers["Location"] == "/sign-in"
     assert guesser.get("/clinic").headers["Location"] == "/sign-in"
-    assert clinic.browser().sign_in(DOC).status_code == 401  # locked for a while
+    assert clinic.browser().sign_in(DOC).status_code == 429  # paused here for a while
 
 
 def test_a_disabled_account_is_signed_out_everywhere_and_kept(clinic: Clinic) -> None:
@@ -594,7 +653,7 @@ def test_old_failures_are_cleared_as_new_ones_come(clinic: Clinic) -> None:
 
     prober = clinic.browser()
     prober.sign_in("a@example.org", "some wrong password")
-    clinic.clock.advance(days=2)
+    clinic.clock.advance(days=3)  # longer than the longest window that counts it
     prober.sign_in("b@example.org", "some wrong password")
     engine = create_engine(clinic.database.location.url)
     with engine.connect() as connection:
@@ -743,3 +802,25 @@ def test_no_link_is_made_for_a_disabled_account_until_it_is_enabled(clinic: Clin
         (DOC, f"link for {BOB} refused: account disabled", "refused"),
         (DOC, f"link for {BOB}", "allowed"),
     ]
+
+
+def test_a_device_cookie_is_the_servers_own_and_ages_out() -> None:
+    from tracker.services import credentials
+
+    now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
+    made = credentials.device_token("key one", 7, now)
+    assert credentials.device_account("key one", made, now) == 7
+    assert credentials.device_account("key two", made, now) is None  # another clinic's key
+    _, issued, signature = made.split(".")
+    assert credentials.device_account("key one", f"8.{issued}.{signature}", now) is None
+    later = now + credentials.DEVICE_LIFETIME + dt.timedelta(seconds=1)
+    assert credentials.device_account("key one", made, later) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(token=st.text(max_size=80))
+def test_any_device_cookie_text_is_read_without_a_crash(token: str) -> None:
+    from tracker.services import credentials
+
+    now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
+    assert credentials.device_account("key", token, now) is None

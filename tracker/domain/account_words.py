@@ -11,11 +11,17 @@ class AccountWords(enum.Enum):
     SHORT_PASSWORD = "A password is at least {least} characters long."
     LONG_PASSWORD = "A password is at most {most} characters long."
     PASSWORDS_DIFFER = "The two passwords differ; type the same one twice."
-    # One answer for a wrong password, an unknown address and a locked account alike, so that
-    # nobody learns from it who has an account here.
+    # One answer for a wrong password, an unknown address and a disabled account alike, so
+    # that nobody learns from it who has an account here.
     SIGN_IN_FAILED = (
-        "That e-mail address and password do not match an account here, or there have been "
-        "too many tries: check them, and wait {minutes} minutes after several tries."
+        "That e-mail address and password do not match an account here: check them and try again."
+    )
+    # Failed tries pause sign-in (tracker.domain.throttle) by the address typed and the
+    # network it comes from, never by whether the account exists: this says nothing of that.
+    SIGN_IN_PAUSED = (
+        "Signing in is paused here for {wait} after too many tries, so nothing typed is "
+        "checked until then, not even the right password. Wait, then try again. Forgotten "
+        "your password? Use the link below."
     )
     WRONG_CODE = "That code is not the one your authenticator app shows now; try the next one."
     # The code shown now (or an older one) after a code of this step was used: a code works

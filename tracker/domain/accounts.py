@@ -26,10 +26,7 @@ STAFF = frozenset({Role.ADMIN, Role.CLINICIAN})  # each gives a second factor at
 MAX_EMAIL = 254  # RFC 5321's limit on an address's length
 MIN_PASSWORD = 12  # NIST SP 800-63B: at least 8; a phone's password manager fills any length
 MAX_PASSWORD = 256  # hashing a megabyte of "password" is work no sign-in needs
-# Failed sign-ins counted in the database, so that every app process sees them all.
-FAILURE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5  # within the window: then refused until the oldest ages out
-MAX_FAILURES_PER_ADDRESS = 30  # a clinic's patients can share one address (its Wi-Fi)
+# Failed sign-ins: their limits are tracker.domain.throttle's.
 LINK_LIFETIME = dt.timedelta(hours=72)
 # "Forgotten your password?": links sent to one address, and requests from one network
 # address, within the window (a clinic's patients can share its Wi-Fi's address).
@@ -117,7 +114,3 @@ def check_password(password: str) -> str:
 def session_expired(signed: SignedIn, now: dt.datetime, idle: dt.timedelta) -> bool:
     """Idle too long, or signed in too long ago."""
     return now - signed.last_seen_at > idle or now - signed.created_at > LONGEST_SESSION
-
-
-def too_many_failures(per_account: int, per_address: int) -> bool:
-    return per_account >= MAX_FAILURES_PER_ACCOUNT or per_address >= MAX_FAILURES_PER_ADDRESS

@@ -13,9 +13,9 @@ import hashlib
 from dataclasses import dataclass
 
 from tracker.domain import accounts as rules
+from tracker.domain import throttle
 from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import (
-    FAILURE_WINDOW,
     LINK_LIFETIME,
     MAX_RESETS_PER_ADDRESS,
     MAX_RESETS_PER_EMAIL,
@@ -29,7 +29,6 @@ from tracker.domain.accounts import (
     check_password,
     clean_email,
     session_expired,
-    too_many_failures,
 )
 from tracker.domain.audit import AuditEvent
 from tracker.domain.errors import TrackerError
@@ -351,27 +350,60 @@ def accept_link(
     return _open_session(store, fresh, _staff_stage(fresh), now, address)
 
 
+@dataclass(frozen=True)
+class Paused:
+    """Too many failed sign-ins lately (tracker.domain.throttle): no password was checked,
+    not even a right one, until then."""
+
+    until: dt.datetime
+
+
+def paused_until(
+    store: Store, email: str, address: str, now: dt.datetime, *, trusted: bool
+) -> dt.datetime | None:
+    """When sign-in with this typed address from this network address may go on (None: it
+    may now). ``trusted``: the browser holds the account's device cookie."""
+    key = credentials.email_hash(email.strip().lower())
+    accounts = store.accounts()
+    reached = {
+        limit.scope: accounts.nth_latest_failure(
+            limit.scope, key, address, limit.most, now - limit.window
+        )
+        for limit in throttle.limits_for(trusted)
+    }
+    return throttle.paused_until(reached, trusted)
+
+
 def sign_in(
-    store: Store, hashing: Hashing, email: str, password: str, *, now: dt.datetime, address: str
-) -> Opened | None:
-    """A session for the right address and password; None for anything else, recorded as a
-    failure (commit it): an unknown address, a wrong password, a disabled account, or one
-    with too many failures lately (then even the right password is refused). Every case
-    checks one password hash, so that none answers faster than another."""
+    store: Store,
+    hashing: Hashing,
+    email: str,
+    password: str,
+    *,
+    now: dt.datetime,
+    address: str,
+    device: int | None = None,
+) -> Opened | Paused | None:
+    """A session for the right address and password; ``Paused`` after too many failures
+    lately (tracker.domain.throttle: keyed by the address typed, so an unknown address is
+    paused just as a known one); None for anything else, recorded as a failure (commit it):
+    an unknown address, a wrong password, a disabled account. Every unpaused case checks one
+    password hash, so that none answers faster than another. ``device``: the account whose
+    device cookie the browser holds (it signed in to it before), if any."""
     accounts = store.accounts()
     typed = email.strip().lower()
-    key = credentials.email_hash(typed)
-    per_email, per_address = accounts.failures_since(key, address, now - FAILURE_WINDOW)
-    account = accounts.by_email(typed)
+    # What no account's address can be (a NUL, which PostgreSQL cannot even compare, or a
+    # control character) is not looked up: it is an unknown address.
+    possible = len(typed) <= rules.MAX_EMAIL and typed.isprintable()
+    account = accounts.by_email(typed) if possible else None
+    trusted = account is not None and device == account.id
+    until = paused_until(store, typed, address, now, trusted=trusted)
+    if until is not None:
+        return Paused(until)
     stored = None if account is None else accounts.password_hash(account.id)
     matches = credentials.password_matches(hashing, stored, password)
-    if (
-        account is None
-        or account.disabled
-        or too_many_failures(per_email, per_address)
-        or not matches
-    ):
-        accounts.add_failure(key, address, now)
+    if account is None or account.disabled or not matches:
+        accounts.add_failure(credentials.email_hash(typed), address, now)
         return None
     if stored is not None and credentials.needs_new_hash(hashing, stored):
         # The clinic changed the hashing's cost: the password, known now, is hashed anew.
@@ -437,6 +469,7 @@ class CodeCheck(enum.Enum):
 class Checked:
     outcome: CodeCheck
     token: str | None = None  # the session's new secret, when it opened
+    until: dt.datetime | None = None  # when it ended: when sign-in may go on
 
 
 def enrolment_qr(store: Store, signed: SignedIn) -> bytes | None:
@@ -451,22 +484,30 @@ def enrolment_qr(store: Store, signed: SignedIn) -> bytes | None:
 
 
 def second_factor(
-    store: Store, signed: SignedIn, code: str, *, now: dt.datetime, address: str
+    store: Store,
+    signed: SignedIn,
+    code: str,
+    *,
+    now: dt.datetime,
+    address: str,
+    device: int | None = None,
 ) -> Checked:
     """Check the code: the account's current one, used for the first time, opens the
     session fully (and confirms an enrolment). A wrong code counts as a failed sign-in, so
-    that six digits cannot be tried one by one: past the limit, the session ends."""
+    that six digits cannot be tried one by one: past the limits (tracker.domain.throttle,
+    as for passwords), the session ends."""
     accounts = store.accounts()
-    key = credentials.email_hash(signed.account.email)
-    per_email, per_address = accounts.failures_since(key, address, now - FAILURE_WINDOW)
-    if too_many_failures(per_email, per_address):
+    email = signed.account.email
+    trusted = device == signed.account.id
+    until = paused_until(store, email, address, now, trusted=trusted)
+    if until is not None:
         accounts.revoke_session(signed.session_id, now)
-        return Checked(CodeCheck.ENDED)
+        return Checked(CodeCheck.ENDED, until=until)
     secret, _ = accounts.totp(signed.account.id)
     step = None if secret is None else credentials.totp_step(secret, code, now)
     if step is None or not accounts.use_totp_step(signed.account.id, step, now):
         # A replay counts as a failure too: whoever watched a code typed gets no free tries.
-        accounts.add_failure(key, address, now)
+        accounts.add_failure(credentials.email_hash(email), address, now)
         return Checked(CodeCheck.WRONG if step is None else CodeCheck.USED)
     # A secret seen before the second factor (by whoever watched the password typed) does
     # not become a full session: the browser gets a new one.

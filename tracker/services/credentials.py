@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 TOTP_ISSUER = "Recovery tracker"
 TOTP_STEP_SECONDS = 30
+DEVICE_LIFETIME = dt.timedelta(days=180)  # a device cookie renewed at each full sign-in
 
 
 def new_token() -> str:
@@ -32,6 +34,36 @@ def token_hash(token: str) -> str:
 def email_hash(email: str) -> str:
     """What failed sign-ins are counted under: an address typed need not be anyone's."""
     return hashlib.sha256(("sign-in:" + email).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _device_signature(secret_key: str, body: str) -> str:
+    key = secret_key.encode("utf-8", "surrogatepass")
+    return hmac.new(key, f"device:{body}".encode(), hashlib.sha256).hexdigest()
+
+
+def device_token(secret_key: str, account_id: int, now: dt.datetime) -> str:
+    """A device cookie (OWASP's "device cookies"): this browser signed in to the account
+    at that time. It opens nothing; it only keeps a browser the account has used out of the
+    pauses that attempts from elsewhere cause (tracker.domain.throttle)."""
+    body = f"{account_id}.{int(now.timestamp())}"
+    return f"{body}.{_device_signature(secret_key, body)}"
+
+
+def device_account(secret_key: str, token: str | None, now: dt.datetime) -> int | None:
+    """The account a device cookie was given for, when it is ours and not too old."""
+    parts = (token or "").split(".")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) < 20 for p in parts[:2]):
+        return None
+    body = f"{parts[0]}.{parts[1]}"
+    if not hmac.compare_digest(parts[2].encode(), _device_signature(secret_key, body).encode()):
+        return None
+    try:
+        issued = dt.datetime.fromtimestamp(int(parts[1]), dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    if not (now - DEVICE_LIFETIME <= issued <= now + dt.timedelta(minutes=5)):
+        return None
+    return int(parts[0])
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
+from tracker.domain.throttle import LONGEST_WINDOW, Scope
 from tracker.storage.models import (
     Account,
     AccountLink,
@@ -24,7 +25,7 @@ from tracker.storage.models import (
     ResetRequest,
 )
 
-KEEP_FAILURES = dt.timedelta(days=1)  # far longer than any window that counts them
+KEEP_FAILURES = LONGEST_WINDOW + dt.timedelta(days=1)  # longer than any window counting them
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -305,19 +306,20 @@ class AccountStore:
         )
         self._tx.flush()
 
-    def failures_since(self, email_hash: str, address: str, since: dt.datetime) -> tuple[int, int]:
-        """Failed sign-ins since then: for this typed address, and from this network address."""
-        moment = _naive(since)
-        per_email = select(func.count()).where(
-            LoginFailure.email_hash == email_hash, LoginFailure.failed_at > moment
-        )
-        per_address = select(func.count()).where(
-            LoginFailure.address == address[:64], LoginFailure.failed_at > moment
-        )
-        return (
-            int(self._tx.scalar(per_email.select_from(LoginFailure)) or 0),
-            int(self._tx.scalar(per_address.select_from(LoginFailure)) or 0),
-        )
+    def nth_latest_failure(
+        self, scope: Scope, email_hash: str, address: str, n: int, since: dt.datetime
+    ) -> dt.datetime | None:
+        """The time of the n-th latest failure since then in the scope (this typed address
+        from this network address, any typed address from it, or this typed address from
+        anywhere); None when there were fewer."""
+        query = select(LoginFailure.failed_at).where(LoginFailure.failed_at > _naive(since))
+        if scope is not Scope.ADDRESS:
+            query = query.where(LoginFailure.email_hash == email_hash)
+        if scope is not Scope.ACCOUNT:
+            query = query.where(LoginFailure.address == address[:64])
+        query = query.order_by(LoginFailure.failed_at.desc()).offset(n - 1).limit(1)
+        found = self._tx.scalars(query).first()
+        return None if found is None else _aware(found)
 
     # Requests for a new password ----------------------------------------------------------
 

@@ -4,6 +4,7 @@ link's page (set a password, agree to the consent text), and the staff's first p
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from flask import Flask, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -12,7 +13,6 @@ from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import (
     CONSENT_TEXT,
     CONSENT_VERSION,
-    FAILURE_WINDOW,
     MAX_RESETS_PER_EMAIL,
     MIN_PASSWORD,
     Role,
@@ -20,6 +20,7 @@ from tracker.domain.accounts import (
 )
 from tracker.domain.errors import TrackerError
 from tracker.domain.mail_words import MailWords
+from tracker.domain.throttle import wait_words
 from tracker.services import accounts, mail
 from tracker.web.app import Page, http_error
 from tracker.web.forms import Form, empty
@@ -29,10 +30,12 @@ from tracker.web.hosted import (
     actor,
     client_address,
     clinic,
+    device_account,
     end_session_cookie,
     now,
     reading,
     route,
+    set_device_cookie,
     set_session_cookie,
     signed_in,
     writing,
@@ -62,6 +65,14 @@ def sign_in_page() -> Response | Page:
     return _sign_in_page(empty())
 
 
+def _opened(opened: accounts.Opened) -> Response:
+    response = _landing(opened.stage, opened.account.role)
+    set_session_cookie(response, opened.token)
+    if opened.stage is Stage.FULL:
+        set_device_cookie(response, opened.account)
+    return response
+
+
 def sign_in() -> Response | Page:
     form = Form(request.form)
     with writing() as store:  # a failure is recorded (committed) as well as a success
@@ -72,13 +83,23 @@ def sign_in() -> Response | Page:
             form.data.get("password", ""),
             now=now(),
             address=client_address(),
+            device=device_account(),
         )
+    if isinstance(opened, accounts.Paused):
+        return _paused(form, opened.until)
     if opened is None:
-        minutes = FAILURE_WINDOW.seconds // 60
-        form.errors["form"] = AccountWords.SIGN_IN_FAILED.format(minutes=minutes)
+        form.errors["form"] = AccountWords.SIGN_IN_FAILED.value
         return _sign_in_page(form, 401)
-    response = _landing(opened.stage, opened.account.role)
-    set_session_cookie(response, opened.token)
+    return _opened(opened)
+
+
+def _paused(form: Form, until: dt.datetime) -> Response:
+    """429 Too Many Requests, saying plainly for how long (and, for a program, Retry-After)."""
+    form.errors["form"] = AccountWords.SIGN_IN_PAUSED.format(wait=wait_words(until, now()))
+    expired = request.args.get("expired") == "1"
+    page = render_template("sign_in.html", form=form, expired=expired)
+    response = Response(page, status=429, mimetype="text/html")
+    response.headers["Retry-After"] = str(max(1, math.ceil((until - now()).total_seconds())))
     return response
 
 
@@ -134,9 +155,7 @@ def welcome(token: str) -> Response | Page:
     except TrackerError as exc:
         form.refuse(exc, ("password", "repeated", "consent"), "form")
         return _welcome_page(token, form, status_of(exc))
-    response = _landing(opened.stage, opened.account.role)
-    set_session_cookie(response, opened.token)
-    return response
+    return _opened(opened)
 
 
 def _code_page(template: str, form: Form, status: int = 200) -> Response | Page:
@@ -177,13 +196,18 @@ def _check_code(template: str) -> Response | Page:
         return redirect(url_for("sign_in_page"), code=303)
     with writing() as store:
         checked = accounts.second_factor(
-            store, signed, form.data.get("code", ""), now=now(), address=client_address()
+            store,
+            signed,
+            form.data.get("code", ""),
+            now=now(),
+            address=client_address(),
+            device=device_account(),
         )
     if checked.outcome is accounts.CodeCheck.ENDED:
         response = redirect(url_for("sign_in_page"), code=303)
         end_session_cookie(response)
-        minutes = FAILURE_WINDOW.seconds // 60
-        flash(AccountWords.SIGN_IN_FAILED.format(minutes=minutes))
+        until = checked.until or now()
+        flash(AccountWords.SIGN_IN_PAUSED.format(wait=wait_words(until, now())))
         return response
     if checked.outcome is accounts.CodeCheck.USED:
         form.errors["code"] = AccountWords.CODE_USED.value
@@ -193,6 +217,7 @@ def _check_code(template: str) -> Response | Page:
         return _code_page(template, form, 400)
     response = redirect(url_for("staff_home"), code=303)
     set_session_cookie(response, checked.token)
+    set_device_cookie(response, signed.account)
     return response
 
 

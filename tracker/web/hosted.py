@@ -42,7 +42,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
 from tracker.domain.profiles import DEFAULT_PROFILE
-from tracker.services import accounts
+from tracker.services import accounts, credentials
 from tracker.services.clinic_settings import ClinicSettings, no_clinic_database, read_settings
 from tracker.services.databases import locate
 from tracker.web import security
@@ -196,6 +196,32 @@ def set_session_cookie(response: BaseResponse, token: str) -> None:
 def end_session_cookie(response: BaseResponse) -> None:
     response.delete_cookie(
         session_cookie(), path="/", httponly=True, secure=clinic().secure, samesite="Lax"
+    )
+
+
+def _device_cookie() -> str:
+    return "__Host-tracker-device" if clinic().secure else "tracker-device"
+
+
+def device_account() -> int | None:
+    """The account this browser fully signed in to before (its device cookie), if any: such
+    a browser is not paused by failed sign-ins made elsewhere (tracker.domain.throttle)."""
+    return credentials.device_account(
+        clinic().secret_key, request.cookies.get(_device_cookie()), now()
+    )
+
+
+def set_device_cookie(response: BaseResponse, account: AccountRecord) -> None:
+    """This browser fully signed in to the account: it gets (anew) the account's device
+    cookie, which opens nothing by itself."""
+    response.set_cookie(
+        _device_cookie(),
+        credentials.device_token(clinic().secret_key, account.id, now()),
+        max_age=int(credentials.DEVICE_LIFETIME.total_seconds()),
+        httponly=True,
+        secure=clinic().secure,
+        samesite="Strict",
+        path="/",
     )
 
 
