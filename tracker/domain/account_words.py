@@ -23,6 +23,17 @@ class AccountWords(enum.Enum):
         "checked until then, not even the right password. Wait, then try again. Forgotten "
         "your password? Use the link below."
     )
+    WRONG_CURRENT_PASSWORD = (
+        "That is not your password now; nothing was changed. Type the one you sign in with."
+    )
+    PASSWORD_CHANGE_PAUSED = (
+        "Changing the password is paused here for {wait} after too many wrong passwords, so "
+        "nothing typed is checked until then, not even the right one. Nothing was changed."
+    )
+    PASSWORD_CHANGED = (
+        "Your password is changed. Every other browser or phone signed in to your account "
+        "is signed out; sign in there with the new password."
+    )
     WRONG_CODE = "That code is not the one your authenticator app shows now; try the next one."
     # The code shown now (or an older one) after a code of this step was used: a code works
     # once, so the way on is the app's next code, not a typo's check.

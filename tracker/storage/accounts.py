@@ -286,13 +286,17 @@ class AccountStore:
             .values(revoked_at=_naive(now))
         )
 
-    def revoke_sessions_of(self, account_id: int, now: dt.datetime) -> None:
-        """Every session of the account ends (a new password, a disabled account)."""
-        self._tx.execute(
-            update(LoginSession)
-            .where(LoginSession.account_id == account_id, LoginSession.revoked_at.is_(None))
-            .values(revoked_at=_naive(now))
+    def revoke_sessions_of(
+        self, account_id: int, now: dt.datetime, keep: int | None = None
+    ) -> None:
+        """Every session of the account ends (a new password, a disabled account), but the
+        one kept (the browser that changed the password)."""
+        query = update(LoginSession).where(
+            LoginSession.account_id == account_id, LoginSession.revoked_at.is_(None)
         )
+        if keep is not None:
+            query = query.where(LoginSession.id != keep)
+        self._tx.execute(query.values(revoked_at=_naive(now)))
 
     # Failed sign-ins ---------------------------------------------------------------------
 
