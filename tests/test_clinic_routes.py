@@ -519,3 +519,22 @@ def test_a_leaking_route_is_caught(db_url: str) -> None:
     ), caught
     assert any("/leak/" in line and "not refused" in line for line in caught), caught
     assert all("/leak/" in line for line in caught), caught  # and nothing else
+
+
+def test_the_account_pages_are_in_the_run_with_their_roles(world: World) -> None:
+    """The staff page and the own-account pages are tried above (they are in the url_map);
+    here, who each is for: the staff page administrators only, the password page everyone
+    signed in, the recovery codes staff only (deny by default for the rest)."""
+    app = world.app
+    tried = {request.endpoint for request in requests_of(world, app)}
+    expected = {
+        "staff_accounts": {"admin"},
+        "staff_add": {"admin"},
+        "staff_disable": {"admin"},
+        "staff_enable": {"admin"},
+        "password_page": {"admin", "clinician", "patient"},
+        "password_change": {"admin", "clinician", "patient"},
+    }
+    for endpoint, roles in expected.items():
+        assert endpoint in tried, endpoint
+        assert roles_of(app, endpoint) == roles, endpoint

@@ -203,7 +203,7 @@ def user_enable(app: AppContext, email: str) -> None:
     from tracker.services import accounts
 
     with app.writing() as store:
-        account = accounts.enable(store, email)
+        account = accounts.enable(store, email, _now())
     click.echo(f"Enabled {account.email} ({account.role}): it can sign in again.")
 
 

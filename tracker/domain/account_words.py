@@ -69,6 +69,13 @@ class AccountWords(enum.Enum):
         "The account {email} is disabled: it cannot sign in, and a link would not work. "
         "An administrator can enable it again on the server."
     )
+    LAST_ADMIN = (
+        "{email} is the clinic's last active administrator: it stays enabled, or nobody could "
+        "manage the staff. Add another administrator first."
+    )
+    NO_STAFF_ACCOUNT = "There is no staff account with that number."
+    STAFF_DISABLED = "{email} is disabled: it can no longer sign in, and its sessions ended."
+    STAFF_ENABLED = "{email} is enabled: it can sign in again with the password it had."
 
     def format(self, **values: Any) -> str:
         text: str = self.value

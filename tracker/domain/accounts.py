@@ -114,3 +114,8 @@ def check_password(password: str) -> str:
 def session_expired(signed: SignedIn, now: dt.datetime, idle: dt.timedelta) -> bool:
     """Idle too long, or signed in too long ago."""
     return now - signed.last_seen_at > idle or now - signed.created_at > LONGEST_SESSION
+
+
+def active_admin(account: AccountRecord) -> bool:
+    """An administrator who can sign in: enabled, with a password set."""
+    return account.role is Role.ADMIN and not account.disabled and account.has_password

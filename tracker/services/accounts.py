@@ -137,7 +137,14 @@ def init_clinic(
 
 
 def add_staff(
-    store: Store, email: str, role: str, now: dt.datetime, lifetime: dt.timedelta = LINK_LIFETIME
+    store: Store,
+    email: str,
+    role: str,
+    now: dt.datetime,
+    lifetime: dt.timedelta = LINK_LIFETIME,
+    *,
+    by: Maker = SYSTEM,
+    address: str | None = None,
 ) -> Issued:
     """A clinician or administrator, and a link to set its password."""
     email = clean_email(email)
@@ -147,7 +154,10 @@ def add_staff(
         chosen = Role.PATIENT  # refused just below, with the same words
     if chosen not in STAFF:
         raise TrackerError.malformed(AccountWords.STAFF_ROLE.format(role=role), field="role")
-    return _issue(store, _new_account(store, email, chosen, now), now, lifetime)
+    account = _new_account(store, email, chosen, now)
+    what = f"staff account added: {account.email} ({account.role.value})"
+    audit.record(store, AuditEvent.of(now, by, None, what, address, "allowed"))
+    return _issue(store, account, now, lifetime, by=by, address=address)
 
 
 def profile_name_for(email: str) -> str:
@@ -209,6 +219,20 @@ def renew_invitation(
 def every_account(store: Store) -> list[tuple[AccountRecord, dt.datetime | None]]:
     """The clinic's accounts, staff first, each with when it was last active."""
     return store.accounts().every_account()
+
+
+def staff_accounts(store: Store) -> list[tuple[AccountRecord, dt.datetime | None]]:
+    """The clinic's administrators and clinicians, each with when it was last active."""
+    return [(account, seen) for account, seen in every_account(store) if account.is_staff]
+
+
+def staff_account(store: Store, account_id: int) -> AccountRecord:
+    """A staff account by its number; refused (not found) for a patient's, so that the
+    staff page's forms never reach a patient's account."""
+    account = store.accounts().by_id(account_id)
+    if account is None or not account.is_staff:
+        raise TrackerError.not_found(AccountWords.NO_STAFF_ACCOUNT.value, field="account")
+    return account
 
 
 def patient_account(store: Store, email: str) -> AccountRecord | None:
@@ -273,16 +297,56 @@ def reset_link(
     )
 
 
-def enable(store: Store, email: str) -> AccountRecord:
+def enable(
+    store: Store,
+    email: str,
+    now: dt.datetime | None = None,
+    *,
+    by: Maker = SYSTEM,
+    address: str | None = None,
+) -> AccountRecord:
     """A disabled account signs in again (its password as it was; its old sessions and links
-    stay ended: a patient who never set a password needs a new link)."""
+    stay ended: a patient who never set a password needs a new link). Audited when ``now``
+    is given."""
     email = clean_email(email)
     accounts = store.accounts()
     account = accounts.by_email(email)
     if account is None:
         raise TrackerError.not_found(AccountWords.NO_ACCOUNT.format(email=email), field="email")
     accounts.enable(account.id)
+    if now is not None:
+        _record_state(store, account, "enabled", now, by, address)
     return account
+
+
+def record_state_refused(
+    store: Store,
+    account_id: int,
+    state: str,
+    now: dt.datetime,
+    *,
+    by: Maker,
+    address: str | None = None,
+) -> None:
+    """The audit log's event for a refused disable or enable (the last active
+    administrator), in a unit of work of its own (the refused one is not kept)."""
+    account = store.accounts().by_id(account_id)
+    if account is not None:
+        _record_state(store, account, f"{state} refused", now, by, address, "refused")
+
+
+def _record_state(
+    store: Store,
+    account: AccountRecord,
+    state: str,
+    now: dt.datetime,
+    by: Maker,
+    address: str | None,
+    outcome: str = "allowed",
+) -> None:
+    profile_id = None if account.profile is None else store.profile_id_named(account.profile)
+    what = f"account {state}: {account.email}"
+    audit.record(store, AuditEvent.of(now, by, profile_id, what, address, outcome))
 
 
 def link_holder(store: Store, token: str, now: dt.datetime) -> AccountRecord:
@@ -516,15 +580,28 @@ def second_factor(
     return Checked(CodeCheck.OPENED, token)
 
 
-def disable(store: Store, email: str, now: dt.datetime) -> AccountRecord:
+def disable(
+    store: Store,
+    email: str,
+    now: dt.datetime,
+    *,
+    by: Maker = SYSTEM,
+    address: str | None = None,
+) -> AccountRecord:
     """The account signs in no more: its sessions end, its links stop working. Its records
-    (a patient's profile) stay as they are."""
+    (a patient's profile) stay as they are. Refused for the clinic's last active
+    administrator (nobody could then manage the staff from the web). Audited."""
     email = clean_email(email)
     accounts = store.accounts()
     account = accounts.by_email(email)
     if account is None:
         raise TrackerError.not_found(AccountWords.NO_ACCOUNT.format(email=email), field="email")
+    if rules.active_admin(account) and accounts.active_admins_locked() == [account.id]:
+        raise TrackerError.conflict(
+            AccountWords.LAST_ADMIN.format(email=account.email), field="email"
+        )
     accounts.disable(account.id, now)
+    _record_state(store, account, "disabled", now, by, address)
     return account
 
 

@@ -165,6 +165,22 @@ class AccountStore:
             .values(used_at=moment)
         )
 
+    def active_admins_locked(self) -> list[int]:
+        """The administrators who can sign in (enabled, a password set), their rows locked
+        until the transaction ends (PostgreSQL), so that two administrators disabling each
+        other at once cannot leave none: the second sees the first's change."""
+        query = (
+            select(Account.id)
+            .where(
+                Account.role == Role.ADMIN.value,
+                Account.disabled_at.is_(None),
+                Account.password_hash.is_not(None),
+            )
+            .order_by(Account.id)
+            .with_for_update()
+        )
+        return list(self._tx.scalars(query))
+
     def enable(self, account_id: int) -> None:
         """Signs in again (its password as it was; its old sessions and links stay ended)."""
         self._tx.execute(update(Account).where(Account.id == account_id).values(disabled_at=None))

@@ -404,7 +404,14 @@ def create_clinic_app(
     patient_pages = set(app.view_functions) - before - LOCAL_ONLY
     for endpoint in patient_pages:
         allow(app, endpoint, PATIENT_PAGES)  # every page a patient has, for their profile
-    from tracker.web import account_pages, clinician, own_account, staff_nav, staff_pages
+    from tracker.web import (
+        account_pages,
+        clinician,
+        own_account,
+        staff_admin,
+        staff_nav,
+        staff_pages,
+    )
 
     staff_nav.register(app)
     staff_nav.add_link(app, "staff_home", "Triage", roles=STAFF_ROLES)
@@ -412,6 +419,7 @@ def create_clinic_app(
     staff_nav.add_link(app, "staff_audit", "Audit log", roles=STAFF_ROLES)
     account_pages.register(app)
     own_account.register(app)
+    staff_admin.register(app)
     clinician.register(app, patient_pages)
     staff_pages.register(app)
     return app
