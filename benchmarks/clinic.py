@@ -384,7 +384,7 @@ def staff_signs_up(client: Client, token: str) -> None:
     if secret is None:
         raise SystemExit("the enrolment page shows no key")
     status, _, _ = client.request("POST", "/enrol", {"code": pyotp.TOTP(secret.group(1)).now()})
-    if status != 303:
+    if status != 200:  # signed in, shown the recovery codes
         raise SystemExit(f"a clinician's first code answered {status}")
     with contextlib.suppress(OSError, http.client.HTTPException):
         client.request("GET", TRIAGE)  # not timed: warms the process (a slow one is no error)

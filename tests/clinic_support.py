@@ -32,6 +32,7 @@ PASSWORD = "correct horse battery"
 CHEAP = Hashing(memory_kib=64, passes=1, lanes=1)
 START = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+RECOVERY_CODE = re.compile(r'<li><code class="secret">([a-z2-9]{5}-[a-z2-9]{5})</code></li>')
 
 
 class Clock:
@@ -112,6 +113,7 @@ class ClinicBrowser:
         self.clinic = clinic
         self.client: FlaskClient = app.test_client()
         self.csrf = ""
+        self.recovery_codes: list[str] = []
 
     def get(self, path: str, **kwargs: Any) -> TestResponse:
         response = self.client.get(PUBLIC_URL + path, **kwargs)
@@ -145,10 +147,14 @@ class ClinicBrowser:
         return self.form_post("/sign-in", {"email": email, "password": password})
 
     def enrol_staff(self, token: str, email: str) -> TestResponse:
-        """A staff member's link: password, then the authenticator's first code."""
+        """A staff member's link: password, then the authenticator's first code. The answer
+        (200) shows the new recovery codes once, kept in ``recovery_codes``; the browser is
+        then fully signed in."""
         self.accept(token, agree=False)
         self.get("/enrol")
-        return self.post("/enrol", {"code": self.clinic.code(email)})
+        answer = self.post("/enrol", {"code": self.clinic.code(email)})
+        self.recovery_codes = RECOVERY_CODE.findall(answer.get_data(as_text=True))
+        return answer
 
     def give_code(self, email: str, steps_later: int = 0) -> TestResponse:
         self.get("/code")

@@ -218,6 +218,12 @@ def test_a_clinic_from_init_to_triage_in_the_browser(
         desk.type("#code", pyotp.TOTP(key).now())
         enrolled_step = int(time.time() // 30)
         desk.submit("button[type='submit']")
+        assert desk.path() == "/enrol"  # the answer: the recovery codes, shown once
+        assert len(desk.driver.find_elements(By.CSS_SELECTOR, "ol.recovery-codes li")) == 10
+        desk.check("recovery-codes")
+        shown = desk.find("html")
+        desk.find("a.button.primary").click()  # "I have kept them: continue"
+        WebDriverWait(desk.driver, 60).until(lambda _: shown.id != desk.find("html").id)
         assert desk.path() == "/clinic"
         desk.check("clinic-first")
 

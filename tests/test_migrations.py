@@ -605,3 +605,62 @@ def test_0014_adds_reset_requests_and_links_that_keep_the_second_factor_and_step
     engine.dispose()
     migrate.upgrade(location)
     assert [row[3] in (False, 0) for row in _links(db_url)] == [True, True]
+
+
+def test_0015_adds_recovery_codes_beside_the_accounts_and_steps_back(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0007")
+    _seed_0005(db_url)  # a patient's records, carried up to 0014
+    migrate.upgrade(location, "0014")
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO accounts (id, email, role, password_hash, totp_secret, "
+                "totp_confirmed_at, created_at) VALUES (1, 'doc@example.org', 'clinician', "
+                "'$argon2id$x', 'ABCDEFGH', '2026-12-03 07:01:00', '2026-12-03 07:00:00')"
+            )
+        )
+    engine.dispose()
+
+    def accounts() -> list[tuple[object, ...]]:
+        engine = create_engine(location.url)
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT id, email, password_hash, totp_secret FROM accounts ORDER BY id")
+            ).all()
+        engine.dispose()
+        return [tuple(row) for row in found]
+
+    before, before_accounts = _dump(db_url), accounts()
+    migrate.upgrade(location, "0015")
+    assert (_dump(db_url), accounts()) == (before, before_accounts)  # nothing else touched
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        for n in range(3):
+            conn.execute(
+                text(
+                    "INSERT INTO recovery_codes (account_id, code_hash, created_at, used_at) "
+                    "VALUES (1, :h, '2026-12-03 07:02:00', :used)"
+                ),
+                {"h": f"{n:064d}", "used": "2026-12-03 09:00:00" if n == 0 else None},
+            )
+        refused = text(
+            "INSERT INTO recovery_codes (account_id, code_hash, created_at) "
+            "VALUES (99, 'x', '2026-12-03')"
+        )
+        if location.url.get_backend_name() == "postgresql":  # SQLite: foreign keys per connection
+            with pytest.raises(IntegrityError), conn.begin_nested():
+                conn.execute(refused)
+    engine.dispose()
+    migrate.downgrade(location, "0014")  # the codes go; accounts and records stay
+    assert (_dump(db_url), accounts()) == (before, before_accounts)
+    engine = create_engine(location.url)
+    with engine.connect() as conn:
+        assert "recovery_codes" not in inspect(conn).get_table_names()
+    engine.dispose()
+    migrate.upgrade(location)
+    engine = create_engine(location.url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM recovery_codes")).scalar_one() == 0
+    engine.dispose()

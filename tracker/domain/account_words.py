@@ -26,13 +26,16 @@ class AccountWords(enum.Enum):
     WRONG_CURRENT_PASSWORD = (
         "That is not your password now; nothing was changed. Type the one you sign in with."
     )
-    PASSWORD_CHANGE_PAUSED = (
-        "Changing the password is paused here for {wait} after too many wrong passwords, so "
-        "nothing typed is checked until then, not even the right one. Nothing was changed."
+    PASSWORD_CHECK_PAUSED = (
+        "Your password is not checked here for {wait} after too many wrong ones, not even the "
+        "right one, so nothing was changed. Wait, then try again."
     )
     PASSWORD_CHANGED = (
         "Your password is changed. Every other browser or phone signed in to your account "
         "is signed out; sign in there with the new password."
+    )
+    WRONG_RECOVERY_CODE = (
+        "That is not one of your unused recovery codes (each works once); check it, or use another."
     )
     WRONG_CODE = "That code is not the one your authenticator app shows now; try the next one."
     # The code shown now (or an older one) after a code of this step was used: a code works
@@ -72,6 +75,10 @@ class AccountWords(enum.Enum):
     LAST_ADMIN = (
         "{email} is the clinic's last active administrator: it stays enabled, or nobody could "
         "manage the staff. Add another administrator first."
+    )
+    RECOVERY_CODE_USED = (
+        "You signed in with a recovery code; it works no more. Codes left: {left}. Make a new "
+        "set on your account's recovery codes page."
     )
     NO_STAFF_ACCOUNT = "There is no staff account with that number."
     STAFF_DISABLED = "{email} is disabled: it can no longer sign in, and its sessions ended."

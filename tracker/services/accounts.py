@@ -33,7 +33,7 @@ from tracker.domain.accounts import (
 from tracker.domain.audit import AuditEvent
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
-from tracker.services import audit, credentials
+from tracker.services import audit, credentials, recovery_codes
 from tracker.services.credentials import Hashing
 from tracker.storage.store import Store
 
@@ -407,6 +407,7 @@ def accept_link(
         # enrolled anew. A link asked for on the sign-in page (whoever reads the mailbox)
         # sets the password alone: the second factor is still asked for.
         accounts.set_totp_secret(account.id, None)
+        accounts.replace_recovery_codes(account.id, [], now)  # new ones come with it
     if account.needs_consent() and agreed is not None:
         accounts.add_consent(account.id, agreed, now)
     fresh = accounts.by_id(account.id)
@@ -534,6 +535,8 @@ class Checked:
     outcome: CodeCheck
     token: str | None = None  # the session's new secret, when it opened
     until: dt.datetime | None = None  # when it ended: when sign-in may go on
+    codes: tuple[str, ...] = ()  # recovery codes made at an enrolment, to show once
+    recovery_left: int | None = None  # a recovery code was used: how many are left
 
 
 def enrolment_qr(store: Store, signed: SignedIn) -> bytes | None:
@@ -567,17 +570,30 @@ def second_factor(
     if until is not None:
         accounts.revoke_session(signed.session_id, now)
         return Checked(CodeCheck.ENDED, until=until)
+    if signed.stage is Stage.CODE and credentials.is_recovery_code(code):
+        left = recovery_codes.use(store, signed.account, code, now, address=address)
+        if left is None:
+            accounts.add_failure(credentials.email_hash(email), address, now)
+            return Checked(CodeCheck.WRONG)
+        return Checked(CodeCheck.OPENED, _open_fully(store, signed, now), recovery_left=left)
     secret, _ = accounts.totp(signed.account.id)
     step = None if secret is None else credentials.totp_step(secret, code, now)
     if step is None or not accounts.use_totp_step(signed.account.id, step, now):
         # A replay counts as a failure too: whoever watched a code typed gets no free tries.
         accounts.add_failure(credentials.email_hash(email), address, now)
         return Checked(CodeCheck.WRONG if step is None else CodeCheck.USED)
-    # A secret seen before the second factor (by whoever watched the password typed) does
-    # not become a full session: the browser gets a new one.
+    codes: list[str] = []
+    if signed.stage is Stage.ENROL:  # the second factor is new: so are the recovery codes
+        codes = recovery_codes.make_set(store, signed.account, now, address=address)
+    return Checked(CodeCheck.OPENED, _open_fully(store, signed, now), codes=tuple(codes))
+
+
+def _open_fully(store: Store, signed: SignedIn, now: dt.datetime) -> str:
+    """The session opens fully, under a new secret: one seen before the second factor (by
+    whoever watched the password typed) does not become a full session."""
     token = credentials.new_token()
-    accounts.set_stage(signed.session_id, Stage.FULL, now, credentials.token_hash(token))
-    return Checked(CodeCheck.OPENED, token)
+    store.accounts().set_stage(signed.session_id, Stage.FULL, now, credentials.token_hash(token))
+    return token
 
 
 def disable(

@@ -140,3 +140,30 @@ def totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
 def totp_code(secret: str, now: dt.datetime) -> str:
     """The code an authenticator shows at that moment (for tests and demos)."""
     return pyotp.TOTP(secret).at(now)
+
+
+# Recovery codes: 10 characters of 31 (49 bits), without 0/o, 1/l/i that read alike, shown as
+# "xxxxx-xxxxx". Only a SHA-256 is kept, salted by the account: 49 random bits need no slow
+# hash (the pauses stop guessing online; a copy of the database also has the TOTP secret).
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_LENGTH = 10
+
+
+def new_recovery_code() -> str:
+    chars = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+def _recovery_clean(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def is_recovery_code(code: str) -> bool:
+    """Whether what was typed at the code step has a recovery code's shape (not 6 digits)."""
+    cleaned = _recovery_clean(code)
+    return len(cleaned) == RECOVERY_LENGTH and all(c in RECOVERY_ALPHABET for c in cleaned)
+
+
+def recovery_hash(account_id: int, code: str) -> str:
+    basis = f"recovery:{account_id}:{_recovery_clean(code)}"
+    return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()

@@ -30,12 +30,47 @@ class Change:
     until: dt.datetime | None = None
 
 
-def _record(store: Store, signed: SignedIn, now: dt.datetime, address: str, what: str) -> None:
+def _record(
+    store: Store, signed: SignedIn, now: dt.datetime, address: str, what: str, outcome: str
+) -> None:
     account = signed.account
     profile_id = None if account.profile is None else store.profile_id_named(account.profile)
-    outcome = "allowed" if what == "password changed" else "refused"
     event = AuditEvent.of(now, (account.id, account.role.value), profile_id, what, address, outcome)
     audit.record(store, event)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """Whether the current password was right; ``until``: tries are paused (unchecked)."""
+
+    ok: bool
+    until: dt.datetime | None = None
+
+
+def verify_current(
+    store: Store,
+    hashing: Hashing,
+    signed: SignedIn,
+    current: str,
+    *,
+    now: dt.datetime,
+    address: str,
+    device: int | None,
+    action: str,
+) -> Verified:
+    """The signed-in account's password, asked again before ``action`` (a password change,
+    new recovery codes): a wrong one counts as a failed sign-in (commit it) and is audited;
+    past the limits nothing is checked."""
+    account = signed.account
+    until = accounts.paused_until(store, account.email, address, now, trusted=device == account.id)
+    if until is not None:
+        return Verified(False, until)
+    rows = store.accounts()
+    if not credentials.password_matches(hashing, rows.password_hash(account.id), current):
+        rows.add_failure(credentials.email_hash(account.email), address, now)
+        _record(store, signed, now, address, f"{action} refused: wrong current password", "refused")
+        return Verified(False)
+    return Verified(True)
 
 
 def change(
@@ -55,18 +90,22 @@ def change(
     check_password(new)
     if new != repeated:
         raise TrackerError.malformed(AccountWords.PASSWORDS_DIFFER.value, field="repeated")
-    account = signed.account
-    until = accounts.paused_until(store, account.email, address, now, trusted=device == account.id)
-    if until is not None:
-        return Change(until=until)
+    verified = verify_current(
+        store,
+        hashing,
+        signed,
+        current,
+        now=now,
+        address=address,
+        device=device,
+        action="password change",
+    )
+    if not verified.ok:
+        return Change(until=verified.until)
     rows = store.accounts()
-    if not credentials.password_matches(hashing, rows.password_hash(account.id), current):
-        rows.add_failure(credentials.email_hash(account.email), address, now)
-        _record(store, signed, now, address, "password change refused: wrong current password")
-        return Change()
-    rows.set_password_hash(account.id, credentials.hash_password(hashing, new))
-    rows.revoke_sessions_of(account.id, now, keep=signed.session_id)
+    rows.set_password_hash(signed.account.id, credentials.hash_password(hashing, new))
+    rows.revoke_sessions_of(signed.account.id, now, keep=signed.session_id)
     token = credentials.new_token()
     rows.set_stage(signed.session_id, signed.stage, now, credentials.token_hash(token))
-    _record(store, signed, now, address, "password changed")
+    _record(store, signed, now, address, "password changed", "allowed")
     return Change(token=token)

@@ -22,6 +22,7 @@ from tracker.storage.models import (
     LoginFailure,
     LoginSession,
     Profile,
+    RecoveryCode,
     ResetRequest,
 )
 
@@ -366,6 +367,39 @@ class AccountStore:
             int(self._tx.scalar(per_email.select_from(ResetRequest)) or 0),
             int(self._tx.scalar(per_address.select_from(ResetRequest)) or 0),
         )
+
+    # Recovery codes ----------------------------------------------------------------------
+
+    def replace_recovery_codes(
+        self, account_id: int, code_hashes: list[str], now: dt.datetime
+    ) -> None:
+        """The account's recovery codes are these (none: no codes); every earlier one goes."""
+        self._tx.execute(delete(RecoveryCode).where(RecoveryCode.account_id == account_id))
+        for code_hash in code_hashes:
+            self._tx.add(
+                RecoveryCode(account_id=account_id, code_hash=code_hash, created_at=_naive(now))
+            )
+        self._tx.flush()
+
+    def use_recovery_code(self, account_id: int, code_hash: str, now: dt.datetime) -> bool:
+        """Spend an unused code of the account; False when it is none (one UPDATE decides,
+        so two browsers sending the same code cannot both use it)."""
+        result = self._tx.execute(
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.account_id == account_id,
+                RecoveryCode.code_hash == code_hash,
+                RecoveryCode.used_at.is_(None),
+            )
+            .values(used_at=_naive(now))
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def recovery_codes_left(self, account_id: int) -> int:
+        query = select(func.count()).where(
+            RecoveryCode.account_id == account_id, RecoveryCode.used_at.is_(None)
+        )
+        return int(self._tx.scalar(query.select_from(RecoveryCode)) or 0)
 
     # Consents ----------------------------------------------------------------------------
 

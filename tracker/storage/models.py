@@ -309,6 +309,21 @@ class ResetRequest(Base):
     asked_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
 
 
+class RecoveryCode(Base):
+    """A staff member's TOTP recovery code: only its hash (salted by the account) is kept;
+    each works once (``used_at``); a new set replaces the old rows."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))  # SHA-256, hex
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+
+
 class Consent(Base):
     """A patient's agreement to a version of the consent text, with its time; kept."""
 

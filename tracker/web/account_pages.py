@@ -22,6 +22,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.mail_words import MailWords
 from tracker.domain.throttle import wait_words
 from tracker.services import accounts, mail
+from tracker.web import own_account
 from tracker.web.app import Page, http_error
 from tracker.web.forms import Form, empty
 from tracker.web.hints import status_of
@@ -167,7 +168,8 @@ def _code_page(template: str, form: Form, status: int = 200) -> Response | Page:
     if wanted is Stage.ENROL:
         with writing() as store:
             details = accounts.enrolment(store, signed)
-    return render_template(template, form=form, enrolment=details), status
+    recovery = request.values.get("recovery") == "1"  # a recovery code in place of the app's
+    return render_template(template, form=form, enrolment=details, recovery=recovery), status
 
 
 def second_factor_page() -> Response | Page:
@@ -213,9 +215,16 @@ def _check_code(template: str) -> Response | Page:
         form.errors["code"] = AccountWords.CODE_USED.value
         return _code_page(template, form, 400)
     if checked.outcome is accounts.CodeCheck.WRONG or checked.token is None:
-        form.errors["code"] = AccountWords.WRONG_CODE.value
+        recovery = request.form.get("recovery") == "1"
+        wrong = AccountWords.WRONG_RECOVERY_CODE if recovery else AccountWords.WRONG_CODE
+        form.errors["code"] = wrong.value
         return _code_page(template, form, 400)
-    response = redirect(url_for("staff_home"), code=303)
+    if checked.codes:  # a new second factor: its recovery codes, shown this once
+        response = own_account.recovery_codes_shown(list(checked.codes), replaced=False)
+    else:
+        response = redirect(url_for("staff_home"), code=303)
+    if checked.recovery_left is not None:
+        flash(AccountWords.RECOVERY_CODE_USED.format(left=checked.recovery_left))
     set_session_cookie(response, checked.token)
     set_device_cookie(response, signed.account)
     return response

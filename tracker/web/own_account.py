@@ -13,7 +13,7 @@ from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import MIN_PASSWORD, Role
 from tracker.domain.errors import TrackerError
 from tracker.domain.throttle import wait_words
-from tracker.services import passwords
+from tracker.services import passwords, recovery_codes
 from tracker.web.app import Page
 from tracker.web.forms import Form, empty
 from tracker.web.hints import status_of
@@ -22,6 +22,7 @@ from tracker.web.hosted import (
     clinic,
     device_account,
     now,
+    reading,
     route,
     set_session_cookie,
     signed_in,
@@ -29,6 +30,7 @@ from tracker.web.hosted import (
 )
 
 EVERYONE = (Role.ADMIN, Role.CLINICIAN, Role.PATIENT)
+STAFF = (Role.ADMIN, Role.CLINICIAN)
 
 
 def _password_page(form: Form, status: int = 200) -> Response:
@@ -77,13 +79,89 @@ def password_change() -> Response | Page:
 
 
 def _paused(form: Form, until: dt.datetime) -> Response:
-    form.errors["form"] = AccountWords.PASSWORD_CHANGE_PAUSED.format(wait=wait_words(until, now()))
+    form.errors["form"] = AccountWords.PASSWORD_CHECK_PAUSED.format(wait=wait_words(until, now()))
     response = _password_page(form, 429)
     response.headers["Retry-After"] = str(max(1, math.ceil((until - now()).total_seconds())))
     return response
 
 
+def recovery_codes_shown(codes: list[str], *, replaced: bool) -> Response:
+    """The codes just made, shown once (after enrolling the second factor, or a new set)."""
+    page = render_template(
+        "recovery_codes.html",
+        codes=codes,
+        replaced=replaced,
+        form=empty(),
+        left=None,
+        set_size=recovery_codes.SET_SIZE,
+        email="",
+    )
+    return Response(page, mimetype="text/html")
+
+
+def _codes_page(form: Form, status: int = 200) -> Response:
+    signed = signed_in()
+    assert signed is not None  # staff, fully signed in
+    with reading() as store:
+        left = recovery_codes.left(store, signed.account)
+    page = render_template(
+        "recovery_codes.html",
+        codes=None,
+        replaced=False,
+        form=form,
+        left=left,
+        set_size=recovery_codes.SET_SIZE,
+        email=signed.account.email,
+    )
+    return Response(page, status=status, mimetype="text/html")
+
+
+def recovery_codes_page() -> Response:
+    return _codes_page(empty())
+
+
+def recovery_codes_make() -> Response:
+    signed = signed_in()
+    assert signed is not None
+    form = Form(request.form)
+    with writing() as store:  # a wrong password is counted (committed)
+        verified = passwords.verify_current(
+            store,
+            clinic().hashing,
+            signed,
+            form.data.get("current", ""),
+            now=now(),
+            address=client_address(),
+            device=device_account(),
+            action="new recovery codes",
+        )
+        codes = None
+        if verified.ok:
+            codes = recovery_codes.make_set(store, signed.account, now(), address=client_address())
+    if codes is not None:
+        return recovery_codes_shown(codes, replaced=True)
+    if verified.until is not None:
+        form.errors["form"] = AccountWords.PASSWORD_CHECK_PAUSED.format(
+            wait=wait_words(verified.until, now())
+        )
+        response = _codes_page(form, 429)
+        seconds = (verified.until - now()).total_seconds()
+        response.headers["Retry-After"] = str(max(1, math.ceil(seconds)))
+        return response
+    form.errors["current"] = AccountWords.WRONG_CURRENT_PASSWORD.value
+    return _codes_page(form, 400)
+
+
 def register(app: Flask) -> None:
+    route(app, "/account/recovery-codes", "recovery_codes_page", recovery_codes_page, roles=STAFF)
+    route(
+        app,
+        "/account/recovery-codes",
+        "recovery_codes_make",
+        recovery_codes_make,
+        roles=STAFF,
+        methods=["POST"],
+    )
     route(app, "/account/password", "password_page", password_page, roles=EVERYONE)
     route(
         app,
