@@ -133,3 +133,20 @@ def test_the_page_is_for_someone_fully_signed_in(clinic: Clinic) -> None:
     doc = clinic.browser()
     doc.accept(clinic.add_staff(DOC), agree=False)  # password set, second factor not yet
     assert doc.get("/account/password").headers["Location"] == "/enrol"
+
+
+def test_the_headers_link_each_role_to_its_own_account_pages(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    doc = clinic.browser()
+    doc.enrol_staff(clinic.add_staff(DOC), DOC)
+    boss = clinic.browser()
+    boss.enrol_staff(clinic.add_staff("boss@example.org", "admin"), "boss@example.org")
+    pages = {
+        "patient": _text(ann.get("/status")),
+        "clinician": _text(doc.get("/clinic")),
+        "admin": _text(boss.get("/clinic")),
+    }
+    for role, page in pages.items():
+        assert 'href="/account/password">Change password</a>' in page, role
+        assert ('href="/account/recovery-codes">' in page) == (role != "patient"), role
+        assert ('href="/clinic/staff">Staff accounts</a>' in page) == (role == "admin"), role

@@ -153,6 +153,10 @@ def recovery_codes_make() -> Response:
 
 
 def register(app: Flask) -> None:
+    from tracker.web import staff_nav
+
+    staff_nav.add_link(app, "password_page", "Change password", roles=EVERYONE, section="account")
+    staff_nav.add_link(app, "recovery_codes_page", "Recovery codes", roles=STAFF, section="account")
     route(app, "/account/recovery-codes", "recovery_codes_page", recovery_codes_page, roles=STAFF)
     route(
         app,

@@ -103,6 +103,9 @@ def staff_enable(account_id: int) -> Response:
 
 
 def register(app: Flask) -> None:
+    from tracker.web import staff_nav
+
+    staff_nav.add_link(app, "staff_accounts", "Staff accounts", roles=ADMINS)
     route(app, "/clinic/staff", "staff_accounts", staff_page, roles=ADMINS)
     route(app, "/clinic/staff", "staff_add", staff_add, roles=ADMINS, methods=["POST"])
     base = "/clinic/staff/<int:account_id>"
