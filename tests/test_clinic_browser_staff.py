@@ -13,6 +13,7 @@ from pathlib import Path
 import pyotp
 import pytest
 from conftest import invoke
+from selenium.webdriver.support.ui import WebDriverWait
 from test_clinic_browser import PASSWORD, PHONE, Window, _link, clinic  # noqa: F401 (fixture)
 from test_web_browser import fetch_axe
 
@@ -48,6 +49,11 @@ def test_staff_pages_on_a_phone_have_the_header_and_fit(
         key = phone.find("code.secret").text.strip()
         phone.type("#code", pyotp.TOTP(key).now())
         phone.submit("button[type='submit']")
+        assert phone.path() == "/enrol"  # the answer: the recovery codes, shown once
+        phone.check("recovery-codes")
+        shown = phone.find("html")
+        phone.find("a.button.primary").click()  # "I have kept them: continue"
+        WebDriverWait(phone.driver, 60).until(lambda _: shown.id != phone.find("html").id)
         assert phone.path() == "/clinic"
         phone.check("triage")
         phone.click("table.triage tbody tr th a")
