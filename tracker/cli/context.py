@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +54,10 @@ class AppContext:
             location = self.location
             self._warn(exposure(location))
             self._db = open_database(location, self.profile)
+            # The storage layer (SQLAlchemy, the models) loads here, after the command's
+            # module was frozen (TrackerGroup.get_command): out of the collector's sight
+            # too, or every collection of an allocation-heavy command walks it again.
+            gc.freeze()
         return self._db
 
     def _warn(self, warning: str | None) -> None:
