@@ -278,6 +278,33 @@ def test_tracker_clinic_audit_lists_every_event_and_one_patients(
     assert unknown.exit_code != 0 and "No patient has the e-mail address" in unknown.stderr
 
 
+def _check_in(browser: ClinicBrowser, values: dict[str, str]) -> None:
+    browser.get("/")
+    assert browser.post("/checkin", {"date": "2026-11-24", **values}).status_code == 303
+
+
+def test_the_triage_list_comes_in_pages_with_a_count_for_each_level(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.services import triage_pages
+
+    _two_patients(clinic)
+    _patient(clinic, "cy@example.org", "microneedling", "2026-11-22", {"redness": "0"})
+    doc = _staff(clinic)
+    monkeypatch.setattr(triage_pages, "PAGE_SIZE", 2)
+    first = _text(doc.get("/clinic"))
+    assert _order(first) == [ANN, BOB]
+    assert "Patients 1\u20132 of 3 (page 1 of 2)" in first
+    for level, count in (("Urgent", 1), ("Nothing logged lately", 1), ("Nothing open", 1)):
+        assert re.search(rf">{level}</span> {count}</li>", first), level
+    assert 'rel="next" href="/clinic?page=2"' in first and 'rel="prev"' not in first
+    second = _text(doc.get("/clinic?page=2"))
+    assert _order(second) == ["cy@example.org"]
+    assert 'rel="prev" href="/clinic?page=1"' in second and 'rel="next"' not in second
+    for wrong in ("3", "0", "x", "-1"):
+        assert doc.get(f"/clinic?page={wrong}").status_code == 404
+
+
 def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> None:
     _two_patients(clinic)
     doc = _staff(clinic)
@@ -295,10 +322,18 @@ def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> N
             event.remove(Engine, "before_cursor_execute", record)
         return len(statements)
 
-    small = count()
-    _patient(clinic, "cy@example.org", "microneedling", "2026-11-22", {"redness": "2"})
-    _patient(clinic, "di@example.org", "peel-medium", "2026-11-18", {"peeling": "4"})
-    assert count() == small
+    kept = count()  # every line kept: a page and its counts, whatever the number of patients
+    cy = _patient(clinic, "cy@example.org", "microneedling", "2026-11-22", {"redness": "2"})
+    assert count() > kept  # Cy's line judged and kept (with everyone else's: new patients)
+    assert count() == kept
+    _check_in(cy, {"value-redness": "1"})
+    one_stale = count()
+    di = _patient(clinic, "di@example.org", "peel-medium", "2026-11-18", {"peeling": "4"})
+    count()
+    _check_in(cy, {"value-redness": "0"})
+    _check_in(di, {"value-peeling": "3"})
+    assert count() == one_stale  # two lines judged again in as many statements as one
+    assert count() == kept
 
 
 def test_staff_open_a_patients_photos_read_only_and_never_through_another_patients_id(

@@ -27,6 +27,9 @@ def _review(row: FlagReview) -> Review:
     )
 
 
+review_record = _review  # a stored review as its record (the kept triage lines read it)
+
+
 def add_review(tx: Session, profile_id: int, review: Review) -> Review:
     row = FlagReview(
         profile_id=profile_id,

@@ -397,3 +397,43 @@ class Measurement(Base):
     unit: Mapped[str] = mapped_column(String(8))
     note: Mapped[str | None] = mapped_column(Text)
     logged_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+
+
+class TriageLineRow(Base):
+    """Each patient's triage line as last judged, for the clinic's list (tracker.domain.
+    triage_kept): its place in the list and what the list shows, for the days it holds
+    (``since`` to ``until``). ``changes`` counts the writes to the patient's record (the
+    store adds one in the transaction that writes); ``judged`` is the count the line was
+    judged after, and ``rules`` the rules it was judged by: a line is kept only while both
+    are current. Nothing here that the values, sessions, temperatures and reviews do not
+    hold: a line can always be judged anew."""
+
+    __tablename__ = "triage_lines"
+    __table_args__ = (
+        Index("ix_triage_lines_order", "sort_group", "category_rank"),
+        Index("ix_triage_lines_until", "until"),
+    )
+
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
+    )
+    changes: Mapped[int] = mapped_column(Integer, server_default="0")
+    judged: Mapped[int | None] = mapped_column(Integer)
+    rules: Mapped[str | None] = mapped_column(String(16))
+    since: Mapped[dt.date | None] = mapped_column(Date)
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    sort_group: Mapped[int | None] = mapped_column(Integer)  # 0 unreviewed, 1 reviewed, 2 none
+    category_rank: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(12))
+    # Days its worst concern has waited: ``waiting`` when fixed; when it grows by one a day,
+    # the day (as a day number, date.toordinal()) it counts from: today's number minus it.
+    waiting: Mapped[int | None] = mapped_column(Integer)
+    waiting_from: Mapped[int | None] = mapped_column(Integer)
+    reviewed: Mapped[bool | None] = mapped_column(Boolean)
+    words: Mapped[str | None] = mapped_column(Text)
+    session_number: Mapped[int | None] = mapped_column(Integer)
+    session_kind: Mapped[str | None] = mapped_column(String(40))
+    session_date: Mapped[dt.date | None] = mapped_column(Date)
+    last_logged: Mapped[dt.date | None] = mapped_column(Date)
+    review_action: Mapped[str | None] = mapped_column(String(20))
+    review_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -23,8 +23,9 @@ from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, V
 from tracker.domain.suggestions import closest, did_you_mean
 from tracker.domain.temperature import TemperatureRecord, TypedTemperature
 from tracker.domain.triage import Review
+from tracker.domain.triage_kept import KeptLine, PatientFacts
 from tracker.domain.words import Words
-from tracker.storage import clinic_queries, measure_queries, photo_queries, queries
+from tracker.storage import clinic_queries, measure_queries, photo_queries, queries, triage_lines
 from tracker.storage.accounts import AccountStore
 from tracker.storage.models import (
     CareEntry,
@@ -64,9 +65,17 @@ class Store:
         # None: any):
         # their symptom courses are made anew before anything reads them, and at the end.
         self._dirty: dict[int, set[str] | None] = {}
+        # Profiles (by id) whose record this transaction wrote: their kept triage lines are
+        # stale (one more write counted for each, before the transaction commits).
+        self._changed: set[int] = set()
         self.discarded = False
 
+    def _record_changed(self, profile_id: int | None = None) -> None:
+        """This profile's (or another's) record was written: its triage line is stale."""
+        self._changed.add(self.profile_id if profile_id is None else profile_id)
+
     def _wrote(self, session_id: int, symptoms: Iterable[str] | None) -> None:
+        self._record_changed()
         if symptoms is None or self._dirty.get(session_id, set()) is None:
             self._dirty[session_id] = None
         else:
@@ -87,6 +96,9 @@ class Store:
         if self._dirty:
             queries.refresh_courses(self._tx, self._dirty)
             self._dirty = {}
+        if self._changed:
+            triage_lines.count_writes(self._tx, self._changed)
+            self._changed = set()
 
     def courses(self) -> list[tuple[int, str, dt.date, int, dt.date | None, int]]:
         """This profile's symptom courses as kept (session number, symptom, latest date and value,
@@ -222,6 +234,7 @@ class Store:
         self._tx.flush()
         self._kept([row])
         self._sessions_changed()
+        self._record_changed()
         return queries.session_record(row)
 
     def update_session(self, changed: SessionRecord) -> SessionRecord:
@@ -230,6 +243,7 @@ class Store:
         _copy_details(changed, row)
         self._tx.flush()
         self._sessions_changed()
+        self._record_changed()
         return queries.session_record(row)
 
     def delete_session(self, session_id: int) -> None:
@@ -240,6 +254,7 @@ class Store:
         self._dirty.pop(row.id, None)  # its courses went with it
         del self._session_rows[session_id]
         self._sessions_changed()
+        self._record_changed()
 
     def entry_count(self, session_id: int) -> int:
         return queries.count_entries(self._tx, self._session_row(session_id).id)
@@ -343,6 +358,7 @@ class Store:
     ) -> TemperatureRecord:
         """One more reading for the day, as typed: none replaces another."""
         row_id = self._session_row(session.id).id  # this profile's session, by its number
+        self._record_changed()
         return measure_queries.add_temperature(
             self._tx, row_id, session, date, (typed.value, typed.unit, note), _now()
         )
@@ -361,6 +377,7 @@ class Store:
         ids = self._row_ids({row[0] for row in rows})
         rows = [(ids[n], date, value, unit, note) for n, date, value, unit, note in rows]
         measure_queries.add_temperatures(self._tx, rows, _now())
+        self._record_changed()
 
     def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
         """Delete the named symptoms' values for one day of one of this profile's sessions;
@@ -478,9 +495,11 @@ class Store:
         row.max_days = override.max_days
         row.typical_days = override.typical_days
         self._tx.flush()
+        self._record_changed()
 
     def delete_overrides(self, kind: str | None = None, symptom: str | None = None) -> int:
         """Delete this profile's overrides (of a kind, a symptom); returns how many."""
+        self._record_changed()
         return queries.delete_overrides(self._tx, self.profile_id, kind, symptom)
 
     # Across profiles: profile admin and a clinic's views ---------------------------------
@@ -506,6 +525,7 @@ class Store:
         row.skin_type = changed.skin_type
         row.sensitive_skin = changed.sensitive_skin
         self._tx.flush()
+        self._record_changed(row.id)
         return queries.profile_record(row)
 
     def profiles_with_session_counts(self) -> list[tuple[ProfileRecord, int]]:
@@ -700,6 +720,7 @@ class Store:
 
     def add_review(self, review: Review) -> Review:
         """Store a clinician's review of this profile's triage line (its ``id`` is ignored)."""
+        self._record_changed()
         return clinic_queries.add_review(self._tx, self.profile_id, review)
 
     def reviews(self) -> list[Review]:
@@ -709,6 +730,38 @@ class Store:
     def latest_reviews_all_profiles(self) -> dict[int, Review]:
         """Every profile's latest review, by profile id."""
         return clinic_queries.latest_reviews(self._tx)
+
+    # A clinic's kept triage lines (tracker.domain.triage_kept) --------------------------
+
+    def stale_triage_lines(self, as_of: dt.date, rules: str) -> list[tuple[int, int]]:
+        """(profile id, count of writes) of every profile whose kept line does not hold on
+        as_of (none kept, a write since, other rules, or another day)."""
+        self.settle()
+        return triage_lines.stale(self._tx, as_of, rules)
+
+    def triage_facts(self, profile_ids: Sequence[int], as_of: dt.date) -> list[PatientFacts]:
+        """What judging these profiles' lines on as_of or later needs (any profile's)."""
+        self.settle()
+        return triage_lines.patient_facts(self._tx, profile_ids, as_of)
+
+    def keep_triage_lines(self, lines: Sequence[tuple[KeptLine, int]], rules: str) -> None:
+        """Keep these judged lines, each with the count of writes read before judging it."""
+        triage_lines.keep(self._tx, lines, rules)
+
+    def triage_page(
+        self, as_of: dt.date, offset: int, limit: int
+    ) -> list[tuple[KeptLine, str, str, bool]]:
+        """A page of the patients' kept lines in the list's order on as_of: each with the
+        profile name, the patient's e-mail, and whether their account is disabled."""
+        return triage_lines.page(self._tx, as_of, offset, limit)
+
+    def triage_counts(self) -> dict[str, int]:
+        """How many patients' kept lines each category holds."""
+        return triage_lines.counts(self._tx)
+
+    def forget_triage_lines(self) -> int:
+        """Every kept line judged anew when next asked for; returns how many there were."""
+        return triage_lines.forget(self._tx)
 
     def add_audit_event(self, event: AuditEvent) -> None:
         """Add one event to the audit log (about any profile, or none)."""

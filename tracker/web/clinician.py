@@ -34,7 +34,7 @@ from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.triage import CATEGORIES
 from tracker.domain.words import Words
-from tracker.services import audit, reviews, triage
+from tracker.services import audit, reviews, triage_pages
 from tracker.services.databases import Store
 from tracker.web import documents, hints, pages, photos, records
 from tracker.web.app import Page, databases, read_only, today
@@ -152,20 +152,33 @@ def _read_only_view(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def triage_page() -> Page:
+    """A page of the triage list (?page=N, 50 lines each), with how many patients each
+    category holds. The kept lines that do not hold today are judged first and kept, in a
+    unit of work that writes (tracker.services.triage_pages); most loads have none, and
+    read the page in one unit that only reads."""
     day = today()
-    with databases().get(DEFAULT_PROFILE).reading() as store:
-        lines = triage.clinic_lines(store, day)
-        patients = reviews.patient_emails(store)
-        disabled = reviews.disabled_patients(store)
-    rows = [(line, patients[line.profile_id]) for line in lines if line.profile_id in patients]
+    number = request.args.get("page", "1")
+    if not number.isdigit() or int(number) < 1:
+        abort(404)
+    database = databases().get(DEFAULT_PROFILE)
+    shown = None
+    with database.reading() as store:
+        judged = triage_pages.stale_lines(store, day)
+        if not judged:
+            shown = triage_pages.page(store, day, int(number))
+    if shown is None:
+        with database.writing() as store:
+            triage_pages.keep(store, judged)
+            shown = triage_pages.page(store, day, int(number))
+    if shown.number > shown.pages:
+        abort(404)
     # A disabled patient stays on the list, marked: what they logged before still needs the
     # clinic's eyes (an urgent flag must not vanish), but they can no longer sign in to add.
     return render_template(
         "clinic_triage.html",
-        rows=rows,
+        shown=shown,
         as_of=day,
         category_words=CATEGORY_WORDS,
-        disabled=disabled,
         empty=Empty(AccountWords.NO_PATIENTS.value, hints.link(Hint("invite-patient"))),
     )
 
