@@ -528,3 +528,53 @@ def test_every_write_to_a_record_makes_its_kept_line_stale_and_a_repair_judges_a
         _same(database, TODAY)
     finally:
         database.dispose()
+
+
+def test_tracker_clinic_triage_judges_the_days_lines_ahead_and_all_anew(db_url: str) -> None:
+    """The timer's command: what the first load of a day would judge, judged ahead; --all
+    after a hand edit."""
+    import re
+
+    from conftest import invoke
+
+    clinic = Clinic(db_url, 0)
+    first = invoke("clinic", "triage", "--db", db_url)
+    assert first.exit_code == 0, first.output
+    assert re.fullmatch(
+        r"Triage lines judged for \d{4}-\d\d-\d\d: 4, in \d+\.\d s\.\n", first.output
+    )
+    again = invoke("clinic", "triage", "--db", db_url)
+    assert ": 0, in" in again.output
+    _apply(clinic, ("session", 1, 2, "ipl"), TODAY)
+    assert ": 1, in" in invoke("clinic", "triage", "--db", db_url).output
+    every = invoke("clinic", "triage", "--all", "--db", db_url)
+    assert ": 4 (4 kept lines set aside first), in" in every.output
+    assert ": 0, in" in invoke("clinic", "triage", "--db", db_url).output
+
+
+def test_the_triage_timer_and_its_service_are_valid_units() -> None:
+    import shutil
+    import subprocess
+
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    deploy = Path(__file__).parent.parent / "deploy"
+    done = subprocess.run(
+        [
+            analyze,
+            "verify",
+            str(deploy / "tracker-triage.timer"),
+            str(deploy / "tracker-triage.service"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # The only complaint allowed: the tracker it names is not installed at that path here.
+    problems = [
+        line
+        for line in done.stderr.splitlines()
+        if line.strip() and "/opt/tracker/venv/bin/tracker" not in line
+    ]
+    assert problems == [], done.stderr

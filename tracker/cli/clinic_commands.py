@@ -325,3 +325,42 @@ def audit(app: AppContext, patient: str | None, as_json: bool) -> None:
     ]
     headers = ("when (UTC)", "who", "role", "patient", "what", "from", "outcome")
     click.echo(table(headers, rows))
+
+
+@clinic.command("triage")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Judge every patient's line anew, kept or not (after editing the database by hand).",
+)
+@_db_option
+@pass_app
+def triage_lines(app: AppContext, every: bool) -> None:
+    """Judge and keep each patient's triage line that does not hold today.
+
+    What the triage page does on its first load of a day, done ahead: run it from a timer
+    just after the clinic's midnight (deploy/tracker-triage.timer) so the first clinician
+    of the day does not wait. A line is judged from the patient's values, sessions,
+    temperatures and reviews; nothing else changes.
+    """
+    import time
+
+    from tracker.services import triage_pages
+
+    started = time.perf_counter()
+    forgotten = 0
+    if every:
+        with app.writing() as store:
+            forgotten = triage_pages.forget(store)
+    with app.reading() as store:
+        todo = triage_pages.stale(store, app.today)
+    part = triage_pages.JUDGE_PART
+    for start in range(0, len(todo), part):
+        with app.reading() as store:
+            judged = triage_pages.judge(store, todo[start : start + part], app.today)
+        with app.writing() as store:
+            triage_pages.keep(store, judged)
+    took = time.perf_counter() - started
+    again = f" ({forgotten} kept lines set aside first)" if every else ""
+    click.echo(f"Triage lines judged for {app.today}: {len(todo)}{again}, in {took:.1f} s.")

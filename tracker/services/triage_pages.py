@@ -52,28 +52,49 @@ def _rules() -> str:
 RULES = _rules()
 
 
-def stale_lines(store: Store, as_of: dt.date) -> list[tuple[KeptLine, int]]:
-    """The lines that do not hold on ``as_of``, judged anew: each with the count of writes
-    read before its facts were (a write after that leaves the line stale once kept)."""
-    stale = dict(store.stale_triage_lines(as_of, RULES))
+JUDGE_PART = 500  # stale lines judged and kept per unit of work (a part's locks held briefly)
+
+
+def stale(store: Store, as_of: dt.date) -> list[tuple[int, int]]:
+    """(profile id, count of writes) of each line that does not hold on ``as_of``, by
+    profile id: one query."""
+    return sorted(store.stale_triage_lines(as_of, RULES))
+
+
+def judge(store: Store, stale: list[tuple[int, int]], as_of: dt.date) -> list[tuple[KeptLine, int]]:
+    """These stale lines judged anew (any number: read a few queries per 500), each with
+    the count of writes read before its facts were (``stale``, in this unit of work or an
+    earlier one): a write after that leaves the line stale once kept."""
     if not stale:
         return []
+    counts = dict(stale)
     table = shipped_table()
     built: dict[tuple[object, ...], Expectations] = {}
     courses = triage.course_days()
     judged = []
-    for facts in store.triage_facts(sorted(stale), as_of):
+    for facts in store.triage_facts(sorted(counts), as_of):
         key = (facts.skin.skin_type, facts.skin.sensitive_skin, facts.overrides)
         expectations = built.get(key)
         if expectations is None:
             expectations = built[key] = Expectations(table, facts.overrides, skin=facts.skin)
         _, kept = kept_line(facts, expectations.for_pair, courses, as_of)
-        judged.append((kept, stale[facts.profile_id]))
+        judged.append((kept, counts[facts.profile_id]))
     return judged
+
+
+def stale_lines(store: Store, as_of: dt.date) -> list[tuple[KeptLine, int]]:
+    """Every line that does not hold on ``as_of``, judged anew, in this unit of work."""
+    return judge(store, stale(store, as_of), as_of)
 
 
 def keep(store: Store, judged: list[tuple[KeptLine, int]]) -> None:
     store.keep_triage_lines(judged, RULES)
+
+
+def forget(store: Store) -> int:
+    """Every kept line judged anew when next asked for (after a hand edit of the database,
+    which counted no write); returns how many lines there were."""
+    return store.forget_triage_lines()
 
 
 @dataclass(frozen=True)

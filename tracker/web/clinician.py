@@ -153,9 +153,10 @@ def _read_only_view(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def triage_page() -> Page:
     """A page of the triage list (?page=N, 50 lines each), with how many patients each
-    category holds. The kept lines that do not hold today are judged first and kept, in a
-    unit of work that writes (tracker.services.triage_pages); most loads have none, and
-    read the page in one unit that only reads."""
+    category holds. The kept lines that do not hold today are judged first and kept
+    (tracker.services.triage_pages), 500 at a time, each part in a unit of work of its own
+    (a first load after an upgrade keeps what it judged even if it is cut short); most
+    loads have none, and read the page in one unit that only reads."""
     day = today()
     number = request.args.get("page", "1")
     if not number.isdigit() or int(number) < 1:
@@ -163,13 +164,18 @@ def triage_page() -> Page:
     database = databases().get(DEFAULT_PROFILE)
     shown = None
     with database.reading() as store:
-        judged = triage_pages.stale_lines(store, day)
-        if not judged:
+        todo = triage_pages.stale(store, day)
+        if not todo:
             shown = triage_pages.page(store, day, int(number))
-    if shown is None:
+    part = triage_pages.JUDGE_PART
+    for start in range(0, len(todo), part):
+        with database.reading() as store:
+            judged = triage_pages.judge(store, todo[start : start + part], day)
         with database.writing() as store:
             triage_pages.keep(store, judged)
-            shown = triage_pages.page(store, day, int(number))
+            if start + part >= len(todo):
+                shown = triage_pages.page(store, day, int(number))
+    assert shown is not None
     if shown.number > shown.pages:
         abort(404)
     # A disabled patient stays on the list, marked: what they logged before still needs the
