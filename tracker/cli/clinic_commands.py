@@ -337,7 +337,7 @@ def audit(app: AppContext, patient: str | None, as_json: bool) -> None:
 @_db_option
 @pass_app
 def triage_lines(app: AppContext, every: bool) -> None:
-    """Judge and keep each patient's triage line that does not hold today.
+    """Judge the triage lines that changed, ahead of the list.
 
     What the triage page does on its first load of a day, done ahead: run it from a timer
     just after the clinic's midnight (deploy/tracker-triage.timer) so the first clinician
