@@ -628,10 +628,12 @@ def triage_at(
                 sql = clinic_seed.persisting_sql(connection.dialect.name, today)
                 return connection.execute(text(sql)).fetchall()
 
+        judge_every_line(database, today)  # what the timed server's loads left to judge
+
         def kept_page() -> object:
             with database.reading() as store:
-                assert not triage_pages.stale_lines(store, today)
-                return triage_pages.page(store, today, 1)
+                stale = triage_pages.stale(store, today)  # none: a load's first query
+                return stale, triage_pages.page(store, today, 1)
 
         engine_ms = timed_in_process(flag_engine, 3)
         query_ms = timed_in_process(query, 3)
@@ -773,6 +775,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         )
         if not args.skip_load:
             load, walls = load_phase(main_clinic, args, today, deadline)
+            report(load, walls, [], args)  # printed now too: a later step may not finish
         for size in sizes:
             if time.monotonic() > deadline:
                 print(f"stopped before {size:,} patients: --max-minutes reached")
