@@ -578,3 +578,28 @@ def test_the_triage_timer_and_its_service_are_valid_units() -> None:
         if line.strip() and "/opt/tracker/venv/bin/tracker" not in line
     ]
     assert problems == [], done.stderr
+
+
+@pytest.mark.sqlite_only
+def test_tracker_log_on_a_file_makes_the_kept_line_stale_too(db_url: str) -> None:
+    """`tracker log` on an SQLite file writes through sqlite3 alone (tracker.storage.quick):
+    it counts the write as the store does."""
+    from conftest import invoke
+
+    clinic = Clinic(db_url, 0)
+    name = clinic.names[0]
+    _apply(clinic, ("session", 0, 3, "ipl"), TODAY)
+    database = Database(resolve(db_url))
+    try:
+        _kept_list(database, TODAY)
+        logged = invoke(
+            "--db", db_url, "--profile", name, "log", "blistering=3", "--date", str(TODAY)
+        )
+        assert logged.exit_code == 0, logged.output
+        with database.reading() as store:
+            assert [pid for pid, _ in triage_pages.stale(store, TODAY)] == [
+                store.all_profile_records()[name][0]
+            ]
+        _same(database, TODAY)
+    finally:
+        database.dispose()

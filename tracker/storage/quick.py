@@ -108,6 +108,7 @@ class QuickStore:
         # The sessions read, by number: (row id, record).
         self._sessions: dict[int, tuple[int, SessionRecord]] = {}
         self._dirty: dict[int, set[str]] = {}  # session row id -> symptoms written
+        self._changed = False  # the record written: its kept triage line is stale (Store's)
 
     # The profile -------------------------------------------------------------------------
 
@@ -246,6 +247,7 @@ class QuickStore:
             changes,
         )
         self._dirty.setdefault(row_id, set()).update(severities)
+        self._changed = True
         return stored
 
     def latest_runs(
@@ -288,6 +290,7 @@ class QuickStore:
         )
         reading_id = cursor.lastrowid
         assert reading_id is not None
+        self._changed = True
         return TemperatureRecord(
             reading_id, session.id, date, session.day_of(date), typed.value, typed.unit, note
         )
@@ -333,6 +336,13 @@ class QuickStore:
             )
             self._db.execute(COURSES.format(marks=marks), (row_id, *named))
         self._dirty = {}
+        if self._changed:  # as triage_lines.count_writes: one more write to the record
+            self._db.execute(
+                "INSERT INTO triage_lines (profile_id, changes) VALUES (?, 1) "
+                "ON CONFLICT (profile_id) DO UPDATE SET changes = triage_lines.changes + 1",
+                (self.profile_id,),
+            )
+            self._changed = False
 
 
 # What ``queries.latest_runs`` selects: for each symptom whose kept course may still be

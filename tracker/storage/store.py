@@ -68,6 +68,7 @@ class Store:
         # Profiles (by id) whose record this transaction wrote: their kept triage lines are
         # stale (one more write counted for each, before the transaction commits).
         self._changed: set[int] = set()
+        self._others: list[Store] = []  # other profiles' stores in this transaction
         self.discarded = False
 
     def _record_changed(self, profile_id: int | None = None) -> None:
@@ -96,6 +97,8 @@ class Store:
         if self._dirty:
             queries.refresh_courses(self._tx, self._dirty)
             self._dirty = {}
+        for other in self._others:
+            other.settle()
         if self._changed:
             triage_lines.count_writes(self._tx, self._changed)
             self._changed = set()
@@ -124,7 +127,9 @@ class Store:
     def for_profile(self, profile: str) -> Store:
         """Another profile's store in this same transaction (a clinician's request finds
         the patient, then reads their record, in one unit of work)."""
-        return Store(self._tx, profile)
+        other = Store(self._tx, profile)
+        self._others.append(other)  # settled with this one: its writes counted too
+        return other
 
     def accounts(self) -> AccountStore:
         """A clinic's accounts, in this same transaction (they belong to no one profile)."""
