@@ -425,3 +425,16 @@ def test_a_staff_page_of_a_patients_record_reads_in_one_transaction(clinic: Clin
         finally:
             event.remove(Engine, "begin", began)
         assert len(begins) == 3, (path, begins)  # session check, the page, the audit event
+
+
+@pytest.mark.parametrize("email", ["\x00", "ann@example.org\x00", "a\x07@example.org"])
+def test_a_control_character_typed_to_sign_in_gets_the_one_answer(
+    clinic: Clinic, email: str
+) -> None:
+    """PostgreSQL refuses a NUL in any text: typed as an address it answered 'Nothing was
+    saved: Cannot use the database postgresql+psycopg://...' (400) instead of the one
+    answer every failed sign-in gets (found by the hypothesis test on PostgreSQL)."""
+    _patient(clinic)
+    answer = clinic.browser().sign_in(email, "whatever it is x")
+    assert answer.status_code == 401 and "do not match" in _text(answer), _text(answer)[:500]
+    assert "postgresql" not in _text(answer) and "database" not in _text(answer)
