@@ -6,7 +6,9 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from inspect import getsource
 from pathlib import Path
 from unittest import mock
 
@@ -62,7 +64,8 @@ def fresh_tables() -> None:
 
 def pytest_report_header() -> str:
     if POSTGRES_URL:
-        return f"database: PostgreSQL ({make_url(POSTGRES_URL).render_as_string()})"
+        server = make_url(POSTGRES_URL).render_as_string()
+        return f"database: PostgreSQL ({server}); only the tests that use a database run"
     return "database: SQLite files (set TRACKER_TEST_DATABASE_URL to run on PostgreSQL)"
 
 
@@ -73,6 +76,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if swept:
             config.hook.pytest_deselected(items=swept)
             items[:] = [item for item in items if not item.get_closest_marker("sweep")]
+    if POSTGRES_URL:
+        _keep_only_database_tests(config, items)
     for item in items:
         if POSTGRES_URL and item.get_closest_marker("sqlite_only"):
             reason = "about SQLite files; covered by the SQLite run"
@@ -81,6 +86,50 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(
                 pytest.mark.skip(reason="no PostgreSQL: set TRACKER_TEST_DATABASE_URL to run it")
             )
+
+
+# The fixtures through which a test reaches the database under test. On PostgreSQL only the
+# tests that use one of them run: the others never open a database, or open a SQLite file of
+# their own (`tmp_path / "x.db"`), so they would prove the same thing twice.
+DATABASE_FIXTURES = frozenset({"db_url", "template_db", "postgres_url"})
+
+
+def _keep_only_database_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL run: every test that uses a database fixture, and no other. A test that
+    reads the server's address itself but uses none of them is refused, so that it cannot
+    drop out of the PostgreSQL run unnoticed (it should ask for ``postgres_url``)."""
+    unused = [item for item in items if DATABASE_FIXTURES.isdisjoint(_fixtures(item))]
+    for item in unused:
+        if _names_the_server(item):
+            raise pytest.UsageError(
+                f"{item.nodeid} reads TRACKER_TEST_DATABASE_URL but uses none of "
+                f"{', '.join(sorted(DATABASE_FIXTURES))}: ask for postgres_url, "
+                "or it never runs on PostgreSQL"
+            )
+    if unused:
+        config.hook.pytest_deselected(items=unused)
+        dropped = {id(item) for item in unused}
+        items[:] = [item for item in items if id(item) not in dropped]
+
+
+def _fixtures(item: pytest.Item) -> list[str]:
+    return list(getattr(item, "fixturenames", ()))
+
+
+def _names_the_server(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        source = getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        source = ""
+    return "POSTGRES_URL" in source or "TRACKER_TEST_DATABASE_URL" in source
+
+
+@pytest.fixture
+def postgres_url() -> str | None:
+    """The PostgreSQL server under test (None on the SQLite run), for a test that hands it
+    to a program of its own; asking for it keeps the test in the PostgreSQL run."""
+    return POSTGRES_URL
 
 
 @pytest.fixture
@@ -119,22 +168,81 @@ def db_url(request: pytest.FixtureRequest, db_path: Path) -> Iterator[str]:
     It starts as a copy of the migrated template (as a database after its first command);
     a test marked ``new_database`` gets none (no file; an empty PostgreSQL database)."""
     new = request.node.get_closest_marker("new_database") is not None
-    template = None if new else request.getfixturevalue("template_db")
     if not POSTGRES_URL:
-        if template is not None:
-            shutil.copyfile(template, db_path)
+        if not new:
+            shutil.copyfile(request.getfixturevalue("template_db"), db_path)
             db_path.chmod(0o600)
         yield str(db_path)
         return
-    name = f"tracker_test_{uuid.uuid4().hex[:12]}"
-    copied = f' TEMPLATE "{template}"' if template else ""
-    with _admin() as admin:
-        admin.execute(text(f'CREATE DATABASE "{name}"{copied}'))
+    copies: _Copies | None = None if new else request.getfixturevalue("postgres_copies")
+    if copies is not None:
+        name = copies.take()
+    else:
+        name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+        with _admin() as admin:
+            admin.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with _admin() as admin:
+        if copies is not None:
+            copies.drop(name)
+        else:
+            with _admin() as admin:
+                admin.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+class _Copies:
+    """New PostgreSQL databases copied from the template, each made while the test before
+    it runs, and dropped after its test while the next one runs: copying the template takes
+    the server about as long as a short test (measured 0.2-0.9 s), and this way the server
+    copies on the other core instead of the test waiting for it. Every test still gets a
+    database no test has used; a failed copy or drop fails the test that takes it next."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.engine = create_engine(POSTGRES_URL or "", isolation_level="AUTOCOMMIT")
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="postgres-copies")
+        self.dropped: list[Future[None]] = []
+        self.next = self.worker.submit(self._copy)
+
+    def _copy(self) -> str:
+        name = f"tracker_test_{uuid.uuid4().hex[:12]}"
+        with self.engine.connect() as admin:
+            admin.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
+        return name
+
+    def _drop(self, name: str) -> None:
+        with self.engine.connect() as admin:
             admin.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def take(self) -> str:
+        for done in [d for d in self.dropped if d.done()]:
+            self.dropped.remove(done)
+            done.result()  # a drop that failed fails this test, not silently
+        name = self.next.result()
+        self.next = self.worker.submit(self._copy)
+        return name
+
+    def drop(self, name: str) -> None:
+        self.dropped.append(self.worker.submit(self._drop, name))
+
+    def close(self) -> None:
+        try:
+            self._drop(self.next.result())
+            for done in self.dropped:
+                done.result()
+        finally:
+            self.worker.shutdown(wait=True)
+            self.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_copies(template_db: str) -> Iterator[_Copies]:
+    copies = _Copies(template_db)
+    try:
+        yield copies
+    finally:
+        copies.close()
 
 
 @contextmanager

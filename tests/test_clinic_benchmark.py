@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import POSTGRES_URL
 from sqlalchemy import create_engine, text
 
 from tracker.services import triage
@@ -56,14 +55,16 @@ def test_the_persisting_query_answers_as_the_flag_engine(db_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_the_harness_runs_at_tiny_sizes_without_an_error(tmp_path: Path) -> None:
+def test_the_harness_runs_at_tiny_sizes_without_an_error(
+    tmp_path: Path, postgres_url: str | None
+) -> None:
     """`benchmarks/clinic.py --smoke`: the hosted app under gunicorn with 2 processes, a
     few patients signing in and checking in while clinicians reload, the floor, and the
     triage list at two sizes: every request answered as a browser expects, none failed."""
     command = [sys.executable, str(BENCHMARKS / "clinic.py"), "--smoke", "--work", str(tmp_path)]
     command += ["--json", str(tmp_path / "figures.json")]
-    if POSTGRES_URL:
-        command += ["--database", POSTGRES_URL]
+    if postgres_url:
+        command += ["--database", postgres_url]
     done = subprocess.run(
         command, cwd=BENCHMARKS.parent, capture_output=True, text=True, timeout=600, check=False
     )
