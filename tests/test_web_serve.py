@@ -292,7 +292,7 @@ def test_the_browser_is_opened_without_the_key_in_any_command_line(
         f'env > "{seen}.env"\n'
         'file="${1#file://}"\n'
         f'stat -c %a "$file" "$(dirname "$file")" > "{seen}.modes"\n'
-        f'cat "$file" > "{seen}.page"\n'
+        f'cat "$file" > "{seen}.part" && mv "{seen}.part" "{seen}.page"\n'  # whole, or none
     )
     browser.chmod(0o700)
     served = start(db_url, env={"BROWSER": str(browser)})
