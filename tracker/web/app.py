@@ -28,6 +28,7 @@ from tracker.domain.text import visible
 from tracker.services import profiles
 from tracker.services.databases import Database, Location, Store
 from tracker.web import security
+from tracker.web.routing import bound_row_numbers
 
 log = logging.getLogger(__name__)
 # What a route returns when it renders a template: the page, or the page and its status.
@@ -231,6 +232,7 @@ def create_app(web: WebSettings) -> Flask:
     choice (tracker.web.security)."""
     assert web.keys is not None
     app = Flask(__name__)
+    bound_row_numbers(app)  # before any route: ids in URLs the database can hold
     app.secret_key = secrets.token_bytes(32)  # flash messages; per start, like the key
     app.config.update(
         SESSION_COOKIE_NAME=f"tracker-flash-{web.keys.port}",

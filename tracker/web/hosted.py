@@ -47,6 +47,7 @@ from tracker.services.clinic_settings import ClinicSettings, no_clinic_database,
 from tracker.services.databases import locate
 from tracker.web import security
 from tracker.web.app import WebSettings, add_pages, databases
+from tracker.web.routing import bound_row_numbers
 
 PUBLIC = "public"  # a route anyone reaches, signed in or not (sign-in, a link's page)
 PATIENT_PAGES = frozenset({Role.PATIENT})
@@ -367,6 +368,7 @@ def create_clinic_app(
     if settings.database is None:
         raise no_clinic_database()
     app = Flask(__name__.rpartition(".")[0])
+    bound_row_numbers(app)  # before any route: ids in URLs the database can hold
     app.secret_key = settings.secret_key
     app.config.update(
         SESSION_COOKIE_NAME="tracker-flash",
