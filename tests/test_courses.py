@@ -62,9 +62,17 @@ def test_gone_days_of_a_session_leave_out_other_sessions_and_symptoms_still_ther
 
 
 def test_a_personal_course_names_its_slowest_recovery() -> None:
-    course = PersonalCourse("redness", ((3, 5), (4, 8), (6, 8), (7, 2)))
+    a = SessionRecord(3, START, "ipl")
+    b = SessionRecord(4, START + dt.timedelta(days=20), "ipl")
+    c = SessionRecord(6, START + dt.timedelta(days=40), "ipl")
+    d = SessionRecord(7, START + dt.timedelta(days=60), "ipl")
+    now = SessionRecord(8, START + dt.timedelta(days=80), "ipl")
+    gone = {3: {"redness": 5}, 4: {"redness": 8}, 6: {"redness": 8}, 7: {"redness": 2}}
+    course = courses_from_gone_days([a, b, c, d, now], gone, [8])[8]["redness"]
     assert course.slowest == (6, 8)  # the latest session among the slowest
     assert course.describe() == "last time gone by day 8 (session 6)"
+    history = [(r, series({0: 4, gone[r.id]["redness"]: 0}, session=r.id)) for r in (d, c, b, a)]
+    assert personal_courses(now, history) == {"redness": course}
 
 
 def test_courses_come_from_earlier_sessions_of_the_same_kind_only() -> None:
@@ -75,13 +83,13 @@ def test_courses_come_from_earlier_sessions_of_the_same_kind_only() -> None:
     gone = {1: {"redness": 4}, 2: {"redness": 9}, 3: {"redness": 6, "itching": 2}}
     courses = courses_from_gone_days([d, c, b, a], gone)
     assert courses[1] == {} and courses[2] == {}
-    assert courses[3] == {"redness": PersonalCourse("redness", ((1, 4),))}
+    assert courses[3] == {"redness": PersonalCourse("redness", (1, 4))}
     assert courses[4] == {
-        "redness": PersonalCourse("redness", ((1, 4), (3, 6))),
-        "itching": PersonalCourse("itching", ((3, 2),)),
+        "redness": PersonalCourse("redness", (3, 6)),
+        "itching": PersonalCourse("itching", (3, 2)),
     }
     history = [(a, series({0: 3, 4: 0}, session=1)), (c, []), (d, [])]
-    assert personal_courses(d, history) == {"redness": PersonalCourse("redness", ((1, 4),))}
+    assert personal_courses(d, history) == {"redness": PersonalCourse("redness", (1, 4))}
 
 
 @pytest.mark.parametrize(

@@ -347,7 +347,7 @@ def test_missing_starts_the_day_after_the_last_value_and_says_how_long() -> None
 
 # --- slower than the patient's own earlier recoveries ----------------------------------
 
-BEFORE = {"redness": PersonalCourse("redness", ((7, 3), (8, 2)))}
+BEFORE = {"redness": PersonalCourse("redness", (7, 3))}  # the slowest of sessions 7 and 8
 
 
 @pytest.mark.parametrize(
@@ -388,8 +388,9 @@ def test_slower_than_usual_in_these_words() -> None:
 
 
 def test_no_earlier_recovery_means_no_comparison() -> None:
-    empty = {"redness": PersonalCourse("redness", ())}
-    assert judge("redness", {1: 4, 4: 2}, 6, personal=empty) == judge("redness", {1: 4, 4: 2}, 6)
+    # An earlier recovery of another symptom only: redness is not compared with it.
+    other = {"itching": PersonalCourse("itching", (7, 1))}
+    assert judge("redness", {1: 4, 4: 2}, 6, personal=other) == judge("redness", {1: 4, 4: 2}, 6)
 
 
 def test_each_session_is_compared_with_the_earlier_ones_as_of_the_date() -> None:

@@ -75,7 +75,7 @@ def test_the_personal_course_counts_only_earlier_sessions_of_the_same_kind() -> 
         (second, _entries(3, {0: 4, 5: 0})),
     ]
     courses = personal_courses(second, history)
-    assert courses["redness"].gone_by == ((1, 3),)
+    assert courses["redness"].slowest == (1, 3)
     assert courses["redness"].describe() == "last time gone by day 3 (session 1)"
     assert personal_courses(first, history) == {}
 

@@ -206,13 +206,13 @@ def test_the_web_checkin_writes_alone_reading_each_row_once(
 PAGES = {
     "/": 6,  # profile, sessions, own courses, open ones, their values, the day's photos
     # profile, sessions, open ones, values, temperatures (issue 22: a fever is an alarm of
-    # its own), gone days (as of and ever, from the symptom courses), own courses, value
-    # counts
-    "/status": 8,
+    # its own), the slowest earlier recoveries (from the symptom courses), own courses; no
+    # value counts (the page shows none)
+    "/status": 7,
     # profile, counts, sessions, values, care, changes, the latest change, photos, temperatures
     "/history": 9,
     # profile, counts, sessions, own courses, values, care, changes, photo days, temperatures,
-    # the earlier sessions' gone days (from the symptom courses: no earlier session's values)
+    # the slowest earlier recoveries (from the symptom courses: no earlier session's values)
     "/chart": 10,
     "/sessions": 5,  # profile, counts, sessions, every profile, their session counts
 }

@@ -65,7 +65,7 @@ def test_past_its_course_only_with_a_course_and_a_value_above_0() -> None:
 
 def test_a_line_says_value_day_course_verdict_own_course_and_forecast() -> None:
     latest = ValueRecord(1, day(6), 6, "redness", 3)
-    personal = PersonalCourse("redness", ((7, 3),))
+    personal = PersonalCourse("redness", (7, 3))
     expected = EXPECT("laser-rejuvenation", "redness")
     plain = SymptomStatus(latest, expected, 6)
     assert plain.describe() == f"redness 3/10, day 6 {R}: within its expected course"
@@ -137,7 +137,7 @@ def test_an_info_flag_alone_does_not_mark_a_symptom_flagged() -> None:
 
 
 def test_the_own_course_and_the_forecast_reach_each_symptom() -> None:
-    personal = {"redness": PersonalCourse("redness", ((7, 2),))}
+    personal = {"redness": PersonalCourse("redness", (7, 2))}
     entries = series("redness", {0: 6, 1: 4, 2: 2}) + series("itching", {0: 2})
     status = build_status(SESSION, entries, EXPECT, day(2), personal)
     by_symptom = {s.latest.symptom: s for s in status.symptoms}

@@ -62,7 +62,7 @@ def test_the_peak_is_the_first_day_of_the_highest_value() -> None:
 
 
 def test_the_personal_note_while_it_is_still_there() -> None:
-    personal = PersonalCourse("redness", ((4, 3),))
+    personal = PersonalCourse("redness", (4, 3))
     assert summary({0: 4, 5: 2}, None, personal).personal_note == (
         "last time gone by day 3 (session 4); now day 5 at 2/10"
     )
@@ -81,7 +81,7 @@ def test_summaries_come_in_catalog_order_with_unknown_symptoms_last() -> None:
         *series("itching", {0: 3}),
         *series("aching", {1: 1}),
     ]
-    personal = {"redness": PersonalCourse("redness", ((4, 3),))}
+    personal = {"redness": PersonalCourse("redness", (4, 3))}
     found = summarise(SESSION, entries[::-1], EXPECT, START + dt.timedelta(days=6), personal)
     assert [s.symptom for s in found] == ["itching", "redness", "aching", "tingling"]
     redness = found[1]

@@ -19,14 +19,14 @@ FORECAST_WEEK = 7
 
 @dataclass(frozen=True)
 class PersonalCourse:
-    """How a symptom went after the patient's earlier sessions of the same kind."""
+    """How a symptom went after the patient's earlier sessions of the same kind: its slowest
+    recovery, all that is said or judged of them (the earlier sessions' other gone days are
+    not carried: a page about a session after 200 others reads one row per symptom)."""
 
     symptom: str
-    gone_by: tuple[tuple[int, int], ...]  # (session id, the day it was logged 0), oldest first
-
-    @property
-    def slowest(self) -> tuple[int, int]:
-        return max(self.gone_by, key=lambda item: (item[1], item[0]))
+    # (session id, the day it was logged 0) of the slowest earlier recovery; of equally slow
+    # ones, the latest session's
+    slowest: tuple[int, int]
 
     def describe(self) -> str:
         session_id, day = self.slowest
@@ -49,13 +49,21 @@ def personal_courses(
     earlier: Iterable[tuple[SessionRecord, Sequence[ValueRecord]]],
 ) -> dict[str, PersonalCourse]:
     """For each symptom, the day it was gone after each earlier session of the same kind."""
-    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for record, entries in sorted(earlier, key=lambda item: (item[0].date, item[0].id)):
+    found: dict[str, tuple[int, int]] = {}
+    for record, entries in earlier:
         if record.kind != session.kind or (record.date, record.id) >= (session.date, session.id):
             continue
         for symptom, day in gone_days(record, entries).items():
-            found[symptom].append((record.id, day))
-    return {symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in found.items()}
+            found[symptom] = slower(found.get(symptom), (record.id, day))
+    return {symptom: PersonalCourse(symptom, slowest) for symptom, slowest in found.items()}
+
+
+def slower(kept: tuple[int, int] | None, other: tuple[int, int]) -> tuple[int, int]:
+    """The slower of two recoveries (session id, day gone); of equally slow, the later
+    session's."""
+    if kept is None:
+        return other
+    return max(kept, other, key=lambda item: (item[1], item[0]))
 
 
 def gone_days(record: SessionRecord, entries: Iterable[ValueRecord]) -> dict[str, int]:
@@ -95,17 +103,17 @@ def courses_from_gone_days(
     """personal_courses() of every session (of those ``wanted``), from each session's gone
     days found beforehand (by gone_days(), or by a query that gives the same), without
     their values. Naming the few wanted keeps it linear in a long history."""
-    running: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    running: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
     courses: dict[int, dict[str, PersonalCourse]] = {}
     asked = None if wanted is None else set(wanted)
     for record in sorted(sessions, key=lambda r: (r.date, r.id)):
         earlier = running[record.kind]
         if asked is None or record.id in asked:
             courses[record.id] = {
-                symptom: PersonalCourse(symptom, tuple(days)) for symptom, days in earlier.items()
+                symptom: PersonalCourse(symptom, slowest) for symptom, slowest in earlier.items()
             }
         for symptom, day in gone.get(record.id, {}).items():
-            earlier[symptom].append((record.id, day))
+            earlier[symptom] = slower(earlier.get(symptom), (record.id, day))
     return courses
 
 

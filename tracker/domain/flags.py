@@ -601,7 +601,7 @@ def _missing(c: _Context) -> list[Flag]:
 
 def _slower(c: _Context, personal: PersonalCourse | None) -> list[Flag]:
     """Outlasting the patient's own slowest recovery, while still inside the published course."""
-    if personal is None or not personal.gone_by:
+    if personal is None:
         return []
     last = c.series[-1]
     slowest = personal.slowest[1]

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from tracker.domain.courses import PersonalCourse, courses_from_gone_days
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
@@ -15,6 +16,7 @@ if TYPE_CHECKING:  # a day's log must not pay for the flag rules or SQLAlchemy u
     from tracker.domain.expectations import Expectations, Override
     from tracker.domain.flags import Flag
     from tracker.domain.temperature import TemperatureRecord, TypedTemperature
+    from tracker.storage.store import Store
 
 
 class DayStore(Protocol):
@@ -89,6 +91,42 @@ def expectations_for(store: DayStore) -> Expectations:
     from tracker.domain.expectations import Expectations, shipped_table
 
     return Expectations(shipped_table(), store.overrides(), skin=store.profile())
+
+
+# Past this many sessions asked for at once (a chart comparing every session), one pass
+# over every session's gone days costs less than finding each one's slowest in SQL.
+FEW_SESSIONS = 8
+
+Courses = dict[int, dict[str, PersonalCourse]]
+
+
+def personal_courses(
+    store: Store, records: Sequence[SessionRecord], as_of: dt.date
+) -> tuple[Courses, Courses]:
+    """The personal courses of these sessions (on or before as_of, or asked for by number),
+    by session id: as of the date (what their flags judge) and over every value logged
+    (what the summary shows); the same but for a past as-of date before an earlier
+    session's last values.
+
+    Of a few sessions, only each symptom's slowest recovery is read (one row per session
+    and symptom), whatever the length of the history; of many, or as of a past date, every
+    session's gone days, in one pass.
+    """
+    wanted = {r.id for r in records}
+    if len(wanted) <= FEW_SESSIONS:
+        slowest, later = store.slowest_recoveries(sorted(wanted), as_of)
+        ever = {
+            number: {s: PersonalCourse(s, found) for s, found in symptoms.items()}
+            for number, symptoms in slowest.items()
+        }
+        if not later:
+            return ever, ever
+    every = [r for r in store.sessions() if r.date <= as_of or r.id in wanted]
+    gone_then, gone_ever = store.gone_days(as_of)
+    then = courses_from_gone_days(every, gone_then, wanted)
+    if len(wanted) > FEW_SESSIONS:
+        ever = courses_from_gone_days(every, gone_ever, wanted)
+    return then, ever
 
 
 def urgent_now(

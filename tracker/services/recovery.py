@@ -6,14 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tracker.domain.catalog import KINDS_BY_KEY, in_catalog_order
-from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Expectation, Expectations, Override
 from tracker.domain.flags import Flag, active_only, evaluate, evaluate_sessions, sort_flags
 from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.status import Status, build_status
 from tracker.domain.words import Words
-from tracker.services.common import chosen_session, expectations_for, session_for_day
+from tracker.services.common import (
+    chosen_session,
+    expectations_for,
+    personal_courses,
+    session_for_day,
+)
 from tracker.storage.store import Store
 
 # Asked in every first check-in, before anything has been logged for the session.
@@ -74,17 +78,18 @@ def status(store: Store, as_of: dt.date) -> Status:
     still_judged = store.open_session_ids(as_of) - {record.id}
     entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
     # Every session's temperatures: a high one stays an alarm until a lower one is logged.
-    measured = store.temperatures_for_sessions([r.id for r in records])
-    # The current session's comparison has always counted earlier sessions' values
-    # dated after as_of too (only a past as-of date has any); kept as it was.
-    gone_as_of, gone_ever = store.gone_days(as_of)
+    measured = store.temperatures_of_every_session()
+    judged = [
+        r for r in records if r.id in still_judged or (r.id != record.id and r.id in measured)
+    ]
+    # The earlier sessions are judged against the courses as of the day; the current
+    # session's comparison has always counted earlier sessions' values dated after as_of
+    # too (only a past as-of date has any); kept as it was.
+    courses, shown = personal_courses(store, [*judged, record], as_of)
     expectations = expectations_for(store)
-    earlier = [r for r in records if r.id != record.id]
-    courses = courses_from_gone_days(earlier, gone_as_of, still_judged)
     still_open = sort_flags(
         flag
-        for r in earlier
-        if r.id in still_judged or measured[r.id]
+        for r in judged
         for flag in active_only(
             evaluate(
                 r,
@@ -92,19 +97,18 @@ def status(store: Store, as_of: dt.date) -> Status:
                 expectations.for_pair,
                 as_of,
                 courses[r.id],
-                temperatures=measured[r.id],
+                temperatures=measured.get(r.id, []),
             )
         )
     )
-    personal = courses_from_gone_days([*earlier, record], gone_ever, [record.id])[record.id]
     return build_status(
         record,
         entries[record.id],
         expectations.for_pair,
         as_of,
-        personal,
+        shown[record.id],
         still_open,
-        temperatures=measured[record.id],
+        temperatures=measured.get(record.id, []),
     )
 
 
@@ -182,14 +186,15 @@ def checkin_plans(store: Store, date: dt.date, today: dt.date) -> list[CheckinPl
     expectations = expectations_for(store)
     earlier = [r for r in records if r.id != record.id]
     candidates = store.open_session_ids(date)
-    windowed = [r for r in earlier if date <= r.date + _window(expectations, r.kind)]
+    windows = {kind: _window(expectations, kind) for kind in {r.kind for r in earlier}}
+    windowed = {r.id for r in earlier if date <= r.date + windows[r.kind]}
     entries = store.entries_for_sessions(
-        [record.id, *{r.id for r in earlier if r.id in candidates or r in windowed}]
+        [record.id, *{r.id for r in earlier if r.id in candidates or r.id in windowed}]
     )
     still_open = [
         r
         for r in reversed(earlier)
-        if r in windowed
+        if r.id in windowed
         or (
             r.id in candidates
             and active_only(evaluate(r, entries[r.id], expectations.for_pair, date))

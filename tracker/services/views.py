@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.domain.courses import courses_from_gone_days
 from tracker.domain.flags import evaluate
 from tracker.domain.records import SessionRecord
 from tracker.domain.summaries import SessionView, summarise
 from tracker.domain.temperature import TemperatureRecord
-from tracker.services.common import chosen_session, expectations_for
+from tracker.services.common import chosen_session, expectations_for, personal_courses
 from tracker.storage.store import Store
 
 
@@ -20,8 +19,6 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
     A page about one session costs the same after 1 session or 200."""
     profile = store.profile()
     expectations = expectations_for(store)
-    wanted = {r.id for r in records}
-    every = [r for r in store.sessions() if r.date <= as_of or r.id in wanted]
     entries = store.entries_for_sessions([r.id for r in records])
     care = store.care_records([r.id for r in records])
     changes = store.changes() if len(records) == 1 else []  # the report's corrections
@@ -29,9 +26,7 @@ def _views(store: Store, records: list[SessionRecord], as_of: dt.date) -> list[S
     measured = store.temperatures_for_sessions([r.id for r in records])
     # The flags judge earlier courses as of the day; the summary's comparison has always
     # counted every value of the earlier sessions (only a past as-of date sees a difference).
-    gone_then, gone_ever = store.gone_days(as_of)
-    judged_courses = courses_from_gone_days(every, gone_then, wanted)
-    shown_courses = courses_from_gone_days(every, gone_ever, wanted)
+    judged_courses, shown_courses = personal_courses(store, records, as_of)
     views = []
     for record in records:
         seen = [e for e in entries[record.id] if e.date <= as_of]

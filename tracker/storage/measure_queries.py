@@ -32,23 +32,22 @@ def _record(row: Any) -> TemperatureRecord:
 
 
 def temperatures_for_sessions(
-    tx: Session, profile_id: int, session_ids: Sequence[int]
+    tx: Session, profile_id: int, session_ids: Sequence[int] | None
 ) -> dict[int, list[TemperatureRecord]]:
     """The temperatures of several of a profile's sessions in one query, by session id,
-    each session's in the order they were logged (by day, then as logged)."""
+    each session's in the order they were logged (by day, then as logged); of every
+    session with any, when ``session_ids`` is None (no list of ids to send)."""
     query = (
         select(*COLUMNS)
         .join(TreatmentSession, TreatmentSession.id == Measurement.session_id)
-        .where(
-            TreatmentSession.number.in_(session_ids),
-            Measurement.measure == MEASURE,
-            TreatmentSession.profile_id == profile_id,
-        )
+        .where(Measurement.measure == MEASURE, TreatmentSession.profile_id == profile_id)
         .order_by(TreatmentSession.number, Measurement.date, Measurement.id)
     )
-    found: dict[int, list[TemperatureRecord]] = {session_id: [] for session_id in session_ids}
+    if session_ids is not None:
+        query = query.where(TreatmentSession.number.in_(session_ids))
+    found: dict[int, list[TemperatureRecord]] = {session_id: [] for session_id in session_ids or ()}
     for row in tx.execute(query):
-        found[row[1]].append(_record(row))
+        found.setdefault(row[1], []).append(_record(row))
     return found
 
 

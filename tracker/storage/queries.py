@@ -9,7 +9,21 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Subquery
 
@@ -51,9 +65,9 @@ def session_record(row: TreatmentSession) -> SessionRecord:
     )
 
 
-def entry_record(row: SymptomValue, session: TreatmentSession) -> ValueRecord:
+def entry_record(row: SymptomValue, session: SessionRecord) -> ValueRecord:
     return ValueRecord(
-        session_id=session.number,
+        session_id=session.id,
         date=row.date,
         day=(row.date - session.date).days,
         symptom=row.symptom,
@@ -508,6 +522,82 @@ def gone_days(
     return then, ever
 
 
+def _days_between(dialect: str, later: Any, earlier: Any) -> Any:
+    """Days from one date column to another, in SQL (SQLite keeps dates as ISO text)."""
+    if dialect == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return later - earlier
+
+
+def _slowest_recoveries_query(dialect: str) -> Any:
+    """slowest_recoveries()'s statement, made once per dialect (building its two aliases
+    costs more than running it)."""
+    target = aliased(TreatmentSession, name="target")
+    earlier = aliased(TreatmentSession, name="earlier")
+    day = _days_between(dialect, SymptomCourse.gone, earlier.date)
+    as_of = bindparam("as_of", type_=Date)
+    numbers = bindparam("numbers", expanding=True)
+    return (
+        select(
+            target.number,
+            SymptomCourse.symptom,
+            day,
+            func.max(earlier.number),
+            func.max(SymptomCourse.latest),
+        )
+        .select_from(target)
+        .join(
+            earlier,
+            and_(
+                earlier.profile_id == target.profile_id,
+                earlier.kind == target.kind,
+                # the sessions on or before as_of, and those asked for
+                or_(earlier.date <= as_of, earlier.number.in_(numbers)),
+                or_(
+                    earlier.date < target.date,
+                    and_(earlier.date == target.date, earlier.number < target.number),
+                ),
+            ),
+        )
+        .join(SymptomCourse, SymptomCourse.session_id == earlier.id)
+        .where(
+            target.profile_id == bindparam("profile_id"),
+            target.number.in_(numbers),
+        )
+        .group_by(target.number, SymptomCourse.symptom, day)
+    )
+
+
+_SLOWEST_RECOVERIES: dict[str, Any] = {}
+
+
+def slowest_recoveries(
+    tx: Session, profile_id: int, numbers: Sequence[int], as_of: dt.date
+) -> tuple[dict[int, dict[str, tuple[int, int]]], bool]:
+    """For each of these sessions (by number), each symptom's slowest recovery after the
+    earlier sessions of its kind (those on or before as_of, and those asked for): (session
+    number, the day it was gone), of equally slow ones the later session's: what the
+    personal course shows. From the symptom courses, grouped by session, symptom and gone
+    day: as many rows as there are distinct gone days, however many sessions came before.
+    Also whether any of those earlier sessions holds a value after as_of (their gone day as
+    of then is not the one kept: only a past as-of date has any)."""
+    dialect = tx.get_bind().dialect.name
+    query = _SLOWEST_RECOVERIES.get(dialect)
+    if query is None:
+        query = _SLOWEST_RECOVERIES.setdefault(dialect, _slowest_recoveries_query(dialect))
+    found: dict[int, dict[str, tuple[int, int]]] = {number: {} for number in numbers}
+    later = False
+    asked = {"profile_id": profile_id, "numbers": sorted(set(numbers)), "as_of": as_of}
+    for number, symptom, days, slowest, last in tx.execute(query, asked):
+        later = later or last > as_of
+        if days is None:
+            continue  # not gone (yet) after those sessions
+        kept = found[number].get(symptom)
+        if kept is None or (days, slowest) > (kept[1], kept[0]):
+            found[number][symptom] = (slowest, days)
+    return found, later
+
+
 def gone_days_from_values(
     tx: Session,
     profile_id: int,
@@ -638,10 +728,27 @@ def next_session_number(tx: Session, profile_id: int) -> int:
     return (tx.scalar(query) or 0) + 1
 
 
-def sessions(tx: Session, profile_id: int) -> list[TreatmentSession]:
-    """A profile's sessions, oldest first (the store keeps them for its transaction)."""
-    query = select(TreatmentSession).where(TreatmentSession.profile_id == profile_id)
-    return list(tx.scalars(query.order_by(TreatmentSession.date, TreatmentSession.id)))
+def session_rows(tx: Session, profile_id: int) -> list[tuple[int, SessionRecord]]:
+    """A profile's sessions, oldest first, each as its row id and record (the store keeps
+    them for its transaction): plain columns, no ORM row."""
+    query = (
+        select(
+            TreatmentSession.id,
+            TreatmentSession.number,
+            TreatmentSession.date,
+            TreatmentSession.kind,
+            TreatmentSession.area,
+            TreatmentSession.clinic,
+            TreatmentSession.notes,
+            TreatmentSession.follow_up,
+        )
+        .where(TreatmentSession.profile_id == profile_id)
+        .order_by(TreatmentSession.date, TreatmentSession.id)
+    )
+    return [
+        (row_id, SessionRecord(number, date, kind, area, clinic, notes, follow_up))
+        for row_id, number, date, kind, area, clinic, notes, follow_up in tx.execute(query)
+    ]
 
 
 def latest_session(tx: Session, profile_id: int, *, up_to: dt.date) -> TreatmentSession | None:

@@ -45,10 +45,12 @@ class Store:
     """Plain records in and out, inside one transaction, for one profile.
 
     A row the store has loaded is not read again within its transaction: it keeps the
-    profile's row and every session row it has seen (the ORM's identity map holds rows
-    only weakly, so a row whose record was handed out would otherwise be fetched again),
-    and once it has read all of the profile's sessions it answers later questions about
-    them (latest, first, up to a day) from that list.
+    profile's row and every session it has seen (its row id and record; the ORM row too
+    where it read one: the ORM's identity map holds rows only weakly, so a row whose
+    record was handed out would otherwise be fetched again), and once it has read all of
+    the profile's sessions it answers later questions about them (latest, first, up to a
+    day, one by its number) from that list. The whole list is read as plain columns: a
+    long history's 200 sessions as ORM rows cost more than the page that shows them.
 
     Sessions are named by their number within the profile (1, 2, 3 ...: the ``id`` of a
     ``SessionRecord`` and the ``session_id`` of every record about a session); the row ids
@@ -59,8 +61,9 @@ class Store:
         self._tx = tx
         self.profile_name = profile
         self._profile: Profile | None = None
-        self._session_rows: dict[int, TreatmentSession] = {}  # by number
-        self._every_session: list[TreatmentSession] | None = None  # oldest first, when read
+        self._session_rows: dict[int, TreatmentSession] = {}  # ORM rows read, by number
+        self._known: dict[int, tuple[int, SessionRecord]] = {}  # (row id, record) by number
+        self._every_session: list[SessionRecord] | None = None  # oldest first, when read
         # Sessions (by row id) whose values this transaction wrote (the symptoms written;
         # None: any):
         # their symptom courses are made anew before anything reads them, and at the end.
@@ -178,9 +181,22 @@ class Store:
 
     def session(self, session_id: int) -> SessionRecord:
         """One of this profile's sessions by its number; refuses any other number."""
-        return queries.session_record(self._session_row(session_id))
+        return self._known_session(session_id)[1]
+
+    def _known_session(self, session_id: int) -> tuple[int, SessionRecord]:
+        """The row id and record of one of this profile's sessions, by its number (read
+        once in the transaction); refuses any other number."""
+        found = self._known.get(session_id)
+        if found is None:
+            self._session_row(session_id)
+            found = self._known[session_id]
+        return found
+
+    def _row_id(self, session_id: int) -> int:
+        return self._known_session(session_id)[0]
 
     def _session_row(self, session_id: int) -> TreatmentSession:
+        """The ORM row of one of this profile's sessions (to change or delete it)."""
         row = self._session_rows.get(session_id)
         if row is None:
             row = queries.session_numbered(self._tx, self.profile_id, session_id)
@@ -190,15 +206,18 @@ class Store:
                     field="session",
                     hint=Hint("session-list"),
                 )
-            self._session_rows[session_id] = row
+            self._kept([row])
         return row
 
-    def _kept(self, rows: Iterable[TreatmentSession]) -> list[TreatmentSession]:
+    def _kept(self, rows: Iterable[TreatmentSession]) -> list[SessionRecord]:
         """Rows just read, kept so that the transaction does not read them again."""
-        found = list(rows)
-        for row in found:
+        found = []
+        for row in rows:
             self._session_rows.setdefault(row.number, row)
-        return [self._session_rows[row.number] for row in found]
+            if row.number not in self._known:
+                self._known[row.number] = (row.id, queries.session_record(row))
+            found.append(self._known[row.number][1])
+        return found
 
     def _sessions_changed(self) -> None:
         self._every_session = None  # read again when next asked for
@@ -206,28 +225,26 @@ class Store:
     def sessions(self, *, up_to: dt.date | None = None) -> list[SessionRecord]:
         """This profile's sessions, oldest first (only those on or before ``up_to``)."""
         if self._every_session is None:
-            # All of them, even when only those up to a day are asked for: a profile has a
-            # few dozen at most, and the next question about them then needs no query.
-            self._every_session = self._kept(queries.sessions(self._tx, self.profile_id))
-        return [
-            queries.session_record(row)
-            for row in self._every_session
-            if up_to is None or row.date <= up_to
-        ]
+            # All of them, even when only those up to a day are asked for: the next
+            # question about them then needs no query.
+            every = queries.session_rows(self._tx, self.profile_id)
+            self._known.update((record.id, (row_id, record)) for row_id, record in every)
+            self._every_session = [record for _, record in every]
+        return [r for r in self._every_session if up_to is None or r.date <= up_to]
 
     def latest_session_on_or_before(self, date: dt.date) -> SessionRecord | None:
         if self._every_session is not None:
-            found = [row for row in self._every_session if row.date <= date]
-            return queries.session_record(found[-1]) if found else None
+            found = [r for r in self._every_session if r.date <= date]
+            return found[-1] if found else None
         row = queries.latest_session(self._tx, self.profile_id, up_to=date)
-        return None if row is None else queries.session_record(self._kept([row])[0])
+        return None if row is None else self._kept([row])[0]
 
     def first_session(self) -> SessionRecord | None:
         if self._every_session is not None:
             every = self._every_session
-            return queries.session_record(every[0]) if every else None
+            return every[0] if every else None
         row = queries.first_session(self._tx, self.profile_id)
-        return None if row is None else queries.session_record(self._kept([row])[0])
+        return None if row is None else self._kept([row])[0]
 
     def add_session(self, new: SessionRecord) -> SessionRecord:
         """Store a new session (its ``id`` is ignored); returns it with the number it was
@@ -237,10 +254,9 @@ class Store:
         _copy_details(new, row)
         self._tx.add(row)
         self._tx.flush()
-        self._kept([row])
         self._sessions_changed()
         self._record_changed()
-        return queries.session_record(row)
+        return self._kept([row])[0]
 
     def update_session(self, changed: SessionRecord) -> SessionRecord:
         """Write every field of one of this profile's sessions."""
@@ -249,7 +265,8 @@ class Store:
         self._tx.flush()
         self._sessions_changed()
         self._record_changed()
-        return queries.session_record(row)
+        self._known[row.number] = (row.id, queries.session_record(row))
+        return self._known[row.number][1]
 
     def delete_session(self, session_id: int) -> None:
         """Delete one of this profile's sessions with its values and care entries."""
@@ -258,11 +275,12 @@ class Store:
         self._tx.flush()
         self._dirty.pop(row.id, None)  # its courses went with it
         del self._session_rows[session_id]
+        del self._known[session_id]
         self._sessions_changed()
         self._record_changed()
 
     def entry_count(self, session_id: int) -> int:
-        return queries.count_entries(self._tx, self._session_row(session_id).id)
+        return queries.count_entries(self._tx, self._row_id(session_id))
 
     def entry_counts(self) -> dict[int, int]:
         """How many values each of this profile's sessions holds (sessions with none left out)."""
@@ -270,7 +288,7 @@ class Store:
         return queries.entry_counts(self._tx, self.profile_id)
 
     def entry_dates_range(self, session_id: int) -> tuple[dt.date | None, dt.date | None]:
-        return queries.entry_dates_range(self._tx, self._session_row(session_id).id)
+        return queries.entry_dates_range(self._tx, self._row_id(session_id))
 
     def open_session_ids(self, as_of: dt.date) -> set[int]:
         self.settle()
@@ -284,14 +302,23 @@ class Store:
         self.settle()
         return queries.gone_days(self._tx, self.profile_id, as_of)
 
+    def slowest_recoveries(
+        self, session_ids: Sequence[int], as_of: dt.date
+    ) -> tuple[dict[int, dict[str, tuple[int, int]]], bool]:
+        """For each of these sessions, each symptom's slowest recovery (session id, day
+        gone) after the earlier sessions of its kind, and whether any of those holds values
+        after as_of (from the symptom courses: no session's values are read)."""
+        self.settle()
+        return queries.slowest_recoveries(self._tx, self.profile_id, session_ids, as_of)
+
     # Symptom values ----------------------------------------------------------------------
 
     def entries_on(self, session_id: int, date: dt.date) -> dict[str, ValueRecord]:
         """A session's values for one day, by symptom."""
-        session = self._session_row(session_id)
+        row_id, session = self._known_session(session_id)
         return {
             symptom: queries.entry_record(row, session)
-            for symptom, row in queries.entries_on(self._tx, session.id, date).items()
+            for symptom, row in queries.entries_on(self._tx, row_id, date).items()
         }
 
     def entries_for_sessions(self, session_ids: Sequence[int]) -> dict[int, list[ValueRecord]]:
@@ -328,13 +355,14 @@ class Store:
         with the value it replaced (None where the day had none). A replaced value keeps
         its earlier note unless a new one is given. Every value written that differs from
         what the day held is kept as a change (before, after, when)."""
-        kept = self._session_row(session.id)  # this profile's (kept by the store: no query)
-        already = queries.entries_on(self._tx, kept.id, date)
+        # This profile's session (kept by the store: no query).
+        row_id, kept = self._known_session(session.id)
+        already = queries.entries_on(self._tx, row_id, date)
         day = (date - session.date).days
         stored: list[tuple[ValueRecord, int | None]] = []
         fresh: list[dict[str, object]] = []
         changes: list[dict[str, object]] = []
-        where = {"session_id": kept.id, "date": date}
+        where = {"session_id": row_id, "date": date}
         for symptom, severity in severities.items():
             row = already.get(symptom)
             if row is None:
@@ -353,7 +381,7 @@ class Store:
         queries.add_values(self._tx, fresh)
         queries.add_changes(self._tx, changes)
         self._tx.flush()
-        self._wrote(kept.id, severities)
+        self._wrote(row_id, severities)
         return stored
 
     # Measurements ------------------------------------------------------------------------
@@ -362,7 +390,7 @@ class Store:
         self, session: SessionRecord, date: dt.date, typed: TypedTemperature, note: str | None
     ) -> TemperatureRecord:
         """One more reading for the day, as typed: none replaces another."""
-        row_id = self._session_row(session.id).id  # this profile's session, by its number
+        row_id = self._row_id(session.id)  # this profile's session, by its number
         self._record_changed()
         return measure_queries.add_temperature(
             self._tx, row_id, session, date, (typed.value, typed.unit, note), _now()
@@ -374,6 +402,10 @@ class Store:
         """The temperatures of several of this profile's sessions in one query, by session
         id, each session's in the order logged (another profile's session has none)."""
         return measure_queries.temperatures_for_sessions(self._tx, self.profile_id, session_ids)
+
+    def temperatures_of_every_session(self) -> dict[int, list[TemperatureRecord]]:
+        """The temperatures of every session of this profile that has any, by session id."""
+        return measure_queries.temperatures_for_sessions(self._tx, self.profile_id, None)
 
     def insert_temperatures(
         self, rows: Sequence[tuple[int, dt.date, str, str, str | None]]
@@ -387,7 +419,7 @@ class Store:
     def remove_values(self, session_id: int, date: dt.date, symptoms: Sequence[str]) -> None:
         """Delete the named symptoms' values for one day of one of this profile's sessions;
         each value removed is kept as a change (before it, nothing after)."""
-        row_id = self._session_row(session_id).id
+        row_id = self._row_id(session_id)
         found = queries.entries_on(self._tx, row_id, date)
         where = {"session_id": row_id, "date": date}
         changes: list[dict[str, object]] = []
@@ -418,7 +450,7 @@ class Store:
     def undo_change(self, change: ChangeRecord) -> None:
         """Put back the value (and note) a change replaced, and mark the change undone; the
         change itself is kept, so the value undone stays in the history."""
-        row_id = self._session_row(change.session_id).id
+        row_id = self._row_id(change.session_id)
         row = queries.entries_on(self._tx, row_id, change.date).get(change.symptom)
         if change.before is None:
             if row is not None:
@@ -461,14 +493,14 @@ class Store:
         """An entry already recording this action on this day of this session: with this
         note when one is given (any note when none is), or, ``exact``, with this very note
         or none."""
-        row_id = self._session_row(session.id).id
+        row_id = self._row_id(session.id)
         row = queries.same_care(self._tx, row_id, date, action, note, exact)
         return None if row is None else queries.care_record(row, session.date, session.id)
 
     def add_care(
         self, session: SessionRecord, date: dt.date, action: str, note: str | None
     ) -> CareRecord:
-        row_id = self._session_row(session.id).id
+        row_id = self._row_id(session.id)
         row = CareEntry(session_id=row_id, date=date, action=action, note=note)
         self._tx.add(row)
         self._tx.flush()
@@ -580,14 +612,14 @@ class Store:
     def sessions_matching(self, date: dt.date, kind: str) -> list[SessionRecord]:
         """This profile's sessions on that date of that kind, oldest first."""
         rows = queries.sessions_matching(self._tx, self.profile_id, date, kind)
-        return [queries.session_record(row) for row in self._kept(rows)]
+        return self._kept(rows)
 
     def logged_days(
         self, session_id: int, symptoms: Iterable[str], first: dt.date, last: dt.date
     ) -> set[tuple[str, dt.date]]:
         """Which of these symptoms hold a value on which days from first to last, in one
         of this profile's sessions."""
-        row_id = self._session_row(session_id).id
+        row_id = self._row_id(session_id)
         return queries.logged_days(self._tx, row_id, symptoms, first, last)
 
     def insert_values(self, rows: Sequence[NewValue]) -> None:
@@ -613,7 +645,7 @@ class Store:
 
     def _row_ids(self, numbers: Iterable[int]) -> dict[int, int]:
         """The row ids of these of this profile's sessions (kept by the store once read)."""
-        return {number: self._session_row(number).id for number in numbers}
+        return {number: self._row_id(number) for number in numbers}
 
     def replace_values(self, rows: Sequence[NewValue]) -> None:
         """Overwrite the severity and note of values already logged (same session, symptom
@@ -697,7 +729,7 @@ class Store:
         created_at: dt.datetime,
         removed_at: dt.datetime | None = None,
     ) -> PhotoRecord:
-        row_id = self._session_row(session.id).id
+        row_id = self._row_id(session.id)
         photo_id = photo_queries.add_photo(
             self._tx, row_id, date, prepared, note, created_at, removed_at
         )
@@ -718,7 +750,7 @@ class Store:
         )
 
     def same_photo(self, session_id: int, date: dt.date, image: bytes) -> int | None:
-        row_id = self._session_row(session_id).id
+        row_id = self._row_id(session_id)
         return photo_queries.same_photo(self._tx, row_id, date, image)
 
     # A clinic's reviews and audit log: only ever added to -------------------------------

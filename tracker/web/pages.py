@@ -174,7 +174,7 @@ def status_page() -> Page:
     try:
         with reading() as store:  # the whole page in one transaction
             report = recovery.status(store, today())
-            found = [record for record, _ in sessions.list_sessions(store)]
+            found = sessions.records(store)
             # Hosted, a patient's page says what their clinic last reviewed (not to staff).
             seen = (
                 reviews.seen_by_clinic(store, report.every_flag)
