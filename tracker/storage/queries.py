@@ -536,7 +536,7 @@ def _slowest_recoveries_query(dialect: str) -> Any:
     earlier = aliased(TreatmentSession, name="earlier")
     day = _days_between(dialect, SymptomCourse.gone, earlier.date)
     as_of = bindparam("as_of", type_=Date)
-    numbers = bindparam("numbers", expanding=True)
+    numbers: Any = bindparam("numbers", expanding=True)
     return (
         select(
             target.number,
