@@ -275,9 +275,12 @@ def add_pages(app: Flask, web: WebSettings) -> None:
         "signed_account", lambda: None
     )  # the hosted mode's account, if any
 
-    from tracker.web import documents, hints, pages, photos, records, sessions
+    from tracker.web import documents, hints, pages, photos, pickers, records, sessions
 
     app.jinja_env.globals["hint_link"] = hints.link
+    # A long history's session picker and its sessions still ahead, made in Python.
+    app.jinja_env.globals["session_options"] = pickers.session_options
+    app.jinja_env.globals["sessions_ahead"] = pickers.sessions_ahead
     # A staff member's read-only view of a patient's pages sets these (tracker.web.clinician).
     app.jinja_env.globals.update(page_url=url_for, read_only=lambda: False, viewing=lambda: None)
 
