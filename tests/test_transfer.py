@@ -381,7 +381,8 @@ def test_restore_refuses_what_is_not_a_tracker_database(
 def test_check_finds_broken_links(run: Run, db_path: Path) -> None:
     _filled(run)
     assert run("db", "check").stdout.endswith(
-        "Integrity: ok. Links between records: ok. Schema: as the tracker makes it.\n"
+        "Integrity: ok. Links between records: ok. Schema: as the tracker makes it. "
+        "Symptom summaries: as the values say.\n"
     )
     conn = sqlite3.connect(db_path)  # foreign keys off here: simulate damage
     conn.execute("DELETE FROM sessions WHERE id = 2")
