@@ -34,6 +34,11 @@ def test_check_names_each_summary_a_hand_edit_left_wrong_and_repair_remakes_them
     for day, values in ((15, ("redness=6", "itching=3")), (16, ("redness=4", "swelling=2"))):
         assert run("log", *values, "--date", f"2026-11-{day}").exit_code == 0
     assert run("db", "check").exit_code == 0
+    # As if the clinic's list had judged the patient's line: the hand edit counts no write.
+    judged = _sql(
+        db_url, "UPDATE triage_lines SET judged = changes", "SELECT judged FROM triage_lines"
+    )
+    assert judged and all(row[0] is not None for row in judged)
     _sql(
         db_url,
         # redness's latest value changed (its summary still says 4 on the 16th)
@@ -65,6 +70,8 @@ def test_check_names_each_summary_a_hand_edit_left_wrong_and_repair_remakes_them
     assert "Symptom summaries: as the values say." in repaired.stdout
     assert run("db", "check").exit_code == 0
     assert _sql(db_url, VALUES) == values  # the record itself is not touched
+    # ... and the kept triage lines are judged anew from the values when next asked for.
+    assert _sql(db_url, "SELECT judged FROM triage_lines") == [(None,)] * len(judged)
     # What the pages read from the summaries now follows the values: redness is gone.
     status = run("status", "--json")
     assert status.exit_code == 0

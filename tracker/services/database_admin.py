@@ -54,6 +54,10 @@ def repair_summaries(location: Location) -> int:
     db = Database(location)
     try:
         with db.writing() as store:
-            return store.refill_courses_all_profiles()
+            differed = store.refill_courses_all_profiles()
+            # The clinic's kept triage lines were judged from what the hand edit changed
+            # behind the store's back (no write was counted): judge each anew when asked.
+            store.forget_triage_lines()
+            return differed
     finally:
         db.dispose()
