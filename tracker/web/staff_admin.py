@@ -18,6 +18,7 @@ from tracker.services import accounts
 from tracker.web.forms import Form, empty
 from tracker.web.hints import status_of
 from tracker.web.hosted import actor, client_address, clinic, now, reading, route, writing
+from tracker.web.staff_pages import e_mailed
 
 ADMINS = (Role.ADMIN,)
 
@@ -44,8 +45,6 @@ def staff_page() -> Response:
 
 
 def staff_add() -> Response:
-    from tracker.web.staff_pages import _e_mailed as e_mailed  # clinicmail's, shared
-
     form = Form(request.form)
     settings = clinic()
     try:

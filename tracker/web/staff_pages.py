@@ -28,7 +28,7 @@ def invite_page() -> Page:
     )
 
 
-def _e_mailed(issued: accounts.Issued, link: str, by: accounts.Maker) -> mail.Delivery | None:
+def e_mailed(issued: accounts.Issued, link: str, by: accounts.Maker) -> mail.Delivery | None:
     """E-mail the link when the clinic has the settings; the send and its outcome are
     audited. The account and its link stay, whatever the send does."""
     settings = clinic().mail
@@ -71,7 +71,7 @@ def invite() -> Page:
         )
         return page, status_of(exc)
     link = settings.link(issued.token)
-    delivery = _e_mailed(issued, link, by)
+    delivery = e_mailed(issued, link, by)
     return render_template(
         "invite.html",
         form=empty(),
