@@ -202,3 +202,21 @@ def test_a_symptom_without_a_course_says_what_to_do_instead_of_a_day() -> None:
     no_figure = table.for_pair("peel-superficial", "pain")
     assert no_figure.no_figure and no_figure.course_words.startswith("no figure: ")
     assert no_figure.plain_course.startswith("No figure for this symptom after this treatment")
+
+
+def test_a_course_that_ends_on_the_session_day_is_said_as_a_person_would() -> None:
+    """Burning after fully ablative CO2 is usually gone the same day: never "gone by day 0",
+    in the short words, the sentences or a flag's course."""
+    from tracker.domain.flag_words import course_words
+
+    burning = Expectations(shipped_table()).for_pair("co2-fractional", "burning")
+    assert (burning.typical_days, burning.max_days) == (0, 1)
+    assert burning.course_words == "most people gone the same day; flagged after day 1"
+    assert burning.plain_course == (
+        "Most people: gone the same day. Later than day 1 is unusual: the tracker then flags it."
+    )
+    said = course_words("co2-fractional", 0, 1, no_figure=False)
+    assert "most people are gone the same day; later than day 1" in said
+    assert "most people are gone by day 1;" in course_words("ipl", 1, 3, no_figure=False)
+    for text in (burning.course_words, burning.plain_course, said):
+        assert "day 0" not in text

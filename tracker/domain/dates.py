@@ -101,6 +101,12 @@ def relative_day(date: dt.date, today: dt.date) -> str:
     return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
 
 
+def gone_by(day: int) -> str:
+    """When a symptom is gone, said as a person would: "gone the same day" (day 0, the
+    session's own day; never "gone by day 0"), else "gone by day 4"."""
+    return "gone the same day" if day == 0 else f"gone by day {day}"
+
+
 def day_span(first_day: int, last_day: int) -> str:
     """Days after the session, in words: "day 9", or "days 8-12"."""
     return f"day {first_day}" if first_day == last_day else f"days {first_day}-{last_day}"

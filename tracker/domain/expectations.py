@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from tracker.domain.catalog import SYMPTOMS, SYMPTOMS_BY_KEY
-from tracker.domain.dates import day_span
+from tracker.domain.dates import day_span, gone_by
 from tracker.domain.records import ProfileRecord
 from tracker.domain.words import Words
 
@@ -143,7 +143,7 @@ class Expectation:
             return f"no figure: {flagged}"
         if self.typical_days is None:
             return flagged
-        return f"most people gone by day {self.typical_days}; {flagged}"
+        return f"most people {gone_by(self.typical_days)}; {flagged}"
 
     @property
     def plain_course(self) -> str:
@@ -159,7 +159,7 @@ class Expectation:
             )
         if self.typical_days is None:
             return later
-        return f"Most people: gone by day {self.typical_days}. {later}"
+        return f"Most people: {gone_by(self.typical_days)}. {later}"
 
     def chart_label(self, last_day: int) -> str:
         """A chart's short word for it: "flagged after day 7" (the darker bar shows when most

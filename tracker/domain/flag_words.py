@@ -16,7 +16,7 @@ from typing import Any
 
 from tracker.domain.aftercare import care_for
 from tracker.domain.catalog import agreement, kind_words, symptom_name
-from tracker.domain.dates import day_span
+from tracker.domain.dates import day_span, gone_by
 from tracker.domain.temperature import FEVER_WORDS, MEASURE
 
 DISCLAIMER = (
@@ -212,7 +212,7 @@ COURSE_NO_FIGURE = (
     "no figure for it after {kind}: judged by the general course, gone by day {max_days}"
 )
 # Said as Status, the report and the chart say a course (Expectation.plain_course).
-COURSE_TYPICAL = "most people are gone by day {typical_days}; "
+COURSE_TYPICAL = "most people are {gone}; "  # gone: dates.gone_by(typical_days)
 COURSE = "after {kind}, {typical}later than day {max_days} is unusual"
 
 
@@ -265,7 +265,7 @@ def course_words(kind: str, typical_days: int | None, max_days: int, no_figure: 
     said = kind_words(kind)
     if no_figure:  # no source gives a figure for this pair: the day is the tracker's
         return COURSE_NO_FIGURE.format(kind=said, max_days=max_days)
-    typical = COURSE_TYPICAL.format(typical_days=typical_days) if typical_days is not None else ""
+    typical = COURSE_TYPICAL.format(gone=gone_by(typical_days)) if typical_days is not None else ""
     return COURSE.format(typical=typical, max_days=max_days, kind=said)
 
 
