@@ -123,7 +123,21 @@ def test_today_not_logged_is_listed_and_a_date_before_the_session_lists_nothing(
     assert status.unlogged == [day(5), day(6), day(7), day(8)]
     assert [s.latest.day for s in status.symptoms if s.latest.symptom == "redness"] == [3]
     assert build_status(SESSION, ENTRIES, EXPECT, day(-1)).unlogged == []
-    assert build_status(SESSION, [], EXPECT, day(0)).unlogged == [day(0)]
+    # On the treatment day nothing is missed yet, but a check-in is still asked for.
+    treatment_day = build_status(SESSION, [], EXPECT, day(0))
+    assert (treatment_day.unlogged, treatment_day.checkin_due) == ([], True)
+
+
+def test_the_treatment_day_left_empty_is_not_a_day_missed() -> None:
+    # Logging is asked for every day after the session (day 1 on): day 0 may be logged (it
+    # counts), but a patient who starts on day 1 has missed nothing.
+    from_day_1 = series("redness", {1: 5, 2: 4, 4: 3})
+    status = build_status(SESSION, from_day_1, EXPECT, day(5))
+    assert status.unlogged == [day(3), day(5)]
+    assert status.checkin_due
+    logged_today = build_status(SESSION, from_day_1, EXPECT, day(4))
+    assert (logged_today.unlogged, logged_today.checkin_due) == ([day(3)], False)
+    assert not build_status(SESSION, from_day_1, EXPECT, day(-1)).checkin_due
 
 
 def test_an_info_flag_alone_does_not_mark_a_symptom_flagged() -> None:

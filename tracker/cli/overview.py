@@ -37,7 +37,7 @@ def _glance(app: AppContext) -> None:
         return
     s = status.session
     click.echo(f"{s.heading()}; today ({app.today}) is day {status.day}.")
-    if app.today in status.unlogged:
+    if status.checkin_due:
         click.echo("Today: not logged yet. Log it with: tracker checkin")
     else:
         click.echo("Today: logged.")

@@ -365,7 +365,7 @@ def _echo_status(
         shown = ", ".join(str(d) for d in report.unlogged[-7:])
         more = f" and {len(report.unlogged) - 7} earlier" if len(report.unlogged) > 7 else ""
         click.echo(f"Days not logged yet: {shown}{more}.")
-    if report.as_of in report.unlogged:
+    if report.checkin_due:
         click.echo("Log today with: tracker checkin  (or tracker log itching=N ...)")
     click.echo(textwrap.fill(DISCLAIMER, WIDTH))
 

@@ -111,6 +111,13 @@ class Status:
     earlier: list[Flag] = field(default_factory=list)  # active flags of earlier sessions
     watches: list[tuple[str, Expectation]] = field(default_factory=list)
     temperatures: list[TemperatureRecord] = field(default_factory=list)  # this session's
+    as_of_logged: bool = False  # something was logged on the day shown
+
+    @property
+    def checkin_due(self) -> bool:
+        """The day shown is a day of this session with nothing logged yet (the treatment day
+        included: it may be logged, though it is never listed among the days not logged)."""
+        return self.as_of >= self.session.date and not self.as_of_logged
 
     @property
     def temperature(self) -> TemperatureRecord | None:
@@ -255,9 +262,11 @@ def build_status(
     # Symptoms still present first, the ones past their course at the top.
     symptoms.sort(key=lambda s: (not s.past_course, s.latest.severity == 0, s.latest.symptom))
     logged = {e.date for e in seen}
+    # Logging is asked for every day after the session, from day 1: the treatment day may be
+    # logged too (and counts), but a day 0 left empty is not a day missed.
     unlogged = [
         session.date + dt.timedelta(days=d)
-        for d in range(max(day + 1, 0))
+        for d in range(1, max(day + 1, 1))
         if session.date + dt.timedelta(days=d) not in logged
     ]
     watches = []
@@ -265,4 +274,14 @@ def build_status(
         expected = expectation(session.kind, symptom)
         if expected.watch is not None and expected.watch.holds(day):
             watches.append((symptom, expected))
-    return Status(session, as_of, symptoms, flags, unlogged, list(earlier), watches, measured)
+    return Status(
+        session,
+        as_of,
+        symptoms,
+        flags,
+        unlogged,
+        list(earlier),
+        watches,
+        measured,
+        as_of_logged=as_of in logged,
+    )
