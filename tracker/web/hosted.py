@@ -310,12 +310,15 @@ def guard() -> BaseResponse | None:
     if request.host.lower() != clinic().host:
         return _refuse("host")
     _load_session()
+    if request.endpoint is None:
+        # No such page, or not this method (PUT /checkin): the tracker's own 404 or 405,
+        # never "this form did not come from the tracker's page" (no route runs, so no form
+        # is taken; the session is loaded first, for the error page's way on).
+        return None
     if request.method not in ("GET", "HEAD"):
         refused = _writes_checked()
         if refused is not None:
             return refused
-    if request.endpoint is None:
-        return None  # no such page: Flask's own 404
     return _access(request.endpoint)
 
 

@@ -144,6 +144,8 @@ def install(app: Flask, keys: Keys) -> None:
             return response
         if not _same(request.cookies.get(keys.cookie_name), keys.cookie_value):
             return _refuse("cookie")
+        if request.endpoint is None:
+            return None  # no such page, or not this method: the 404 or 405 page (nothing runs)
         if request.method not in ("GET", "HEAD"):
             too_large = body_refusal()
             if too_large is not None:
