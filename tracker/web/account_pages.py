@@ -13,6 +13,7 @@ from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import (
     CONSENT_TEXT,
     CONSENT_VERSION,
+    MAX_PASSWORD,
     MAX_RESETS_PER_EMAIL,
     MIN_PASSWORD,
     Role,
@@ -324,6 +325,8 @@ def ask_reset() -> Page:
 
 
 def register(app: Flask) -> None:
+    # The limits every password field says (templates/_password.html), whatever page it is on.
+    app.jinja_env.globals.update(min_password=MIN_PASSWORD, max_password=MAX_PASSWORD)
     route(app, "/sign-in", "sign_in_page", sign_in_page, roles=[PUBLIC])
     route(app, "/sign-in", "sign_in", sign_in, roles=[PUBLIC], methods=["POST"])
     route(app, "/sign-out", "sign_out", sign_out, roles=[PUBLIC], methods=["POST"])
