@@ -266,6 +266,7 @@ def test_tracker_clinic_audit_lists_every_event_and_one_patients(
     assert text[-1].split() == [
         "2026-11-24",
         "09:00:00",
+        "UTC",
         DOC,
         "clinician",
         ANN,

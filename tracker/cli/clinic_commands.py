@@ -17,6 +17,7 @@ import click
 from tracker.cli.context import AppContext, pass_app
 from tracker.cli.params import WholeNumber, json_option
 from tracker.cli.render import echo_json, table
+from tracker.domain.clock import at, zone_or_utc, zone_words
 
 PORT = WholeNumber("PORT", low=1, high=65535, meaning="a port number from 1 to 65535")
 WORKERS = WholeNumber("N", low=1, high=64, meaning="a number of processes from 1 to 64")
@@ -56,6 +57,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _clinic_zone() -> dt.tzinfo:
+    """The clinic's time zone: times of day are said in it, named, as the pages say them."""
+    from tracker.services.clinic_settings import read_time_zone
+
+    return zone_or_utc(read_time_zone(os.environ))
+
+
 def _say_link(app: AppContext, kind: str, issued: Any) -> None:
     """Print the link; with e-mail settings, e-mail it too and say whether it went (a
     failed send leaves the link valid and the account made: copy the link instead)."""
@@ -65,7 +73,7 @@ def _say_link(app: AppContext, kind: str, issued: Any) -> None:
     public_url, _ = read_link_settings(os.environ)
     link = f"{public_url}/welcome/{issued.token}"
     click.echo(f"{kind} {issued.account.email}.")
-    click.echo(f"One-time link (works once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC):")
+    click.echo(f"One-time link (works once, until {at(issued.expires_at, _clinic_zone())}):")
     click.echo(link)
     settings = read_mail_settings(os.environ)
     if settings is None:
@@ -146,13 +154,14 @@ def user_list(app: AppContext, as_json: bool) -> None:
     if as_json:
         echo_json([_account_json(account, seen) for account, seen in found])
         return
+    zone = _clinic_zone()
     rows = [
         (
             account.email,
             account.role.value,
             _state(account),
             ("yes" if account.has_second_factor else "not yet") if account.is_staff else "-",
-            "-" if seen is None else f"{seen:%Y-%m-%d %H:%M} UTC",
+            "-" if seen is None else at(seen, zone),
         )
         for account, seen in found
     ]
@@ -311,9 +320,10 @@ def audit(app: AppContext, patient: str | None, as_json: bool) -> None:
     if not events:
         click.echo("No events." if patient is None else f"No events about {patient}.")
         return
+    zone = _clinic_zone()
     rows = [
         (
-            f"{e.at:%Y-%m-%d %H:%M:%S}",
+            at(e.at, zone, seconds=True),
             e.actor or f"account {e.actor_id}",
             e.actor_role,
             e.patient or ("" if e.profile_id is None else f"profile {e.profile_id}"),
@@ -323,7 +333,7 @@ def audit(app: AppContext, patient: str | None, as_json: bool) -> None:
         )
         for e in events
     ]
-    headers = ("when (UTC)", "who", "role", "patient", "what", "from", "outcome")
+    headers = (f"when ({zone_words(zone)})", "who", "role", "patient", "what", "from", "outcome")
     click.echo(table(headers, rows))
 
 

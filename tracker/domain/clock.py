@@ -47,11 +47,13 @@ def local_date(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
     return local(moment, tz).date()
 
 
-def at(moment: dt.datetime, tz: dt.tzinfo) -> str:
+def at(moment: dt.datetime, tz: dt.tzinfo, *, seconds: bool = False) -> str:
     """ "2026-12-03 09:59 CET": the date and time of day in the patient's zone, with the
-    zone's short name ("UTC+03" where it has no letters of its own)."""
+    zone's short name ("UTC+03" where it has no letters of its own); ``seconds``: to the
+    second ("2026-12-03 09:59:07 CET", for a log)."""
     shown = local(moment, tz)
-    return f"{shown:%Y-%m-%d %H:%M} {_short_name(shown)}"
+    pattern = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+    return f"{shown.strftime(pattern)} {_short_name(shown)}"
 
 
 def _short_name(moment: dt.datetime) -> str:

@@ -265,6 +265,12 @@ def read_link_settings(environ: Mapping[str, str]) -> tuple[str, dt.timedelta]:
     return check_public_url(str(values["public_url"])), lifetime
 
 
+def read_time_zone(environ: Mapping[str, str]) -> str:
+    """The clinic's time zone (TRACKER_TIME_ZONE or the settings file's; UTC when neither
+    says): what a command that shows times of day says them in, as the pages do."""
+    return _zone(str(_values(environ, None).get("time_zone", "UTC")))
+
+
 def _password(values: Mapping[str, Any]) -> str | None:
     given = str(values.get("smtp_password") or "") or None
     named = str(values.get("smtp_password_file") or "") or None
