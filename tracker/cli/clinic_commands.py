@@ -309,13 +309,14 @@ def audit(app: AppContext, patient: str | None, as_json: bool) -> None:
     Oldest first. Append-only: nothing can change or remove an event (the database refuses
     it). Also refusals: a page asked for by someone whose role does not reach it.
     """
-    from tracker.cli.render import echo_json, table
     from tracker.services import audit as audit_log
+    from tracker.web.audit_view import clinic_routes, shown
 
     with app.reading() as store:
         events = audit_log.of_patient(store, patient) if patient else audit_log.listed(store)
-    if as_json:
-        echo_json([event.to_json() for event in events])
+    said = shown(clinic_routes(), events)
+    if as_json:  # each event as recorded, with its words
+        echo_json([{**one.event.to_json(), "words": one.what} for one in said])
         return
     if not events:
         click.echo("No events." if patient is None else f"No events about {patient}.")
@@ -323,18 +324,22 @@ def audit(app: AppContext, patient: str | None, as_json: bool) -> None:
     zone = _clinic_zone()
     rows = [
         (
-            at(e.at, zone, seconds=True),
-            e.actor or f"account {e.actor_id}",
-            e.actor_role,
-            e.patient or ("" if e.profile_id is None else f"profile {e.profile_id}"),
-            e.what,
-            e.address or "",
-            e.outcome,
+            at(one.event.at, zone, seconds=True),
+            one.who,
+            _patient_of(one.event),
+            one.what,
+            one.request or "",
+            one.event.address or "",
+            one.event.outcome,
         )
-        for e in events
+        for one in said
     ]
-    headers = (f"when ({zone_words(zone)})", "who", "role", "patient", "what", "from", "outcome")
+    headers = (f"when ({zone_words(zone)})", "who", "patient", "what", "request", "from", "outcome")
     click.echo(table(headers, rows))
+
+
+def _patient_of(event: Any) -> str:
+    return event.patient or ("" if event.profile_id is None else f"profile {event.profile_id}")
 
 
 @clinic.command("triage")

@@ -28,15 +28,16 @@ from werkzeug.wrappers import Response
 
 from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import Role
-from tracker.domain.audit import AuditEvent
+from tracker.domain.audit import MAX_WHAT_CHARS, AuditEvent
+from tracker.domain.audit_words import with_detail
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
-from tracker.domain.triage import CATEGORIES
+from tracker.domain.triage import ACTIONS, CATEGORIES
 from tracker.domain.words import Words
 from tracker.services import audit, reviews, triage_pages
 from tracker.services.databases import Store
-from tracker.web import documents, hints, pages, photos, records
+from tracker.web import audit_view, documents, hints, pages, photos, records
 from tracker.web.app import Page, databases, read_only, today
 from tracker.web.forms import Form
 from tracker.web.hosted import actor, client_address, now, route, signed_in
@@ -211,6 +212,8 @@ def review(patient: int) -> Response | Page:
     form = Form(request.form)
     account = actor()
     assert account is not None
+    if form.text("action") in ACTIONS:  # the audit log says which: "marked ... contacted"
+        g.audit_detail = form.text("action")
     try:
         with _patient_unit(patient, write=True) as store:
             shown = _viewing()
@@ -251,17 +254,25 @@ def follow_up(patient: int) -> Response:
 # -- who looked at a record ---------------------------------------------------------------
 
 
+def _shown(events: list[AuditEvent], you: int | None = None) -> list[audit_view.ShownEvent]:
+    """Newest first, in words (the request line kept for staff); ``you``: the patient's
+    account, reading about their own record."""
+    return audit_view.shown(current_app.url_map, reversed(events), you=you)
+
+
 def views_page(patient: int) -> Page:
     with _patient_unit(patient) as store:
         events = audit.listed(store, _viewing().profile_id, limit=AUDIT_PAGE_EVENTS)
-    return render_template("record_views.html", events=events, own=False, limit=AUDIT_PAGE_EVENTS)
+    return render_template(
+        "record_views.html", events=_shown(events), own=False, limit=AUDIT_PAGE_EVENTS
+    )
 
 
 def audit_page() -> Page:
     """The whole log's latest events, newest first (every patient's): for staff."""
     with databases().get(DEFAULT_PROFILE).reading() as store:
         events = audit.listed(store, limit=AUDIT_PAGE_EVENTS)
-    return render_template("clinic_audit.html", events=events, limit=AUDIT_PAGE_EVENTS)
+    return render_template("clinic_audit.html", events=_shown(events), limit=AUDIT_PAGE_EVENTS)
 
 
 def own_views_page() -> Page:
@@ -271,7 +282,9 @@ def own_views_page() -> Page:
         profile_id = store.profile_id
         # Others' views: the patient's own would bury them (the log keeps those too).
         events = audit.listed(store, profile_id, limit=AUDIT_PAGE_EVENTS, not_by=account.id)
-    return render_template("record_views.html", events=events, own=True, limit=AUDIT_PAGE_EVENTS)
+    return render_template(
+        "record_views.html", events=_shown(events, account.id), own=True, limit=AUDIT_PAGE_EVENTS
+    )
 
 
 # -- the audit hook ---------------------------------------------------------------------
@@ -325,6 +338,10 @@ def _audit(response: Response) -> Response:
         return response
     profile_id, name = asked or (None, None)
     account = signed.account
+    line = f"{request.method} {request.full_path.rstrip('?')}"
+    detail: str | None = g.get("audit_detail")
+    if detail is not None:  # what the request did, after its line (tracker.domain.audit_words)
+        line = with_detail(line[: MAX_WHAT_CHARS - len(detail) - 3], detail)
     with databases().get(DEFAULT_PROFILE).writing() as store:
         if profile_id is None and name is not None:
             profile_id = reviews.profile_id_named(store, name)
@@ -332,7 +349,7 @@ def _audit(response: Response) -> Response:
             now(),
             (account.id, account.role.value),
             profile_id,
-            f"{request.method} {request.full_path.rstrip('?')}",
+            line,
             client_address(),
             "refused" if refused else "allowed",
         )
