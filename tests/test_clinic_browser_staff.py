@@ -67,6 +67,13 @@ def test_staff_pages_on_a_phone_have_the_header_and_fit(
             for label in ("Triage", "Invite a patient", "Audit log"):
                 assert label in header, (path, label)
             phone.check(path.strip("/").replace("/", "-") or "home")
+        # A patient who forgot the password (no e-mail here): a new sign-in link, to give.
+        phone.open(patient)
+        phone.submit("form.new-link button[type='submit']")
+        assert phone.path() == patient + "link"
+        assert f"A new sign-in link for {ANN}." in phone.text()
+        assert "/welcome/" in phone.find("code.secret").text
+        phone.check("new-sign-in-link")
         assert not phone.problems, phone.problems
     finally:
         phone.quit()

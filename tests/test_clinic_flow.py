@@ -9,12 +9,16 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from clinic_support import PUBLIC_URL, Clinic, ClinicBrowser
 from flask import Flask
+from mail_support import Mailbox
 from web_support import BASE, Browser
 from werkzeug.test import TestResponse
+
+from tracker.services import accounts, audit
 
 ANN = "ann@example.org"
 DOC = "doc@example.org"
@@ -141,3 +145,128 @@ def test_a_refused_public_form_is_not_called_a_private_page(clinic: Clinic, path
     assert answer.status_code == 403
     assert "This form was not accepted" in said and "nothing was changed" in said
     assert "private" not in said
+
+
+# -- a new sign-in link from the browser (no way round in a circle) -----------------------
+
+LINK = re.compile(re.escape(PUBLIC_URL) + r"/welcome/([A-Za-z0-9_-]{43})")
+NEW_PASSWORD = "a new password, long enough"
+
+
+def _events(clinic: Clinic) -> list[str]:
+    with clinic.database.reading() as store:
+        return [f"{e.actor_role}: {e.what} [{e.outcome}]" for e in audit.listed(store)]
+
+
+def test_without_e_mail_a_clinician_gives_a_patient_who_forgot_a_new_sign_in_link(
+    clinic: Clinic,
+) -> None:
+    ann = _patient(clinic)
+    doc = _staff(clinic)
+    patient = _profile_id(clinic)
+    # The invite page no longer sends the receptionist to "Forgotten your password?" (which
+    # sends the patient back to the clinic when no e-mail is sent): it offers the new link.
+    doc.get("/clinic/invite")
+    again = doc.post("/clinic/invite", {"email": ANN})
+    said = _visible(again)
+    assert again.status_code == 409
+    assert "make them a new sign-in link" in said and "Forgotten" not in said
+    assert f'action="/clinic/patients/{patient}/link"' in again.get_data(as_text=True)
+    assert "Forgotten" not in _visible(doc.get("/clinic/invite"))
+    record = _visible(doc.get(f"/clinic/patients/{patient}/"))
+    assert "New sign-in link" in record and "this tracker sends no e-mail" in record
+    forgotten = _visible(clinic.browser().get("/forgotten"))
+    assert "Ask your clinic for a new link" in forgotten
+
+    made = doc.post(f"/clinic/patients/{patient}/link")
+    page = made.get_data(as_text=True)
+    assert made.status_code == 200, _visible(made)
+    (token,) = LINK.findall(page)
+    said = _visible(made)
+    assert f"A new sign-in link for {ANN}." in said
+    assert "Give this link to them yourself" in said and "authenticator" not in said
+    assert f"Back to {ANN}'s record" in said
+    # Her password works until the link is opened; then only the new one does.
+    assert clinic.browser().sign_in(ANN).status_code == 303
+    phone = clinic.browser()
+    assert phone.accept(token, NEW_PASSWORD).status_code == 303
+    assert phone.get("/status").status_code == 200
+    assert ann.get("/status").status_code == 303  # her other sessions ended
+    assert clinic.browser().sign_in(ANN).status_code == 401
+    assert clinic.browser().sign_in(ANN, NEW_PASSWORD).status_code == 303
+    assert phone.get(f"/welcome/{token}").status_code == 404  # used once
+    assert f"clinician: link for {ANN} [allowed]" in _events(clinic)
+
+
+def test_a_new_link_is_refused_for_a_disabled_patient_and_to_patients(clinic: Clinic) -> None:
+    ann = _patient(clinic)
+    bob = _patient(clinic, "bob@example.org")
+    doc = _staff(clinic)
+    patient = _profile_id(clinic)
+    ann.get("/")
+    assert ann.post(f"/clinic/patients/{patient}/link").status_code == 403
+    bob.get("/")
+    assert bob.post(f"/clinic/patients/{patient}/link").status_code == 403
+    assert doc.post("/clinic/patients/999999/link").status_code == 404
+    with clinic.database.writing() as store:
+        accounts.disable(store, ANN, clinic.clock())
+    refused = doc.post(f"/clinic/patients/{patient}/link")
+    assert refused.status_code == 409
+    assert "is disabled" in _visible(refused) and not LINK.findall(refused.get_data(as_text=True))
+    assert f"clinician: link for {ANN} refused: account disabled [refused]" in _events(clinic)
+
+
+def test_with_e_mail_the_new_link_is_sent_and_the_pages_offer_both_ways(
+    db_url: str, tmp_path: Path
+) -> None:
+    with Mailbox.running() as box:
+        clinic = Clinic(db_url, mail=box.settings())
+        try:
+            _patient(clinic)
+            doc = _staff(clinic)
+            patient = _profile_id(clinic)
+            assert "Forgotten your password?" in _visible(doc.get("/clinic/invite"))
+            record = _visible(doc.get(f"/clinic/patients/{patient}/"))
+            assert "it is e-mailed to them and shown to you" in record
+            made = doc.post(f"/clinic/patients/{patient}/link")
+            said = _visible(made)
+            assert f"The link was sent by e-mail to {ANN}." in said
+            (token,) = LINK.findall(made.get_data(as_text=True))
+            (message,) = [m for m in box.wait_for(1) if m["To"] == ANN]
+            assert token in str(message.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+        finally:
+            clinic.close()
+
+
+def test_an_administrator_gives_staff_a_new_sign_in_link_never_to_themselves(
+    clinic: Clinic,
+) -> None:
+    boss = _staff(clinic, BOSS, "admin")
+    doc = _staff(clinic)
+    with clinic.database.reading() as store:
+        ids = {a.email: a.id for a, _ in accounts.staff_accounts(store)}
+    page = boss.get("/clinic/staff").get_data(as_text=True)
+    assert f'action="/clinic/staff/{ids[DOC]}/link"' in page
+    assert f'action="/clinic/staff/{ids[BOSS]}/link"' not in page  # not for oneself
+    assert "tracker clinic link" not in page
+    own = boss.post(f"/clinic/staff/{ids[BOSS]}/link")
+    assert own.status_code == 409 and "This is your own account" in _visible(own)
+    assert doc.post(f"/clinic/staff/{ids[BOSS]}/link").status_code == 403  # admins only
+    made = boss.post(f"/clinic/staff/{ids[DOC]}/link")
+    said = _visible(made)
+    assert made.status_code == 200, said
+    assert "sets up their authenticator app anew" in said
+    (token,) = LINK.findall(made.get_data(as_text=True))
+    # Doc lost the phone: the link sets a new password and the second factor anew.
+    phone = clinic.browser()
+    assert phone.accept(token, NEW_PASSWORD, agree=False).status_code == 303
+    assert phone.get("/clinic").headers["Location"].endswith("/enrol")
+    assert doc.get("/clinic").status_code == 303  # the old session ended
+    assert f"admin: link for {DOC} [allowed]" in _events(clinic)
+    assert f"admin: link for {BOSS} refused: own account [refused]" in _events(clinic)
+    # A patient's account is not reached through the staff page.
+    _patient(clinic)
+    with clinic.database.reading() as store:
+        ann = store.accounts().by_email(ANN)
+    assert ann is not None
+    assert boss.post(f"/clinic/staff/{ann.id}/link").status_code == 404

@@ -64,13 +64,28 @@ class AccountWords(enum.Enum):
     )
     NOT_A_PATIENT = "{email} is a staff account; a patient is invited with their own address."
     ACCOUNT_ACTIVE = (
-        "{email} has set a password already, so no new link is made here: whoever opened it "
-        'could take the account over. The patient uses "Forgotten your password?" on the '
-        "sign-in page; an administrator can make a link on the server."
+        "{email} has set a password already, so they are not invited again. If they cannot "
+        "sign in, make them a new sign-in link: it lets them set a new password (the one they "
+        "have works until then)."
     )
     ACCOUNT_DISABLED = (
         "The account {email} is disabled: it cannot sign in, and a link would not work. "
-        "An administrator can enable it again on the server."
+        "An administrator can enable it again."
+    )
+    OWN_LINK = (
+        "This is your own account: no link is made for it here. Change your password while "
+        "signed in, or ask another administrator."
+    )
+    # A one-time link staff made for an account that exists (their words about it: the link
+    # itself is shown or sent by the face).
+    NEW_LINK_MADE = (
+        "A new sign-in link for {email}. It works once, until {expires}, and any earlier link "
+        "no longer works. Their password works until the link is opened; whoever opens it "
+        "sets a new one."
+    )
+    NEW_LINK_SECOND_FACTOR = (
+        "Opening it also sets up their authenticator app anew (for a lost phone): their old "
+        "codes and recovery codes stop working."
     )
     LAST_ADMIN = (
         "{email} is the clinic's last active administrator: it stays enabled, or nobody could "

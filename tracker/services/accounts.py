@@ -259,6 +259,27 @@ def new_link(
     return _issue(store, account, now, lifetime)
 
 
+def staff_link(
+    store: Store,
+    account: AccountRecord,
+    now: dt.datetime,
+    lifetime: dt.timedelta = LINK_LIFETIME,
+    *,
+    by: Maker,
+    address: str | None = None,
+) -> Issued:
+    """A new one-time link made by staff in the browser for an account that exists, as the
+    server's command line makes one (a patient who forgot the password where no e-mail can
+    be sent; a staff member who lost the phone): any earlier link stops, the password works
+    until the link is opened, and a staff member sets up the second factor anew with it.
+    Who may make it for whom is the face's (a clinician: patients; an administrator: staff
+    too). Refused for a disabled account and for one's own (one changes one's own password
+    while signed in); the refusal is the face's to record (this unit of work is not kept)."""
+    if by[0] == account.id:
+        raise TrackerError.conflict(AccountWords.OWN_LINK.value, field="account")
+    return _issue(store, account, now, lifetime, by=by, address=address)
+
+
 def ask_reset(store: Store, email: str, now: dt.datetime, address: str) -> bool:
     """A new password asked for on the sign-in page: the request is counted (commit it), and
     True when a link may be sent (under the limits per address typed and per network

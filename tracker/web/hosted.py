@@ -401,6 +401,7 @@ def create_clinic_app(
         csrf_token=_CsrfToken(),
         csrf_input=_CsrfInput(),
         signed_account=actor,
+        clinic_e_mail=lambda: settings.mail is not None,  # the clinic's tracker sends e-mail
     )
     before = set(app.view_functions)
     day = today or _today(clock, settings)

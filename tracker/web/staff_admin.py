@@ -1,24 +1,26 @@
 """An administrator's page for the clinic's staff accounts: the list, adding a clinician
 or an administrator (the one-time link shown once to copy, and e-mailed with the clinic's
 e-mail settings, as `tracker clinic user add` does), disabling and enabling (as `tracker
-clinic user disable/enable` do; never the last active administrator). Administrators only;
+clinic user disable/enable` do; never the last active administrator), a new sign-in link (as
+`tracker clinic link` makes one). Administrators only;
 each change is in the audit log, and so is each refusal."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import Role
 from tracker.domain.errors import TrackerError
 from tracker.services import accounts
+from tracker.web.app import Page
 from tracker.web.forms import Form, empty
-from tracker.web.hints import status_of
+from tracker.web.hints import Link, status_of
 from tracker.web.hosted import actor, client_address, clinic, now, reading, route, writing
-from tracker.web.staff_pages import e_mailed
+from tracker.web.staff_pages import e_mailed, relinked
 
 ADMINS = (Role.ADMIN,)
 
@@ -101,6 +103,19 @@ def staff_enable(account_id: int) -> Response:
     return _set_state(account_id, enabled=True)
 
 
+def staff_link(account_id: int) -> Page | Response:
+    """A new sign-in link for a staff member (a forgotten password, a lost phone), as
+    `tracker clinic link` makes one: not for one's own account, nor a patient's (404)."""
+    try:
+        with reading() as store:
+            account = accounts.staff_account(store, account_id)
+    except TrackerError as exc:
+        form = empty()
+        form.errors["account"] = exc.message
+        return _page(form, status_of(exc))
+    return relinked(account, Link(url_for("staff_accounts"), "Back to the staff accounts"))
+
+
 def register(app: Flask) -> None:
     from tracker.web import staff_nav
 
@@ -110,3 +125,4 @@ def register(app: Flask) -> None:
     base = "/clinic/staff/<int:account_id>"
     route(app, f"{base}/disable", "staff_disable", staff_disable, roles=ADMINS, methods=["POST"])
     route(app, f"{base}/enable", "staff_enable", staff_enable, roles=ADMINS, methods=["POST"])
+    route(app, f"{base}/link", "staff_new_link", staff_link, roles=ADMINS, methods=["POST"])
