@@ -18,7 +18,10 @@ from mail_support import Mailbox
 from web_support import BASE, Browser
 from werkzeug.test import TestResponse
 
+from tracker.domain.errors import TrackerError
+from tracker.domain.flag_words import IF_UNREACHABLE, urgent_advice, with_urgent_contact
 from tracker.services import accounts, audit
+from tracker.services.clinic_settings import read_settings
 
 ANN = "ann@example.org"
 DOC = "doc@example.org"
@@ -270,3 +273,83 @@ def test_an_administrator_gives_staff_a_new_sign_in_link_never_to_themselves(
         ann = store.accounts().by_email(ANN)
     assert ann is not None
     assert boss.post(f"/clinic/staff/{ann.id}/link").status_code == 404
+
+
+# -- the clinic's name and its own urgent contact -----------------------------------------
+
+ON_CALL = "If you cannot reach us, call the Riverside on-call nurse on 0161 496 0000, day or night."
+
+
+def _urgent_patient(clinic: Clinic) -> ClinicBrowser:
+    ann = _patient(clinic)
+    ann.get("/sessions")
+    assert (
+        ann.post("/sessions", {"date": "2026-11-21", "kind": "co2-fractional"}).status_code == 303
+    )
+    ann.get("/")
+    sent = ann.post("/checkin", {"date": "2026-11-24", "value-pus": "6", "value-blistering": "5"})
+    assert sent.status_code == 303, _visible(sent)
+    return ann
+
+
+def test_the_clinics_urgent_contact_stands_in_the_red_box_in_place_of_111(db_url: str) -> None:
+    clinic = Clinic(db_url, urgent_contact=ON_CALL, clinic_name="Riverside Skin Clinic")
+    try:
+        ann = _urgent_patient(clinic)
+        doc = _staff(clinic)
+        for page in (ann.get("/status"), doc.get(f"/clinic/patients/{_profile_id(clinic)}/")):
+            said = _visible(page)
+            assert "Contact your skin specialist or clinic now." in said, said
+            assert ON_CALL in said and "111" not in said, said
+            assert "hosted by Riverside Skin Clinic." in said
+    finally:
+        clinic.close()
+    # Without it, the sourced wording stays as it is (and the pages say "your clinic").
+    plain = Clinic(db_url)
+    try:
+        said = _visible(plain.browser().get("/sign-in"))
+        assert "hosted by your clinic." in said
+        ann = plain.browser()
+        assert ann.sign_in(ANN).status_code == 303
+        said = _visible(ann.get("/status"))
+        assert IF_UNREACHABLE in said and ON_CALL not in said
+    finally:
+        plain.close()
+
+
+def test_the_private_page_keeps_the_sourced_urgent_wording(db_url: str) -> None:
+    assert with_urgent_contact(urgent_advice("pus"), None) == urgent_advice("pus")
+    changed = with_urgent_contact(urgent_advice("pus"), ON_CALL)
+    assert changed.endswith(ON_CALL) and "111" not in changed
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ({}, None),
+        ({"TRACKER_CLINIC_NAME": "  Riverside  "}, "Riverside"),
+        (
+            {
+                "TRACKER_SMTP_HOST": "127.0.0.1",
+                "TRACKER_SMTP_TLS": "none",
+                "TRACKER_MAIL_FROM": "Hillside Clinic <t@hillside.example>",
+            },
+            "Hillside Clinic",
+        ),
+    ],
+)
+def test_clinic_name_is_a_clinic_setting_and_the_pages_name(
+    given: dict[str, str], shown: str | None
+) -> None:
+    base = {"TRACKER_SECRET_KEY": "k" * 40, "TRACKER_PUBLIC_URL": "https://t.example"}
+    assert read_settings({**base, **given}).shown_name == shown
+
+
+@pytest.mark.parametrize("bad", ["x" * 301, "call us\non 0161", "tab\there"])
+def test_an_urgent_contact_on_more_than_one_line_or_too_long_is_refused(bad: str) -> None:
+    base = {"TRACKER_SECRET_KEY": "k" * 40, "TRACKER_PUBLIC_URL": "https://t.example"}
+    with pytest.raises(TrackerError, match="urgent_contact"):
+        read_settings({**base, "TRACKER_URGENT_CONTACT": bad})
+    assert (
+        read_settings({**base, "TRACKER_URGENT_CONTACT": f" {ON_CALL} "}).urgent_contact == ON_CALL
+    )

@@ -95,6 +95,11 @@ class AccountWords(enum.Enum):
         "You signed in with a recovery code; it works no more. Codes left: {left}. Make a new "
         "set on your account's recovery codes page."
     )
+    BAD_URGENT_CONTACT = (
+        "urgent_contact (or TRACKER_URGENT_CONTACT) is the clinic's line for a patient who "
+        "cannot reach it when a flag is urgent (for example its on-call number), on one line, "
+        "at most {most} characters."
+    )
     NO_STAFF_ACCOUNT = "There is no staff account with that number."
     STAFF_DISABLED = "{email} is disabled: it can no longer sign in, and its sessions ended."
     STAFF_ENABLED = "{email} is enabled: it can sign in again with the password it had."

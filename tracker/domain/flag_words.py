@@ -28,6 +28,15 @@ IF_UNREACHABLE = (
     "If you cannot reach them, call your local urgent medical advice line (111 in England) or "
     "go to an urgent-care service today."
 )
+
+
+def with_urgent_contact(text: str, contact: str | None) -> str:
+    """Advice as a clinic that set its own urgent contact says it: the tracker's general
+    sentence for when the clinic cannot be reached (IF_UNREACHABLE, whose "111 in England"
+    is England's) stands replaced by the clinic's own line; unchanged without one."""
+    return text if not contact else text.replace(IF_UNREACHABLE, contact)
+
+
 EMERGENCY = (
     "Call your emergency number (999, 112 or 911) now if your lips, tongue or eyes swell, or "
     "you have trouble breathing or swallowing, or feel faint."

@@ -12,6 +12,7 @@ by an environment variable:
     password_memory_kib = 65536                             # TRACKER_PASSWORD_MEMORY_KIB
     time_zone = "Europe/London"                             # TRACKER_TIME_ZONE
     clinic_name = "Riverside Skin Clinic"                   # TRACKER_CLINIC_NAME
+    urgent_contact = "If you cannot reach us, call …"       # TRACKER_URGENT_CONTACT
     smtp_host = "smtp.clinic.example"                       # TRACKER_SMTP_HOST
     smtp_port = 587                                         # TRACKER_SMTP_PORT
     smtp_tls = "starttls"                                   # TRACKER_SMTP_TLS
@@ -24,6 +25,12 @@ it, none is, and every smtp_ or mail_ setting is refused as a likely mistake.
 
 The time zone is the clinic's (IANA name; default UTC): a patient's "today" (the check-in's
 day) turns at its midnight, not the server's.
+
+``clinic_name`` names the clinic on its pages ("hosted by ...") and in its e-mails (without
+it: the name in ``mail_from``, and pages say "your clinic"). ``urgent_contact`` is the
+clinic's own line for a patient with an urgent flag who cannot reach it (its on-call number,
+its country's urgent line): it stands in the red box in place of the tracker's general one
+("your local urgent medical advice line (111 in England)").
 
 Every process of the clinic's app reads the same settings and shares nothing else but the
 database: the secret key signs what a browser holds between two requests (the flash
@@ -64,6 +71,7 @@ ENVIRONMENT = {
     "password_memory_kib": "TRACKER_PASSWORD_MEMORY_KIB",
     "time_zone": "TRACKER_TIME_ZONE",
     "clinic_name": "TRACKER_CLINIC_NAME",
+    "urgent_contact": "TRACKER_URGENT_CONTACT",
     "smtp_host": "TRACKER_SMTP_HOST",
     "smtp_port": "TRACKER_SMTP_PORT",
     "smtp_tls": "TRACKER_SMTP_TLS",
@@ -75,6 +83,7 @@ ENVIRONMENT = {
 MAIL_KEYS = tuple(key for key in ENVIRONMENT if key.startswith(("smtp_", "mail_")))
 TLS_PORTS = {"starttls": 587, "tls": 465, "none": 25}  # each mode's usual port
 MAX_CLINIC_NAME = 80
+MAX_URGENT_CONTACT = 300
 HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 WHOLE_NUMBERS = {
     "smtp_port": (1, 65535),
@@ -112,6 +121,15 @@ class ClinicSettings:
     hashing: Hashing = field(default_factory=Hashing)
     time_zone: str = "UTC"  # the clinic's: where a patient's day turns
     mail: MailSettings | None = None  # None: links are shown to copy, never e-mailed
+    clinic_name: str | None = None  # on its pages; None: "your clinic"
+    urgent_contact: str | None = None  # the clinic's line when it cannot be reached
+
+    @property
+    def shown_name(self) -> str | None:
+        """The clinic's name on its pages: the one set, else its e-mails' sender's."""
+        if self.clinic_name is not None:
+            return self.clinic_name
+        return None if self.mail is None else self.mail.clinic_name
 
     def today(self, moment: dt.datetime) -> dt.date:
         """The date at that moment in the clinic's time zone."""
@@ -303,14 +321,35 @@ def _sender(value: str) -> str:
     return email.utils.formataddr((name, address)) if name else address
 
 
-def _clinic_name(values: Mapping[str, Any], sender: str) -> str:
+def _given_name(values: Mapping[str, Any]) -> str | None:
+    """The clinic_name setting, when given: one printable line, not too long."""
     name = str(values.get("clinic_name") or "").strip()
     if not name:
+        return None
+    if len(name) > MAX_CLINIC_NAME or not name.isprintable():
+        raise TrackerError.malformed(MailWords.BAD_NAME.format(most=MAX_CLINIC_NAME))
+    return name
+
+
+def _clinic_name(values: Mapping[str, Any], sender: str) -> str:
+    name = _given_name(values)
+    if name is None:
         shown, _ = email.utils.parseaddr(sender)
         name = shown or urlsplit(str(values["public_url"])).hostname or "The clinic"
     if len(name) > MAX_CLINIC_NAME or not name.isprintable():
         raise TrackerError.malformed(MailWords.BAD_NAME.format(most=MAX_CLINIC_NAME))
     return name
+
+
+def _urgent_contact(values: Mapping[str, Any]) -> str | None:
+    """The urgent_contact setting, when given: the clinic's own words, on one line."""
+    text = str(values.get("urgent_contact") or "").strip()
+    if not text:
+        return None
+    if len(text) > MAX_URGENT_CONTACT or not text.isprintable():
+        words = AccountWords.BAD_URGENT_CONTACT.format(most=MAX_URGENT_CONTACT)
+        raise TrackerError.malformed(words)
+    return text
 
 
 def _mail(values: Mapping[str, Any], time_zone: str) -> MailSettings | None:
@@ -390,6 +429,8 @@ def read_settings(environ: Mapping[str, str], database: str | None = None) -> Cl
     return ClinicSettings(
         time_zone=zone,
         mail=_mail(values, zone),
+        clinic_name=_given_name(values),
+        urgent_contact=_urgent_contact(values),
         database=str(values["database"]) if values.get("database") else None,
         secret_key=secret,
         public_url=check_public_url(str(values["public_url"])),

@@ -252,6 +252,8 @@ def add_pages(app: Flask, web: WebSettings) -> None:
     # A misspelt or renamed field fails the page's tests instead of rendering as nothing.
     app.jinja_env.undefined = StrictUndefined
     app.jinja_env.filters["visible"] = visible
+    # Urgent advice as said: the hosted mode's clinic may set its own urgent contact line.
+    app.jinja_env.filters["urgent_contact"] = lambda text: text
     app.jinja_env.filters["band"] = band
     # Treatments and symptoms in words ("fully ablative CO2 laser resurfacing"), never keys.
     app.jinja_env.filters["kind_words"] = kind_words
@@ -274,6 +276,7 @@ def add_pages(app: Flask, web: WebSettings) -> None:
     app.jinja_env.globals.setdefault(
         "signed_account", lambda: None
     )  # the hosted mode's account, if any
+    app.jinja_env.globals.setdefault("clinic_name", None)  # the hosted clinic's, if set
 
     from tracker.web import documents, hints, pages, photos, pickers, records, sessions
 

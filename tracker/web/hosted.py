@@ -41,6 +41,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
+from tracker.domain.flag_words import with_urgent_contact
 from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.services import accounts, credentials
 from tracker.services.clinic_settings import ClinicSettings, no_clinic_database, read_settings
@@ -407,6 +408,9 @@ def create_clinic_app(
     day = today or _today(clock, settings)
     web = WebSettings(locate(settings.database), DEFAULT_PROFILE, None, day, settings.time_zone)
     add_pages(app, web)
+    app.jinja_env.globals["clinic_name"] = settings.shown_name
+    contact = settings.urgent_contact
+    app.jinja_env.filters["urgent_contact"] = lambda text: with_urgent_contact(text, contact)
     patient_pages = set(app.view_functions) - before - LOCAL_ONLY
     for endpoint in patient_pages:
         allow(app, endpoint, PATIENT_PAGES)  # every page a patient has, for their profile
