@@ -131,6 +131,9 @@ ROUTE_ACTS: dict[str, Act] = {
         "marked {your} record seen or contacted", "tried to mark {your} record seen or contacted"
     ),
     "clinic_follow_up": _did("set {your} follow-up date", "tried to set {your} follow-up date"),
+    "clinic_new_link": _did(
+        "made {your} new sign-in link", "tried to make {your} new sign-in link"
+    ),
     # The clinic's own pages.
     "staff_home": _look("the triage list"),
     "staff_audit": _look("the audit log"),
@@ -140,6 +143,9 @@ ROUTE_ACTS: dict[str, Act] = {
     "staff_add": _did("added a staff account", "tried to add a staff account"),
     "staff_disable": _did("disabled a staff account", "tried to disable a staff account"),
     "staff_enable": _did("enabled a staff account again", "tried to enable a staff account"),
+    "staff_new_link": _did(
+        "made a staff member a new sign-in link", "tried to make a staff member a new sign-in link"
+    ),
     # Everyone's own account.
     "sign_in_page": _look("the sign-in page"),
     "sign_in": _did("signed in", "tried to sign in"),
