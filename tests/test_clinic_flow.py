@@ -18,10 +18,14 @@ from mail_support import Mailbox
 from web_support import BASE, Browser
 from werkzeug.test import TestResponse
 
+from tracker.cli.clinic_commands import DEFAULT_PORT as CLI_DEFAULT_PORT
+from tracker.cli.clinic_commands import _serve_way_on
 from tracker.domain.errors import TrackerError
 from tracker.domain.flag_words import IF_UNREACHABLE, urgent_advice, with_urgent_contact
 from tracker.services import accounts, audit
 from tracker.services.clinic_settings import read_settings
+from tracker.web import clinic_server
+from tracker.web.clinic_server import clinic_settings, served_elsewhere
 
 ANN = "ann@example.org"
 DOC = "doc@example.org"
@@ -353,3 +357,63 @@ def test_an_urgent_contact_on_more_than_one_line_or_too_long_is_refused(bad: str
     assert (
         read_settings({**base, "TRACKER_URGENT_CONTACT": f" {ON_CALL} "}).urgent_contact == ON_CALL
     )
+
+
+# -- a public address that is not where the server listens --------------------------------
+
+
+def _env(db_url: str, **more: str) -> dict[str, str]:
+    return {"TRACKER_DB": db_url, "TRACKER_SECRET_KEY": "k" * 40, **more}
+
+
+@pytest.mark.parametrize(
+    ("public", "proxies", "given", "port", "elsewhere"),
+    [
+        (None, None, None, 8766, False),  # no address set: this server's own
+        (None, None, 9001, 9001, False),
+        ("http://127.0.0.1:8767", None, None, 8767, False),  # the address's port is served
+        ("http://localhost:8767", None, None, 8767, False),
+        ("http://127.0.0.1:8767", None, 8766, 8766, True),  # fresh eyes 2: links lead nowhere
+        ("http://127.0.0.1", None, None, 80, False),
+        ("https://tracker.clinic.example", None, None, 8766, True),  # a proxy, not declared
+        ("https://tracker.clinic.example", "1", None, 8766, False),  # declared
+        ("http://127.0.0.1:8767", "1", 8766, 8766, False),
+        ("http://[::1]:8766", None, None, 8766, True),  # IPv6: nothing listens there
+    ],
+)
+def test_the_public_address_is_served_or_the_start_warns(
+    db_url: str,
+    public: str | None,
+    proxies: str | None,
+    given: int | None,
+    port: int,
+    elsewhere: bool,
+) -> None:
+    more = {"TRACKER_PUBLIC_URL": public} if public else {}
+    if proxies:
+        more["TRACKER_TRUSTED_PROXIES"] = proxies
+    settings, served = clinic_settings(_env(db_url, **more), None, "127.0.0.1", given)
+    assert served == port
+    assert served_elsewhere(settings, "127.0.0.1", served) is elsewhere
+    assert clinic_server.DEFAULT_PORT == CLI_DEFAULT_PORT
+
+
+def test_the_start_line_warns_in_plain_words_when_links_would_lead_elsewhere(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The server itself is not started: only what is said once it listens.
+    monkeypatch.setattr(clinic_server, "_waitress", lambda _app, _host, _port, ready: ready())
+    said: list[str] = []
+    env = _env(db_url, TRACKER_PUBLIC_URL="http://127.0.0.1:8767")
+    clinic_server.serve_clinic(
+        env, None, host="127.0.0.1", port=8766, workers=1, say=said.append, way_on=_serve_way_on
+    )
+    text = " ".join(said)
+    assert "The clinic's tracker is at http://127.0.0.1:8767" in text
+    assert "Warning: the clinic's public address http://127.0.0.1:8767 is not where this " in text
+    assert "The one-time links shown and e-mailed lead to http://127.0.0.1:8767, not here" in text
+    assert "tracker clinic serve --port 8767" in text and "TRACKER_TRUSTED_PROXIES=1" in text
+    said.clear()
+    clinic_server.serve_clinic(env, None, host="127.0.0.1", port=None, workers=1, say=said.append)
+    assert "plain HTTP on 127.0.0.1:8767" in " ".join(said)
+    assert not [line for line in said if "Warning" in line]

@@ -11,6 +11,7 @@ import functools
 import os
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -21,7 +22,7 @@ from tracker.domain.clock import at, zone_or_utc, zone_words
 
 PORT = WholeNumber("PORT", low=1, high=65535, meaning="a port number from 1 to 65535")
 WORKERS = WholeNumber("N", low=1, high=64, meaning="a number of processes from 1 to 64")
-DEFAULT_PORT = 8766
+DEFAULT_PORT = 8766  # tracker.web.clinic_server.DEFAULT_PORT (the web face loads at serve only)
 
 
 def _db_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -271,7 +272,14 @@ def mail_check(email: str) -> None:
 
 
 @clinic.command("serve")
-@click.option("--port", type=PORT, default=DEFAULT_PORT, show_default=True, help="Port.")
+@click.option(
+    "--port",
+    type=PORT,
+    help=(
+        f"Port. Default: the public address's (TRACKER_PUBLIC_URL) when it is plain HTTP on "
+        f"this computer, else {DEFAULT_PORT}."
+    ),
+)
 @click.option(
     "--host",
     metavar="ADDRESS",
@@ -288,14 +296,32 @@ def mail_check(email: str) -> None:
 )
 @_db_option
 @pass_app
-def serve(app: AppContext, port: int, host: str, workers: int) -> None:
+def serve(app: AppContext, port: int | None, host: str, workers: int) -> None:
     """Serve the clinic's tracker on this machine (plain HTTP).
 
     It speaks plain HTTP, so it listens on this computer only: put a reverse proxy with
     TLS (Caddy, nginx) in front for patients' phones. Stop it with Ctrl-C."""
     from tracker.web.clinic_server import serve_clinic
 
-    serve_clinic(os.environ, app.db_value, host=host, port=port, workers=workers, say=click.echo)
+    serve_clinic(
+        os.environ,
+        app.db_value,
+        host=host,
+        port=port,
+        workers=workers,
+        say=click.echo,
+        way_on=_serve_way_on,
+    )
+
+
+def _serve_way_on(url: str, served: str) -> str:
+    """What to do when the public address is not this server's."""
+    port = urlsplit(url).port
+    here = f" (tracker clinic serve --port {port})" if port and url.startswith("http:") else ""
+    return (
+        f"Serve where the address says{here}; or set TRACKER_PUBLIC_URL=http://{served}; or, "
+        f"with a reverse proxy at {url} that forwards here, set TRACKER_TRUSTED_PROXIES=1."
+    )
 
 
 @clinic.command("audit")

@@ -100,6 +100,13 @@ class AccountWords(enum.Enum):
         "cannot reach it when a flag is urgent (for example its on-call number), on one line, "
         "at most {most} characters."
     )
+    # The clinic's public address is not this server's, and no proxy in front is declared.
+    SERVED_ELSEWHERE = (
+        "Warning: the clinic's public address {url} is not where this server listens "
+        "({served}), and no proxy in front of it is declared. The one-time links shown and "
+        "e-mailed lead to {url}, not here, and a page opened at {served} is refused as "
+        "another address."
+    )
     NO_STAFF_ACCOUNT = "There is no staff account with that number."
     STAFF_DISABLED = "{email} is disabled: it can no longer sign in, and its sessions ended."
     STAFF_ENABLED = "{email} is enabled: it can sign in again with the password it had."

@@ -11,13 +11,16 @@ import ipaddress
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
 
+from tracker.domain.account_words import AccountWords
 from tracker.domain.errors import TrackerError
 from tracker.domain.text import clipped
 from tracker.services.clinic_settings import ClinicSettings, no_clinic_database, read_settings
 from tracker.web.server import THREADS, bind_address, url_host, waitress_server
 
 APP_FACTORY = "tracker.web:create_clinic_app()"
+DEFAULT_PORT = 8766
 
 
 def _loopback(host: str) -> bool:
@@ -41,16 +44,36 @@ def checked_host(host: str) -> str:
 
 
 def clinic_settings(
-    environ: Mapping[str, str], db_value: str | None, host: str, port: int
-) -> ClinicSettings:
-    """The settings, with this machine's own address as the public one when none is set."""
+    environ: Mapping[str, str], db_value: str | None, host: str, port: int | None
+) -> tuple[ClinicSettings, int]:
+    """The settings and the port to serve on: the one given; else, when the public address
+    is plain HTTP on this computer, its port (the links then lead here); else DEFAULT_PORT.
+    With no public address set, this machine's own address is the public one."""
     env = dict(environ)
     if not env.get("TRACKER_PUBLIC_URL") and not env.get("TRACKER_CONFIG"):
+        port = DEFAULT_PORT if port is None else port
         env["TRACKER_PUBLIC_URL"] = f"http://{url_host(host)}:{port}"
     settings = read_settings(env, db_value)
     if settings.database is None:
         raise no_clinic_database()
-    return settings
+    if port is None:
+        public = urlsplit(settings.public_url)
+        here = public.scheme == "http" and _loopback(public.hostname or "")
+        port = (public.port or 80) if here else DEFAULT_PORT
+    return settings, port
+
+
+def served_elsewhere(settings: ClinicSettings, host: str, port: int) -> bool:
+    """Whether the public address names another place than this server's, with no proxy
+    in front declared (trusted_proxies): the links made lead elsewhere, and a page opened
+    here is refused as another address. A declared proxy is the public address's, and
+    forwards here."""
+    if settings.trusted_proxies:
+        return False
+    public = urlsplit(settings.public_url)
+    name = (public.hostname or "").lower()
+    same_host = name == host.lower() or (name == "localhost" and _loopback(host))
+    return public.scheme != "http" or not same_host or (public.port or 80) != port
 
 
 def serve_clinic(
@@ -58,12 +81,16 @@ def serve_clinic(
     db_value: str | None,
     *,
     host: str,
-    port: int,
+    port: int | None,
     workers: int,
     say: Callable[[str], None],
+    way_on: Callable[[str, str], str] | None = None,
 ) -> None:
+    """Serve the clinic's app here. ``port``: None for the public address's own (when it
+    is plain HTTP on this computer), else DEFAULT_PORT. ``way_on``: the face's next step
+    when the public address is not where this server listens."""
     host = checked_host(host)
-    settings = clinic_settings(environ, db_value, host, port)
+    settings, port = clinic_settings(environ, db_value, host, port)
     from tracker.web.hosted import create_clinic_app
 
     app = create_clinic_app(settings)
@@ -75,6 +102,11 @@ def serve_clinic(
             f"The clinic's tracker is at {settings.public_url} (plain HTTP on {url_host(host)}:"
             f"{port}, this computer only: a proxy with TLS in front serves patients' phones)."
         )
+        if served_elsewhere(settings, host, port):
+            served = f"{url_host(host)}:{port}"
+            say(AccountWords.SERVED_ELSEWHERE.format(url=settings.public_url, served=served))
+            if way_on is not None:
+                say(way_on(settings.public_url, served))
         say("Ctrl-C stops it.")
 
     try:
