@@ -178,7 +178,9 @@ def test_without_e_mail_a_clinician_gives_a_patient_who_forgot_a_new_sign_in_lin
     said = _visible(again)
     assert again.status_code == 409
     assert "make them a new sign-in link" in said and "Forgotten" not in said
-    assert f'action="/clinic/patients/{patient}/link"' in again.get_data(as_text=True)
+    refusal = again.get_data(as_text=True)
+    assert f'action="/clinic/patients/{patient}/link" id="relink"' in refusal
+    assert 'form="relink"' in refusal  # the button beside the refusal's words
     assert "Forgotten" not in _visible(doc.get("/clinic/invite"))
     record = _visible(doc.get(f"/clinic/patients/{patient}/"))
     assert "New sign-in link" in record and "this tracker sends no e-mail" in record
