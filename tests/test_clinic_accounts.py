@@ -737,8 +737,9 @@ def _link_events(clinic: Clinic, email: str) -> list[tuple[str | None, str, str]
 
 
 def test_a_clinician_gets_no_link_for_a_patient_who_has_a_password(clinic: Clinic) -> None:
-    """The take-over: a staff member's invitation for an active patient would let them set
-    the patient's password and be the patient. Refused, nothing changed, the try audited."""
+    """An invitation for an active patient is refused, nothing changed, the try audited; a
+    new sign-in link for a patient who cannot sign in is a deliberate act of its own (the
+    button the refusal offers: tests/test_clinic_flow.py)."""
     ann = _patient(clinic)
     ann.sign_out()
     links = _links_of(clinic, ANN)
@@ -748,7 +749,7 @@ def test_a_clinician_gets_no_link_for_a_patient_who_has_a_password(clinic: Clini
     refused = doc.post("/clinic/invite", {"email": ANN})
     assert refused.status_code == 409
     page = _text(refused)
-    assert "has set a password already" in page and "Forgotten your password?" in page
+    assert "has set a password already" in page and "New sign-in link for" in page
     assert "/welcome/" not in page
     assert _links_of(clinic, ANN) == links  # no link added, none spent
     assert clinic.browser().sign_in(ANN).status_code == 303  # her password still works

@@ -121,6 +121,21 @@ def test_staff_links_and_new_links_are_e_mailed_for_what_they_are(
     assert staff["Subject"] == "Riverside: your link to set your recovery tracker password"
     assert "code app" in _body(staff) and _links(_body(staff)) == _links(added.stdout)
     assert _links(_body(renewed)) == _links(again.stdout)
+    # Before its password is set the account is still "made"; after, a new link is new.
+    assert "has made you an account" in _body(renewed)
+    clinic = Clinic(db_url)
+    try:
+        with clinic.database.writing() as store:
+            account = store.accounts().by_email(DOC)
+            assert account is not None
+            store.accounts().set_password_hash(account.id, "set")
+    finally:
+        clinic.close()
+    once_more = invoke("clinic", "link", DOC, "--db", db_url, env=env)
+    (later,) = box.wait_for(3)[2:]
+    assert later["Subject"] == "Riverside: a link to set a new password"
+    assert "has made you a new link" in _body(later) and "code app again" in _body(later)
+    assert _links(_body(later)) == _links(once_more.stdout)
 
 
 def test_a_server_nobody_answers_leaves_the_link_to_copy_and_the_account_made(

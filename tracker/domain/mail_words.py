@@ -67,6 +67,11 @@ class MailWords(enum.Enum):
     BODY_NEW_LINK = (
         "{clinic} has made you a new link for its recovery tracker. Open it to set a new password:"
     )
+    BODY_STAFF_NEW_LINK = (
+        "{clinic} has made you a new link for its recovery tracker. Open it to set a new "
+        "password; you then set up your code app again (its old codes and your recovery "
+        "codes stop working):"
+    )
     BODY_LINK_TERMS = (
         "The link works once, until {expires}. Keep it to yourself: whoever opens it sets "
         "the password. A newer link replaces it."

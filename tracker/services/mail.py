@@ -40,6 +40,7 @@ class Purpose(enum.Enum):
     INVITATION = "invitation"  # a patient invited: set a password, agree to the consent text
     STAFF = "staff"  # a clinician's or administrator's link: set a password, then a code app
     NEW_LINK = "new link"  # made by the clinic for an account: a new password
+    STAFF_NEW_LINK = "staff new link"  # the same for staff: a new password, the code app anew
     RESET = "reset"  # asked for on the sign-in page: a new password
 
 
@@ -47,12 +48,14 @@ SUBJECTS = {
     Purpose.INVITATION: MailWords.SUBJECT_INVITATION,
     Purpose.STAFF: MailWords.SUBJECT_STAFF,
     Purpose.NEW_LINK: MailWords.SUBJECT_RESET,
+    Purpose.STAFF_NEW_LINK: MailWords.SUBJECT_RESET,
     Purpose.RESET: MailWords.SUBJECT_RESET,
 }
 OPENINGS = {
     Purpose.INVITATION: MailWords.BODY_INVITATION,
     Purpose.STAFF: MailWords.BODY_STAFF,
     Purpose.NEW_LINK: MailWords.BODY_NEW_LINK,
+    Purpose.STAFF_NEW_LINK: MailWords.BODY_STAFF_NEW_LINK,
     Purpose.RESET: MailWords.BODY_RESET,
 }
 
@@ -72,8 +75,8 @@ class Delivery:
 
 def purpose_of(account: AccountRecord) -> Purpose:
     """What a link the clinic made is for, by the account it sets up."""
-    if account.is_staff:
-        return Purpose.STAFF
+    if account.is_staff:  # one who set a password before is not "made an account" again
+        return Purpose.STAFF_NEW_LINK if account.has_password else Purpose.STAFF
     return Purpose.NEW_LINK if account.has_password else Purpose.INVITATION
 
 
