@@ -308,13 +308,15 @@ def test_the_clinics_urgent_contact_stands_in_the_red_box_in_place_of_111(db_url
             assert "Contact your skin specialist or clinic now." in said, said
             assert ON_CALL in said and "111" not in said, said
             assert "hosted by Riverside Skin Clinic." in said
+        said = _visible(clinic.browser().get("/sign-in"))
+        assert "The recovery tracker of Riverside Skin Clinic." in said
     finally:
         clinic.close()
     # Without it, the sourced wording stays as it is (and the pages say "your clinic").
     plain = Clinic(db_url)
     try:
         said = _visible(plain.browser().get("/sign-in"))
-        assert "hosted by your clinic." in said
+        assert "hosted by your clinic." in said and "The recovery tracker of" not in said
         ann = plain.browser()
         assert ann.sign_in(ANN).status_code == 303
         said = _visible(ann.get("/status"))
