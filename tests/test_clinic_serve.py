@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, db_url: str, port: int, public: str, *extra: str) -> None:
+    def __init__(self, db_url: str, port: int, public: str, *extra: str, **settings: str) -> None:
         self.port = port
         env = {
             **os.environ,
@@ -45,6 +45,7 @@ class Server:
             "TRACKER_PUBLIC_URL": public,
             "TRACKER_PASSWORD_MEMORY_KIB": "64",
             "TRACKER_CONFIG": "",
+            **settings,
         }
         command = [sys.executable, "-m", "tracker", "clinic", "serve", "--db", db_url]
         self.process = subprocess.Popen(
@@ -85,10 +86,15 @@ class Patient:
         self.csrf = ""
 
     def request(
-        self, port: int, method: str, path: str, form: dict[str, str] | None = None
+        self,
+        port: int,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        sent: dict[str, str] | None = None,
     ) -> tuple[int, str, str]:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Host": self.host}
+        headers = {"Host": self.host, **(sent or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -167,3 +173,53 @@ def test_gunicorn_runs_the_app_factory_in_several_workers(db_url: str, invited: 
     finally:
         out = server.stop()
     assert "Booting worker" in out and "Traceback" not in out
+
+
+def _addresses(db_url: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(locate(db_url).url)
+    with engine.connect() as connection:
+        found = connection.execute(text("SELECT address FROM login_sessions")).scalars().all()
+    engine.dispose()
+    return [str(address) for address in found]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])  # waitress in this process; gunicorn
+def test_serve_trusts_the_one_proxy_in_front(db_url: str, invited: str, workers: str) -> None:
+    """Loopback only, so what sends X-Forwarded-For is the proxy in front: the app (each
+    gunicorn worker) takes the browser's address from it (rate limits, the audit log)."""
+    port = _free_port()
+    server = Server(db_url, port, f"http://127.0.0.1:{port}", "--workers", workers)
+    try:
+        server.wait()
+        ann = Patient(f"127.0.0.1:{port}")
+        proxy = {"X-Forwarded-For": "203.0.113.5"}
+        ann.request(port, "GET", f"/welcome/{invited}", sent=proxy)
+        form = {"password": PASSWORD, "repeated": PASSWORD, "consent": CONSENT_VERSION}
+        assert ann.request(port, "POST", f"/welcome/{invited}", form, proxy)[:2] == (303, "/")
+    finally:
+        out = server.stop()
+    assert _addresses(db_url) == ["203.0.113.5"]
+    assert "TRACKER_TRUSTED_PROXIES=1; 0 believes none" in out
+    assert "TRACKER_TRUSTED_PROXIES is 0" not in out and "Traceback" not in out
+
+
+def test_with_no_proxy_trusted_the_first_forwarded_request_is_said_in_the_log(
+    db_url: str, invited: str
+) -> None:
+    port = _free_port()
+    public = f"http://127.0.0.1:{port}"
+    server = Server(db_url, port, public, TRACKER_TRUSTED_PROXIES="0")
+    try:
+        server.wait()
+        ann = Patient(f"127.0.0.1:{port}")
+        assert ann.request(port, "GET", "/sign-in")[0] == 200
+        for _ in range(2):
+            sent = {"X-Forwarded-For": "198.51.100.66"}
+            assert ann.request(port, "GET", "/sign-in", sent=sent)[0] == 200
+    finally:
+        out = server.stop()
+    assert "(TRACKER_TRUSTED_PROXIES=0)" in out  # the start says what it believes
+    assert out.count("TRACKER_TRUSTED_PROXIES is 0") == 1, out
+    assert "set TRACKER_TRUSTED_PROXIES=1" in out and "Traceback" not in out

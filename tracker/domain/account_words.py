@@ -110,6 +110,15 @@ class AccountWords(enum.Enum):
     NO_STAFF_ACCOUNT = "There is no staff account with that number."
     STAFF_DISABLED = "{email} is disabled: it can no longer sign in, and its sessions ended."
     STAFF_ENABLED = "{email} is enabled: it can sign in again with the password it had."
+    # Said once per app process, in the clinic's log, at the first request a proxy forwarded.
+    PROXY_NOT_TRUSTED = (
+        "A request came through a proxy (it carries {header}), but TRACKER_TRUSTED_PROXIES is "
+        "0, so every browser is seen as the proxy's address ({address}): a stranger's wrong "
+        "sign-ins pause signing in for every patient and clinician, and the audit log names "
+        "the proxy, not the browser. Behind one Caddy or nginx, set TRACKER_TRUSTED_PROXIES=1 "
+        "(README, For a clinic, step 2); with no proxy in front, make sure nothing else sends "
+        "{header}. Said once per app process."
+    )
 
     def format(self, **values: Any) -> str:
         text: str = self.value

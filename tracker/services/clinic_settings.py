@@ -272,6 +272,12 @@ def _no_public_url() -> TrackerError:
     )
 
 
+def given_settings(environ: Mapping[str, str]) -> frozenset[str]:
+    """The settings' names given at all (in the environment or the file TRACKER_CONFIG
+    names), so that a face can tell a default from a choice."""
+    return frozenset(_values(environ, None))
+
+
 def read_link_settings(environ: Mapping[str, str]) -> tuple[str, dt.timedelta]:
     """What a command that prints a one-time link needs: the public address, and how long
     a link lasts (no secret key)."""

@@ -7,6 +7,7 @@ share only the database, as processes on several machines would.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import subprocess
 import sys
@@ -16,10 +17,19 @@ from urllib.parse import urlsplit
 from tracker.domain.account_words import AccountWords
 from tracker.domain.errors import TrackerError
 from tracker.domain.text import clipped
-from tracker.services.clinic_settings import ClinicSettings, no_clinic_database, read_settings
+from tracker.services.clinic_settings import (
+    ClinicSettings,
+    given_settings,
+    no_clinic_database,
+    read_settings,
+)
 from tracker.web.server import THREADS, bind_address, url_host, waitress_server
 
 APP_FACTORY = "tracker.web:create_clinic_app()"
+# It listens on loopback only, so what reaches it is the proxy in front (whose
+# X-Forwarded-For is then the browser's address) or a program on this computer: one proxy
+# is trusted unless the settings say otherwise (0 believes none, 2 a proxy behind another).
+SERVE_TRUSTS = 1
 DEFAULT_PORT = 8766
 
 
@@ -76,6 +86,14 @@ def served_elsewhere(settings: ClinicSettings, host: str, port: int) -> bool:
     return public.scheme != "http" or not same_host or (public.port or 80) != port
 
 
+def trusting(environ: Mapping[str, str], settings: ClinicSettings) -> ClinicSettings:
+    """The settings `tracker clinic serve` runs with: one proxy trusted (SERVE_TRUSTS)
+    unless TRACKER_TRUSTED_PROXIES or the settings file says how many."""
+    if "trusted_proxies" in given_settings(environ):
+        return settings
+    return dataclasses.replace(settings, trusted_proxies=SERVE_TRUSTS)
+
+
 def serve_clinic(
     environ: Mapping[str, str],
     db_value: str | None,
@@ -91,6 +109,8 @@ def serve_clinic(
     when the public address is not where this server listens."""
     host = checked_host(host)
     settings, port = clinic_settings(environ, db_value, host, port)
+    elsewhere = served_elsewhere(settings, host, port)  # no proxy declared: a warning
+    settings = trusting(environ, settings)
     from tracker.web.hosted import create_clinic_app
 
     app = create_clinic_app(settings)
@@ -102,11 +122,12 @@ def serve_clinic(
             f"The clinic's tracker is at {settings.public_url} (plain HTTP on {url_host(host)}:"
             f"{port}, this computer only: a proxy with TLS in front serves patients' phones)."
         )
-        if served_elsewhere(settings, host, port):
+        if elsewhere:
             served = f"{url_host(host)}:{port}"
             say(AccountWords.SERVED_ELSEWHERE.format(url=settings.public_url, served=served))
             if way_on is not None:
                 say(way_on(settings.public_url, served))
+        say(_trusted(settings.trusted_proxies))
         say("Ctrl-C stops it.")
 
     try:
@@ -123,9 +144,22 @@ def serve_clinic(
     say("Stopped.")
 
 
+def _trusted(proxies: int) -> str:
+    if proxies == 0:
+        return (
+            "The browser's address is the connection's (TRACKER_TRUSTED_PROXIES=0): behind a "
+            "proxy, every browser would share the proxy's."
+        )
+    which = "the proxy in front" if proxies == 1 else f"the {proxies} proxies in front"
+    return (
+        f"The browser's address is the one {which} gives in X-Forwarded-For "
+        f"(TRACKER_TRUSTED_PROXIES={proxies}; 0 believes none)."
+    )
+
+
 def _waitress(app: object, host: str, port: int, ready: Callable[[], None]) -> None:
     try:
-        server = waitress_server(app, host, port)
+        server = waitress_server(app, host, port, proxy_headers=True)  # the app decides
     except OSError as exc:
         raise TrackerError(f"Cannot serve on {host}:{port}: {exc.strerror or exc}.") from None
     ready()  # listening now: a browser that comes at once gets in
@@ -140,7 +174,11 @@ def _gunicorn(
 ) -> None:
     env = dict(environ)
     assert settings.database is not None
-    env.update(TRACKER_DB=settings.database, TRACKER_PUBLIC_URL=settings.public_url)
+    env.update(
+        TRACKER_DB=settings.database,
+        TRACKER_PUBLIC_URL=settings.public_url,
+        TRACKER_TRUSTED_PROXIES=str(settings.trusted_proxies),
+    )
     command = [
         sys.executable,
         "-m",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 from collections.abc import Callable, Collection, Iterable
@@ -40,6 +41,7 @@ from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
+from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
 from tracker.domain.flag_words import with_urgent_contact
 from tracker.domain.profiles import DEFAULT_PROFILE
@@ -55,6 +57,7 @@ PATIENT_PAGES = frozenset({Role.PATIENT})
 STAFF_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 CONSENT_PAGES = frozenset({"consent_page", "consent"})
 Clock = Callable[[], dt.datetime]
+LOG = logging.getLogger("tracker.clinic")
 Access = frozenset[str]
 
 
@@ -386,6 +389,8 @@ def create_clinic_app(
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    else:
+        app.wsgi_app = ForwardedUnheeded(app.wsgi_app)  # type: ignore[method-assign]
     app.extensions["tracker.clinic"] = settings
     app.extensions["tracker.clock"] = clock
     app.extensions["tracker.access"] = {}
@@ -433,6 +438,28 @@ def create_clinic_app(
     clinician.register(app, patient_pages)
     staff_pages.register(app)
     return app
+
+
+class ForwardedUnheeded:
+    """With no proxy trusted, a request a proxy forwarded (X-Forwarded-For, Forwarded) is
+    answered as any other, from the connection's address; the first one is said in the log,
+    once per process: behind a proxy, that address is the proxy's for everyone, so one
+    stranger's wrong sign-ins would pause signing in for the whole clinic."""
+
+    HEADERS = (("HTTP_X_FORWARDED_FOR", "X-Forwarded-For"), ("HTTP_FORWARDED", "Forwarded"))
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        self.wsgi_app = wsgi_app
+        self.said = False
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if not self.said:
+            header = next((name for key, name in self.HEADERS if key in environ), None)
+            if header is not None:
+                self.said = True
+                address = str(environ.get("REMOTE_ADDR") or "unknown")
+                LOG.warning(AccountWords.PROXY_NOT_TRUSTED.format(header=header, address=address))
+        return self.wsgi_app(environ, start_response)
 
 
 # The private mode's choice of profile: a patient has their own, and nothing else.

@@ -163,11 +163,15 @@ def opening_page(url: str) -> Path:
     return page
 
 
-def waitress_server(app: Any, host: str, port: int) -> Any:
+def waitress_server(app: Any, host: str, port: int, *, proxy_headers: bool = False) -> Any:
     """A waitress server for the app, listening on host:port (OSError when it cannot), with
     the limits both modes share: its threads, the largest body a route takes, no tracebacks,
     the idle timeout and the guard against slow clients. `tracker serve` and `tracker clinic
-    serve` (one worker) both run one."""
+    serve` (one worker) both run one.
+
+    waitress removes X-Forwarded-For and the other proxy headers before the app sees them;
+    ``proxy_headers`` leaves them for the app, which believes them only from as many
+    proxies as its settings trust (the clinic's app: TRACKER_TRUSTED_PROXIES)."""
     from waitress.server import create_server
 
     # "Task queue depth" warnings tell an operator to add threads; to a patient they are noise.
@@ -182,6 +186,7 @@ def waitress_server(app: Any, host: str, port: int) -> Any:
         expose_tracebacks=False,
         channel_timeout=IDLE_SECONDS,
         cleanup_interval=1,
+        clear_untrusted_proxy_headers=not proxy_headers,
     )
     guard_slow_clients(server)
     return server
