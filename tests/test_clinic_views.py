@@ -141,6 +141,43 @@ def test_marking_seen_moves_the_patient_down_until_a_new_flag_and_the_patient_se
     )
 
 
+def test_a_review_covers_a_high_temperature_too_and_both_pages_count_alike(
+    clinic: Clinic,
+) -> None:
+    """Fresh eyes 3, F2: CO2 on day 4 with oozing 8, redness 8, swelling 7 and 38.6 °C.
+    Marked contacted, the review covers every flag the list shows, the temperature too:
+    she moves down, her line is not "new since", the list and her page count alike, and
+    she is not told of a new flag that does not exist."""
+    ann_browser = _patient(
+        clinic,
+        ANN,
+        "co2-ablative",
+        "2026-11-20",
+        {"oozing": "8", "redness": "8", "swelling": "7", "temperature": "38.6"},
+    )
+    _patient(clinic, BOB, "co2-ablative", "2026-11-20", {})
+    doc = _staff(clinic)
+    ann = _ids(clinic)[ANN]
+    before = _text(doc.get("/clinic"))
+    assert _order(before) == [ANN, BOB]
+    more = re.search(r"\(\+(\d+) more\)", before)
+    assert more is not None
+    page = _text(doc.get(f"/clinic/patients/{ann}/"))
+    assert f"(+{more.group(1)} more)" in page  # one source: the same line on both pages
+    marked = doc.post(f"/clinic/patients/{ann}/review", {"action": "contacted", "note": "again"})
+    assert marked.status_code == 303
+    after = _text(doc.get("/clinic"))
+    assert _order(after) == [BOB, ANN]
+    assert "new since" not in after
+    assert f"(+{more.group(1)} more)" in after
+    page = _text(doc.get(f"/clinic/patients/{ann}/"))
+    assert f"(+{more.group(1)} more)" in page
+    assert "new or worse since the last review" not in page
+    status = _text(ann_browser.get("/status"))
+    assert "“again”" in status
+    assert "not been seen yet" not in status
+
+
 def test_a_review_refused_says_why_and_stores_nothing(clinic: Clinic) -> None:
     _two_patients(clinic)
     doc = _staff(clinic)

@@ -11,43 +11,24 @@ import datetime as dt
 from collections.abc import Iterable
 
 from tracker.domain.errors import TrackerError
-from tracker.domain.flags import Flag, evaluate
+from tracker.domain.expectations import Expectations, shipped_table
+from tracker.domain.flags import Flag
 from tracker.domain.limits import check_date
 from tracker.domain.records import SessionRecord
-from tracker.domain.triage import Review, TriageLine, check_review, covers_flags, line
+from tracker.domain.triage import Review, TriageLine, check_review, covers_flags
+from tracker.domain.triage_kept import line_on
 from tracker.domain.words import Words
-from tracker.services.common import expectations_for
 from tracker.services.triage import course_days
 from tracker.storage.store import Store
 
 
 def patient_line(store: Store, as_of: dt.date) -> TriageLine:
-    """This patient's triage line, as the clinic's list shows it (judged the same way:
-    every session that can still hold an active flag, without the personal comparison)."""
-    records = store.sessions(up_to=as_of)
-    latest = records[-1] if records else None
-    open_ids = store.open_session_ids(as_of)
-    wanted = sorted(open_ids | ({latest.id} if latest else set()))
-    entries = store.entries_for_sessions(wanted) if wanted else {}
-    expectations = expectations_for(store)
-    flags = [
-        flag
-        for record in records
-        if record.id in open_ids
-        for flag in evaluate(record, entries.get(record.id, ()), expectations.for_pair, as_of)
-        if flag.active
-    ]
-    logged = [e.date for e in entries.get(latest.id, ()) if e.date <= as_of] if latest else []
-    reviews = store.reviews()
-    return line(
-        (store.profile_name, store.profile_id),
-        latest,
-        flags,
-        max(logged, default=None),
-        0 if latest is None else course_days()(latest.kind),
-        as_of,
-        reviews[0] if reviews else None,
-    )
+    """This patient's triage line, judged exactly as the clinic's list judges it (the same
+    facts and the same engine: every open session's flags and the temperatures', without
+    the personal comparison), so a review covers what the list shows and both count alike."""
+    (found,) = store.triage_facts([store.profile_id], as_of)  # the store's own profile
+    expectations = Expectations(shipped_table(), found.overrides, skin=found.skin)
+    return line_on(found, expectations.for_pair, course_days(), as_of)
 
 
 def add_review(
