@@ -178,6 +178,42 @@ def test_a_review_covers_a_high_temperature_too_and_both_pages_count_alike(
     assert "not been seen yet" not in status
 
 
+def test_once_seen_a_warning_is_said_seen_and_its_days_end_at_the_last_value(
+    clinic: Clinic,
+) -> None:
+    """Fresh eyes 3, F3: IPL, redness 5/4/3 and swelling 4/3/2 on days 2-4, judged on day
+    5. Marked "seen: Looks on track", her Status no longer says "Contact your clinic soon"
+    (twice): the reply, then that the clinic has seen it and when to contact them again;
+    the flag's days end at day 4, the last value given (nothing was given for day 5)."""
+    bob = _patient(clinic, BOB, "ipl", "2026-11-19", {})
+    bob.get("/")
+    for day, redness, swelling in (("21", "5", "4"), ("22", "4", "3"), ("23", "3", "2")):
+        sent = {"date": f"2026-11-{day}", "value-redness": redness, "value-swelling": swelling}
+        assert bob.post("/checkin", sent).status_code == 303
+    before = _text(bob.get("/status"))
+    assert "Contact your clinic soon because: Redness (persisting)" in before
+    assert "persisting · day 4<" in before and "days 4-5" not in before
+    doc = _staff(clinic)
+    marked = doc.post(
+        f"/clinic/patients/{_ids(clinic)[BOB]}/review", {"action": "seen", "note": "Looks on track"}
+    )
+    assert marked.status_code == 303
+    status = _text(bob.get("/status"))
+    assert "Contact your clinic soon" not in status
+    reply = status.index("Your clinic saw this on 2026-11-24: “Looks on track”.")
+    seen = status.index("Seen by your clinic: Redness (persisting), Swelling (persisting).")
+    advice = status.index("Your clinic has seen this; contact them again if it gets worse")
+    assert reply < seen < advice
+    assert "persisting · day 4<" in status and "days 4-5" not in status
+    # Worse since (redness up to 5 on day 5): the flag is not covered; she is told so, and to
+    # contact the clinic soon again.
+    sent = {"date": "2026-11-24", "value-redness": "5", "session": "1"}
+    assert bob.post("/checkin", sent).status_code == 303
+    status = _text(bob.get("/status"))
+    assert "Contact your clinic soon because:" in status
+    assert "A flag new or worse since then has not been seen yet." in status
+
+
 def test_a_review_refused_says_why_and_stores_nothing(clinic: Clinic) -> None:
     _two_patients(clinic)
     doc = _staff(clinic)

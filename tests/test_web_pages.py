@@ -605,7 +605,7 @@ def test_status_names_each_flag_s_session_and_area_and_keeps_every_follow_up(
     )
     assert (
         "Session 1: laser skin rejuvenation on 2026-11-14 · face WARNING Redness · persisting "
-        "· days 9-10" in words
+        "· day 9" in words  # day 9's value the last given (fresh eyes 3, F3): not "days 9-10"
     )
     # The laser's follow-up stays in sight under the peel's status, until it has passed.
     assert "Follow-up for session 1 (laser skin rejuvenation · face): 2026-11-28" in words

@@ -115,8 +115,15 @@ class Flag:
 
     @property
     def days(self) -> str:
-        """The days it covers, in words: "day 9" or "days 8-12"."""
-        return day_span(self.first_day, self.last_day)
+        """The days it covers, in words: "day 9" or "days 8-12"; an open flag still heard
+        of only up to the last value it is about (judged on day 5 with day 4's value the
+        latest: "day 4", never "days 4-5": nothing was given for day 5). An aged alarm keeps
+        its days to the day judged: its words say "no data since day N" beside them."""
+        last = self.last_day
+        if self.active and self.values and self.silent_since is None:
+            heard = max(day for day, _ in self.values)
+            last = max(self.first_day, min(last, heard))
+        return day_span(self.first_day, last)
 
     @property
     def rank(self) -> int:

@@ -27,6 +27,12 @@ SOON = (
     "Contact your clinic soon (today or the next working day), and now if anything spreads, "
     "feels hot, oozes pus or comes with a fever."
 )
+# Hosted, once the clinic's latest review covers every flag open now (no urgent one: the
+# urgent box says its own): what the patient is asked to do is what the review settled.
+SEEN_SOON = (
+    "Your clinic has seen this; contact them again if it gets worse or something new "
+    "appears, and now if anything spreads, feels hot, oozes pus or comes with a fever."
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,23 @@ class Status:
         if any(f.rule == "expected-strong" for f in self.flags):
             return "On the expected course: strong for now, as expected in the first days."
         return "On the expected course, as far as logged."
+
+    @property
+    def summary_seen(self) -> str:
+        """The summary once the clinic's latest review covers every flag open now: the
+        warnings named as seen, not "contact your clinic soon" again (urgent: unchanged,
+        the alarm stands while its cause does)."""
+        warned = [f for f in self.every_flag if f.level == "warning"]
+        if warned and not any(f.level == "urgent" for f in self.every_flag):
+            return "Seen by your clinic: " + _because(warned) + "."
+        return self.summary
+
+    @property
+    def advice_seen(self) -> list[str]:
+        """The advice once the clinic's latest review covers every flag open now."""
+        if self.summary_seen != self.summary:
+            return [SEEN_SOON]
+        return self.advice
 
     @property
     def advice(self) -> list[str]:
