@@ -4,10 +4,13 @@ in the database itself (a trigger refuses UPDATE and DELETE, and TRUNCATE on Pos
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
 from conftest import Run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
@@ -87,6 +90,32 @@ def test_an_event_is_kept_whatever_its_route_or_address() -> None:
         AuditEvent.of(AT, (1, "visitor"), None, "GET /", None, "allowed")
     with pytest.raises(ValueError):
         AuditEvent.of(AT, (1, "admin"), None, "GET /", None, "maybe")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_route_is_kept_printable_and_stored_whole(what: str) -> None:
+    """Fresh eyes 3, F6: a NUL (or any character not printable) is written as a URL writes
+    it, so PostgreSQL's text can hold it; printable text is kept as it is, and the escape
+    is read back to the same characters."""
+    event = AuditEvent.of(AT, (1, "patient"), None, what, what, "refused")
+    assert event.what.isprintable()
+    assert event.address is not None and event.address.isprintable()
+    if what.isprintable():
+        assert event.what == what[:MAX_WHAT_CHARS]
+    elif "%" not in what and len(event.what) < MAX_WHAT_CHARS:
+        back = urllib.parse.unquote(event.what, errors="surrogatepass")
+        assert back == what
+
+
+def test_a_nul_is_stored_escaped(database: Database) -> None:
+    """On PostgreSQL too (its text cannot hold a NUL): the row is written, and read back."""
+    event = AuditEvent.of(AT, (None, "system"), None, "GET /\x00x\n", "1.2.3.4\x00", "refused")
+    with database.writing() as store:
+        audit.record(store, event)
+    with database.reading() as store:
+        (found,) = audit.listed(store)
+    assert (found.what, found.address) == ("GET /%00x%0A", "1.2.3.4%00")
 
 
 @pytest.mark.parametrize(

@@ -444,6 +444,51 @@ def test_staff_open_a_patients_photos_read_only_and_never_through_another_patien
     assert doc.post("/photos/1/remove").status_code == 403
 
 
+def test_a_nul_in_the_path_is_not_found_and_audited_escaped(clinic: Clinic) -> None:
+    """Fresh eyes 3, F6: a NUL in the path gave a 500 on PostgreSQL (its text cannot hold
+    one, so the audit row could not be written and the request left no trace). Now the
+    answer is the tracker's own 'not found', and the log holds the line as a URL writes it."""
+    ann_browser, _ = _two_patients(clinic)
+    before = len(_events(clinic))
+    for path in ("/%00", "/export/json%00", "/history%00x"):
+        answer = ann_browser.get(path)
+        assert answer.status_code == 404, path
+        assert "Traceback" not in _text(answer)
+    found = [(what, outcome) for _, what, outcome, _ in _events(clinic)[before:]]
+    assert found == [
+        ("GET /%00", "refused"),
+        ("GET /export/json%00", "refused"),
+        ("GET /history%00x", "refused"),
+    ]
+
+
+def test_removing_another_patients_photo_is_audited_refused(clinic: Clinic) -> None:
+    """Fresh eyes 3, F6: Bob's POST /photos/1/remove (Ann's photo) removed nothing and said
+    'There is no photo 1', but the log had it 'allowed'; its GET was 'refused'."""
+    import io
+
+    from photo_support import phone_jpeg
+
+    ann_browser, bob_browser = _two_patients(clinic)
+    ann_browser.get("/")
+    photo = {"session": "1", "date": "2026-11-24", "photo": (io.BytesIO(phone_jpeg()), "a.jpg")}
+    assert ann_browser.post("/photos", photo, content_type="multipart/form-data").status_code == 303
+    bob_browser.get("/history")
+    before = len(_events(clinic))
+    assert bob_browser.get("/photos/1/image").status_code == 404
+    tried = bob_browser.post("/photos/1/remove", {})
+    assert tried.status_code == 303
+    assert "There is no photo 1" in _text(bob_browser.get(tried.headers["Location"]))
+    events = _events(clinic)[before:]
+    assert (BOB, "GET /photos/1/image", "refused", BOB) in events
+    assert (BOB, "POST /photos/1/remove", "refused", BOB) in events
+    assert ann_browser.get("/photos/1/image").status_code == 200  # nothing was removed
+    # Her own removal is allowed, and audited so.
+    ann_browser.get("/history")
+    assert ann_browser.post("/photos/1/remove", {}).status_code == 303
+    assert (ANN, "POST /photos/1/remove", "allowed", ANN) in _events(clinic)
+
+
 def test_a_disabled_patient_stays_on_the_triage_list_marked(clinic: Clinic) -> None:
     """Her urgent flag still needs the clinic's eyes (it must not vanish with the account),
     but she can no longer sign in to log more: the list says so; enabled, the mark goes."""

@@ -19,6 +19,20 @@ MAX_WHAT_CHARS = 200  # a route with its query can be long; the log keeps its st
 MAX_ADDRESS_CHARS = 64  # an IPv6 address with a zone fits
 
 
+def escaped(text: str) -> str:
+    """The text with each character that is not printable (a NUL, which PostgreSQL's text
+    cannot hold; a newline; a lone surrogate) written as a URL writes it: %XX for each of
+    its UTF-8 bytes ("/\x00" -> "/%00"). Printable text, the usual case, is kept as it is."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch
+        if ch.isprintable()
+        else "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+        for ch in text
+    )
+
+
 @dataclass(frozen=True)
 class AuditEvent:
     at: dt.datetime  # UTC, without a zone
@@ -49,7 +63,8 @@ class AuditEvent:
         outcome: str,
     ) -> AuditEvent:
         """An event as a face records it: the time in UTC without a zone, the route and
-        the address cut to what the log holds (never refused: the log must not lose one)."""
+        the address with their control characters escaped and cut to what the log holds
+        (never refused: the log must not lose one)."""
         if at.tzinfo is not None:
             at = at.astimezone(dt.UTC).replace(tzinfo=None)
         return cls(
@@ -57,8 +72,8 @@ class AuditEvent:
             actor[0],
             actor[1],
             profile_id,
-            what[:MAX_WHAT_CHARS],
-            None if address is None else address[:MAX_ADDRESS_CHARS],
+            escaped(what)[:MAX_WHAT_CHARS],
+            None if address is None else escaped(address)[:MAX_ADDRESS_CHARS],
             outcome,
         )
 

@@ -330,7 +330,8 @@ def _audit(response: Response) -> Response:
     signed = signed_in()
     if signed is None or request.endpoint == "static":
         return response  # not signed in: sent to sign in, nothing of a record was shown
-    refused = response.status_code in REFUSALS
+    # A refusal answered with a way on (a redirect with its message) is a refusal too.
+    refused = response.status_code in REFUSALS or bool(g.get("audit_refused"))
     if request.endpoint is None and not refused:
         return response  # a redirect to the address with its final slash
     asked = _record_asked(*_matched())

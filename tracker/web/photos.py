@@ -9,10 +9,10 @@ thumbnails load once, lazily, as they are scrolled near.
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from tracker.domain.errors import TrackerError
+from tracker.domain.errors import NOT_FOUND, TrackerError
 from tracker.domain.photos import PhotoRecord, same_day_across, shared_days
 from tracker.services import photos as service
 from tracker.services import sessions
@@ -94,6 +94,8 @@ def remove_photo(photo_id: int) -> BaseResponse:
         with writing() as store:
             record = service.remove_photo(store, photo_id)
     except TrackerError as exc:
+        if exc.kind == NOT_FOUND:  # not this patient's photo: a refusal, as its image's GET
+            g.audit_refused = True
         flash(exc.message)
         return redirect(url_for("history"), code=303)
     flash(f"Photo of {record.date} removed; its record is kept.")
