@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text as text_
 
-from tracker.domain.accounts import CONSENT_VERSION, LINK_LIFETIME
+from tracker.domain.accounts import CONSENT_VERSION, LINK_LIFETIME, MIN_IDLE_MINUTES, seen_every
+from tracker.domain.errors import TrackerError
 from tracker.domain.throttle import LIMITS, Scope
+from tracker.services.clinic_settings import read_settings
 
 PER_PAIR = next(limit for limit in LIMITS if limit.scope is Scope.PAIR)
 PER_ADDRESS = next(limit for limit in LIMITS if limit.scope is Scope.ADDRESS)
@@ -278,6 +280,36 @@ def test_the_idle_time_is_a_setting(db_url: str) -> None:
         assert ann.get("/status").status_code == 303
     finally:
         clinic.close()
+
+
+def test_a_use_within_the_idle_time_is_never_forgotten(db_url: str) -> None:
+    """Fresh eyes 3, F8: "last seen" was written at most once a minute, so with a short idle
+    time a session ended up to a minute early, while in use. Now it is written at least ten
+    times within the idle time: idle 5 minutes, a use 40 s in counts, and the session lasts
+    5 minutes from it; the shortest idle time a clinic may set is 5 minutes."""
+    clinic = Clinic(db_url, idle_minutes=5)
+    try:
+        ann = _patient(clinic)
+        clinic.clock.advance(seconds=40)
+        assert ann.get("/status").status_code == 200
+        clinic.clock.advance(minutes=4, seconds=50)  # 5:30 after signing in, 4:50 after use
+        assert ann.get("/status").status_code == 200
+        clinic.clock.advance(minutes=5, seconds=1)
+        assert ann.get("/status").status_code == 303
+    finally:
+        clinic.close()
+    assert seen_every(dt.timedelta(minutes=5)) == dt.timedelta(seconds=30)
+    assert seen_every(dt.timedelta(minutes=30)) == dt.timedelta(seconds=60)
+    environment = {
+        "TRACKER_SECRET_KEY": "k" * 40,
+        "TRACKER_PUBLIC_URL": "https://a.example",
+        "TRACKER_IDLE_MINUTES": str(MIN_IDLE_MINUTES - 1),
+    }
+    with pytest.raises(TrackerError) as refused:
+        read_settings(environment, db_url)
+    assert f"{MIN_IDLE_MINUTES} to" in refused.value.message
+    environment["TRACKER_IDLE_MINUTES"] = str(MIN_IDLE_MINUTES)
+    assert read_settings(environment, db_url).idle_minutes == MIN_IDLE_MINUTES
 
 
 def test_two_app_processes_serve_one_patient_alternately(clinic: Clinic) -> None:

@@ -194,7 +194,7 @@ def test_settings_come_from_a_file_and_the_environment_wins(
         ("secret_key = \n", "not TOML"),
         (
             "secret_key = '" + "k" * 40 + "'\npublic_url = 'https://a.example'\nidle_minutes = 0\n",
-            "1 to",
+            "5 to",
         ),
     ],
 )

@@ -35,6 +35,15 @@ MAX_RESETS_PER_EMAIL = 3
 MAX_RESETS_PER_ADDRESS = 20
 LONGEST_SESSION = dt.timedelta(hours=12)  # signed in this long: sign in again, however active
 SEEN_EVERY = dt.timedelta(seconds=60)  # a session's "last seen" is written at most this often
+MIN_IDLE_MINUTES = 5  # a shorter idle time would end sessions while a form is being filled in
+
+
+def seen_every(idle: dt.timedelta) -> dt.timedelta:
+    """How often a session's "last seen" is written: at most once a minute, and at least ten
+    times within the idle time, so a session ends at most a tenth of it early (idle 5
+    minutes: written every 30 s; a use is never forgotten for longer than that)."""
+    return min(SEEN_EVERY, idle / 10)
+
 
 # The text a patient agrees to before anything is recorded; a new text gets a new version,
 # and each agreement is kept with the version agreed to and its time.

@@ -20,7 +20,6 @@ from tracker.domain.accounts import (
     MAX_RESETS_PER_ADDRESS,
     MAX_RESETS_PER_EMAIL,
     RESET_WINDOW,
-    SEEN_EVERY,
     STAFF,
     AccountRecord,
     Role,
@@ -28,6 +27,7 @@ from tracker.domain.accounts import (
     Stage,
     check_password,
     clean_email,
+    seen_every,
     session_expired,
 )
 from tracker.domain.audit import AuditEvent
@@ -514,7 +514,7 @@ def session_for(store: Store, token: str, now: dt.datetime, idle: dt.timedelta) 
         return Found(None)
     if session_expired(signed, now, idle):
         return Found(signed, expired=True)
-    return Found(signed, stale=now - signed.last_seen_at >= SEEN_EVERY)
+    return Found(signed, stale=now - signed.last_seen_at >= seen_every(idle))
 
 
 def touch(store: Store, signed: SignedIn, now: dt.datetime) -> None:

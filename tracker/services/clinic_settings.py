@@ -52,7 +52,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.domain.account_words import AccountWords
-from tracker.domain.accounts import LINK_LIFETIME
+from tracker.domain.accounts import LINK_LIFETIME, MIN_IDLE_MINUTES
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.mail_words import MailWords
@@ -88,7 +88,7 @@ HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z
 WHOLE_NUMBERS = {
     "smtp_port": (1, 65535),
     "trusted_proxies": (0, 10),
-    "idle_minutes": (1, 24 * 60),
+    "idle_minutes": (MIN_IDLE_MINUTES, 24 * 60),
     "link_hours": (1, 24 * 30),
     "password_memory_kib": (64, 4 * 1024 * 1024),
 }
