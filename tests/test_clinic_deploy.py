@@ -3,8 +3,10 @@ deployment files (Caddy, nginx, systemd) checked by their own tools where instal
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -180,18 +182,68 @@ def test_the_nginx_site_is_valid(tmp_path: Path) -> None:
     assert "syntax is ok" in done.stderr
 
 
-def test_the_systemd_unit_is_valid() -> None:
+def test_the_systemd_units_are_valid() -> None:
     analyze = _tool("systemd-analyze", proxy=False)
+    units = sorted(DEPLOY.glob("*.service")) + sorted(DEPLOY.glob("*.timer"))
+    assert len(units) == 5  # the app; the triage and the backup, each a service and a timer
     done = subprocess.run(
-        [analyze, "verify", str(DEPLOY / "tracker-clinic.service")],
+        [analyze, "verify", *map(str, units)],
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=DEPLOY,
     )
-    # The only complaint allowed: the gunicorn it names is not installed at that path here.
+    # The only complaint allowed: the gunicorn and tracker they name are not installed at
+    # that path here.
     problems = [
         line
         for line in done.stderr.splitlines()
-        if line.strip() and "/opt/tracker/venv/bin/gunicorn" not in line
+        if line.strip() and "/opt/tracker/venv/bin/" not in line
     ]
     assert problems == [], done.stderr
+
+
+def _readme() -> str:
+    return (CHECKOUT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_and_the_deploy_files_send_the_proxy_to_one_port() -> None:
+    """Fresh eyes 3: README said 8766 in one place and 8000 in another for the same job."""
+    readme = _readme()
+    server = readme.split("### For a clinic: on a server", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"127\.0\.0\.1:(\d+)", server))
+    (serve_line,) = [
+        line for line in readme.splitlines() if line.startswith("tracker clinic serve --workers")
+    ]
+    named |= set(re.findall(r"--port (\d+)", serve_line))
+    deployed = set()
+    for name in ("Caddyfile", "nginx.conf", "tracker-clinic.service"):
+        text = (DEPLOY / name).read_text(encoding="utf-8")
+        deployed |= set(re.findall(r"127\.0\.0\.1:(\d+)", text))
+    assert deployed == {"8000"}
+    assert named == deployed
+
+
+def test_the_install_steps_name_every_deploy_file() -> None:
+    """Fresh eyes 3: the triage timer was shipped but no step installed it."""
+    readme = _readme()
+    steps = readme.split("#### 1. PostgreSQL", 1)[1].split("#### 7.", 1)[0]
+    words = set(re.findall(r"[\w./*-]+", steps))
+    for path in DEPLOY.iterdir():
+        assert any(fnmatch.fnmatch(path.name, Path(w).name) for w in words), path.name
+    # Every unit's Documentation= is the README the steps install there.
+    assert "/opt/tracker/README.md" in steps
+    for unit in DEPLOY.glob("*.service"):
+        assert "Documentation=file:///opt/tracker/README.md" in unit.read_text()
+
+
+def test_the_readmes_dumps_are_made_by_the_postgres_user() -> None:
+    """Fresh eyes 3: `pg_dump` run as root connects as a role named root."""
+    readme = _readme()
+    backups = readme.split("#### 5. Backups", 1)[1].split("#### 7.", 1)[0]
+    dumps = [line for line in backups.splitlines() if "pg_dump --" in line]
+    assert len(dumps) == 3  # by hand, from cron, before an upgrade
+    for line in dumps:
+        assert line.startswith("sudo -u postgres pg_dump") or " postgres pg_dump" in line, line
+    unit = (DEPLOY / "tracker-backup.service").read_text()
+    assert "User=postgres" in unit and "pg_dump --format=custom" in unit

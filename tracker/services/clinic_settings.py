@@ -60,6 +60,9 @@ from tracker.domain.text import clipped, visible
 from tracker.services.credentials import Hashing
 
 MIN_SECRET_CHARS = 32
+# The key in README's example tracker.env: long enough, but everyone can read it.
+EXAMPLE_SECRET_KEY = "README-example-key-make-your-own-with-the-command-above"
+MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 ENVIRONMENT = {
     "database": "TRACKER_DB",
@@ -420,8 +423,12 @@ def read_settings(environ: Mapping[str, str], database: str | None = None) -> Cl
     if len(secret) < MIN_SECRET_CHARS:
         raise TrackerError.malformed(
             f"The secret key (TRACKER_SECRET_KEY) is at least {MIN_SECRET_CHARS} random "
-            "characters, the same in every app process; make one with: "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            f"characters, the same in every app process; make one with: {MAKE_A_KEY}"
+        )
+    if secret == EXAMPLE_SECRET_KEY:
+        raise TrackerError.malformed(
+            "The secret key (TRACKER_SECRET_KEY) is README's example, which anyone can read: "
+            f"make one of your own with: {MAKE_A_KEY}"
         )
     if "public_url" not in values:
         raise _no_public_url()
