@@ -462,6 +462,17 @@ def test_a_nul_in_the_path_is_not_found_and_audited_escaped(clinic: Clinic) -> N
     ]
 
 
+def test_the_photo_form_says_where_a_hosted_photo_is_kept(clinic: Clinic) -> None:
+    """Fresh eyes 3, F1: the hosted patient's photo form said "Kept in your own database
+    only"; the photo goes into the clinic's tracker, where its clinicians can open it."""
+    ann_browser, _ = _two_patients(clinic)
+    today = _text(ann_browser.get("/"))
+    assert "own database" not in today
+    assert "Kept in your clinic&#39;s tracker, with the rest of your record: its clinicians " in (
+        today.replace("'", "&#39;")
+    )
+
+
 def test_removing_another_patients_photo_is_audited_refused(clinic: Clinic) -> None:
     """Fresh eyes 3, F6: Bob's POST /photos/1/remove (Ann's photo) removed nothing and said
     'There is no photo 1', but the log had it 'allowed'; its GET was 'refused'."""

@@ -60,6 +60,7 @@ def test_the_checkin_offers_the_camera_and_a_photo_shows_as_a_thumbnail(
     page = web.get("/?date=2026-11-16").text
     assert 'type="file"' in page and 'accept="image/*"' in page
     assert 'enctype="multipart/form-data"' in page
+    assert "Kept in your own database only" in page  # tracker serve: the patient's own file
     after = _upload(web, phone_jpeg(), note="left cheek")
     assert "Photo added for 2026-11-16 (day 2)" in after
     address = _thumbnails(after)[1]
