@@ -266,8 +266,11 @@ def test_an_idle_session_ends_and_an_active_one_does_not(clinic: Clinic) -> None
         assert ann.get("/status").status_code == 200
     clinic.clock.advance(minutes=31)
     ended = ann.get("/status")
-    assert (ended.status_code, ended.headers["Location"]) == (303, "/sign-in?expired=1")
-    assert "signed out after a while" in _text(ann.get("/sign-in?expired=1"))
+    assert (ended.status_code, ended.headers["Location"]) == (
+        303,
+        "/sign-in?expired=1&next=/status",
+    )
+    assert "signed out after 30 minutes without use" in _text(ann.get("/sign-in?expired=1"))
     clinic.clock.advance(minutes=1)  # not brought back by coming back
     assert ann.get("/status").status_code == 303
 
@@ -310,6 +313,49 @@ def test_a_use_within_the_idle_time_is_never_forgotten(db_url: str) -> None:
     assert f"{MIN_IDLE_MINUTES} to" in refused.value.message
     environment["TRACKER_IDLE_MINUTES"] = str(MIN_IDLE_MINUTES)
     assert read_settings(environment, db_url).idle_minutes == MIN_IDLE_MINUTES
+
+
+def test_a_form_sent_after_the_idle_time_is_told_so_and_leads_back(db_url: str) -> None:
+    """Fresh eyes 3, F7: a check-in saved after the idle timeout was refused as a forged
+    form ("This form did not come from the tracker's own page"). Now the sign-in page says
+    she was signed out after 5 minutes without use and that nothing was saved, and signing
+    in leads back to the page the form was on. A form not of her pages is still refused."""
+    clinic = Clinic(db_url, idle_minutes=5)
+    try:
+        ann = _patient(clinic)
+        ann.get("/sessions")
+        assert ann.post("/sessions", {"date": "2026-11-20", "kind": "ipl"}).status_code == 303
+        page = "/?date=2026-11-23"
+        ann.get(page)
+        clinic.clock.advance(minutes=6)
+        sent = {"date": "2026-11-23", "value-redness": "9", "session": "1", "csrf": ann.csrf}
+        late = ann.post("/checkin", sent, headers={"Referer": PUBLIC_URL + page})
+        assert late.status_code == 303
+        where = late.headers["Location"]
+        assert where.startswith("/sign-in?expired=1&unsaved=1&next=")
+        words = _text(ann.get(where))
+        assert "You were signed out after 5 minutes without use; sign in again." in words
+        assert "Nothing was saved" in words
+        assert 'name="next" value="/?date=2026-11-23"' in words
+        forged = ann.post("/checkin", {**sent, "csrf": "0" * 64})
+        assert forged.status_code == 403  # not of her pages: refused as before
+        again = ann.post("/checkin", sent, headers={"Referer": PUBLIC_URL + page})
+        assert again.headers["Location"].startswith("/sign-in?unsaved=1&next=")
+        assert "You were signed out; sign in again. Nothing was saved" in _text(
+            ann.get(again.headers["Location"])
+        )
+        back = ann.post("/sign-in", {"email": ANN, "password": PASSWORD, "next": page})
+        assert (back.status_code, back.headers["Location"]) == (303, page)
+        assert "9/10" not in _text(ann.get("/history"))  # nothing was saved
+        # Only a page of this site: another one's address leads to her first page.
+        ann.sign_out()
+        ann.get("/sign-in")
+        away = ann.post(
+            "/sign-in", {"email": ANN, "password": PASSWORD, "next": "//elsewhere.example/"}
+        )
+        assert (away.status_code, away.headers["Location"]) == (303, "/")
+    finally:
+        clinic.close()
 
 
 def test_two_app_processes_serve_one_patient_alternately(clinic: Clinic) -> None:

@@ -13,6 +13,12 @@ class AccountWords(enum.Enum):
     PASSWORDS_DIFFER = "The two passwords differ; type the same one twice."
     # One answer for a wrong password, an unknown address and a disabled account alike, so
     # that nobody learns from it who has an account here.
+    SIGNED_OUT_IDLE = "You were signed out after {minutes} minutes without use; sign in again."
+    SIGNED_OUT = "You were signed out; sign in again."
+    NOTHING_SAVED = (
+        "Nothing was saved: what you sent came after that. Once signed in you are taken back "
+        "to that page; send it again there."
+    )
     SIGN_IN_FAILED = (
         "That e-mail address and password do not match an account here: check them and try again."
     )

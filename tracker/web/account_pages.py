@@ -37,6 +37,7 @@ from tracker.web.hosted import (
     now,
     reading,
     route,
+    safe_next,
     set_device_cookie,
     set_session_cookie,
     signed_in,
@@ -55,9 +56,25 @@ def _landing(stage: Stage, role: Role) -> Response:
     return redirect(url_for("staff_home" if role is not Role.PATIENT else "today"), code=303)
 
 
+def _signed_out_words() -> list[str]:
+    """Why this browser is asked to sign in again: its session ended without use (and a
+    form it sent then was not saved)."""
+    words = []
+    if request.args.get("expired") == "1":
+        words.append(AccountWords.SIGNED_OUT_IDLE.format(minutes=clinic().idle_minutes))
+    if request.args.get("unsaved") == "1":
+        words = words or [AccountWords.SIGNED_OUT.value]  # ended on an earlier request
+        words.append(AccountWords.NOTHING_SAVED.value)
+    return words
+
+
+def _sign_in_html(form: Form) -> str:
+    back = safe_next(request.values.get("next"))
+    return render_template("sign_in.html", form=form, signed_out=_signed_out_words(), next=back)
+
+
 def _sign_in_page(form: Form, status: int = 200) -> Page:
-    expired = request.args.get("expired") == "1"
-    return render_template("sign_in.html", form=form, expired=expired), status
+    return _sign_in_html(form), status
 
 
 def sign_in_page() -> Response | Page:
@@ -92,15 +109,19 @@ def sign_in() -> Response | Page:
     if opened is None:
         form.errors["form"] = AccountWords.SIGN_IN_FAILED.value
         return _sign_in_page(form, 401)
+    back = safe_next(form.data.get("next"))
+    if back is not None and opened.stage is Stage.FULL:  # back to the page left (a timeout)
+        response = redirect(back, code=303)
+        set_session_cookie(response, opened.token)
+        set_device_cookie(response, opened.account)
+        return response
     return _opened(opened)
 
 
 def _paused(form: Form, until: dt.datetime) -> Response:
     """429 Too Many Requests, saying plainly for how long (and, for a program, Retry-After)."""
     form.errors["form"] = AccountWords.SIGN_IN_PAUSED.format(wait=wait_words(until, now()))
-    expired = request.args.get("expired") == "1"
-    page = render_template("sign_in.html", form=form, expired=expired)
-    response = Response(page, status=429, mimetype="text/html")
+    response = Response(_sign_in_html(form), status=429, mimetype="text/html")
     response.headers["Retry-After"] = str(max(1, math.ceil((until - now()).total_seconds())))
     return response
 

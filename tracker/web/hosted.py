@@ -22,6 +22,7 @@ import hmac
 import logging
 import os
 import secrets
+import urllib.parse
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
@@ -244,6 +245,7 @@ def _load_session() -> None:
         return
     with reading() as store:
         found = accounts.session_for(store, token, now(), clinic().idle)
+    g.ended_token = token  # until found live: a form of its pages is told so (_timed_out)
     if found.signed is None:
         return
     if found.expired:
@@ -251,6 +253,7 @@ def _load_session() -> None:
             accounts.sign_out(store, found.signed, now())
         g.expired = True
         return
+    g.ended_token = None
     if found.stale:
         with writing() as store:
             accounts.touch(store, found.signed, now())
@@ -258,7 +261,7 @@ def _load_session() -> None:
     g.csrf_basis = token
 
 
-def _writes_checked() -> Response | None:
+def _writes_checked() -> BaseResponse | None:
     too_large = security.body_refusal()
     if too_large is not None:
         return too_large
@@ -267,15 +270,53 @@ def _writes_checked() -> Response | None:
         return _refuse("origin")
     given = request.form.get(security.CSRF_FIELD) or ""
     if not hmac.compare_digest(given.encode(), csrf_token().encode()):
-        return _refuse("csrf")
+        return _timed_out(given) or _refuse("csrf")
     return None
+
+
+def safe_next(value: str | None) -> str | None:
+    """A page of this site to go back to after signing in ("/history?session=2"), or None:
+    only a path on this host (never "//elsewhere", a backslash or a control character)."""
+    if not value or len(value) > 300 or not value.isprintable():
+        return None
+    if not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    return value
+
+
+def _came_from() -> str | None:
+    """The page a form was sent from (its Referer, sent by the browser for this site's own
+    pages: Referrer-Policy same-origin), when it is on this host."""
+    referrer = urllib.parse.urlsplit(request.referrer or "")
+    if referrer.netloc.lower() != clinic().host:
+        return None
+    return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
+
+
+def _timed_out(given: str) -> BaseResponse | None:
+    """A form from this browser's own page, sent after its session ended (without use, on
+    this request or before): not a forged one. Nothing is saved; the sign-in page says
+    why, and leads back to the page the form was on."""
+    token: str | None = g.get("ended_token")
+    if token is None or not given:
+        return None
+    if not hmac.compare_digest(given.encode(), _derive("csrf", token).encode()):
+        return None
+    expired = "1" if g.get("expired") else None
+    target = url_for("sign_in_page", expired=expired, unsaved="1", next=_came_from())
+    return redirect(target, code=303)
 
 
 def _next_step(signed: SignedIn | None) -> BaseResponse | None:
     """Where a browser goes that is not (yet) fully signed in."""
     if signed is None:
         expired = "1" if g.get("expired") else None
-        target = url_for("sign_in_page", expired=expired)
+        back = (
+            safe_next(request.full_path.rstrip("?"))
+            if expired and request.method == "GET"
+            else None
+        )
+        target = url_for("sign_in_page", expired=expired, next=back)
         return redirect(target, code=303)
     if signed.stage is Stage.CODE:
         return redirect(url_for("second_factor_page"), code=303)
