@@ -664,3 +664,64 @@ def test_0015_adds_recovery_codes_beside_the_accounts_and_steps_back(db_url: str
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM recovery_codes")).scalar_one() == 0
     engine.dispose()
+
+
+def test_0017_keeps_temperature_changes_beside_the_values_and_steps_back(db_url: str) -> None:
+    location = resolve(db_url)
+    migrate.upgrade(location, "0005")
+    _seed_0005(db_url)
+    migrate.upgrade(location, "0016")
+
+    def rows(sql: str) -> list[tuple[str, ...]]:
+        engine = create_engine(location.url)
+        with engine.connect() as conn:
+            found = [tuple(str(v) for v in row) for row in conn.execute(text(sql))]
+        engine.dispose()
+        return found
+
+    engine = create_engine(location.url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO measurements (id, session_id, date, measure, value, unit, note, "
+                "logged_at) VALUES (7, 1, '2026-11-11', 'temperature', '38,4', 'C', 'hot', "
+                "'2026-12-03 01:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO entry_changes (session_id, date, symptom, before, before_note, "
+                "after, after_note, changed_at) VALUES "
+                "(1, '2026-11-11', 'redness', 4, 'warm', 3, 'warm', '2026-12-03 01:02:03')"
+            )
+        )
+    engine.dispose()
+    readings = "SELECT id, session_id, date, value, unit, note FROM measurements ORDER BY id"
+    value_changes = "SELECT id, symptom, before, after FROM entry_changes ORDER BY id"
+    before = (_dump(db_url), rows(readings), rows(value_changes))
+    migrate.upgrade(location, "0017")
+    assert (_dump(db_url), rows(readings), rows(value_changes)) == before
+    assert rows("SELECT reading_id, before_reading, after_reading FROM entry_changes") == [
+        ("None", "None", "None")  # a value's change is about no reading
+    ]
+    engine = create_engine(location.url)
+    with engine.begin() as conn:  # 38,4 °C corrected to 37.2 °C
+        conn.execute(
+            text(
+                "INSERT INTO entry_changes (session_id, date, symptom, before_note, after_note, "
+                "changed_at, reading_id, before_reading, before_unit, after_reading, after_unit) "
+                "VALUES (1, '2026-11-11', 'temperature', 'hot', 'hot', '2026-12-03 02:00:00', "
+                "7, '38,4', 'C', '37.2', 'C')"
+            )
+        )
+        conn.execute(text("UPDATE measurements SET value = '37.2' WHERE id = 7"))
+    engine.dispose()
+    assert rows(
+        "SELECT symptom, reading_id, before_reading, before_unit, after_reading, after_unit "
+        "FROM entry_changes WHERE reading_id IS NOT NULL"
+    ) == [("temperature", "7", "38,4", "C", "37.2", "C")]
+    corrected = (_dump(db_url), rows(readings), rows(value_changes)[:1])
+    migrate.downgrade(location, "0016")  # the temperature's change goes; all else stays
+    assert (_dump(db_url), rows(readings), rows(value_changes)) == corrected
+    migrate.upgrade(location)
+    assert (_dump(db_url), rows(readings), rows(value_changes)) == corrected

@@ -14,7 +14,13 @@ from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
 from tracker.domain.records import ChangeRecord, ValueRecord, parse_values
 from tracker.domain.severity import band
-from tracker.domain.temperature import TemperatureRecord, split_typed
+from tracker.domain.temperature import (
+    TemperatureRecord,
+    TypedTemperature,
+    is_temperature_name,
+    parse_temperature,
+    split_typed,
+)
 from tracker.domain.text import visible
 from tracker.services import symptom_log as service
 
@@ -33,7 +39,15 @@ WIDTH = 92
 @click.option(
     "--remove",
     is_flag=True,
-    help="Remove the day's values of the symptoms named instead (tracker log --remove itching).",
+    help="Remove the day's values of the symptoms named instead (tracker log --remove itching"
+    "; a temperature: --remove temperature=39.4).",
+)
+@click.option(
+    "--instead-of",
+    "instead_of",
+    metavar="DEGREES",
+    help="With temperature=DEGREES: correct the day's reading of these degrees to it, in its "
+    "place, instead of adding one more (tracker log temperature=36.4 --instead-of 39.4).",
 )
 @pass_app
 def log(
@@ -43,6 +57,7 @@ def log(
     session_id: int | None,
     note: str | None,
     remove: bool,
+    instead_of: str | None,
 ) -> None:
     """Log how strong each symptom is today, from 0 to 10.
 
@@ -53,11 +68,18 @@ def log(
     each is one more reading of the day, and 38 °C (100.4 °F) or more is a warning sign.
     Logging a symptom again for the same day replaces its value.
     A value logged by mistake: tracker log --remove itching [--date DATE]
+    A temperature typed wrong: tracker log temperature=36.4 --instead-of 39.4,
+    or tracker log --remove temperature=39.4 (tracker undo puts either back).
     """
     if remove:
+        if instead_of is not None:
+            raise TrackerError.malformed("--instead-of goes with a temperature, not --remove.")
         _remove(app, readings, date, session_id, note)
         return
     pairs, temperature = split_typed(readings)
+    if instead_of is not None:
+        _correct_temperature(app, (pairs, temperature), instead_of, date, session_id, note)
+        return
 
     def work(store: DayStore) -> LogResult:
         return service.log_symptoms(
@@ -102,11 +124,19 @@ def _remove(
         raise TrackerError.malformed(
             "Name the symptoms to remove, for example: tracker log --remove itching"
         )
+    names, temperature = _temperature_named(names)
     if any("=" in name for name in names):
         raise TrackerError.malformed(
             "With --remove, name the symptoms alone (itching), without a value (itching=3)."
         )
     symptoms = [symptom_key(name) for name in names]
+    if temperature is not None:
+        if symptoms:
+            raise TrackerError.malformed(
+                "Remove a temperature on its own: tracker log --remove temperature=39.4"
+            )
+        _remove_temperature(app, temperature[0], date, session_id)
+        return
     with app.writing() as store:
         result = remove_values(store, symptoms, date=date, today=app.today, session_id=session_id)
     s = result.session
@@ -122,6 +152,78 @@ def _remove(
     click.echo("Removed by mistake? `tracker undo` puts back one value each time it runs.")
 
 
+def _temperature_named(
+    names: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[TypedTemperature | None] | None]:
+    """The names to remove without the temperature, and the temperature named (with its
+    degrees when given: temperature=39.4), if one was."""
+    rest: list[str] = []
+    found: tuple[TypedTemperature | None] | None = None
+    for name in names:
+        word, sep, degrees = name.partition("=")
+        if not is_temperature_name(word):
+            rest.append(name)
+        elif found is not None:
+            raise TrackerError.malformed("Name one temperature to remove at a time.")
+        else:
+            found = (parse_temperature(degrees) if sep else None,)
+    return tuple(rest), found
+
+
+def _remove_temperature(
+    app: AppContext, value: TypedTemperature | None, date: dt.date, session_id: int | None
+) -> None:
+    from tracker.services import corrections
+
+    with app.writing() as store:
+        reading = corrections.temperature_on_day(
+            store, date=date, today=app.today, session_id=session_id, value=value
+        )
+        fix = corrections.remove_temperature(store, reading)
+    s = fix.session
+    click.echo(
+        f"Removed from {reading.date}, day {reading.day} after session {s.id} "
+        f"({s.kind} on {s.date}):"
+    )
+    click.echo(f"  temperature  {reading.words()}")
+    click.echo("Removed by mistake? `tracker undo` puts it back.")
+
+
+def _correct_temperature(
+    app: AppContext,
+    typed: tuple[list[str], TypedTemperature | None],
+    instead_of: str,
+    date: dt.date,
+    session_id: int | None,
+    note: str | None,
+) -> None:
+    from tracker.services import corrections
+
+    pairs, temperature = typed
+    if temperature is None or pairs:
+        raise TrackerError.malformed(
+            "--instead-of corrects one temperature, given alone: "
+            "tracker log temperature=36.4 --instead-of 39.4"
+        )
+    wrong = parse_temperature(instead_of)
+    with app.writing() as store:
+        reading = corrections.temperature_on_day(
+            store, date=date, today=app.today, session_id=session_id, value=wrong
+        )
+        fix = corrections.correct_temperature(
+            store, reading, temperature, today=app.today, note=note
+        )
+    s = fix.session
+    assert fix.after is not None
+    click.echo(
+        f"Corrected for {reading.date}, day {reading.day} after session {s.id} "
+        f"({s.kind} on {s.date}):"
+    )
+    click.echo(f"  temperature  {fix.after.words()}  (was {reading.words()})")
+    click.echo("Corrected by mistake? `tracker undo` puts it back.")
+    echo_urgent(fix.urgent, WIDTH)
+
+
 @click.command()
 @session_option("Only this session.")
 @click.option("--symptom", type=SYMPTOM, help="Only this symptom (any of its names).")
@@ -134,7 +236,7 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
     """
     from tracker.cli.local_zone import patient_zone
     from tracker.domain.changes import changed_words
-    from tracker.services.corrections import corrections_in_force
+    from tracker.services.corrections import corrections_in_force, temperature_corrections
 
     with app.reading() as store:
         groups = service.history(store, session_id=session_id, symptom=symptom)
@@ -142,6 +244,7 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
         measured: dict[int, list[TemperatureRecord]] = {}
         if not as_json:  # the temperatures too, with their sessions when they have no value
             groups, measured = service.with_temperatures(store, groups, session_id, symptom)
+        fixed = temperature_corrections(store, session_id) if measured else {}
     if as_json:
         echo_json(
             [
@@ -164,7 +267,10 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
             click.echo(
                 table(
                     ("date", "day", "temperature", "note"),
-                    [(t.date, t.day, t.words(), t.note or "") for t in measured[record.id]],
+                    [
+                        (t.date, t.day, _reading_words(t, fixed.get(t.id), tz), t.note or "")
+                        for t in measured[record.id]
+                    ],
                     frozenset({1}),
                 )
             )
@@ -188,6 +294,18 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
                 )
             )
         click.echo(table(("date", "day", "symptom", "severity", "note"), rows, frozenset({1})))
+
+
+def _reading_words(reading: TemperatureRecord, was: ChangeRecord | None, tz: dt.tzinfo) -> str:
+    """ "36.4 °C", or "36.4 °C (changed from 39.4 °C on 2026-11-21)" once corrected."""
+    if was is None or was.before_temperature is None:
+        return reading.words()
+    from tracker.domain.clock import local_date
+
+    when = local_date(was.changed_at, tz)
+    if was.before_temperature == reading.typed:
+        return f"{reading.words()} (its note changed on {when})"
+    return f"{reading.words()} (changed from {was.before_temperature.words()} on {when})"
 
 
 def _key(entry: ValueRecord) -> tuple[int, dt.date, str]:

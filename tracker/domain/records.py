@@ -11,6 +11,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.limits import MAX_TEXT_CHARS
 from tracker.domain.severity import parse_severity
+from tracker.domain.temperature import TypedTemperature
 from tracker.domain.text import is_text, visible
 from tracker.domain.words import Words
 
@@ -98,10 +99,20 @@ class ChangeRecord:
     after_note: str | None
     changed_at: dt.datetime
     undone_at: dt.datetime | None = None
+    # A temperature reading's change (``symptom`` is "temperature", ``before``/``after``
+    # None): the reading it is about and the reading as typed before (None: none yet) and
+    # after (None: removed); its note is ``before_note``/``after_note``.
+    reading: int | None = None
+    before_temperature: TypedTemperature | None = None
+    after_temperature: TypedTemperature | None = None
 
     @property
     def key(self) -> tuple[int, dt.date, str]:
         return self.session_id, self.date, self.symptom
+
+    @property
+    def of_temperature(self) -> bool:
+        return self.reading is not None
 
     def to_json(self) -> dict[str, Any]:
         return {

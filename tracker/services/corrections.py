@@ -4,14 +4,19 @@ latest change (undo), with every change kept."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tracker.domain.care import CareRecord
-from tracker.domain.changes import changed_from
+from tracker.domain.changes import changed_from, temperature_changed_from
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import ChangeRecord, SessionRecord, ValueRecord
-from tracker.services.common import chosen_session
+from tracker.domain.records import ChangeRecord, SessionRecord, ValueRecord, clean_text
+from tracker.domain.temperature import MEASURE, TemperatureRecord, TypedTemperature
+from tracker.services.common import chosen_session, urgent_now
 from tracker.storage.store import Store
+
+if TYPE_CHECKING:
+    from tracker.domain.flags import Flag
 
 
 @dataclass(frozen=True)
@@ -107,3 +112,101 @@ def value_changes(store: Store, session_id: int) -> list[ChangeRecord]:
     """Every change to a session's values, oldest first, undone ones included."""
     store.session(session_id)  # refuses another profile's
     return store.changes(session_id=session_id)
+
+
+# Temperature readings: corrected in place or removed, each change kept, undo puts it back --
+
+
+@dataclass(frozen=True)
+class TemperatureFix:
+    """A reading corrected (``after``) or removed (``after`` None), with its session, and
+    the urgent flags a corrected reading of 38 °C or more raises at once."""
+
+    session: SessionRecord
+    before: TemperatureRecord
+    after: TemperatureRecord | None
+    urgent: list[Flag] = field(default_factory=list)
+
+
+def temperature_reading(store: Store, reading_id: int) -> TemperatureRecord:
+    """One of the profile's readings by its id (as a page showed it); refuses another's."""
+    return store.temperature(reading_id)
+
+
+def temperature_on_day(
+    store: Store,
+    *,
+    date: dt.date,
+    today: dt.date,
+    session_id: int | None = None,
+    value: TypedTemperature | None = None,
+) -> TemperatureRecord:
+    """The day's reading of ``value`` (the latest logged of that value), or the day's only
+    reading when no value is named; refuses when there is none, or several and no value."""
+    if date > today:
+        raise TrackerError(f"{date} is in the future: nothing can be logged for it yet.")
+    record = chosen_session(store, session_id, date)
+    readings = [
+        t for t in store.temperatures_for_sessions([record.id])[record.id] if t.date == date
+    ]
+    where = f"on {date} in session {record.id}"
+    if not readings:
+        raise TrackerError.not_found(
+            f"No temperature was logged {where}. Nothing was changed.", field=MEASURE
+        )
+    said = ", ".join(t.words() for t in readings)
+    if value is not None:
+        same = [t for t in readings if (t.typed.number, t.unit) == (value.number, value.unit)]
+        if not same:
+            raise TrackerError.not_found(
+                f"No temperature of {value.words()} was logged {where}; that day has {said}. "
+                "Nothing was changed.",
+                field=MEASURE,
+            )
+        return same[-1]
+    if len(readings) > 1:
+        raise TrackerError.malformed(
+            f"{len(readings)} temperatures were logged {where} ({said}): say which one, by "
+            "its degrees. Nothing was changed.",
+            field=MEASURE,
+        )
+    return readings[0]
+
+
+def correct_temperature(
+    store: Store,
+    reading: TemperatureRecord,
+    typed: TypedTemperature,
+    *,
+    today: dt.date,
+    note: str | None = None,
+) -> TemperatureFix:
+    """Put ``typed`` in place of a reading (same day, same place among the day's readings);
+    the reading it replaces is kept as a change, and undo puts it back. Refuses when the
+    reading is the same as before (nothing to correct)."""
+    note = clean_text(note)
+    record = store.session(reading.session_id)
+    after = store.correct_temperature(reading, typed, note)
+    if after is None:
+        raise TrackerError(
+            f"The temperature on {reading.date} is {reading.words()} already. Nothing was changed.",
+            field=MEASURE,
+        )
+    urgent: list[Flag] = []
+    if typed.fever:
+        found = urgent_now(store, {record.id}, today, temperatures=True)
+        urgent = [f for f in found if f.symptom == MEASURE]
+    return TemperatureFix(record, reading, after, urgent)
+
+
+def remove_temperature(store: Store, reading: TemperatureRecord) -> TemperatureFix:
+    """Remove one reading; what it was is kept as a change, and undo puts it back."""
+    record = store.session(reading.session_id)
+    store.remove_temperature(reading)
+    return TemperatureFix(record, reading, None)
+
+
+def temperature_corrections(store: Store, session_id: int | None = None) -> dict[int, ChangeRecord]:
+    """For each reading (by id; all sessions, or the one named) a correction replaced, the
+    latest still in force: History's "changed from 39.4 °C on <date>"."""
+    return temperature_changed_from(store.temperature_changes(session_id=session_id))

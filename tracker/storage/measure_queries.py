@@ -75,6 +75,49 @@ def add_temperature(
     return TemperatureRecord(row.id, session.id, date, session.day_of(date), value, unit, note)
 
 
+def reading_row(
+    tx: Session, profile_id: int, reading_id: int
+) -> tuple[Measurement, TemperatureRecord] | None:
+    """One of a profile's temperature readings, its row and its record; None when it is
+    not this profile's (or not there)."""
+    query = (
+        select(Measurement, *COLUMNS)
+        .join(TreatmentSession, TreatmentSession.id == Measurement.session_id)
+        .where(
+            Measurement.id == reading_id,
+            Measurement.measure == MEASURE,
+            TreatmentSession.profile_id == profile_id,
+        )
+    )
+    found = tx.execute(query).first()
+    return None if found is None else (found[0], _record(found[1:]))
+
+
+def put_back(
+    tx: Session,
+    reading_id: int,
+    where: tuple[int, dt.date],
+    typed: tuple[str, str, str | None],
+    when: dt.datetime,
+) -> None:
+    """A removed reading put back with its own id, so it keeps its place among the day's
+    readings (they are judged in the order logged, by id)."""
+    value, unit, note = typed
+    row_id, date = where
+    tx.add(
+        Measurement(
+            id=reading_id,
+            session_id=row_id,
+            date=date,
+            measure=MEASURE,
+            value=value,
+            unit=unit,
+            note=note,
+            logged_at=when,
+        )
+    )
+
+
 def add_temperatures(
     tx: Session, rows: Sequence[tuple[int, dt.date, str, str, str | None]], when: dt.datetime
 ) -> None:

@@ -146,6 +146,14 @@ class EntryChange(Base):
     after_note: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # UTC
+    # A temperature reading's change (symptom "temperature", before/after empty): the
+    # reading's row id (kept after it is removed: undo puts it back in its place) and the
+    # number as typed and unit before (None: no reading) and after (None: removed).
+    reading_id: Mapped[int | None] = mapped_column(Integer)
+    before_reading: Mapped[str | None] = mapped_column(String(12))
+    before_unit: Mapped[str | None] = mapped_column(String(8))
+    after_reading: Mapped[str | None] = mapped_column(String(12))
+    after_unit: Mapped[str | None] = mapped_column(String(8))
 
 
 class ProtocolOverride(Base):

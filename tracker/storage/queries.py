@@ -32,6 +32,7 @@ from tracker.domain.errors import TrackerError
 from tracker.domain.expectations import Override
 from tracker.domain.hints import Hint
 from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
+from tracker.domain.temperature import TypedTemperature
 from tracker.domain.words import Words
 from tracker.storage.models import (
     CareEntry,
@@ -99,6 +100,10 @@ def entries_on(tx: Session, session_id: int, date: dt.date) -> dict[str, Symptom
     return {row.symptom: row for row in tx.scalars(query)}
 
 
+def _typed(value: str | None, unit: str | None) -> TypedTemperature | None:
+    return TypedTemperature(value, unit) if value is not None and unit is not None else None
+
+
 def _change_record(row: EntryChange, number: int) -> ChangeRecord:
     return ChangeRecord(
         row.id,
@@ -111,16 +116,30 @@ def _change_record(row: EntryChange, number: int) -> ChangeRecord:
         row.after_note,
         row.changed_at,
         row.undone_at,
+        row.reading_id,
+        _typed(row.before_reading, row.before_unit),
+        _typed(row.after_reading, row.after_unit),
     )
 
 
 def changes(
-    tx: Session, profile_id: int, *, session_id: int | None = None, pending_only: bool = False
+    tx: Session,
+    profile_id: int,
+    *,
+    session_id: int | None = None,
+    pending_only: bool = False,
+    temperatures: bool = False,
 ) -> list[ChangeRecord]:
+    """The changes to values (or, with ``temperatures``, to temperature readings)."""
     query = (
         select(EntryChange, TreatmentSession.number)
         .join(TreatmentSession, TreatmentSession.id == EntryChange.session_id)
-        .where(TreatmentSession.profile_id == profile_id)
+        .where(
+            TreatmentSession.profile_id == profile_id,
+            EntryChange.reading_id.is_not(None)
+            if temperatures
+            else EntryChange.reading_id.is_(None),
+        )
     )
     if session_id is not None:
         query = query.where(TreatmentSession.number == session_id)

@@ -281,15 +281,24 @@ class QuickStore:
     def add_temperature(
         self, session: SessionRecord, date: dt.date, typed: TypedTemperature, note: str | None
     ) -> TemperatureRecord:
-        """One more reading for the day, as typed: none replaces another."""
+        """One more reading for the day, as typed: none replaces another; kept as a change
+        too (no reading before it), as ``Store.add_temperature`` keeps it."""
         row_id = self._row_id(session)
+        when = stamp(_now())
         cursor = self._db.execute(
             "INSERT INTO measurements (session_id, date, measure, value, unit, note, logged_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (row_id, date.isoformat(), MEASURE, typed.value, typed.unit, note, stamp(_now())),
+            (row_id, date.isoformat(), MEASURE, typed.value, typed.unit, note, when),
         )
         reading_id = cursor.lastrowid
         assert reading_id is not None
+        self._db.execute(
+            'INSERT INTO entry_changes (session_id, date, symptom, "before", before_note, '
+            '"after", after_note, changed_at, reading_id, before_reading, before_unit, '
+            "after_reading, after_unit) VALUES (?, ?, ?, NULL, NULL, NULL, ?, ?, ?, NULL, NULL, "
+            "?, ?)",
+            (row_id, date.isoformat(), MEASURE, note, when, reading_id, typed.value, typed.unit),
+        )
         self._changed = True
         return TemperatureRecord(
             reading_id, session.id, date, session.day_of(date), typed.value, typed.unit, note

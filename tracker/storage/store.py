@@ -21,7 +21,7 @@ from tracker.domain.hints import Hint
 from tracker.domain.photos import PhotoRecord, Prepared, StoredPhoto
 from tracker.domain.records import ChangeRecord, ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.suggestions import closest, did_you_mean
-from tracker.domain.temperature import TemperatureRecord, TypedTemperature
+from tracker.domain.temperature import MEASURE, TemperatureRecord, TypedTemperature
 from tracker.domain.triage import Review
 from tracker.domain.triage_kept import KeptLine, PatientFacts
 from tracker.domain.words import Words
@@ -389,12 +389,68 @@ class Store:
     def add_temperature(
         self, session: SessionRecord, date: dt.date, typed: TypedTemperature, note: str | None
     ) -> TemperatureRecord:
-        """One more reading for the day, as typed: none replaces another."""
+        """One more reading for the day, as typed: none replaces another. It is kept as a
+        change too (no reading before it), so undo can take it back."""
         row_id = self._row_id(session.id)  # this profile's session, by its number
         self._record_changed()
-        return measure_queries.add_temperature(
-            self._tx, row_id, session, date, (typed.value, typed.unit, note), _now()
+        when = _now()
+        record = measure_queries.add_temperature(
+            self._tx, row_id, session, date, (typed.value, typed.unit, note), when
         )
+        change = _temperature_change(row_id, record, (None, None), (typed, note), when)
+        queries.add_changes(self._tx, [change])
+        return record
+
+    def temperature(self, reading_id: int) -> TemperatureRecord:
+        """One of this profile's temperature readings; refuses any other id."""
+        found = measure_queries.reading_row(self._tx, self.profile_id, reading_id)
+        if found is None:
+            raise TrackerError.not_found(
+                f"There is no temperature reading {reading_id} in this profile: it may have "
+                "been removed already.",
+                field=MEASURE,
+            )
+        return found[1]
+
+    def correct_temperature(
+        self, reading: TemperatureRecord, typed: TypedTemperature, note: str | None
+    ) -> TemperatureRecord | None:
+        """Put ``typed`` in place of a reading (same day, same place among the day's); its
+        note stays unless a new one is given. What it was is kept as a change. None when
+        nothing differs (nothing is written)."""
+        found = measure_queries.reading_row(self._tx, self.profile_id, reading.id)
+        if found is None:
+            raise TrackerError.not_found("That temperature reading is no longer there.")
+        row, _ = found
+        after_note = row.note if note is None else note
+        if (row.value, row.unit, row.note) == (typed.value, typed.unit, after_note):
+            return None
+        before = (TypedTemperature(row.value, row.unit), row.note)
+        row.value, row.unit, row.note = typed.value, typed.unit, after_note
+        row_id = row.session_id
+        change = _temperature_change(row_id, reading, before, (typed, after_note), _now())
+        queries.add_changes(self._tx, [change])
+        self._tx.flush()
+        self._record_changed()
+        return reading._replace(value=typed.value, unit=typed.unit, note=after_note)
+
+    def remove_temperature(self, reading: TemperatureRecord) -> None:
+        """Delete one of this profile's readings; what it was is kept as a change (with its
+        id, so undo puts it back in its place)."""
+        found = measure_queries.reading_row(self._tx, self.profile_id, reading.id)
+        if found is None:
+            raise TrackerError.not_found("That temperature reading is no longer there.")
+        row, _ = found
+        before = (TypedTemperature(row.value, row.unit), row.note)
+        change = _temperature_change(row.session_id, reading, before, (None, None), _now())
+        queries.add_changes(self._tx, [change])
+        self._tx.delete(row)
+        self._tx.flush()
+        self._record_changed()
+
+    def temperature_changes(self, *, session_id: int | None = None) -> list[ChangeRecord]:
+        """This profile's changes to temperature readings (of one session), oldest first."""
+        return queries.changes(self._tx, self.profile_id, session_id=session_id, temperatures=True)
 
     def temperatures_for_sessions(
         self, session_ids: Sequence[int]
@@ -451,6 +507,9 @@ class Store:
         """Put back the value (and note) a change replaced, and mark the change undone; the
         change itself is kept, so the value undone stays in the history."""
         row_id = self._row_id(change.session_id)
+        if change.reading is not None:
+            self._undo_temperature(row_id, change)
+            return
         row = queries.entries_on(self._tx, row_id, change.date).get(change.symptom)
         if change.before is None:
             if row is not None:
@@ -473,6 +532,27 @@ class Store:
             stored.undone_at = _now()
         self._tx.flush()
         self._wrote(row_id, [change.symptom])
+
+    def _undo_temperature(self, row_id: int, change: ChangeRecord) -> None:
+        """A temperature change undone: the reading it added removed, the reading it removed
+        put back with its own id, or the reading it corrected as it was before."""
+        assert change.reading is not None
+        found = measure_queries.reading_row(self._tx, self.profile_id, change.reading)
+        before = change.before_temperature
+        if before is None:
+            if found is not None:
+                self._tx.delete(found[0])
+        elif found is None:
+            typed = (before.value, before.unit, change.before_note)
+            measure_queries.put_back(self._tx, change.reading, (row_id, change.date), typed, _now())
+        else:
+            row = found[0]
+            row.value, row.unit, row.note = before.value, before.unit, change.before_note
+        stored = self._tx.get(EntryChange, change.id)
+        if stored is not None:
+            stored.undone_at = _now()
+        self._tx.flush()
+        self._record_changed()
 
     # Care actions ------------------------------------------------------------------------
 
@@ -839,6 +919,32 @@ def _copy_details(record: SessionRecord, row: TreatmentSession) -> None:
 def _now() -> dt.datetime:
     """The time of a change, in UTC, stored without a zone (SQLite keeps none)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _temperature_change(
+    row_id: int,
+    reading: TemperatureRecord,
+    before: tuple[TypedTemperature | None, str | None],
+    after: tuple[TypedTemperature | None, str | None],
+    when: dt.datetime,
+) -> dict[str, object]:
+    """A temperature reading's change as a row of ``entry_changes`` (its 0-10 columns empty)."""
+    was, now = before[0], after[0]
+    return {
+        "session_id": row_id,
+        "date": reading.date,
+        "symptom": MEASURE,
+        "before": None,
+        "before_note": before[1],
+        "after": None,
+        "after_note": after[1],
+        "changed_at": when,
+        "reading_id": reading.id,
+        "before_reading": was.value if was else None,
+        "before_unit": was.unit if was else None,
+        "after_reading": now.value if now else None,
+        "after_unit": now.unit if now else None,
+    }
 
 
 def _change(
