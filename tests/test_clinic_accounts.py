@@ -460,7 +460,13 @@ def _seeded(clinic: Clinic) -> tuple[ClinicBrowser, ClinicBrowser]:
     ann.get("/sessions")
     assert ann.post("/sessions", {"date": "2026-11-20", "kind": "ipl"}).status_code == 303
     ann.get("/")
-    sent = {"date": "2026-11-23", "value-redness": "7", "note": "ANN-SECRET", "session": "1"}
+    sent = {
+        "date": "2026-11-23",
+        "value-redness": "7",
+        "value-temperature": "38.9",
+        "note": "ANN-SECRET",
+        "session": "1",
+    }
     assert ann.post("/checkin", sent).status_code == 303
     ann.get("/")
     photo = {
@@ -478,6 +484,7 @@ READS = {
     "today": "/?session=1",
     "status": "/status",
     "history": "/history?session=1",
+    "history_day": "/history/day?session=1&date=2026-11-23",
     "sessions": "/sessions",
     "edit_session": "/sessions/1",
     "chart": "/chart?session=1",
@@ -506,6 +513,14 @@ WRITES = {
     "set_course": ("/sessions/1/course", {"course-symptom": "redness", "course-max": "30"}),
     "reset_course": ("/sessions/1/course/reset", {"course-symptom": "redness"}),
     "undo_change": ("/history/undo", {"change": "1", "session": "1"}),
+    "change_temperature": (
+        "/history/temperature",
+        {"session": "1", "date": "2026-11-23", "reading": "1", "temperature": "36.6"},
+    ),
+    "remove_temperature": (
+        "/history/temperature/remove",
+        {"session": "1", "date": "2026-11-23", "reading": "1"},
+    ),
     "checkin": ("/checkin", {"date": "2026-11-23", "value-redness": "0", "session": "1"}),
     "add_session": ("/sessions", {"date": "2026-11-21", "kind": "ipl"}),
     "photo_add": ("/photos", {"session": "1", "date": "2026-11-23"}),
@@ -538,7 +553,10 @@ def test_a_patient_never_reaches_another_patients_data(clinic: Clinic) -> None:
         assert answer.status_code in (200, 303, 400, 404), (endpoint, answer.status_code)
         assert b"ANN-SECRET" not in answer.data, endpoint
     history = _text(ann.get("/history?session=1"))
-    assert "ANN-SECRET" in history and 'value="7" selected' in history
+    assert "ANN-SECRET" in history and "<strong>7/10</strong>" in history
+    assert "<strong>38.9 °C</strong>" in history
+    day = _text(ann.get("/history/day?session=1&date=2026-11-23"))
+    assert 'value="7" selected' in day and 'name="temperature" ' in day and 'value="38.9"' in day
     assert ann.get("/photos/1/thumbnail").status_code == 200
     with clinic.database.for_profile(ANN).reading() as store:
         assert [s.id for s in store.sessions()] == [1]

@@ -159,6 +159,7 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
         "date": "2026-11-20",
         "session": str(session),
         "value-redness": "6",
+        "value-temperature": "38.2",
         "note": NOTE,
         "care": "cold-compress",
     }
@@ -187,7 +188,8 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
     )
     ((change,),) = _rows(db_url, "SELECT MAX(id) FROM entry_changes WHERE session_id = :s", s=row)
     ((care,),) = _rows(db_url, "SELECT MAX(id) FROM care_actions WHERE session_id = :s", s=row)
-    assert None not in (change, care)
+    ((reading,),) = _rows(db_url, "SELECT MAX(id) FROM measurements WHERE session_id = :s", s=row)
+    assert None not in (change, care, reading)
     doc = _staff(clinic, app, DOC, clinic.add_staff(DOC))
     made_world = World(
         clinic,
@@ -206,6 +208,7 @@ def build_world(db_url: str, extra: Callable[[Flask], None] | None = None) -> Wo
             "account": account,
             "change": change,
             "care": care,
+            "reading": reading,
         },
         [NOTE.encode(), AREA.encode(), ANN.encode(), bytes(image), bytes(thumbnail)],
     )
@@ -247,7 +250,7 @@ def query(world: World) -> str:
     ids = world.ids
     return (
         f"session={ids['session']}&a={ids['photo']}&b={ids['photo']}"
-        f"&patient={ids['profile']}&account={ids['account']}"
+        f"&patient={ids['profile']}&account={ids['account']}&date=2026-11-20"
     )
 
 
@@ -260,6 +263,8 @@ def form(world: World) -> dict[str, str]:
         "photo": str(ids["photo"]),
         "change": str(ids["change"]),
         "care": str(ids["care"]),
+        "reading": str(ids["reading"]),
+        "temperature": "36.6",
         "a": str(ids["photo"]),
         "b": str(ids["photo"]),
         "profile": ANN,

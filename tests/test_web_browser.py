@@ -291,6 +291,9 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path, run: Run) -> N
 
     # Fix the typo'd itching of 2026-11-20 in the history.
     page.open("/history")
+    correct = "section[aria-labelledby='d-2026-11-20'] a.correct-day"
+    assert not page.driver.find_elements(By.CSS_SELECTOR, "select[name='severity']")  # short
+    page.submit(correct)  # the day's own page: a form for each value
     select = "#v-2026-11-20-itching-value"
     page.find(f"{select} option[value='0']").click()
     page.submit("#v-2026-11-20-itching form.edit-value button")
@@ -303,6 +306,7 @@ def test_the_fortnight_in_the_browser(page: Page, tmp_path: Path, run: Run) -> N
         found = json.loads(run("history", "--json").stdout)
         return [e["severity"] for e in found if (e["date"], e["symptom"]) == ("2026-11-20", "rash")]
 
+    page.submit(correct)
     page.click("#v-2026-11-20-rash details.remove-value summary")
     page.submit("#v-2026-11-20-rash details.remove-value button")
     assert "Removed rash 0/10 on 2026-11-20 from session 1." in page.text()
@@ -617,6 +621,7 @@ def test_two_treatments_for_a_fortnight_on_a_phone(page: Page, tmp_path: Path, r
 
     # A typo corrected in the face's history, then undone: each value's history kept.
     page.open(f"/history?session={FACE}")
+    page.submit("section[aria-labelledby='d-2026-11-20'] a.correct-day")
     page.find("#v-2026-11-20-redness-value option[value='8']").click()
     page.submit("#v-2026-11-20-redness form.edit-value button")
     assert "redness on 2026-11-20 is now 8/10 severe (was 3/10). Undo below." in page.text()

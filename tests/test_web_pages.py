@@ -355,8 +355,13 @@ def test_history_fixes_a_typo_by_logging_again(web: Browser, run: Run, session_i
     assert ("2026-11-22", "itching", 3, "typo day") in values(run)
     fixed = text(web.get(response.headers["Location"]))
     assert "itching on 2026-11-22 is now 3/10 mild (was 8/10). Undo below." in fixed
-    # The value it replaced is kept and named beside it (the change's date is today's).
-    assert re.search(r"Itching on 2026-11-22 changed from 8 on \d{4}-\d\d-\d\d", fixed)
+    # The value it replaced is kept and named beside it (the change's date is today's),
+    # on the day's card in History and on the day's own page, where values are corrected.
+    assert re.search(r"Itching 3/10 mild changed from 8 on \d{4}-\d\d-\d\d", fixed)
+    day = web.get(f"/history/day?session={session_id}&date=2026-11-22")
+    assert day.status_code == 200
+    assert re.search(r"Itching on 2026-11-22 changed from 8 on \d{4}-\d\d-\d\d", text(day))
+    assert 'action="/history/value"' in day.text and 'value="3" selected' in day.text
     refused = web.post(
         "/history/value",
         {"session": str(session_id), "date": "2026-11-22", "symptom": "itching", "severity": "12"},
@@ -420,12 +425,17 @@ def test_history_removes_a_value_and_a_care_entry(
 ) -> None:
     run("log", "itching=3", "redness=2", "--date", "2026-11-22")
     run("care", "add", "ice-pack", "--date", "2026-11-22")
-    page = web.get("/history").text
+    history = web.get("/history").text
+    # History lists the day's values; they are corrected on the day's own page.
+    link = f"/history/day?session={session_id}&amp;date=2026-11-22"
+    assert f'<a class="correct-day" href="{link}">Correct<span class="vh"> this day (2026-11-22)' in history
+    assert 'action="/history/value' not in history
+    page = web.get(html.unescape(link)).text
     # Remove sits behind its own disclosure, in a form of its own, away from Save.
     assert re.search(r'<summary>Remove…<span class="vh"> Itching on 2026-11-22</span>', page)
     assert 'action="/history/value/remove"' in page
     assert "formaction" not in page
-    assert 'action="/history/care/remove"' in page
+    assert 'action="/history/care/remove"' in page and "Care: Ice pack" in history
     gone = web.post(
         "/history/value/remove",
         {"session": str(session_id), "date": "2026-11-22", "symptom": "itching"},
@@ -640,3 +650,55 @@ def test_a_session_is_deleted_on_the_web_only_once_the_box_is_ticked(
     )
     assert json.loads(run("session", "list", "--json").stdout) == []
     assert web.post(f"/sessions/{session_id}/delete", {"confirm": "yes"}).status_code == 404
+
+
+def test_history_corrects_removes_and_undoes_a_temperature(
+    web: Browser, run: Run, session_id: int, state: State
+) -> None:
+    """A temperature typed wrong is corrected in place on its day's page, or removed, and
+    Undo puts it back: as a value is (the record keeps what was there before)."""
+    run("log", "temperature=37.1", "--date", "2026-11-22")
+    run("log", "temperature=39.4", "--date", "2026-11-22", "--note", "after a run")
+    history = web.get("/history").text
+    assert "<strong>39.4 °C</strong> <span class=\"band\">a fever</span>" in history
+    day = web.get(f"/history/day?session={session_id}&date=2026-11-22")
+    ids = re.findall(r'name="reading" value="(\d+)"', day.text)
+    assert len(ids) == 4 and ids[0] == ids[1] and ids[2] == ids[3]  # Save and Remove each
+    first, second = ids[0], ids[2]
+    assert 'value="39.4"' in day.text
+    row = {"session": str(session_id), "date": "2026-11-22", "reading": second}
+
+    before = state()
+    refused = web.post("/history/temperature", {**row, "temperature": "394"})
+    assert refused.status_code == 400
+    assert f'id="t-{second}-error"' in refused.text
+    assert "not a body temperature" in html.unescape(refused.text)
+    assert state() == before
+
+    fixed = web.post("/history/temperature", {**row, "temperature": "36.4"})
+    assert fixed.status_code == 303
+    words = text(web.get(fixed.headers["Location"]))
+    assert "The temperature on 2026-11-22 is now 36.4 °C (was 39.4 °C). Undo below." in words
+    assert re.search(r"36\.4 °C changed from 39\.4 °C on \d{4}-\d\d-\d\d · after a run", words)
+    assert "a fever" not in words.split("Latest change")[1]
+    shown = run("history").stdout
+    assert shown.index("37.1 °C") < shown.index("36.4 °C")  # in its place
+
+    gone = web.post("/history/temperature/remove", {**row, "reading": first})
+    assert gone.status_code == 303
+    page = web.get(gone.headers["Location"])
+    assert "Removed the temperature 37.1 °C on 2026-11-22 from session 1." in text(page)
+    assert "37.1" not in run("history").stdout
+    assert web.post("/history/temperature/remove", {**row, "reading": first}).status_code == 400
+
+    change = re.search(r'name="change" value="(\d+)"', page.text)
+    assert change is not None
+    assert "After the undo, the temperature 37.1 °C on 2026-11-22 is back." in text(page)
+    assert web.post("/history/undo", {"change": change[1]}).status_code == 303
+    page = web.get("/history")
+    assert "the temperature on 2026-11-22 is 39.4 °C again, not 36.4 °C." in text(page)
+    change = re.search(r'name="change" value="(\d+)"', page.text)
+    assert change is not None
+    assert web.post("/history/undo", {"change": change[1]}).status_code == 303
+    shown = run("history").stdout
+    assert shown.index("37.1 °C") < shown.index("39.4 °C") and "36.4" not in shown

@@ -9,9 +9,10 @@ from flask import Flask, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from tracker.domain.care import CARE_ACTIONS, care_key, care_name
+from tracker.domain.care import CARE_ACTIONS, CareRecord, care_key, care_name
 from tracker.domain.catalog import symptom_key
 from tracker.domain.changes import changed_from, what_it_did, what_undo_gives
+from tracker.domain.dates import parse_date
 from tracker.domain.errors import TrackerError
 from tracker.domain.photos import PhotoRecord
 from tracker.domain.records import (
@@ -22,6 +23,7 @@ from tracker.domain.records import (
     latest_started,
 )
 from tracker.domain.severity import MAX_SEVERITY, MIN_SEVERITY, band, parse_severity
+from tracker.domain.temperature import TemperatureRecord, parse_temperature
 from tracker.services import care, corrections, photos, sessions, symptom_log
 from tracker.web.app import Page, patient_zone, reading, today, writing
 from tracker.web.forms import Form, asked_session, empty, number_of, session_number
@@ -76,15 +78,16 @@ def _history(
             latest = corrections.last_change(store)
             session_photos = photos.list_photos(store, chosen)
             measured = symptom_log.temperature_history(store, session_id=chosen).get(chosen, [])
+            fixed = corrections.temperature_corrections(store, chosen) if measured else {}
         except TrackerError as exc:
             return missing_page(exc)
     record = next(r for r, _ in found if r.id == chosen)
     entries = groups[0][1] if groups else []
-    if problem and not any((str(e.date), e.symptom) == problem[:2] for e in entries):
-        problem = ("", "", problem[2])  # no row to put it next to: at the top of the table
+    if problem:
+        problem = ("", "", problem[2])  # rows are corrected on their day's page: at the top
     page = render_template(
         "history.html",
-        days=history_days(record, entries, session_photos),
+        days=history_days(record, entries, session_photos, measured, care_log),
         has_photos=bool(session_photos),
         found=found,
         record=record,
@@ -97,34 +100,105 @@ def _history(
         care_form=care_form or empty(),
         care_actions=CARE_ACTIONS,
         temperatures=measured,
+        fixed=fixed,
     )
     return page, status
 
 
 class HistoryDay(NamedTuple):
-    """One day's card in History: its values and its photos (either may be empty)."""
+    """One day's card in History: its values, temperatures and photos (any may be empty)."""
 
     date: dt.date
     day: int
     values: list[ValueRecord]
     photos: list[PhotoRecord]
+    temperatures: tuple[TemperatureRecord, ...] = ()
+    care: tuple[CareRecord, ...] = ()
 
 
 def history_days(
-    record: SessionRecord, entries: list[ValueRecord], shown: list[PhotoRecord]
+    record: SessionRecord,
+    entries: list[ValueRecord],
+    shown: list[PhotoRecord],
+    measured: list[TemperatureRecord] | None = None,
+    care_log: list[CareRecord] | None = None,
 ) -> list[HistoryDay]:
-    """Every day with a value or a photo, oldest first: a photo goes on its own day's card
-    beside that day's values."""
+    """Every day with a value, a temperature, a care entry or a photo, oldest first: each
+    goes on its own day's card."""
     values: dict[dt.date, list[ValueRecord]] = {}
     for entry in entries:
         values.setdefault(entry.date, []).append(entry)
     pictures: dict[dt.date, list[PhotoRecord]] = {}
     for photo in shown:
         pictures.setdefault(photo.date, []).append(photo)
+    readings: dict[dt.date, list[TemperatureRecord]] = {}
+    for taken in measured or ():
+        readings.setdefault(taken.date, []).append(taken)
+    cared: dict[dt.date, list[CareRecord]] = {}
+    for item in care_log or ():
+        cared.setdefault(item.date, []).append(item)
     return [
-        HistoryDay(date, record.day_of(date), values.get(date, []), pictures.get(date, []))
-        for date in sorted(values.keys() | pictures.keys())
+        HistoryDay(
+            date,
+            record.day_of(date),
+            values.get(date, []),
+            pictures.get(date, []),
+            tuple(readings.get(date, ())),
+            tuple(cared.get(date, ())),
+        )
+        for date in sorted(values.keys() | pictures.keys() | readings.keys() | cared.keys())
     ]
+
+
+def history_day_page() -> Page:
+    """One day of a session with a form for each of its values and temperatures: where a
+    value or a reading is corrected or removed (History shows the days; this, one)."""
+    form = Form(request.args)
+    session_id = form.read("session", session_number, required=True)
+    date = form.date("date", today(), required=True)
+    if not form.ok or session_id is None or date is None:
+        return missing_page(TrackerError.malformed(" ".join(form.errors.values())))
+    return _day(session_id, date)
+
+
+def _day(
+    session_id: int,
+    date: dt.date,
+    problem: tuple[str, str, str] | None = None,
+    status: int = 200,
+) -> Page:
+    """The day's page; ``problem`` is (date, row, message), the row a symptom's key or
+    "t-<reading id>"."""
+    with reading() as store:
+        try:
+            groups = symptom_log.history(store, session_id=session_id)
+            changes = changed_from(corrections.value_changes(store, session_id))
+            measured = symptom_log.temperature_history(store, session_id=session_id)
+            fixed = corrections.temperature_corrections(store, session_id)
+            record, _ = sessions.show_session(store, session_id)
+            care_log = [c for c in care.list_care(store, session_id) if c.date == date]
+        except TrackerError as exc:
+            return missing_page(exc)
+    entries = [e for _, found in groups for e in found if e.date == date]
+    readings = [t for t in measured.get(session_id, []) if t.date == date]
+    rows = {e.symptom for e in entries} | {f"t-{t.id}" for t in readings}
+    if problem and problem[1] not in rows:
+        problem = ("", "", problem[2])  # no row to put it next to: at the top
+    page = render_template(
+        "history_day.html",
+        record=record,
+        date=date,
+        day=record.day_of(date),
+        entries=entries,
+        readings=readings,
+        care_log=care_log,
+        changes=changes,
+        fixed=fixed,
+        problem=problem,
+        options=SEVERITY_OPTIONS,
+        undo=None,
+    )
+    return page, status
 
 
 def _undo_offer(latest: tuple[ChangeRecord, SessionRecord] | None) -> dict[str, object] | None:
@@ -168,12 +242,19 @@ def _value_row(form: Form) -> tuple[int | None, dt.date | None, str | None]:
     )
 
 
-def _refused(form: Form, session_id: int | None) -> Page:
-    """The history again, with what was wrong next to the row it was about."""
+def _refused(form: Form, session_id: int | None, row: str | None = None) -> Page:
+    """The day's page again (History when the day is not known), with what was wrong next
+    to the row it was about."""
     message = " ".join(form.errors.values())
-    return _history(
-        session_id, (form.data.get("date", ""), form.data.get("symptom", ""), message), 400
-    )
+    date = form.data.get("date", "")
+    problem = (date, row if row is not None else form.data.get("symptom", ""), message)
+    try:
+        day = parse_date(date, today()) if date else None
+    except TrackerError:
+        day = None
+    if session_id is None or day is None:
+        return _history(session_id, problem, 400)
+    return _day(session_id, day, problem, 400)
 
 
 def change_value() -> Response | Page:
@@ -219,6 +300,58 @@ def remove_value() -> Response | Page:
             flash(f"Removed {gone} on {date} from session {removal.session.id}. Undo below.")
             return redirect(url_for("history", session=session_id), code=303)
     return _refused(form, session_id)
+
+
+_reading_id = number_of("temperature reading")
+
+
+def _reading_row(form: Form) -> tuple[int | None, int | None]:
+    return (
+        form.read("session", session_number, required=True),
+        form.read("reading", _reading_id, required=True),
+    )
+
+
+def change_temperature() -> Response | Page:
+    """A reading corrected in place: the one it replaces is kept, and undo puts it back."""
+    form = Form(request.form)
+    session_id, reading_id = _reading_row(form)
+    typed = form.read("temperature", parse_temperature, required=True)
+    if form.ok and session_id and reading_id and typed is not None:
+        try:
+            with writing() as store:
+                before = corrections.temperature_reading(store, reading_id)
+                fix = corrections.correct_temperature(store, before, typed, today=today())
+        except TrackerError as exc:
+            form.fail("temperature", exc)
+        else:
+            assert fix.after is not None
+            fever = " That is a fever (38 °C, 100.4 °F, or more): see Status." if fix.urgent else ""
+            flash(
+                f"The temperature on {before.date} is now {fix.after.words()} "
+                f"(was {before.words()}).{fever} Undo below."
+            )
+            return redirect(url_for("history", session=fix.session.id), code=303)
+    return _refused(form, session_id, f"t-{reading_id}")
+
+
+def remove_temperature() -> Response | Page:
+    form = Form(request.form)
+    session_id, reading_id = _reading_row(form)
+    if form.ok and session_id and reading_id:
+        try:
+            with writing() as store:
+                before = corrections.temperature_reading(store, reading_id)
+                fix = corrections.remove_temperature(store, before)
+        except TrackerError as exc:
+            form.fail("reading", exc)
+        else:
+            flash(
+                f"Removed the temperature {before.words()} on {before.date} from session "
+                f"{fix.session.id}. Undo below."
+            )
+            return redirect(url_for("history", session=fix.session.id), code=303)
+    return _refused(form, session_id, f"t-{reading_id}")
 
 
 def remove_care() -> Response | Page:
@@ -280,3 +413,13 @@ def register(app: Flask) -> None:
     app.add_url_rule("/history/value/remove", "remove_value", remove_value, methods=["POST"])
     app.add_url_rule("/history/care/remove", "remove_care", remove_care, methods=["POST"])
     app.add_url_rule("/history/undo", "undo_change", undo_change, methods=["POST"])
+    app.add_url_rule("/history/day", "history_day", history_day_page)
+    app.add_url_rule(
+        "/history/temperature", "change_temperature", change_temperature, methods=["POST"]
+    )
+    app.add_url_rule(
+        "/history/temperature/remove",
+        "remove_temperature",
+        remove_temperature,
+        methods=["POST"],
+    )
