@@ -428,7 +428,8 @@ def test_history_removes_a_value_and_a_care_entry(
     history = web.get("/history").text
     # History lists the day's values; they are corrected on the day's own page.
     link = f"/history/day?session={session_id}&amp;date=2026-11-22"
-    assert f'<a class="correct-day" href="{link}">Correct<span class="vh"> this day (2026-11-22)' in history
+    said = '">Correct<span class="vh"> this day (2026-11-22)'
+    assert f'<a class="correct-day" href="{link}{said}' in history
     assert 'action="/history/value' not in history
     page = web.get(html.unescape(link)).text
     # Remove sits behind its own disclosure, in a form of its own, away from Save.
@@ -660,7 +661,7 @@ def test_history_corrects_removes_and_undoes_a_temperature(
     run("log", "temperature=37.1", "--date", "2026-11-22")
     run("log", "temperature=39.4", "--date", "2026-11-22", "--note", "after a run")
     history = web.get("/history").text
-    assert "<strong>39.4 °C</strong> <span class=\"band\">a fever</span>" in history
+    assert '<strong>39.4 °C</strong> <span class="band">a fever</span>' in history
     day = web.get(f"/history/day?session={session_id}&date=2026-11-22")
     ids = re.findall(r'name="reading" value="(\d+)"', day.text)
     assert len(ids) == 4 and ids[0] == ids[1] and ids[2] == ids[3]  # Save and Remove each

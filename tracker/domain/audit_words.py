@@ -80,6 +80,15 @@ ROUTE_ACTS: dict[str, Act] = {
     "undo_change": _did(
         "undid a change to {your} record", "tried to undo a change to {your} record"
     ),
+    "history_day": _look("a day of {your} History, to correct it"),
+    "change_temperature": _did(
+        "corrected a temperature in {your} record",
+        "tried to correct a temperature in {your} record",
+    ),
+    "remove_temperature": _did(
+        "removed a temperature from {your} record",
+        "tried to remove a temperature from {your} record",
+    ),
     "add_care": _did("logged an aftercare step in {your} record", "tried to log an aftercare step"),
     "remove_care": _did(
         "removed an aftercare step from {your} record", "tried to remove an aftercare step"
