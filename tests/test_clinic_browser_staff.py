@@ -8,19 +8,29 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pyotp
 import pytest
 from conftest import invoke
 from selenium.webdriver.support.ui import WebDriverWait
-from test_clinic_browser import PASSWORD, PHONE, Window, _link, clinic  # noqa: F401 (fixture)
+from test_clinic_browser import (  # noqa: F401 (clinic: the fixture)
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    Window,
+    _link,
+    clinic,
+)
 from test_web_browser import fetch_axe
 
 pytestmark = pytest.mark.slow
 
 DOC = "dr.somebody-with-a-very-long-name.of-the-dermatology-department@clinic.example"
 ANN = "ann.another-rather-long-address-for-a-phone@example.org"
+# A patient's record as staff read it (the report is a PDF; staff have no Sessions page).
+RECORD_PAGES = ("", "chart", "history", "views")
 
 
 def test_staff_pages_on_a_phone_have_the_header_and_fit(
@@ -59,7 +69,7 @@ def test_staff_pages_on_a_phone_have_the_header_and_fit(
         phone.click("table.triage tbody tr th a")
         patient = phone.path()
         assert patient.startswith("/clinic/patients/")
-        pages = ["/clinic/invite", "/clinic/audit", patient, patient + "history", patient + "views"]
+        pages = ["/clinic/invite", "/clinic/audit", *(patient + p for p in RECORD_PAGES)]
         for path in pages:
             phone.open(path)
             header = phone.find(".staff-bar").text
@@ -77,3 +87,20 @@ def test_staff_pages_on_a_phone_have_the_header_and_fit(
         assert not phone.problems, phone.problems
     finally:
         phone.quit()
+    # The same record's pages on a desk (1280 px), signed in anew with the authenticator.
+    desk = Window(public, DESKTOP, "staff-desk", shots)
+    try:
+        desk.open("/sign-in")
+        desk.type("#email", DOC)
+        desk.type("#password", PASSWORD)
+        desk.submit("button[type='submit']")
+        # The next step's code (accepted one step either side): the enrolment's is spent.
+        desk.type("#code", pyotp.TOTP(key).at(time.time() + 30))
+        desk.submit("button[type='submit']")
+        for path in ["/clinic/audit", *(patient + p for p in RECORD_PAGES)]:
+            desk.open(path)
+            assert DOC in desk.find(".staff-bar").text, path
+            desk.check(path.strip("/").replace("/", "-"))
+        assert not desk.problems, desk.problems
+    finally:
+        desk.quit()

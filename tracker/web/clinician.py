@@ -33,6 +33,7 @@ from tracker.domain.audit_words import with_detail
 from tracker.domain.errors import TrackerError
 from tracker.domain.hints import Hint
 from tracker.domain.profiles import DEFAULT_PROFILE
+from tracker.domain.staff_words import StaffWords
 from tracker.domain.triage import ACTIONS, CATEGORIES
 from tracker.domain.words import Words
 from tracker.services import audit, reviews, triage_pages
@@ -393,5 +394,6 @@ def register(app: Flask, patient_pages: set[str]) -> None:
         viewing=viewing,
         hint_link=hint_link,
         review_words=Words,
+        staff_words=StaffWords,
     )
     app.after_request(_audit)

@@ -202,6 +202,7 @@ def status_page() -> Page:
         report=report,
         urgent=_by_treatment(urgent, urgent_own, by_id),
         urgent_head=urgent_head,
+        urgent_why=[f.message for f in urgent],  # to staff: why the patient was told (facts)
         others=_by_treatment(others, other_own, by_id),
         other_head=other_head,
         # Each group of flags names its treatment when the flags come from more than one.
