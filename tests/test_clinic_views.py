@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from clinic_support import Clinic, ClinicBrowser
@@ -382,9 +382,19 @@ def test_the_triage_list_comes_in_pages_with_a_count_for_each_level(
         assert doc.get(f"/clinic?page={wrong}").status_code == 404
 
 
-def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> None:
-    _two_patients(clinic)
-    doc = _staff(clinic)
+def _written_elsewhere(clinic: Clinic, email: str, symptom: str, value: int) -> None:
+    """A write to the patient's record that is not the server's (a command on the same
+    database): it counts the write, and leaves the line for the list to judge."""
+    import datetime as dt
+
+    database = clinic.database.for_profile(_profile(clinic, email))
+    with database.writing() as store:
+        latest = store.latest_session_on_or_before(dt.date(2026, 11, 24))
+        assert latest is not None
+        store.write_day(latest, dt.date(2026, 11, 24), {symptom: value}, None)
+
+
+def _counted(doc: ClinicBrowser) -> Callable[[], int]:
     statements: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
@@ -399,18 +409,66 @@ def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> N
             event.remove(Engine, "before_cursor_execute", record)
         return len(statements)
 
+    return count
+
+
+def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> None:
+    """The server's writes judge their patients' lines (the writer pays): the list then
+    only reads, whatever was written; a write from elsewhere is judged by the next load."""
+    _two_patients(clinic)
+    doc = _staff(clinic)
+    count = _counted(doc)
     kept = count()  # every line kept: a page and its counts, whatever the number of patients
     cy = _patient(clinic, "cy@example.org", "microneedling", "2026-11-22", {"redness": "2"})
-    assert count() > kept  # Cy's line judged and kept (with everyone else's: new patients)
+    assert count() == kept  # Cy's line judged by her own invitation, session and check-in
+    _check_in(cy, {"value-redness": "3"})
     assert count() == kept
-    _check_in(cy, {"value-redness": "1"})
+    _written_elsewhere(clinic, "cy@example.org", "redness", 1)
     one_stale = count()
-    di = _patient(clinic, "di@example.org", "peel-medium", "2026-11-18", {"peeling": "4"})
-    count()
-    _check_in(cy, {"value-redness": "0"})
-    _check_in(di, {"value-peeling": "3"})
+    assert one_stale > kept  # Cy's line judged and kept by the load
+    assert count() == kept
+    _patient(clinic, "di@example.org", "peel-medium", "2026-11-18", {"peeling": "4"})
+    _written_elsewhere(clinic, "cy@example.org", "redness", 0)
+    _written_elsewhere(clinic, "di@example.org", "peeling", 3)
     assert count() == one_stale  # two lines judged again in as many statements as one
     assert count() == kept
+
+
+def test_a_check_in_judges_its_own_line_and_is_kept_whatever_judging_does(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check-in's own transaction keeps the patient's new line (the urgent flag is on
+    the list at once, nothing left to judge); an error judging it loses nothing the patient
+    sent: the line is left stale, and the list's next load judges it."""
+    import datetime as dt
+
+    from tracker.services import triage_pages
+
+    def stale() -> list[int]:
+        with clinic.database.reading() as store:
+            return [pid for pid, _ in triage_pages.stale(store, dt.date(2026, 11, 24))]
+
+    ann = _patient(clinic, ANN, "ipl", "2026-11-19", {"redness": "1"})
+    doc = _staff(clinic)
+    assert stale() == []
+    _check_in(ann, {"value-blistering": "3"})
+    assert stale() == []
+    assert "Urgent</span> 1</li>" in _text(doc.get("/clinic"))
+
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError("a mistake in the rules")
+
+    monkeypatch.setattr(triage_pages, "kept_line", broken)
+    _check_in(ann, {"value-blistering": "0", "value-crusting": "2"})
+    assert stale() == [_ids(clinic)[ANN]]
+    with clinic.database.for_profile(_profile(clinic, ANN)).reading() as store:
+        latest = store.latest_session_on_or_before(dt.date(2026, 11, 24))
+        assert latest is not None
+        day = store.entries_on(latest.id, dt.date(2026, 11, 24))
+    assert (day["blistering"].severity, day["crusting"].severity) == (0, 2)
+    monkeypatch.undo()
+    page = _text(doc.get("/clinic"))
+    assert "Urgent</span> 1</li>" not in page and stale() == []
 
 
 def test_staff_open_a_patients_photos_read_only_and_never_through_another_patients_id(

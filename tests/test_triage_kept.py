@@ -321,9 +321,11 @@ def steps(draw: st.DrawFn) -> list[tuple[Any, ...]]:
 class Clinic:
     """Three patients with accounts on one database; writes through the services."""
 
-    def __init__(self, db_url: str, tag: int) -> None:
+    def __init__(self, db_url: str, tag: int, writer_pays: bool = False) -> None:
         self.db_url = db_url
         self.names: list[str] = []
+        self.writer_pays = writer_pays
+        self.as_of = TODAY  # the day a writer judges the lines it wrote on
         admin = Database(resolve(db_url))
         try:
             with admin.writing() as store:
@@ -335,7 +337,12 @@ class Clinic:
             admin.dispose()
 
     def db(self, name: str) -> Database:
-        return Database(resolve(self.db_url), profile=name)
+        found = Database(resolve(self.db_url), profile=name)
+        if self.writer_pays:  # as the clinic's server does
+            found.after_writes(
+                lambda store, written: triage_pages.keep_written(store, written, self.as_of)
+            )
+        return found
 
 
 def _apply(clinic: Clinic, step: tuple[Any, ...], as_of: dt.date) -> None:
@@ -382,14 +389,23 @@ def replace_follow_up(session: SessionRecord, date: dt.date) -> SessionRecord:
 EXAMPLES = iter(range(10**6))
 
 
+def _stale(database: Database, as_of: dt.date) -> list[tuple[int, int]]:
+    with database.reading() as store:
+        return triage_pages.stale(store, as_of)
+
+
+@pytest.mark.parametrize("writer_pays", [False, True], ids=["list-judges", "writer-judges"])
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(steps())
+@given(plan=steps())
 def test_the_kept_paged_list_is_the_engines_in_order(
-    db_url: str, plan: list[tuple[Any, ...]]
+    db_url: str, writer_pays: bool, plan: list[tuple[Any, ...]]
 ) -> None:
-    clinic = Clinic(db_url, next(EXAMPLES))
+    """Whoever judges the lines: the list's load (each write left its line stale), or the
+    writer, in the write's own transaction (as the clinic's server does: then a write
+    leaves nothing for the list to judge, and the list read as kept is the engine's)."""
+    clinic = Clinic(db_url, next(EXAMPLES), writer_pays)
     database = Database(resolve(db_url))
     as_of = TODAY
     try:
@@ -397,8 +413,11 @@ def test_the_kept_paged_list_is_the_engines_in_order(
         for step in plan:
             if step[0] == "day":
                 as_of += dt.timedelta(days=step[1])
+                clinic.as_of = as_of
             else:
                 _apply(clinic, step, as_of)
+                if writer_pays:
+                    assert _stale(database, as_of) == [], step
             _same(database, as_of)
     finally:
         database.dispose()
@@ -525,6 +544,32 @@ def test_every_write_to_a_record_makes_its_kept_line_stale_and_a_repair_judges_a
         with database.writing() as store:
             assert store.forget_triage_lines() == len(clinic.names) + 1
         assert stale() == {*clinic.names, "default"}
+        _same(database, TODAY)
+    finally:
+        database.dispose()
+
+
+def test_a_line_judged_before_a_write_does_not_replace_the_one_the_writer_kept(
+    db_url: str,
+) -> None:
+    """A list's load reads a patient's facts, a check-in then writes and judges her line,
+    and the load keeps what it judged last: the writer's line stays (it was judged after
+    more writes), and nothing is left stale."""
+    clinic = Clinic(db_url, 0, writer_pays=True)
+    database = Database(resolve(db_url))
+    try:
+        _same(database, TODAY)
+        _apply(clinic, ("session", 0, 3, "ipl"), TODAY)
+        _execute(db_url, "UPDATE triage_lines SET judged = NULL")  # all to be judged
+        with database.reading() as store:
+            before = triage_pages.stale_lines(store, TODAY)
+        _apply(clinic, ("value", 0, 0, "blistering", 3), TODAY)  # urgent, kept by the writer
+        with database.writing() as store:
+            triage_pages.keep(store, before)
+        assert _stale(database, TODAY) == []
+        with database.reading() as store:
+            shown = triage_pages.page(store, TODAY)
+        assert shown.counts.get("urgent") == 1
         _same(database, TODAY)
     finally:
         database.dispose()

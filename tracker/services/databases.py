@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.storage.database import Database, Location, exposure, resolve
+from tracker.storage.database import AfterWrites, Database, Location, exposure, resolve
 from tracker.storage.store import Store
 
-__all__ = ["Database", "Location", "Store", "exposure", "locate", "open_database"]
+__all__ = ["AfterWrites", "Database", "Location", "Store", "exposure", "locate", "open_database"]
 
 
 def locate(value: str | None, default: Path | None = None) -> Location:

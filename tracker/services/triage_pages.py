@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,7 @@ from tracker.services import triage
 from tracker.storage.store import Store
 
 PAGE_SIZE = 50
+LOG = logging.getLogger(__name__)
 
 
 def _rules() -> str:
@@ -89,6 +91,23 @@ def stale_lines(store: Store, as_of: dt.date) -> list[tuple[KeptLine, int]]:
 
 def keep(store: Store, judged: list[tuple[KeptLine, int]]) -> None:
     store.keep_triage_lines(judged, RULES)
+
+
+def keep_written(store: Store, profile_ids: set[int], as_of: dt.date) -> None:
+    """The writer pays: the lines of the patients whose records this unit of work wrote,
+    judged and kept in its own transaction before it commits (a clinic's server does this
+    after every write), so that the list's next load reads them as kept instead of judging
+    them while the clinician waits. One patient's line costs a few queries.
+
+    The patient's write never fails for the clinic's list: an error judging leaves the
+    lines stale (logged), and the list's next load judges them (and shows the error
+    there)."""
+    try:
+        judged = judge(store, store.triage_write_counts(profile_ids), as_of)
+    except Exception:  # the record written matters more than the list: see above
+        LOG.exception("judging the triage lines of profiles %s after a write", sorted(profile_ids))
+        return
+    keep(store, judged)
 
 
 def forget(store: Store) -> int:

@@ -323,6 +323,11 @@ def exposure(location: Location) -> str | None:
     return sqlite_files.exposure(location.path)
 
 
+# Work done at the end of a unit of work that wrote to records, in its transaction, before
+# it commits: given the store and the ids of the profiles whose records it wrote.
+AfterWrites = Callable[[Store, set[int]], None]
+
+
 class _Engine:
     """The one engine (and its pool) of a database, shared by every profile's ``Database``."""
 
@@ -333,6 +338,7 @@ class _Engine:
         # words until there is room again).
         self.full_disk = False
         self.opening = threading.Lock()  # taken only while the engine is made, never to read
+        self.after_writes: AfterWrites | None = None
 
 
 class Database:
@@ -359,6 +365,12 @@ class Database:
     @property
     def read_only(self) -> bool:
         return self._shared.read_only
+
+    def after_writes(self, work: AfterWrites) -> None:
+        """Have ``work`` done at the end of every unit of work on this database (any
+        profile's view of it) that wrote to records, in its transaction, before it commits
+        (a clinic's server judges the written patients' triage lines: the writer pays)."""
+        self._shared.after_writes = work
 
     def open(self) -> Database:
         """Create a missing SQLite file and bring the schema up to date; once is enough."""
@@ -496,8 +508,17 @@ class Database:
                     tx.rollback()
                 else:
                     store.settle()  # the symptom courses of what it wrote, then commit
+                    self._after_writes(store)
         except DBAPIError as exc:
             raise describe_db_error(self.location, exc) from None
+
+    def _after_writes(self, store: Store) -> None:
+        work = self._shared.after_writes
+        if work is None:
+            return
+        written = store.written_profiles()
+        if written:
+            work(store, written)
 
     def dispose(self) -> None:
         """Close the engine's connections (every profile's view shares them)."""

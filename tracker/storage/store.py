@@ -71,6 +71,7 @@ class Store:
         # Profiles (by id) whose record this transaction wrote: their kept triage lines are
         # stale (one more write counted for each, before the transaction commits).
         self._changed: set[int] = set()
+        self._counted: set[int] = set()  # every profile whose write this transaction counted
         self._others: list[Store] = []  # other profiles' stores in this transaction
         self.discarded = False
 
@@ -104,7 +105,16 @@ class Store:
             other.settle()
         if self._changed:
             triage_lines.count_writes(self._tx, self._changed)
+            self._counted |= self._changed
             self._changed = set()
+
+    def written_profiles(self) -> set[int]:
+        """The profiles (by id) whose records this transaction wrote, through this store or
+        another profile's in the same unit of work (as counted by ``settle``)."""
+        found = set(self._counted)
+        for other in self._others:
+            found |= other.written_profiles()
+        return found
 
     def courses(self) -> list[tuple[int, str, dt.date, int, dt.date | None, int]]:
         """This profile's symptom courses as kept (session number, symptom, latest date and value,
@@ -860,6 +870,11 @@ class Store:
         """What judging these profiles' lines on as_of or later needs (any profile's)."""
         self.settle()
         return triage_lines.patient_facts(self._tx, profile_ids, as_of)
+
+    def triage_write_counts(self, profile_ids: Iterable[int]) -> list[tuple[int, int]]:
+        """(profile id, count of writes) of these profiles, by profile id."""
+        self.settle()
+        return triage_lines.write_counts(self._tx, profile_ids)
 
     def keep_triage_lines(self, lines: Sequence[tuple[KeptLine, int]], rules: str) -> None:
         """Keep these judged lines, each with the count of writes read before judging it."""

@@ -86,6 +86,19 @@ def stale(tx: Session, as_of: dt.date, rules: str) -> list[tuple[int, int]]:
     return [(pid, changes or 0) for pid, changes in tx.execute(query)]
 
 
+def write_counts(tx: Session, profile_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(profile id, count of writes) of these profiles that have a row, by profile id."""
+    found: list[tuple[int, int]] = []
+    for chunk in _chunks(list(set(profile_ids))):
+        query = (
+            select(TriageLineRow.profile_id, TriageLineRow.changes)
+            .where(TriageLineRow.profile_id.in_(chunk))
+            .order_by(TriageLineRow.profile_id)
+        )
+        found.extend((pid, changes) for pid, changes in tx.execute(query))
+    return found
+
+
 def forget(tx: Session) -> int:
     """Every kept line judged anew when next asked for (a repair); returns how many."""
     done = tx.execute(update(TriageLineRow).values(judged=None))
@@ -258,7 +271,9 @@ def _columns(kept: KeptLine, judged: int, rules: str) -> dict[str, Any]:
 def keep(tx: Session, lines: Sequence[tuple[KeptLine, int]], rules: str) -> None:
     """Keep these lines, each with the count of writes read before judging it: a write
     since then leaves the count ahead, and the line stale. In profile order (two clinics'
-    pages keeping lines at once lock them in the same order)."""
+    pages keeping lines at once lock them in the same order). A line judged after fewer
+    writes than the kept one (a list's load that read its facts before a check-in, which
+    judged its own line since) does not replace it."""
     rows = [
         _columns(kept, judged, rules)
         for kept, judged in sorted(lines, key=lambda p: p[0].profile_id)
@@ -270,6 +285,7 @@ def keep(tx: Session, lines: Sequence[tuple[KeptLine, int]], rules: str) -> None
         statement = statement.on_conflict_do_update(
             index_elements=[TriageLineRow.profile_id],
             set_={name: excluded[name] for name in chunk[0] if name != "profile_id"},
+            where=or_(TriageLineRow.judged.is_(None), TriageLineRow.judged <= excluded.judged),
         )
         tx.execute(statement)
 

@@ -26,7 +26,7 @@ from tracker.domain.profiles import DEFAULT_PROFILE
 from tracker.domain.severity import band
 from tracker.domain.text import visible
 from tracker.services import profiles
-from tracker.services.databases import Database, Location, Store
+from tracker.services.databases import AfterWrites, Database, Location, Store
 from tracker.web import security
 from tracker.web.routing import bound_row_numbers
 
@@ -60,6 +60,10 @@ class Databases:
     def get(self, profile: str) -> Database:
         # open (and upgrade) at the first request, or at serve's start, never again
         return self._database.open().for_profile(profile)
+
+    def after_writes(self, work: AfterWrites) -> None:
+        """Work done in every unit of work that wrote to records, before it commits."""
+        self._database.after_writes(work)
 
     def dispose(self) -> None:
         self._database.dispose()

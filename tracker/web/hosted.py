@@ -46,7 +46,7 @@ from tracker.domain.account_words import AccountWords
 from tracker.domain.accounts import AccountRecord, Role, SignedIn, Stage
 from tracker.domain.flag_words import with_urgent_contact
 from tracker.domain.profiles import DEFAULT_PROFILE
-from tracker.services import accounts, credentials
+from tracker.services import accounts, credentials, triage_pages
 from tracker.services.clinic_settings import ClinicSettings, no_clinic_database, read_settings
 from tracker.services.databases import locate
 from tracker.web import security
@@ -457,6 +457,11 @@ def create_clinic_app(
     app.jinja_env.globals["clinic_name"] = settings.shown_name
     contact = settings.urgent_contact
     app.jinja_env.filters["urgent_contact"] = lambda text: with_urgent_contact(text, contact)
+    # Every write to a patient's record judges the patient's triage line in its own
+    # transaction (the writer pays: one line is cheap), so the list only reads kept lines.
+    app.extensions["tracker.databases"].after_writes(
+        lambda store, written: triage_pages.keep_written(store, written, day())
+    )
     patient_pages = set(app.view_functions) - before - LOCAL_ONLY
     for endpoint in patient_pages:
         allow(app, endpoint, PATIENT_PAGES)  # every page a patient has, for their profile
