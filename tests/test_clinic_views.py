@@ -434,6 +434,27 @@ def test_the_triage_page_reads_a_fixed_number_of_statements(clinic: Clinic) -> N
     assert count() == kept
 
 
+def test_a_patients_own_page_is_audited_with_the_profile_read_with_the_account(
+    clinic: Clinic,
+) -> None:
+    """The audit event of a patient's own page names her profile by the id read with her
+    account (no lookup by name: one statement less on every patient's request)."""
+    ann = _patient(clinic, ANN, "ipl", "2026-11-19", {"redness": "1"})
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        assert ann.get("/status").status_code == 200
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert any(s.startswith("INSERT INTO audit_events") for s in statements)
+    assert not [s for s in statements if s.startswith("SELECT profiles.id FROM profiles")]
+    assert (ANN, "GET /status", "allowed", ANN) in _events(clinic)
+
+
 def test_a_check_in_judges_its_own_line_and_is_kept_whatever_judging_does(
     clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:

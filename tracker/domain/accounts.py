@@ -70,6 +70,7 @@ class AccountRecord:
     has_second_factor: bool  # a confirmed TOTP secret
     consent_version: str | None  # the latest consent text agreed to
     disabled: bool = False
+    profile_id: int | None = None  # the row id of ``profile``, where known
 
     @property
     def is_staff(self) -> bool:

@@ -58,6 +58,7 @@ class AccountStore:
             has_second_factor=row.totp_confirmed_at is not None,
             consent_version=consent,
             disabled=row.disabled_at is not None,
+            profile_id=row.profile_id,
         )
 
     def _accounts(self, *also: Any) -> Select[Any]:

@@ -345,6 +345,8 @@ def _audit(response: Response) -> Response:
     if detail is not None:  # what the request did, after its line (tracker.domain.audit_words)
         line = with_detail(line[: MAX_WHAT_CHARS - len(detail) - 3], detail)
     with databases().get(DEFAULT_PROFILE).writing() as store:
+        if profile_id is None and name is not None and name == account.profile:
+            profile_id = account.profile_id  # a patient's own page: read with the account
         if profile_id is None and name is not None:
             profile_id = reviews.profile_id_named(store, name)
         event = AuditEvent.of(
