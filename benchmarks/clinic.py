@@ -37,7 +37,9 @@ import datetime as dt
 import http.client
 import json
 import os
+import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -419,50 +421,86 @@ def patient_signs_in(client: Client, patient: clinic_seed.Patient) -> None:
     )
 
 
-def patient_checks_in(client: Client, patient: clinic_seed.Patient, today: dt.date, n: int) -> None:
+@dataclass(frozen=True)
+class Pace:
+    """How fast the simulated people go. A patient opens the check-in page, spends about
+    ``think`` seconds on the form (each pause drawn from 0.5-1.5 times it, seeded by the
+    patient), saves, reads the status page for about as long, and starts the next round;
+    the patients start spread evenly over ``spread`` seconds; a clinician pauses
+    ``staff_pause`` seconds between reloads. All zero: every client asks again the moment
+    it has its answer (the server's capacity, not a clinic's day)."""
+
+    think: float = 0.0
+    spread: float = 0.0
+    staff_pause: float = 0.0
+
+    def pause(self, patient: clinic_seed.Patient, n: int, step: int) -> None:
+        if self.think > 0:
+            chance = random.Random(patient.number * 1000 + n * 10 + step)
+            time.sleep(self.think * chance.uniform(0.5, 1.5))
+
+
+NO_PACE = Pace()
+
+
+def patient_checks_in(
+    client: Client, patient: clinic_seed.Patient, today: dt.date, n: int, pace: Pace = NO_PACE
+) -> None:
     client.timed("Check-in page", "GET", "/")
+    pace.pause(patient, n, 1)  # filling in the form
     form = {"date": today.isoformat(), "session": "1"}  # its number in the profile (0012)
     for position, symptom in enumerate(clinic_seed.SYMPTOMS[:4]):
         form[f"value-{symptom}"] = str((patient.number + position + n) % 4)
     client.timed("Save check-in", "POST", "/checkin", form, ok=(303,))
     client.timed("Status", "GET", "/status")
+    pace.pause(patient, n, 2)  # reading it
 
 
-def patient_floor(client: Client, _patient: clinic_seed.Patient, _today: dt.date, _n: int) -> None:
-    for _ in range(3):
-        client.timed("Floor", "GET", "/floor")
+def patient_floor(
+    client: Client, patient: clinic_seed.Patient, _today: dt.date, n: int, pace: Pace = NO_PACE
+) -> None:
+    """The floor asked at the same times as the pages it is the floor of."""
+    client.timed("Floor", "GET", "/floor")
+    pace.pause(patient, n, 1)
+    client.timed("Floor", "GET", "/floor")
+    client.timed("Floor", "GET", "/floor")
+    pace.pause(patient, n, 2)
 
 
 def together(
     patients: list[tuple[Client, clinic_seed.Patient]],
     clinicians: list[Client],
-    patient_turn: Callable[[Client, clinic_seed.Patient, dt.date, int], None],
+    patient_turn: Callable[[Client, clinic_seed.Patient, dt.date, int, Pace], None],
     staff_path: tuple[str, str],
     rounds: int,
     today: dt.date,
     deadline: float,
+    pace: Pace = NO_PACE,
 ) -> float:
     """Every patient takes `rounds` turns while every clinician reloads, all at once (one
-    thread each, started together); the clinicians stop when the last patient is done.
-    Returns the wall time."""
+    thread each, started together, the patients spread over ``pace.spread`` seconds); the
+    clinicians stop when the last patient is done. Returns the wall time."""
     start = threading.Barrier(len(patients) + len(clinicians) + 1)
     patients_done = threading.Event()
+    count = max(1, len(patients))
 
-    def patient(client: Client, who: clinic_seed.Patient) -> None:
+    def patient(index: int, client: Client, who: clinic_seed.Patient) -> None:
         start.wait()
+        time.sleep(pace.spread * index / count)
         for n in range(rounds):
             if time.monotonic() > deadline:
                 break
-            patient_turn(client, who, today, n)
+            patient_turn(client, who, today, n, pace)
 
     def clinician(client: Client) -> None:
         start.wait()
-        for _ in range(1000):  # bounded, whatever happens
+        for _ in range(5000):  # bounded, whatever happens
             if patients_done.is_set() or time.monotonic() > deadline:
                 break
             client.timed(staff_path[0], "GET", staff_path[1])
+            patients_done.wait(pace.staff_pause)
 
-    threads = [threading.Thread(target=patient, args=pair) for pair in patients]
+    threads = [threading.Thread(target=patient, args=(i, *pair)) for i, pair in enumerate(patients)]
     staff = [threading.Thread(target=clinician, args=(c,)) for c in clinicians]
     for thread in (*threads, *staff):
         thread.start()
@@ -524,11 +562,14 @@ def start_app(url: str, workers: int, threads: int) -> AppServer:
 
 def load_phase(
     clinic: Clinic, args: argparse.Namespace, today: dt.date, deadline: float
-) -> tuple[Tally, dict[str, float]]:
+) -> tuple[Tally, dict[str, float], dict[str, dict[str, float]]]:
     tally = Tally()
     server = start_app(clinic.url, args.workers, args.threads)
     host = f"127.0.0.1:{server.port}"
     walls: dict[str, float] = {}
+    cpu: dict[str, dict[str, float]] = {}
+    pace = Pace(args.think, args.spread, args.staff_pause)
+    database_pid = postgres_pid(clinic.url)
     try:
         staff = staff_clients(clinic, server.port, tally)
         active = clinic.patients[: args.active]
@@ -540,9 +581,19 @@ def load_phase(
         for client in (*staff, *(c for c, _ in clients)):
             client.close()  # each simulated phone opens its own connection, as phones do
         warm_up(clients, args.workers * args.threads, today)
+        meter = CpuMeter(server.process.pid, database_pid)
+        meter.start()
         walls["load"] = together(
-            clients, staff, patient_checks_in, ("Triage list", TRIAGE), args.rounds, today, deadline
+            clients,
+            staff,
+            patient_checks_in,
+            ("Triage list", TRIAGE),
+            args.rounds,
+            today,
+            deadline,
+            pace,
         )
+        cpu["load"] = meter.stop()
         print(f"check-ins and triage at once: {walls['load']:.1f} s", flush=True)
     finally:
         server.stop()
@@ -563,12 +614,112 @@ def load_phase(
         for client in staff:
             client.port, client.host = floor.port, f"127.0.0.1:{floor.port}"
             client.close()
+        meter = CpuMeter(floor.process.pid, database_pid)
+        meter.start()
         walls["floor"] = together(
-            clients, staff, patient_floor, ("Floor (staff)", "/floor"), args.rounds, today, deadline
+            clients,
+            staff,
+            patient_floor,
+            ("Floor (staff)", "/floor"),
+            args.rounds,
+            today,
+            deadline,
+            pace,
         )
+        cpu["floor"] = meter.stop()
     finally:
         floor.stop()
-    return tally, walls
+    return tally, walls, cpu
+
+
+# ---------------------------------------------------------------------------------------
+# Who used the two cores: the load generator (this process), the app processes, PostgreSQL,
+# and the whole machine (other people's work included)
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rpartition(")")[2].split()  # the fields after the command's name
+
+
+def process_tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds used so far by a process and its children, by process id."""
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _stat(int(entry.name))
+        if fields is not None and (int(entry.name) == root or int(fields[1]) == root):
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS
+    return found
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine since it started."""
+    numbers = [int(n) for n in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = numbers[3] + numbers[4]  # idle, iowait
+    return (sum(numbers[:8]) - idle) / TICKS, sum(numbers[:8]) / TICKS
+
+
+def postgres_pid(url: str) -> int | None:
+    """The PostgreSQL server's main process (its backends are its children), when the
+    benchmark runs on the same machine (it reads the server's data directory)."""
+    from sqlalchemy import create_engine, text
+
+    if "://" not in url:
+        return None
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            folder = connection.execute(text("SHOW data_directory")).scalar()
+        return int((Path(str(folder)) / "postmaster.pid").read_text().split()[0])
+    except Exception:  # not allowed to read it, or on another machine: a figure, not a must
+        return None
+    finally:
+        engine.dispose()
+
+
+class CpuMeter:
+    """CPU used between ``start`` and ``stop``, in cores (CPU seconds per wall second)."""
+
+    def __init__(self, app_pid: int, database_pid: int | None) -> None:
+        self.pids = {"app processes": app_pid, "PostgreSQL": database_pid}
+        self.began = 0.0
+        self.before: dict[str, dict[int, float]] = {}
+        self.machine = (0.0, 0.0)
+        self.generator = 0.0
+
+    @staticmethod
+    def _own() -> float:
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        return used.ru_utime + used.ru_stime
+
+    def start(self) -> None:
+        self.began = time.perf_counter()
+        self.generator = self._own()
+        self.machine = machine_busy()
+        self.before = {
+            name: process_tree_cpu(pid) if pid else {} for name, pid in self.pids.items()
+        }
+
+    def stop(self) -> dict[str, float]:
+        wall = time.perf_counter() - self.began
+        busy, every = machine_busy()
+        used = {"load generator": (self._own() - self.generator) / wall}
+        for name, pid in self.pids.items():
+            if pid:
+                now = process_tree_cpu(pid)
+                before = self.before[name]
+                used[name] = sum(cpu - before.get(p, 0.0) for p, cpu in now.items()) / wall
+        used["whole machine"] = (busy - self.machine[0]) / wall
+        used["cores"] = (every - self.machine[1]) / wall
+        return {name: round(value, 2) for name, value in used.items()}
 
 
 def timed_in_process(work: Callable[[], object], runs: int) -> float:
@@ -635,8 +786,9 @@ def triage_at(
                 stale = triage_pages.stale(store, today)  # none: a load's first query
                 return stale, triage_pages.page(store, today, 1)
 
-        engine_ms = timed_in_process(flag_engine, 3)
-        query_ms = timed_in_process(query, 3)
+        baselines = clinic.size in args.baseline_sizes  # minutes each at 10,000
+        engine_ms = timed_in_process(flag_engine, 3) if baselines else None
+        query_ms = timed_in_process(query, 3) if baselines else None
         page_ms = timed_in_process(kept_page, 5)
     finally:
         database.dispose()
@@ -647,8 +799,8 @@ def triage_at(
         "alone": alone.row("Triage list"),
         "together": together_.row("Triage list"),
         "clinicians": len(clinic.staff_links),
-        "triage_service_ms": round(engine_ms, 1),
-        "persisting_query_ms": round(query_ms, 1),
+        "triage_service_ms": None if engine_ms is None else round(engine_ms, 1),
+        "persisting_query_ms": None if query_ms is None else round(query_ms, 1),
         "kept_page_ms": round(page_ms, 1),
         "judge_every_line_s": round(clinic.judged_seconds, 1),
     }
@@ -665,39 +817,74 @@ def fmt(value: object) -> str:
     return "-" if value is None else f"{value:.1f}ms"
 
 
+def load_lines(
+    load: Tally, walls: dict[str, float], cpu: dict[str, dict[str, float]], args: argparse.Namespace
+) -> tuple[list[str], list[dict[str, object]]]:
+    """The load phase's table: each page's figures and its ratio to the floor, the rate
+    the patients asked at, and who used the cores."""
+    pages = ("Sign in (argon2id)", "Check-in page", "Save check-in", "Status", "Triage list")
+    floor = load.row("Floor")
+    pace = (
+        f"each ~{args.think:g} s over the form and ~{args.think:g} s reading the status, "
+        f"starting within {args.spread:g} s; clinicians pausing {args.staff_pause:g} s"
+        if args.think or args.spread or args.staff_pause
+        else "no pauses: every client asks again at once (the server's capacity)"
+    )
+    lines = [
+        f"{args.active} patients checking in ({args.rounds} rounds: check-in page, save, "
+        f"status; {pace}) and {args.clinicians} clinicians reloading triage, all at once, "
+        f"{args.workers} app processes x {args.threads} threads",
+        f"{'page':<20}{'requests':>9}{'errors':>8}{'median':>11}{'p95':>11}"
+        f"{'floor median':>14}{'ratio':>8}",
+    ]
+    rows = []
+    for page in (*pages, "Floor", "Floor (staff)"):
+        row = load.row(page)
+        ratio = ""
+        if page in pages[1:] and row["median_ms"] and floor["median_ms"]:
+            ratio = f"{row['median_ms'] / floor['median_ms']:.1f}x"  # type: ignore[operator]
+        lines.append(
+            f"{page:<20}{row['requests']:>9}{row['errors']:>8}{fmt(row['median_ms']):>11}"
+            f"{fmt(row['p95_ms']):>11}{fmt(floor['median_ms'] if ratio else None):>14}"
+            f"{ratio:>8}"
+        )
+        if row["first_error"]:
+            lines.append(f"    first error: {row['first_error']}")
+        rows.append(row)
+    wall = walls.get("load")
+    if wall:
+        asked = sum(len(load.times[p]) + len(load.errors[p]) for p in pages[1:4])
+        saved = len(load.times["Save check-in"])
+        lines.append(
+            f"in {wall:.1f} s: {saved / wall:.1f} check-ins/s, {asked / wall:.1f} patient "
+            f"requests/s, {load.row('Triage list')['requests']} triage loads"
+        )
+    for phase, used in cpu.items():
+        lines.append(
+            f"cores used ({phase}): "
+            + ", ".join(f"{name} {value:.2f}" for name, value in used.items() if name != "cores")
+            + f" (of {used.get('cores', 0):.2f} the machine had)"
+        )
+    return lines, rows
+
+
 def report(
     load: Tally | None,
     walls: dict[str, float],
     triage_rows: list[dict[str, object]],
     args: argparse.Namespace,
+    cpu: dict[str, dict[str, float]] | None = None,
 ) -> dict[str, object]:
-    lines = []
-    pages = ("Sign in (argon2id)", "Check-in page", "Save check-in", "Status", "Triage list")
-    result: dict[str, object] = {"pages": [], "triage": triage_rows, "walls": walls}
+    lines: list[str] = []
+    result: dict[str, object] = {
+        "pages": [],
+        "triage": triage_rows,
+        "walls": walls,
+        "cpu": cpu or {},
+        "pace": {"think": args.think, "spread": args.spread, "staff_pause": args.staff_pause},
+    }
     if load is not None:
-        floor = load.row("Floor")
-        lines.append(
-            f"{args.active} patients checking in ({args.rounds} rounds: check-in page, save, "
-            f"status) and {args.clinicians} clinicians reloading triage, all at once, "
-            f"{args.workers} app processes x {args.threads} threads"
-        )
-        lines.append(
-            f"{'page':<20}{'requests':>9}{'errors':>8}{'median':>11}{'p95':>11}"
-            f"{'floor median':>14}{'ratio':>8}"
-        )
-        for page in (*pages, "Floor", "Floor (staff)"):
-            row = load.row(page)
-            ratio = ""
-            if page in pages[1:] and row["median_ms"] and floor["median_ms"]:
-                ratio = f"{row['median_ms'] / floor['median_ms']:.1f}x"  # type: ignore[operator]
-            lines.append(
-                f"{page:<20}{row['requests']:>9}{row['errors']:>8}{fmt(row['median_ms']):>11}"
-                f"{fmt(row['p95_ms']):>11}{fmt(floor['median_ms'] if ratio else None):>14}"
-                f"{ratio:>8}"
-            )
-            if row["first_error"]:
-                lines.append(f"    first error: {row['first_error']}")
-            result["pages"].append(row)  # type: ignore[attr-defined]
+        lines, result["pages"] = load_lines(load, walls, cpu or {}, args)
     if triage_rows:
         lines.append("")
         lines.append(
@@ -735,9 +922,26 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--patients", type=int, default=2000)
     parser.add_argument("--active", type=int, default=200, help="patients checking in at once")
     parser.add_argument("--clinicians", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--triage-sizes", default="200,2000,10000")
-    parser.add_argument("--triage-requests", type=int, default=20)
+    parser.add_argument(
+        "--baseline-sizes",
+        default="200,2000",
+        help="the sizes at which the whole engine and the SQL baseline are timed too",
+    )
+    parser.add_argument("--triage-requests", type=int, default=100)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=10.0,
+        help="seconds a patient takes over the form, and over the status page (0: no pause)",
+    )
+    parser.add_argument(
+        "--spread", type=float, default=60.0, help="the patients start within these seconds"
+    )
+    parser.add_argument(
+        "--staff-pause", type=float, default=1.0, help="a clinician's pause between reloads"
+    )
     parser.add_argument("--max-minutes", type=float, default=25.0)
     parser.add_argument("--skip-load", action="store_true", help="the triage sizes alone")
     parser.add_argument(
@@ -750,12 +954,15 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     if args.smoke:
         args.patients, args.active, args.clinicians, args.rounds = 40, 6, 2, 1
         args.triage_sizes, args.triage_requests, args.workers = "20,40", 2, 2
+        args.think, args.spread, args.staff_pause = 0.05, 0.2, 0.05
+        args.baseline_sizes = "20,40"
     args.work.mkdir(parents=True, exist_ok=True)
     global LOG_DIR
     LOG_DIR = args.work
     deadline = time.monotonic() + args.max_minutes * 60
     today = dt.datetime.now(dt.UTC).date()  # the hosted app's today: the server's UTC date
     sizes = [int(s) for s in args.triage_sizes.split(",") if s]
+    args.baseline_sizes = {int(s) for s in args.baseline_sizes.split(",") if s}
     databases = Databases(args.database, args.work)
     print(
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; python {sys.version.split()[0]}, "
@@ -765,6 +972,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     )
     load: Tally | None = None
     walls: dict[str, float] = {}
+    cpu: dict[str, dict[str, float]] = {}
     triage_rows: list[dict[str, object]] = []
     try:
         main_clinic = build_clinic(databases, args.patients, args.clinicians, today)
@@ -774,8 +982,8 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
             flush=True,
         )
         if not args.skip_load:
-            load, walls = load_phase(main_clinic, args, today, deadline)
-            report(load, walls, [], args)  # printed now too: a later step may not finish
+            load, walls, cpu = load_phase(main_clinic, args, today, deadline)
+            report(load, walls, [], args, cpu)  # printed now too: a later step may not finish
         for size in sizes:
             if time.monotonic() > deadline:
                 print(f"stopped before {size:,} patients: --max-minutes reached")
@@ -790,7 +998,7 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
     finally:
         databases.drop_all()
     print(f"load average after: {load_average()}")
-    result = report(load, walls, triage_rows, args)
+    result = report(load, walls, triage_rows, args, cpu)
     result["load_average_after"] = load_average()
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=str))
