@@ -71,7 +71,8 @@ class Store:
         # Profiles (by id) whose record this transaction wrote: their kept triage lines are
         # stale (one more write counted for each, before the transaction commits).
         self._changed: set[int] = set()
-        self._counted: set[int] = set()  # every profile whose write this transaction counted
+        # Every profile whose write this transaction counted, with its count of writes then.
+        self._counted: dict[int, int] = {}
         self._others: list[Store] = []  # other profiles' stores in this transaction
         self.discarded = False
 
@@ -104,16 +105,18 @@ class Store:
         for other in self._others:
             other.settle()
         if self._changed:
-            triage_lines.count_writes(self._tx, self._changed)
-            self._counted |= self._changed
+            self._counted.update(triage_lines.count_writes(self._tx, self._changed))
             self._changed = set()
 
     def written_profiles(self) -> set[int]:
         """The profiles (by id) whose records this transaction wrote, through this store or
         another profile's in the same unit of work (as counted by ``settle``)."""
-        found = set(self._counted)
+        return set(self._write_counts())
+
+    def _write_counts(self) -> dict[int, int]:
+        found = dict(self._counted)
         for other in self._others:
-            found |= other.written_profiles()
+            found.update(other._write_counts())
         return found
 
     def courses(self) -> list[tuple[int, str, dt.date, int, dt.date | None, int]]:
@@ -872,9 +875,14 @@ class Store:
         return triage_lines.patient_facts(self._tx, profile_ids, as_of)
 
     def triage_write_counts(self, profile_ids: Iterable[int]) -> list[tuple[int, int]]:
-        """(profile id, count of writes) of these profiles, by profile id."""
+        """(profile id, count of writes) of these profiles, by profile id: as this
+        transaction counted them (their rows locked since) when it wrote them all."""
         self.settle()
-        return triage_lines.write_counts(self._tx, profile_ids)
+        wanted = set(profile_ids)
+        counted = self._write_counts()
+        if wanted <= set(counted):
+            return sorted((pid, counted[pid]) for pid in wanted)
+        return triage_lines.write_counts(self._tx, wanted)
 
     def keep_triage_lines(self, lines: Sequence[tuple[KeptLine, int]], rules: str) -> None:
         """Keep these judged lines, each with the count of writes read before judging it."""

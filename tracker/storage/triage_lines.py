@@ -54,15 +54,18 @@ def _upsert(tx: Session) -> Any:
     return (postgresql if dialect == "postgresql" else sqlite).insert(TriageLineRow)
 
 
-def count_writes(tx: Session, profile_ids: Iterable[int]) -> None:
-    """One more write to each of these profiles' records: their kept lines are stale."""
+def count_writes(tx: Session, profile_ids: Iterable[int]) -> dict[int, int]:
+    """One more write to each of these profiles' records: their kept lines are stale.
+    Returns each one's count of writes now (its row locked until the transaction ends)."""
+    counts: dict[int, int] = {}
     for chunk in _chunks(list(set(profile_ids))):
         statement = _upsert(tx).values([{"profile_id": pid, "changes": 1} for pid in chunk])
         statement = statement.on_conflict_do_update(
             index_elements=[TriageLineRow.profile_id],
             set_={"changes": TriageLineRow.changes + 1},
-        )
-        tx.execute(statement)
+        ).returning(TriageLineRow.profile_id, TriageLineRow.changes)
+        counts.update((pid, changes) for pid, changes in tx.execute(statement))
+    return counts
 
 
 def stale(tx: Session, as_of: dt.date, rules: str) -> list[tuple[int, int]]:
