@@ -11,8 +11,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-# Every CREATE statement SQLite keeps, in a fixed order.
-SQLITE_SCHEMA_ROWS = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+# Every CREATE statement SQLite keeps, in a fixed order; but for the statistics ANALYZE
+# gathers (sqlite_stat1, sqlite_stat4: SQLite's own, which describing the schema skips too).
+SQLITE_SCHEMA_ROWS = (
+    "SELECT type, name, tbl_name, sql FROM sqlite_master "
+    "WHERE name NOT LIKE 'sqlite_stat%' ORDER BY type, name"
+)
 
 
 @cache
