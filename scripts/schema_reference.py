@@ -23,6 +23,7 @@ from sqlalchemy import create_engine
 from tracker.storage.database import resolve
 from tracker.storage.migrate import migrated_schema
 from tracker.storage.schema import fingerprint
+from tracker.storage.schema_reference import POSTGRES_SCHEMA_ROWS, postgres_digest
 
 TARGET = Path(__file__).resolve().parent.parent / "tracker" / "data" / "schema_reference.json"
 
@@ -38,9 +39,23 @@ def reference(postgres: str | None) -> dict[str, dict[str, str]]:
         engine.dispose()
     if postgres:
         found["postgresql"] = migrated_schema(resolve(postgres))
+        found["fingerprints"]["postgresql"] = postgres_fingerprint_of(postgres)
     elif TARGET.exists():  # keep the one written before
-        found["postgresql"] = json.loads(TARGET.read_text(encoding="utf-8"))["postgresql"]
+        before = json.loads(TARGET.read_text(encoding="utf-8"))
+        found["postgresql"] = before["postgresql"]
+        if "postgresql" in before["fingerprints"]:
+            found["fingerprints"]["postgresql"] = before["fingerprints"]["postgresql"]
     return found
+
+
+def postgres_fingerprint_of(url: str) -> str:
+    """The digest of the migrated database's schema, as a triage read through psycopg
+    alone compares it (tracker/storage/quick_read.py)."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        digest = postgres_digest(connection.exec_driver_sql(POSTGRES_SCHEMA_ROWS))
+    engine.dispose()
+    return digest
 
 
 def main() -> None:

@@ -49,6 +49,7 @@ COMMANDS = [
 ]
 
 
+@pytest.mark.usefixtures("usual_path")
 def test_query_counts_do_not_grow_with_the_data(run: Run, count_queries: list[str]) -> None:
     _patients(run, count=2, days=3)
     small = {}
@@ -77,9 +78,11 @@ def test_query_counts_do_not_grow_with_the_data(run: Run, count_queries: list[st
 
 @pytest.fixture
 def usual_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`tracker log` the usual way (SQLAlchemy), as on PostgreSQL or a URL; on an SQLite
-    file it goes through sqlite3 alone, whose statements tests/test_quick_log.py pins."""
+    """`tracker log` and `flags --all-profiles` the usual way (SQLAlchemy), as wherever the
+    bare driver is unsure; on an SQLite file (and the triage on PostgreSQL) they go through
+    the driver alone, whose statements tests/test_quick_log.py and test_quick_triage.py pin."""
     monkeypatch.setattr("tracker.services.quick.quick_file", lambda *_: None)
+    monkeypatch.setattr("tracker.services.quick.quick_source", lambda *_: None)
 
 
 @pytest.mark.usefixtures("usual_path")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the storage layer (SQLAlchemy) loads only when a command ne
     from tracker.services.common import DayStore
     from tracker.services.databases import Database, Location, Store
     from tracker.services.outputs import Target
+    from tracker.services.triage import TriageStore
 
 T = TypeVar("T")
 
@@ -93,6 +94,23 @@ class AppContext:
             if done is not None:
                 return done[0]
         with self.writing() as store:
+            return work(store)
+
+    def reading_quickly(self, work: Callable[[TriageStore], T]) -> T:
+        """A clinic's triage read as the command's unit of work: first through the bare
+        driver (sqlite3, or psycopg for a PostgreSQL URL: no SQLAlchemy to import, most of
+        what `flags --all-profiles` cost); wherever that path is not sure to read what the
+        usual one reads, the usual one reads instead (tracker.services.quick)."""
+        from tracker.services import quick
+
+        source = quick.quick_source(self.db_value, default_database()) if self._db is None else None
+        if source is not None:
+            if isinstance(source, Path):
+                self._warn(quick.exposure(source))
+            done = quick.read_quickly(source, work)
+            if done is not None:
+                return done[0]
+        with self.reading() as store:
             return work(store)
 
     def output(self, named: Path, *, force: bool) -> Target:

@@ -296,8 +296,7 @@ def flags(
 def _triage(app: AppContext, day: dt.date, fail_on: str | None, as_json: bool) -> None:
     from tracker.services import triage
 
-    with app.reading() as store:
-        found = triage.all_flags(store, day)
+    found = app.reading_quickly(lambda store: triage.all_flags(store, day))
     if as_json:
         echo_json([item.to_json() for item in found])
     elif not found:

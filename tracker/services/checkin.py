@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tracker.domain.care import CareRecord, check_note
 from tracker.domain.errors import TrackerError
@@ -11,7 +12,9 @@ from tracker.domain.records import SessionRecord, TypedValue, clean_text
 from tracker.domain.temperature import TemperatureRecord, TypedTemperature
 from tracker.services.common import session_for_day
 from tracker.services.symptom_log import Logged, store_readings
-from tracker.storage.store import Store
+
+if TYPE_CHECKING:  # the store's module (SQLAlchemy) loads when a command opens the database
+    from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)

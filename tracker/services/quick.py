@@ -1,9 +1,11 @@
-"""A day's log without SQLAlchemy where the database allows it (``tracker.storage.quick``).
+"""A day's log and a clinic's triage without SQLAlchemy where the database allows it
+(``tracker.storage.quick``, ``tracker.storage.quick_read``).
 
-The face hands over its unit of work; on a plain SQLite file it runs first through sqlite3
-alone. When that path is not sure to do what the usual one does (or the work refuses,
-or anything fails), it has written nothing, and the face runs the same work the usual way:
-what the command says, its exit code and what the database holds are the usual path's.
+The face hands over its unit of work; on a plain SQLite file (and, for the triage read, a
+PostgreSQL URL) it runs first through the bare driver alone. When that path is not sure to
+do what the usual one does (or the work refuses, or anything fails), it has written
+nothing, and the face runs the same work the usual way: what the command says, its exit
+code and what the database holds are the usual path's.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from typing import TypeVar
 from tracker.domain.errors import TrackerError
 from tracker.services.common import DayStore
 from tracker.storage.quick import Locked, quick_writing
+from tracker.storage.quick_read import POSTGRES_PREFIX, TriageReader, quick_reading
 from tracker.storage.sqlite_files import database_file, exposure
 
-__all__ = ["done_quickly", "exposure", "quick_file"]
+__all__ = ["done_quickly", "exposure", "quick_file", "quick_source", "read_quickly"]
 
 T = TypeVar("T")
 
@@ -47,4 +50,22 @@ def done_quickly(path: Path, profile: str, work: Callable[[DayStore], T]) -> tup
     except Locked as exc:
         raise exc.error from None
     except Exception:  # Unsure, a refusal, any failure: rolled back; the usual path says it
+        return None
+
+
+def quick_source(db_value: str | None, default: Path) -> Path | str | None:
+    """What a read through the bare driver may open: the SQLite file (as ``quick_file``),
+    or a ``postgresql+psycopg://`` URL as typed; None for anything else."""
+    if db_value is not None and db_value.startswith(POSTGRES_PREFIX):
+        return db_value
+    return quick_file(db_value, default)
+
+
+def read_quickly(source: Path | str, work: Callable[[TriageReader], T]) -> tuple[T] | None:
+    """``work`` done in one reading transaction through the bare driver: its result; None
+    when this path did not do it (the usual path reads instead, and says any problem)."""
+    try:
+        with quick_reading(source) as reader:
+            return (work(reader),)
+    except Exception:  # Unsure, a refusal, any failure: the usual path reads and says it
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tracker.domain.catalog import KINDS_BY_KEY, in_catalog_order
 from tracker.domain.errors import TrackerError
@@ -18,7 +19,9 @@ from tracker.services.common import (
     personal_courses,
     session_for_day,
 )
-from tracker.storage.store import Store
+
+if TYPE_CHECKING:  # the store's module (SQLAlchemy) loads when a command opens the database
+    from tracker.storage.store import Store
 
 # Asked in every first check-in, before anything has been logged for the session.
 FIRST_CHECKIN = ("itching", "swelling", "redness", "rash")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
 from tracker.domain.errors import TrackerError
 from tracker.domain.flags import Flag, active_only, evaluate
@@ -12,7 +13,9 @@ from tracker.domain.records import SessionRecord, clean_text
 from tracker.domain.text import visible
 from tracker.domain.words import Words
 from tracker.services.common import expectations_for
-from tracker.storage.store import Store
+
+if TYPE_CHECKING:  # the store's module (SQLAlchemy) loads when a command opens the database
+    from tracker.storage.store import Store
 
 
 @dataclass(frozen=True)

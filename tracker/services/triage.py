@@ -10,13 +10,35 @@ not the clinic's list.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from tracker.domain.expectations import Expectations, shipped_table
+from tracker.domain.expectations import Expectations, Override, shipped_table
 from tracker.domain.flags import Flag, evaluate, sort_key, temperature_flags
+from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
+from tracker.domain.temperature import TemperatureRecord
 from tracker.domain.triage import TriageLine, line, ordered
-from tracker.storage.store import Store
+
+if TYPE_CHECKING:  # `flags --all-profiles` on a plain database imports no SQLAlchemy
+    from tracker.storage.store import Store
+
+
+class TriageStore(Protocol):
+    """What triage reads: ``Store``'s, or the same read through the bare driver
+    (``tracker.storage.quick_read.TriageReader``)."""
+
+    def all_profile_records(self) -> dict[str, tuple[int, ProfileRecord]]: ...
+
+    def overrides_by_profile(self) -> dict[int, list[Override]]: ...
+
+    def open_sessions_all_profiles(
+        self, as_of: dt.date
+    ) -> Iterator[tuple[str, SessionRecord, list[ValueRecord]]]: ...
+
+    def temperatures_all_profiles(
+        self, as_of: dt.date
+    ) -> list[tuple[str, SessionRecord, list[TemperatureRecord]]]: ...
 
 
 @dataclass(frozen=True)
@@ -28,7 +50,7 @@ class ProfileFlag:
         return {"profile": self.profile, **self.flag.to_json()}
 
 
-def _active_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
+def _active_flags(store: TriageStore, as_of: dt.date) -> list[ProfileFlag]:
     table = shipped_table()
     found: list[ProfileFlag] = []
     profiles = store.all_profile_records()
@@ -57,7 +79,7 @@ def _active_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
     return found
 
 
-def all_flags(store: Store, as_of: dt.date) -> list[ProfileFlag]:
+def all_flags(store: TriageStore, as_of: dt.date) -> list[ProfileFlag]:
     """Every profile's active flags, on any session: urgent first, then the longest-lasting."""
     return sorted(
         _active_flags(store, as_of),

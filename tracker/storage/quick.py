@@ -403,7 +403,7 @@ FROM (SELECT session_id, symptom, max(date) AS latest,
 """
 
 
-def _checked(connection: sqlite3.Connection) -> None:
+def checked(connection: sqlite3.Connection) -> None:
     """The schema is the newest, exactly as the migrations make it, in write-ahead-log
     mode (the usual path turns a restored backup's journal back to WAL itself)."""
     versions = connection.execute("SELECT version_num FROM alembic_version").fetchall()
@@ -439,7 +439,7 @@ def quick_writing(path: Path, profile: str) -> Iterator[QuickStore]:
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("BEGIN IMMEDIATE")  # the write lock up front, as the usual path
-        _checked(connection)
+        checked(connection)
         store = QuickStore(connection, profile)
         yield store
         store.settle()
