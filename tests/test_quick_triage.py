@@ -118,9 +118,12 @@ def patients(draw: st.DrawFn) -> dict[str, Any]:
     offset = 0
     for _ in range(draw(st.integers(0, 3))):
         offset += draw(st.integers(0, 40))
+        # A few symptoms each (of any), so that a symptom goes, comes back, goes again.
+        named = draw(st.lists(st.sampled_from(SYMPTOMS), min_size=1, max_size=3, unique=True))
+        strength = st.integers(0, 10) | st.just(0)
         days = draw(
             st.lists(
-                st.tuples(st.integers(0, 45), st.sampled_from(SYMPTOMS), st.integers(0, 10)),
+                st.tuples(st.integers(0, 45), st.sampled_from(named), strength),
                 max_size=16,
                 unique_by=lambda t: (t[0], t[1]),
             )
@@ -255,6 +258,15 @@ def _one_patient(db_url: str) -> None:
 
 
 AS_OF = START + dt.timedelta(days=64)
+
+
+def test_a_symptom_gone_and_back_is_triaged_the_same_either_way(db_url: str) -> None:
+    """Its session is open only through a symptom logged 0 and then above 0 again."""
+    back = [(0, "redness", 6), (3, "redness", 0), (5, "redness", 4), (0, "itching", 2)]
+    back += [(2, "itching", 0)]
+    _fill(db_url, {"bo": {**_ANA, "sessions": [(60, "ipl", None, None, back, [])]}})
+    said = same_either_way(db_url, START + dt.timedelta(days=66), "--json")
+    assert [flag["symptom"] for flag in json.loads(said)] == ["redness"]
 
 
 @pytest.mark.sqlite_only
