@@ -38,12 +38,19 @@ def export(
 
     CSV for spreadsheets, JSON to restore, FHIR for clinics.
 
-    With --format csv and -o FILE.csv, care actions go to FILE-care.csv beside it.
+    With --format csv and -o FILE.csv, care actions go to FILE-care.csv beside it and
+    temperatures to FILE-temperatures.csv (tracker import reads each back).
     """
     # Every file is checked before anything is read or written: a refusal writes nothing.
     target = app.output(Path(output), force=force) if output is not None else None
     care_path = None if target is None else exports.care_file(fmt, Path(output or ""), target)
     care_target = None if care_path is None else app.output(care_path, force=force)
+    measured_path = (
+        None
+        if target is None
+        else exports.care_file(fmt, Path(output or ""), target, "temperatures")
+    )
+    measured_target = None if measured_path is None else app.output(measured_path, force=force)
     with app.reading() as store:
         exports.write_export(
             store,
@@ -51,9 +58,12 @@ def export(
             sys.stdout if target is None else target,
             session_id=session_id,
             care_to=care_target,
+            temperatures_to=measured_target,
         )
     if care_target is not None:
         click.echo(f"Care actions written to {care_target.shown}", err=True)
+    if measured_target is not None:
+        click.echo(f"Temperatures written to {measured_target.shown}", err=True)
     if target is not None and target.kind != "stdout":
         click.echo(f"Exported to {target.shown}", err=True)
 

@@ -12,7 +12,7 @@ from tracker.cli.params import PAST_DATE, PAST_DATE_HELP, SYMPTOM, json_option, 
 from tracker.cli.render import echo_json, echo_urgent, table
 from tracker.domain.catalog import symptom_key
 from tracker.domain.errors import TrackerError
-from tracker.domain.records import ChangeRecord, ValueRecord, parse_values
+from tracker.domain.records import ChangeRecord, SessionRecord, ValueRecord, parse_values
 from tracker.domain.severity import band
 from tracker.domain.temperature import (
     TemperatureRecord,
@@ -232,7 +232,8 @@ def _correct_temperature(
 def history(app: AppContext, session_id: int | None, symptom: str | None, as_json: bool) -> None:
     """Every logged value, by session.
 
-    Date, day after the session, symptom, severity and note.
+    Date, day after the session, symptom, severity and note; the temperatures too
+    (in --json, items with "measure": "temperature").
     """
     from tracker.cli.local_zone import patient_zone
     from tracker.domain.changes import changed_words
@@ -241,18 +242,11 @@ def history(app: AppContext, session_id: int | None, symptom: str | None, as_jso
     with app.reading() as store:
         groups = service.history(store, session_id=session_id, symptom=symptom)
         changed = corrections_in_force(store, session_id) if groups else {}
-        measured: dict[int, list[TemperatureRecord]] = {}
-        if not as_json:  # the temperatures too, with their sessions when they have no value
-            groups, measured = service.with_temperatures(store, groups, session_id, symptom)
+        # The temperatures too, with their sessions when they have no value.
+        groups, measured = service.with_temperatures(store, groups, session_id, symptom)
         fixed = temperature_corrections(store, session_id) if measured else {}
     if as_json:
-        echo_json(
-            [
-                _with_previous(entry.to_json(), changed.get(_key(entry)))
-                for _, entries in groups
-                for entry in entries
-            ]
-        )
+        echo_json(_history_json(groups, changed, measured, fixed))
         return
     tz = patient_zone()
     if not groups:
@@ -306,6 +300,40 @@ def _reading_words(reading: TemperatureRecord, was: ChangeRecord | None, tz: dt.
     if was.before_temperature == reading.typed:
         return f"{reading.words()} (its note changed on {when})"
     return f"{reading.words()} (changed from {was.before_temperature.words()} on {when})"
+
+
+def _history_json(
+    groups: list[tuple[SessionRecord, list[ValueRecord]]],
+    changed: dict[tuple[int, dt.date, str], ChangeRecord],
+    measured: dict[int, list[TemperatureRecord]],
+    fixed: dict[int, ChangeRecord],
+) -> list[dict[str, Any]]:
+    """Each session's values and temperatures by day (a day's values first, then its
+    readings in the order logged). A reading says ``"measure": "temperature"`` and has no
+    symptom or severity: its number as typed, its unit, its °C and what a correction
+    replaced (``previous``: value, unit, note and when, or null)."""
+    shown: list[dict[str, Any]] = []
+    for record, entries in groups:
+        items: list[tuple[dt.date, int, dict[str, Any]]] = [
+            (e.date, 0, _with_previous(e.to_json(), changed.get(_key(e)))) for e in entries
+        ]
+        for t in measured.get(record.id, []):
+            was = fixed.get(t.id)
+            before = was.before_temperature if was is not None else None
+            item = {"measure": "temperature", **t.to_json()}
+            item["previous"] = (
+                None
+                if was is None or before is None
+                else {
+                    "value": before.value,
+                    "unit": before.unit,
+                    "note": was.before_note,
+                    "changed_at": was.changed_at.isoformat() + "Z",
+                }
+            )
+            items.append((t.date, 1, item))
+        shown.extend(item for _, _, item in sorted(items, key=lambda i: (i[0], i[1])))
+    return shown
 
 
 def _key(entry: ValueRecord) -> tuple[int, dt.date, str]:

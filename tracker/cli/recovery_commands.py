@@ -32,6 +32,7 @@ from tracker.domain.flags import DISCLAIMER, LEVELS, Flag, level_at_least
 from tracker.domain.records import SessionRecord, TypedValue, ValueRecord
 from tracker.domain.severity import BANDS, band
 from tracker.domain.status import Status
+from tracker.domain.temperature import TypedTemperature, parse_temperature
 from tracker.domain.text import visible
 from tracker.domain.words import Words
 from tracker.services import recovery as service
@@ -482,6 +483,26 @@ def _label(symptom: str, last: ValueRecord | None, date: dt.date) -> str:
     return f"{symptom} (last {last.severity}/10 on day {last.day})"
 
 
+def _ask_temperature() -> TypedTemperature | None:
+    """The day's temperature, if the patient took it: asked last, Enter (or the end of
+    piped answers) skips it; a number that is not a body temperature is asked again."""
+    while True:
+        try:
+            text = click.prompt(
+                "  Temperature, if you took it (38.4, or 101.2F in °F; Enter to skip)",
+                default="",
+                show_default=False,
+            )
+        except click.Abort:
+            return None
+        if not text.strip():
+            return None
+        try:
+            return parse_temperature(text)
+        except TrackerError as exc:
+            click.echo(f"  {said(exc)}")
+
+
 @click.command()
 @click.option("--date", type=PAST_DATE, default="today", show_default=True, help=PAST_DATE_HELP)
 @session_option("Session to check in for. Default: the latest one on or before the date.")
@@ -492,8 +513,9 @@ def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
     Asks how strong each symptom is, one at a time, for today (or --date).
 
     Type 0-10; press Enter to skip a symptom (nothing is saved for it); type `same` to
-    keep the last value shown (never a warning sign's: those you give again). Nothing
-    is saved until the end, and only what you typed.
+    keep the last value shown (never a warning sign's: those you give again). Last, the
+    temperature if you took it (Enter skips it). Nothing is saved until the end, and
+    only what you typed.
     """
     if session_id is None:
         with app.reading() as store:
@@ -545,15 +567,27 @@ def checkin(app: AppContext, date: dt.date, session_id: int | None) -> None:
         value = _ask_value(key, _label(key, last, date), last.severity if last else None)
         if value is not None:
             answers[key] = value
-    if not answers:
+    temperature = _ask_temperature()
+    if not answers and temperature is None:
         click.echo(f"Nothing typed, so nothing was saved for {date}.")
         return
     readings = [TypedValue(symptom, value) for symptom, value in answers.items()]
     # The plan above was read before the questions: no lock is held while the patient
     # thinks. The answers are saved alone; the status shown is read after the commit.
     with app.writing() as store:
-        result = save_checkin(store, readings, [], date=date, today=app.today, session_id=s.id)
-    click.echo(f"Saved for {date}: {_saved(result.logged)}.")
+        result = save_checkin(
+            store,
+            readings,
+            [],
+            date=date,
+            today=app.today,
+            session_id=s.id,
+            temperature=temperature,
+        )
+    saved = [_saved(result.logged)] if result.logged else []
+    if result.temperature is not None:
+        saved.append(f"temperature {result.temperature.words()}")
+    click.echo(f"Saved for {date}: {'; '.join(saved)}.")
     click.echo()
     with app.reading() as store:
         report = service.status(store, date)

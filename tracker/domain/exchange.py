@@ -1,7 +1,8 @@
 """Export and import formats, as pure functions over plain records.
 
-CSV: one row per entry (``ENTRY_COLUMNS``); care actions go to a CSV of their
-own (``CARE_COLUMNS``); ``import`` tells the two apart by their header.
+CSV: one row per entry (``ENTRY_COLUMNS``); care actions and temperatures go to CSVs of
+their own (``CARE_COLUMNS``, ``TEMPERATURE_COLUMNS``); ``import`` tells the three apart by
+their header.
 JSON: the whole database as one document that ``import`` restores losslessly.
 FHIR: an R4 ``Bundle``, in ``tracker.domain.fhir``.
 """
@@ -27,6 +28,18 @@ from tracker.domain.text import is_text
 
 ENTRY_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "symptom", "severity", "note")
 CARE_COLUMNS = ("date", "session_id", "session_date", "kind", "day", "action", "note")
+# A temperature as typed (its number and unit, "C" or "F") and in °C beside, for a sheet.
+TEMPERATURE_COLUMNS = (
+    "date",
+    "session_id",
+    "session_date",
+    "kind",
+    "day",
+    "temperature",
+    "unit",
+    "celsius",
+    "note",
+)
 JSON_FORMAT = "skin-recovery-tracker"
 JSON_VERSION = 1
 
@@ -97,6 +110,16 @@ def care_rows(bundles: Iterable[SessionBundle]) -> Iterator[list[object]]:
         s = b.session
         for c in b.care:
             yield [c.date, s.id, s.date, s.kind, c.day, c.action, spreadsheet_safe(c.note or "")]
+
+
+def temperature_rows(bundles: Iterable[SessionBundle]) -> Iterator[list[object]]:
+    """Every reading in the order logged, as typed, with its °C (the import reads the
+    number and unit; ``celsius`` is for the sheet)."""
+    for b in bundles:
+        s = b.session
+        for t in b.temperatures:
+            note = spreadsheet_safe(t.note or "")
+            yield [t.date, s.id, s.date, s.kind, t.day, t.value, t.unit, t.typed.celsius, note]
 
 
 def json_document(
@@ -389,9 +412,25 @@ def parse_temperature_item(
     return ImportedTemperature(date, value, unit, note_text(item.get("note")))
 
 
+def parse_temperature_row(
+    row: Mapping[str, Any], today: dt.date
+) -> tuple[SessionKey, ImportedTemperature]:
+    """A row of a temperatures CSV: its session and the reading, checked as when logged."""
+    session = session_key(row.get("session_date"), row.get("kind"))
+    item = {
+        "date": row.get("date"),
+        "value": str(row.get("temperature") or "").strip(),
+        "unit": str(row.get("unit") or "").strip(),
+        "note": row.get("note"),
+    }
+    return session, parse_temperature_item(item, session.date, today)
+
+
 def csv_kind(header: Sequence[str]) -> str:
-    """'entries' or 'care', from a CSV header; refuses anything else."""
+    """'entries', 'care' or 'temperatures', from a CSV header; refuses anything else."""
     columns = {c.strip() for c in header}
+    if {"date", "session_date", "kind", "temperature", "unit"} <= columns:
+        return "temperatures"
     for kind, needed in (("entries", ENTRY_COLUMNS), ("care", CARE_COLUMNS)):
         required = set(needed) - {"session_id", "day", "note"}
         if required <= columns and (kind == "care") == ("action" in columns):

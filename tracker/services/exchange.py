@@ -37,6 +37,7 @@ from tracker.domain.exchange import (
     parse_entry_row,
     parse_override,
     parse_temperature_item,
+    parse_temperature_row,
     session_key,
 )
 from tracker.domain.expectations import Override
@@ -327,7 +328,8 @@ def import_csv(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Stream a CSV of entries (or of care actions) into the database in one transaction."""
+    """Stream a CSV of entries (or of care actions, or temperatures) into the database in
+    one transaction."""
 
     def work(importer: Importer) -> None:
         with open_text(path) as handle:
@@ -347,6 +349,8 @@ def import_csv(
             except TrackerError as exc:
                 raise exc.at(f"{path}:1") from None
             batch: list[tuple[int, ImportedEntry]] = []
+            # A temperatures CSV: each session's readings, in the file's order.
+            readings: dict[int, list[ImportedTemperature]] = {}
 
             def where(entry: ImportedEntry) -> str:
                 return f"{path}:{entry.line}"
@@ -374,6 +378,10 @@ def import_csv(
                         item = parse_care_row(row, line, today)
                         importer.care(importer.session_id(item.session), item)
                         continue
+                    if kind == "temperatures":
+                        key, reading = parse_temperature_row(row, today)
+                        readings.setdefault(importer.session_id(key), []).append(reading)
+                        continue
                     entry = parse_entry_row(row, line, today)
                 except TrackerError as exc:
                     raise exc.at(f"{path}:{line}") from None
@@ -383,6 +391,8 @@ def import_csv(
                     importer.entries(batch, where)
                     batch = []
             importer.entries(batch, where)
+            for session_id, items in readings.items():
+                importer.temperatures(session_id, items)
 
     return run_import(store, policy, dry_run, work, today=today)
 

@@ -12,17 +12,19 @@ from typing import IO, Any
 from tracker.domain.exchange import (
     CARE_COLUMNS,
     ENTRY_COLUMNS,
+    TEMPERATURE_COLUMNS,
     care_rows,
     csv_line,
     entry_rows,
     json_document,
+    temperature_rows,
 )
 from tracker.services.exchange import export_data
 from tracker.services.outputs import Target, text_output
 from tracker.storage.revisions import HEAD
 from tracker.storage.store import Store
 
-FORMATS = ("csv", "care-csv", "json", "fhir")
+FORMATS = ("csv", "care-csv", "temperature-csv", "json", "fhir")
 Writer = Callable[[IO[str]], object]
 
 
@@ -53,6 +55,8 @@ def _read(store: Store, fmt: str, session_id: int | None) -> Writer:
         return _csv(ENTRY_COLUMNS, entry_rows(bundles))
     if fmt == "care-csv":
         return _csv(CARE_COLUMNS, care_rows(bundles))
+    if fmt == "temperature-csv":
+        return _csv(TEMPERATURE_COLUMNS, temperature_rows(bundles))
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -63,12 +67,13 @@ def export_text(store: Store, fmt: str) -> str:
     return buffer.getvalue()
 
 
-def care_file(fmt: str, named: Path, target: Target) -> Path | None:
-    """Where a CSV export to a file puts the care actions: FILE-care.csv beside FILE.csv
-    (a stream gets the values alone)."""
+def care_file(fmt: str, named: Path, target: Target, what: str = "care") -> Path | None:
+    """Where a CSV export to a file puts the care actions: FILE-care.csv beside FILE.csv,
+    and the temperatures (``what`` "temperatures"): FILE-temperatures.csv (a stream gets
+    the values alone)."""
     if fmt != "csv" or target.kind != "file":
         return None
-    return named.with_name(f"{named.stem}-care{named.suffix or '.csv'}")
+    return named.with_name(f"{named.stem}-{what}{named.suffix or '.csv'}")
 
 
 def write_export(
@@ -78,15 +83,22 @@ def write_export(
     *,
     session_id: int | None = None,
     care_to: Target | None = None,
+    temperatures_to: Target | None = None,
 ) -> None:
-    """Write the export to a checked target or an open text stream; with ``care_to`` (CSV),
-    the care actions go there, each file complete or not written at all."""
-    if care_to is not None:
+    """Write the export to a checked target or an open text stream; with ``care_to`` and
+    ``temperatures_to`` (CSV), the care actions and the temperatures go there, each file
+    complete or not written at all."""
+    if care_to is not None and temperatures_to is not None:
         assert fmt == "csv" and isinstance(to, Target)
         bundles, _ = export_data(store, session_id)
-        with text_output(to) as values, text_output(care_to) as care:
+        with (
+            text_output(to) as values,
+            text_output(care_to) as care,
+            text_output(temperatures_to) as measured,
+        ):
             _csv(ENTRY_COLUMNS, entry_rows(bundles))(values)
             _csv(CARE_COLUMNS, care_rows(bundles))(care)
+            _csv(TEMPERATURE_COLUMNS, temperature_rows(bundles))(measured)
         return
     write = _read(store, fmt, session_id)
     if isinstance(to, Target):

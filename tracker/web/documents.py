@@ -31,6 +31,7 @@ from tracker.web.hints import link, missing_page, status_of
 EXPORTS = {
     "csv": ("values.csv", "text/csv", "Values (CSV, for spreadsheets)"),
     "care-csv": ("care.csv", "text/csv", "Care log (CSV)"),
+    "temperature-csv": ("temperatures.csv", "text/csv", "Temperatures (CSV)"),
     "json": ("tracker-export.json", "application/json", "Everything (JSON, restores with import)"),
     "fhir": ("fhir-bundle.json", "application/fhir+json", "For a clinic's systems (HL7 FHIR R4)"),
 }
