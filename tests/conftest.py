@@ -10,6 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from inspect import getsource
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -312,6 +313,56 @@ def state(db_url: str, db_path: Path) -> State:
             engine.dispose()
 
     return snapshot
+
+
+# Debian's chromium and its driver, for the browser tests (test_web_browser.py says how).
+CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("TRACKER_CHROMEDRIVER", "/usr/bin/chromedriver")
+Chromium = Callable[..., Any]
+
+
+@pytest.fixture
+def chromium() -> Iterator[Chromium]:
+    """Opens a headless chromium window as every browser test does: ``chromium(width,
+    height, phone=False, downloads=None)`` (``phone``: a phone's touch and pixel ratio;
+    ``downloads``: where files go, without asking). Every window opened is closed after
+    the test, whatever it did."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opened: list[webdriver.Chrome] = []
+
+    def open_window(
+        width: int, height: int, *, phone: bool = False, downloads: Path | None = None
+    ) -> webdriver.Chrome:
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for argument in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--hide-scrollbars",
+            "--lang=en-GB",
+            f"--window-size={width},{height}",
+        ):
+            options.add_argument(argument)
+        if phone:
+            metrics = {"width": width, "height": height, "pixelRatio": 2.0}
+            options.add_experimental_option("mobileEmulation", {"deviceMetrics": metrics})
+        if downloads is not None:
+            prefs = {"download.default_directory": str(downloads)}
+            options.add_experimental_option(
+                "prefs", {**prefs, "download.prompt_for_download": False}
+            )
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        opened.append(driver)
+        driver.set_window_size(width, height)
+        return driver
+
+    yield open_window
+    for driver in opened:
+        driver.quit()
 
 
 @pytest.fixture

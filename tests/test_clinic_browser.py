@@ -27,13 +27,11 @@ from typing import Any
 
 import pyotp
 import pytest
-from conftest import invoke
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from conftest import Chromium, invoke
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
-from test_web_browser import AXE, CHROMEDRIVER, CHROMIUM, fetch_axe
+from test_web_browser import AXE, fetch_axe
 
 pytestmark = pytest.mark.slow
 
@@ -54,26 +52,11 @@ def _free_port() -> int:
 class Window:
     """One browser window: a phone or a desk, with a careful tester's habits."""
 
-    def __init__(self, base: str, size: tuple[int, int], name: str, shots: Path) -> None:
-        options = webdriver.ChromeOptions()
-        options.binary_location = CHROMIUM
-        for argument in (
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-            "--lang=en-GB",
-            f"--window-size={size[0]},{size[1]}",
-        ):
-            options.add_argument(argument)
-        if size == PHONE:
-            options.add_experimental_option(
-                "mobileEmulation",
-                {"deviceMetrics": {"width": size[0], "height": size[1], "pixelRatio": 2.0}},
-            )
-        self.driver: WebDriver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-        self.driver.set_window_size(*size)
+    def __init__(
+        self, chromium: Chromium, base: str, size: tuple[int, int], name: str, shots: Path
+    ) -> None:
+        # conftest's chromium closes the window after the test.
+        self.driver: WebDriver = chromium(*size, phone=size == PHONE)
         self.base, self.size, self.name, self.shots = base, size, name, shots
         self.step = 0
         self.problems: dict[str, list[str]] = {}
@@ -127,9 +110,6 @@ class Window:
         ]
         if found:
             self.problems.setdefault(name, []).extend(found)
-
-    def quit(self) -> None:
-        self.driver.quit()
 
 
 @pytest.fixture
@@ -192,7 +172,7 @@ def triage(window: Window) -> list[str]:
 
 
 def test_a_clinic_from_init_to_triage_in_the_browser(
-    clinic: tuple[str, dict[str, str]], db_url: str, tmp_path: Path
+    clinic: tuple[str, dict[str, str]], db_url: str, tmp_path: Path, chromium: Chromium
 ) -> None:
     fetch_axe()
     public, env = clinic
@@ -200,129 +180,125 @@ def test_a_clinic_from_init_to_triage_in_the_browser(
     shots.mkdir(parents=True, exist_ok=True)
     today = dt.datetime.now(dt.UTC).date()
     windows: list[Window] = []
-    try:
-        # The clinic is set up: its first admin, then a clinician, each from a one-time link.
-        assert _link(db_url, env, "init", ADMIN).startswith("/welcome/")
-        doc_link = _link(db_url, env, "user", "add", DOC, "--role", "clinician")
-        desk = Window(public, DESKTOP, "clinician", shots)
-        windows.append(desk)
-        desk.open(doc_link)
-        assert DOC in desk.text()
-        desk.check("welcome")
-        desk.type("#password", PASSWORD)
-        desk.type("#repeated", PASSWORD)
-        desk.submit("button[type='submit']")
-        assert desk.path() == "/enrol"
-        desk.check("enrol")
-        key = desk.find("code.secret").text.strip()  # what the authenticator app is given
-        desk.type("#code", pyotp.TOTP(key).now())
-        enrolled_step = int(time.time() // 30)
-        desk.submit("button[type='submit']")
-        assert desk.path() == "/enrol"  # the answer: the recovery codes, shown once
-        assert len(desk.driver.find_elements(By.CSS_SELECTOR, "ol.recovery-codes li")) == 10
-        desk.check("recovery-codes")
-        shown = desk.find("html")
-        desk.find("a.button.primary").click()  # "I have kept them: continue"
-        WebDriverWait(desk.driver, 60).until(lambda _: shown.id != desk.find("html").id)
-        assert desk.path() == "/clinic"
-        desk.check("clinic-first")
+    # The clinic is set up: its first admin, then a clinician, each from a one-time link.
+    assert _link(db_url, env, "init", ADMIN).startswith("/welcome/")
+    doc_link = _link(db_url, env, "user", "add", DOC, "--role", "clinician")
+    desk = Window(chromium, public, DESKTOP, "clinician", shots)
+    windows.append(desk)
+    desk.open(doc_link)
+    assert DOC in desk.text()
+    desk.check("welcome")
+    desk.type("#password", PASSWORD)
+    desk.type("#repeated", PASSWORD)
+    desk.submit("button[type='submit']")
+    assert desk.path() == "/enrol"
+    desk.check("enrol")
+    key = desk.find("code.secret").text.strip()  # what the authenticator app is given
+    desk.type("#code", pyotp.TOTP(key).now())
+    enrolled_step = int(time.time() // 30)
+    desk.submit("button[type='submit']")
+    assert desk.path() == "/enrol"  # the answer: the recovery codes, shown once
+    assert len(desk.driver.find_elements(By.CSS_SELECTOR, "ol.recovery-codes li")) == 10
+    desk.check("recovery-codes")
+    shown = desk.find("html")
+    desk.find("a.button.primary").click()  # "I have kept them: continue"
+    WebDriverWait(desk.driver, 60).until(lambda _: shown.id != desk.find("html").id)
+    assert desk.path() == "/clinic"
+    desk.check("clinic-first")
 
-        # The patient, invited, on a phone: password, consent, their session, three days.
-        # Another patient, invited by command, with redness past its course: a warning.
-        _link(db_url, env, "invite", BOB)
-        started = (today - dt.timedelta(days=20)).isoformat()
-        for command in (
-            ("session", "add", "--date", started, "--kind", "ipl"),
-            ("log", "redness=3", "--date", (today - dt.timedelta(days=1)).isoformat()),
-        ):
-            done = invoke("--db", db_url, "--today", today.isoformat(), "--profile", BOB, *command)
-            assert done.exit_code == 0, done.output
+    # The patient, invited, on a phone: password, consent, their session, three days.
+    # Another patient, invited by command, with redness past its course: a warning.
+    _link(db_url, env, "invite", BOB)
+    started = (today - dt.timedelta(days=20)).isoformat()
+    for command in (
+        ("session", "add", "--date", started, "--kind", "ipl"),
+        ("log", "redness=3", "--date", (today - dt.timedelta(days=1)).isoformat()),
+    ):
+        done = invoke("--db", db_url, "--today", today.isoformat(), "--profile", BOB, *command)
+        assert done.exit_code == 0, done.output
 
-        # The clinician invites Ann from the browser: the link is shown once, to send her.
-        desk.open("/clinic/invite")
-        desk.type("#email", ANN)
-        desk.submit("form[action='/clinic/invite'] button[type='submit']")
-        ann_link = desk.find("code.secret").text.strip().removeprefix(public)
-        assert ann_link.startswith("/welcome/")
-        desk.check("invited")
-        desk.open("/clinic")
-        assert triage(desk)[0] == BOB  # Ann has no session yet: below Bob's warning
-        desk.check("triage-before")
-        phone = Window(public, PHONE, "patient", shots)
-        windows.append(phone)
-        phone.open(ann_link)
-        page = phone.text()
-        assert ANN in page and "consent" in page.lower()
-        phone.check("welcome")
-        phone.type("#password", PASSWORD)
-        phone.type("#repeated", PASSWORD)
-        phone.click("input[name='consent']")
-        phone.submit("button[type='submit']")
-        assert phone.path() in ("/", "/sessions"), phone.path()
-        phone.check("first-page")
-        phone.open("/sessions")
-        start = today - dt.timedelta(days=3)
-        phone.driver.execute_script(
-            "arguments[0].value = arguments[1]", phone.find("#date"), start.isoformat()
-        )
-        phone.check("add-session")
-        phone.submit("form[action='/sessions'] button[type='submit']")
-        assert "Added session" in phone.text()
-        for offset, values in (
-            (1, {"redness": 6, "swelling": 5}),
-            (2, {"redness": 7, "swelling": 6}),
-        ):
-            day = (start + dt.timedelta(days=offset)).isoformat()
-            phone.open(f"/?date={day}")
-            for symptom, value in values.items():
-                phone.click(f"label:has(> input[name='value-{symptom}'][value='{value}'])")
-            phone.submit("form.checkin button[type='submit']")
-            assert f"Saved for {day}" in phone.text()
-        phone.open("/")
-        phone.click("label:has(> input[name='value-redness'][value='8'])")
-        phone.find("#extra option[value='blistering']").click()
-        phone.find("#extra-value option[value='4']").click()
-        phone.check("checkin-today")
+    # The clinician invites Ann from the browser: the link is shown once, to send her.
+    desk.open("/clinic/invite")
+    desk.type("#email", ANN)
+    desk.submit("form[action='/clinic/invite'] button[type='submit']")
+    ann_link = desk.find("code.secret").text.strip().removeprefix(public)
+    assert ann_link.startswith("/welcome/")
+    desk.check("invited")
+    desk.open("/clinic")
+    assert triage(desk)[0] == BOB  # Ann has no session yet: below Bob's warning
+    desk.check("triage-before")
+    phone = Window(chromium, public, PHONE, "patient", shots)
+    windows.append(phone)
+    phone.open(ann_link)
+    page = phone.text()
+    assert ANN in page and "consent" in page.lower()
+    phone.check("welcome")
+    phone.type("#password", PASSWORD)
+    phone.type("#repeated", PASSWORD)
+    phone.click("input[name='consent']")
+    phone.submit("button[type='submit']")
+    assert phone.path() in ("/", "/sessions"), phone.path()
+    phone.check("first-page")
+    phone.open("/sessions")
+    start = today - dt.timedelta(days=3)
+    phone.driver.execute_script(
+        "arguments[0].value = arguments[1]", phone.find("#date"), start.isoformat()
+    )
+    phone.check("add-session")
+    phone.submit("form[action='/sessions'] button[type='submit']")
+    assert "Added session" in phone.text()
+    for offset, values in (
+        (1, {"redness": 6, "swelling": 5}),
+        (2, {"redness": 7, "swelling": 6}),
+    ):
+        day = (start + dt.timedelta(days=offset)).isoformat()
+        phone.open(f"/?date={day}")
+        for symptom, value in values.items():
+            phone.click(f"label:has(> input[name='value-{symptom}'][value='{value}'])")
         phone.submit("form.checkin button[type='submit']")
-        status = phone.text()
-        assert "Contact your clinic now" in status and "Blisters" in status
-        phone.check("status-urgent")
+        assert f"Saved for {day}" in phone.text()
+    phone.open("/")
+    phone.click("label:has(> input[name='value-redness'][value='8'])")
+    phone.find("#extra option[value='blistering']").click()
+    phone.find("#extra-value option[value='4']").click()
+    phone.check("checkin-today")
+    phone.submit("form.checkin button[type='submit']")
+    status = phone.text()
+    assert "Contact your clinic now" in status and "Blisters" in status
+    phone.check("status-urgent")
 
-        # The clinician, signed out and in again (password, then a fresh code), sees them.
-        desk.driver.delete_all_cookies()
-        desk.open("/clinic")
-        assert desk.path().startswith("/sign-in")
-        desk.check("sign-in")
-        desk.type("#email", DOC)
-        desk.type("#password", PASSWORD)
-        desk.submit("button[type='submit']")
-        assert desk.path() == "/code"
-        desk.check("code")
-        # Each 30 s step's code works once, and enrolment spent one: wait for the next.
-        while int(time.time() // 30) <= enrolled_step:
-            time.sleep(1)
-        desk.type("#code", pyotp.TOTP(key).now())
-        desk.submit("button[type='submit']")
-        assert desk.path() == "/clinic", desk.text()
-        desk.check("triage-after")
-        assert triage(desk) == [ANN, BOB]  # Ann's blisters: urgent, at the top
-        assert "Urgent" in desk.find("table.triage tbody tr").text
+    # The clinician, signed out and in again (password, then a fresh code), sees them.
+    desk.driver.delete_all_cookies()
+    desk.open("/clinic")
+    assert desk.path().startswith("/sign-in")
+    desk.check("sign-in")
+    desk.type("#email", DOC)
+    desk.type("#password", PASSWORD)
+    desk.submit("button[type='submit']")
+    assert desk.path() == "/code"
+    desk.check("code")
+    # Each 30 s step's code works once, and enrolment spent one: wait for the next.
+    while int(time.time() // 30) <= enrolled_step:
+        time.sleep(1)
+    desk.type("#code", pyotp.TOTP(key).now())
+    desk.submit("button[type='submit']")
+    assert desk.path() == "/clinic", desk.text()
+    desk.check("triage-after")
+    assert triage(desk) == [ANN, BOB]  # Ann's blisters: urgent, at the top
+    assert "Urgent" in desk.find("table.triage tbody tr").text
 
-        # The clinician opens Ann's record (read-only) and marks it seen: she moves down.
-        desk.click("table.triage tbody tr th a")
-        assert "Blisters" in desk.text()
-        desk.check("patient-status")
-        desk.type("#note", "Called her: seen at the clinic today.")
-        desk.submit("button[name='action'][value='seen']")
-        desk.open("/clinic")
-        assert triage(desk) == [BOB, ANN]
-        desk.check("triage-seen")
-        # Ann sees who looked at her record, the clinician among them.
-        phone.open("/record-views")
-        assert DOC in phone.text()
-        phone.check("who-looked")
-        problems = {w.name + " " + k: v for w in windows for k, v in w.problems.items()}
-        assert not problems, problems
-    finally:
-        for window in windows:
-            window.quit()
+    # The clinician opens Ann's record (read-only) and marks it seen: she moves down.
+    desk.click("table.triage tbody tr th a")
+    assert "Blisters" in desk.text()
+    desk.check("patient-status")
+    desk.type("#note", "Called her: seen at the clinic today.")
+    desk.submit("button[name='action'][value='seen']")
+    desk.open("/clinic")
+    assert triage(desk) == [BOB, ANN]
+    desk.check("triage-seen")
+    # Ann sees who looked at her record, the clinician among them.
+    phone.open("/record-views")
+    assert DOC in phone.text()
+    phone.check("who-looked")
+    problems = {w.name + " " + k: v for w in windows for k, v in w.problems.items()}
+    assert not problems, problems

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from conftest import invoke
+from conftest import Chromium, invoke
 from selenium.webdriver.support.ui import WebDriverWait
 from test_clinic_browser import (  # noqa: F401 (clinic: the fixture)
     DESKTOP,
@@ -37,6 +37,7 @@ def test_staff_pages_on_a_phone_have_the_header_and_fit(
     clinic: tuple[str, dict[str, str]],  # noqa: F811
     db_url: str,
     tmp_path: Path,
+    chromium: Chromium,
 ) -> None:
     fetch_axe()
     public, env = clinic
@@ -50,57 +51,51 @@ def test_staff_pages_on_a_phone_have_the_header_and_fit(
     ):
         done = invoke("--db", db_url, "--today", today.isoformat(), "--profile", ANN, *command)
         assert done.exit_code == 0, done.output
-    phone = Window(public, PHONE, "staff-phone", shots)
-    try:
-        phone.open(_link(db_url, env, "user", "add", DOC, "--role", "clinician"))
-        phone.type("#password", PASSWORD)
-        phone.type("#repeated", PASSWORD)
-        phone.submit("button[type='submit']")
-        key = phone.find("code.secret").text.strip()
-        phone.type("#code", pyotp.TOTP(key).now())
-        phone.submit("button[type='submit']")
-        assert phone.path() == "/enrol"  # the answer: the recovery codes, shown once
-        phone.check("recovery-codes")
-        shown = phone.find("html")
-        phone.find("a.button.primary").click()  # "I have kept them: continue"
-        WebDriverWait(phone.driver, 60).until(lambda _: shown.id != phone.find("html").id)
-        assert phone.path() == "/clinic"
-        phone.check("triage")
-        phone.click("table.triage tbody tr th a")
-        patient = phone.path()
-        assert patient.startswith("/clinic/patients/")
-        pages = ["/clinic/invite", "/clinic/audit", *(patient + p for p in RECORD_PAGES)]
-        for path in pages:
-            phone.open(path)
-            header = phone.find(".staff-bar").text
-            assert DOC in header and "clinician" in header, (path, header)
-            for label in ("Triage", "Invite a patient", "Audit log"):
-                assert label in header, (path, label)
-            phone.check(path.strip("/").replace("/", "-") or "home")
-        # A patient who forgot the password (no e-mail here): a new sign-in link, to give.
-        phone.open(patient)
-        phone.submit("form.new-link button[type='submit']")
-        assert phone.path() == patient + "link"
-        assert f"A new sign-in link for {ANN}." in phone.text()
-        assert "/welcome/" in phone.find("code.secret").text
-        phone.check("new-sign-in-link")
-        assert not phone.problems, phone.problems
-    finally:
-        phone.quit()
+    phone = Window(chromium, public, PHONE, "staff-phone", shots)
+    phone.open(_link(db_url, env, "user", "add", DOC, "--role", "clinician"))
+    phone.type("#password", PASSWORD)
+    phone.type("#repeated", PASSWORD)
+    phone.submit("button[type='submit']")
+    key = phone.find("code.secret").text.strip()
+    phone.type("#code", pyotp.TOTP(key).now())
+    phone.submit("button[type='submit']")
+    assert phone.path() == "/enrol"  # the answer: the recovery codes, shown once
+    phone.check("recovery-codes")
+    shown = phone.find("html")
+    phone.find("a.button.primary").click()  # "I have kept them: continue"
+    WebDriverWait(phone.driver, 60).until(lambda _: shown.id != phone.find("html").id)
+    assert phone.path() == "/clinic"
+    phone.check("triage")
+    phone.click("table.triage tbody tr th a")
+    patient = phone.path()
+    assert patient.startswith("/clinic/patients/")
+    pages = ["/clinic/invite", "/clinic/audit", *(patient + p for p in RECORD_PAGES)]
+    for path in pages:
+        phone.open(path)
+        header = phone.find(".staff-bar").text
+        assert DOC in header and "clinician" in header, (path, header)
+        for label in ("Triage", "Invite a patient", "Audit log"):
+            assert label in header, (path, label)
+        phone.check(path.strip("/").replace("/", "-") or "home")
+    # A patient who forgot the password (no e-mail here): a new sign-in link, to give.
+    phone.open(patient)
+    phone.submit("form.new-link button[type='submit']")
+    assert phone.path() == patient + "link"
+    assert f"A new sign-in link for {ANN}." in phone.text()
+    assert "/welcome/" in phone.find("code.secret").text
+    phone.check("new-sign-in-link")
+    assert not phone.problems, phone.problems
     # The same record's pages on a desk (1280 px), signed in anew with the authenticator.
-    desk = Window(public, DESKTOP, "staff-desk", shots)
-    try:
-        desk.open("/sign-in")
-        desk.type("#email", DOC)
-        desk.type("#password", PASSWORD)
-        desk.submit("button[type='submit']")
-        # The next step's code (accepted one step either side): the enrolment's is spent.
-        desk.type("#code", pyotp.TOTP(key).at(time.time() + 30))
-        desk.submit("button[type='submit']")
-        for path in ["/clinic/audit", *(patient + p for p in RECORD_PAGES)]:
-            desk.open(path)
-            assert DOC in desk.find(".staff-bar").text, path
-            desk.check(path.strip("/").replace("/", "-"))
-        assert not desk.problems, desk.problems
-    finally:
-        desk.quit()
+    desk = Window(chromium, public, DESKTOP, "staff-desk", shots)
+    desk.open("/sign-in")
+    desk.type("#email", DOC)
+    desk.type("#password", PASSWORD)
+    desk.submit("button[type='submit']")
+    # The next step's code (accepted one step either side): the enrolment's is spent.
+    desk.type("#code", pyotp.TOTP(key).at(time.time() + 30))
+    desk.submit("button[type='submit']")
+    for path in ["/clinic/audit", *(patient + p for p in RECORD_PAGES)]:
+        desk.open(path)
+        assert DOC in desk.find(".staff-bar").text, path
+        desk.check(path.strip("/").replace("/", "-"))
+    assert not desk.problems, desk.problems

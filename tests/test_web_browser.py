@@ -22,12 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POSTGRES_URL, Run
+from conftest import CHROMEDRIVER, CHROMIUM, POSTGRES_URL, Chromium, Run
 from pypdf import PdfReader
 from test_web_serve import Served, start, stop
 
-CHROMIUM = os.environ.get("TRACKER_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("TRACKER_CHROMEDRIVER", "/usr/bin/chromedriver")
 CHECKOUT = Path(__file__).resolve().parents[1]
 AXE_VERSION = "4.14.1"  # the axe-core whose rules the pages are held to
 AXE = Path(
@@ -80,8 +78,6 @@ if _reason is not None:
         raise RuntimeError(f"Browser tests required (TRACKER_REQUIRE_BROWSER=1): {_reason}")
     pytest.skip(f"browser tests skipped: {_reason}", allow_module_level=True)
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -155,36 +151,20 @@ class Page:
 
 
 @pytest.fixture(params=list(SIZES))
-def page(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterator[Page]:
+def page(
+    request: pytest.FixtureRequest, db_url: str, tmp_path: Path, chromium: Chromium
+) -> Iterator[Page]:
     size = request.param
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     shots = Path(os.environ.get("TRACKER_SCREENSHOTS", tmp_path / "screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        "--lang=en-GB",
-        f"--window-size={SIZES[size][0]},{SIZES[size][1]}",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option(
-        "prefs",
-        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
-    )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(*SIZES[size])
+    driver = chromium(*SIZES[size], downloads=downloads)
     served = start(db_url)
     try:
         driver.get(served.url)
         yield Page(driver, served, shots, size)
     finally:
-        driver.quit()
         if served.process.poll() is None:
             stop(served)
 

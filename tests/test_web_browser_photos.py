@@ -8,12 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from conftest import Chromium, Run
 from photo_support import phone_jpeg
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
-from test_web_browser import AXE, CHROMEDRIVER, CHROMIUM, REQUIRED, Page
+from test_web_browser import AXE, REQUIRED, Page
 from test_web_serve import start, stop
 
 pytestmark = pytest.mark.skipif(
@@ -24,22 +22,9 @@ WIDTH, HEIGHT = 360, 780
 
 
 @pytest.fixture
-def phone(db_url: str, run: Run, tmp_path: Path) -> Iterator[Page]:
+def phone(db_url: str, run: Run, tmp_path: Path, chromium: Chromium) -> Iterator[Page]:
     assert run("session", "add", "--date", "2026-11-14", "--kind", "laser").exit_code == 0
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--hide-scrollbars",
-        "--lang=en-GB",
-        f"--window-size={WIDTH},{HEIGHT}",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(WIDTH, HEIGHT)
+    driver = chromium(WIDTH, HEIGHT)
     served = start(db_url)
     shots = Path(os.environ.get("TRACKER_SCREENSHOTS", tmp_path / "screenshots"))
     shots.mkdir(parents=True, exist_ok=True)
@@ -47,7 +32,6 @@ def phone(db_url: str, run: Run, tmp_path: Path) -> Iterator[Page]:
         driver.get(served.url)
         yield Page(driver, served, shots, "phone")
     finally:
-        driver.quit()
         if served.process.poll() is None:
             stop(served)
 
