@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -24,33 +23,13 @@ from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import episodes, evaluate, evaluate_sessions
 from tracker.domain.records import SessionRecord, ValueRecord
 from tracker.domain.status import build_status
-from tracker.domain.temperature import TemperatureRecord, parse_temperature
 
-FOLDER = Path(__file__).resolve().parent.parent / "tests" / "scenarios"
-START = dt.date(2026, 10, 1)
-
-
-def _scenario(path: Path) -> dict[str, Any]:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def _values(scenario: dict[str, Any]) -> list[ValueRecord]:
-    return [
-        ValueRecord(1, START + dt.timedelta(days=log["day"]), log["day"], symptom, value)
-        for log in scenario.get("log", ())
-        for symptom, value in log.get("values", {}).items()
-    ]
-
-
-def _temperatures(scenario: dict[str, Any]) -> list[TemperatureRecord]:
-    found = []
-    for number, log in enumerate(scenario.get("log", ()), start=1):
-        if "temperature" in log:
-            typed = parse_temperature(log["temperature"])
-            date = START + dt.timedelta(days=log["day"])
-            found.append(TemperatureRecord(number, 1, date, log["day"], typed.value, typed.unit))
-    return found
+# The scenarios are read as the tests read them (tests/scenario_support.py).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from scenario_support import FOLDER, START
+from scenario_support import load as _scenario
+from scenario_support import temperatures as _temperatures
+from scenario_support import values as _values
 
 
 def _days(scenario: dict[str, Any]) -> range:

@@ -10,27 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Run
+from scenario_support import FILES, START
+from scenario_support import load as _load
+from scenario_support import temperatures as _temperatures
+from scenario_support import values as _entries
 
 from tracker.domain.expectations import Expectations, shipped_table
 from tracker.domain.flags import Flag, evaluate
-from tracker.domain.records import SessionRecord, ValueRecord
-from tracker.domain.temperature import TemperatureRecord, parse_temperature
+from tracker.domain.records import SessionRecord
 
-FOLDER = Path(__file__).parent / "scenarios"
-FILES = sorted(FOLDER.glob("*.toml"))
-START = dt.date(2026, 10, 1)
 LEVELS = ("none", "info", "warning", "urgent")
-
-
-def _load(path: Path) -> dict[str, Any]:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
 
 
 def _words(text: str) -> str:
@@ -64,25 +58,6 @@ def _check(name: str, expect: dict[str, Any], flags: list[Flag]) -> None:
         assert _words(word) in text, (word, where)
     for word in expect.get("absent", ()):
         assert _words(word) not in text, (word, where)
-
-
-def _entries(scenario: dict[str, Any]) -> list[ValueRecord]:
-    return [
-        ValueRecord(1, START + dt.timedelta(days=log["day"]), log["day"], symptom, value)
-        for log in scenario.get("log", ())
-        for symptom, value in log.get("values", {}).items()
-    ]
-
-
-def _temperatures(scenario: dict[str, Any]) -> list[TemperatureRecord]:
-    """A log's ``temperature = "38.4"`` (or "101.2F"), as the command line reads it."""
-    found = []
-    for number, log in enumerate(scenario.get("log", ()), start=1):
-        if "temperature" in log:
-            typed = parse_temperature(log["temperature"])
-            date = START + dt.timedelta(days=log["day"])
-            found.append(TemperatureRecord(number, 1, date, log["day"], typed.value, typed.unit))
-    return found
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
