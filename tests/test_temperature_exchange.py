@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def typed_temperatures(draw: st.DrawFn) -> TypedTemperature:
     low, high = PLAUSIBLE[unit]
     places = draw(st.integers(0, 2))
     step = 10**places
-    number = draw(st.integers(int(low * step), int(high * step)))
+    number = draw(st.integers(math.ceil(low * step), math.floor(high * step)))
     whole, part = divmod(number, step)
     text = str(whole) if places == 0 else f"{whole}{draw(st.sampled_from('.,'))}{part:0{places}d}"
     return TypedTemperature(text, unit)
@@ -162,12 +163,24 @@ def test_history_json_holds_each_reading_and_what_a_correction_replaced(run: Run
 def test_the_checkin_asks_for_the_temperature_last_and_enter_skips_it(run: Run) -> None:
     assert run("session", "add", "--date", "2026-11-18", "--kind", "ipl").exit_code == 0
     # Every symptom skipped (Enter), none more, then a temperature; 384 is asked again.
-    asked = run("checkin", input="\n" * 40 + "384\n38.6\n")
+    skipped = run("checkin", input="\n" * 60)
+    assert f"Nothing typed, so nothing was saved for {TODAY}." in skipped.stdout
+    questions = skipped.stdout.count("(0-10)")
+    assert questions > 3
+    asked = run("checkin", input="\n" * (questions + 1) + "384\n38.6\n")
     assert asked.exit_code == 0, asked.output
     assert "Temperature, if you took it" in asked.stdout
     assert "not a body temperature" in asked.stdout
     assert f"Saved for {TODAY}: temperature 38.6 °C." in asked.stdout
     (reading,) = json.loads(run("history", "--json").stdout)
     assert (reading["measure"], reading["value"]) == ("temperature", "38.6")
-    skipped = run("checkin", input="\n" * 60)
-    assert f"Nothing typed, so nothing was saved for {TODAY}." in skipped.stdout
+
+
+def test_a_temperature_out_of_range_names_each_unit_s_own_range() -> None:
+    """Found by the round trip's generator: 93 °F was told "in °C it is from 93.2 to 109.4"."""
+    from tracker.domain.errors import TrackerError
+    from tracker.domain.temperature import parse_temperature
+
+    with pytest.raises(TrackerError) as refused:
+        parse_temperature("93F")
+    assert "in °C it is from 34.0 to 43.0, in °F from 93.2 to 109.4" in refused.value.message

@@ -100,8 +100,8 @@ def parse_temperature(text: str) -> TypedTemperature:
             advice = "Check the number and its point (38.4, not 384 or 3.84)."
         raise TrackerError.malformed(
             f"The temperature {said} is not a body temperature: in °C it is from "
-            f"{low} to {high}, in °F from {PLAUSIBLE['F'][0]} to {PLAUSIBLE['F'][1]}. "
-            f"{advice}",
+            f"{PLAUSIBLE['C'][0]} to {PLAUSIBLE['C'][1]}, in °F from {PLAUSIBLE['F'][0]} to "
+            f"{PLAUSIBLE['F'][1]}. {advice}",
             field=MEASURE,
         )
     return TypedTemperature(value, unit)
