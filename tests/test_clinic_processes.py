@@ -237,7 +237,7 @@ def test_an_idle_sign_in_ends_in_whichever_process_sees_it_next(
     assert phone.request(first.port, "GET", "/status")[0] == 200
     idle_for(31)
     status, headers, _ = phone.request(second.port, "GET", "/status")
-    assert status == 303 and headers["location"] == "/sign-in?expired=1"
+    assert status == 303 and headers["location"] == "/sign-in?expired=1&next=/status"
     status, headers, _ = phone.request(first.port, "GET", "/status")
     assert status == 303 and headers["location"].startswith("/sign-in")
     ((revoked,),) = rows(db_url, "SELECT COUNT(*) FROM login_sessions WHERE revoked_at IS NOT NULL")
