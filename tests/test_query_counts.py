@@ -207,11 +207,13 @@ def test_the_web_checkin_writes_alone_reading_each_row_once(
 
 # Each page: how many statements, all in one transaction.
 PAGES = {
-    "/": 6,  # profile, sessions, own courses, open ones, their values, the day's photos
-    # profile, sessions, open ones, values, temperatures (issue 22: a fever is an alarm of
-    # its own), the slowest earlier recoveries (from the symptom courses), own courses; no
-    # value counts (the page shows none)
-    "/status": 7,
+    # profile, overrides, the sessions it needs (the latest, recent or open ones) with which
+    # are open, their values, the day's photos
+    "/": 5,
+    # profile, the sessions it needs with which are open (not every session), values,
+    # temperatures (issue 22: a fever is an alarm of its own), the slowest earlier
+    # recoveries (from the symptom courses), overrides; no value counts (the page shows none)
+    "/status": 6,
     # profile, counts, sessions, values, care, changes, the latest change, photos, temperatures
     "/history": 9,
     # profile, counts, sessions, own courses, values, care, changes, photo days, temperatures,

@@ -3,6 +3,7 @@ as judging every session (as it did before) on any history."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from collections.abc import Iterator
@@ -12,7 +13,9 @@ from conftest import TODAY
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tracker.domain.catalog import KINDS_BY_KEY
 from tracker.domain.courses import personal_courses
+from tracker.domain.expectations import Expectations, Override, shipped_table
 from tracker.domain.flags import active_only, evaluate_sessions, sort_flags
 from tracker.domain.records import ProfileRecord, SessionRecord
 from tracker.domain.status import Status, build_status
@@ -100,6 +103,40 @@ def test_status_is_the_same_as_judging_every_session(
         db.dispose()
 
 
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(SESSIONS, st.integers(0, 800), st.booleans())
+@example([(0, "ipl", {"redness": {0: 5, 10: 0}}), (5, "ipl", {"redness": {0: 4}})], 70, False)
+def test_the_checkins_read_only_recent_or_open_sessions_and_are_the_same(
+    location: Location,
+    history: list[tuple[int, str, dict[str, dict[int, int]]]],
+    as_of_day: int,
+    sensitive: bool,
+) -> None:
+    """Today's check-ins read the latest session, those that may be open and those begun
+    within the longest course of any kind (548 days), and are the ones found from every
+    session. Sessions 12 days apart per step, over two years: some begin before that."""
+    history = [(start * 12, kind, values) for start, kind, values in history]
+    as_of = START + dt.timedelta(days=as_of_day)
+    if all(START + dt.timedelta(days=start) > as_of for start, _, _ in history):
+        return
+    name = _stored(location, history)
+    db = Database(location, name)
+    try:
+        if sensitive:
+            with db.writing() as store:
+                store.update_profile(name, ProfileRecord(name, sensitive_skin=True))
+        with db.reading() as store:
+            found = recovery.checkin_plans(store, as_of, as_of)
+        with db.reading() as store:
+            store.sessions()  # every session read first: judged from all of them
+            every = recovery.checkin_plans(store, as_of, as_of)
+    finally:
+        db.dispose()
+    assert found == every
+
+
 def test_an_earlier_sessions_open_flag_and_the_personal_course(location: Location) -> None:
     history = [
         (0, "ipl", {"redness": {0: 5, 3: 0}}),  # gone on day 3
@@ -145,6 +182,45 @@ def test_an_earlier_session_with_a_temperature_and_no_open_symptom(
     )
 
 
+def test_the_status_page_reads_only_the_sessions_it_shows_or_judges(location: Location) -> None:
+    """Of 30 ended recoveries, Status reads the sessions it judges or shows (the latest, an
+    open one, one with a temperature, one whose follow-up is still ahead) and says the
+    same as judging every session; the same again when every session was read before."""
+    ended = [(day, "ipl", {"redness": {0: 4, 1 + day % 5: 0}}) for day in range(0, 30)]
+    history = [
+        *ended,
+        (31, "ipl", {"redness": {0: 3, 2: 0}}),  # 31: its follow-up is still ahead
+        (32, "ipl", {"redness": {0: 3, 2: 0}}),  # 32: a temperature, no open symptom
+        (33, "laser-rejuvenation", {"swelling": {0: 6, 1: 5}}),  # 33: still open
+        (35, "laser-rejuvenation", {"redness": {0: 2, 1: 0}}),  # 34: its follow-up passed
+        (40, "ipl", {"redness": {0: 5, 1: 4}}),  # 35: the latest
+    ]
+    as_of = START + dt.timedelta(days=41)
+    db = Database(location, _stored(location, history))
+    try:
+        with db.writing() as store:
+            ahead, passed = store.session(31), store.session(34)
+            store.update_session(dataclasses.replace(ahead, follow_up=as_of))
+            store.update_session(dataclasses.replace(passed, follow_up=as_of - dt.timedelta(1)))
+            store.add_temperature(
+                store.session(32), START + dt.timedelta(days=33), parse_temperature("37.1"), None
+            )
+        with db.reading() as store:
+            page = recovery.status_page(store, as_of)
+        with db.reading() as store:
+            store.sessions()  # every session read first (as `tracker status` does)
+            again = recovery.status_page(store, as_of)
+        assert page.status == _judging_every_session(db, as_of)
+    finally:
+        db.dispose()
+    assert sorted(page.sessions) == [31, 32, 33, 35]
+    assert [r.id for r in page.follow_ups] == [31]
+    assert [(f.session_id, f.symptom) for f in page.status.earlier] == [(33, "swelling")]
+    assert again.status == page.status
+    assert again.follow_ups == page.follow_ups
+    assert len(again.sessions) == len(history)
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -185,3 +261,20 @@ def test_the_personal_courses_read_from_the_slowest_recoveries_are_the_values_ow
             assert then[record.id] == personal_courses(record, seen), (record, as_of)
             whole = [(r, entries[r.id]) for r in every]
             assert ever[record.id] == personal_courses(record, whole), (record, as_of)
+
+
+@pytest.mark.parametrize("sensitive", [False, True])
+def test_no_kind_has_a_window_past_the_longest_course_bound(sensitive: bool) -> None:
+    """What Today's narrower read of the sessions rests on: every kind's recovery window
+    (shipped, borrowed, overridden, stretched for sensitive skin, or the default of a kind
+    the catalogue does not know) is within ``longest_course_bound``."""
+    overrides = [Override("ipl", "redness", 700, None), Override("peel-deep", "itching", 3, 2)]
+    skin = ProfileRecord("p", sensitive_skin=sensitive)
+    for chosen in ([], overrides):
+        expectations = Expectations(shipped_table(), chosen, skin=skin)
+        bound = dt.timedelta(days=expectations.longest_course_bound())
+        windows = {kind: recovery._window(expectations, kind) for kind in KINDS_BY_KEY}
+        windows["not-a-kind"] = recovery._window(expectations, "not-a-kind")
+        assert all(window <= bound for window in windows.values()), windows
+        # And not far past the widest (at most its sensitive-skin stretch).
+        assert bound <= max(windows.values()) * 1.5 + dt.timedelta(days=1)

@@ -166,7 +166,7 @@ def test_nothing_about_the_patient_reaches_the_logs(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"boom with {secret_note}")
 
-    monkeypatch.setattr(recovery, "status", broken)
+    monkeypatch.setattr(recovery, "status_page", broken)
     response = signed_in.get("/status")
     assert response.status_code == 500
     assert secret_note not in response.text

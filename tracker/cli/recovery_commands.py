@@ -393,8 +393,9 @@ def status(app: AppContext, as_of: dt.date | None, all_profiles: bool, as_json: 
         raise TrackerError.malformed("--json gives one profile's status; leave out --all-profiles.")
     if not all_profiles:
         with app.reading() as store:
+            # Every session first (to name flags by): the status then reads no session more.
+            named = several(sessions_by_number(store))
             report = service.status(store, day)
-            named = several(sessions_by_number(store))  # read with the status: no query more
         if as_json:
             echo_json(report.to_json())
             return

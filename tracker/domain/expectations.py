@@ -449,6 +449,17 @@ class Expectations:
             watch=watch,
         )
 
+    def longest_course_bound(self) -> int:
+        """Days no course of any kind lasts longer than (shipped, borrowed, overridden or
+        stretched for sensitive skin, and the 7-day default): how far back a treatment can
+        still be within its recovery window, without building every kind's courses."""
+        longest = max(
+            [DEFAULT_MAX_DAYS]
+            + [e.max_days for e in self._table.values()]
+            + [o.max_days for o in self._overrides.values()]
+        )
+        return math.ceil(longest * SENSITIVE_STRETCH)
+
     def rows(self, kinds: Iterable[str]) -> list[Expectation]:
         """Every symptom the tracker knows, for each kind, in catalog order."""
         return [self.for_pair(kind, s.key) for kind in kinds for s in SYMPTOMS]

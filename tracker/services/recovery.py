@@ -68,17 +68,43 @@ def flags(
 
 
 def status(store: Store, as_of: dt.date) -> Status:
-    """The current session's status, with every earlier session's still-active flags.
+    """The current session's status, with every earlier session's still-active flags."""
+    return _status(store, as_of)[0]
+
+
+@dataclass(frozen=True)
+class StatusPage:
+    """A status with what a page shows beside it: the sessions its flags belong to (by
+    number) and the follow-up visits still to come, soonest first."""
+
+    status: Status
+    sessions: dict[int, SessionRecord]
+    follow_ups: list[SessionRecord]
+
+
+def status_page(store: Store, as_of: dt.date) -> StatusPage:
+    """The status as of a day, with the sessions of its flags and the follow-ups on or after
+    the day of the sessions on or before it; from the sessions the status reads."""
+    report, records = _status(store, as_of)
+    follow_ups = sorted(
+        (r for r in records if r.follow_up is not None and r.follow_up >= as_of),
+        key=lambda r: (r.follow_up, r.id),
+    )
+    return StatusPage(report, {r.id: r for r in records}, follow_ups)
+
+
+def _status(store: Store, as_of: dt.date) -> tuple[Status, list[SessionRecord]]:
+    """The status, and the sessions read for it (``Store.status_sessions``).
 
     Only the sessions that can still hold an active flag (a symptom whose latest value is
-    above 0: every rule needs that) are judged in full; of the others the personal courses
-    need only the day each symptom was gone, found in SQL. A patient with 200 sessions
-    costs what one with a few open ones does.
+    above 0: every rule needs that) are judged in full, with those holding a temperature;
+    of the others the personal courses need only each symptom's slowest recovery, found in
+    SQL. A patient with 200 sessions costs what one with a few open ones does.
     """
-    records = store.sessions(up_to=as_of)
+    records, open_ids = store.status_sessions(as_of)
     # The current session is the latest of them (chosen_session refuses when there is none).
     record = records[-1] if records else chosen_session(store, None, as_of)
-    still_judged = store.open_session_ids(as_of) - {record.id}
+    still_judged = open_ids - {record.id}
     entries = store.entries_for_sessions([record.id, *sorted(still_judged)])
     # Every session's temperatures: a high one stays an alarm until a lower one is logged.
     measured = store.temperatures_of_every_session()
@@ -104,7 +130,7 @@ def status(store: Store, as_of: dt.date) -> Status:
             )
         )
     )
-    return build_status(
+    report = build_status(
         record,
         entries[record.id],
         expectations.for_pair,
@@ -113,6 +139,7 @@ def status(store: Store, as_of: dt.date) -> Status:
         still_open,
         temperatures=measured.get(record.id, []),
     )
+    return report, records
 
 
 def status_if_any(store: Store, as_of: dt.date) -> Status | None:
@@ -183,12 +210,14 @@ def checkin_plans(store: Store, date: dt.date, today: dt.date) -> list[CheckinPl
     course) or with an active flag, latest first. Each is logged to on its own."""
     if date > today:
         raise TrackerError(Words.IN_THE_FUTURE.format(date=date, what="check in on"), field="date")
-    records = store.sessions(up_to=date)
+    expectations = expectations_for(store)
+    # The latest session, those that may be open and those begun within the longest
+    # course of any kind (a superset of those within their own kind's window).
+    since = date - dt.timedelta(days=expectations.longest_course_bound())
+    records, candidates = store.status_sessions(date, since=since)
     # The latest of them (chosen_session refuses when there is none).
     record = records[-1] if records else chosen_session(store, None, date)
-    expectations = expectations_for(store)
     earlier = [r for r in records if r.id != record.id]
-    candidates = store.open_session_ids(date)
     windows = {kind: _window(expectations, kind) for kind in {r.kind for r in earlier}}
     windowed = {r.id for r in earlier if date <= r.date + windows[r.kind]}
     entries = store.entries_for_sessions(

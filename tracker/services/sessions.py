@@ -106,11 +106,6 @@ def list_sessions(store: Store) -> list[tuple[SessionRecord, int]]:
     return [(record, counts.get(record.id, 0)) for record in store.sessions()]
 
 
-def records(store: Store) -> list[SessionRecord]:
-    """Every session, oldest first, without their value counts."""
-    return store.sessions()
-
-
 def sessions_by_number(store: Store) -> dict[int, SessionRecord]:
     """Every session by its number: to name the session of each flag."""
     return {record.id: record for record in store.sessions()}

@@ -37,6 +37,7 @@ from tracker.domain.words import Words
 from tracker.storage.models import (
     CareEntry,
     EntryChange,
+    Measurement,
     Profile,
     ProtocolOverride,
     SymptomCourse,
@@ -462,17 +463,19 @@ def overrides_by_profile(tx: Session) -> dict[int, list[Override]]:
     return grouped
 
 
-def _open_candidates(as_of: dt.date) -> Any:
-    """Sessions that may be open as of a date, from the symptom courses' indexes alone: a
-    symptom whose latest value is above 0, or a value dated after as_of (its latest value
-    as of then is not the one kept). A patient whose recoveries ended costs nothing here."""
+def _open_candidates(as_of: Any) -> Any:
+    """Sessions that may be open as of a date (or a bound parameter standing for one), from
+    the symptom courses' indexes alone: a symptom whose latest value is above 0, or a value
+    dated after as_of (its latest value as of then is not the one kept). A patient whose
+    recoveries ended costs nothing here."""
     return select(SymptomCourse.session_id).where(
         or_(SymptomCourse.latest_severity > 0, SymptomCourse.latest > as_of)
     )
 
 
-def _open_session_ids(as_of: dt.date) -> Any:
-    """Sessions (on or before as_of) with a symptom whose latest value up to as_of is above 0.
+def _open_session_ids(as_of: Any) -> Any:
+    """Sessions (on or before as_of: a date, or a bound parameter standing for one) with a
+    symptom whose latest value up to as_of is above 0.
 
     Only those can hold an active flag: every flag rule needs the latest value above 0.
     Judged from the values, but only of the candidates the symptom courses name.
@@ -767,6 +770,76 @@ def session_rows(tx: Session, profile_id: int) -> list[tuple[int, SessionRecord]
     return [
         (row_id, SessionRecord(number, date, kind, area, clinic, notes, follow_up))
         for row_id, number, date, kind, area, clinic, notes, follow_up in tx.execute(query)
+    ]
+
+
+_SESSION_COLUMNS = (
+    TreatmentSession.id,
+    TreatmentSession.number,
+    TreatmentSession.date,
+    TreatmentSession.kind,
+    TreatmentSession.area,
+    TreatmentSession.clinic,
+    TreatmentSession.notes,
+    TreatmentSession.follow_up,
+)
+
+
+def _status_sessions_query() -> Any:
+    """status_session_rows()'s statement, made once (building it costs more than running
+    it)."""
+    as_of = bindparam("as_of", type_=Date)
+    since = bindparam("since", type_=Date)
+    profile_id = bindparam("profile_id", type_=Integer)
+    latest = aliased(TreatmentSession, name="latest")
+    latest_id = (
+        select(latest.id)
+        .where(latest.profile_id == profile_id, latest.date <= as_of)
+        .order_by(latest.date.desc(), latest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    still_open = TreatmentSession.id.in_(
+        _open_session_ids(as_of).where(TreatmentSession.profile_id == profile_id)
+    )
+    measured = select(Measurement.id).where(Measurement.session_id == TreatmentSession.id).exists()
+    return (
+        select(*_SESSION_COLUMNS, still_open)
+        .where(
+            TreatmentSession.profile_id == profile_id,
+            TreatmentSession.date <= as_of,
+            or_(
+                TreatmentSession.id == latest_id,
+                TreatmentSession.id.in_(_open_candidates(as_of)),
+                TreatmentSession.follow_up >= as_of,
+                measured,
+                TreatmentSession.date >= since,  # never, when since is NULL
+            ),
+        )
+        .order_by(TreatmentSession.date, TreatmentSession.id)
+    )
+
+
+_STATUS_SESSIONS: list[Any] = []
+
+
+def status_session_rows(
+    tx: Session, profile_id: int, as_of: dt.date, since: dt.date | None = None
+) -> list[tuple[int, SessionRecord, bool]]:
+    """The sessions on or before as_of that a page about that day needs, oldest first, each
+    as its row id, record and whether it is open (can still hold an active flag as of the
+    date, as open_session_ids() says): the latest, and of the earlier ones only those that
+    may be open, hold a measurement, have a follow-up on or after the date or (with
+    ``since``) began on or after since. One query, as many rows as those, however many
+    sessions ended before."""
+    if not _STATUS_SESSIONS:
+        _STATUS_SESSIONS.append(_status_sessions_query())
+    asked = {"profile_id": profile_id, "as_of": as_of, "since": since}
+    return [
+        (row_id, SessionRecord(number, date, kind, area, clinic, notes, follow_up), bool(is_open))
+        for row_id, number, date, kind, area, clinic, notes, follow_up, is_open in tx.execute(
+            _STATUS_SESSIONS[0], asked
+        )
     ]
 
 

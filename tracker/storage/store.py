@@ -245,6 +245,21 @@ class Store:
             self._every_session = [record for _, record in every]
         return [r for r in self._every_session if up_to is None or r.date <= up_to]
 
+    def status_sessions(
+        self, as_of: dt.date, since: dt.date | None = None
+    ) -> tuple[list[SessionRecord], set[int]]:
+        """The sessions on or before as_of that a page about that day needs, oldest first,
+        and which of them are open (``open_session_ids``): the latest, and of the earlier
+        ones at least those open, with a temperature, with a follow-up on or after as_of or
+        (with ``since``) begun on or after since; all of them when every session was read
+        already. One query either way: a long history of ended recoveries is not read."""
+        if self._every_session is not None:
+            return self.sessions(up_to=as_of), self.open_session_ids(as_of)
+        self.settle()
+        found = queries.status_session_rows(self._tx, self.profile_id, as_of, since)
+        self._known.update((record.id, (row_id, record)) for row_id, record, _ in found)
+        return [record for _, record, _ in found], {r.id for _, r, is_open in found if is_open}
+
     def latest_session_on_or_before(self, date: dt.date) -> SessionRecord | None:
         if self._every_session is not None:
             found = [r for r in self._every_session if r.date <= date]

@@ -18,7 +18,7 @@ from tracker.domain.records import SessionRecord, TypedValue
 from tracker.domain.severity import BANDS, band, parse_severity
 from tracker.domain.temperature import parse_temperature
 from tracker.domain.words import Words
-from tracker.services import photos, recovery, reviews, sessions
+from tracker.services import photos, recovery, reviews
 from tracker.services.checkin import save_checkin
 from tracker.web.app import Page, hosted, read_only, reading, today, writing
 from tracker.web.forms import Form, empty, session_number
@@ -173,8 +173,8 @@ def checkin() -> Response | Page:
 def status_page() -> Page:
     try:
         with reading() as store:  # the whole page in one transaction
-            report = recovery.status(store, today())
-            found = sessions.records(store)
+            page = recovery.status_page(store, today())
+            report = page.status
             # Hosted, a patient's page says what their clinic last reviewed (not to staff).
             seen = (
                 reviews.seen_by_clinic(store, report.every_flag)
@@ -187,27 +187,22 @@ def status_page() -> Page:
     shown = [*report.flags, *report.earlier]
     urgent = [flag for flag in shown if flag.level == "urgent"]
     others = [flag for flag in shown if flag.level != "urgent"]
-    by_id = {r.id: r for r in found}
     # Advice once per level: what the level's advice above says, and what several of its
     # flags share, is said at the level's head; each flag keeps only its own.
     urgent_head, urgent_own = said_once([f.advice for f in urgent], report.advice)
     other_head, other_own = said_once([f.advice for f in others], [*report.advice, *report.care])
-    # A follow-up stays in sight, whichever session it belongs to, until it has passed.
-    follow_ups = sorted(
-        (r for r in found if r.follow_up and r.follow_up >= report.as_of and r.date <= today()),
-        key=lambda r: (r.follow_up, r.id),
-    )
     return render_template(
         "status.html",
         report=report,
-        urgent=_by_treatment(urgent, urgent_own, by_id),
+        urgent=_by_treatment(urgent, urgent_own, page.sessions),
         urgent_head=urgent_head,
         urgent_why=[f.message for f in urgent],  # to staff: why the patient was told (facts)
-        others=_by_treatment(others, other_own, by_id),
+        others=_by_treatment(others, other_own, page.sessions),
         other_head=other_head,
         # Each group of flags names its treatment when the flags come from more than one.
         named=len({f.session_id for f in shown}) > 1,
-        follow_ups=follow_ups,
+        # A follow-up stays in sight, whichever session it belongs to, until it has passed.
+        follow_ups=page.follow_ups,
         seen_by_clinic=seen,
     )
 
