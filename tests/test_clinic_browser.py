@@ -233,6 +233,10 @@ def test_a_clinic_from_init_to_triage_in_the_browser(
     page = phone.text()
     assert ANN in page and "consent" in page.lower()
     phone.check("welcome")
+    box = phone.find("input[name='consent']").rect
+    assert box["width"] >= 24 and box["height"] >= 24, box  # fresh eyes 3: a 13 px box
+    label = phone.find("label.check").rect
+    assert label["height"] >= 44 and label["width"] >= 200, label
     phone.type("#password", PASSWORD)
     phone.type("#repeated", PASSWORD)
     phone.click("input[name='consent']")

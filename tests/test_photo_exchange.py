@@ -90,7 +90,7 @@ def _with_exif() -> bytes:
         (lambda d: _with_photo_data(d, phone_jpeg()), "carries metadata"),
         (lambda d: _with_photo_data(d, _with_exif()), "carries metadata"),
         (lambda d: _with_photo_data(d, b"not a picture at all"), "not a whole JPEG"),
-        (lambda d: _with_photo_data(d, b"<html><script>x</script>"), "polyglot"),
+        (lambda d: _with_photo_data(d, b"<html><script>x</script>"), "not only a photo"),
         (lambda d: d["sessions"][0]["photos"][0].update(data="!!!") or d, "not valid base64"),
         (lambda d: d["sessions"][0]["photos"][0].update(media_type="image/svg+xml") or d, "svg"),
         (lambda d: d["sessions"][0]["photos"][0].update(date="2026-11-01") or d, "before"),

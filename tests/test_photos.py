@@ -90,8 +90,8 @@ BAD = {
     "truncated": (truncated_jpeg(), "truncated"),
     "bomb": (bomb_png(), "more than 50 megapixels"),
     "hostile exif": (hostile_exif_jpeg(), "EXIF block"),
-    "zip polyglot": (phone_jpeg() + ZIP_TAIL, "polyglot"),
-    "html polyglot": (phone_jpeg() + HTML_TAIL, "polyglot"),
+    "zip polyglot": (phone_jpeg() + ZIP_TAIL, "it is not only a photo"),
+    "html polyglot": (phone_jpeg() + HTML_TAIL, "it is not only a photo"),
     "empty": (b"", "empty"),
 }
 

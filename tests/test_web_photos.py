@@ -146,7 +146,7 @@ def test_a_bad_photo_is_refused_in_one_line_and_nothing_is_saved(
     web: Browser, run: Run, session_id: int
 ) -> None:
     page = _upload(web, phone_jpeg() + HTML_TAIL)
-    assert "This photo was not saved: the file is also something other than a photo" in page
+    assert "This photo was not saved: it is not only a photo: the file also holds" in page
     page = _upload(web, b"%!PS not an image")
     assert "This photo was not saved: it is not an image" in page
     assert _photos(run) == []

@@ -57,7 +57,10 @@ def _check_bytes(data: bytes) -> None:
         raise _refuse(f"it is an SVG drawing, not a photo; send a {ACCEPTED} photo.")
     lowered = data.lower()
     if any(marker in lowered for marker in FOREIGN_MARKERS) or ZIP_END in data[-65557:]:
-        raise _refuse("the file is also something other than a photo (a polyglot).")
+        raise _refuse(
+            "it is not only a photo: the file also holds a web page, a script, a PDF or a "
+            "ZIP archive. Send the photo as the camera saved it."
+        )
 
 
 def _is_heif(data: bytes) -> bool:
