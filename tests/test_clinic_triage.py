@@ -86,7 +86,7 @@ def test_worst_first_urgent_warning_no_data_follow_up_silent(run: Run, database:
     assert _order(database) == EVERY_CATEGORY
     with database.reading() as store:
         words = {x.profile: x.words for x in triage.clinic_lines(store, TODAY)}
-    assert words["aged"].startswith("swelling: no data since day 4")
+    assert words["aged"].startswith("Swelling: no data since day 4")
     assert words["followup"] == "follow-up due 2026-11-24 (today)"
     assert words["silent"] == "nothing logged since the session (now day 4)"
     assert words["quiet"] == "nothing open"

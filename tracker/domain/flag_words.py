@@ -59,6 +59,23 @@ RED_FLAG_REASONS = {
     ),
 }
 
+# Each rule in a few words, for a list of patients (the triage list's "Why"), after the
+# symptom's name: "Redness: lasting past its expected course". The sentences are below.
+RULE_WORDS: dict[str, str] = {
+    "expected-strong": "strong, in its expected strong stage",
+    "not-easing": "not easing after its strong stage",
+    "severe": "severe, far above its expected course",
+    "above-course": "above the general course",
+    "late-onset": "began later than it usually does",
+    "red-flag": "a warning sign",
+    "pigment": "a colour change",
+    "persisting": "lasting past its expected course",
+    "worsening": "rising again",
+    "missing": "not logged lately",
+    "slower-than-usual": "slower than this patient's earlier recoveries",
+    "high-temperature": "a fever",
+}
+
 # --- the catalogue ----------------------------------------------------------------------
 # Each case's message, filled in with str.format from the figures the rule found and the
 # words every sentence may use: {name} (the symptom as read), {noun} (lower case), {kind}

@@ -30,7 +30,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tracker.domain.catalog import symptom_name
 from tracker.domain.errors import TrackerError
+from tracker.domain.flag_words import RULE_WORDS
 from tracker.domain.flags import LEVELS, MISSING_AFTER_DAYS, Flag, sort_key
 from tracker.domain.records import SessionRecord
 from tracker.domain.text import is_text
@@ -215,8 +217,10 @@ def flag_category(flag: Flag) -> str:
 
 
 def flag_words(flag: Flag) -> str:
-    what = flag.no_data_words or flag.rule
-    return f"{flag.symptom}: {what}"
+    """A flag in a few words for a list: the symptom's name and the rule's words (a rule
+    the catalogue has no words for is said by its name, never left out)."""
+    what = flag.no_data_words or RULE_WORDS.get(flag.rule, flag.rule)
+    return f"{symptom_name(flag.symptom)}: {what}"
 
 
 def follow_up_due(session: SessionRecord | None, as_of: dt.date) -> bool:
