@@ -398,6 +398,19 @@ def _way_on() -> Any:
     return Link(url_for("today"), "Back to Today")
 
 
+def _shown_profile() -> str:
+    """The profile in the page's header: the one this request reads, else (a page answered
+    before the route, such as "too large") the signed-in patient's own, so that every page
+    a patient sees says whose record it is."""
+    chosen: str | None = g.get("profile")
+    if chosen is not None:
+        return chosen
+    account = actor()
+    if account is not None and account.role is Role.PATIENT and account.profile is not None:
+        return account.profile
+    return DEFAULT_PROFILE
+
+
 def _load_user(_request: Any) -> ClinicUser | None:
     signed = signed_in()
     return None if signed is None else ClinicUser(signed)
@@ -455,6 +468,7 @@ def create_clinic_app(
     web = WebSettings(locate(settings.database), DEFAULT_PROFILE, None, day, settings.time_zone)
     add_pages(app, web)
     app.jinja_env.globals["clinic_name"] = settings.shown_name
+    app.jinja_env.globals["profile"] = _shown_profile
     contact = settings.urgent_contact
     app.jinja_env.filters["urgent_contact"] = lambda text: with_urgent_contact(text, contact)
     # Every write to a patient's record judges the patient's triage line in its own
