@@ -387,3 +387,18 @@ def test_a_phones_comparison_has_no_text_smaller_than_8_points() -> None:
     figure = compare_figure(_three_overlapping_sessions(), width=PHONE_WIDTH)
     assert min(t.get_fontsize() for t in shown_texts(figure)) >= PHONE_SMALLEST
     assert text_problems(figure) == []
+
+
+@pytest.mark.parametrize(("days", "symptoms"), [(1, 1), (14, 5), (30, len(SYMPTOMS))])
+def test_a_phones_legend_stays_inside_the_chart(days: int, symptoms: int) -> None:
+    """Fresh eyes 3: at 360 px the legend ("expected: most people gone by its end") ran past
+    the chart's right edge; a label too long for the width goes on more lines."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = session_figure(view(days, symptoms), phone=True)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    (legend,) = figure.legends
+    box = legend.get_window_extent(renderer)
+    width = figure.get_size_inches()[0] * figure.dpi
+    assert box.x0 >= 0 and box.x1 <= width, (box, width)
+    assert any("expected" in t.get_text() for t in legend.get_texts())

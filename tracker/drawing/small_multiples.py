@@ -64,7 +64,7 @@ def grid_figure(
     fig_width = size[0] if size else width
     figure = Figure(figsize=(fig_width, size[1] if size else 8.0), dpi=parts.DPI)
     measure = Measure(figure)
-    key = _key(view, today_day, follow_day, flagged)
+    key = _fitted(figure, measure, _key(view, today_day, follow_day, flagged), fig_width)
     layout = _measure(view, figure, measure, key, size, top_margin, bottom_margin, phone)
     figure.set_size_inches(layout.width, layout.height)
     _heading(figure, layout, key)
@@ -487,6 +487,21 @@ def _key(
         handles.append(Line2D([], [], color="#444444", linestyle="--", linewidth=1))
         labels.append(f"follow-up (day {follow_day})")
     return handles, labels
+
+
+def _fitted(
+    figure: Figure, measure: Measure, key: tuple[list[Any], list[str]], fig_width: float
+) -> tuple[list[Any], list[str]]:
+    """The legend's labels, each on as many lines as it takes for one column to fit the
+    figure's width (a phone's chart: "expected: most people gone by its end" ran past the
+    frame)."""
+    handles, labels = key
+    room = fig_width - 2 * parts.PAD
+    if parts.legend_size(figure, measure, handles, labels, 1)[0] <= room:
+        return key
+    frame = parts.legend_size(figure, measure, handles[:1], [""], 1)[0]  # handle, pads, box
+    text_room = max(room - frame, 0.5)
+    return handles, [measure.wrap(label, parts.LEGEND_SIZE, text_room) for label in labels]
 
 
 def _legend_fit(
