@@ -17,6 +17,7 @@ from units import Units
 
 from tracker.domain.errors import CONFLICT, MALFORMED, NOT_FOUND, REFUSED, Kind, TrackerError
 from tracker.domain.records import SessionRecord, TypedValue
+from tracker.domain.temperature import TypedTemperature
 from tracker.services import care, database_admin, exports, profiles, sessions, symptom_log
 from tracker.services.sessions import SessionFields
 from tracker.storage.database import Database, Location, resolve
@@ -271,6 +272,9 @@ def test_the_web_pages_export_text_is_what_the_command_writes_a_bare_carriage_re
 ) -> None:
     note = "red\rthen pale"
     db(symptom_log.log_symptoms, [TypedValue("redness", 4)], date=TODAY, today=TODAY, note=note)
+    # A temperature with the same note, so the temperatures CSV has a row to quote too.
+    fever = TypedTemperature("38.2", "C")
+    db(symptom_log.log_symptoms, [], date=TODAY, today=TODAY, note=note, temperature=fever)
     db(care.add_care, "cold-compress", date=TODAY, today=TODAY, note=note)
     streamed = io.StringIO(newline="")
     db(exports.write_export, fmt, streamed)
