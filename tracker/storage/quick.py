@@ -67,24 +67,24 @@ def _optional_date(value: object) -> dt.date | None:
     return None if value is None else _date(value)
 
 
-def _text(value: object) -> str:
+def stored_text(value: object) -> str:
     if type(value) is not str:
         raise Unsure(f"a stored text the usual path reads: {value!r}")
     return value
 
 
-def _optional_text(value: object) -> str | None:
-    return None if value is None else _text(value)
+def stored_optional_text(value: object) -> str | None:
+    return None if value is None else stored_text(value)
 
 
-def _whole(value: object) -> int:
+def stored_whole(value: object) -> int:
     if type(value) is not int:
         raise Unsure(f"a stored number the usual path reads: {value!r}")
     return value
 
 
-def _optional_whole(value: object) -> int | None:
-    return None if value is None else _whole(value)
+def stored_optional_whole(value: object) -> int | None:
+    return None if value is None else stored_whole(value)
 
 
 def stamp(when: dt.datetime) -> str:
@@ -123,8 +123,10 @@ class QuickStore:
             row_id, name, skin_type, sensitive = row
             if sensitive not in (0, 1) or type(sensitive) is not int:
                 raise Unsure(f"a stored true/false the usual path reads: {sensitive!r}")
-            record = ProfileRecord(_text(name), _optional_text(skin_type), bool(sensitive))
-            self._profile = (_whole(row_id), record)
+            record = ProfileRecord(
+                stored_text(name), stored_optional_text(skin_type), bool(sensitive)
+            )
+            self._profile = (stored_whole(row_id), record)
         return self._profile
 
     @property
@@ -146,7 +148,9 @@ class QuickStore:
             sql += " AND kind = ?"
             params += (kind,)
         return [
-            Override(_text(k), _text(s), _whole(most), _optional_whole(typical))
+            Override(
+                stored_text(k), stored_text(s), stored_whole(most), stored_optional_whole(typical)
+            )
             for k, s, most, typical in self._db.execute(sql, params)
         ]
 
@@ -157,15 +161,15 @@ class QuickStore:
             return None
         row_id, number, date, kind, area, clinic, notes, follow_up = row
         record = SessionRecord(
-            id=_whole(number),
+            id=stored_whole(number),
             date=_date(date),
-            kind=_text(kind),
-            area=_optional_text(area),
-            clinic=_optional_text(clinic),
-            notes=_optional_text(notes),
+            kind=stored_text(kind),
+            area=stored_optional_text(area),
+            clinic=stored_optional_text(clinic),
+            notes=stored_optional_text(notes),
             follow_up=_optional_date(follow_up),
         )
-        self._sessions.setdefault(record.id, (_whole(row_id), record))
+        self._sessions.setdefault(record.id, (stored_whole(row_id), record))
         return self._sessions[record.id][1]
 
     def session(self, session_id: int) -> SessionRecord:
@@ -210,7 +214,11 @@ class QuickStore:
         row_id = self._row_id(session)
         day_text = date.isoformat()
         already = {
-            _text(symptom): (_whole(value_id), _whole(severity), _optional_text(old_note))
+            stored_text(symptom): (
+                stored_whole(value_id),
+                stored_whole(severity),
+                stored_optional_text(old_note),
+            )
             for value_id, symptom, severity, old_note in self._db.execute(
                 "SELECT id, symptom, severity, note FROM entries WHERE session_id = ? AND date = ?",
                 (row_id, day_text),
@@ -269,9 +277,9 @@ class QuickStore:
                     number,
                     when,
                     (when - _date(session_date)).days,
-                    _text(symptom),
-                    _whole(severity),
-                    _optional_text(note),
+                    stored_text(symptom),
+                    stored_whole(severity),
+                    stored_optional_text(note),
                 )
             )
         return found
@@ -320,13 +328,13 @@ class QuickStore:
             day = _date(date)
             found[number].append(
                 TemperatureRecord(
-                    _whole(reading_id),
+                    stored_whole(reading_id),
                     number,
                     day,
                     (day - _date(session_date)).days,
-                    _text(value),
-                    _text(unit),
-                    _optional_text(note),
+                    stored_text(value),
+                    stored_text(unit),
+                    stored_optional_text(note),
                 )
             )
         return found

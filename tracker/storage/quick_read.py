@@ -30,7 +30,15 @@ from typing import TYPE_CHECKING, Any
 from tracker.domain.records import ProfileRecord, SessionRecord, ValueRecord
 from tracker.domain.temperature import MEASURE, TemperatureRecord
 from tracker.storage import sqlite_files
-from tracker.storage.quick import Unsure, checked, connect
+from tracker.storage.quick import (
+    Unsure,
+    checked,
+    connect,
+    stored_optional_text,
+    stored_optional_whole,
+    stored_text,
+    stored_whole,
+)
 from tracker.storage.revisions import HEAD
 from tracker.storage.schema_reference import (
     POSTGRES_SCHEMA_ROWS,
@@ -48,26 +56,6 @@ POSTGRES_PREFIX = "postgresql+psycopg://"
 # Rows fetched at a time from PostgreSQL's server-side cursor, as the usual path streams them.
 STREAMED = 5000
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _text(value: object) -> str:
-    if type(value) is not str:
-        raise Unsure(f"a stored text the usual path reads: {value!r}")
-    return value
-
-
-def _optional_text(value: object) -> str | None:
-    return None if value is None else _text(value)
-
-
-def _whole(value: object) -> int:
-    if type(value) is not int:
-        raise Unsure(f"a stored number the usual path reads: {value!r}")
-    return value
-
-
-def _optional_whole(value: object) -> int | None:
-    return None if value is None else _whole(value)
 
 
 def _truth(value: object) -> bool:
@@ -159,8 +147,8 @@ class TriageReader:
         )
         found: dict[str, tuple[int, ProfileRecord]] = {}
         for row_id, name, skin, sensitive in rows:
-            record = ProfileRecord(_text(name), _optional_text(skin), _truth(sensitive))
-            found[record.name] = (_whole(row_id), record)
+            record = ProfileRecord(stored_text(name), stored_optional_text(skin), _truth(sensitive))
+            found[record.name] = (stored_whole(row_id), record)
         return found
 
     def overrides_by_profile(self) -> dict[int, list[Override]]:
@@ -173,8 +161,13 @@ class TriageReader:
             "protocol_overrides.typical_days FROM protocol_overrides "
             "ORDER BY protocol_overrides.id"
         ):
-            grouped.setdefault(_whole(profile_id), []).append(
-                Override(_text(kind), _text(symptom), _whole(max_days), _optional_whole(typical))
+            grouped.setdefault(stored_whole(profile_id), []).append(
+                Override(
+                    stored_text(kind),
+                    stored_text(symptom),
+                    stored_whole(max_days),
+                    stored_optional_whole(typical),
+                )
             )
         return grouped
 
@@ -208,8 +201,8 @@ class TriageReader:
             if current is None or current[0] != row_id:
                 if current is not None:
                     yield current[1], current[2], entries
-                record = SessionRecord(_whole(number), date(session_date), _text(kind))
-                current, entries = (row_id, _text(name), record), []
+                record = SessionRecord(stored_whole(number), date(session_date), stored_text(kind))
+                current, entries = (row_id, stored_text(name), record), []
             value_day = date(when)
             if type(symptom) is not str or type(severity) is not int:
                 raise Unsure(f"a stored value the usual path reads: {symptom!r}={severity!r}")
@@ -233,26 +226,26 @@ class TriageReader:
             reading_id, when, value, unit, note = row[9:]
             if row_id not in found:
                 record = SessionRecord(
-                    _whole(number),
+                    stored_whole(number),
                     date(session_date),
-                    _text(kind),
-                    _optional_text(area),
-                    _optional_text(clinic),
-                    _optional_text(notes),
+                    stored_text(kind),
+                    stored_optional_text(area),
+                    stored_optional_text(clinic),
+                    stored_optional_text(notes),
                     None if follow_up is None else date(follow_up),
                 )
-                found[row_id] = (_text(name), record, [])
+                found[row_id] = (stored_text(name), record, [])
             record = found[row_id][1]
             day = date(when)
             found[row_id][2].append(
                 TemperatureRecord(
-                    _whole(reading_id),
+                    stored_whole(reading_id),
                     record.id,
                     day,
                     (day - record.date).days,
-                    _text(value),
-                    _text(unit),
-                    _optional_text(note),
+                    stored_text(value),
+                    stored_text(unit),
+                    stored_optional_text(note),
                 )
             )
         return list(found.values())
