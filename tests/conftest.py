@@ -15,6 +15,7 @@ from unittest import mock
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 from sqlalchemy import Connection, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,10 @@ from tracker.cli.hints import EXIT_CODES
 from tracker.domain.errors import Kind, TrackerError
 
 TODAY = dt.date(2026, 11, 24)
+# No per-example deadline anywhere: speed is measured by benchmarks/, never by a test, and a
+# deadline fails a correct example on a busy machine (CI runs PostgreSQL's suite beside).
+settings.register_profile("tracker", deadline=None)
+settings.load_profile("tracker")
 # When set, every test that uses a database runs on a fresh PostgreSQL database instead.
 POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 
