@@ -105,7 +105,7 @@ def test_a_temperature_csv_export_is_read_back_as_typed(
         assert again.temperatures_added == 0 and kept(copy) == kept(mine)
     finally:
         for units_ in (mine, copy):
-            for record in units_.reading(sessions.records):
+            for record, _ in units_.reading(sessions.list_sessions):
                 units_(sessions.delete_session, record.id)
     assert session.id == 1
 
