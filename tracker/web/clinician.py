@@ -68,8 +68,12 @@ CATEGORY_WORDS = {
 }
 assert set(CATEGORY_WORDS) == set(CATEGORIES)
 AUDIT_PAGE_EVENTS = 200  # the latest events a page lists; the command lists them all
-# A request refused: signed in but not this role, or no such record (or not this method).
-REFUSALS = frozenset({401, 403, 404, 405})
+
+
+def _refusal(status: int) -> bool:
+    """Any 4xx: the request was refused and changed nothing (a 400 on another patient's
+    reading id, a 409, a 413 too), so the audit must not say it was done."""
+    return 400 <= status < 500
 
 
 @dataclass(frozen=True)
@@ -332,7 +336,7 @@ def _audit(response: Response) -> Response:
     if signed is None or request.endpoint == "static":
         return response  # not signed in: sent to sign in, nothing of a record was shown
     # A refusal answered with a way on (a redirect with its message) is a refusal too.
-    refused = response.status_code in REFUSALS or bool(g.get("audit_refused"))
+    refused = _refusal(response.status_code) or bool(g.get("audit_refused"))
     if request.endpoint is None and not refused:
         return response  # a redirect to the address with its final slash
     asked = _record_asked(*_matched())
