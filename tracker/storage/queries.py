@@ -750,29 +750,6 @@ def next_session_number(tx: Session, profile_id: int) -> int:
     return (tx.scalar(query) or 0) + 1
 
 
-def session_rows(tx: Session, profile_id: int) -> list[tuple[int, SessionRecord]]:
-    """A profile's sessions, oldest first, each as its row id and record (the store keeps
-    them for its transaction): plain columns, no ORM row."""
-    query = (
-        select(
-            TreatmentSession.id,
-            TreatmentSession.number,
-            TreatmentSession.date,
-            TreatmentSession.kind,
-            TreatmentSession.area,
-            TreatmentSession.clinic,
-            TreatmentSession.notes,
-            TreatmentSession.follow_up,
-        )
-        .where(TreatmentSession.profile_id == profile_id)
-        .order_by(TreatmentSession.date, TreatmentSession.id)
-    )
-    return [
-        (row_id, SessionRecord(number, date, kind, area, clinic, notes, follow_up))
-        for row_id, number, date, kind, area, clinic, notes, follow_up in tx.execute(query)
-    ]
-
-
 _SESSION_COLUMNS = (
     TreatmentSession.id,
     TreatmentSession.number,
@@ -783,6 +760,20 @@ _SESSION_COLUMNS = (
     TreatmentSession.notes,
     TreatmentSession.follow_up,
 )
+
+
+def session_rows(tx: Session, profile_id: int) -> list[tuple[int, SessionRecord]]:
+    """A profile's sessions, oldest first, each as its row id and record (the store keeps
+    them for its transaction): plain columns, no ORM row."""
+    query = (
+        select(*_SESSION_COLUMNS)
+        .where(TreatmentSession.profile_id == profile_id)
+        .order_by(TreatmentSession.date, TreatmentSession.id)
+    )
+    return [
+        (row_id, SessionRecord(number, date, kind, area, clinic, notes, follow_up))
+        for row_id, number, date, kind, area, clinic, notes, follow_up in tx.execute(query)
+    ]
 
 
 def _status_sessions_query() -> Any:
